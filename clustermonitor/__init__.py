@@ -1,0 +1,1 @@
+"""clustermonitor: run, follow and evaluate a cluster programme."""

@@ -1,0 +1,3 @@
+from clustermonitor.cli import main
+
+main()

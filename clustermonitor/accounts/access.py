@@ -1,0 +1,89 @@
+"""Who may see and do what: decided here and nowhere else.
+
+Predicates (django-rules) name the roles of DESIGN §1; permissions combine them;
+the `get_*_for_user` helpers fetch an object or raise 404 for anyone who may not
+see it at all (outsiders learn nothing, not even that it exists) and 403 for
+someone who may see it but not do this with it.
+"""
+
+import rules
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from clustermonitor.accounts.models import Role
+
+
+def _has(role):
+    @rules.predicate(name=f"is_{role}")
+    def predicate(user):
+        return bool(user and user.is_authenticated and role in user.role_set)
+
+    return predicate
+
+
+is_programme_manager = _has(Role.PROGRAMME_MANAGER)
+is_account_manager = _has(Role.ACCOUNT_MANAGER)
+is_evaluator = _has(Role.EVALUATOR)
+is_cluster_manager = _has(Role.CLUSTER_MANAGER)
+is_member_contact = _has(Role.MEMBER_CONTACT)
+
+
+@rules.predicate
+def manages_cluster(user, cluster):
+    return bool(
+        user and user.is_authenticated and cluster is not None
+        and cluster.pk in user.managed_cluster_ids
+    )
+
+
+is_agency = is_programme_manager | is_account_manager
+#: Reads every record of the programme (agency staff and evaluators).
+reads_programme = is_agency | is_evaluator
+
+rules.add_perm("programmes.view_portfolio", reads_programme)
+rules.add_perm("programmes.view_calls", rules.is_authenticated)
+rules.add_perm("programmes.view_applications", reads_programme)
+rules.add_perm("programmes.view_cluster", rules.is_authenticated)
+rules.add_perm("programmes.view_cluster_records", reads_programme | manages_cluster)
+rules.add_perm("programmes.manage_programme", is_programme_manager)
+rules.add_perm("core.view_audit", is_programme_manager)
+
+
+def clusters_with_records(user, queryset):
+    """The clusters whose records (agreement, targets, reported figures) `user` reads."""
+    if reads_programme(user):
+        return queryset
+    if is_cluster_manager(user):
+        return queryset.filter(pk__in=user.managed_cluster_ids)
+    return queryset.none()
+
+
+def check(user, perm: str, obj=None, *, visible: str | None = None) -> None:
+    """Raise 404 when `user` may not see `obj` (per `visible`), 403 when they may see it
+    but lack `perm`."""
+    if visible is not None and not user.has_perm(visible, obj):
+        raise Http404
+    if not user.has_perm(perm, obj):
+        if visible is None:
+            raise Http404
+        raise PermissionDenied
+
+
+def get_cluster_for_user(user, code: str, perm: str = "programmes.view_cluster_records"):
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = (
+        Cluster.objects.select_related("programme", "cluster_type", "call", "account_manager")
+        .filter(code=code)
+        .first()
+    )
+    if cluster is None:
+        raise Http404
+    check(user, perm, cluster, visible="programmes.view_cluster_records")
+    return cluster
+
+
+def require_programme_manager(user) -> None:
+    """Programme set-up is the programme manager's. Other agency staff and evaluators
+    see the programme (403); everyone else gets 404."""
+    check(user, "programmes.manage_programme", visible="programmes.view_portfolio")

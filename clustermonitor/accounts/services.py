@@ -1,0 +1,48 @@
+"""Writes to users, roles and tokens, audited."""
+
+from django.db import transaction
+
+from clustermonitor.accounts.models import ApiToken, RoleAssignment, User, hash_token
+from clustermonitor.core import audit
+
+
+@transaction.atomic
+def create_user(actor: audit.Actor, *, username: str, password: str | None, email: str = "",
+                first_name: str = "", last_name: str = "", role: str, cluster=None) -> User:
+    user = User.objects.filter(username=username).first() or User(username=username)
+    user.email, user.first_name, user.last_name = email, first_name, last_name
+    if password and not (user.pk and user.check_password(password)):
+        user.set_password(password)
+    elif not user.pk:
+        user.set_unusable_password()
+    audit.save(actor, user, validate=False)
+    assign_role(actor, user, role, cluster)
+    return user
+
+
+@transaction.atomic
+def assign_role(actor: audit.Actor, user: User, role: str, cluster=None) -> RoleAssignment:
+    existing = RoleAssignment.objects.filter(user=user, role=role, cluster=cluster).first()
+    if existing:
+        return existing
+    assignment = RoleAssignment(user=user, role=role, cluster=cluster)
+    audit.save(actor, assignment)
+    return assignment
+
+
+def record_password_change(actor: audit.Actor, user: User) -> None:
+    # The hash itself is never written to the audit log.
+    audit.record(actor, "update", user, None, None, note="password changed")
+
+
+@transaction.atomic
+def create_token(actor: audit.Actor, user: User, name: str) -> tuple[ApiToken, str]:
+    """Create a token and return it with its key, which is shown this once."""
+    key = ApiToken.new_key()
+    token = ApiToken(user=user, name=name, prefix=key[:8], key_hash=hash_token(key))
+    audit.save(actor, token)
+    return token, key
+
+
+def revoke_token(actor: audit.Actor, token: ApiToken) -> None:
+    audit.delete(actor, token)

@@ -1,0 +1,26 @@
+from django.utils import timezone
+from ninja.security import HttpBearer, SessionAuth
+
+from clustermonitor.accounts.models import ApiToken, hash_token
+
+
+class TokenAuth(HttpBearer):
+    """`Authorization: Bearer cm_...` with a personal token (created on the profile page
+    or with `clustermonitor createtoken`)."""
+
+    def authenticate(self, request, token):
+        found = (
+            ApiToken.objects.select_related("user")
+            .filter(key_hash=hash_token(token), user__is_active=True)
+            .first()
+        )
+        if found is None:
+            return None
+        now = timezone.now()
+        if found.last_used_at is None or (now - found.last_used_at).total_seconds() > 60:
+            ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
+        request.user = found.user
+        return found.user
+
+
+AUTH = [TokenAuth(), SessionAuth()]

@@ -1,0 +1,17 @@
+from ninja import NinjaAPI
+
+from clustermonitor.api.auth import AUTH
+from clustermonitor.programmes.api import router as programmes_router
+
+api = NinjaAPI(
+    title="clustermonitor API",
+    version="1",
+    description=(
+        "Read access to the cluster programme with the same permissions as the web "
+        "interface. Authenticate with `Authorization: Bearer <token>`; create a token on "
+        "your profile page or with `clustermonitor createtoken`."
+    ),
+    auth=AUTH,
+    urls_namespace="api",
+)
+api.add_router("/", programmes_router)

@@ -1,0 +1,62 @@
+"""The demo: the real 2020 portfolio plus one login per persona."""
+
+from dataclasses import dataclass
+
+from django.db import transaction
+
+from clustermonitor.accounts import services
+from clustermonitor.accounts.models import Role
+from clustermonitor.core import audit
+from clustermonitor.programmes.models import Cluster
+from clustermonitor.programmes.reference import load_reference
+
+DEMO_PASSWORD = "clustermonitor"
+
+
+@dataclass(frozen=True)
+class DemoLogin:
+    username: str
+    role: str
+    cluster: str | None
+    first_name: str
+    last_name: str
+
+
+DEMO_LOGINS = [
+    DemoLogin("programme.manager", Role.PROGRAMME_MANAGER, None, "Pieter", "Peeters"),
+    DemoLogin("account.manager", Role.ACCOUNT_MANAGER, None, "Anna", "Aerts"),
+    DemoLogin("evaluator", Role.EVALUATOR, None, "Els", "Claes"),
+    DemoLogin("cluster.euka", Role.CLUSTER_MANAGER, "EUKA", "Koen", "Maes"),
+    DemoLogin("cluster.bim", Role.CLUSTER_MANAGER, "BIM", "Lotte", "Jacobs"),
+    DemoLogin("member.contact", Role.MEMBER_CONTACT, None, "Wim", "Willems"),
+]
+
+
+@transaction.atomic
+def load_demo() -> None:
+    actor = audit.Actor.system("demo")
+    load_reference()
+    for login in DEMO_LOGINS:
+        cluster = Cluster.objects.get(code=login.cluster) if login.cluster else None
+        services.create_user(
+            actor,
+            username=login.username,
+            password=DEMO_PASSWORD,
+            email=f"{login.username}@example.org",
+            first_name=login.first_name,
+            last_name=login.last_name,
+            role=login.role,
+            cluster=cluster,
+        )
+    # The account manager follows the IBNs of the second call.
+    manager = services.User.objects.get(username="account.manager")
+    for cluster in Cluster.objects.filter(call__number=2, account_manager__isnull=True):
+        cluster.account_manager = manager
+        audit.save(actor, cluster)
+
+
+def print_logins(out) -> None:
+    out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
+    for login in DEMO_LOGINS:
+        extra = f" of {login.cluster}" if login.cluster else ""
+        out.write(f"  {login.username:20} {login.role}{extra}")

@@ -1,0 +1,25 @@
+from django.core.management import call_command
+from django.core.management.base import BaseCommand
+
+from clustermonitor.core.demo import load_demo, print_logins
+
+
+class Command(BaseCommand):
+    help = "Migrate the database, load the demo and serve it at http://127.0.0.1:8000."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--addrport", default="127.0.0.1:8000")
+        parser.add_argument("--no-serve", action="store_true", help="prepare, but do not serve")
+
+    def handle(self, *args, **options):
+        from django.conf import settings
+
+        settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
+        call_command("migrate", interactive=False, verbosity=0)
+        load_demo()
+        self.stdout.write(self.style.SUCCESS("Demo database ready."))
+        print_logins(self.stdout)
+        if options["no_serve"]:
+            return
+        self.stdout.write(f"Open http://{options['addrport']}/ (Ctrl-C stops the server).")
+        call_command("runserver", options["addrport"], use_reloader=False)

@@ -1,0 +1,51 @@
+from django.contrib.auth.decorators import login_required
+from django.contrib.contenttypes.models import ContentType
+from django.core.paginator import Paginator
+from django.http import Http404
+from django.shortcuts import render
+
+from clustermonitor.accounts import access
+from clustermonitor.core.models import AuditEntry
+
+#: The objects whose history the audit pages show, by URL label.
+AUDITED_MODELS = {
+    "programme": ("programmes", "programme"),
+    "clustertype": ("programmes", "clustertype"),
+    "kpi": ("programmes", "kpi"),
+    "call": ("programmes", "call"),
+    "application": ("programmes", "application"),
+    "cluster": ("programmes", "cluster"),
+    "target": ("programmes", "target"),
+    "reportedfigure": ("programmes", "reportedfigure"),
+}
+
+
+@login_required
+def audit_log(request):
+    access.check(request.user, "core.view_audit")
+    entries = AuditEntry.objects.select_related("actor", "content_type")
+    via = request.GET.get("via", "")
+    if via:
+        entries = entries.filter(via=via)
+    page = Paginator(entries, 50).get_page(request.GET.get("page"))
+    vias = AuditEntry.objects.order_by("via").values_list("via", flat=True).distinct()
+    return render(request, "core/audit_log.html", {"page": page, "via": via, "vias": vias})
+
+
+@login_required
+def object_history(request, model, pk):
+    access.check(request.user, "core.view_audit")
+    if model not in AUDITED_MODELS:
+        raise Http404
+    app_label, model_name = AUDITED_MODELS[model]
+    content_type = ContentType.objects.get_by_natural_key(app_label, model_name)
+    entries = AuditEntry.objects.filter(content_type=content_type, object_id=str(pk))
+    instance = content_type.model_class()._default_manager.filter(pk=pk).first()
+    if instance is None and not entries.exists():
+        raise Http404
+    return render(
+        request,
+        "core/object_history.html",
+        {"entries": entries.select_related("actor"), "instance": instance,
+         "label": str(instance) if instance else entries.first().object_repr},
+    )

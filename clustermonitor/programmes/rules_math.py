@@ -1,0 +1,35 @@
+"""The cluster type's rules as plain arithmetic, so forms, services, the loader and
+the API refuse the same things with the same message."""
+
+import datetime
+from decimal import Decimal
+
+
+def agreement_months(start: datetime.date, end: datetime.date) -> int:
+    """Whole months from `start` to the day after `end`, a started month counting as one.
+
+    2016-10-01 → 2019-09-30 is 36 months; 2016-10-15 → 2019-09-30 is 36 as well.
+    """
+    after = end + datetime.timedelta(days=1)
+    months = (after.year - start.year) * 12 + (after.month - start.month)
+    if after.day > start.day:
+        months += 1  # a started month counts as a month
+    return months
+
+
+def agreement_years(start: datetime.date, end: datetime.date) -> Decimal:
+    return Decimal(agreement_months(start, end)) / Decimal(12)
+
+
+def max_subsidy(max_annual: Decimal, start: datetime.date, end: datetime.date) -> Decimal:
+    """The most a cluster may receive: the annual maximum for every year of its agreement
+    (prorated per month: EUR 150,000 × 36/12 = EUR 450,000)."""
+    return (Decimal(max_annual) * agreement_months(start, end) / Decimal(12)).quantize(Decimal(1))
+
+
+def add_years(day: datetime.date, years: int) -> datetime.date:
+    """The same calendar day `years` later (28 February for 29 February)."""
+    try:
+        return day.replace(year=day.year + years)
+    except ValueError:
+        return day.replace(year=day.year + years, day=28)

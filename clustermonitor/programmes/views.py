@@ -1,0 +1,419 @@
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clustermonitor.accounts import access
+from clustermonitor.core import audit
+from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.programmes import selectors, services
+from clustermonitor.programmes.forms import (
+    ApplicationForm,
+    CallForm,
+    ClusterForm,
+    ClusterTypeForm,
+    KPIForm,
+    ProgrammeForm,
+    TargetForm,
+)
+from clustermonitor.programmes.models import (
+    KPI,
+    Application,
+    Call,
+    Cluster,
+    ClusterType,
+    Embedding,
+    Programme,
+    Target,
+)
+
+
+def _actor(request) -> audit.Actor:
+    return audit.Actor(request.user, "web")
+
+
+def _programme_or_404(request, slug=None) -> Programme:
+    programme = selectors.current_programme(slug or request.GET.get("programme"))
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def _edit(request, form_class, *, instance=None, template="programmes/form.html",
+          success_url, title, form_kwargs=None, context=None):
+    """Show a form; on a valid POST save it through the audited service and go on."""
+    form_kwargs = form_kwargs or {}
+    if request.method == "POST":
+        form = form_class(request.POST, instance=instance, **form_kwargs)
+        if form.is_valid():
+            saved = services.save_form(_actor(request), form)
+            messages.success(request, _("Saved: %(object)s") % {"object": saved})
+            return redirect(success_url(saved) if callable(success_url) else success_url)
+    else:
+        form = form_class(instance=instance, **form_kwargs)
+    if callable(success_url):
+        cancel_url = success_url(instance) if instance else reverse("programmes:portfolio")
+    else:
+        cancel_url = success_url
+    return render(
+        request,
+        template,
+        {"form": form, "title": title, "object": instance, "cancel_url": cancel_url,
+         **(context or {})},
+    )
+
+
+@login_required
+def home(request):
+    return redirect("programmes:portfolio")
+
+
+# -- Portfolio (Table 7) -------------------------------------------------------------
+
+def _portfolio_params(request):
+    sort = request.GET.get("sort", "type")
+    if sort.lstrip("-") not in selectors.PORTFOLIO_SORTS:
+        sort = "type"
+    embedding = request.GET.get("embedding", "")
+    return {
+        "sort": sort.lstrip("-"),
+        "descending": sort.startswith("-"),
+        "cluster_type": request.GET.get("type", ""),
+        "call": request.GET.get("call", ""),
+        "embedding": embedding if embedding in Embedding.values else "",
+    }
+
+
+@login_required
+def portfolio(request):
+    programme = _programme_or_404(request)
+    params = _portfolio_params(request)
+    rows = selectors.portfolio_rows(programme, **params)
+    full = request.user.has_perm("programmes.view_portfolio")
+    own = set(request.user.managed_cluster_ids)
+    context = {
+        "programme": programme,
+        "programmes": Programme.objects.all(),
+        "rows": rows,
+        "full": full,
+        "own_cluster_ids": own,
+        "params": params,
+        "sort_param": ("-" if params["descending"] else "") + params["sort"],
+        "cluster_types": programme.cluster_types.all(),
+        "calls": programme.calls.select_related("cluster_type"),
+        "embeddings": Embedding.choices,
+        "query": request.GET.urlencode(),
+    }
+    template = "programmes/_portfolio_table.html" if request.htmx else "programmes/portfolio.html"
+    return render(request, template, context)
+
+
+@login_required
+def portfolio_xlsx(request):
+    programme = _programme_or_404(request)
+    rows = selectors.portfolio_rows(programme, **_portfolio_params(request))
+    if request.user.has_perm("programmes.view_portfolio"):
+        headers = [
+            _("Code"), _("Cluster"), _("Type"), _("Call"), _("End date"),
+            _("Executing organisation"), _("Embedding"), _("Origin"), _("Members (KPI 1)"),
+            _("Basis"), _("Collaborations (KPI 3)"), _("Basis"), _("Intercluster projects"),
+            _("Future"),
+        ]
+        data = (
+            [
+                r["code"], r["name"], r["type"], r["call"], r["end_date"],
+                r["executing_organisation"], r["embedding"], r["origin"], r["members"].value,
+                r["members"].basis, r["collaborations"].value, r["collaborations"].basis,
+                r["intercluster"].value, r["future"],
+            ]
+            for r in rows
+        )
+    else:
+        headers = [_("Code"), _("Cluster"), _("Type"), _("Domain"), _("End date")]
+        data = ([r["code"], r["name"], r["type"], r["domain"], r["end_date"]] for r in rows)
+    sheet = Sheet(_("Portfolio"), headers, data, number_formats={4: "dd/mm/yyyy"})
+    return xlsx_response(f"portfolio-{programme.slug}.xlsx", [sheet])
+
+
+# -- Clusters ------------------------------------------------------------------------
+
+@login_required
+def cluster_detail(request, code):
+    cluster = get_object_or_404(
+        Cluster.objects.select_related("programme", "cluster_type", "call", "account_manager"),
+        code=code,
+    )
+    records = request.user.has_perm("programmes.view_cluster_records", cluster)
+    context = {"cluster": cluster, "records": records}
+    if records:
+        context["reported"] = cluster.reported_figures.order_by("metric")
+        context["targets"] = cluster.targets.select_related("kpi")
+        context["can_manage"] = request.user.has_perm("programmes.manage_programme")
+    return render(request, "programmes/cluster_detail.html", context)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_create(request):
+    access.require_programme_manager(request.user)
+    programme = _programme_or_404(request)
+    return _edit(
+        request, ClusterForm, form_kwargs={"programme": programme},
+        success_url=lambda c: reverse("programmes:cluster-detail", args=[c.code]),
+        title=_("New cluster"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_edit(request, code):
+    cluster = access.get_cluster_for_user(request.user, code, "programmes.manage_programme")
+    return _edit(
+        request, ClusterForm, instance=cluster, form_kwargs={"programme": cluster.programme},
+        success_url=lambda c: reverse("programmes:cluster-detail", args=[c.code]),
+        title=_("Edit %(cluster)s") % {"cluster": cluster.code},
+    )
+
+
+@login_required
+def target_list(request, code):
+    cluster = access.get_cluster_for_user(request.user, code)
+    return render(
+        request,
+        "programmes/target_list.html",
+        {
+            "cluster": cluster,
+            "targets": cluster.targets.select_related("kpi"),
+            "can_manage": request.user.has_perm("programmes.manage_programme"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_create(request, code):
+    cluster = access.get_cluster_for_user(request.user, code, "programmes.manage_programme")
+    return _edit(
+        request, TargetForm, form_kwargs={"cluster": cluster},
+        success_url=reverse("programmes:target-list", args=[cluster.code]),
+        title=_("New target for %(cluster)s") % {"cluster": cluster.code},
+    )
+
+
+def _target_for_user(request, pk) -> Target:
+    target = get_object_or_404(Target.objects.select_related("cluster", "kpi"), pk=pk)
+    access.check(request.user, "programmes.manage_programme", target.cluster,
+                 visible="programmes.view_cluster_records")
+    return target
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def target_edit(request, pk):
+    target = _target_for_user(request, pk)
+    return _edit(
+        request, TargetForm, instance=target, form_kwargs={"cluster": target.cluster},
+        success_url=reverse("programmes:target-list", args=[target.cluster.code]),
+        title=_("Edit target"),
+    )
+
+
+@login_required
+@require_POST
+def target_delete(request, pk):
+    target = _target_for_user(request, pk)
+    services.delete(_actor(request), target)
+    messages.success(request, _("Target deleted."))
+    return redirect("programmes:target-list", target.cluster.code)
+
+
+# -- Calls ---------------------------------------------------------------------------
+
+@login_required
+def call_list(request):
+    programme = _programme_or_404(request)
+    return render(
+        request,
+        "programmes/call_list.html",
+        {
+            "programme": programme,
+            "rows": selectors.call_overview(programme),
+            "can_manage": request.user.has_perm("programmes.manage_programme"),
+            "can_see_applications": request.user.has_perm("programmes.view_applications"),
+        },
+    )
+
+
+def _call_for_user(request, pk, perm="programmes.view_applications") -> Call:
+    call = get_object_or_404(Call.objects.select_related("programme", "cluster_type"), pk=pk)
+    access.check(request.user, perm, visible="programmes.view_applications")
+    return call
+
+
+@login_required
+def call_detail(request, pk):
+    call = _call_for_user(request, pk)
+    return render(
+        request,
+        "programmes/call_detail.html",
+        {
+            "call": call,
+            "applications": call.applications.select_related("cluster"),
+            "clusters": call.clusters.all(),
+            "can_manage": request.user.has_perm("programmes.manage_programme"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_create(request):
+    access.require_programme_manager(request.user)
+    programme = _programme_or_404(request)
+    return _edit(
+        request, CallForm, form_kwargs={"programme": programme},
+        success_url=lambda c: reverse("programmes:call-detail", args=[c.pk]),
+        title=_("New call"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def call_edit(request, pk):
+    call = _call_for_user(request, pk, "programmes.manage_programme")
+    return _edit(
+        request, CallForm, instance=call, form_kwargs={"programme": call.programme},
+        success_url=reverse("programmes:call-detail", args=[call.pk]),
+        title=_("Edit %(call)s") % {"call": call},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_create(request, pk):
+    call = _call_for_user(request, pk, "programmes.manage_programme")
+    return _edit(
+        request, ApplicationForm, form_kwargs={"call": call},
+        success_url=reverse("programmes:call-detail", args=[call.pk]),
+        title=_("New application for %(call)s") % {"call": call},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def application_edit(request, pk):
+    application = get_object_or_404(Application.objects.select_related("call"), pk=pk)
+    access.check(request.user, "programmes.manage_programme",
+                 visible="programmes.view_applications")
+    return _edit(
+        request, ApplicationForm, instance=application, form_kwargs={"call": application.call},
+        success_url=reverse("programmes:call-detail", args=[application.call_id]),
+        title=_("Edit application"),
+    )
+
+
+# -- Programme set-up ----------------------------------------------------------------
+
+def _programme_for_user(request, slug, perm="programmes.view_portfolio") -> Programme:
+    programme = get_object_or_404(Programme, slug=slug)
+    access.check(request.user, perm, visible="programmes.view_portfolio")
+    return programme
+
+
+@login_required
+def programme_list(request):
+    access.check(request.user, "programmes.view_portfolio")
+    return render(
+        request,
+        "programmes/programme_list.html",
+        {
+            "programmes": Programme.objects.all(),
+            "can_manage": request.user.has_perm("programmes.manage_programme"),
+        },
+    )
+
+
+@login_required
+def programme_detail(request, slug):
+    programme = _programme_for_user(request, slug)
+    return render(
+        request,
+        "programmes/programme_detail.html",
+        {
+            "programme": programme,
+            "cluster_types": programme.cluster_types.prefetch_related("kpis"),
+            "kpis": programme.kpis.all(),
+            "can_manage": request.user.has_perm("programmes.manage_programme"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_create(request):
+    access.require_programme_manager(request.user)
+    return _edit(
+        request, ProgrammeForm,
+        success_url=lambda p: reverse("programmes:programme-detail", args=[p.slug]),
+        title=_("New programme"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_edit(request, slug):
+    programme = _programme_for_user(request, slug, "programmes.manage_programme")
+    return _edit(
+        request, ProgrammeForm, instance=programme,
+        success_url=lambda p: reverse("programmes:programme-detail", args=[p.slug]),
+        title=_("Edit %(programme)s") % {"programme": programme},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_type_create(request, slug):
+    programme = _programme_for_user(request, slug, "programmes.manage_programme")
+    return _edit(
+        request, ClusterTypeForm, form_kwargs={"programme": programme},
+        success_url=reverse("programmes:programme-detail", args=[programme.slug]),
+        title=_("New cluster type"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def cluster_type_edit(request, pk):
+    ctype = get_object_or_404(ClusterType.objects.select_related("programme"), pk=pk)
+    access.require_programme_manager(request.user)
+    return _edit(
+        request, ClusterTypeForm, instance=ctype, form_kwargs={"programme": ctype.programme},
+        success_url=reverse("programmes:programme-detail", args=[ctype.programme.slug]),
+        title=_("Edit cluster type %(code)s") % {"code": ctype.code},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_create(request, slug):
+    programme = _programme_for_user(request, slug, "programmes.manage_programme")
+    return _edit(
+        request, KPIForm, form_kwargs={"programme": programme},
+        success_url=reverse("programmes:programme-detail", args=[programme.slug]),
+        title=_("New KPI"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kpi_edit(request, pk):
+    kpi = get_object_or_404(KPI.objects.select_related("programme"), pk=pk)
+    access.require_programme_manager(request.user)
+    return _edit(
+        request, KPIForm, instance=kpi, form_kwargs={"programme": kpi.programme},
+        success_url=reverse("programmes:programme-detail", args=[kpi.programme.slug]),
+        title=_("Edit KPI %(code)s") % {"code": kpi.code},
+    )

@@ -1,0 +1,14 @@
+from django.contrib import admin
+from django.urls import include, path
+from django.views.i18n import set_language
+
+from clustermonitor.api.main import api
+
+urlpatterns = [
+    path("", include("clustermonitor.programmes.urls")),
+    path("accounts/", include("clustermonitor.accounts.urls")),
+    path("", include("clustermonitor.core.urls")),
+    path("i18n/setlang/", set_language, name="set_language"),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
