@@ -1,4 +1,3 @@
-from django.contrib import admin
 from django.urls import include, path
 from django.views.i18n import set_language
 
@@ -10,5 +9,4 @@ urlpatterns = [
     path("", include("clustermonitor.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
-    path("admin/", admin.site.urls),
 ]

@@ -35,8 +35,14 @@ def build_world() -> None:
     actor = audit.Actor.system("tests")
     for username, (role, code) in PERSONAS.items():
         cluster = Cluster.objects.get(code=code) if code else None
-        services.create_user(actor, username=username, password=PASSWORD, role=role,
-                             cluster=cluster, first_name=username.replace("_", " ").title())
+        services.create_user(
+            actor,
+            username=username,
+            password=PASSWORD,
+            role=role,
+            cluster=cluster,
+            first_name=username.replace("_", " ").title(),
+        )
 
 
 @pytest.fixture(scope="session")

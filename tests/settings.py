@@ -4,4 +4,4 @@ import os
 
 os.environ["CLUSTERMONITOR_ENV"] = "test"
 
-from clustermonitor.settings import *  # noqa: E402,F403
+from clustermonitor.settings import *  # noqa: F403

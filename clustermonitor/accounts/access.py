@@ -31,7 +31,9 @@ is_member_contact = _has(Role.MEMBER_CONTACT)
 @rules.predicate
 def manages_cluster(user, cluster):
     return bool(
-        user and user.is_authenticated and cluster is not None
+        user
+        and user.is_authenticated
+        and cluster is not None
         and cluster.pk in user.managed_cluster_ids
     )
 

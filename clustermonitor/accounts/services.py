@@ -7,8 +7,17 @@ from clustermonitor.core import audit
 
 
 @transaction.atomic
-def create_user(actor: audit.Actor, *, username: str, password: str | None, email: str = "",
-                first_name: str = "", last_name: str = "", role: str, cluster=None) -> User:
+def create_user(
+    actor: audit.Actor,
+    *,
+    username: str,
+    password: str | None,
+    email: str = "",
+    first_name: str = "",
+    last_name: str = "",
+    role: str,
+    cluster=None,
+) -> User:
     user = User.objects.filter(username=username).first() or User(username=username)
     user.email, user.first_name, user.last_name = email, first_name, last_name
     if password and not (user.pk and user.check_password(password)):

@@ -3,8 +3,8 @@ through these helpers, so each write leaves who, when, through what, before and
 after in the audit log (pretix's log_action, in one place)."""
 
 import datetime
-import hashlib
 import decimal
+import hashlib
 import uuid
 from dataclasses import dataclass
 
@@ -53,7 +53,9 @@ def snapshot(instance: models.Model) -> dict:
         value = getattr(instance, field.attname)
         if isinstance(field, models.DecimalField) and value is not None:
             # 450000 and 450000.00 are one value: compare as the database stores it.
-            value = decimal.Decimal(value).quantize(decimal.Decimal(1).scaleb(-field.decimal_places))
+            value = decimal.Decimal(value).quantize(
+                decimal.Decimal(1).scaleb(-field.decimal_places)
+            )
         if field.name in SECRET_FIELDS:
             value = "hidden:" + hashlib.sha256(str(value).encode()).hexdigest()[:8]
         data[field.attname] = _jsonable(value)
@@ -85,8 +87,14 @@ def _before(instance: models.Model) -> dict | None:
 
 
 @transaction.atomic
-def save(actor: Actor, instance: models.Model, *, note: str = "", m2m: dict | None = None,
-         validate: bool = True) -> bool:
+def save(
+    actor: Actor,
+    instance: models.Model,
+    *,
+    note: str = "",
+    m2m: dict | None = None,
+    validate: bool = True,
+) -> bool:
     """Validate and save `instance` (and set its many-to-many fields from `m2m`).
 
     Returns whether anything changed; an unchanged save writes nothing, so
@@ -109,8 +117,14 @@ def save(actor: Actor, instance: models.Model, *, note: str = "", m2m: dict | No
     for name, values in (m2m or {}).items():
         getattr(instance, name).set(values)
     after = snapshot(instance)
-    record(actor, AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
-           instance, before, after, note)
+    record(
+        actor,
+        AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
+        instance,
+        before,
+        after,
+        note,
+    )
     return True
 
 

@@ -46,6 +46,9 @@ def object_history(request, model, pk):
     return render(
         request,
         "core/object_history.html",
-        {"entries": entries.select_related("actor"), "instance": instance,
-         "label": str(instance) if instance else entries.first().object_repr},
+        {
+            "entries": entries.select_related("actor"),
+            "instance": instance,
+            "label": str(instance) if instance else entries.first().object_repr,
+        },
     )

@@ -110,9 +110,13 @@ def list_kpis(request):
 def list_cluster_types(request):
     types = ClusterType.objects.select_related("programme").prefetch_related("kpis")
     return [
-        {**_fields(t, "code", "name", "name_en", "max_annual_subsidy", "max_years",
-                   "cofinancing_share"),
-         "programme": t.programme.slug, "kpis": [k.code for k in t.kpis.all()]}
+        {
+            **_fields(
+                t, "code", "name", "name_en", "max_annual_subsidy", "max_years", "cofinancing_share"
+            ),
+            "programme": t.programme.slug,
+            "kpis": [k.code for k in t.kpis.all()],
+        }
         for t in types
     ]
 
@@ -125,8 +129,9 @@ def list_calls(request):
             call: Call = row["call"]
             out.append(
                 {
-                    **_fields(call, "id", "number", "name", "period", "opens_on", "closes_on",
-                              "budget"),
+                    **_fields(
+                        call, "id", "number", "name", "period", "opens_on", "closes_on", "budget"
+                    ),
                     "programme": programme.slug,
                     "cluster_type": call.cluster_type.code,
                     "applications_recorded": row["recorded_submitted"],
@@ -143,13 +148,26 @@ def _cluster_out(user, cluster: Cluster) -> dict:
     records = None
     if user.has_perm("programmes.view_cluster_records", cluster):
         records = {
-            **_fields(cluster, "executing_organisation", "embedding", "origin", "start_date",
-                      "subsidy", "future_path", "future_organisation", "future_note"),
+            **_fields(
+                cluster,
+                "executing_organisation",
+                "embedding",
+                "origin",
+                "start_date",
+                "subsidy",
+                "future_path",
+                "future_organisation",
+                "future_note",
+            ),
             "call": cluster.call.number if cluster.call_id else None,
             "reported_figures": list(cluster.reported_figures.all()),
             "targets": [
-                {"kpi": t.kpi.code, "due_date": t.due_date, "baseline": t.baseline,
-                 "value": t.value}
+                {
+                    "kpi": t.kpi.code,
+                    "due_date": t.due_date,
+                    "baseline": t.baseline,
+                    "value": t.value,
+                }
                 for t in cluster.targets.all()
             ],
         }

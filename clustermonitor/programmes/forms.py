@@ -40,7 +40,12 @@ class ClusterTypeForm(ParentBoundForm):
     class Meta:
         model = ClusterType
         fields = [
-            "code", "name", "name_en", "max_annual_subsidy", "max_years", "cofinancing_share",
+            "code",
+            "name",
+            "name_en",
+            "max_annual_subsidy",
+            "max_years",
+            "cofinancing_share",
             "kpis",
         ]
         widgets = {"kpis": forms.CheckboxSelectMultiple}
@@ -112,9 +117,23 @@ class ClusterForm(ParentBoundForm):
     class Meta:
         model = Cluster
         fields = [
-            "code", "name", "cluster_type", "call", "executing_organisation", "embedding",
-            "origin", "domain", "keywords", "start_date", "end_date", "subsidy", "future_path",
-            "future_organisation", "future_note", "website", "account_manager",
+            "code",
+            "name",
+            "cluster_type",
+            "call",
+            "executing_organisation",
+            "embedding",
+            "origin",
+            "domain",
+            "keywords",
+            "start_date",
+            "end_date",
+            "subsidy",
+            "future_path",
+            "future_organisation",
+            "future_note",
+            "website",
+            "account_manager",
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
 
@@ -139,6 +158,8 @@ class TargetForm(ParentBoundForm):
     def __init__(self, *args, cluster: Cluster, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.cluster = cluster
-        self.fields["kpi"].queryset = cluster.cluster_type.kpis.all() or cluster.programme.kpis.all()
+        self.fields["kpi"].queryset = (
+            cluster.cluster_type.kpis.all() or cluster.programme.kpis.all()
+        )
         if not self.instance.pk:
             self.initial.setdefault("due_date", Target.default_due_date(cluster))

@@ -82,9 +82,7 @@ class ClusterType(Bilingual):
     """A kind of cluster with its rules (SPC: EUR 500,000 a year for 10 years; IBN:
     EUR 150,000 for 3; members co-finance 50 %)."""
 
-    programme = models.ForeignKey(
-        Programme, on_delete=models.CASCADE, related_name="cluster_types"
-    )
+    programme = models.ForeignKey(Programme, on_delete=models.CASCADE, related_name="cluster_types")
     code = models.CharField(_("code"), max_length=20, validators=[code_validator])
     max_annual_subsidy = models.DecimalField(_("maximum annual subsidy (EUR)"), **money)
     max_years = models.PositiveSmallIntegerField(
@@ -151,8 +149,10 @@ class Call(models.Model):
     def clean(self):
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             raise ValidationError({"closes_on": _("A call cannot close before it opens.")})
-        if self.cluster_type_id and self.programme_id and (
-            self.cluster_type.programme_id != self.programme_id
+        if (
+            self.cluster_type_id
+            and self.programme_id
+            and (self.cluster_type.programme_id != self.programme_id)
         ):
             raise ValidationError({"cluster_type": _("This cluster type is of another programme.")})
 
@@ -303,7 +303,11 @@ class Cluster(models.Model):
 
     def clean(self):
         errors = {}
-        if self.call_id and self.cluster_type_id and self.call.cluster_type_id != self.cluster_type_id:
+        if (
+            self.call_id
+            and self.cluster_type_id
+            and self.call.cluster_type_id != self.cluster_type_id
+        ):
             errors["call"] = _("This call is for another cluster type.")
         if self.future_path == FuturePath.INTEGRATED and not self.future_organisation:
             errors["future_organisation"] = _("Say which organisation integrates the cluster.")
@@ -331,7 +335,9 @@ class Cluster(models.Model):
                 "over": over,
             }
         elif self.subsidy is not None:
-            ceiling = rules_math.max_subsidy(ctype.max_annual_subsidy, self.start_date, self.end_date)
+            ceiling = rules_math.max_subsidy(
+                ctype.max_annual_subsidy, self.start_date, self.end_date
+            )
             if self.subsidy > ceiling:
                 errors["subsidy"] = _(
                     "%(amount)s is above the %(type)s maximum of %(ceiling)s "
@@ -354,7 +360,10 @@ class Target(models.Model):
     kpi = models.ForeignKey(KPI, verbose_name=_("KPI"), on_delete=models.PROTECT, related_name="+")
     due_date = models.DateField(_("due date"))
     baseline = models.DecimalField(
-        _("baseline"), max_digits=12, decimal_places=2, default=Decimal(0),
+        _("baseline"),
+        max_digits=12,
+        decimal_places=2,
+        default=Decimal(0),
         validators=[MinValueValidator(Decimal(0))],
     )
     value = models.DecimalField(
@@ -374,9 +383,8 @@ class Target(models.Model):
         return f"{self.cluster.code} {self.kpi.code} {self.value:g} ({self.due_date:%Y-%m-%d})"
 
     def clean(self):
-        if self.cluster_id and self.kpi_id:
-            if self.kpi.programme_id != self.cluster.programme_id:
-                raise ValidationError({"kpi": _("This KPI belongs to another programme.")})
+        if self.cluster_id and self.kpi_id and self.kpi.programme_id != self.cluster.programme_id:
+            raise ValidationError({"kpi": _("This KPI belongs to another programme.")})
         if self.cluster_id and self.due_date and self.due_date < self.cluster.start_date:
             raise ValidationError({"due_date": _("A target cannot fall due before the start.")})
 

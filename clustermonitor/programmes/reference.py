@@ -16,7 +16,6 @@ import yaml
 from django.db import transaction
 
 from clustermonitor.core import audit
-from clustermonitor.programmes.rules_math import add_years
 from clustermonitor.programmes.models import (
     KPI,
     Call,
@@ -28,6 +27,7 @@ from clustermonitor.programmes.models import (
     ReportedFigure,
     Target,
 )
+from clustermonitor.programmes.rules_math import add_years
 
 REFERENCE_DIR = Path(__file__).resolve().parent.parent / "data" / "reference"
 SOURCE = "IBN-evaluatie 2020"
@@ -226,8 +226,18 @@ def read_reference(directory: Path = REFERENCE_DIR) -> dict:
         future_map[row["future"].strip()] = (path, row["organisation"].strip())
 
     columns = [
-        "code", "name", "call", "end_date", "executing_organisation", "embedding", "origin",
-        "members_kpi1", "collaborations_kpi3a", "kpi_basis", "intercluster_projects", "future",
+        "code",
+        "name",
+        "call",
+        "end_date",
+        "executing_organisation",
+        "embedding",
+        "origin",
+        "members_kpi1",
+        "collaborations_kpi3a",
+        "kpi_basis",
+        "intercluster_projects",
+        "future",
     ]
     ibn = _Reader(directory, "ibn_portfolio_2020.csv", columns, problems)
     for line, row in ibn.rows:
@@ -257,7 +267,9 @@ def read_reference(directory: Path = REFERENCE_DIR) -> dict:
             }
         )
     spc = _Reader(
-        directory, "spc_portfolio_2020.csv", ["code", "name", "domain", "start_date", "end_date"],
+        directory,
+        "spc_portfolio_2020.csv",
+        ["code", "name", "domain", "start_date", "end_date"],
         problems,
     )
     for line, row in spc.rows:
@@ -271,10 +283,15 @@ def read_reference(directory: Path = REFERENCE_DIR) -> dict:
             }
         )
     seen: dict[str, str] = {}
-    for kind, rows in (("ibn_portfolio_2020.csv", data["ibn"]), ("spc_portfolio_2020.csv", data["spc"])):
+    for kind, rows in (
+        ("ibn_portfolio_2020.csv", data["ibn"]),
+        ("spc_portfolio_2020.csv", data["spc"]),
+    ):
         for row in rows:
             if row["code"] in seen:
-                problems.add(kind, None, "code", f"{row['code']} also appears in {seen[row['code']]}")
+                problems.add(
+                    kind, None, "code", f"{row['code']} also appears in {seen[row['code']]}"
+                )
             seen[row["code"]] = kind
     data["keywords"], data["subsidies"] = keyword_map, subsidy_map
     if problems.items:
@@ -322,7 +339,10 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
     types = {}
     for code, spec in data["types"].items():
         types[code] = _upsert(
-            summary, "cluster type", ClusterType, {"programme": programme, "code": code},
+            summary,
+            "cluster type",
+            ClusterType,
+            {"programme": programme, "code": code},
             {
                 "name": spec["name"],
                 "name_en": TYPE_NAMES_EN.get(code, ""),
@@ -335,7 +355,9 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
     calls = {}
     for spec in data["calls"]:
         call = _upsert(
-            summary, "call", Call,
+            summary,
+            "call",
+            Call,
             {"programme": programme, "cluster_type": types["IBN"], "number": spec["call"]},
             {"period": spec.get("period", "")},
         )
@@ -348,17 +370,26 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
             _reported(summary, metric, spec[key], call=call, basis=ReportedFigure.Basis.REPORTED)
     for row in data["spc"]:
         _upsert(
-            summary, "cluster", Cluster, {"code": row["code"]},
+            summary,
+            "cluster",
+            Cluster,
+            {"code": row["code"]},
             {
-                "programme": programme, "name": row["name"], "cluster_type": types["SPC"],
-                "domain": row["domain"], "start_date": row["start_date"],
+                "programme": programme,
+                "name": row["name"],
+                "cluster_type": types["SPC"],
+                "domain": row["domain"],
+                "start_date": row["start_date"],
                 "end_date": row["end_date"],
             },
         )
     ibn_type = types["IBN"]
     for row in data["ibn"]:
         cluster = _upsert(
-            summary, "cluster", Cluster, {"code": row["code"]},
+            summary,
+            "cluster",
+            Cluster,
+            {"code": row["code"]},
             {
                 "programme": programme,
                 "name": row["name"],
@@ -380,26 +411,48 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
             # Table 7 (**): no report yet; the figures printed are the targets.
             for code, value in (("KPI1", row["members"]), ("KPI3", row["collaborations"])):
                 _upsert(
-                    summary, "target", Target,
-                    {"cluster": cluster, "kpi": kpi[code],
-                     "due_date": Target.default_due_date(cluster)},
+                    summary,
+                    "target",
+                    Target,
+                    {
+                        "cluster": cluster,
+                        "kpi": kpi[code],
+                        "due_date": Target.default_due_date(cluster),
+                    },
                     {"value": value, "note": f"{SOURCE}, tabel 7 (streefwaarde)"},
                 )
         else:
             years = 2 if row["basis"] == "reported_2y" else 1
             period_end = add_years(cluster.start_date, years) - datetime.timedelta(days=1)
             for metric, value in (("KPI1", row["members"]), ("KPI3", row["collaborations"])):
-                _reported(summary, metric, value, cluster=cluster, basis=row["basis"],
-                          period_end=min(period_end, SOURCE_DATE))
-        _reported(summary, ReportedFigure.Metric.INTERCLUSTER, row["intercluster"],
-                  cluster=cluster, basis=ReportedFigure.Basis.REPORTED)
+                _reported(
+                    summary,
+                    metric,
+                    value,
+                    cluster=cluster,
+                    basis=row["basis"],
+                    period_end=min(period_end, SOURCE_DATE),
+                )
+        _reported(
+            summary,
+            ReportedFigure.Metric.INTERCLUSTER,
+            row["intercluster"],
+            cluster=cluster,
+            basis=ReportedFigure.Basis.REPORTED,
+        )
     return summary
 
 
 def _reported(summary, metric, value, *, cluster=None, call=None, basis, period_end=None):
     return _upsert(
-        summary, "reported figure", ReportedFigure,
+        summary,
+        "reported figure",
+        ReportedFigure,
         {"metric": metric, "cluster": cluster, "call": call, "source": f"{SOURCE}"},
-        {"value": Decimal(value), "basis": basis, "period_end": period_end,
-         "source_date": SOURCE_DATE},
+        {
+            "value": Decimal(value),
+            "basis": basis,
+            "period_end": period_end,
+            "source_date": SOURCE_DATE,
+        },
     )

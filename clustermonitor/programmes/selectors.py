@@ -78,8 +78,9 @@ def portfolio_clusters(programme: Programme, *, cluster_type="", call="", embedd
     return clusters
 
 
-def portfolio_rows(programme: Programme, *, sort: str = "type", descending: bool = False,
-                   **filters) -> list[dict]:
+def portfolio_rows(
+    programme: Programme, *, sort: str = "type", descending: bool = False, **filters
+) -> list[dict]:
     """The report's Table 7, one row per cluster: end date, executing organisation, type,
     origin, members (KPI 1), collaborations (KPI 3), intercluster projects, future."""
     rows = []
@@ -132,12 +133,16 @@ def call_overview(programme: Programme) -> list[dict]:
         row["call"]: row
         for row in Cluster.objects.filter(programme=programme, call__isnull=False)
         .values("call")
-        .annotate(n=Count("pk"), subsidy=Sum("subsidy"), unknown=Count("pk", filter=Q(subsidy__isnull=True)))
+        .annotate(
+            n=Count("pk"),
+            total_subsidy=Sum("subsidy"),
+            unknown=Count("pk", filter=Q(subsidy__isnull=True)),
+        )
     }
     rows = []
     for call in calls:
         reported = {f.metric: f for f in call.reported_figures.all()}
-        stats = cluster_stats.get(call.pk, {"n": 0, "subsidy": None, "unknown": 0})
+        stats = cluster_stats.get(call.pk, {"n": 0, "total_subsidy": None, "unknown": 0})
         rows.append(
             {
                 "call": call,
@@ -149,7 +154,7 @@ def call_overview(programme: Programme) -> list[dict]:
                 "reported_amount": _value(reported, ReportedFigure.Metric.FUNDED_AMOUNT),
                 "reported_source": next((f.source for f in reported.values()), ""),
                 "clusters": stats["n"],
-                "cluster_subsidy": stats["subsidy"],
+                "cluster_subsidy": stats["total_subsidy"],
                 "clusters_without_subsidy": stats["unknown"],
                 "success_rate": _ratio(
                     _value(reported, ReportedFigure.Metric.FUNDED),

@@ -25,7 +25,9 @@ urlpatterns = [
     path("programmes/new/", views.programme_create, name="programme-create"),
     path("programmes/<slug:slug>/", views.programme_detail, name="programme-detail"),
     path("programmes/<slug:slug>/edit/", views.programme_edit, name="programme-edit"),
-    path("programmes/<slug:slug>/types/new/", views.cluster_type_create, name="cluster-type-create"),
+    path(
+        "programmes/<slug:slug>/types/new/", views.cluster_type_create, name="cluster-type-create"
+    ),
     path("cluster-types/<int:pk>/edit/", views.cluster_type_edit, name="cluster-type-edit"),
     path("programmes/<slug:slug>/kpis/new/", views.kpi_create, name="kpi-create"),
     path("kpis/<int:pk>/edit/", views.kpi_edit, name="kpi-edit"),

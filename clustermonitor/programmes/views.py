@@ -42,8 +42,17 @@ def _programme_or_404(request, slug=None) -> Programme:
     return programme
 
 
-def _edit(request, form_class, *, instance=None, template="programmes/form.html",
-          success_url, title, form_kwargs=None, context=None):
+def _edit(
+    request,
+    form_class,
+    *,
+    instance=None,
+    template="programmes/form.html",
+    success_url,
+    title,
+    form_kwargs=None,
+    context=None,
+):
     """Show a form; on a valid POST save it through the audited service and go on."""
     form_kwargs = form_kwargs or {}
     if request.method == "POST":
@@ -61,8 +70,13 @@ def _edit(request, form_class, *, instance=None, template="programmes/form.html"
     return render(
         request,
         template,
-        {"form": form, "title": title, "object": instance, "cancel_url": cancel_url,
-         **(context or {})},
+        {
+            "form": form,
+            "title": title,
+            "object": instance,
+            "cancel_url": cancel_url,
+            **(context or {}),
+        },
     )
 
 
@@ -72,6 +86,7 @@ def home(request):
 
 
 # -- Portfolio (Table 7) -------------------------------------------------------------
+
 
 def _portfolio_params(request):
     sort = request.GET.get("sort", "type")
@@ -117,17 +132,37 @@ def portfolio_xlsx(request):
     rows = selectors.portfolio_rows(programme, **_portfolio_params(request))
     if request.user.has_perm("programmes.view_portfolio"):
         headers = [
-            _("Code"), _("Cluster"), _("Type"), _("Call"), _("End date"),
-            _("Executing organisation"), _("Embedding"), _("Origin"), _("Members (KPI 1)"),
-            _("Basis"), _("Collaborations (KPI 3)"), _("Basis"), _("Intercluster projects"),
+            _("Code"),
+            _("Cluster"),
+            _("Type"),
+            _("Call"),
+            _("End date"),
+            _("Executing organisation"),
+            _("Embedding"),
+            _("Origin"),
+            _("Members (KPI 1)"),
+            _("Basis"),
+            _("Collaborations (KPI 3)"),
+            _("Basis"),
+            _("Intercluster projects"),
             _("Future"),
         ]
         data = (
             [
-                r["code"], r["name"], r["type"], r["call"], r["end_date"],
-                r["executing_organisation"], r["embedding"], r["origin"], r["members"].value,
-                r["members"].basis, r["collaborations"].value, r["collaborations"].basis,
-                r["intercluster"].value, r["future"],
+                r["code"],
+                r["name"],
+                r["type"],
+                r["call"],
+                r["end_date"],
+                r["executing_organisation"],
+                r["embedding"],
+                r["origin"],
+                r["members"].value,
+                r["members"].basis,
+                r["collaborations"].value,
+                r["collaborations"].basis,
+                r["intercluster"].value,
+                r["future"],
             ]
             for r in rows
         )
@@ -139,6 +174,7 @@ def portfolio_xlsx(request):
 
 
 # -- Clusters ------------------------------------------------------------------------
+
 
 @login_required
 def cluster_detail(request, code):
@@ -161,7 +197,9 @@ def cluster_create(request):
     access.require_programme_manager(request.user)
     programme = _programme_or_404(request)
     return _edit(
-        request, ClusterForm, form_kwargs={"programme": programme},
+        request,
+        ClusterForm,
+        form_kwargs={"programme": programme},
         success_url=lambda c: reverse("programmes:cluster-detail", args=[c.code]),
         title=_("New cluster"),
     )
@@ -172,7 +210,10 @@ def cluster_create(request):
 def cluster_edit(request, code):
     cluster = access.get_cluster_for_user(request.user, code, "programmes.manage_programme")
     return _edit(
-        request, ClusterForm, instance=cluster, form_kwargs={"programme": cluster.programme},
+        request,
+        ClusterForm,
+        instance=cluster,
+        form_kwargs={"programme": cluster.programme},
         success_url=lambda c: reverse("programmes:cluster-detail", args=[c.code]),
         title=_("Edit %(cluster)s") % {"cluster": cluster.code},
     )
@@ -197,7 +238,9 @@ def target_list(request, code):
 def target_create(request, code):
     cluster = access.get_cluster_for_user(request.user, code, "programmes.manage_programme")
     return _edit(
-        request, TargetForm, form_kwargs={"cluster": cluster},
+        request,
+        TargetForm,
+        form_kwargs={"cluster": cluster},
         success_url=reverse("programmes:target-list", args=[cluster.code]),
         title=_("New target for %(cluster)s") % {"cluster": cluster.code},
     )
@@ -205,8 +248,12 @@ def target_create(request, code):
 
 def _target_for_user(request, pk) -> Target:
     target = get_object_or_404(Target.objects.select_related("cluster", "kpi"), pk=pk)
-    access.check(request.user, "programmes.manage_programme", target.cluster,
-                 visible="programmes.view_cluster_records")
+    access.check(
+        request.user,
+        "programmes.manage_programme",
+        target.cluster,
+        visible="programmes.view_cluster_records",
+    )
     return target
 
 
@@ -215,7 +262,10 @@ def _target_for_user(request, pk) -> Target:
 def target_edit(request, pk):
     target = _target_for_user(request, pk)
     return _edit(
-        request, TargetForm, instance=target, form_kwargs={"cluster": target.cluster},
+        request,
+        TargetForm,
+        instance=target,
+        form_kwargs={"cluster": target.cluster},
         success_url=reverse("programmes:target-list", args=[target.cluster.code]),
         title=_("Edit target"),
     )
@@ -231,6 +281,7 @@ def target_delete(request, pk):
 
 
 # -- Calls ---------------------------------------------------------------------------
+
 
 @login_required
 def call_list(request):
@@ -274,7 +325,9 @@ def call_create(request):
     access.require_programme_manager(request.user)
     programme = _programme_or_404(request)
     return _edit(
-        request, CallForm, form_kwargs={"programme": programme},
+        request,
+        CallForm,
+        form_kwargs={"programme": programme},
         success_url=lambda c: reverse("programmes:call-detail", args=[c.pk]),
         title=_("New call"),
     )
@@ -285,7 +338,10 @@ def call_create(request):
 def call_edit(request, pk):
     call = _call_for_user(request, pk, "programmes.manage_programme")
     return _edit(
-        request, CallForm, instance=call, form_kwargs={"programme": call.programme},
+        request,
+        CallForm,
+        instance=call,
+        form_kwargs={"programme": call.programme},
         success_url=reverse("programmes:call-detail", args=[call.pk]),
         title=_("Edit %(call)s") % {"call": call},
     )
@@ -296,7 +352,9 @@ def call_edit(request, pk):
 def application_create(request, pk):
     call = _call_for_user(request, pk, "programmes.manage_programme")
     return _edit(
-        request, ApplicationForm, form_kwargs={"call": call},
+        request,
+        ApplicationForm,
+        form_kwargs={"call": call},
         success_url=reverse("programmes:call-detail", args=[call.pk]),
         title=_("New application for %(call)s") % {"call": call},
     )
@@ -306,16 +364,21 @@ def application_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def application_edit(request, pk):
     application = get_object_or_404(Application.objects.select_related("call"), pk=pk)
-    access.check(request.user, "programmes.manage_programme",
-                 visible="programmes.view_applications")
+    access.check(
+        request.user, "programmes.manage_programme", visible="programmes.view_applications"
+    )
     return _edit(
-        request, ApplicationForm, instance=application, form_kwargs={"call": application.call},
+        request,
+        ApplicationForm,
+        instance=application,
+        form_kwargs={"call": application.call},
         success_url=reverse("programmes:call-detail", args=[application.call_id]),
         title=_("Edit application"),
     )
 
 
 # -- Programme set-up ----------------------------------------------------------------
+
 
 def _programme_for_user(request, slug, perm="programmes.view_portfolio") -> Programme:
     programme = get_object_or_404(Programme, slug=slug)
@@ -356,7 +419,8 @@ def programme_detail(request, slug):
 def programme_create(request):
     access.require_programme_manager(request.user)
     return _edit(
-        request, ProgrammeForm,
+        request,
+        ProgrammeForm,
         success_url=lambda p: reverse("programmes:programme-detail", args=[p.slug]),
         title=_("New programme"),
     )
@@ -367,7 +431,9 @@ def programme_create(request):
 def programme_edit(request, slug):
     programme = _programme_for_user(request, slug, "programmes.manage_programme")
     return _edit(
-        request, ProgrammeForm, instance=programme,
+        request,
+        ProgrammeForm,
+        instance=programme,
         success_url=lambda p: reverse("programmes:programme-detail", args=[p.slug]),
         title=_("Edit %(programme)s") % {"programme": programme},
     )
@@ -378,7 +444,9 @@ def programme_edit(request, slug):
 def cluster_type_create(request, slug):
     programme = _programme_for_user(request, slug, "programmes.manage_programme")
     return _edit(
-        request, ClusterTypeForm, form_kwargs={"programme": programme},
+        request,
+        ClusterTypeForm,
+        form_kwargs={"programme": programme},
         success_url=reverse("programmes:programme-detail", args=[programme.slug]),
         title=_("New cluster type"),
     )
@@ -390,7 +458,10 @@ def cluster_type_edit(request, pk):
     ctype = get_object_or_404(ClusterType.objects.select_related("programme"), pk=pk)
     access.require_programme_manager(request.user)
     return _edit(
-        request, ClusterTypeForm, instance=ctype, form_kwargs={"programme": ctype.programme},
+        request,
+        ClusterTypeForm,
+        instance=ctype,
+        form_kwargs={"programme": ctype.programme},
         success_url=reverse("programmes:programme-detail", args=[ctype.programme.slug]),
         title=_("Edit cluster type %(code)s") % {"code": ctype.code},
     )
@@ -401,7 +472,9 @@ def cluster_type_edit(request, pk):
 def kpi_create(request, slug):
     programme = _programme_for_user(request, slug, "programmes.manage_programme")
     return _edit(
-        request, KPIForm, form_kwargs={"programme": programme},
+        request,
+        KPIForm,
+        form_kwargs={"programme": programme},
         success_url=reverse("programmes:programme-detail", args=[programme.slug]),
         title=_("New KPI"),
     )
@@ -413,7 +486,10 @@ def kpi_edit(request, pk):
     kpi = get_object_or_404(KPI.objects.select_related("programme"), pk=pk)
     access.require_programme_manager(request.user)
     return _edit(
-        request, KPIForm, instance=kpi, form_kwargs={"programme": kpi.programme},
+        request,
+        KPIForm,
+        instance=kpi,
+        form_kwargs={"programme": kpi.programme},
         success_url=reverse("programmes:programme-detail", args=[kpi.programme.slug]),
         title=_("Edit KPI %(code)s") % {"code": kpi.code},
     )

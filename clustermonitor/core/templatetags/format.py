@@ -21,7 +21,9 @@ def format_number(value, decimals: int = 0) -> str:
     if value is None or value == "":
         return EMPTY
     pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
-    return babel_numbers.format_decimal(Decimal(str(value)), format=pattern, locale=current_locale())
+    return babel_numbers.format_decimal(
+        Decimal(str(value)), format=pattern, locale=current_locale()
+    )
 
 
 def format_money(value) -> str:

@@ -22,5 +22,10 @@ def sort_link(context, field: str, label: str) -> str:
     return format_html(
         '<a href="{}" hx-get="{}" hx-target="#portfolio-table" hx-push-url="true"'
         ' data-sort="{}"{}>{}{}</a>',
-        url, url, field, format_html(' aria-sort="{}"', state) if state else "", label, arrow,
+        url,
+        url,
+        field,
+        format_html(' aria-sort="{}"', state) if state else "",
+        label,
+        arrow,
     )

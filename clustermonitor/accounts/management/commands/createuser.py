@@ -44,7 +44,10 @@ class Command(BaseCommand):
             role=role,
             cluster=cluster,
         )
-        self.stdout.write(self.style.SUCCESS(f"User {user.username}: {role}"
-                                             + (f" of {cluster.code}" if cluster else "")))
+        self.stdout.write(
+            self.style.SUCCESS(
+                f"User {user.username}: {role}" + (f" of {cluster.code}" if cluster else "")
+            )
+        )
         if not options["password"]:
             self.stdout.write(f"Password: {password}")

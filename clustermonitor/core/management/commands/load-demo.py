@@ -10,4 +10,3 @@ class Command(BaseCommand):
         load_demo()
         self.stdout.write(self.style.SUCCESS("Demo loaded."))
         print_logins(self.stdout)
-

@@ -1,0 +1,84 @@
+"""Browser fixtures for the end-to-end tests: Debian's Chromium driven by Playwright's
+sync API against pytest-django's live server.
+
+Playwright cannot download its own browsers here, so we launch /usr/bin/chromium.
+Without it the tests skip, unless CLUSTERMONITOR_REQUIRE_BROWSER=1 (CI), where a
+missing browser must fail the run instead of hiding it.
+"""
+
+import os
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import sync_playwright
+
+from tests.conftest import PASSWORD, build_world
+
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--no-sandbox",  # CI runs as root, where Chromium's sandbox refuses to start
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+# Generous enough for a loaded CI machine, short enough that a broken page fails fast.
+TIMEOUT_MS = 10_000
+
+
+def _unavailable(message: str):
+    if os.environ.get("CLUSTERMONITOR_REQUIRE_BROWSER") == "1":
+        pytest.fail(f"{message} (CLUSTERMONITOR_REQUIRE_BROWSER=1)", pytrace=False)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="session")
+def browser():
+    """One Chromium for the whole session; each test gets its own context."""
+    if not CHROMIUM.exists():
+        _unavailable(f"{CHROMIUM} is missing: apt-get install chromium to run the e2e tests")
+    with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
+        # Playwright's sync API keeps an asyncio loop in this thread, so Django would
+        # refuse the tests' own ORM calls (SynchronousOnlyOperation). Set only while the
+        # browser lives, i.e. for the e2e tests, which run last.
+        env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+        browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def world(live_server, transactional_db):
+    """The reference portfolio and personas. The live server needs a transactional
+    database, whose flush after each test empties the session's shared world, so it
+    is rebuilt here (the loaders are idempotent)."""
+    build_world()
+    return live_server
+
+
+@pytest.fixture
+def page(browser, world):
+    # A browser locale of English proves the interface ignores Accept-Language.
+    context = browser.new_context(base_url=world.url, locale="en-GB", accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    page = context.new_page()
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login(page):
+    """Log in through the form, as a person would."""
+
+    def log_in(username: str, password: str = PASSWORD):
+        page.goto("/accounts/login/")
+        page.fill("input[name=username]", username)
+        page.fill("input[name=password]", password)
+        # The header has submit buttons too (language, log out): use the login form's own.
+        page.locator("#main form").get_by_role("button").click()
+        page.wait_for_load_state()
+        return page
+
+    return log_in

@@ -1,0 +1,92 @@
+"""The read API: token authentication, the same access rules as the web."""
+
+import pytest
+from django.test import Client
+
+from clustermonitor.accounts import services
+from clustermonitor.accounts.models import ApiToken, User
+from clustermonitor.core import audit
+
+
+@pytest.fixture
+def token_for(db):
+    def make(username):
+        user = User.objects.get(username=username)
+        return services.create_token(audit.Actor(user, "test"), user, "test")[1]
+
+    return make
+
+
+def _get(url, token=None):
+    headers = {"Authorization": f"Bearer {token}"} if token else {}
+    return Client().get(url, headers=headers)
+
+
+def test_it_answers_401_without_or_with_a_wrong_token(db):
+    assert _get("/api/clusters").status_code == 401
+    assert _get("/api/clusters", "cm_not-a-token").status_code == 401
+
+
+def test_a_token_reads_the_clusters(token_for):
+    response = _get("/api/clusters", token_for("programme_manager"))
+    assert response.status_code == 200
+    clusters = {c["code"]: c for c in response.json()}
+    assert len(clusters) == 26
+    euka = clusters["EUKA"]
+    assert euka["records"]["executing_organisation"] == "EUKA vzw"
+    metrics = {f["metric"]: f["value"] for f in euka["records"]["reported_figures"]}
+    assert float(metrics["KPI1"]) == 196
+
+
+def test_a_cluster_manager_gets_records_of_their_own_cluster_only(token_for):
+    token = token_for("cluster_manager_a")
+    clusters = {c["code"]: c for c in _get("/api/clusters", token).json()}
+    assert clusters["EUKA"]["records"] is not None
+    assert clusters["BIM"]["records"] is None
+    assert clusters["BIM"]["domain"]  # public fields stay
+    assert _get("/api/clusters/BIM", token).json()["records"] is None
+
+
+def test_a_revoked_token_stops_working(token_for):
+    token = token_for("evaluator")
+    assert _get("/api/programmes", token).status_code == 200
+    services.revoke_token(
+        audit.Actor.system("test"), ApiToken.objects.get(user__username="evaluator")
+    )
+    assert _get("/api/programmes", token).status_code == 401
+
+
+def test_a_deactivated_users_token_stops_working(token_for):
+    token = token_for("evaluator")
+    User.objects.filter(username="evaluator").update(is_active=False)
+    assert _get("/api/programmes", token).status_code == 401
+
+
+def test_only_the_hash_of_a_token_is_stored(token_for):
+    token = token_for("evaluator")
+    stored = ApiToken.objects.get(user__username="evaluator")
+    assert token not in (stored.key_hash, stored.prefix) and stored.key_hash != token
+    assert token.startswith(stored.prefix)
+
+
+def test_an_unknown_cluster_is_404(token_for):
+    assert _get("/api/clusters/NOPE", token_for("evaluator")).status_code == 404
+
+
+def test_it_lists_types_calls_and_kpis(token_for):
+    token = token_for("cluster_manager_b")
+    types = {t["code"]: t for t in _get("/api/cluster-types", token).json()}
+    assert float(types["IBN"]["max_annual_subsidy"]) == 150000 and types["IBN"]["max_years"] == 3
+    calls = {c["number"]: c for c in _get("/api/calls", token).json()}
+    assert float(calls[1]["submitted_reported"]) == 25 and float(calls[2]["funded_reported"]) == 6
+    assert [k["code"] for k in _get("/api/kpis", token).json()] == ["KPI1", "KPI2", "KPI3"]
+
+
+def test_the_schema_is_openapi_3_1(db):
+    schema = Client().get("/api/openapi.json").json()
+    assert schema["openapi"].startswith("3.1")
+    assert "/api/clusters/{code}" in schema["paths"]
+
+
+def test_the_browser_session_also_works(client_for):
+    assert client_for("evaluator").get("/api/clusters").status_code == 200

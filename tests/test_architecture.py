@@ -1,0 +1,45 @@
+import ast
+from pathlib import Path
+
+import clustermonitor
+
+PACKAGE = Path(clustermonitor.__file__).parent
+
+
+def _imports(path: Path) -> set[str]:
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module:
+            names.add(node.module)
+    return names
+
+
+def test_it_keeps_django_out_of_the_analysis_package():
+    modules = sorted((PACKAGE / "analysis").rglob("*.py"))
+    assert modules, "the analysis package exists"
+    offenders = {
+        str(path.relative_to(PACKAGE)): sorted(
+            n for n in _imports(path) if n.split(".")[0] == "django"
+        )
+        for path in modules
+    }
+    assert not {k: v for k, v in offenders.items() if v}
+
+
+def test_it_detects_a_django_import(tmp_path):
+    # The check above must be able to fail.
+    module = tmp_path / "bad.py"
+    module.write_text("from django.db import models\nimport pandas\n")
+    assert "django.db" in _imports(module)
+
+
+def test_it_keeps_modules_below_800_lines():
+    long = {
+        str(p.relative_to(PACKAGE)): n
+        for p in PACKAGE.rglob("*.py")
+        if "migrations" not in p.parts and (n := len(p.read_text("utf-8").splitlines())) > 800
+    }
+    assert not long, f"split these modules by concern: {long}"

@@ -1,0 +1,74 @@
+"""The `clustermonitor` command and its own management commands."""
+
+import pytest
+from django.core.management import call_command
+from django.core.management.base import CommandError
+
+from clustermonitor.accounts.models import User
+from clustermonitor.cli import main
+from clustermonitor.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+from clustermonitor.core.models import AuditEntry
+
+
+def test_createuser_makes_a_cluster_manager(db, capsys):
+    call_command(
+        "createuser",
+        "kim",
+        "--role",
+        "cluster_manager",
+        "--cluster",
+        "BIM",
+        "--password",
+        "s3cret-enough",
+    )
+    kim = User.objects.get(username="kim")
+    assert kim.check_password("s3cret-enough")
+    assert kim.managed_cluster_ids == {kim.role_assignments.get().cluster_id}
+    assert "User kim: cluster_manager of BIM" in capsys.readouterr().out
+    assert AuditEntry.objects.filter(via="cli", object_repr="kim").exists()
+
+
+def test_createuser_prints_a_generated_password(db, capsys):
+    call_command("createuser", "eva", "--role", "evaluator")
+    out = capsys.readouterr().out
+    password = out.split("Password: ")[1].strip()
+    assert User.objects.get(username="eva").check_password(password)
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--role", "cluster_manager"], "--cluster CODE is required"),
+        (["--role", "cluster_manager", "--cluster", "NOPE"], "no cluster with code 'NOPE'"),
+        (["--role", "evaluator", "--cluster", "BIM"], "not tied to a cluster"),
+    ],
+)
+def test_createuser_refuses_wrong_combinations(db, args, message):
+    with pytest.raises(CommandError, match=message):
+        call_command("createuser", "someone", *args)
+    assert not User.objects.filter(username="someone").exists()
+
+
+def test_createtoken_prints_a_working_token(db, capsys):
+    call_command("createtoken", "evaluator")
+    token = capsys.readouterr().out.strip()
+    from django.test import Client
+
+    response = Client().get("/api/programmes", headers={"Authorization": f"Bearer {token}"})
+    assert response.status_code == 200
+
+
+def test_load_demo_creates_the_demo_logins_and_is_idempotent(db, capsys):
+    call_command("load-demo")
+    out = capsys.readouterr().out
+    for login in DEMO_LOGINS:
+        assert login.username in out
+        assert User.objects.get(username=login.username).check_password(DEMO_PASSWORD)
+    count = AuditEntry.objects.count()
+    call_command("load-demo")
+    assert AuditEntry.objects.count() == count
+
+
+def test_the_console_script_runs_django_commands(capsys):
+    main(["help", "load-reference"])
+    assert "Load the real 2020" in capsys.readouterr().out

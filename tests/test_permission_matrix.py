@@ -1,0 +1,201 @@
+"""Every URL and API route × every persona (STYLE lesson 5, pretix's matrix).
+
+Adding a route without an entry here fails `test_it_covers_every_route`. Outsiders get
+404 (nothing leaks), someone who may see a thing but not change it gets 403, the
+anonymous visitor is sent to the login page (web) or gets 401 (API).
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from clustermonitor.programmes.models import KPI, Application, Call, ClusterType, Target
+from tests.conftest import ALL_PERSONAS, CLUSTER_A
+
+LOGIN = "login"  # anonymous: redirect to the login page
+PERSONA_ORDER = ALL_PERSONAS  # anonymous, pm, am, evaluator, cm A, cm B, member contact
+
+
+def row(*codes):
+    assert len(codes) == len(PERSONA_ORDER)
+    return dict(zip(PERSONA_ORDER, codes, strict=True))
+
+
+EVERYONE = row(LOGIN, 200, 200, 200, 200, 200, 200)
+PROGRAMME_READERS = row(LOGIN, 200, 200, 200, 404, 404, 404)
+PROGRAMME_SETUP = row(LOGIN, 200, 403, 403, 404, 404, 404)
+# Records of cluster A: its own manager reads them, the other cluster's manager gets 404.
+CLUSTER_A_RECORDS = row(LOGIN, 200, 200, 200, 200, 404, 404)
+CLUSTER_A_SETUP = row(LOGIN, 200, 403, 403, 403, 404, 404)
+AUDIT = row(LOGIN, 200, 404, 404, 404, 404, 404)
+POST_ONLY = row(LOGIN, 405, 405, 405, 405, 405, 405)
+API = row(401, 200, 200, 200, 200, 200, 200)
+PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
+
+
+def _target():
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = Cluster.objects.get(code=CLUSTER_A)
+    kpi = cluster.programme.kpis.get(code="KPI1")
+    return Target.objects.get_or_create(
+        cluster=cluster,
+        kpi=kpi,
+        due_date=Target.default_due_date(cluster),
+        defaults={"value": 150},
+    )[0]
+
+
+def _application():
+    call = Call.objects.get(number=1)
+    return Application.objects.get_or_create(
+        call=call, applicant="Test vzw", defaults={"title": "Test", "status": "submitted"}
+    )[0]
+
+
+def _programme_slug():
+    return Call.objects.get(number=1).programme.slug
+
+
+# route name → (how to build its URL, expected status per persona)
+MATRIX = {
+    "programmes:home": (
+        lambda: reverse("programmes:home"),
+        row(LOGIN, 302, 302, 302, 302, 302, 302),
+    ),
+    "programmes:portfolio": (lambda: reverse("programmes:portfolio"), EVERYONE),
+    "programmes:portfolio-xlsx": (lambda: reverse("programmes:portfolio-xlsx"), EVERYONE),
+    "programmes:cluster-create": (lambda: reverse("programmes:cluster-create"), PROGRAMME_SETUP),
+    "programmes:cluster-detail": (
+        lambda: reverse("programmes:cluster-detail", args=[CLUSTER_A]),
+        EVERYONE,
+    ),
+    "programmes:cluster-edit": (
+        lambda: reverse("programmes:cluster-edit", args=[CLUSTER_A]),
+        CLUSTER_A_SETUP,
+    ),
+    "programmes:target-list": (
+        lambda: reverse("programmes:target-list", args=[CLUSTER_A]),
+        CLUSTER_A_RECORDS,
+    ),
+    "programmes:target-create": (
+        lambda: reverse("programmes:target-create", args=[CLUSTER_A]),
+        CLUSTER_A_SETUP,
+    ),
+    "programmes:target-edit": (
+        lambda: reverse("programmes:target-edit", args=[_target().pk]),
+        CLUSTER_A_SETUP,
+    ),
+    "programmes:target-delete": (
+        lambda: reverse("programmes:target-delete", args=[_target().pk]),
+        POST_ONLY,
+    ),
+    "programmes:call-list": (lambda: reverse("programmes:call-list"), EVERYONE),
+    "programmes:call-create": (lambda: reverse("programmes:call-create"), PROGRAMME_SETUP),
+    "programmes:call-detail": (
+        lambda: reverse("programmes:call-detail", args=[Call.objects.get(number=1).pk]),
+        PROGRAMME_READERS,
+    ),
+    "programmes:call-edit": (
+        lambda: reverse("programmes:call-edit", args=[Call.objects.get(number=1).pk]),
+        PROGRAMME_SETUP,
+    ),
+    "programmes:application-create": (
+        lambda: reverse("programmes:application-create", args=[Call.objects.get(number=1).pk]),
+        PROGRAMME_SETUP,
+    ),
+    "programmes:application-edit": (
+        lambda: reverse("programmes:application-edit", args=[_application().pk]),
+        PROGRAMME_SETUP,
+    ),
+    "programmes:programme-list": (lambda: reverse("programmes:programme-list"), PROGRAMME_READERS),
+    "programmes:programme-create": (
+        lambda: reverse("programmes:programme-create"),
+        PROGRAMME_SETUP,
+    ),
+    "programmes:programme-detail": (
+        lambda: reverse("programmes:programme-detail", args=[_programme_slug()]),
+        PROGRAMME_READERS,
+    ),
+    "programmes:programme-edit": (
+        lambda: reverse("programmes:programme-edit", args=[_programme_slug()]),
+        PROGRAMME_SETUP,
+    ),
+    "programmes:cluster-type-create": (
+        lambda: reverse("programmes:cluster-type-create", args=[_programme_slug()]),
+        PROGRAMME_SETUP,
+    ),
+    "programmes:cluster-type-edit": (
+        lambda: reverse("programmes:cluster-type-edit", args=[ClusterType.objects.first().pk]),
+        PROGRAMME_SETUP,
+    ),
+    "programmes:kpi-create": (
+        lambda: reverse("programmes:kpi-create", args=[_programme_slug()]),
+        PROGRAMME_SETUP,
+    ),
+    "programmes:kpi-edit": (
+        lambda: reverse("programmes:kpi-edit", args=[KPI.objects.first().pk]),
+        PROGRAMME_SETUP,
+    ),
+    "accounts:login": (lambda: reverse("accounts:login"), row(200, 302, 302, 302, 302, 302, 302)),
+    "accounts:logout": (lambda: reverse("accounts:logout"), row(405, 405, 405, 405, 405, 405, 405)),
+    "accounts:password-change": (lambda: reverse("accounts:password-change"), EVERYONE),
+    "accounts:profile": (lambda: reverse("accounts:profile"), EVERYONE),
+    "accounts:token-delete": (lambda: reverse("accounts:token-delete", args=[1]), POST_ONLY),
+    "core:audit-log": (lambda: reverse("core:audit-log"), AUDIT),
+    "core:object-history": (
+        lambda: reverse("core:object-history", args=["cluster", _cluster_a_pk()]),
+        AUDIT,
+    ),
+    # GET does nothing but send the visitor back; the switch itself is a POST.
+    "set_language": (lambda: reverse("set_language"), row(302, 302, 302, 302, 302, 302, 302)),
+    "api:openapi-json": (lambda: reverse("api:openapi-json"), PUBLIC),
+    "api:openapi-view": (lambda: reverse("api:openapi-view"), PUBLIC),
+    "api:api-root": (lambda: reverse("api:api-root"), row(404, 404, 404, 404, 404, 404, 404)),
+    "api:list_programmes": (lambda: reverse("api:list_programmes"), API),
+    "api:list_kpis": (lambda: reverse("api:list_kpis"), API),
+    "api:list_cluster_types": (lambda: reverse("api:list_cluster_types"), API),
+    "api:list_calls": (lambda: reverse("api:list_calls"), API),
+    "api:list_clusters": (lambda: reverse("api:list_clusters"), API),
+    "api:get_cluster": (lambda: reverse("api:get_cluster", args=[CLUSTER_A]), API),
+}
+
+
+def _cluster_a_pk():
+    from clustermonitor.programmes.models import Cluster
+
+    return Cluster.objects.get(code=CLUSTER_A).pk
+
+
+def _route_names(resolver=None, namespace=""):
+    resolver = resolver or get_resolver()
+    for pattern in resolver.url_patterns:
+        if isinstance(pattern, URLResolver):
+            ns = pattern.namespace or ""
+            full = f"{namespace}:{ns}" if namespace and ns else (ns or namespace)
+            yield from _route_names(pattern, full)
+        elif isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}" if namespace else str(pattern.name)
+
+
+def test_it_covers_every_route():
+    routes = set(_route_names())
+    missing = routes - set(MATRIX)
+    stale = set(MATRIX) - routes
+    assert not missing, f"Routes without a permission-matrix entry: {sorted(missing)}"
+    assert not stale, f"Matrix entries for routes that no longer exist: {sorted(stale)}"
+
+
+CASES = [(name, persona) for name in MATRIX for persona in ALL_PERSONAS]
+
+
+@pytest.mark.parametrize(("route", "persona_name"), CASES, ids=[f"{r}-{p}" for r, p in CASES])
+def test_it_allows_and_refuses_as_the_matrix_says(route, persona_name, client_for):
+    build_url, expected = MATRIX[route]
+    url = build_url()
+    response = client_for(persona_name).get(url)
+    want = expected[persona_name]
+    if want == LOGIN:
+        assert response.status_code == 302, (url, response.status_code)
+        assert response["Location"].startswith(reverse("accounts:login")), response["Location"]
+    else:
+        assert response.status_code == want, (url, persona_name, response.status_code)
