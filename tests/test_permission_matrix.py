@@ -141,6 +141,28 @@ MATRIX = {
     "accounts:password-change": (lambda: reverse("accounts:password-change"), EVERYONE),
     "accounts:profile": (lambda: reverse("accounts:profile"), EVERYONE),
     "accounts:token-delete": (lambda: reverse("accounts:token-delete", args=[1]), POST_ONLY),
+    "accounts:password-reset": (lambda: reverse("accounts:password-reset"), PUBLIC),
+    "accounts:password-reset-done": (lambda: reverse("accounts:password-reset-done"), PUBLIC),
+    # A made-up link: the page says it is no longer valid, to anyone.
+    "accounts:password-reset-confirm": (
+        lambda: reverse("accounts:password-reset-confirm", args=["MQ", "set-password"]),
+        PUBLIC,
+    ),
+    "accounts:user-list": (lambda: reverse("accounts:user-list"), PROGRAMME_SETUP),
+    "accounts:user-create": (lambda: reverse("accounts:user-create"), PROGRAMME_SETUP),
+    "accounts:user-detail": (
+        lambda: reverse("accounts:user-detail", args=[_user_pk("evaluator")]),
+        PROGRAMME_SETUP,
+    ),
+    "accounts:user-set-active": (
+        lambda: reverse("accounts:user-set-active", args=[_user_pk("evaluator")]),
+        POST_ONLY,
+    ),
+    "accounts:user-invite": (
+        lambda: reverse("accounts:user-invite", args=[_user_pk("evaluator")]),
+        POST_ONLY,
+    ),
+    "accounts:role-remove": (lambda: reverse("accounts:role-remove", args=[1]), POST_ONLY),
     "core:audit-log": (lambda: reverse("core:audit-log"), AUDIT),
     "core:object-history": (
         lambda: reverse("core:object-history", args=["cluster", _cluster_a_pk()]),
@@ -158,6 +180,12 @@ MATRIX = {
     "api:list_clusters": (lambda: reverse("api:list_clusters"), API),
     "api:get_cluster": (lambda: reverse("api:get_cluster", args=[CLUSTER_A]), API),
 }
+
+
+def _user_pk(username):
+    from clustermonitor.accounts.models import User
+
+    return User.objects.get(username=username).pk
 
 
 def _cluster_a_pk():

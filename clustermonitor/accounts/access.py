@@ -49,6 +49,7 @@ rules.add_perm("programmes.view_cluster", rules.is_authenticated)
 rules.add_perm("programmes.view_cluster_records", reads_programme | manages_cluster)
 rules.add_perm("programmes.manage_programme", is_programme_manager)
 rules.add_perm("core.view_audit", is_programme_manager)
+rules.add_perm("accounts.manage_users", is_programme_manager)
 
 
 def clusters_with_records(user, queryset):

@@ -55,3 +55,39 @@ def create_token(actor: audit.Actor, user: User, name: str) -> tuple[ApiToken, s
 
 def revoke_token(actor: audit.Actor, token: ApiToken) -> None:
     audit.delete(actor, token)
+
+
+@transaction.atomic
+def remove_role(actor: audit.Actor, assignment: RoleAssignment) -> None:
+    audit.delete(actor, assignment)
+
+
+@transaction.atomic
+def set_active(actor: audit.Actor, user: User, active: bool) -> None:
+    """Deactivate (or reactivate) an account; its tokens stop working with it."""
+    user.is_active = active
+    audit.save(actor, user, validate=False)
+
+
+def send_invitation(user: User, site_url: str) -> str:
+    """E-mail the person a link to choose their password; return the link."""
+    from django.conf import settings
+    from django.contrib.auth.tokens import default_token_generator
+    from django.core.mail import send_mail
+    from django.template.loader import render_to_string
+    from django.urls import reverse
+    from django.utils.encoding import force_bytes
+    from django.utils.http import urlsafe_base64_encode
+
+    path = reverse(
+        "accounts:password-reset-confirm",
+        args=[
+            urlsafe_base64_encode(force_bytes(user.pk)),
+            default_token_generator.make_token(user),
+        ],
+    )
+    link = site_url.rstrip("/") + path
+    body = render_to_string("accounts/invitation_email.txt", {"user": user, "link": link})
+    subject = render_to_string("accounts/invitation_subject.txt").strip()
+    send_mail(subject, body, settings.DEFAULT_FROM_EMAIL, [user.email])
+    return link

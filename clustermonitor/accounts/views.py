@@ -6,9 +6,9 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clustermonitor.accounts import services
-from clustermonitor.accounts.forms import ApiTokenForm
-from clustermonitor.accounts.models import ApiToken
+from clustermonitor.accounts import access, services
+from clustermonitor.accounts.forms import ApiTokenForm, RoleForm, UserCreateForm
+from clustermonitor.accounts.models import ApiToken, Role, RoleAssignment, User
 from clustermonitor.core import audit
 
 
@@ -56,3 +56,130 @@ def token_delete(request, pk):
     services.revoke_token(audit.Actor(request.user, "web"), token)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:profile")
+
+
+# -- User management (programme manager) ---------------------------------------------
+
+
+def _require_user_admin(request) -> None:
+    access.check(request.user, "accounts.manage_users", visible="programmes.view_portfolio")
+
+
+def _managed_user(request, pk) -> User:
+    _require_user_admin(request)
+    return get_object_or_404(User, pk=pk)
+
+
+@login_required
+def user_list(request):
+    _require_user_admin(request)
+    users = User.objects.prefetch_related("role_assignments__cluster").order_by("username")
+    return render(request, "accounts/user_list.html", {"users": users})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_create(request):
+    _require_user_admin(request)
+    form = UserCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        user = services.create_user(
+            audit.Actor(request.user, "web"),
+            username=data["username"],
+            password=None,
+            email=data["email"],
+            first_name=data["first_name"],
+            last_name=data["last_name"],
+            role=data["role"],
+            cluster=data["cluster"],
+        )
+        services.send_invitation(user, request.build_absolute_uri("/"))
+        messages.success(
+            request,
+            _("Account created; %(email)s received a link to choose a password.")
+            % {"email": user.email},
+        )
+        return redirect("accounts:user-detail", user.pk)
+    return render(request, "accounts/user_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def user_detail(request, pk):
+    person = _managed_user(request, pk)
+    form = RoleForm(request.POST or None, user=person)
+    if request.method == "POST" and form.is_valid():
+        services.assign_role(
+            audit.Actor(request.user, "web"),
+            person,
+            form.cleaned_data["role"],
+            form.cleaned_data["cluster"],
+        )
+        messages.success(request, _("Role added."))
+        return redirect("accounts:user-detail", person.pk)
+    return render(
+        request,
+        "accounts/user_detail.html",
+        {
+            "person": person,
+            "form": form,
+            "assignments": person.role_assignments.select_related("cluster"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def role_remove(request, pk):
+    assignment = get_object_or_404(RoleAssignment.objects.select_related("user"), pk=pk)
+    _require_user_admin(request)
+    if assignment.user_id == request.user.pk and assignment.role == Role.PROGRAMME_MANAGER:
+        messages.error(request, _("You cannot take away your own programme manager role."))
+    else:
+        services.remove_role(audit.Actor(request.user, "web"), assignment)
+        messages.success(request, _("Role removed."))
+    return redirect("accounts:user-detail", assignment.user_id)
+
+
+@login_required
+@require_POST
+def user_set_active(request, pk):
+    person = _managed_user(request, pk)
+    active = request.POST.get("active") == "1"
+    if person.pk == request.user.pk and not active:
+        messages.error(request, _("You cannot deactivate your own account."))
+    else:
+        services.set_active(audit.Actor(request.user, "web"), person, active)
+        messages.success(request, _("Account activated.") if active else _("Account deactivated."))
+    return redirect("accounts:user-detail", person.pk)
+
+
+@login_required
+@require_POST
+def user_invite(request, pk):
+    person = _managed_user(request, pk)
+    if not person.email:
+        messages.error(request, _("This account has no e-mail address."))
+    else:
+        services.send_invitation(person, request.build_absolute_uri("/"))
+        messages.success(request, _("A new link was sent to %(email)s.") % {"email": person.email})
+    return redirect("accounts:user-detail", person.pk)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    email_template_name = "accounts/password_reset_email.txt"
+    subject_template_name = "accounts/password_reset_subject.txt"
+    success_url = reverse_lazy("accounts:password-reset-done")
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    success_url = reverse_lazy("accounts:login")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.record_password_change(audit.Actor(form.user, "web"), form.user)
+        messages.success(self.request, _("Your password has been set. You can log in now."))
+        return response

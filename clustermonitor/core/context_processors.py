@@ -9,6 +9,7 @@ def navigation(request):
             "calls": user.has_perm("programmes.view_calls"),
             "programmes": user.has_perm("programmes.view_portfolio"),
             "audit": user.has_perm("core.view_audit"),
+            "users": user.has_perm("accounts.manage_users"),
             "own_clusters": sorted(user.managed_cluster_ids),
         }
     }
