@@ -35,6 +35,7 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "ninja",  # serves Swagger UI from our own static files, not a CDN
     "rules.apps.AutodiscoverRulesConfig",
     "clustermonitor.core",
     "clustermonitor.accounts",
