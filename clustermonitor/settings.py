@@ -40,6 +40,8 @@ INSTALLED_APPS = [
     "clustermonitor.core",
     "clustermonitor.accounts",
     "clustermonitor.programmes",
+    "clustermonitor.registry",
+    "clustermonitor.members",
 ]
 
 MIDDLEWARE = [

@@ -90,3 +90,21 @@ def require_programme_manager(user) -> None:
     """Programme set-up is the programme manager's. Other agency staff and evaluators
     see the programme (403); everyone else gets 404."""
     check(user, "programmes.manage_programme", visible="programmes.view_portfolio")
+
+
+def organisations_for(user, queryset):
+    """Organisations `user` may see: all for agency staff and evaluators; for a cluster
+    manager those that are (or were) members of their cluster."""
+    if reads_programme(user):
+        return queryset
+    if is_cluster_manager(user):
+        return queryset.filter(memberships__cluster_id__in=user.managed_cluster_ids).distinct()
+    return queryset.none()
+
+
+def memberships_for(user, queryset):
+    if reads_programme(user):
+        return queryset
+    if is_cluster_manager(user):
+        return queryset.filter(cluster_id__in=user.managed_cluster_ids)
+    return queryset.none()

@@ -1,0 +1,146 @@
+import datetime
+
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+
+class MembershipQuerySet(models.QuerySet):
+    def for_user(self, user):
+        from clustermonitor.accounts import access
+
+        return access.memberships_for(user, self)
+
+    def active_on(self, day: datetime.date):
+        return self.filter(start_date__lte=day).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=day)
+        )
+
+    def active_in_year(self, year: int):
+        first, last = datetime.date(year, 1, 1), datetime.date(year, 12, 31)
+        return self.filter(start_date__lte=last).filter(
+            Q(end_date__isnull=True) | Q(end_date__gte=first)
+        )
+
+
+class Membership(models.Model):
+    """An organisation's membership of one cluster, from a date until a date."""
+
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("organisation"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    cluster = models.ForeignKey(
+        "programmes.Cluster",
+        verbose_name=_("cluster"),
+        on_delete=models.PROTECT,
+        related_name="memberships",
+    )
+    start_date = models.DateField(_("member from"))
+    end_date = models.DateField(_("member until"), null=True, blank=True)
+    note = models.CharField(_("note"), max_length=300, blank=True)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["cluster", "organisation__name"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["organisation", "cluster", "start_date"], name="unique_membership_start"
+            )
+        ]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+
+    def __str__(self):
+        return f"{self.organisation} – {self.cluster.code}"
+
+    def clean(self):
+        if self.end_date and self.start_date and self.end_date < self.start_date:
+            raise ValidationError({"end_date": _("A membership cannot end before it starts.")})
+        if self.organisation_id and self.cluster_id and self.start_date:
+            overlapping = Membership.objects.filter(
+                organisation_id=self.organisation_id, cluster_id=self.cluster_id
+            ).exclude(pk=self.pk)
+            end = self.end_date or datetime.date.max
+            overlapping = overlapping.filter(start_date__lte=end).filter(
+                Q(end_date__isnull=True) | Q(end_date__gte=self.start_date)
+            )
+            if overlapping.exists():
+                raise ValidationError(
+                    _("This organisation is already a member of the cluster in that period.")
+                )
+
+    def is_active(self, on: datetime.date) -> bool:
+        return self.start_date <= on and (self.end_date is None or self.end_date >= on)
+
+
+class Contact(models.Model):
+    """A contact person for one membership."""
+
+    membership = models.ForeignKey(Membership, on_delete=models.CASCADE, related_name="contacts")
+    name = models.CharField(_("name"), max_length=200)
+    role = models.CharField(_("role"), max_length=200, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    phone = models.CharField(_("phone"), max_length=40, blank=True)
+
+    class Meta:
+        ordering = ["membership", "name"]
+        verbose_name = _("contact person")
+        verbose_name_plural = _("contact persons")
+
+    def __str__(self):
+        return self.name
+
+
+class ImportMapping(models.Model):
+    """The column mapping a cluster used last time for a kind of import, to offer again."""
+
+    cluster = models.ForeignKey("programmes.Cluster", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30)
+    mapping = models.JSONField(default=dict)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["cluster", "kind"], name="unique_import_mapping")
+        ]
+
+
+class ImportBatch(models.Model):
+    """An uploaded file on its way through preview, mapping, dry run and commit."""
+
+    class State(models.TextChoices):
+        UPLOADED = "uploaded", _("uploaded")
+        CHECKED = "checked", _("checked (dry run)")
+        COMMITTED = "committed", _("imported")
+        CANCELLED = "cancelled", _("cancelled")
+
+    cluster = models.ForeignKey("programmes.Cluster", on_delete=models.CASCADE, related_name="+")
+    kind = models.CharField(max_length=30, default="members")
+    file = models.FileField(upload_to="imports/%Y/%m/")
+    original_name = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64)
+    mapping = models.JSONField(default=dict)
+    full_list = models.BooleanField(
+        _("this is the full member list"),
+        default=False,
+        help_text=_("Members missing from a full list are proposed for an end date."),
+    )
+    reference_date = models.DateField(_("member from (when the file gives no date)"))
+    state = models.CharField(max_length=10, choices=State.choices, default=State.UPLOADED)
+    report = models.JSONField(default=dict, blank=True)
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    committed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"{self.original_name} ({self.get_state_display()})"
