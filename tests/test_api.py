@@ -90,3 +90,9 @@ def test_the_schema_is_openapi_3_1(db):
 
 def test_the_browser_session_also_works(client_for):
     assert client_for("evaluator").get("/api/clusters").status_code == 200
+
+
+def test_the_api_docs_load_nothing_from_outside(db):
+    html = Client().get("/api/docs").content.decode()
+    assert "/static/ninja/swagger-ui-bundle.js" in html
+    assert "cdn" not in html.lower()

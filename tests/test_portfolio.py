@@ -137,3 +137,12 @@ def test_the_count_of_ibns_per_embedding_matches_the_reference(db):
     with (REFERENCE_DIR / "ibn_portfolio_2020.csv").open(encoding="utf-8") as handle:
         hosted = sum(row["embedding"] == "gevestigd" for row in csv.DictReader(handle))
     assert Cluster.objects.filter(embedding="gevestigd").count() == hosted == 11
+
+
+def test_the_htmx_fragment_carries_the_download_and_sort_for_its_filters(client_for):
+    response = client_for("programme_manager").get(
+        URL, {"type": "IBN", "sort": "-members"}, HTTP_HX_REQUEST="true"
+    )
+    html = response.content.decode()
+    assert 'portfolio.xlsx?type=IBN&amp;sort=-members"' in html
+    assert 'id="portfolio-sort"' in html and 'value="-members"' in html

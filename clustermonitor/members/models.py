@@ -109,6 +109,9 @@ class ImportMapping(models.Model):
             models.UniqueConstraint(fields=["cluster", "kind"], name="unique_import_mapping")
         ]
 
+    def __str__(self):
+        return f"{self.kind} mapping of {self.cluster_id}"
+
 
 class ImportBatch(models.Model):
     """An uploaded file on its way through preview, mapping, dry run and commit."""
