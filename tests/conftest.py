@@ -13,6 +13,7 @@ from clustermonitor.accounts.models import Role, User
 from clustermonitor.core import audit
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.reference import load_reference
+from clustermonitor.registry.reference import load_registry_reference
 
 CLUSTER_A = "EUKA"
 CLUSTER_B = "BIM"
@@ -32,6 +33,7 @@ ALL_PERSONAS = ["anonymous", *PERSONAS]
 def build_world() -> None:
     """The reference portfolio and the personas (also used by the end-to-end tests)."""
     load_reference()
+    load_registry_reference()
     actor = audit.Actor.system("tests")
     for username, (role, code) in PERSONAS.items():
         cluster = Cluster.objects.get(code=code) if code else None

@@ -9,6 +9,7 @@ from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.reference import load_reference
+from clustermonitor.registry.reference import load_registry_reference
 
 DEMO_PASSWORD = "clustermonitor"
 
@@ -36,6 +37,7 @@ DEMO_LOGINS = [
 def load_demo() -> None:
     actor = audit.Actor.system("demo")
     load_reference()
+    load_registry_reference()
     for login in DEMO_LOGINS:
         cluster = Cluster.objects.get(code=login.cluster) if login.cluster else None
         services.create_user(

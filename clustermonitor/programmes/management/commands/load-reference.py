@@ -5,7 +5,8 @@ from clustermonitor.programmes.reference import REFERENCE_DIR, ReferenceDataErro
 
 class Command(BaseCommand):
     help = (
-        "Load the real 2020 Flemish cluster portfolio (6 SPC, 20 IBN, 2 calls, KPIs). "
+        "Load the real 2020 Flemish cluster portfolio (6 SPC, 20 IBN, 2 calls, KPIs) and the "
+        "Belgian reference tables (NACE-BEL, municipalities, postcodes, legal forms). "
         "Safe to re-run: unchanged rows are left alone."
     )
 
@@ -17,12 +18,20 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         from pathlib import Path
 
+        from django.db import transaction
+
+        from clustermonitor.registry.reference import load_registry_reference
+
         try:
-            summary = load_reference(Path(options["dir"]))
+            with transaction.atomic():
+                summary = load_reference(Path(options["dir"]))
+                registry = load_registry_reference()
         except ReferenceDataError as exc:
             raise CommandError(
                 "Reference data not loaded; nothing was written:\n  " + "\n  ".join(exc.problems)
             ) from None
+        for label, count in registry.items():
+            self.stdout.write(f"{label:16} {count:4} written")
         labels = sorted(set(summary.changed) | set(summary.unchanged))
         for label in labels:
             self.stdout.write(

@@ -1,0 +1,34 @@
+"""Small builders for deep object graphs (organisation → membership → contact)."""
+
+import datetime
+
+from clustermonitor.members.models import Membership
+from clustermonitor.registry.models import Organisation
+
+
+def enterprise_number(i: int, first: str = "0") -> str:
+    """A valid enterprise number: the last two digits are 97 − (first eight mod 97)."""
+    base = f"{first}{(2_000_000 + i) % 10_000_000:07d}"
+    return f"{base}{97 - int(base) % 97:02d}"
+
+
+def dotted(number: str) -> str:
+    return f"{number[:4]}.{number[4:7]}.{number[7:]}"
+
+
+def organisation(i: int, **values) -> Organisation:
+    defaults = {
+        "enterprise_number": enterprise_number(i),
+        "name": f"Bedrijf {i} NV",
+        "kind": Organisation.Kind.COMPANY,
+        "postcode": "9000",
+        "country": "BE",
+    }
+    defaults.update(values)
+    return Organisation.objects.create(**defaults)
+
+
+def membership(org, cluster, start=datetime.date(2017, 1, 1), end=None) -> Membership:
+    return Membership.objects.create(
+        organisation=org, cluster=cluster, start_date=start, end_date=end
+    )
