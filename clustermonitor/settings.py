@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "clustermonitor.programmes",
     "clustermonitor.registry",
     "clustermonitor.members",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -119,6 +120,7 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env_str("STATIC_ROOT", str(VAR_DIR / "static")))
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
@@ -182,6 +184,22 @@ SECURE_CSP = {
     "frame-ancestors": [CSP.NONE],
     "form-action": [CSP.SELF],
 }
+
+# Long work (KBO enrichment, report generation) runs as tasks: in the request for the
+# demo and the tests, on the database queue with `clustermonitor db_worker` in production.
+TASKS_BACKEND = env_choice(
+    "TASKS_BACKEND", ("immediate", "database"), "database" if PRODUCTION else "immediate"
+)
+TASKS = {
+    "default": {
+        "BACKEND": {
+            "immediate": "django.tasks.backends.immediate.ImmediateBackend",
+            "database": "django_tasks_db.DatabaseBackend",
+        }[TASKS_BACKEND]
+    }
+}
+# Where monthly KBO extracts are put for the web page to offer (server-side files).
+KBO_DIR = Path(env_str("KBO_DIR", str(VAR_DIR / "kbo" / "incoming")))
 
 LOGGING = {
     "version": 1,

@@ -146,3 +146,26 @@ def test_the_htmx_fragment_carries_the_download_and_sort_for_its_filters(client_
     html = response.content.decode()
     assert 'portfolio.xlsx?type=IBN&amp;sort=-members"' in html
     assert 'id="portfolio-sort"' in html and 'value="-members"' in html
+
+
+def test_the_xlsx_carries_no_save_time(client_for, monkeypatch):
+    import datetime as dt
+
+    import openpyxl.writer.excel as excel
+
+    client = client_for("programme_manager")
+    url = reverse("programmes:portfolio-xlsx")
+    first = client.get(url).content
+
+    class Later(dt.datetime):
+        @classmethod
+        def now(cls, tz=None):
+            return dt.datetime(2031, 5, 5, 12, 0, tzinfo=tz)
+
+    import types
+
+    # Only openpyxl's writer sees the later clock.
+    monkeypatch.setattr(
+        excel, "datetime", types.SimpleNamespace(datetime=Later, timezone=dt.timezone)
+    )
+    assert client.get(url).content == first

@@ -51,6 +51,14 @@ rules.add_perm("programmes.manage_programme", is_programme_manager)
 rules.add_perm("core.view_audit", is_programme_manager)
 rules.add_perm("accounts.manage_users", is_programme_manager)
 
+# Members (issue 3). The object is the cluster.
+rules.add_perm("members.view_members", reads_programme | manages_cluster)
+rules.add_perm("members.change_members", is_programme_manager | manages_cluster)
+# Contact persons are personal data: the agency and the cluster's own manager.
+rules.add_perm("members.view_contacts", is_agency | manages_cluster)
+rules.add_perm("registry.view_registry", reads_programme)
+rules.add_perm("registry.run_kbo_import", is_programme_manager)
+
 
 def clusters_with_records(user, queryset):
     """The clusters whose records (agreement, targets, reported figures) `user` reads."""
@@ -108,3 +116,36 @@ def memberships_for(user, queryset):
     if is_cluster_manager(user):
         return queryset.filter(cluster_id__in=user.managed_cluster_ids)
     return queryset.none()
+
+
+def get_cluster_members_for_user(user, code: str, perm: str = "members.view_members"):
+    """A cluster whose member records `user` may see (404 otherwise), and 403 when they
+    may see but not do `perm`."""
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
+    if cluster is None:
+        raise Http404
+    check(user, perm, cluster, visible="members.view_members")
+    return cluster
+
+
+def get_organisation_for_user(user, pk: int):
+    from clustermonitor.registry.models import Organisation
+
+    organisation = organisations_for(user, Organisation.objects.all()).filter(pk=pk).first()
+    if organisation is None:
+        raise Http404
+    return organisation
+
+
+def can_change_organisation(user, organisation) -> bool:
+    """The programme manager, or the manager of a cluster it is an active member of: the
+    registry is shared, so only those who keep one of its memberships may correct it."""
+    if is_programme_manager(user):
+        return True
+    if not is_cluster_manager(user):
+        return False
+    return organisation.memberships.filter(
+        cluster_id__in=user.managed_cluster_ids, end_date__isnull=True
+    ).exists()

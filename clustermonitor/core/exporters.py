@@ -4,6 +4,8 @@ same rows give the same bytes (fixed document dates)."""
 
 import datetime
 import io
+import re
+import zipfile
 from collections.abc import Iterable
 from dataclasses import dataclass
 from decimal import Decimal
@@ -56,7 +58,30 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
     workbook.properties.modified = FIXED_TIME
     buffer = io.BytesIO()
     workbook.save(buffer)
-    return buffer.getvalue()
+    return _deterministic(buffer.getvalue())
+
+
+_MODIFIED = re.compile(rb"<dcterms:modified([^>]*)>[^<]*</dcterms:modified>")
+
+
+def _deterministic(data: bytes) -> bytes:
+    """openpyxl stamps the save time into docProps/core.xml and every zip entry; fix both,
+    so the same rows give the same bytes (a reproducible report needs it)."""
+    source = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as target:
+        for item in source.infolist():
+            content = source.read(item.filename)
+            if item.filename == "docProps/core.xml":
+                stamp = FIXED_TIME.strftime("%Y-%m-%dT%H:%M:%SZ").encode()
+                content = _MODIFIED.sub(
+                    rb"<dcterms:modified\1>" + stamp + rb"</dcterms:modified>", content
+                )
+            info = zipfile.ZipInfo(item.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            info.compress_type = zipfile.ZIP_DEFLATED
+            info.external_attr = item.external_attr
+            target.writestr(info, content)
+    return out.getvalue()
 
 
 def xlsx_response(filename: str, sheets: list[Sheet]) -> HttpResponse:

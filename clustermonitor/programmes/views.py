@@ -7,7 +7,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import audit
+from clustermonitor.core import editing
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.programmes import selectors, services
 from clustermonitor.programmes.forms import (
@@ -30,9 +30,8 @@ from clustermonitor.programmes.models import (
     Target,
 )
 
-
-def _actor(request) -> audit.Actor:
-    return audit.Actor(request.user, "web")
+_actor = editing.actor
+_edit = editing.edit
 
 
 def _programme_or_404(request, slug=None) -> Programme:
@@ -40,44 +39,6 @@ def _programme_or_404(request, slug=None) -> Programme:
     if programme is None:
         raise Http404
     return programme
-
-
-def _edit(
-    request,
-    form_class,
-    *,
-    instance=None,
-    template="programmes/form.html",
-    success_url,
-    title,
-    form_kwargs=None,
-    context=None,
-):
-    """Show a form; on a valid POST save it through the audited service and go on."""
-    form_kwargs = form_kwargs or {}
-    if request.method == "POST":
-        form = form_class(request.POST, instance=instance, **form_kwargs)
-        if form.is_valid():
-            saved = services.save_form(_actor(request), form)
-            messages.success(request, _("Saved: %(object)s") % {"object": saved})
-            return redirect(success_url(saved) if callable(success_url) else success_url)
-    else:
-        form = form_class(instance=instance, **form_kwargs)
-    if callable(success_url):
-        cancel_url = success_url(instance) if instance else reverse("programmes:portfolio")
-    else:
-        cancel_url = success_url
-    return render(
-        request,
-        template,
-        {
-            "form": form,
-            "title": title,
-            "object": instance,
-            "cancel_url": cancel_url,
-            **(context or {}),
-        },
-    )
 
 
 @login_required

@@ -153,10 +153,6 @@ def test_portfolio_downloads_as_xlsx(page, login, tmp_path):
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: clustermonitor/static/ is on no staticfiles finder (no STATICFILES_DIRS)",
-)
 def test_pages_load_their_stylesheet_and_scripts(page, login):
     failed, errors = [], []
 
@@ -181,11 +177,6 @@ def test_pages_load_their_stylesheet_and_scripts(page, login):
 
 
 @pytest.mark.e2e
-@pytest.mark.xfail(
-    strict=True,
-    reason="app bug: the filter form's hidden sort input is outside the swapped table, "
-    "so a filter change after a header click sorts by type again",
-)
 def test_a_filter_change_keeps_the_chosen_sort(page, login):
     login("programme_manager")
     page.click("a[data-sort=end_date]")

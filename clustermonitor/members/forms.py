@@ -1,0 +1,154 @@
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clustermonitor.members.importing import FIELDS
+from clustermonitor.members.models import Contact, Membership
+from clustermonitor.registry.models import Organisation
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+FIELD_LABELS = {
+    "enterprise_number": _("enterprise number"),
+    "name": _("name"),
+    "kind": _("kind"),
+    "street": _("street"),
+    "house_number": _("number"),
+    "box": _("box"),
+    "postcode": _("postcode"),
+    "city": _("city"),
+    "country": _("country"),
+    "website": _("website"),
+    "start_date": _("member from"),
+    "end_date": _("member until"),
+    "contact_name": _("contact person"),
+    "contact_role": _("contact's role"),
+    "contact_email": _("contact's e-mail"),
+    "contact_phone": _("contact's phone"),
+}
+
+
+class UploadForm(forms.Form):
+    file = forms.FileField(
+        label=_("member list"), help_text=_(".xlsx or .csv (UTF-8 or Windows-1252, ',' or ';')")
+    )
+    reference_date = forms.DateField(
+        label=_("member from (when the file gives no date)"),
+        widget=DATE,
+        initial=datetime.date.today,
+    )
+    full_list = forms.BooleanField(
+        label=_("this is the full member list"),
+        required=False,
+        help_text=_("Members missing from the file are then proposed for an end date."),
+    )
+
+    MAX_BYTES = 20 * 1024 * 1024
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(_("The file is larger than 20 MB."))
+        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv", ".txt")):
+            raise forms.ValidationError(_("Use an .xlsx or .csv file."))
+        return upload
+
+
+class MappingForm(forms.Form):
+    """Which column holds which field; every field may stay unmapped."""
+
+    def __init__(self, *args, headers: list[str], initial_mapping: dict[str, str], **kwargs):
+        super().__init__(*args, **kwargs)
+        choices = [("", "—"), *[(h, h) for h in headers]]
+        for name in FIELDS:
+            self.fields[name] = forms.ChoiceField(
+                label=FIELD_LABELS[name],
+                choices=choices,
+                required=False,
+                initial=initial_mapping.get(name, ""),
+            )
+
+    def clean(self):
+        data = super().clean()
+        used = [c for c in data.values() if c]
+        doubles = {c for c in used if used.count(c) > 1}
+        if doubles:
+            raise forms.ValidationError(
+                _("A column can hold one field only: %s") % ", ".join(sorted(doubles))
+            )
+        if not data.get("enterprise_number") and not data.get("name"):
+            raise forms.ValidationError(_("Map at least the enterprise number or the name."))
+        return data
+
+    @property
+    def mapping(self) -> dict[str, str]:
+        return {k: v for k, v in self.cleaned_data.items() if v}
+
+
+class OrganisationForm(forms.ModelForm):
+    class Meta:
+        model = Organisation
+        fields = [
+            "enterprise_number",
+            "no_number_reason",
+            "name",
+            "kind",
+            "street",
+            "house_number",
+            "box",
+            "postcode",
+            "city",
+            "country",
+            "website",
+        ]
+        help_texts = {"country": _("Two-letter code: BE, NL, FR, ...")}
+
+    def clean_country(self):
+        return (self.cleaned_data.get("country") or "BE").upper()
+
+
+class NewMemberForm(OrganisationForm):
+    start_date = forms.DateField(label=_("member from"), widget=DATE, initial=datetime.date.today)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["enterprise_number"].help_text = _(
+            "Any notation: 0xxx.xxx.xxx, BE0xxxxxxxxx, the old 9 digits. Leave empty for a "
+            "foreign organisation or a person, and say why."
+        )
+
+    def validate_unique(self):
+        # An organisation already in the registry is reused, not refused (services).
+        pass
+
+
+class MembershipForm(forms.ModelForm):
+    class Meta:
+        model = Membership
+        fields = ["start_date", "end_date", "note"]
+        widgets = {"start_date": DATE, "end_date": DATE}
+
+
+class ContactForm(forms.ModelForm):
+    class Meta:
+        model = Contact
+        fields = ["name", "role", "email", "phone"]
+
+    def __init__(self, *args, membership: Membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.membership = membership
+
+
+class EndMembershipsForm(forms.Form):
+    end_date = forms.DateField(label=_("member until"), widget=DATE, initial=datetime.date.today)
+    memberships = forms.ModelMultipleChoiceField(
+        label=_("end these memberships"),
+        queryset=Membership.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["memberships"].queryset = candidates
+        self.fields["memberships"].label_from_instance = lambda m: str(m.organisation)

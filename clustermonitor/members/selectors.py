@@ -1,0 +1,62 @@
+"""Reads for the member pages, exports and the API."""
+
+import contextlib
+import datetime
+
+from django.db.models import Count, Q
+
+from clustermonitor.members.models import Membership
+from clustermonitor.registry.models import Organisation
+
+
+def member_rows(
+    cluster, *, state: str = "active", on: datetime.date | None = None, query: str = ""
+):
+    """A cluster's memberships with their organisation, for the member list.
+
+    state: 'active' on `on` (default today), 'ended' before it, or 'all'."""
+    on = on or datetime.date.today()
+    memberships = (
+        Membership.objects.filter(cluster=cluster)
+        .select_related("organisation", "organisation__municipality")
+        .annotate(n_contacts=Count("contacts"))
+        .order_by("organisation__name", "start_date")
+    )
+    if state == "active":
+        memberships = memberships.active_on(on)
+    elif state == "ended":
+        memberships = memberships.filter(end_date__lt=on)
+    if query:
+        memberships = memberships.filter(search_filter(query, prefix="organisation__"))
+    return memberships
+
+
+def search_filter(query: str, prefix: str = "") -> Q:
+    """Name (part), enterprise number in any notation, or postcode."""
+    from clustermonitor.registry import enterprise
+
+    query = query.strip()
+    condition = Q(**{f"{prefix}name__icontains": query})
+    digits = "".join(c for c in query if c.isdigit())
+    if len(digits) >= 4:
+        condition |= Q(**{f"{prefix}enterprise_number__contains": digits.lstrip("0")[:10]})
+        with contextlib.suppress(enterprise.InvalidEnterpriseNumber):
+            condition |= Q(**{f"{prefix}enterprise_number": enterprise.normalise(query)})
+    if len(digits) == 4 and digits == query:
+        condition |= Q(**{f"{prefix}postcode": digits})
+    return condition
+
+
+def organisations(queryset, query: str = ""):
+    queryset = queryset.select_related("municipality", "nace_2008").annotate(
+        n_memberships=Count("memberships", distinct=True)
+    )
+    if query:
+        queryset = queryset.filter(search_filter(query))
+    return queryset.order_by("name")
+
+
+def registry_matches(query: str, limit: int = 10) -> list[Organisation]:
+    if len(query.strip()) < 2:
+        return []
+    return list(Organisation.objects.filter(search_filter(query)).order_by("name")[:limit])

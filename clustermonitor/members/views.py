@@ -1,0 +1,431 @@
+import datetime
+import hashlib
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clustermonitor.accounts import access
+from clustermonitor.core import editing
+from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.tabular import TableError, read_table
+from clustermonitor.members import importing, selectors, services
+from clustermonitor.members.forms import (
+    FIELD_LABELS,
+    ContactForm,
+    EndMembershipsForm,
+    MappingForm,
+    MembershipForm,
+    NewMemberForm,
+    UploadForm,
+)
+from clustermonitor.members.models import Contact, ImportBatch, ImportMapping, Membership
+from clustermonitor.registry import enterprise
+
+STATES = ("active", "ended", "all")
+
+
+# -- Member list ---------------------------------------------------------------------
+
+
+def _list_params(request):
+    state = request.GET.get("state", "active")
+    return {"state": state if state in STATES else "active", "query": request.GET.get("q", "")}
+
+
+@login_required
+def member_list(request, code):
+    cluster = access.get_cluster_members_for_user(request.user, code)
+    params = _list_params(request)
+    rows = selectors.member_rows(cluster, **params)
+    context = {
+        "cluster": cluster,
+        "rows": rows,
+        "params": params,
+        "states": [("active", _("current")), ("ended", _("ended")), ("all", _("all"))],
+        "can_change": request.user.has_perm("members.change_members", cluster),
+        "can_see_contacts": request.user.has_perm("members.view_contacts", cluster),
+        "query": request.GET.urlencode(),
+    }
+    template = "members/_member_table.html" if request.htmx else "members/member_list.html"
+    return render(request, template, context)
+
+
+@login_required
+def member_list_xlsx(request, code):
+    cluster = access.get_cluster_members_for_user(request.user, code)
+    rows = selectors.member_rows(cluster, **_list_params(request))
+    headers = [
+        _("Name"),
+        _("Enterprise number"),
+        _("Kind"),
+        _("Postcode"),
+        _("Municipality"),
+        _("Member from"),
+        _("Member until"),
+    ]
+    data = (
+        [
+            m.organisation.name,
+            m.organisation.enterprise_number_display,
+            m.organisation.get_kind_display(),
+            m.organisation.postcode,
+            m.organisation.municipality.name_nl
+            if m.organisation.municipality
+            else m.organisation.city,
+            m.start_date,
+            m.end_date,
+        ]
+        for m in rows
+    )
+    sheet = Sheet(_("Members"), headers, data, number_formats={5: "dd/mm/yyyy", 6: "dd/mm/yyyy"})
+    return xlsx_response(f"members-{cluster.code}.xlsx", [sheet])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def member_add(request, code):
+    """Add a member by hand: find it in the registry or the KBO lookup, or type it in."""
+    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    if request.method == "POST":
+        form = NewMemberForm(request.POST)
+        if form.is_valid():
+            data = {k: v for k, v in form.cleaned_data.items() if k != "start_date"}
+            try:
+                membership = services.add_member(
+                    editing.actor(request), cluster, data, form.cleaned_data["start_date"]
+                )
+            except ValidationError as exc:
+                form.add_error(None, services.describe(exc))
+            else:
+                messages.success(
+                    request, _("%(name)s is now a member.") % {"name": membership.organisation.name}
+                )
+                return redirect("members:membership-detail", membership.pk)
+    else:
+        prefill = {k: v for k, v in request.GET.items() if k in NewMemberForm.base_fields}
+        form = NewMemberForm(initial=prefill)
+    return render(request, "members/member_add.html", {"cluster": cluster, "form": form})
+
+
+@login_required
+def member_lookup(request, code):
+    """Candidates for a new member, from our registry and from the KBO lookup (htmx)."""
+    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    query = request.GET.get("q", "").strip()
+    kbo_hits = []
+    if len(query) >= 2:
+        from clustermonitor.registry import kbo
+
+        kbo_hits = kbo.search_lookup(query, limit=10)
+    return render(
+        request,
+        "members/_lookup.html",
+        {
+            "cluster": cluster,
+            "query": query,
+            "registry": selectors.registry_matches(query),
+            "kbo": kbo_hits,
+        },
+    )
+
+
+# -- One membership and its contacts -------------------------------------------------
+
+
+def _membership_for(request, pk, perm="members.view_members") -> Membership:
+    membership = get_object_or_404(
+        Membership.objects.select_related("organisation", "cluster", "organisation__municipality"),
+        pk=pk,
+    )
+    access.check(request.user, perm, membership.cluster, visible="members.view_members")
+    return membership
+
+
+@login_required
+def membership_detail(request, pk):
+    membership = _membership_for(request, pk)
+    cluster = membership.cluster
+    can_see_contacts = request.user.has_perm("members.view_contacts", cluster)
+    return render(
+        request,
+        "members/membership_detail.html",
+        {
+            "membership": membership,
+            "organisation": membership.organisation,
+            "cluster": cluster,
+            "contacts": membership.contacts.all() if can_see_contacts else None,
+            "can_change": request.user.has_perm("members.change_members", cluster),
+            "other_memberships": membership.organisation.memberships.exclude(pk=membership.pk)
+            .filter(
+                cluster__in=access.memberships_for(request.user, Membership.objects.all()).values(
+                    "cluster"
+                )
+            )
+            .select_related("cluster"),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def membership_edit(request, pk):
+    membership = _membership_for(request, pk, "members.change_members")
+    return editing.edit(
+        request,
+        MembershipForm,
+        instance=membership,
+        save=services.save_membership,
+        success_url=reverse("members:membership-detail", args=[membership.pk]),
+        title=_("Membership of %(name)s") % {"name": membership.organisation.name},
+    )
+
+
+def _contact_perm(request, membership):
+    access.check(
+        request.user, "members.view_contacts", membership.cluster, visible="members.view_members"
+    )
+    access.check(
+        request.user, "members.change_members", membership.cluster, visible="members.view_members"
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_create(request, pk):
+    membership = _membership_for(request, pk)
+    _contact_perm(request, membership)
+    return editing.edit(
+        request,
+        ContactForm,
+        form_kwargs={"membership": membership},
+        save=services.save_contact,
+        success_url=reverse("members:membership-detail", args=[membership.pk]),
+        title=_("New contact person for %(name)s") % {"name": membership.organisation.name},
+    )
+
+
+def _contact_for(request, pk) -> Contact:
+    contact = get_object_or_404(
+        Contact.objects.select_related("membership__cluster", "membership__organisation"), pk=pk
+    )
+    _contact_perm(request, contact.membership)
+    return contact
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contact_edit(request, pk):
+    contact = _contact_for(request, pk)
+    return editing.edit(
+        request,
+        ContactForm,
+        instance=contact,
+        form_kwargs={"membership": contact.membership},
+        save=services.save_contact,
+        success_url=reverse("members:membership-detail", args=[contact.membership_id]),
+        title=_("Edit contact person"),
+    )
+
+
+@login_required
+@require_POST
+def contact_delete(request, pk):
+    contact = _contact_for(request, pk)
+    services.delete_contact(editing.actor(request), contact)
+    messages.success(request, _("Contact person deleted."))
+    return redirect("members:membership-detail", contact.membership_id)
+
+
+# -- Import wizard -------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, code):
+    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            read_table(data, upload.name)
+        except TableError as exc:
+            form.add_error("file", str(exc))
+        else:
+            upload.seek(0)
+            batch = ImportBatch.objects.create(
+                cluster=cluster,
+                kind="members",
+                file=upload,
+                original_name=upload.name,
+                sha256=hashlib.sha256(data).hexdigest(),
+                full_list=form.cleaned_data["full_list"],
+                reference_date=form.cleaned_data["reference_date"],
+                uploaded_by=request.user,
+            )
+            return redirect("members:import-detail", batch.pk)
+    recent = ImportBatch.objects.filter(cluster=cluster, kind="members")[:10]
+    return render(
+        request, "members/import_upload.html", {"cluster": cluster, "form": form, "recent": recent}
+    )
+
+
+def _batch_for(request, pk) -> ImportBatch:
+    batch = get_object_or_404(ImportBatch.objects.select_related("cluster"), pk=pk)
+    access.check(
+        request.user, "members.change_members", batch.cluster, visible="members.view_members"
+    )
+    return batch
+
+
+def _table(batch):
+    with batch.file.open("rb") as handle:
+        return read_table(handle.read(), batch.original_name)
+
+
+def _remembered(batch) -> dict:
+    stored = ImportMapping.objects.filter(cluster=batch.cluster, kind=batch.kind).first()
+    return stored.mapping if stored else {}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_detail(request, pk):
+    """Preview and mapping; after the dry run its report; after the commit its result."""
+    batch = _batch_for(request, pk)
+    table = _table(batch)
+    mapping = batch.mapping or importing.suggest_mapping(table, _remembered(batch))
+    form = MappingForm(request.POST or None, headers=table.headers, initial_mapping=mapping)
+    committed = batch.state == ImportBatch.State.COMMITTED
+    if request.method == "POST" and not committed and form.is_valid():
+        batch.mapping = form.mapping
+        batch.state = ImportBatch.State.CHECKED
+        batch.save(update_fields=["mapping", "state"])
+        ImportMapping.objects.update_or_create(
+            cluster=batch.cluster, kind=batch.kind, defaults={"mapping": form.mapping}
+        )
+        return redirect("members:import-detail", batch.pk)
+    result = None
+    if batch.state == ImportBatch.State.CHECKED:
+        result = importing.plan(
+            table,
+            batch.cluster,
+            batch.mapping,
+            reference_date=batch.reference_date,
+            full_list=batch.full_list,
+        )
+    return render(
+        request,
+        "members/import_detail.html",
+        {
+            "batch": batch,
+            "cluster": batch.cluster,
+            "table": table,
+            "preview": table.rows[:10],
+            "form": form,
+            "result": result,
+            "mapped": [(FIELD_LABELS[f], c) for f, c in (batch.mapping or {}).items()],
+            "end_form": _end_form(batch) if batch.state == ImportBatch.State.COMMITTED else None,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request, pk):
+    batch = _batch_for(request, pk)
+    if batch.state != ImportBatch.State.CHECKED:
+        messages.error(request, _("Check the file (dry run) before importing it."))
+        return redirect("members:import-detail", batch.pk)
+    result = importing.commit(
+        _table(batch),
+        batch.cluster,
+        batch.mapping,
+        actor=editing.actor(request),
+        reference_date=batch.reference_date,
+        full_list=batch.full_list,
+    )
+    batch.state = ImportBatch.State.COMMITTED
+    batch.committed_at = timezone.now()
+    batch.report = {
+        "counts": result.counts,
+        "rejected": [{"row": o.number, "reason": o.reason} for o in result.rejected],
+        "missing": [m.pk for m in result.missing],
+    }
+    batch.save(update_fields=["state", "committed_at", "report"])
+    messages.success(
+        request,
+        _(
+            "Imported: %(new)d new, %(updated)d updated, %(unchanged)d "
+            "unchanged, %(rejected)d rejected."
+        )
+        % result.counts,
+    )
+    return redirect("members:import-detail", batch.pk)
+
+
+@login_required
+def import_rejected(request, pk):
+    """The rejected rows as they were, with a reason column, to fix and import again."""
+    batch = _batch_for(request, pk)
+    if not batch.mapping:
+        raise Http404
+    table = _table(batch)
+    result = importing.plan(
+        table, batch.cluster, batch.mapping, reference_date=batch.reference_date, full_list=False
+    )
+    if batch.state == ImportBatch.State.COMMITTED:
+        wanted = {r["row"]: r["reason"] for r in batch.report.get("rejected", [])}
+    else:
+        wanted = {o.number: o.reason for o in result.rejected}
+    rows = [[*cells, wanted[number]] for number, cells in table.rows if number in wanted]
+    sheet = Sheet(_("Rejected"), [*table.headers, _("reason")], rows)
+    stem = batch.original_name.rsplit(".", 1)[0]
+    return xlsx_response(f"{stem}-rejected.xlsx", [sheet])
+
+
+def _end_form(batch, data=None):
+    ids = batch.report.get("missing", []) if batch.report else []
+    candidates = Membership.objects.filter(
+        pk__in=ids, cluster=batch.cluster, end_date__isnull=True
+    ).select_related("organisation")
+    if not candidates.exists():
+        return None
+    return EndMembershipsForm(
+        data, candidates=candidates, initial={"memberships": list(candidates)}
+    )
+
+
+@login_required
+@require_POST
+def import_end_missing(request, pk):
+    batch = _batch_for(request, pk)
+    form = _end_form(batch, request.POST)
+    if form is None:
+        raise Http404
+    if form.is_valid():
+        count = importing.end_memberships(
+            editing.actor(request), form.cleaned_data["memberships"], form.cleaned_data["end_date"]
+        )
+        messages.success(request, _("%(count)d memberships ended.") % {"count": count})
+    else:
+        messages.error(request, _("Choose the memberships and an end date."))
+    return redirect("members:import-detail", batch.pk)
+
+
+def validate_number(text: str) -> str | None:
+    """For templates and the API: the number shown the KBO way, or None if invalid."""
+    try:
+        return enterprise.display(enterprise.normalise(text))
+    except enterprise.InvalidEnterpriseNumber:
+        return None
+
+
+__all__ = ["datetime"]
