@@ -5,6 +5,8 @@ from clustermonitor.api.main import api
 
 urlpatterns = [
     path("", include("clustermonitor.programmes.urls")),
+    path("", include("clustermonitor.members.urls")),
+    path("", include("clustermonitor.registry.urls")),
     path("accounts/", include("clustermonitor.accounts.urls")),
     path("", include("clustermonitor.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

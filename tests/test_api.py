@@ -96,3 +96,22 @@ def test_the_api_docs_load_nothing_from_outside(db):
     html = Client().get("/api/docs").content.decode()
     assert "/static/ninja/swagger-ui-bundle.js" in html
     assert "cdn" not in html.lower()
+
+
+def test_organisations_and_memberships_follow_the_web_rules(token_for, cluster_a, cluster_b):
+    from tests.factories import membership, organisation
+
+    a = organisation(1, name="In A")
+    b = organisation(2, name="In B")
+    m = membership(a, cluster_a)
+    membership(b, cluster_b)
+    m.contacts.create(name="Piet", email="piet@example.org")
+    own = _get("/api/organisations", token_for("cluster_manager_a")).json()
+    assert [o["name"] for o in own] == ["In A"]
+    assert _get(f"/api/organisations/{b.pk}", token_for("cluster_manager_a")).status_code == 404
+    members = _get("/api/memberships?cluster=EUKA", token_for("cluster_manager_a")).json()
+    assert members[0]["contacts"][0]["email"] == "piet@example.org"
+    seen_by_evaluator = _get("/api/memberships?cluster=EUKA", token_for("evaluator")).json()
+    assert seen_by_evaluator[0]["contacts"] is None
+    everything = _get("/api/organisations?q=In", token_for("programme_manager")).json()
+    assert {o["name"] for o in everything} == {"In A", "In B"}

@@ -250,3 +250,42 @@ def test_any_cell_values_give_a_verdict_per_row_and_never_crash(cluster_a, rows)
             assert row.outcome.problems
     assert len(result.rows) >= len(nonblank) - sum(1 for r in nonblank if not "".join(r).strip())
     importing.commit(table, cluster_a, mapping, actor=ACTOR, reference_date=DAY)
+
+
+def test_the_command_reports_and_dry_runs(cluster_a, tmp_path, capsys):
+    from django.core.management import call_command
+
+    path = tmp_path / "leden.csv"
+    path.write_bytes(_csv([_row(1), _row(2, number="0200.000.001")]))
+    call_command("import-members", str(path), "--cluster", "EUKA", "--dry-run")
+    out = capsys.readouterr().out
+    assert "leden.csv, row 3: Ondernemingsnummer: 0200.000.001: bad checksum" in out
+    assert "Dry run: 1 new, 0 updated, 0 unchanged, 1 rejected." in out
+    assert not Membership.objects.filter(cluster=cluster_a).exists()
+    call_command("import-members", str(path), "--cluster", "EUKA", "--date", "2018-01-01")
+    assert Membership.objects.filter(cluster=cluster_a).count() == 1
+    call_command("import-members", str(path), "--cluster", "EUKA")
+    assert "Imported: 0 new, 0 updated, 1 unchanged, 1 rejected." in capsys.readouterr().out
+
+
+def test_the_command_takes_a_mapping_and_refuses_unknown_columns(cluster_a, tmp_path):
+    from django.core.management import call_command
+    from django.core.management.base import CommandError
+
+    path = tmp_path / "lijst.csv"
+    path.write_bytes(_csv([["Firma X", enterprise_number(3)]], headers=["Wie", "Nummer"]))
+    with pytest.raises(CommandError, match="lijst.csv has no column 'Num'"):
+        call_command(
+            "import-members", str(path), "--cluster", "EUKA", "--map", "enterprise_number=Num"
+        )
+    call_command(
+        "import-members",
+        str(path),
+        "--cluster",
+        "EUKA",
+        "--map",
+        "enterprise_number=Nummer",
+        "--map",
+        "name=Wie",
+    )
+    assert Organisation.objects.get(enterprise_number=enterprise_number(3)).name == "Firma X"

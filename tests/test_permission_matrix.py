@@ -29,6 +29,11 @@ CLUSTER_A_SETUP = row(LOGIN, 200, 403, 403, 403, 404, 404)
 AUDIT = row(LOGIN, 200, 404, 404, 404, 404, 404)
 POST_ONLY = row(LOGIN, 405, 405, 405, 405, 405, 405)
 API = row(401, 200, 200, 200, 200, 200, 200)
+# Member records of cluster A: read by the agency, evaluators and A's manager; changed by
+# the programme manager and A's manager.
+MEMBERS_A = row(LOGIN, 200, 200, 200, 200, 404, 404)
+MEMBERS_A_CHANGE = row(LOGIN, 200, 403, 403, 200, 404, 404)
+REGISTRY = row(LOGIN, 200, 200, 200, 404, 404, 404)
 PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
 
 
@@ -50,6 +55,53 @@ def _application():
     return Application.objects.get_or_create(
         call=call, applicant="Test vzw", defaults={"title": "Test", "status": "submitted"}
     )[0]
+
+
+def _membership():
+    from clustermonitor.members.models import Contact, Membership
+    from clustermonitor.programmes.models import Cluster
+    from clustermonitor.registry.models import Organisation
+
+    org, _ = Organisation.objects.get_or_create(
+        enterprise_number="0200065765", defaults={"name": "Matrix NV"}
+    )
+    membership, _ = Membership.objects.get_or_create(
+        organisation=org,
+        cluster=Cluster.objects.get(code=CLUSTER_A),
+        defaults={"start_date": "2017-01-01"},
+    )
+    Contact.objects.get_or_create(membership=membership, name="Piet")
+    return membership
+
+
+def _contact():
+    return _membership().contacts.get()
+
+
+def _batch():
+    from django.core.files.base import ContentFile
+
+    from clustermonitor.members.models import ImportBatch
+    from clustermonitor.programmes.models import Cluster
+
+    batch = ImportBatch.objects.filter(original_name="matrix.csv").first()
+    if batch is None:
+        batch = ImportBatch(
+            cluster=Cluster.objects.get(code=CLUSTER_A),
+            original_name="matrix.csv",
+            sha256="x",
+            reference_date="2019-01-01",
+            mapping={"name": "naam"},
+        )
+        batch.file.save("matrix.csv", ContentFile(b"naam\nA\n"), save=False)
+        batch.save()
+    return batch
+
+
+def _kbo_import():
+    from clustermonitor.registry.models import KboImport
+
+    return KboImport.objects.get_or_create(source="matrix.zip", defaults={"kind": "full"})[0]
 
 
 def _programme_slug():
@@ -164,6 +216,81 @@ MATRIX = {
     ),
     "accounts:role-remove": (lambda: reverse("accounts:role-remove", args=[1]), POST_ONLY),
     "core:audit-log": (lambda: reverse("core:audit-log"), AUDIT),
+    "members:member-list": (lambda: reverse("members:member-list", args=[CLUSTER_A]), MEMBERS_A),
+    "members:member-list-xlsx": (
+        lambda: reverse("members:member-list-xlsx", args=[CLUSTER_A]),
+        MEMBERS_A,
+    ),
+    "members:member-add": (
+        lambda: reverse("members:member-add", args=[CLUSTER_A]),
+        MEMBERS_A_CHANGE,
+    ),
+    "members:member-lookup": (
+        lambda: reverse("members:member-lookup", args=[CLUSTER_A]) + "?q=matrix",
+        MEMBERS_A_CHANGE,
+    ),
+    "members:import-upload": (
+        lambda: reverse("members:import-upload", args=[CLUSTER_A]),
+        MEMBERS_A_CHANGE,
+    ),
+    "members:membership-detail": (
+        lambda: reverse("members:membership-detail", args=[_membership().pk]),
+        MEMBERS_A,
+    ),
+    "members:membership-edit": (
+        lambda: reverse("members:membership-edit", args=[_membership().pk]),
+        MEMBERS_A_CHANGE,
+    ),
+    "members:contact-create": (
+        lambda: reverse("members:contact-create", args=[_membership().pk]),
+        MEMBERS_A_CHANGE,
+    ),
+    "members:contact-edit": (
+        lambda: reverse("members:contact-edit", args=[_contact().pk]),
+        MEMBERS_A_CHANGE,
+    ),
+    "members:contact-delete": (
+        lambda: reverse("members:contact-delete", args=[_contact().pk]),
+        POST_ONLY,
+    ),
+    "members:import-detail": (
+        lambda: reverse("members:import-detail", args=[_batch().pk]),
+        MEMBERS_A_CHANGE,
+    ),
+    "members:import-commit": (
+        lambda: reverse("members:import-commit", args=[_batch().pk]),
+        POST_ONLY,
+    ),
+    "members:import-rejected": (
+        lambda: reverse("members:import-rejected", args=[_batch().pk]),
+        MEMBERS_A_CHANGE,
+    ),
+    "members:import-end-missing": (
+        lambda: reverse("members:import-end-missing", args=[_batch().pk]),
+        POST_ONLY,
+    ),
+    "registry:organisation-list": (
+        lambda: reverse("registry:organisation-list"),
+        row(LOGIN, 200, 200, 200, 200, 200, 404),
+    ),
+    "registry:organisation-detail": (
+        lambda: reverse("registry:organisation-detail", args=[_membership().organisation_id]),
+        MEMBERS_A,
+    ),
+    "registry:organisation-edit": (
+        lambda: reverse("registry:organisation-edit", args=[_membership().organisation_id]),
+        MEMBERS_A_CHANGE,
+    ),
+    "registry:quality": (lambda: reverse("registry:quality"), REGISTRY),
+    "registry:quality-cluster": (
+        lambda: reverse("registry:quality-cluster", args=[CLUSTER_A]),
+        MEMBERS_A,
+    ),
+    "registry:kbo-imports": (lambda: reverse("registry:kbo-imports"), PROGRAMME_SETUP),
+    "registry:kbo-import-detail": (
+        lambda: reverse("registry:kbo-import-detail", args=[_kbo_import().pk]),
+        PROGRAMME_SETUP,
+    ),
     "core:object-history": (
         lambda: reverse("core:object-history", args=["cluster", _cluster_a_pk()]),
         AUDIT,
@@ -179,6 +306,13 @@ MATRIX = {
     "api:list_calls": (lambda: reverse("api:list_calls"), API),
     "api:list_clusters": (lambda: reverse("api:list_clusters"), API),
     "api:get_cluster": (lambda: reverse("api:get_cluster", args=[CLUSTER_A]), API),
+    "api:list_organisations": (lambda: reverse("api:list_organisations"), API),
+    # An organisation of cluster A only: outsiders get 404, as on the web.
+    "api:get_organisation": (
+        lambda: reverse("api:get_organisation", args=[_membership().organisation_id]),
+        row(401, 200, 200, 200, 200, 404, 404),
+    ),
+    "api:list_memberships": (lambda: reverse("api:list_memberships"), API),
 }
 
 

@@ -1,6 +1,7 @@
 from ninja import NinjaAPI
 
 from clustermonitor.api.auth import AUTH
+from clustermonitor.members.api import router as members_router
 from clustermonitor.programmes.api import router as programmes_router
 
 api = NinjaAPI(
@@ -15,3 +16,4 @@ api = NinjaAPI(
     urls_namespace="api",
 )
 api.add_router("/", programmes_router)
+api.add_router("/", members_router)

@@ -10,6 +10,19 @@ def navigation(request):
             "programmes": user.has_perm("programmes.view_portfolio"),
             "audit": user.has_perm("core.view_audit"),
             "users": user.has_perm("accounts.manage_users"),
+            "registry": user.has_perm("registry.view_registry"),
+            "kbo": user.has_perm("registry.run_kbo_import"),
+            "own_cluster_codes": _own_codes(user),
             "own_clusters": sorted(user.managed_cluster_ids),
         }
     }
+
+
+def _own_codes(user) -> list[str]:
+    if not user.managed_cluster_ids:
+        return []
+    from clustermonitor.programmes.models import Cluster
+
+    return list(
+        Cluster.objects.filter(pk__in=user.managed_cluster_ids).values_list("code", flat=True)
+    )

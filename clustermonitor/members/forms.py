@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 
 from clustermonitor.members.importing import FIELDS
 from clustermonitor.members.models import Contact, Membership
+from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -87,6 +88,9 @@ class MappingForm(forms.Form):
 
 
 class OrganisationForm(forms.ModelForm):
+    # Typed in any notation (dots, spaces, BE prefix, 9 digits); stored as 10 digits.
+    enterprise_number = forms.CharField(label=_("enterprise number"), max_length=20, required=False)
+
     class Meta:
         model = Organisation
         fields = [
@@ -106,6 +110,15 @@ class OrganisationForm(forms.ModelForm):
 
     def clean_country(self):
         return (self.cleaned_data.get("country") or "BE").upper()
+
+    def clean_enterprise_number(self):
+        text = self.cleaned_data.get("enterprise_number", "").strip()
+        if not text:
+            return None
+        try:
+            return enterprise.normalise(text)
+        except enterprise.InvalidEnterpriseNumber as exc:
+            raise forms.ValidationError(f"{text}: {_(exc.reason)}") from None
 
 
 class NewMemberForm(OrganisationForm):

@@ -1,0 +1,15 @@
+from django.urls import path
+
+from clustermonitor.registry import views
+
+app_name = "registry"
+
+urlpatterns = [
+    path("organisations/", views.organisation_list, name="organisation-list"),
+    path("organisations/<int:pk>/", views.organisation_detail, name="organisation-detail"),
+    path("organisations/<int:pk>/edit/", views.organisation_edit, name="organisation-edit"),
+    path("data-quality/", views.quality_programme, name="quality"),
+    path("clusters/<str:code>/data-quality/", views.quality_cluster, name="quality-cluster"),
+    path("kbo/", views.kbo_imports, name="kbo-imports"),
+    path("kbo/<int:pk>/", views.kbo_import_detail, name="kbo-import-detail"),
+]

@@ -1,0 +1,153 @@
+import shutil
+import tempfile
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from clustermonitor.accounts import access
+from clustermonitor.core import editing
+from clustermonitor.members import selectors as member_selectors
+from clustermonitor.members import services as member_services
+from clustermonitor.members.forms import OrganisationForm
+from clustermonitor.members.models import Membership
+from clustermonitor.registry import quality
+from clustermonitor.registry.forms import KboImportForm
+from clustermonitor.registry.models import KboImport, Organisation
+
+
+@login_required
+def organisation_list(request):
+    if not (request.user.has_perm("registry.view_registry") or request.user.managed_cluster_ids):
+        raise Http404
+    query = request.GET.get("q", "")
+    rows = member_selectors.organisations(Organisation.objects.for_user(request.user), query)
+    return render(
+        request,
+        "registry/organisation_list.html",
+        {"rows": rows[:500], "total": rows.count(), "query": query},
+    )
+
+
+@login_required
+def organisation_detail(request, pk):
+    organisation = access.get_organisation_for_user(request.user, pk)
+    memberships = access.memberships_for(
+        request.user, Membership.objects.filter(organisation=organisation)
+    ).select_related("cluster")
+    return render(
+        request,
+        "registry/organisation_detail.html",
+        {
+            "organisation": organisation,
+            "memberships": memberships,
+            "figures": organisation.figures.all(),
+            "can_change": access.can_change_organisation(request.user, organisation),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def organisation_edit(request, pk):
+    organisation = access.get_organisation_for_user(request.user, pk)
+    if not access.can_change_organisation(request.user, organisation):
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return editing.edit(
+        request,
+        OrganisationForm,
+        instance=organisation,
+        save=member_services.save_organisation,
+        success_url=reverse("registry:organisation-detail", args=[organisation.pk]),
+        title=_("Edit %(name)s") % {"name": organisation.name},
+    )
+
+
+# -- Data quality --------------------------------------------------------------------
+
+
+@login_required
+def quality_programme(request):
+    access.check(request.user, "registry.view_registry")
+    organisations = Organisation.objects.filter(memberships__isnull=False).distinct()
+    return render(
+        request, "registry/quality.html", {"checks": quality.checks(organisations), "cluster": None}
+    )
+
+
+@login_required
+def quality_cluster(request, code):
+    cluster = access.get_cluster_members_for_user(request.user, code)
+    organisations = Organisation.objects.filter(
+        pk__in=Membership.objects.filter(cluster=cluster, end_date__isnull=True).values(
+            "organisation"
+        )
+    )
+    return render(
+        request,
+        "registry/quality.html",
+        {"checks": quality.checks(organisations), "cluster": cluster},
+    )
+
+
+# -- KBO enrichment ------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def kbo_imports(request):
+    access.check(request.user, "registry.run_kbo_import", visible="registry.view_registry")
+    form = KboImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        from clustermonitor.registry import kbo
+        from clustermonitor.registry.tasks import kbo_import_task
+
+        path = _source_path(form)
+        try:
+            info = kbo.inspect_source(path)
+        except kbo.KboFormatError as exc:
+            form.add_error(None, str(exc))
+        else:
+            run = KboImport.objects.create(
+                source=path.name,
+                kind=info["kind"],
+                extract_date=info.get("extract_date"),
+                extract_number=info.get("extract_number") or "",
+                started_by=request.user,
+            )
+            kbo_import_task.enqueue(run.pk, str(path), request.user.pk)
+            return redirect("registry:kbo-import-detail", run.pk)
+    return render(
+        request,
+        "registry/kbo_imports.html",
+        {"form": form, "runs": KboImport.objects.all()[:20], "kbo_dir": settings.KBO_DIR},
+    )
+
+
+def _source_path(form) -> Path:
+    if form.cleaned_data.get("extract"):
+        path = (settings.KBO_DIR / form.cleaned_data["extract"]).resolve()
+        if settings.KBO_DIR.resolve() not in path.parents:
+            raise Http404
+        return path
+    upload = form.cleaned_data["upload"]
+    folder = settings.VAR_DIR / "kbo" / "uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=folder, suffix=".zip", delete=False) as handle:
+        shutil.copyfileobj(upload, handle)
+    return Path(handle.name)
+
+
+@login_required
+def kbo_import_detail(request, pk):
+    access.check(request.user, "registry.run_kbo_import", visible="registry.view_registry")
+    run = get_object_or_404(KboImport, pk=pk)
+    template = "registry/_kbo_progress.html" if request.htmx else "registry/kbo_import_detail.html"
+    return render(request, template, {"run": run})

@@ -1,0 +1,280 @@
+"""The member pages and the import wizard in the web UI (JOURNEYS 4)."""
+
+import datetime
+import io
+
+import openpyxl
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from clustermonitor.core.models import AuditEntry
+from clustermonitor.members.models import Contact, ImportBatch, ImportMapping, Membership
+from clustermonitor.registry.models import Organisation
+from tests.factories import dotted, enterprise_number, membership, organisation
+
+HEADERS = "Ondernemingsnummer;Naam;Postcode;Contactpersoon;E-mail\n"
+
+
+def _file(lines, name="leden.csv"):
+    return SimpleUploadedFile(name, (HEADERS + "".join(lines)).encode("utf-8"))
+
+
+def _line(i, number=None):
+    return f"{number or dotted(enterprise_number(i))};Firma {i};9000;Persoon {i};p{i}@example.org\n"
+
+
+def _upload(client, lines, **extra):
+    data = {"file": _file(lines), "reference_date": "2019-01-01", **extra}
+    response = client.post(reverse("members:import-upload", args=["EUKA"]), data)
+    assert response.status_code == 302, response.context["form"].errors
+    return ImportBatch.objects.latest("pk")
+
+
+def _mapping(batch, client):
+    form = client.get(reverse("members:import-detail", args=[batch.pk])).context["form"]
+    return {name: field.initial or "" for name, field in form.fields.items()}
+
+
+def test_journey_upload_map_dry_run_commit_and_fix_rejected_rows(client_for, cluster_a):
+    client = client_for("cluster_manager_a")
+    lines = [_line(i) for i in range(6)] + [_line(1), _line(99, number="0200.000.001")]
+    batch = _upload(client, lines)
+    page = client.get(reverse("members:import-detail", args=[batch.pk]))
+    assert len(page.context["preview"]) == 8
+    mapping = _mapping(batch, client)
+    assert mapping["enterprise_number"] == "Ondernemingsnummer"
+    assert mapping["contact_email"] == "E-mail"
+
+    client.post(reverse("members:import-detail", args=[batch.pk]), mapping)
+    dry = client.get(reverse("members:import-detail", args=[batch.pk]))
+    assert dry.context["result"].counts == {"new": 6, "updated": 0, "unchanged": 0, "rejected": 2}
+    assert not Membership.objects.filter(cluster=cluster_a).exists()
+
+    rejected = client.get(reverse("members:import-rejected", args=[batch.pk]))
+    rows = list(
+        openpyxl.load_workbook(io.BytesIO(rejected.content)).active.iter_rows(values_only=True)
+    )
+    assert rows[0][-1] == "reden" or rows[0][-1] == "reason"
+    assert [r[-1] for r in rows[1:]] == [
+        "Ondernemingsnummer: duplicate of row 3",
+        "Ondernemingsnummer: 0200.000.001: bad checksum",
+    ]
+
+    done = client.post(reverse("members:import-commit", args=[batch.pk]))
+    assert done.status_code == 302
+    assert Membership.objects.filter(cluster=cluster_a).count() == 6
+    batch.refresh_from_db()
+    assert batch.state == "committed" and batch.report["counts"]["new"] == 6
+    assert ImportMapping.objects.get(cluster=cluster_a).mapping["name"] == "Naam"
+    assert AuditEntry.objects.filter(via="web", content_type__model="membership").count() == 6
+
+    # The fixed row comes back in a second file; the rest is unchanged.
+    again = _upload(client, [_line(i) for i in range(6)] + [_line(99)])
+    client.post(reverse("members:import-detail", args=[again.pk]), _mapping(again, client))
+    counts = client.get(reverse("members:import-detail", args=[again.pk])).context["result"].counts
+    assert counts == {"new": 1, "updated": 0, "unchanged": 6, "rejected": 0}
+
+
+def test_commit_needs_a_dry_run_first(client_for, cluster_a):
+    client = client_for("cluster_manager_a")
+    batch = _upload(client, [_line(1)])
+    client.post(reverse("members:import-commit", args=[batch.pk]))
+    assert not Membership.objects.filter(cluster=cluster_a).exists()
+
+
+def test_a_full_list_proposes_end_dates_for_missing_members(client_for, cluster_a):
+    gone = membership(organisation(500), cluster_a)
+    client = client_for("cluster_manager_a")
+    batch = _upload(client, [_line(1)], full_list="on")
+    client.post(reverse("members:import-detail", args=[batch.pk]), _mapping(batch, client))
+    page = client.get(reverse("members:import-detail", args=[batch.pk]))
+    assert [m.pk for m in page.context["result"].missing] == [gone.pk]
+    client.post(reverse("members:import-commit", args=[batch.pk]))
+    gone.refresh_from_db()
+    assert gone.end_date is None  # not ended silently
+    client.post(
+        reverse("members:import-end-missing", args=[batch.pk]),
+        {"end_date": "2019-06-30", "memberships": [gone.pk]},
+    )
+    gone.refresh_from_db()
+    assert gone.end_date == datetime.date(2019, 6, 30)
+
+
+def test_an_unreadable_upload_is_a_field_error(client_for):
+    response = client_for("cluster_manager_a").post(
+        reverse("members:import-upload", args=["EUKA"]),
+        {"file": SimpleUploadedFile("leden.xlsx", b"no excel"), "reference_date": "2019-01-01"},
+    )
+    assert response.status_code == 200
+    assert "leden.xlsx: not a readable Excel file" in response.context["form"].errors["file"][0]
+    assert not ImportBatch.objects.exists()
+
+
+def test_a_mapping_with_one_column_twice_is_refused(client_for):
+    client = client_for("cluster_manager_a")
+    batch = _upload(client, [_line(1)])
+    mapping = _mapping(batch, client)
+    mapping["city"] = mapping["name"]
+    response = client.post(reverse("members:import-detail", args=[batch.pk]), mapping)
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+
+
+def test_the_other_cluster_manager_cannot_touch_the_batch(client_for):
+    batch = _upload(client_for("cluster_manager_a"), [_line(1)])
+    other = client_for("cluster_manager_b")
+    assert other.get(reverse("members:import-detail", args=[batch.pk])).status_code == 404
+    assert other.post(reverse("members:import-commit", args=[batch.pk])).status_code == 404
+
+
+def test_adding_a_member_by_hand_reuses_the_registry(client_for, cluster_a, cluster_b):
+    org = organisation(7, name="Gedeeld NV")
+    membership(org, cluster_b)
+    response = client_for("cluster_manager_a").post(
+        reverse("members:member-add", args=["EUKA"]),
+        {
+            "enterprise_number": dotted(enterprise_number(7)),
+            "name": "Other spelling",
+            "kind": "company",
+            "country": "BE",
+            "start_date": "2019-05-01",
+        },
+    )
+    assert response.status_code == 302
+    assert Organisation.objects.filter(enterprise_number=enterprise_number(7)).count() == 1
+    assert org.memberships.filter(cluster=cluster_a).exists()
+
+
+def test_adding_a_foreign_member_without_number(client_for, cluster_a):
+    response = client_for("cluster_manager_a").post(
+        reverse("members:member-add", args=["EUKA"]),
+        {
+            "enterprise_number": "",
+            "no_number_reason": "foreign",
+            "name": "Drone GmbH",
+            "kind": "company",
+            "country": "de",
+            "start_date": "2019-05-01",
+        },
+    )
+    assert response.status_code == 302
+    org = Organisation.objects.get(name="Drone GmbH")
+    assert org.country == "DE" and org.is_foreign
+
+
+def test_adding_a_belgian_member_without_number_is_refused(client_for):
+    response = client_for("cluster_manager_a").post(
+        reverse("members:member-add", args=["EUKA"]),
+        {
+            "enterprise_number": "",
+            "name": "X",
+            "kind": "company",
+            "country": "BE",
+            "start_date": "2019-05-01",
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors["enterprise_number"]
+
+
+def test_a_second_overlapping_membership_is_refused(client_for, cluster_a):
+    org = organisation(8)
+    membership(org, cluster_a)
+    response = client_for("cluster_manager_a").post(
+        reverse("members:member-add", args=["EUKA"]),
+        {
+            "enterprise_number": enterprise_number(8),
+            "name": "x",
+            "kind": "company",
+            "country": "BE",
+            "start_date": "2019-05-01",
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+
+
+def test_contacts_are_kept_and_hidden_from_evaluators(client_for, cluster_a):
+    m = membership(organisation(9), cluster_a)
+    client = client_for("cluster_manager_a")
+    client.post(
+        reverse("members:contact-create", args=[m.pk]),
+        {"name": "An Peeters", "role": "CEO", "email": "an@example.org", "phone": ""},
+    )
+    contact = Contact.objects.get(membership=m)
+    assert (
+        "an@example.org"
+        in client.get(reverse("members:membership-detail", args=[m.pk])).content.decode()
+    )
+    evaluator_page = client_for("evaluator").get(reverse("members:membership-detail", args=[m.pk]))
+    assert (
+        evaluator_page.status_code == 200
+        and "an@example.org" not in evaluator_page.content.decode()
+    )
+    client.post(reverse("members:contact-delete", args=[contact.pk]))
+    assert not Contact.objects.filter(pk=contact.pk).exists()
+    assert AuditEntry.objects.filter(content_type__model="contact", action="delete").exists()
+
+
+def test_the_member_list_filters_and_downloads(client_for, cluster_a):
+    membership(organisation(10, name="Actief BV"), cluster_a)
+    membership(organisation(11, name="Gestopt BV"), cluster_a, end=datetime.date(2018, 12, 31))
+    client = client_for("cluster_manager_a")
+    url = reverse("members:member-list", args=["EUKA"])
+    assert [m.organisation.name for m in client.get(url).context["rows"]] == ["Actief BV"]
+    assert [m.organisation.name for m in client.get(url, {"state": "ended"}).context["rows"]] == [
+        "Gestopt BV"
+    ]
+    assert len(client.get(url, {"state": "all", "q": "BV"}).context["rows"]) == 2
+    by_number = client.get(url, {"state": "all", "q": dotted(enterprise_number(11))})
+    assert [m.organisation.name for m in by_number.context["rows"]] == ["Gestopt BV"]
+    sheet = openpyxl.load_workbook(
+        io.BytesIO(
+            client.get(reverse("members:member-list-xlsx", args=["EUKA"]), {"state": "all"}).content
+        )
+    ).active
+    assert sheet.max_row == 3
+
+
+def test_the_member_list_needs_a_fixed_number_of_queries(
+    client_for, cluster_a, django_assert_max_num_queries
+):
+    for i in range(30):
+        membership(organisation(100 + i), cluster_a)
+    client = client_for("cluster_manager_a")
+    url = reverse("members:member-list", args=["EUKA"])
+    client.get(url)
+    with django_assert_max_num_queries(10):
+        client.get(url)
+
+
+def test_organisation_edits_are_limited_to_those_who_keep_a_membership(client_for, cluster_a):
+    org = organisation(12)
+    membership(org, cluster_a)
+    url = reverse("registry:organisation-edit", args=[org.pk])
+    data = {
+        "enterprise_number": org.enterprise_number,
+        "no_number_reason": "",
+        "name": "Nieuwe naam",
+        "kind": "company",
+        "street": "",
+        "house_number": "",
+        "box": "",
+        "postcode": "9000",
+        "city": "",
+        "country": "BE",
+        "website": "",
+    }
+    assert client_for("cluster_manager_a").post(url, data).status_code == 302
+    org.refresh_from_db()
+    assert org.name == "Nieuwe naam"
+    assert client_for("cluster_manager_b").get(url).status_code == 404
+    assert client_for("evaluator").get(url).status_code == 403
+
+
+def test_the_data_quality_page_finds_the_problems(client_for, cluster_a):
+    membership(organisation(13, name="Dubbel NV", postcode="9000"), cluster_a)
+    membership(organisation(14, name="dubbel nv", postcode="9000"), cluster_a)
+    membership(organisation(15, postcode="", status="ceased"), cluster_a)
+    page = client_for("cluster_manager_a").get(reverse("registry:quality-cluster", args=["EUKA"]))
+    checks = {c.code: [o.name for o in c.organisations] for c in page.context["checks"]}
+    assert sorted(checks["duplicates"]) == ["Dubbel NV", "dubbel nv"]
+    assert checks["ceased"] == ["Bedrijf 15 NV"]
+    assert "Bedrijf 15 NV" in checks["no_address"]
