@@ -55,3 +55,10 @@ def test_numbers_and_dates_are_written_the_belgian_way(client_for):
         .content.decode()
     )
     assert "€ 450.000" in html and "30/09/2019" in html
+
+
+def test_missing_numbers_show_as_a_dash():
+    from clustermonitor.core.templatetags.format import format_number, format_percent
+
+    assert format_percent(float("nan")) == "–" and format_number(None) == "–"
+    assert format_percent(0.35) == "35 %"

@@ -289,3 +289,10 @@ def test_the_command_takes_a_mapping_and_refuses_unknown_columns(cluster_a, tmp_
         "name=Wie",
     )
     assert Organisation.objects.get(enterprise_number=enterprise_number(3)).name == "Firma X"
+
+
+def test_imported_members_are_placed_on_the_map(cluster_a):
+    result, table, mapping = _plan(_csv([_row(1, postcode="9000")]), "x.csv", cluster_a)
+    importing.commit(table, cluster_a, mapping, actor=ACTOR, reference_date=DAY)
+    org = Organisation.objects.get(enterprise_number=enterprise_number(1))
+    assert org.municipality.name_nl == "Gent" and org.latitude is not None

@@ -286,6 +286,9 @@ MATRIX = {
         lambda: reverse("registry:quality-cluster", args=[CLUSTER_A]),
         MEMBERS_A,
     ),
+    "registry:reach": (lambda: reverse("registry:reach"), REGISTRY),
+    "registry:reach-cluster": (
+        lambda: reverse("registry:reach-cluster", args=[CLUSTER_A]), MEMBERS_A),
     "registry:kbo-imports": (lambda: reverse("registry:kbo-imports"), PROGRAMME_SETUP),
     "registry:kbo-import-detail": (
         lambda: reverse("registry:kbo-import-detail", args=[_kbo_import().pk]),

@@ -238,6 +238,22 @@ class Organisation(models.Model):
             errors["country"] = _("A foreign organisation needs its country.")
         if errors:
             raise ValidationError(errors)
+        self.locate()
+
+    def locate(self) -> None:
+        """Set the municipality and coordinates from a Belgian postcode, unless the
+        municipality already is one of that postcode's (1040, 1050 and 1804 lie in two)."""
+        if self.country != "BE" or not self.postcode:
+            return
+        postcodes = list(Postcode.objects.filter(code=self.postcode).order_by("-primary", "pk"))
+        if not postcodes:
+            return
+        chosen = next((p for p in postcodes if p.municipality_id == self.municipality_id), None)
+        chosen = chosen or postcodes[0]
+        moved = chosen.municipality_id != self.municipality_id
+        self.municipality_id = chosen.municipality_id
+        if moved or self.latitude is None:
+            self.latitude, self.longitude = chosen.latitude, chosen.longitude
 
 
 class FirmFigures(models.Model):

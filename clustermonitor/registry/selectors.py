@@ -1,0 +1,77 @@
+"""Rows for the reach analysis (clustermonitor.analysis.reach): one per membership."""
+
+import datetime
+
+from clustermonitor.members.models import Membership
+from clustermonitor.registry.models import FirmFigures
+
+REACH_COLUMNS = [
+    "organisation_id",
+    "cluster",
+    "kind",
+    "employees",
+    "turnover",
+    "balance_total",
+    "start_date",
+    "nace_section",
+    "municipality_nis",
+    "municipality",
+    "province_nis",
+    "latitude",
+    "longitude",
+]
+
+
+def reach_rows(*, on: datetime.date, cluster=None, programme=None) -> list[dict]:
+    """Memberships active on `on` (of one cluster, or of a programme), with what the
+    analysis needs of their organisation. Firm figures are the latest known up to the
+    reference year. Two queries, whatever the number of members."""
+    memberships = Membership.objects.active_on(on)
+    if cluster is not None:
+        memberships = memberships.filter(cluster=cluster)
+    if programme is not None:
+        memberships = memberships.filter(cluster__programme=programme)
+    rows = list(
+        memberships.values(
+            "organisation_id",
+            "cluster__code",
+            "organisation__kind",
+            "organisation__start_date",
+            "organisation__nace_2008__section",
+            "organisation__municipality__nis",
+            "organisation__municipality__name_nl",
+            "organisation__municipality__province__nis",
+            "organisation__latitude",
+            "organisation__longitude",
+        ).order_by("cluster__code", "organisation_id")
+    )
+    figures: dict[int, FirmFigures] = {}
+    for f in FirmFigures.objects.filter(
+        organisation_id__in={r["organisation_id"] for r in rows}, year__lte=on.year
+    ).order_by("organisation_id", "year"):
+        figures[f.organisation_id] = f  # the latest year wins
+    out = []
+    for r in rows:
+        f = figures.get(r["organisation_id"])
+        out.append(
+            {
+                "organisation_id": r["organisation_id"],
+                "cluster": r["cluster__code"],
+                "kind": r["organisation__kind"],
+                "employees": _float(f.employees) if f else None,
+                "turnover": _float(f.turnover) if f else None,
+                "balance_total": _float(f.balance_total) if f else None,
+                "start_date": r["organisation__start_date"],
+                "nace_section": r["organisation__nace_2008__section"] or None,
+                "municipality_nis": r["organisation__municipality__nis"],
+                "municipality": r["organisation__municipality__name_nl"],
+                "province_nis": r["organisation__municipality__province__nis"],
+                "latitude": _float(r["organisation__latitude"]),
+                "longitude": _float(r["organisation__longitude"]),
+            }
+        )
+    return out
+
+
+def _float(value):
+    return float(value) if value is not None else None
