@@ -67,7 +67,7 @@ def figures(result: dict, lang: str) -> dict:
         "map": charts.map_chart(result["municipalities"], lang=lang),
     }
     # Our own matplotlib output, text drawn as paths: safe to inline.
-    return {k: mark_safe(v) for k, v in svg.items()}  # noqa: S308
+    return {k: mark_safe(v) for k, v in svg.items()}
 
 
 def _render(request, rows, on, cluster=None):
