@@ -296,3 +296,18 @@ def test_imported_members_are_placed_on_the_map(cluster_a):
     importing.commit(table, cluster_a, mapping, actor=ACTOR, reference_date=DAY)
     org = Organisation.objects.get(enterprise_number=enterprise_number(1))
     assert org.municipality.name_nl == "Gent" and org.latitude is not None
+
+
+def test_a_headcount_column_fills_the_figures_of_the_reference_year(cluster_a):
+    from clustermonitor.registry.models import FirmFigures
+
+    headers = [*HEADERS, "Aantal werknemers"]
+    rows = [[*_row(1), "12"], [*_row(2), "1.250"], [*_row(3), "veel"]]
+    result, table, mapping = _plan(_csv(rows, headers=headers), "x.csv", cluster_a)
+    assert mapping["employees"] == "Aantal werknemers"
+    assert result.rejected[0].reason == "Aantal werknemers: 'veel' is not an amount"
+    importing.commit(table, cluster_a, mapping, actor=ACTOR, reference_date=DAY)
+    figures = FirmFigures.objects.get(organisation__enterprise_number=enterprise_number(2))
+    assert (figures.year, figures.employees, figures.source) == (2019, 1250, "ledenlijst EUKA")
+    again, _, _ = _plan(_csv(rows, headers=headers), "x.csv", cluster_a)
+    assert again.counts["unchanged"] == 2

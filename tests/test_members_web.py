@@ -278,3 +278,22 @@ def test_the_data_quality_page_finds_the_problems(client_for, cluster_a):
     assert sorted(checks["duplicates"]) == ["Dubbel NV", "dubbel nv"]
     assert checks["ceased"] == ["Bedrijf 15 NV"]
     assert "Bedrijf 15 NV" in checks["no_address"]
+
+
+def test_figures_are_added_per_year_once(client_for, cluster_a):
+    org = organisation(20)
+    membership(org, cluster_a)
+    client = client_for("cluster_manager_a")
+    url = reverse("registry:figures-create", args=[org.pk])
+    data = {
+        "year": 2018,
+        "employees": "45",
+        "turnover": "",
+        "balance_total": "",
+        "value_added": "",
+        "source": "jaarrekening",
+    }
+    assert client.post(url, data).status_code == 302
+    again = client.post(url, data)
+    assert again.status_code == 200 and again.context["form"].non_field_errors()
+    assert org.figures.get().employees == 45

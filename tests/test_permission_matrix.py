@@ -74,6 +74,15 @@ def _membership():
     return membership
 
 
+def _figures():
+    from clustermonitor.registry.models import FirmFigures
+
+    organisation = _membership().organisation
+    return FirmFigures.objects.get_or_create(
+        organisation=organisation, year=2018, defaults={"employees": 12, "source": "test"}
+    )[0]
+
+
 def _contact():
     return _membership().contacts.get()
 
@@ -281,6 +290,14 @@ MATRIX = {
         lambda: reverse("registry:organisation-edit", args=[_membership().organisation_id]),
         MEMBERS_A_CHANGE,
     ),
+    "registry:figures-create": (
+        lambda: reverse("registry:figures-create", args=[_membership().organisation_id]),
+        MEMBERS_A_CHANGE,
+    ),
+    "registry:figures-edit": (
+        lambda: reverse("registry:figures-edit", args=[_figures().pk]),
+        MEMBERS_A_CHANGE,
+    ),
     "registry:quality": (lambda: reverse("registry:quality"), REGISTRY),
     "registry:quality-cluster": (
         lambda: reverse("registry:quality-cluster", args=[CLUSTER_A]),
@@ -288,7 +305,9 @@ MATRIX = {
     ),
     "registry:reach": (lambda: reverse("registry:reach"), REGISTRY),
     "registry:reach-cluster": (
-        lambda: reverse("registry:reach-cluster", args=[CLUSTER_A]), MEMBERS_A),
+        lambda: reverse("registry:reach-cluster", args=[CLUSTER_A]),
+        MEMBERS_A,
+    ),
     "registry:kbo-imports": (lambda: reverse("registry:kbo-imports"), PROGRAMME_SETUP),
     "registry:kbo-import-detail": (
         lambda: reverse("registry:kbo-import-detail", args=[_kbo_import().pk]),

@@ -6,7 +6,7 @@ from django.utils.translation import gettext_lazy as _
 from clustermonitor.members.importing import FIELDS
 from clustermonitor.members.models import Contact, Membership
 from clustermonitor.registry import enterprise
-from clustermonitor.registry.models import Organisation
+from clustermonitor.registry.models import FirmFigures, Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -27,6 +27,7 @@ FIELD_LABELS = {
     "contact_role": _("contact's role"),
     "contact_email": _("contact's e-mail"),
     "contact_phone": _("contact's phone"),
+    "employees": _("employees"),
 }
 
 
@@ -165,3 +166,18 @@ class EndMembershipsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["memberships"].queryset = candidates
         self.fields["memberships"].label_from_instance = lambda m: str(m.organisation)
+
+
+class FirmFiguresForm(forms.ModelForm):
+    class Meta:
+        model = FirmFigures
+        fields = ["year", "employees", "turnover", "balance_total", "value_added", "source"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+
+    def _get_validation_exclusions(self):
+        excluded = super()._get_validation_exclusions()
+        excluded.discard("organisation")  # one row per organisation and year
+        return excluded

@@ -9,6 +9,7 @@ ended silently.
 
 import datetime
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.core.exceptions import ValidationError
 from django.core.validators import validate_email
@@ -16,11 +17,17 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clustermonitor.core import audit
-from clustermonitor.core.tabular import RowOutcome, Table, detect_mapping, parse_date
+from clustermonitor.core.tabular import (
+    RowOutcome,
+    Table,
+    detect_mapping,
+    parse_amount,
+    parse_date,
+)
 from clustermonitor.members.models import Contact, Membership
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry import enterprise
-from clustermonitor.registry.models import Organisation, Postcode
+from clustermonitor.registry.models import FirmFigures, Organisation, Postcode
 
 #: Field → the usual column names, normalised (lowercase ASCII letters and digits).
 SYNONYMS: dict[str, set[str]] = {
@@ -115,6 +122,20 @@ SYNONYMS: dict[str, set[str]] = {
         "emailaddress",
     },
     "contact_phone": {"telefoon", "telefoonnummer", "tel", "gsm", "phone", "telephone", "mobile"},
+    "employees": {
+        "werknemers",
+        "aantalwerknemers",
+        "personeel",
+        "personeelsleden",
+        "fte",
+        "vte",
+        "employees",
+        "headcount",
+        "staff",
+        "effectif",
+        "travailleurs",
+        "emplois",
+    },
 }
 FIELDS = list(SYNONYMS)
 KINDS = {
@@ -207,6 +228,8 @@ class RowPlan:
     start_date: datetime.date | None = None
     end_date: datetime.date | None = None
     contact: dict | None = None
+    employees: Decimal | None = None
+    add_figures: bool = False
 
 
 @dataclass
@@ -287,6 +310,14 @@ def plan(
             setattr(row, date_field, day)
         if row.start_date and row.end_date and row.end_date < row.start_date:
             outcome.reject(mapping["end_date"], _("before the start date"))
+        employees_text = value(cells, "employees")
+        if employees_text:
+            try:
+                row.employees = parse_amount(employees_text)
+                if row.employees < 0:
+                    raise ValueError(_("negative"))
+            except ValueError as exc:
+                outcome.reject(mapping["employees"], str(exc))
         email = value(cells, "contact_email")
         if email:
             try:
@@ -316,6 +347,7 @@ def plan(
         parsed.append(row)
     _flag_duplicates(parsed, mapping)
     _match(parsed, cluster, reference_date, mapping)
+    _figures(parsed, reference_date.year)
     for row in parsed:
         if row.outcome.status != "rejected":
             _validate(row, mapping)
@@ -421,6 +453,23 @@ def _match(rows: list[RowPlan], cluster: Cluster, reference_date, mapping) -> No
         row.outcome.status = "updated" if changed else "unchanged"
 
 
+def _figures(rows: list[RowPlan], year: int) -> None:
+    """A headcount in the list fills the organisation's figures for the reference year
+    when it has none for that year (self-reported; KBO-era sources are not overwritten)."""
+    known = set(
+        FirmFigures.objects.filter(
+            organisation_id__in=[r.organisation.pk for r in rows if r.organisation], year=year
+        ).values_list("organisation_id", flat=True)
+    )
+    for row in rows:
+        if row.outcome.status == "rejected" or row.employees is None:
+            continue
+        if row.organisation is None or row.organisation.pk not in known:
+            row.add_figures = True
+            if row.outcome.status == "unchanged":
+                row.outcome.status = "updated"
+
+
 def _validate(row: RowPlan, mapping: dict[str, str]) -> None:
     """Run the models' own validation now, so that commit cannot fail half-way."""
     if row.organisation is None:
@@ -499,6 +548,14 @@ def commit(
             audit.save(actor, membership, note=note)
         if row.contact:
             audit.save(actor, Contact(membership=membership, **row.contact), note=note)
+        if row.add_figures:
+            figures = FirmFigures(
+                organisation=org,
+                year=reference_date.year,
+                employees=row.employees,
+                source=f"ledenlijst {cluster.code}",
+            )
+            audit.save(actor, figures, note=note)
     return result
 
 

@@ -57,5 +57,11 @@ def save_organisation(actor: audit.Actor, form) -> Organisation:
     return organisation
 
 
+def save_figures(actor: audit.Actor, form):
+    figures = form.save(commit=False)
+    audit.save(actor, figures, validate=False)
+    return figures
+
+
 def describe(exc: ValidationError) -> str:
     return " ".join(exc.messages) or _("invalid")

@@ -14,11 +14,11 @@ from clustermonitor.accounts import access
 from clustermonitor.core import editing
 from clustermonitor.members import selectors as member_selectors
 from clustermonitor.members import services as member_services
-from clustermonitor.members.forms import OrganisationForm
+from clustermonitor.members.forms import FirmFiguresForm, OrganisationForm
 from clustermonitor.members.models import Membership
 from clustermonitor.registry import quality
 from clustermonitor.registry.forms import KboImportForm
-from clustermonitor.registry.models import KboImport, Organisation
+from clustermonitor.registry.models import FirmFigures, KboImport, Organisation
 
 
 @login_required
@@ -55,11 +55,7 @@ def organisation_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, pk):
-    organisation = access.get_organisation_for_user(request.user, pk)
-    if not access.can_change_organisation(request.user, organisation):
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
+    organisation = _changeable_organisation(request, pk)
     return editing.edit(
         request,
         OrganisationForm,
@@ -67,6 +63,45 @@ def organisation_edit(request, pk):
         save=member_services.save_organisation,
         success_url=reverse("registry:organisation-detail", args=[organisation.pk]),
         title=_("Edit %(name)s") % {"name": organisation.name},
+    )
+
+
+def _changeable_organisation(request, pk) -> Organisation:
+    from django.core.exceptions import PermissionDenied
+
+    organisation = access.get_organisation_for_user(request.user, pk)
+    if not access.can_change_organisation(request.user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figures_create(request, pk):
+    organisation = _changeable_organisation(request, pk)
+    return editing.edit(
+        request,
+        FirmFiguresForm,
+        form_kwargs={"organisation": organisation},
+        save=member_services.save_figures,
+        success_url=reverse("registry:organisation-detail", args=[organisation.pk]),
+        title=_("Figures of %(name)s") % {"name": organisation.name},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def figures_edit(request, pk):
+    figures = get_object_or_404(FirmFigures.objects.select_related("organisation"), pk=pk)
+    organisation = _changeable_organisation(request, figures.organisation_id)
+    return editing.edit(
+        request,
+        FirmFiguresForm,
+        instance=figures,
+        form_kwargs={"organisation": organisation},
+        save=member_services.save_figures,
+        success_url=reverse("registry:organisation-detail", args=[organisation.pk]),
+        title=_("Figures of %(name)s") % {"name": organisation.name},
     )
 
 
