@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "clustermonitor.programmes",
     "clustermonitor.registry",
     "clustermonitor.members",
+    "clustermonitor.activities",
     "django_tasks_db",
 ]
 

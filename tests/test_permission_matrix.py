@@ -83,6 +83,14 @@ def _figures():
     )[0]
 
 
+def _contribution():
+    from clustermonitor.members.models import Contribution
+
+    return Contribution.objects.get_or_create(
+        membership=_membership(), year=2018, defaults={"amount": 500}
+    )[0]
+
+
 def _contact():
     return _membership().contacts.get()
 
@@ -241,6 +249,34 @@ MATRIX = {
     "members:import-upload": (
         lambda: reverse("members:import-upload", args=[CLUSTER_A]),
         MEMBERS_A_CHANGE,
+    ),
+    "members:contribution-list": (
+        lambda: reverse("members:contribution-list", args=[CLUSTER_A]),
+        MEMBERS_A,
+    ),
+    "members:contributions-generate": (
+        lambda: reverse("members:contributions-generate", args=[CLUSTER_A]),
+        POST_ONLY,
+    ),
+    "members:contribution-import": (
+        lambda: reverse("members:contribution-import", args=[CLUSTER_A]),
+        MEMBERS_A_CHANGE,
+    ),
+    "members:fee-schedule": (
+        lambda: reverse("members:fee-schedule", args=[CLUSTER_A, 2018]),
+        MEMBERS_A_CHANGE,
+    ),
+    "members:contribution-create": (
+        lambda: reverse("members:contribution-create", args=[_membership().pk]),
+        MEMBERS_A_CHANGE,
+    ),
+    "members:contribution-edit": (
+        lambda: reverse("members:contribution-edit", args=[_contribution().pk]),
+        MEMBERS_A_CHANGE,
+    ),
+    "members:contribution-pay": (
+        lambda: reverse("members:contribution-pay", args=[_contribution().pk]),
+        POST_ONLY,
     ),
     "members:membership-detail": (
         lambda: reverse("members:membership-detail", args=[_membership().pk]),

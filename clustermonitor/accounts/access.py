@@ -149,3 +149,12 @@ def can_change_organisation(user, organisation) -> bool:
     return organisation.memberships.filter(
         cluster_id__in=user.managed_cluster_ids, end_date__isnull=True
     ).exists()
+
+
+def activities_for(user, queryset):
+    """Activities of the clusters whose member records `user` reads."""
+    if reads_programme(user):
+        return queryset
+    if is_cluster_manager(user):
+        return queryset.filter(clusters__in=user.managed_cluster_ids).distinct()
+    return queryset.none()

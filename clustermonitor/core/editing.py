@@ -25,6 +25,7 @@ def edit(
     context=None,
     save=None,
     cancel_url=None,
+    initial=None,
 ):
     """`save(actor, form)` defaults to core.audit-backed ModelForm saving."""
     from clustermonitor.programmes.services import save_form
@@ -37,7 +38,7 @@ def edit(
             messages.success(request, _("Saved: %(object)s") % {"object": saved})
             return redirect(success_url(saved) if callable(success_url) else success_url)
     else:
-        form = form_class(instance=instance, **form_kwargs)
+        form = form_class(instance=instance, initial=initial, **form_kwargs)
     if cancel_url is None:
         if callable(success_url):
             cancel_url = success_url(instance) if instance else reverse("programmes:portfolio")

@@ -3,8 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clustermonitor.members.importing import FIELDS
-from clustermonitor.members.models import Contact, Membership
+from clustermonitor.members.models import Contact, Contribution, FeeTier, Membership
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import FirmFigures, Organisation
 
@@ -60,12 +59,21 @@ class UploadForm(forms.Form):
 class MappingForm(forms.Form):
     """Which column holds which field; every field may stay unmapped."""
 
-    def __init__(self, *args, headers: list[str], initial_mapping: dict[str, str], **kwargs):
+    def __init__(
+        self,
+        *args,
+        headers: list[str],
+        initial_mapping: dict[str, str],
+        labels: dict | None = None,
+        required_any=("enterprise_number", "name"),
+        **kwargs,
+    ):
         super().__init__(*args, **kwargs)
+        self.required_any = required_any
         choices = [("", "—"), *[(h, h) for h in headers]]
-        for name in FIELDS:
+        for name, label in (labels or FIELD_LABELS).items():
             self.fields[name] = forms.ChoiceField(
-                label=FIELD_LABELS[name],
+                label=label,
                 choices=choices,
                 required=False,
                 initial=initial_mapping.get(name, ""),
@@ -79,8 +87,11 @@ class MappingForm(forms.Form):
             raise forms.ValidationError(
                 _("A column can hold one field only: %s") % ", ".join(sorted(doubles))
             )
-        if not data.get("enterprise_number") and not data.get("name"):
-            raise forms.ValidationError(_("Map at least the enterprise number or the name."))
+        if not any(data.get(name) for name in self.required_any):
+            raise forms.ValidationError(
+                _("Map at least one of: %s.")
+                % ", ".join(str(self.fields[n].label) for n in self.required_any)
+            )
         return data
 
     @property
@@ -181,3 +192,62 @@ class FirmFiguresForm(forms.ModelForm):
         excluded = super()._get_validation_exclusions()
         excluded.discard("organisation")  # one row per organisation and year
         return excluded
+
+
+class ContributionForm(forms.ModelForm):
+    payer_number = forms.CharField(
+        label=_("paid by (enterprise number)"),
+        required=False,
+        max_length=20,
+        help_text=_("Only when another organisation pays, e.g. the group for its subsidiary."),
+    )
+
+    class Meta:
+        model = Contribution
+        fields = ["year", "amount", "status", "invoiced_on", "paid_on", "note"]
+        widgets = {"invoiced_on": DATE, "paid_on": DATE}
+
+    def __init__(self, *args, membership, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.membership = membership
+        if self.instance.payer_id:
+            self.initial["payer_number"] = self.instance.payer.enterprise_number_display
+
+    def clean_payer_number(self):
+        text = self.cleaned_data.get("payer_number", "").strip()
+        if not text:
+            self.instance.payer = None
+            return ""
+        try:
+            number = enterprise.normalise(text)
+        except enterprise.InvalidEnterpriseNumber as exc:
+            raise forms.ValidationError(f"{text}: {_(exc.reason)}") from None
+        payer = Organisation.objects.filter(enterprise_number=number).first()
+        if payer is None:
+            raise forms.ValidationError(_("%s is not in the registry.") % text)
+        self.instance.payer = payer
+        return number
+
+    def _get_validation_exclusions(self):
+        excluded = super()._get_validation_exclusions()
+        excluded.discard("membership")
+        return excluded
+
+
+class FeeScheduleForm(forms.Form):
+    """One amount per size class; an empty field means no tier for that class."""
+
+    note = forms.CharField(label=_("note"), required=False, max_length=300)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for size, label in FeeTier.SIZE_CLASSES:
+            self.fields[f"tier_{size or 'default'}"] = forms.DecimalField(
+                label=label, required=False, min_value=0, decimal_places=2, max_digits=12
+            )
+
+    def amounts(self) -> dict:
+        return {
+            size: self.cleaned_data.get(f"tier_{size or 'default'}")
+            for size, _label in FeeTier.SIZE_CLASSES
+        }

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clustermonitor.members import views
+from clustermonitor.members import views, views_contributions
 
 app_name = "members"
 
@@ -10,15 +10,46 @@ urlpatterns = [
     path("clusters/<str:code>/members/new/", views.member_add, name="member-add"),
     path("clusters/<str:code>/members/lookup/", views.member_lookup, name="member-lookup"),
     path("clusters/<str:code>/members/import/", views.import_upload, name="import-upload"),
+    path(
+        "clusters/<str:code>/contributions/",
+        views_contributions.contribution_list,
+        name="contribution-list",
+    ),
+    path(
+        "clusters/<str:code>/contributions/generate/",
+        views_contributions.contributions_generate,
+        name="contributions-generate",
+    ),
+    path(
+        "clusters/<str:code>/contributions/import/",
+        views.contribution_import_upload,
+        name="contribution-import",
+    ),
+    path(
+        "clusters/<str:code>/fees/<int:year>/",
+        views_contributions.fee_schedule,
+        name="fee-schedule",
+    ),
+    path(
+        "memberships/<int:pk>/contributions/new/",
+        views_contributions.contribution_create,
+        name="contribution-create",
+    ),
+    path(
+        "contributions/<int:pk>/edit/",
+        views_contributions.contribution_edit,
+        name="contribution-edit",
+    ),
+    path(
+        "contributions/<int:pk>/pay/", views_contributions.contribution_pay, name="contribution-pay"
+    ),
     path("memberships/<int:pk>/", views.membership_detail, name="membership-detail"),
     path("memberships/<int:pk>/edit/", views.membership_edit, name="membership-edit"),
     path("memberships/<int:pk>/contacts/new/", views.contact_create, name="contact-create"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),
     path("contacts/<int:pk>/delete/", views.contact_delete, name="contact-delete"),
-    path("imports/members/<int:pk>/", views.import_detail, name="import-detail"),
-    path("imports/members/<int:pk>/commit/", views.import_commit, name="import-commit"),
-    path("imports/members/<int:pk>/rejected.xlsx", views.import_rejected, name="import-rejected"),
-    path(
-        "imports/members/<int:pk>/end-missing/", views.import_end_missing, name="import-end-missing"
-    ),
+    path("imports/<int:pk>/", views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/commit/", views.import_commit, name="import-commit"),
+    path("imports/<int:pk>/rejected.xlsx", views.import_rejected, name="import-rejected"),
+    path("imports/<int:pk>/end-missing/", views.import_end_missing, name="import-end-missing"),
 ]

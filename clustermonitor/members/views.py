@@ -17,14 +17,13 @@ from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.tabular import TableError, read_table
 from clustermonitor.members import importing, selectors, services
 from clustermonitor.members.forms import (
-    FIELD_LABELS,
     ContactForm,
     EndMembershipsForm,
     MappingForm,
     MembershipForm,
     NewMemberForm,
-    UploadForm,
 )
+from clustermonitor.members.import_kinds import KINDS
 from clustermonitor.members.models import Contact, ImportBatch, ImportMapping, Membership
 from clustermonitor.registry import enterprise
 
@@ -246,11 +245,10 @@ def contact_delete(request, pk):
 # -- Import wizard -------------------------------------------------------------------
 
 
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_upload(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
-    form = UploadForm(request.POST or None, request.FILES or None)
+def _upload(request, cluster, kind_name: str):
+    """Step 1 of every import: the file and the options of its kind."""
+    kind = KINDS[kind_name]
+    form = kind.upload_form(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()
@@ -262,19 +260,36 @@ def import_upload(request, code):
             upload.seek(0)
             batch = ImportBatch.objects.create(
                 cluster=cluster,
-                kind="members",
+                kind=kind.kind,
                 file=upload,
                 original_name=upload.name,
                 sha256=hashlib.sha256(data).hexdigest(),
-                full_list=form.cleaned_data["full_list"],
-                reference_date=form.cleaned_data["reference_date"],
+                full_list=bool(form.cleaned_data.get("full_list")),
+                reference_date=form.cleaned_data.get("reference_date") or datetime.date.today(),
+                options=kind.options(form.cleaned_data),
                 uploaded_by=request.user,
             )
             return redirect("members:import-detail", batch.pk)
-    recent = ImportBatch.objects.filter(cluster=cluster, kind="members")[:10]
+    recent = ImportBatch.objects.filter(cluster=cluster, kind=kind.kind)[:10]
     return render(
-        request, "members/import_upload.html", {"cluster": cluster, "form": form, "recent": recent}
+        request,
+        "members/import_upload.html",
+        {"cluster": cluster, "form": form, "recent": recent, "kind": kind},
     )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, code):
+    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    return _upload(request, cluster, "members")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_import_upload(request, code):
+    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    return _upload(request, cluster, "contributions")
 
 
 def _batch_for(request, pk) -> ImportBatch:
@@ -300,9 +315,16 @@ def _remembered(batch) -> dict:
 def import_detail(request, pk):
     """Preview and mapping; after the dry run its report; after the commit its result."""
     batch = _batch_for(request, pk)
+    kind = KINDS[batch.kind]
     table = _table(batch)
-    mapping = batch.mapping or importing.suggest_mapping(table, _remembered(batch))
-    form = MappingForm(request.POST or None, headers=table.headers, initial_mapping=mapping)
+    mapping = batch.mapping or kind.suggest(table, _remembered(batch))
+    form = MappingForm(
+        request.POST or None,
+        headers=table.headers,
+        initial_mapping=mapping,
+        labels=kind.labels,
+        required_any=kind.required_any,
+    )
     committed = batch.state == ImportBatch.State.COMMITTED
     if request.method == "POST" and not committed and form.is_valid():
         batch.mapping = form.mapping
@@ -314,25 +336,20 @@ def import_detail(request, pk):
         return redirect("members:import-detail", batch.pk)
     result = None
     if batch.state == ImportBatch.State.CHECKED:
-        result = importing.plan(
-            table,
-            batch.cluster,
-            batch.mapping,
-            reference_date=batch.reference_date,
-            full_list=batch.full_list,
-        )
+        result = kind.plan(table, batch)
     return render(
         request,
         "members/import_detail.html",
         {
             "batch": batch,
+            "kind": kind,
+            "done_url": kind.done_url(batch),
             "cluster": batch.cluster,
             "table": table,
             "preview": table.rows[:10],
             "form": form,
             "result": result,
-            "mapped": [(FIELD_LABELS[f], c) for f, c in (batch.mapping or {}).items()],
-            "end_form": _end_form(batch) if batch.state == ImportBatch.State.COMMITTED else None,
+            "end_form": _end_form(batch) if committed else None,
         },
     )
 
@@ -344,20 +361,13 @@ def import_commit(request, pk):
     if batch.state != ImportBatch.State.CHECKED:
         messages.error(request, _("Check the file (dry run) before importing it."))
         return redirect("members:import-detail", batch.pk)
-    result = importing.commit(
-        _table(batch),
-        batch.cluster,
-        batch.mapping,
-        actor=editing.actor(request),
-        reference_date=batch.reference_date,
-        full_list=batch.full_list,
-    )
+    result = KINDS[batch.kind].commit(_table(batch), batch, editing.actor(request))
     batch.state = ImportBatch.State.COMMITTED
     batch.committed_at = timezone.now()
     batch.report = {
         "counts": result.counts,
         "rejected": [{"row": o.number, "reason": o.reason} for o in result.rejected],
-        "missing": [m.pk for m in result.missing],
+        "missing": [m.pk for m in getattr(result, "missing", [])],
     }
     batch.save(update_fields=["state", "committed_at", "report"])
     messages.success(
@@ -378,13 +388,10 @@ def import_rejected(request, pk):
     if not batch.mapping:
         raise Http404
     table = _table(batch)
-    result = importing.plan(
-        table, batch.cluster, batch.mapping, reference_date=batch.reference_date, full_list=False
-    )
     if batch.state == ImportBatch.State.COMMITTED:
         wanted = {r["row"]: r["reason"] for r in batch.report.get("rejected", [])}
     else:
-        wanted = {o.number: o.reason for o in result.rejected}
+        wanted = {o.number: o.reason for o in KINDS[batch.kind].plan(table, batch).rejected}
     rows = [[*cells, wanted[number]] for number, cells in table.rows if number in wanted]
     sheet = Sheet(_("Rejected"), [*table.headers, _("reason")], rows)
     stem = batch.original_name.rsplit(".", 1)[0]
@@ -426,6 +433,3 @@ def validate_number(text: str) -> str | None:
         return enterprise.display(enterprise.normalise(text))
     except enterprise.InvalidEnterpriseNumber:
         return None
-
-
-__all__ = ["datetime"]

@@ -33,3 +33,17 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def subsidy_by_year(subsidy: Decimal, start: datetime.date, end: datetime.date) -> dict:
+    """The subsidy spread over calendar years by the agreement's months in each year
+    (EUR 450,000 over 1/10/2016 – 30/9/2019: 37,500 in 2016, 150,000 in 2017 and 2018,
+    112,500 in 2019)."""
+    months = agreement_months(start, end)
+    out = {}
+    for year in range(start.year, end.year + 1):
+        first = max(start, datetime.date(year, 1, 1))
+        last = min(end, datetime.date(year, 12, 31))
+        share = agreement_months(first, last)
+        out[year] = (Decimal(subsidy) * share / months).quantize(Decimal("0.01"))
+    return out

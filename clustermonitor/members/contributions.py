@@ -1,0 +1,125 @@
+"""Writes and reads for contributions and fee schedules (issue 4), all audited."""
+
+import datetime
+from collections import Counter
+from decimal import Decimal
+
+import pandas as pd
+from django.db import transaction
+from django.db.models import Count, Q, Sum
+
+from clustermonitor.analysis.reach import size_class
+from clustermonitor.core import audit
+from clustermonitor.members.models import Contribution, FeeSchedule, Membership
+from clustermonitor.registry.models import FirmFigures
+
+
+def size_classes(organisation_ids, year: int) -> dict[int, str]:
+    """Each organisation's size class from its latest headcount up to `year` (DESIGN §4)."""
+    latest: dict[int, Decimal | None] = {}
+    for f in FirmFigures.objects.filter(
+        organisation_id__in=organisation_ids, year__lte=year, employees__isnull=False
+    ).order_by("year"):
+        latest[f.organisation_id] = f.employees
+    ids = list(organisation_ids)
+    employees = pd.Series([float(latest[i]) if i in latest else None for i in ids], dtype=float)
+    return dict(zip(ids, size_class(employees).tolist(), strict=True))
+
+
+@transaction.atomic
+def generate_expected(actor: audit.Actor, cluster, year: int) -> dict[str, int]:
+    """Create the expected contribution of every member active in `year` that has none,
+    at its fee tier. Members whose size class has no tier (and no 'everyone else' tier)
+    are counted as skipped, not guessed."""
+    schedule = FeeSchedule.objects.filter(cluster=cluster, year=year).first()
+    if schedule is None:
+        return {"created": 0, "existing": 0, "skipped": 0, "no_schedule": 1}
+    tiers = {t.size_class: t.amount for t in schedule.tiers.all()}
+    memberships = list(
+        Membership.objects.filter(cluster=cluster)
+        .active_in_year(year)
+        .annotate(has=Count("contributions", filter=Q(contributions__year=year)))
+    )
+    classes = size_classes({m.organisation_id for m in memberships}, year)
+    counts = Counter()
+    for membership in memberships:
+        if membership.has:
+            counts["existing"] += 1
+            continue
+        amount = tiers.get(classes[membership.organisation_id], tiers.get(""))
+        if amount is None or amount <= 0:
+            counts["skipped"] += 1
+            continue
+        audit.save(
+            actor,
+            Contribution(membership=membership, year=year, amount=amount),
+            note=f"fee schedule {year}",
+        )
+        counts["created"] += 1
+    return {
+        "created": counts["created"],
+        "existing": counts["existing"],
+        "skipped": counts["skipped"],
+        "no_schedule": 0,
+    }
+
+
+@transaction.atomic
+def save_schedule(
+    actor: audit.Actor, cluster, year: int, amounts: dict[str, Decimal | None], note: str = ""
+) -> FeeSchedule:
+    schedule = FeeSchedule.objects.filter(cluster=cluster, year=year).first() or FeeSchedule(
+        cluster=cluster, year=year
+    )
+    schedule.note = note
+    audit.save(actor, schedule)
+    existing = {t.size_class: t for t in schedule.tiers.all()}
+    for size, amount in amounts.items():
+        tier = existing.get(size)
+        if amount is None:
+            if tier is not None:
+                audit.delete(actor, tier)
+            continue
+        tier = tier or schedule.tiers.model(schedule=schedule, size_class=size)
+        tier.amount = amount
+        audit.save(actor, tier)
+    return schedule
+
+
+def mark_paid(actor: audit.Actor, contribution: Contribution, paid_on: datetime.date) -> None:
+    contribution.status = Contribution.Status.PAID
+    contribution.paid_on = paid_on
+    audit.save(actor, contribution, note="marked paid")
+
+
+def save_contribution(actor: audit.Actor, form) -> Contribution:
+    contribution = form.save(commit=False)
+    audit.save(actor, contribution, validate=False)
+    return contribution
+
+
+def year_rows(cluster, year: int):
+    """Every membership active in `year` with its contribution for that year (or None)."""
+    memberships = list(
+        Membership.objects.filter(cluster=cluster)
+        .active_in_year(year)
+        .select_related("organisation")
+        .order_by("organisation__name")
+    )
+    contributions = {
+        c.membership_id: c
+        for c in Contribution.objects.filter(membership__cluster=cluster, year=year).select_related(
+            "payer"
+        )
+    }
+    return [(m, contributions.get(m.pk)) for m in memberships]
+
+
+def totals(cluster, year: int) -> dict[str, Decimal]:
+    by_status = dict(
+        Contribution.objects.filter(membership__cluster=cluster, year=year)
+        .values_list("status")
+        .annotate(total=Sum("amount"))
+        .values_list("status", "total")
+    )
+    return {s: by_status.get(s) or Decimal(0) for s in Contribution.Status.values}

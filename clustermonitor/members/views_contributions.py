@@ -1,0 +1,174 @@
+"""Contributions and fee schedules of a cluster (issue 4)."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clustermonitor.accounts import access
+from clustermonitor.core import editing
+from clustermonitor.members import contributions as service
+from clustermonitor.members.forms import ContributionForm, FeeScheduleForm
+from clustermonitor.members.models import Contribution, FeeSchedule, Membership
+
+
+def _year(request) -> int:
+    text = request.GET.get("year", "")
+    return int(text) if text.isdigit() and 1990 <= int(text) <= 2100 else datetime.date.today().year
+
+
+@login_required
+def contribution_list(request, code):
+    cluster = access.get_cluster_members_for_user(request.user, code)
+    year = _year(request)
+    rows = service.year_rows(cluster, year)
+    return render(
+        request,
+        "members/contribution_list.html",
+        {
+            "cluster": cluster,
+            "year": year,
+            "rows": rows,
+            "totals": service.totals(cluster, year),
+            "years": range(cluster.start_date.year, max(cluster.end_date.year, year) + 1),
+            "schedule": FeeSchedule.objects.filter(cluster=cluster, year=year)
+            .prefetch_related("tiers")
+            .first(),
+            "can_change": request.user.has_perm("members.change_members", cluster),
+            "today": datetime.date.today(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def contributions_generate(request, code):
+    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    year = _year(request)
+    result = service.generate_expected(editing.actor(request), cluster, year)
+    if result["no_schedule"]:
+        messages.error(request, _("Set the fees for %(year)d first.") % {"year": year})
+    else:
+        messages.success(
+            request,
+            _(
+                "%(created)d expected contributions created; %(existing)d members had one "
+                "already; %(skipped)d without a matching fee."
+            )
+            % result,
+        )
+    return redirect(reverse("members:contribution-list", args=[code]) + f"?year={year}")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def fee_schedule(request, code, year):
+    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    schedule = FeeSchedule.objects.filter(cluster=cluster, year=year).first()
+    initial = {}
+    if schedule:
+        initial["note"] = schedule.note
+        for tier in schedule.tiers.all():
+            initial[f"tier_{tier.size_class or 'default'}"] = tier.amount
+    form = FeeScheduleForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        service.save_schedule(
+            editing.actor(request), cluster, year, form.amounts(), form.cleaned_data["note"]
+        )
+        messages.success(request, _("Fees for %(year)d saved.") % {"year": year})
+        return redirect(reverse("members:contribution-list", args=[code]) + f"?year={year}")
+    return render(
+        request, "members/fee_schedule.html", {"cluster": cluster, "year": year, "form": form}
+    )
+
+
+def _membership_for_change(request, pk) -> Membership:
+    membership = get_object_or_404(
+        Membership.objects.select_related("cluster", "organisation"), pk=pk
+    )
+    access.check(
+        request.user, "members.change_members", membership.cluster, visible="members.view_members"
+    )
+    return membership
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_create(request, pk):
+    membership = _membership_for_change(request, pk)
+    return editing.edit(
+        request,
+        ContributionForm,
+        form_kwargs={"membership": membership},
+        save=service.save_contribution,
+        initial={"year": _year(request)},
+        success_url=lambda c: (
+            reverse("members:contribution-list", args=[membership.cluster.code]) + f"?year={c.year}"
+        ),
+        title=_("Contribution of %(name)s") % {"name": membership.organisation.name},
+        cancel_url=reverse("members:contribution-list", args=[membership.cluster.code]),
+    )
+
+
+def _contribution_for_change(request, pk) -> Contribution:
+    contribution = get_object_or_404(
+        Contribution.objects.select_related(
+            "membership__cluster", "membership__organisation", "payer"
+        ),
+        pk=pk,
+    )
+    access.check(
+        request.user,
+        "members.change_members",
+        contribution.membership.cluster,
+        visible="members.view_members",
+    )
+    return contribution
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def contribution_edit(request, pk):
+    contribution = _contribution_for_change(request, pk)
+    code = contribution.membership.cluster.code
+    return editing.edit(
+        request,
+        ContributionForm,
+        instance=contribution,
+        form_kwargs={"membership": contribution.membership},
+        save=service.save_contribution,
+        success_url=reverse("members:contribution-list", args=[code])
+        + f"?year={contribution.year}",
+        title=_("Contribution of %(name)s") % {"name": contribution.membership.organisation.name},
+    )
+
+
+@login_required
+@require_POST
+def contribution_pay(request, pk):
+    """Mark one contribution paid, as a bank statement comes in (htmx: just the row)."""
+    contribution = _contribution_for_change(request, pk)
+    try:
+        paid_on = datetime.date.fromisoformat(request.POST.get("paid_on", ""))
+    except ValueError:
+        paid_on = datetime.date.today()
+    service.mark_paid(editing.actor(request), contribution, paid_on)
+    if request.htmx:
+        return render(
+            request,
+            "members/_contribution_row.html",
+            {
+                "m": contribution.membership,
+                "c": contribution,
+                "can_change": True,
+                "today": datetime.date.today(),
+            },
+        )
+    return redirect(
+        reverse("members:contribution-list", args=[contribution.membership.cluster.code])
+        + f"?year={contribution.year}"
+    )

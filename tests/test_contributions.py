@@ -1,0 +1,196 @@
+"""Contributions: fee schedules, expected contributions, payments, the payments import
+(issue 4 §1, JOURNEYS 5)."""
+
+import csv
+import datetime
+import io
+from decimal import Decimal
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from clustermonitor.core import audit
+from clustermonitor.core.models import AuditEntry
+from clustermonitor.core.tabular import read_table
+from clustermonitor.members import contribution_import
+from clustermonitor.members import contributions as service
+from clustermonitor.members.models import Contribution, ImportBatch
+from clustermonitor.registry.models import FirmFigures
+from tests.factories import dotted, enterprise_number, membership, organisation
+
+ACTOR = audit.Actor.system("test")
+
+
+def _member(i, cluster, employees=None, start=datetime.date(2017, 1, 1), end=None):
+    org = organisation(i)
+    if employees is not None:
+        FirmFigures.objects.create(organisation=org, year=2017, employees=employees, source="t")
+    return membership(org, cluster, start=start, end=end)
+
+
+def test_journey_fees_by_size_class_then_payments(client_for, cluster_a):
+    micro, large, unknown = (
+        _member(1, cluster_a, 5),
+        _member(2, cluster_a, 400),
+        _member(3, cluster_a),
+    )
+    _member(4, cluster_a, 5, end=datetime.date(2017, 12, 31))  # left before 2018
+    client = client_for("cluster_manager_a")
+    client.post(
+        reverse("members:fee-schedule", args=["EUKA", 2018]),
+        {"tier_micro": "250", "tier_large": "5000", "tier_default": "1000", "note": ""},
+    )
+    client.post(reverse("members:contributions-generate", args=["EUKA"]) + "?year=2018")
+    amounts = {c.membership_id: c.amount for c in Contribution.objects.filter(year=2018)}
+    assert amounts == {micro.pk: 250, large.pk: 5000, unknown.pk: 1000}
+    # Generating again creates nothing new.
+    client.post(reverse("members:contributions-generate", args=["EUKA"]) + "?year=2018")
+    assert Contribution.objects.filter(year=2018).count() == 3
+
+    expected = Contribution.objects.get(membership=large, year=2018)
+    client.post(
+        reverse("members:contribution-pay", args=[expected.pk]),
+        {"paid_on": "2018-03-15"},
+        HTTP_HX_REQUEST="true",
+    )
+    expected.refresh_from_db()
+    assert expected.status == "paid" and expected.paid_on == datetime.date(2018, 3, 15)
+    page = client.get(reverse("members:contribution-list", args=["EUKA"]), {"year": 2018})
+    assert page.context["totals"]["paid"] == 5000 and page.context["totals"]["expected"] == 1250
+    assert AuditEntry.objects.filter(content_type__model="contribution").count() == 4
+
+
+def test_without_a_schedule_nothing_is_guessed(client_for, cluster_a):
+    _member(1, cluster_a, 5)
+    client_for("cluster_manager_a").post(
+        reverse("members:contributions-generate", args=["EUKA"]) + "?year=2018"
+    )
+    assert not Contribution.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("values", "field"),
+    [
+        ({"year": 2016}, "year"),  # before the membership
+        ({"status": "paid"}, "paid_on"),
+        ({"amount": Decimal("-5")}, "amount"),
+        ({"amount": Decimal("0")}, "amount"),
+        ({"status": "waived", "amount": Decimal("100")}, "amount"),
+        (
+            {
+                "invoiced_on": datetime.date(2018, 5, 1),
+                "paid_on": datetime.date(2018, 4, 1),
+                "status": "paid",
+            },
+            "paid_on",
+        ),
+    ],
+)
+def test_a_contribution_refuses_what_cannot_be(cluster_a, values, field):
+    m = _member(1, cluster_a)
+    contribution = Contribution(membership=m, **{"year": 2018, "amount": Decimal(100), **values})
+    with pytest.raises(ValidationError) as error:
+        contribution.full_clean()
+    assert field in error.value.message_dict
+
+
+def test_a_group_can_pay_for_its_subsidiary(client_for, cluster_a):
+    m = _member(1, cluster_a)
+    group = organisation(99, name="Groep NV")
+    response = client_for("cluster_manager_a").post(
+        reverse("members:contribution-create", args=[m.pk]),
+        {
+            "year": 2018,
+            "amount": "2500",
+            "status": "paid",
+            "invoiced_on": "",
+            "paid_on": "2018-02-01",
+            "note": "",
+            "payer_number": dotted(group.enterprise_number),
+        },
+    )
+    assert response.status_code == 302
+    contribution = Contribution.objects.get(membership=m)
+    assert contribution.payer == group and contribution.paying_organisation_id == group.pk
+
+
+def _payments(rows, headers=("Ondernemingsnummer", "Jaar", "Bedrag", "Betaald op")):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(headers)
+    writer.writerows(rows)
+    return buffer.getvalue().encode("utf-8")
+
+
+def test_importing_payments_names_every_bad_row(cluster_a, cluster_b):
+    _member(1, cluster_a)
+    _member(2, cluster_a, start=datetime.date(2019, 1, 1))
+    membership(organisation(3), cluster_b)
+    data = _payments(
+        [
+            [dotted(enterprise_number(1)), "2018", "1.250,00", "15/03/2018"],
+            [dotted(enterprise_number(1)), "2018", "1250", "15/03/2018"],  # twice
+            [dotted(enterprise_number(2)), "2018", "500", ""],  # not yet a member in 2018
+            [dotted(enterprise_number(3)), "2018", "500", ""],  # a member of BIM only
+            [dotted(enterprise_number(1)), "2019", "-5", ""],
+            [dotted(enterprise_number(1)), "2017", "veel", ""],
+        ]
+    )
+    table = read_table(data, "betalingen.csv")
+    mapping = contribution_import.suggest_mapping(table)
+    assert mapping == {
+        "enterprise_number": "Ondernemingsnummer",
+        "year": "Jaar",
+        "amount": "Bedrag",
+        "paid_on": "Betaald op",
+    }
+    result = contribution_import.plan(table, cluster_a, mapping)
+    reasons = {o.number: o.reason for o in result.rejected}
+    assert result.counts["new"] == 1
+    assert reasons[3] == "Ondernemingsnummer: duplicate of row 2"
+    assert "2018 is outside the membership" in reasons[4]
+    assert reasons[5] == "Ondernemingsnummer: not a member of EUKA"
+    assert reasons[6].startswith("Bedrag:")
+    assert reasons[7] == "Bedrag: 'veel' is not an amount"
+    contribution_import.commit(table, cluster_a, mapping, actor=ACTOR)
+    paid = Contribution.objects.get()
+    assert (paid.amount, paid.status, paid.paid_on) == (1250, "paid", datetime.date(2018, 3, 15))
+    again = contribution_import.plan(table, cluster_a, mapping)
+    assert again.counts["unchanged"] == 1 and again.counts["new"] == 0
+
+
+def test_an_imported_payment_updates_an_expected_contribution(cluster_a):
+    m = _member(1, cluster_a)
+    Contribution.objects.create(membership=m, year=2018, amount=1250)
+    table = read_table(_payments([[enterprise_number(1), "2018", "1250", "01/04/2018"]]), "b.csv")
+    mapping = contribution_import.suggest_mapping(table)
+    result = contribution_import.commit(table, cluster_a, mapping, actor=ACTOR)
+    assert result.counts["updated"] == 1
+    assert Contribution.objects.get().status == "paid"
+
+
+def test_the_payments_import_runs_through_the_web_wizard(client_for, cluster_a):
+    _member(1, cluster_a)
+    client = client_for("cluster_manager_a")
+    upload = SimpleUploadedFile("bank.csv", _payments([[enterprise_number(1), "", "800", ""]]))
+    response = client.post(
+        reverse("members:contribution-import", args=["EUKA"]), {"file": upload, "year": 2018}
+    )
+    batch = ImportBatch.objects.get()
+    assert response["Location"] == reverse("members:import-detail", args=[batch.pk])
+    assert batch.kind == "contributions" and batch.options["year"] == 2018
+    form = client.get(reverse("members:import-detail", args=[batch.pk])).context["form"]
+    mapping = {name: field.initial or "" for name, field in form.fields.items()}
+    client.post(reverse("members:import-detail", args=[batch.pk]), mapping)
+    client.post(reverse("members:import-commit", args=[batch.pk]))
+    contribution = Contribution.objects.get()
+    assert (contribution.year, contribution.amount, contribution.status) == (2018, 800, "expected")
+
+
+def test_size_classes_use_the_latest_headcount_up_to_the_year(cluster_a):
+    m = _member(1, cluster_a, 5)
+    FirmFigures.objects.create(organisation=m.organisation, year=2019, employees=60, source="t")
+    assert service.size_classes([m.organisation_id], 2018) == {m.organisation_id: "micro"}
+    assert service.size_classes([m.organisation_id], 2019) == {m.organisation_id: "medium"}
