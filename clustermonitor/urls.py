@@ -7,6 +7,7 @@ urlpatterns = [
     path("", include("clustermonitor.programmes.urls")),
     path("", include("clustermonitor.members.urls")),
     path("", include("clustermonitor.registry.urls")),
+    path("", include("clustermonitor.activities.urls")),
     path("accounts/", include("clustermonitor.accounts.urls")),
     path("", include("clustermonitor.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -91,6 +91,23 @@ def _contribution():
     )[0]
 
 
+def _activity():
+    from clustermonitor.activities.models import Activity
+    from clustermonitor.programmes.models import Cluster
+
+    activity = Activity.objects.filter(title="Matrix workshop").first()
+    if activity is None:
+        activity = Activity.objects.create(
+            title="Matrix workshop", kind="workshop", date="2018-05-01"
+        )
+        activity.clusters.add(Cluster.objects.get(code=CLUSTER_A))
+    return activity
+
+
+def _participation():
+    return _activity().participations.get_or_create(name="Piet", needs_review=True)[0]
+
+
 def _contact():
     return _membership().contacts.get()
 
@@ -276,6 +293,34 @@ MATRIX = {
     ),
     "members:contribution-pay": (
         lambda: reverse("members:contribution-pay", args=[_contribution().pk]),
+        POST_ONLY,
+    ),
+    "activities:activity-list": (
+        lambda: reverse("activities:activity-list", args=[CLUSTER_A]),
+        MEMBERS_A,
+    ),
+    "activities:activity-create": (
+        lambda: reverse("activities:activity-create", args=[CLUSTER_A]),
+        MEMBERS_A_CHANGE,
+    ),
+    "activities:activity-detail": (
+        lambda: reverse("activities:activity-detail", args=[_activity().pk]),
+        MEMBERS_A,
+    ),
+    "activities:activity-edit": (
+        lambda: reverse("activities:activity-edit", args=[_activity().pk]),
+        MEMBERS_A_CHANGE,
+    ),
+    "activities:attendee-import": (
+        lambda: reverse("activities:attendee-import", args=[_activity().pk]),
+        MEMBERS_A_CHANGE,
+    ),
+    "activities:participation-review": (
+        lambda: reverse("activities:participation-review", args=[_participation().pk]),
+        POST_ONLY,
+    ),
+    "activities:participation-delete": (
+        lambda: reverse("activities:participation-delete", args=[_participation().pk]),
         POST_ONLY,
     ),
     "members:membership-detail": (

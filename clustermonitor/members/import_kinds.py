@@ -54,6 +54,31 @@ class ContributionUploadForm(UploadForm):
         return datetime.date.today()
 
 
+def _activity(batch):
+    from clustermonitor.activities.models import Activity
+
+    return Activity.objects.get(pk=batch.options["activity"])
+
+
+def _attendee_kind() -> ImportKind:
+    from clustermonitor.activities import attendee_import
+    from clustermonitor.activities.forms import AttendeeUploadForm
+
+    return ImportKind(
+        kind="attendees",
+        title=_("Import an attendee list"),
+        labels=attendee_import.LABELS,
+        upload_form=AttendeeUploadForm,
+        suggest=attendee_import.suggest_mapping,
+        plan=lambda table, b: attendee_import.plan(table, _activity(b), b.mapping),
+        commit=lambda table, b, actor: attendee_import.commit(
+            table, _activity(b), b.mapping, actor=actor
+        ),
+        done_url=lambda b: reverse("activities:activity-detail", args=[b.options["activity"]]),
+        required_any=("enterprise_number", "organisation", "name"),
+    )
+
+
 KINDS = {
     "members": ImportKind(
         kind="members",
@@ -94,3 +119,4 @@ KINDS = {
         required_any=("enterprise_number", "name"),
     ),
 }
+KINDS["attendees"] = _attendee_kind()

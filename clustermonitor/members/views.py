@@ -245,10 +245,10 @@ def contact_delete(request, pk):
 # -- Import wizard -------------------------------------------------------------------
 
 
-def _upload(request, cluster, kind_name: str):
+def _upload(request, cluster, kind_name: str, initial=None):
     """Step 1 of every import: the file and the options of its kind."""
     kind = KINDS[kind_name]
-    form = kind.upload_form(request.POST or None, request.FILES or None)
+    form = kind.upload_form(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]
         data = upload.read()

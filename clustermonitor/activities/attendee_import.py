@@ -1,0 +1,177 @@
+"""Importing an attendee list (names and companies typed at the door): matched on the
+enterprise number, else on name and postcode; what does not match waits for review —
+nothing is dropped silently."""
+
+from dataclasses import dataclass, field
+
+from django.db import transaction
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clustermonitor.activities import services
+from clustermonitor.activities.models import Activity
+from clustermonitor.core import audit
+from clustermonitor.core.tabular import RowOutcome, Table, detect_mapping
+from clustermonitor.members.importing import SYNONYMS as MEMBER_SYNONYMS
+from clustermonitor.registry import enterprise
+from clustermonitor.registry.models import Organisation
+
+SYNONYMS = {
+    "enterprise_number": MEMBER_SYNONYMS["enterprise_number"],
+    # On an attendee list "Naam" is the person; the organisation is "Bedrijf" and the like.
+    "organisation": MEMBER_SYNONYMS["name"] - {"naam", "name", "nom"},
+    "postcode": MEMBER_SYNONYMS["postcode"],
+    "name": {
+        "naam",
+        "name",
+        "nom",
+        "deelnemer",
+        "persoon",
+        "voornaamnaam",
+        "participant",
+        "attendee",
+        "fullname",
+        "nomcomplet",
+        "naamdeelnemer",
+    },
+    "email": MEMBER_SYNONYMS["contact_email"],
+}
+LABELS = {
+    "enterprise_number": gettext_lazy("enterprise number"),
+    "organisation": gettext_lazy("organisation"),
+    "postcode": gettext_lazy("postcode"),
+    "name": gettext_lazy("participant"),
+    "email": gettext_lazy("e-mail"),
+}
+
+
+def suggest_mapping(table: Table, remembered: dict | None = None) -> dict[str, str]:
+    # "Naam" is a person here; a column called "Bedrijf"/"Organisatie" is the organisation.
+    mapping = detect_mapping(table.headers, SYNONYMS)
+    for name, column in (remembered or {}).items():
+        if column in table.headers and name in SYNONYMS:
+            mapping[name] = column
+    return mapping
+
+
+@dataclass
+class RowPlan:
+    outcome: RowOutcome
+    organisation: Organisation | None = None
+    values: dict = field(default_factory=dict)
+    guest: bool = False
+
+
+@dataclass
+class Plan:
+    rows: list[RowPlan]
+    missing: list = field(default_factory=list)
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            s: sum(r.outcome.status == s for r in self.rows)
+            for s in ("new", "updated", "unchanged", "rejected")
+        }
+
+    @property
+    def extra_counts(self) -> dict[str, int]:
+        planned = [r for r in self.rows if r.outcome.status == "new"]
+        return {
+            _("matched"): sum(1 for r in planned if r.organisation and not r.guest),
+            _("to review"): sum(1 for r in planned if r.organisation is None),
+            _("guests"): sum(1 for r in planned if r.guest),
+        }
+
+    @property
+    def rejected(self) -> list[RowOutcome]:
+        return [r.outcome for r in self.rows if r.outcome.status == "rejected"]
+
+
+def plan(table: Table, activity: Activity, mapping: dict[str, str]) -> Plan:
+    get = {f: table.headers.index(c) for f, c in mapping.items() if c in table.headers}
+
+    def value(cells, name):
+        index = get.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
+
+    existing = {(p.organisation_id, p.name.lower()) for p in activity.participations.all()}
+    organisers_members = _members_on_day(activity)
+    rows, seen = [], {}
+    for number, cells in table.rows:
+        outcome = RowOutcome(number=number, cells=cells)
+        row = RowPlan(outcome=outcome)
+        rows.append(row)
+        raw = value(cells, "enterprise_number")
+        org = None
+        if raw:
+            try:
+                org = Organisation.objects.filter(
+                    enterprise_number=enterprise.normalise(raw)
+                ).first()
+            except enterprise.InvalidEnterpriseNumber as exc:
+                outcome.reject(mapping["enterprise_number"], f"{raw}: {_(exc.reason)}")
+                continue
+        org_name, postcode = value(cells, "organisation"), value(cells, "postcode")
+        if org is None and org_name:
+            candidates = Organisation.objects.filter(name__iexact=org_name)
+            if postcode:
+                candidates = candidates.filter(postcode=postcode)
+            found = list(candidates[:2])
+            org = found[0] if len(found) == 1 else None
+        person = value(cells, "name")
+        if not (org or org_name or person):
+            outcome.reject(
+                mapping.get("organisation") or mapping.get("name", ""),
+                _("no organisation and no name"),
+            )
+            continue
+        key = (org.pk if org else org_name.lower(), person.lower())
+        if key in seen:
+            outcome.reject(
+                mapping.get("name") or mapping.get("organisation", ""),
+                _("duplicate of row %d") % seen[key],
+            )
+            continue
+        seen[key] = number
+        row.organisation = org
+        row.guest = bool(org) and org.pk not in organisers_members
+        row.values = {"name": person, "organisation_name": org_name, "postcode": postcode}
+        if org and (org.pk, person.lower()) in existing:
+            outcome.status = "unchanged"
+        elif not org and any(
+            p.organisation_id is None
+            and p.organisation_name.lower() == org_name.lower()
+            and p.name.lower() == person.lower()
+            for p in activity.participations.all()
+        ):
+            outcome.status = "unchanged"
+        else:
+            outcome.status = "new"
+    return Plan(rows=rows)
+
+
+def _members_on_day(activity: Activity) -> set[int]:
+    from clustermonitor.members.models import Membership
+
+    return set(
+        Membership.objects.active_on(activity.date)
+        .filter(cluster__in=activity.clusters.all())
+        .values_list("organisation_id", flat=True)
+    )
+
+
+@transaction.atomic
+def commit(table: Table, activity: Activity, mapping, *, actor: audit.Actor) -> Plan:
+    result = plan(table, activity, mapping)
+    for row in result.rows:
+        if row.outcome.status != "new":
+            continue
+        services.add_participant(
+            actor,
+            activity,
+            organisation=row.organisation,
+            note=f"import {table.name}",
+            **row.values,
+        )
+    return result

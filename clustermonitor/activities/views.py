@@ -1,0 +1,195 @@
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.db.models import Count, Q
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clustermonitor.accounts import access
+from clustermonitor.activities import services
+from clustermonitor.activities.forms import ActivityForm, ParticipantForm, ReviewForm
+from clustermonitor.activities.models import Activity, Participation
+from clustermonitor.core import editing
+from clustermonitor.members.models import Membership
+from clustermonitor.programmes.models import Cluster
+from clustermonitor.registry.models import Organisation
+
+
+@login_required
+def activity_list(request, code):
+    cluster = access.get_cluster_members_for_user(request.user, code)
+    activities = (
+        Activity.objects.filter(clusters=cluster)
+        .prefetch_related("clusters")
+        .annotate(
+            n_members=Count(
+                "participations",
+                filter=Q(
+                    participations__is_guest=False, participations__organisation__isnull=False
+                ),
+            ),
+            n_guests=Count("participations", filter=Q(participations__is_guest=True)),
+            n_review=Count("participations", filter=Q(participations__needs_review=True)),
+        )
+    )
+    return render(
+        request,
+        "activities/activity_list.html",
+        {
+            "cluster": cluster,
+            "activities": activities,
+            "today": datetime.date.today(),
+            "can_change": request.user.has_perm("members.change_members", cluster),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_create(request, code):
+    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    return editing.edit(
+        request,
+        ActivityForm,
+        form_kwargs={"clusters": Cluster.objects.filter(programme=cluster.programme)},
+        initial={"clusters": [cluster]},
+        save=services.save_activity,
+        success_url=lambda a: reverse("activities:activity-detail", args=[a.pk]),
+        title=_("New activity of %(cluster)s") % {"cluster": cluster.code},
+        cancel_url=reverse("activities:activity-list", args=[cluster.code]),
+    )
+
+
+def _activity_for(request, pk, perm="members.view_members") -> tuple[Activity, Cluster]:
+    """The activity and the first organising cluster through which `user` may act."""
+    activity = get_object_or_404(Activity.objects.prefetch_related("clusters"), pk=pk)
+    clusters = list(activity.clusters.all())
+    visible = [c for c in clusters if request.user.has_perm("members.view_members", c)]
+    if not visible:
+        from django.http import Http404
+
+        raise Http404
+    allowed = [c for c in visible if request.user.has_perm(perm, c)]
+    if not allowed:
+        from django.core.exceptions import PermissionDenied
+
+        raise PermissionDenied
+    return activity, allowed[0]
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_edit(request, pk):
+    activity, cluster = _activity_for(request, pk, "members.change_members")
+    return editing.edit(
+        request,
+        ActivityForm,
+        instance=activity,
+        form_kwargs={"clusters": Cluster.objects.filter(programme=cluster.programme)},
+        save=services.save_activity,
+        success_url=reverse("activities:activity-detail", args=[activity.pk]),
+        title=_("Edit %(activity)s") % {"activity": activity.title},
+    )
+
+
+def _organisations(activity):
+    """Members of the organising clusters on the day, for choosing a participant."""
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.active_on(activity.date)
+        .filter(cluster__in=activity.clusters.all())
+        .values("organisation")
+    ).order_by("name")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def activity_detail(request, pk):
+    activity, cluster = _activity_for(request, pk)
+    can_change = request.user.has_perm("members.change_members", cluster)
+    form = ParticipantForm(request.POST or None, organisations=_organisations(activity))
+    if request.method == "POST":
+        if not can_change:
+            from django.core.exceptions import PermissionDenied
+
+            raise PermissionDenied
+        if form.is_valid():
+            data = form.cleaned_data
+            if (
+                data["organisation"]
+                and activity.participations.filter(
+                    organisation=data["organisation"], name=data["name"]
+                ).exists()
+            ):
+                form.add_error(None, _("This participant is there already."))
+            else:
+                services.add_participant(
+                    editing.actor(request),
+                    activity,
+                    organisation=data["organisation"],
+                    name=data["name"],
+                    organisation_name=data["organisation_name"],
+                )
+                messages.success(request, _("Participant added."))
+                return redirect("activities:activity-detail", activity.pk)
+    participations = activity.participations.select_related("organisation", "contact")
+    return render(
+        request,
+        "activities/activity_detail.html",
+        {
+            "activity": activity,
+            "cluster": cluster,
+            "form": form,
+            "can_change": can_change,
+            "participations": participations,
+            "review": [p for p in participations if p.needs_review],
+            "review_form": ReviewForm(organisations=_organisations(activity)),
+        },
+    )
+
+
+def _participation_for(request, pk) -> Participation:
+    participation = get_object_or_404(Participation.objects.select_related("activity"), pk=pk)
+    _activity_for(request, participation.activity_id, "members.change_members")
+    return participation
+
+
+@login_required
+@require_POST
+def participation_review(request, pk):
+    participation = _participation_for(request, pk)
+    form = ReviewForm(request.POST, organisations=_organisations(participation.activity))
+    if form.is_valid():
+        services.resolve(
+            editing.actor(request),
+            participation,
+            organisation=form.cleaned_data["organisation"],
+            guest=form.cleaned_data["guest"],
+        )
+        messages.success(request, _("Participant settled."))
+    else:
+        messages.error(request, " ".join(form.non_field_errors()))
+    return redirect("activities:activity-detail", participation.activity_id)
+
+
+@login_required
+@require_POST
+def participation_delete(request, pk):
+    participation = _participation_for(request, pk)
+    services.remove(editing.actor(request), participation)
+    messages.success(request, _("Participant removed."))
+    return redirect("activities:activity-detail", participation.activity_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def attendee_import(request, pk):
+    activity, cluster = _activity_for(request, pk, "members.change_members")
+    from clustermonitor.members.views import _upload
+
+    if request.method == "POST":
+        request.POST = request.POST.copy()
+        request.POST["activity"] = str(activity.pk)
+    return _upload(request, cluster, "attendees", initial={"activity": activity.pk})

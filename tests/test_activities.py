@@ -1,0 +1,150 @@
+"""Activities and who took part (issue 4 §4, JOURNEYS 6)."""
+
+import csv
+import datetime
+import io
+
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from clustermonitor.activities.models import Activity, Participation
+from clustermonitor.core.models import AuditEntry
+from clustermonitor.members.models import ImportBatch
+from tests.factories import dotted, enterprise_number, membership, organisation
+
+
+def _attendees(rows):
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(["Naam", "Bedrijf", "Postcode", "Ondernemingsnummer"])
+    writer.writerows(rows)
+    return SimpleUploadedFile("aanwezigen.csv", buffer.getvalue().encode("utf-8"))
+
+
+def _workshop(client, cluster_pk):
+    response = client.post(
+        reverse("activities:activity-create", args=["EUKA"]),
+        {
+            "title": "Kick-off workshop",
+            "kind": "workshop",
+            "date": "2018-03-01",
+            "end_date": "",
+            "location": "Gent",
+            "description": "",
+            "clusters": [cluster_pk],
+        },
+    )
+    assert response.status_code == 302
+    return Activity.objects.get(title="Kick-off workshop")
+
+
+def test_journey_an_event_with_an_imported_attendee_list(client_for, cluster_a, cluster_b):
+    members = [organisation(i, name=f"Lid {i} NV", postcode="9000") for i in range(6)]
+    for org in members:
+        membership(org, cluster_a)
+    outsider = organisation(50, name="Buur BV", postcode="2000")
+    membership(outsider, cluster_b)
+    client = client_for("cluster_manager_a")
+    activity = _workshop(client, cluster_a.pk)
+    rows = [[f"Persoon {i}", "", "", dotted(enterprise_number(i))] for i in range(4)]
+    rows += [["Persoon 4", "Lid 4 NV", "9000", ""]]  # matched on name and postcode
+    rows += [["Persoon 5", "lid 5 nv", "9000", ""]]  # case does not matter
+    rows += [["Anna", "Onbekend Bedrijf", "1000", ""], ["Bert", "Nog een firma", "", ""]]
+    rows += [["Carl", "", "", dotted(enterprise_number(50))]]  # a guest
+    rows += [["Dirk", "", "", "0200.000.001"]]  # bad number
+    response = client.post(
+        reverse("activities:attendee-import", args=[activity.pk]), {"file": _attendees(rows)}
+    )
+    batch = ImportBatch.objects.get(kind="attendees")
+    assert response["Location"] == reverse("members:import-detail", args=[batch.pk])
+    form = client.get(reverse("members:import-detail", args=[batch.pk])).context["form"]
+    mapping = {name: field.initial or "" for name, field in form.fields.items()}
+    assert mapping["organisation"] == "Bedrijf" and mapping["name"] == "Naam"
+    client.post(reverse("members:import-detail", args=[batch.pk]), mapping)
+    result = client.get(reverse("members:import-detail", args=[batch.pk])).context["result"]
+    assert result.counts["new"] == 9 and result.counts["rejected"] == 1
+    assert list(result.extra_counts.values()) == [6, 2, 1]  # matched, to review, guests
+    client.post(reverse("members:import-commit", args=[batch.pk]))
+    assert activity.participations.filter(is_guest=False, organisation__isnull=False).count() == 6
+    assert activity.participations.get(name="Carl").is_guest
+    review = list(activity.participations.filter(needs_review=True).order_by("name"))
+    assert [p.name for p in review] == ["Anna", "Bert"]
+
+    # Review: Anna works for a member after all; Bert is a guest.
+    client.post(
+        reverse("activities:participation-review", args=[review[0].pk]),
+        {"organisation": members[0].pk},
+    )
+    client.post(reverse("activities:participation-review", args=[review[1].pk]), {"guest": "on"})
+    assert not activity.participations.filter(needs_review=True).exists()
+    assert Participation.objects.get(name="Bert").is_guest
+    assert AuditEntry.objects.filter(content_type__model="participation").count() >= 11
+    # Importing the same list again adds nobody.
+    again = client.post(
+        reverse("activities:attendee-import", args=[activity.pk]), {"file": _attendees(rows)}
+    )
+    assert again.status_code == 302
+
+
+def test_a_joint_activity_counts_for_each_organiser(client_for, cluster_a, cluster_b):
+    org = organisation(1)
+    membership(org, cluster_b)
+    client = client_for("programme_manager")
+    response = client.post(
+        reverse("activities:activity-create", args=["EUKA"]),
+        {
+            "title": "Joint event",
+            "kind": "event",
+            "date": "2018-06-01",
+            "clusters": [cluster_a.pk, cluster_b.pk],
+        },
+    )
+    assert response.status_code == 302
+    activity = Activity.objects.get(title="Joint event")
+    client.post(
+        reverse("activities:activity-detail", args=[activity.pk]),
+        {"organisation": org.pk, "name": "Piet"},
+    )
+    participation = activity.participations.get()
+    assert not participation.is_guest  # a member of BIM, a co-organiser
+    assert (
+        client_for("cluster_manager_b")
+        .get(reverse("activities:activity-list", args=["BIM"]))
+        .context["activities"][0]
+        == activity
+    )
+
+
+def test_an_activity_cannot_end_before_it_starts(client_for, cluster_a):
+    response = client_for("cluster_manager_a").post(
+        reverse("activities:activity-create", args=["EUKA"]),
+        {
+            "title": "X",
+            "kind": "event",
+            "date": "2018-06-02",
+            "end_date": "2018-06-01",
+            "clusters": [cluster_a.pk],
+        },
+    )
+    assert response.status_code == 200 and response.context["form"].errors["end_date"]
+
+
+def test_the_other_cluster_manager_sees_nothing_of_it(client_for, cluster_a):
+    activity = _workshop(client_for("cluster_manager_a"), cluster_a.pk)
+    assert (
+        client_for("cluster_manager_b")
+        .get(reverse("activities:activity-detail", args=[activity.pk]))
+        .status_code
+        == 404
+    )
+
+
+def test_membership_on_the_day_decides_guest_or_member(client_for, cluster_a):
+    org = organisation(7)
+    membership(org, cluster_a, start=datetime.date(2018, 6, 1))
+    activity = _workshop(client_for("cluster_manager_a"), cluster_a.pk)  # 1 March 2018
+    client_for("cluster_manager_a").post(
+        reverse("activities:activity-detail", args=[activity.pk]),
+        {"organisation_name": "Later lid", "name": "Eva"},
+    )
+    assert activity.participations.get().needs_review
