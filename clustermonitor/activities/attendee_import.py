@@ -95,7 +95,11 @@ def plan(table: Table, activity: Activity, mapping: dict[str, str]) -> Plan:
         index = get.get(name)
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
-    existing = {(p.organisation_id, p.name.lower()) for p in activity.participations.all()}
+    # Who is there already: by organisation, or by the organisation's name as typed.
+    existing = {
+        (p.organisation_id or p.organisation_name.lower(), p.name.lower())
+        for p in activity.participations.all()
+    }
     organisers_members = _members_on_day(activity)
     rows, seen = [], {}
     for number, cells in table.rows:
@@ -137,17 +141,7 @@ def plan(table: Table, activity: Activity, mapping: dict[str, str]) -> Plan:
         row.organisation = org
         row.guest = bool(org) and org.pk not in organisers_members
         row.values = {"name": person, "organisation_name": org_name, "postcode": postcode}
-        if org and (org.pk, person.lower()) in existing:
-            outcome.status = "unchanged"
-        elif not org and any(
-            p.organisation_id is None
-            and p.organisation_name.lower() == org_name.lower()
-            and p.name.lower() == person.lower()
-            for p in activity.participations.all()
-        ):
-            outcome.status = "unchanged"
-        else:
-            outcome.status = "new"
+        outcome.status = "unchanged" if key in existing else "new"
     return Plan(rows=rows)
 
 
