@@ -148,3 +148,21 @@ def test_membership_on_the_day_decides_guest_or_member(client_for, cluster_a):
         {"organisation_name": "Later lid", "name": "Eva"},
     )
     assert activity.participations.get().needs_review
+
+
+def test_a_reviewed_row_is_recognised_when_the_list_comes_again(client_for, cluster_a):
+    from clustermonitor.activities import attendee_import
+    from clustermonitor.core.tabular import read_table
+
+    org = organisation(1, name="Lid NV")
+    membership(org, cluster_a)
+    activity = _workshop(client_for("cluster_manager_a"), cluster_a.pk)
+    table = read_table(_attendees([["Anna", "Typo NV", "9000", ""]]).read(), "a.csv")
+    mapping = attendee_import.suggest_mapping(table)
+    from clustermonitor.core import audit
+
+    attendee_import.commit(table, activity, mapping, actor=audit.Actor.system("t"))
+    from clustermonitor.activities import services
+
+    services.resolve(audit.Actor.system("t"), activity.participations.get(), organisation=org)
+    assert attendee_import.plan(table, activity, mapping).counts["unchanged"] == 1

@@ -96,10 +96,13 @@ def plan(table: Table, activity: Activity, mapping: dict[str, str]) -> Plan:
         return cells[index].strip() if index is not None and index < len(cells) else ""
 
     # Who is there already: by organisation, or by the organisation's name as typed.
-    existing = {
-        (p.organisation_id or p.organisation_name.lower(), p.name.lower())
-        for p in activity.participations.all()
-    }
+    # A reviewed row keeps its name as typed, so a re-import still recognises it.
+    existing = set()
+    for p in activity.participations.all():
+        if p.organisation_id:
+            existing.add((p.organisation_id, p.name.lower()))
+        if p.organisation_name:
+            existing.add((p.organisation_name.lower(), p.name.lower()))
     organisers_members = _members_on_day(activity)
     rows, seen = [], {}
     for number, cells in table.rows:
