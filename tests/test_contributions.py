@@ -194,3 +194,32 @@ def test_size_classes_use_the_latest_headcount_up_to_the_year(cluster_a):
     FirmFigures.objects.create(organisation=m.organisation, year=2019, employees=60, source="t")
     assert service.size_classes([m.organisation_id], 2018) == {m.organisation_id: "micro"}
     assert service.size_classes([m.organisation_id], 2019) == {m.organisation_id: "medium"}
+
+
+def test_the_daily_view_shows_status_outstanding_and_activity(client_for, cluster_a):
+    from clustermonitor.activities.models import Activity, Participation
+
+    today = datetime.date.today()
+    m = _member(1, cluster_a, start=datetime.date(today.year - 1, 1, 1))
+    Contribution.objects.create(
+        membership=m, year=today.year, amount=500, status="invoiced", invoiced_on=today
+    )
+    for days in (10, 100):
+        activity = Activity.objects.create(
+            title=f"A{days}", kind="event", date=today - datetime.timedelta(days=days)
+        )
+        activity.clusters.add(cluster_a)
+        Participation.objects.create(activity=activity, organisation=m.organisation)
+    upcoming = Activity.objects.create(
+        title="Soon", kind="workshop", date=today + datetime.timedelta(days=5)
+    )
+    upcoming.clusters.add(cluster_a)
+    client = client_for("cluster_manager_a")
+    assert client.get("/")["Location"] == reverse("members:my-cluster")
+    assert client.get(reverse("members:my-cluster"))["Location"] == reverse(
+        "members:dashboard", args=["EUKA"]
+    )
+    page = client.get(reverse("members:dashboard", args=["EUKA"]))
+    assert page.context["members"][0]["activities"] == 2 and page.context["active"] == 1
+    assert [c.amount for c in page.context["outstanding"]] == [500]
+    assert [a.title for a in page.context["upcoming"]] == ["Soon"]

@@ -323,6 +323,12 @@ MATRIX = {
         lambda: reverse("activities:participation-delete", args=[_participation().pk]),
         POST_ONLY,
     ),
+    "members:dashboard": (lambda: reverse("members:dashboard", args=[CLUSTER_A]), MEMBERS_A),
+    # Cluster managers go to their cluster; everyone else to the portfolio.
+    "members:my-cluster": (
+        lambda: reverse("members:my-cluster"),
+        row(LOGIN, 302, 302, 302, 302, 302, 302),
+    ),
     "members:membership-detail": (
         lambda: reverse("members:membership-detail", args=[_membership().pk]),
         MEMBERS_A,

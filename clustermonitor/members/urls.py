@@ -1,10 +1,12 @@
 from django.urls import path
 
-from clustermonitor.members import views, views_contributions
+from clustermonitor.members import views, views_contributions, views_dashboard
 
 app_name = "members"
 
 urlpatterns = [
+    path("my-cluster/", views_dashboard.my_cluster, name="my-cluster"),
+    path("clusters/<str:code>/today/", views_dashboard.dashboard, name="dashboard"),
     path("clusters/<str:code>/members/", views.member_list, name="member-list"),
     path("clusters/<str:code>/members.xlsx", views.member_list_xlsx, name="member-list-xlsx"),
     path("clusters/<str:code>/members/new/", views.member_add, name="member-add"),
