@@ -115,3 +115,23 @@ def test_organisations_and_memberships_follow_the_web_rules(token_for, cluster_a
     assert seen_by_evaluator[0]["contacts"] is None
     everything = _get("/api/organisations?q=In", token_for("programme_manager")).json()
     assert {o["name"] for o in everything} == {"In A", "In B"}
+
+
+def test_contributions_and_activities_follow_the_web_rules(token_for, cluster_a, cluster_b):
+    from clustermonitor.activities.models import Activity
+    from clustermonitor.members.models import Contribution
+    from tests.factories import membership, organisation
+
+    m = membership(organisation(1), cluster_a)
+    Contribution.objects.create(membership=m, year=2018, amount=750)
+    other = membership(organisation(2), cluster_b)
+    Contribution.objects.create(membership=other, year=2018, amount=999)
+    activity = Activity.objects.create(title="Demo day", kind="event", date="2018-05-05")
+    activity.clusters.add(cluster_a)
+    activity.participations.create(organisation=m.organisation, name="Jan")
+    own = _get("/api/contributions?year=2018", token_for("cluster_manager_a")).json()
+    assert [float(c["amount"]) for c in own] == [750.0]
+    assert len(_get("/api/contributions", token_for("evaluator")).json()) == 2
+    activities = _get("/api/activities", token_for("cluster_manager_a")).json()
+    assert activities[0]["participations"][0]["name"] == "Jan"
+    assert _get("/api/activities", token_for("cluster_manager_b")).json() == []

@@ -422,6 +422,8 @@ MATRIX = {
         row(401, 200, 200, 200, 200, 404, 404),
     ),
     "api:list_memberships": (lambda: reverse("api:list_memberships"), API),
+    "api:list_contributions": (lambda: reverse("api:list_contributions"), API),
+    "api:list_activities": (lambda: reverse("api:list_activities"), API),
 }
 
 
