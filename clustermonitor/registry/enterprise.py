@@ -5,7 +5,7 @@ as 0xxx.xxx.xxx. Accepted as typed in member lists: with dots, spaces or dashes,
 with a BE prefix, and the old 9-digit form (a 0 is put in front).
 """
 
-from django.utils.translation import gettext_noop as noop
+from django.utils.translation import gettext_noop
 from stdnum import exceptions as stdnum_errors
 from stdnum.be import vat
 
@@ -28,19 +28,19 @@ def normalise(text: str) -> str:
     """
     raw = (text or "").strip()
     if not raw:
-        raise InvalidEnterpriseNumber(text, noop("empty"))
+        raise InvalidEnterpriseNumber(text, gettext_noop("empty"))
     try:
         return vat.validate(raw)
     except stdnum_errors.InvalidChecksum:
-        raise InvalidEnterpriseNumber(text, noop("bad checksum")) from None
+        raise InvalidEnterpriseNumber(text, gettext_noop("bad checksum")) from None
     except stdnum_errors.InvalidLength:
-        raise InvalidEnterpriseNumber(text, noop("wrong number of digits")) from None
+        raise InvalidEnterpriseNumber(text, gettext_noop("wrong number of digits")) from None
     except stdnum_errors.InvalidFormat:
-        raise InvalidEnterpriseNumber(text, noop("not an enterprise number")) from None
+        raise InvalidEnterpriseNumber(text, gettext_noop("not an enterprise number")) from None
     except stdnum_errors.InvalidComponent:
-        raise InvalidEnterpriseNumber(text, noop("must start with 0 or 1")) from None
+        raise InvalidEnterpriseNumber(text, gettext_noop("must start with 0 or 1")) from None
     except stdnum_errors.ValidationError as exc:
-        raise InvalidEnterpriseNumber(text, str(exc) or noop("invalid")) from None
+        raise InvalidEnterpriseNumber(text, str(exc) or gettext_noop("invalid")) from None
 
 
 def is_valid(text: str) -> bool:
