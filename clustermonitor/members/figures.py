@@ -17,12 +17,21 @@ def contribution_rows(clusters, years=None) -> list[dict]:
     if years is not None:
         contributions = contributions.filter(year__in=list(years))
     return [
-        {"cluster": r["membership__cluster__code"], "year": r["year"],
-         "membership_id": r["membership_id"], "organisation_id": r["membership__organisation_id"],
-         "amount": float(r["amount"]), "status": r["status"]}
+        {
+            "cluster": r["membership__cluster__code"],
+            "year": r["year"],
+            "membership_id": r["membership_id"],
+            "organisation_id": r["membership__organisation_id"],
+            "amount": float(r["amount"]),
+            "status": r["status"],
+        }
         for r in contributions.values(
-            "membership__cluster__code", "year", "membership_id", "membership__organisation_id",
-            "amount", "status",
+            "membership__cluster__code",
+            "year",
+            "membership_id",
+            "membership__organisation_id",
+            "amount",
+            "status",
         ).order_by("membership__cluster__code", "year", "-amount", "membership_id")
     ]
 
@@ -33,10 +42,17 @@ def subsidy_rows(clusters) -> list[dict]:
     for cluster in clusters:
         if cluster.subsidy is None:
             continue
-        for year, amount in subsidy_by_year(cluster.subsidy, cluster.start_date,
-                                            cluster.end_date).items():
-            rows.append({"cluster": cluster.code, "year": year, "subsidy": float(amount),
-                         "share": float(cluster.cluster_type.cofinancing_share)})
+        for year, amount in subsidy_by_year(
+            cluster.subsidy, cluster.start_date, cluster.end_date
+        ).items():
+            rows.append(
+                {
+                    "cluster": cluster.code,
+                    "year": year,
+                    "subsidy": float(amount),
+                    "share": float(cluster.cluster_type.cofinancing_share),
+                }
+            )
     return rows
 
 
@@ -46,30 +62,40 @@ def paid_rows(clusters, up_to: datetime.date) -> list[dict]:
     first = {
         (r["cluster_id"], r["organisation_id"]): r["first"]
         for r in Membership.objects.filter(cluster__in=clusters)
-        .values("cluster_id", "organisation_id").annotate(first=Min("start_date"))
+        .values("cluster_id", "organisation_id")
+        .annotate(first=Min("start_date"))
     }
     rows = Contribution.objects.filter(
         membership__cluster__in=clusters, status=Contribution.Status.PAID, year__lte=up_to.year
     ).values(
-        "membership__cluster_id", "membership__cluster__code", "membership__organisation_id",
-        "membership__organisation__kind", "membership__organisation__name",
-        "membership__organisation__enterprise_number", "membership__start_date",
-        "membership__end_date", "year",
+        "membership__cluster_id",
+        "membership__cluster__code",
+        "membership__organisation_id",
+        "membership__organisation__kind",
+        "membership__organisation__name",
+        "membership__organisation__enterprise_number",
+        "membership__start_date",
+        "membership__end_date",
+        "year",
     )
     out = []
     for r in rows:
         start, end = r["membership__start_date"], r["membership__end_date"]
         if start.year > r["year"] or (end and end.year < r["year"]):
             continue  # a payment for a year outside the membership is not membership
-        out.append({
-            "cluster": r["membership__cluster__code"],
-            "organisation_id": r["membership__organisation_id"],
-            "organisation": r["membership__organisation__name"],
-            "enterprise_number": r["membership__organisation__enterprise_number"],
-            "kind": r["membership__organisation__kind"],
-            "year": r["year"],
-            "first_start": first[(r["membership__cluster_id"], r["membership__organisation_id"])],
-        })
+        out.append(
+            {
+                "cluster": r["membership__cluster__code"],
+                "organisation_id": r["membership__organisation_id"],
+                "organisation": r["membership__organisation__name"],
+                "enterprise_number": r["membership__organisation__enterprise_number"],
+                "kind": r["membership__organisation__kind"],
+                "year": r["year"],
+                "first_start": first[
+                    (r["membership__cluster_id"], r["membership__organisation_id"])
+                ],
+            }
+        )
     return out
 
 
@@ -77,14 +103,22 @@ def participation_rows(clusters, since: datetime.date, until: datetime.date) -> 
     """Member participations (no guests, no unresolved rows) in activities of the clusters;
     a joint activity gives a row for each organising cluster."""
     rows = Participation.objects.filter(
-        activity__clusters__in=clusters, activity__date__gt=since, activity__date__lte=until,
-        organisation__isnull=False, is_guest=False,
+        activity__clusters__in=clusters,
+        activity__date__gt=since,
+        activity__date__lte=until,
+        organisation__isnull=False,
+        is_guest=False,
     ).values("activity__clusters__code", "organisation_id", "activity_id", "activity__date")
     wanted = {c.code for c in clusters}
     return [
-        {"cluster": r["activity__clusters__code"], "organisation_id": r["organisation_id"],
-         "activity_id": r["activity_id"], "date": r["activity__date"]}
-        for r in rows if r["activity__clusters__code"] in wanted
+        {
+            "cluster": r["activity__clusters__code"],
+            "organisation_id": r["organisation_id"],
+            "activity_id": r["activity_id"],
+            "date": r["activity__date"],
+        }
+        for r in rows
+        if r["activity__clusters__code"] in wanted
     ]
 
 
@@ -93,13 +127,18 @@ def member_rows(clusters, on: datetime.date) -> list[dict]:
     from clustermonitor.members.contributions import size_classes
 
     memberships = list(
-        Membership.objects.active_on(on).filter(cluster__in=clusters)
+        Membership.objects.active_on(on)
+        .filter(cluster__in=clusters)
         .values("cluster__code", "cluster__embedding", "organisation_id", "organisation__kind")
     )
     classes = size_classes({m["organisation_id"] for m in memberships}, on.year)
     return [
-        {"cluster": m["cluster__code"], "organisation_id": m["organisation_id"],
-         "kind": m["organisation__kind"], "size_class": classes[m["organisation_id"]],
-         "embedding": m["cluster__embedding"] or "unknown"}
+        {
+            "cluster": m["cluster__code"],
+            "organisation_id": m["organisation_id"],
+            "kind": m["organisation__kind"],
+            "size_class": classes[m["organisation_id"]],
+            "embedding": m["cluster__embedding"] or "unknown",
+        }
         for m in memberships
     ]
