@@ -23,6 +23,15 @@ from tests.factories import dotted, enterprise_number, membership, organisation
 ACTOR = audit.Actor.system("test")
 
 
+@pytest.fixture(autouse=True)
+def english():
+    """These tests read the reasons in English; the product shows them in Dutch."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        yield
+
+
 def _member(i, cluster, employees=None, start=datetime.date(2017, 1, 1), end=None):
     org = organisation(i)
     if employees is not None:

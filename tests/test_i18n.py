@@ -29,7 +29,12 @@ def test_the_compiled_catalogue_matches_the_po_file():
     for message in _catalogue():
         if not message.id or isinstance(message.id, tuple):
             continue
-        assert compiled.gettext(message.id) == message.string, (
+        found = (
+            compiled.pgettext(message.context, message.id)
+            if message.context
+            else compiled.gettext(message.id)
+        )
+        assert found == message.string, (
             f"django.mo is stale for {message.id!r}: run `make messages`"
         )
 
