@@ -329,6 +329,15 @@ MATRIX = {
         lambda: reverse("members:my-cluster"),
         row(LOGIN, 302, 302, 302, 302, 302, 302),
     ),
+    "members:cofinancing": (lambda: reverse("members:cofinancing", args=[CLUSTER_A]), MEMBERS_A),
+    "members:table8": (lambda: reverse("members:table8"), REGISTRY),
+    "members:participation-cluster": (
+        lambda: reverse("members:participation-cluster", args=[CLUSTER_A]),
+        MEMBERS_A,
+    ),
+    "members:participation": (lambda: reverse("members:participation"), REGISTRY),
+    "members:kpis-cluster": (lambda: reverse("members:kpis-cluster", args=[CLUSTER_A]), MEMBERS_A),
+    "members:kpis": (lambda: reverse("members:kpis"), REGISTRY),
     "members:membership-detail": (
         lambda: reverse("members:membership-detail", args=[_membership().pk]),
         MEMBERS_A,

@@ -82,7 +82,6 @@ size_class | Grootteklasse | Size class
 no_contributions | Geen bijdragen | No contributions
 lorenz_x | Aandeel van de bijdragen, grootste eerst | Share of contributions, largest first
 lorenz_y | Aandeel van het totaalbedrag | Share of the total amount
-active | Actieve leden | Active members
 """
 # Short NACE-BEL 2008 section names (the official ones are too long for an axis).
 _NACE_TABLE = """

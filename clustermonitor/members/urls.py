@@ -1,12 +1,22 @@
 from django.urls import path
 
-from clustermonitor.members import views, views_contributions, views_dashboard
+from clustermonitor.members import views, views_contributions, views_dashboard, views_figures
 
 app_name = "members"
 
 urlpatterns = [
     path("my-cluster/", views_dashboard.my_cluster, name="my-cluster"),
     path("clusters/<str:code>/today/", views_dashboard.dashboard, name="dashboard"),
+    path("clusters/<str:code>/cofinancing/", views_figures.cofinancing_cluster, name="cofinancing"),
+    path("cofinancing/", views_figures.cofinancing_programme, name="table8"),
+    path(
+        "clusters/<str:code>/participation/",
+        views_figures.participation_page,
+        name="participation-cluster",
+    ),
+    path("participation/", views_figures.participation_page, name="participation"),
+    path("clusters/<str:code>/kpis/", views_figures.kpi_page, name="kpis-cluster"),
+    path("kpis/", views_figures.kpi_page, name="kpis"),
     path("clusters/<str:code>/members/", views.member_list, name="member-list"),
     path("clusters/<str:code>/members.xlsx", views.member_list_xlsx, name="member-list-xlsx"),
     path("clusters/<str:code>/members/new/", views.member_add, name="member-add"),

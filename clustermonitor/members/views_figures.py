@@ -1,0 +1,306 @@
+"""Figures computed from the records: the co-financing ledger and Table 8, the share of
+active members, and KPI 1 and KPI 2 with the companies behind them (issue 4)."""
+
+import datetime
+
+import pandas as pd
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+
+from clustermonitor.accounts import access
+from clustermonitor.analysis import cofinancing, participation
+from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.members import figures
+from clustermonitor.members.models import Membership
+from clustermonitor.programmes import selectors as programme_selectors
+from clustermonitor.programmes.models import Cluster, ReportedFigure
+
+#: Large enough that one member's loss is felt (the 2020 evaluation's warning).
+LARGEST_SHARE_WARNING = 0.25
+STRUCTURE = ("expected", "invoiced", "paid")  # the fees asked; waived ones are no fee
+
+
+def _lang() -> str:
+    return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
+
+
+def _int(request, name, default):
+    text = request.GET.get(name, "")
+    return int(text) if text.isdigit() else default
+
+
+def _date(request, name, default):
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return default
+
+
+def _sheet(title, frame: pd.DataFrame) -> Sheet:
+    clean = frame.astype(object).where(frame.notna(), None)
+    return Sheet(title, [str(c) for c in clean.columns], clean.itertuples(index=False, name=None))
+
+
+def _cofinancing(clusters, year: int | None):
+    contributions = pd.DataFrame(
+        figures.contribution_rows(clusters),
+        columns=["cluster", "year", "membership_id", "organisation_id", "amount", "status"],
+    )
+    subsidies = pd.DataFrame(
+        figures.subsidy_rows(clusters), columns=["cluster", "year", "subsidy", "share"]
+    )
+    fees = contributions[contributions["status"].isin(STRUCTURE)]
+    table = cofinancing.table8(fees, subsidies[["cluster", "year", "subsidy"]], _lang())
+    paid = (
+        contributions[contributions["status"] == "paid"]
+        .groupby(["cluster", "year"])["amount"]
+        .sum()
+        .rename("paid")
+    )
+    open_ = (
+        contributions[contributions["status"].isin(("expected", "invoiced"))]
+        .groupby(["cluster", "year"])["amount"]
+        .sum()
+        .rename("outstanding")
+    )
+    years = (
+        subsidies.set_index(["cluster", "year"])
+        .join(paid, how="outer")
+        .join(open_, how="outer")
+        .reset_index()
+    )
+    years["subsidy"] = years["subsidy"].fillna(0.0)
+    shares = {c.code: float(c.cluster_type.cofinancing_share) for c in clusters}
+    years["share"] = years["cluster"].map(shares)
+    ledger = cofinancing.ledger(years.fillna({"paid": 0.0, "outstanding": 0.0}))
+    if year is not None:
+        table = table[table["year"] == year]
+    return contributions, fees, table, ledger
+
+
+@login_required
+def cofinancing_cluster(request, code):
+    cluster = access.get_cluster_members_for_user(request.user, code)
+    year = _int(request, "year", min(datetime.date.today().year, cluster.end_date.year))
+    _rows, fees, table, ledger = _cofinancing([cluster], None)
+    row = table[table["year"] == year]
+    this_year = ledger[ledger["year"] == year]
+    carry_in = float(this_year["carry_in"].iloc[0]) if len(this_year) else 0.0
+    required = float(this_year["required"].iloc[0]) if len(this_year) else 0.0
+    year_fees = fees[fees["year"] == year].set_index("membership_id")["amount"]
+    risk = cofinancing.at_risk(year_fees, max(required - carry_in, 0)) if len(year_fees) else []
+    names = dict(
+        Membership.objects.filter(pk__in=list(risk)).values_list("pk", "organisation__name")
+    )
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"cofinancing-{cluster.code}.xlsx",
+            [
+                _sheet(_("Ledger"), ledger),
+                _sheet(_("Table 8"), table),
+                _sheet(_("At risk"), pd.DataFrame({"membership": [names.get(i) for i in risk]})),
+            ],
+        )
+    concentration = row.iloc[0].to_dict() if len(row) else None
+    warnings = []
+    if len(this_year) and not bool(this_year["rule_met"].iloc[0]):
+        warnings.append(
+            _("The co-financing rule is not met in %(year)d: %(short)s short.")
+            % {"year": year, "short": f"€ {this_year['shortfall'].iloc[0]:,.0f}".replace(",", ".")}
+        )
+    if concentration and (concentration.get("largest_share") or 0) >= LARGEST_SHARE_WARNING:
+        warnings.append(
+            _("One member pays %(share)d %% of the year's contributions.")
+            % {"share": round(concentration["largest_share"] * 100)}
+        )
+    if risk and getattr(risk, "rule_met", True):
+        warnings.append(
+            _("Losing one of %(n)d contributions would break the rule.") % {"n": len(risk)}
+        )
+    chart = None
+    if len(year_fees):
+        chart = mark_safe(cofinancing.lorenz_chart({cluster.code: year_fees.tolist()}, _lang()))
+    return render(
+        request,
+        "members/cofinancing.html",
+        {
+            "cluster": cluster,
+            "year": year,
+            "ledger": ledger.to_dict("records"),
+            "concentration": concentration,
+            "warnings": warnings,
+            "chart": chart,
+            "at_risk": [names.get(i) for i in risk],
+            "rule_met": getattr(risk, "rule_met", True),
+            "years": sorted(set(ledger["year"]) | {year}),
+        },
+    )
+
+
+@login_required
+def cofinancing_programme(request):
+    access.check(request.user, "registry.view_registry")
+    programme = programme_selectors.current_programme(request.GET.get("programme"))
+    clusters = list(Cluster.objects.filter(programme=programme).select_related("cluster_type"))
+    _rows, fees, table, _ledger = _cofinancing(clusters, None)
+    years = sorted(set(table["year"])) or [datetime.date.today().year]
+    year = _int(request, "year", years[-1])
+    table = table[table["year"] == year]
+    summary = cofinancing.programme_summary(table, _lang()) if len(table) else None
+    if request.GET.get("format") == "xlsx":
+        sheets = [_sheet(_("Table 8"), table)]
+        if summary is not None:
+            sheets.append(_sheet(_("Programme"), summary))
+        return xlsx_response(f"table8-{year}.xlsx", sheets)
+    year_fees = fees[fees["year"] == year]
+    chart = None
+    if len(year_fees):
+        chart = mark_safe(
+            cofinancing.lorenz_chart(
+                {c: g["amount"].tolist() for c, g in year_fees.groupby("cluster")}, _lang()
+            )
+        )
+    return render(
+        request,
+        "members/table8.html",
+        {
+            "year": year,
+            "years": years,
+            "rows": table.to_dict("records"),
+            "chart": chart,
+            "summary": summary.iloc[0].to_dict() if summary is not None and len(summary) else None,
+        },
+    )
+
+
+def _participation(clusters, on):
+    degree = participation.activity_degree(
+        pd.DataFrame(
+            figures.participation_rows(clusters, on - datetime.timedelta(days=366), on),
+            columns=["cluster", "organisation_id", "activity_id", "date"],
+        ),
+        pd.DataFrame(
+            figures.member_rows(clusters, on),
+            columns=["cluster", "organisation_id", "kind", "size_class", "embedding"],
+        ),
+        pd.Timestamp(on),
+    )
+    return degree
+
+
+@login_required
+def participation_page(request, code=None):
+    if code:
+        cluster = access.get_cluster_members_for_user(request.user, code)
+        clusters = [cluster]
+    else:
+        access.check(request.user, "registry.view_registry")
+        cluster = None
+        programme = programme_selectors.current_programme(request.GET.get("programme"))
+        clusters = list(Cluster.objects.filter(programme=programme))
+    on = _date(request, "on", datetime.date.today())
+    degree = _participation(clusters, on)
+    overall = participation.active_share(degree)
+    by_size = participation.active_share(degree, ["size_class"])
+    by_embedding = participation.active_share(degree, ["embedding"])
+    members = []
+    if cluster is not None:
+        names = dict(
+            Membership.objects.filter(cluster=cluster).values_list(
+                "organisation_id", "organisation__name"
+            )
+        )
+        members = [
+            {"name": names.get(r["organisation_id"]), **r} for r in degree.to_dict("records")
+        ]
+        members.sort(key=lambda r: (-r["n_activities"], r["name"] or ""))
+    return render(
+        request,
+        "members/participation.html",
+        {
+            "cluster": cluster,
+            "on": on,
+            "overall": overall.to_dict("records"),
+            "by_size": by_size.to_dict("records"),
+            "by_embedding": by_embedding.to_dict("records"),
+            "members": members,
+            "window": participation.window(pd.Timestamp(on)),
+        },
+    )
+
+
+def _kpis(clusters, up_to):
+    paid = pd.DataFrame(
+        figures.paid_rows(clusters, up_to),
+        columns=[
+            "cluster",
+            "organisation_id",
+            "organisation",
+            "enterprise_number",
+            "kind",
+            "year",
+            "first_start",
+        ],
+    )
+    starts = {c.code: pd.Timestamp(c.start_date) for c in clusters}
+    companies = participation.kpi_companies(paid, starts, pd.Timestamp(up_to))
+    names = paid.drop_duplicates("organisation_id").set_index("organisation_id")
+    companies["organisation"] = companies["organisation_id"].map(names["organisation"])
+    companies["enterprise_number"] = companies["organisation_id"].map(names["enterprise_number"])
+    return participation.kpi1_kpi2(paid, starts, pd.Timestamp(up_to)), companies
+
+
+def _reported(clusters) -> dict:
+    out = {}
+    for figure in ReportedFigure.objects.filter(cluster__in=clusters, metric__in=["KPI1", "KPI2"]):
+        out[(figure.cluster_id, figure.metric)] = figure
+    return out
+
+
+@login_required
+def kpi_page(request, code=None):
+    if code:
+        cluster = access.get_cluster_members_for_user(request.user, code)
+        clusters = [cluster]
+    else:
+        access.check(request.user, "registry.view_registry")
+        cluster = None
+        programme = programme_selectors.current_programme(request.GET.get("programme"))
+        clusters = list(Cluster.objects.filter(programme=programme).order_by("code"))
+    up_to = _date(request, "on", datetime.date.today())
+    table, companies = _kpis(clusters, up_to)
+    reported = _reported(clusters)
+    by_code = {c.code: c for c in clusters}
+    rows = []
+    for r in table.to_dict("records"):
+        c = by_code[r["cluster"]]
+        rows.append(
+            {
+                **r,
+                "cluster_obj": c,
+                "reported_kpi1": reported.get((c.pk, "KPI1")),
+                "reported_kpi2": reported.get((c.pk, "KPI2")),
+            }
+        )
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"kpi-{code or 'programme'}-{up_to.isoformat()}.xlsx",
+            [
+                _sheet("KPI", table.drop(columns=["agreement_start"])),
+                _sheet(_("Companies"), companies.drop(columns=["agreement_start"])),
+            ],
+        )
+    return render(
+        request,
+        "members/kpis.html",
+        {
+            "cluster": cluster,
+            "on": up_to,
+            "rows": rows,
+            "totals": participation.kpi_programme(companies) if cluster is None else None,
+            "companies": companies.to_dict("records") if cluster is not None else [],
+        },
+    )
