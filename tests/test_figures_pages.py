@@ -83,3 +83,30 @@ def test_the_share_of_active_members(client_for, cluster_a):
     )
     euka = next(r for r in page.context["overall"] if r["cluster"] == "EUKA")
     assert (euka["n_members"], euka["n_active"]) == (3, 1)
+
+
+def _queries(client, url, params):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as captured:
+        assert client.get(url, params).status_code == 200
+    return len(captured)
+
+
+def test_query_counts_stay_the_same_when_the_data_grows(client_for, cluster_a):
+    client = client_for("programme_manager")
+    pages = [
+        (reverse("members:cofinancing", args=["EUKA"]), {"year": 2018}),
+        (reverse("members:table8"), {"year": 2018}),
+        (reverse("members:kpis"), {"on": "2019-12-31"}),
+        (reverse("members:participation"), {"on": "2019-12-31"}),
+        (reverse("members:contribution-list", args=["EUKA"]), {"year": 2018}),
+    ]
+    _paying_members(cluster_a, 5, 1000)
+    for url, params in pages:
+        client.get(url, params)  # warm caches (content types, session)
+    small = [_queries(client, url, params) for url, params in pages]
+    _paying_members(cluster_a, 40, 1000, first=3000)
+    large = [_queries(client, url, params) for url, params in pages]
+    assert small == large
