@@ -89,7 +89,7 @@ def activity_degree(
     )
     _require(members, ("cluster", "organisation_id"), "members")
     start, end = window(reference_date)
-    dates = pd.to_datetime(participations["date"], errors="raise").dt.normalize()
+    dates = pd.to_datetime(participations["date"], errors="raise", format="mixed").dt.normalize()
     seen = participations[(dates > start) & (dates <= end)]
     counts = (
         seen.drop_duplicates(["cluster", "organisation_id", "activity_id"])
