@@ -281,7 +281,9 @@ def programme_summary(table: pd.DataFrame, lang: str = "nl") -> pd.DataFrame:
             "largest_share": float(group["largest_share"].median()),
         }
         if "subsidy" in table.columns:
-            row["subsidy"] = float(group["subsidy"].sum())
+            # Every subsidised cluster of the year, also one without contributions yet.
+            subsidised = table.loc[table["year"] == year, "subsidy"]
+            row["subsidy"] = float(subsidised.sum())
         rows.append(row)
     columns = ["cluster", "year", "n_clusters"]
     if "subsidy" in table.columns:
@@ -331,6 +333,13 @@ class AtRisk(list):
         return f"AtRisk({list(self)!r}, rule_met={self.rule_met}, margin={self.margin})"
 
 
+def _id_key(value):
+    """Ties in order of id: numerically for numbers (4 before 12), else as text."""
+    if isinstance(value, int | np.integer):
+        return (0, int(value), "")
+    return (1, 0, str(value))
+
+
 def at_risk(amounts: pd.Series, required: float) -> AtRisk:
     """Which single contributions, if lost, would bring the total below ``required``.
 
@@ -355,7 +364,7 @@ def at_risk(amounts: pd.Series, required: float) -> AtRisk:
     cents = np.rint(numbers.to_numpy() * 100).astype(np.int64)
     total, needed = int(cents.sum()), round(float(required) * 100)
     order = sorted(
-        zip(numbers.index, cents.tolist(), strict=True), key=lambda p: (-p[1], str(p[0]))
+        zip(numbers.index, cents.tolist(), strict=True), key=lambda p: (-p[1], _id_key(p[0]))
     )
     rule_met = total >= needed
     lost = [i for i, c in order if not rule_met or total - c < needed]
