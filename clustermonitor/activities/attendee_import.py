@@ -10,8 +10,8 @@ from django.utils.translation import gettext_lazy
 
 from clustermonitor.activities import services
 from clustermonitor.activities.models import Activity
-from clustermonitor.core import audit
-from clustermonitor.core.tabular import RowOutcome, Table, detect_mapping
+from clustermonitor.core import audit, tabular
+from clustermonitor.core.tabular import RowOutcome, Table
 from clustermonitor.members.importing import SYNONYMS as MEMBER_SYNONYMS
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import Organisation
@@ -46,12 +46,7 @@ LABELS = {
 
 
 def suggest_mapping(table: Table, remembered: dict | None = None) -> dict[str, str]:
-    # "Naam" is a person here; a column called "Bedrijf"/"Organisatie" is the organisation.
-    mapping = detect_mapping(table.headers, SYNONYMS)
-    for name, column in (remembered or {}).items():
-        if column in table.headers and name in SYNONYMS:
-            mapping[name] = column
-    return mapping
+    return tabular.suggest_mapping(table.headers, SYNONYMS, remembered)
 
 
 @dataclass
@@ -63,16 +58,9 @@ class RowPlan:
 
 
 @dataclass
-class Plan:
+class Plan(tabular.PlanSummary):
     rows: list[RowPlan]
     missing: list = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            s: sum(r.outcome.status == s for r in self.rows)
-            for s in ("new", "updated", "unchanged", "rejected")
-        }
 
     @property
     def extra_counts(self) -> dict[str, int]:
@@ -82,10 +70,6 @@ class Plan:
             _("to review"): sum(1 for r in planned if r.organisation is None),
             _("guests"): sum(1 for r in planned if r.guest),
         }
-
-    @property
-    def rejected(self) -> list[RowOutcome]:
-        return [r.outcome for r in self.rows if r.outcome.status == "rejected"]
 
 
 def plan(table: Table, activity: Activity, mapping: dict[str, str]) -> Plan:

@@ -141,6 +141,18 @@ def detect_mapping(headers: list[str], synonyms: dict[str, set[str]]) -> dict[st
     return mapping
 
 
+def suggest_mapping(
+    headers: list[str], synonyms: dict[str, set[str]], remembered: dict | None = None
+) -> dict[str, str]:
+    """Recognised columns, overridden by the mapping the cluster used before (where its
+    columns are still in the file)."""
+    mapping = detect_mapping(headers, synonyms)
+    for field_name, column in (remembered or {}).items():
+        if column in headers and field_name in synonyms:
+            mapping[field_name] = column
+    return mapping
+
+
 @dataclass
 class RowProblem:
     column: str
@@ -195,3 +207,20 @@ def parse_amount(text: str) -> Decimal:
         return Decimal(cleaned)
     except InvalidOperation:
         raise ValueError(f"{text!r} is not an amount") from None
+
+
+class PlanSummary:
+    """Counts and rejected rows of a plan whose `rows` each carry an `outcome`."""
+
+    rows: list
+
+    @property
+    def counts(self) -> dict[str, int]:
+        return {
+            s: sum(r.outcome.status == s for r in self.rows)
+            for s in ("new", "updated", "unchanged", "rejected")
+        }
+
+    @property
+    def rejected(self) -> list[RowOutcome]:
+        return [r.outcome for r in self.rows if r.outcome.status == "rejected"]

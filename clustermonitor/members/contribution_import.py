@@ -8,8 +8,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from clustermonitor.core import audit
-from clustermonitor.core.tabular import RowOutcome, Table, detect_mapping, parse_amount, parse_date
+from clustermonitor.core import audit, tabular
+from clustermonitor.core.tabular import RowOutcome, Table, parse_amount, parse_date
 from clustermonitor.members.importing import SYNONYMS as MEMBER_SYNONYMS
 from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.registry import enterprise
@@ -78,11 +78,7 @@ STATUSES = {
 
 
 def suggest_mapping(table: Table, remembered: dict | None = None) -> dict[str, str]:
-    mapping = detect_mapping(table.headers, SYNONYMS)
-    for name, column in (remembered or {}).items():
-        if column in table.headers and name in SYNONYMS:
-            mapping[name] = column
-    return mapping
+    return tabular.suggest_mapping(table.headers, SYNONYMS, remembered)
 
 
 @dataclass
@@ -93,20 +89,9 @@ class RowPlan:
 
 
 @dataclass
-class Plan:
+class Plan(tabular.PlanSummary):
     rows: list[RowPlan]
     missing: list = field(default_factory=list)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {
-            s: sum(r.outcome.status == s for r in self.rows)
-            for s in ("new", "updated", "unchanged", "rejected")
-        }
-
-    @property
-    def rejected(self) -> list[RowOutcome]:
-        return [r.outcome for r in self.rows if r.outcome.status == "rejected"]
 
 
 def plan(table: Table, cluster, mapping: dict[str, str], *, year: int | None = None) -> Plan:

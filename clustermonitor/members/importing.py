@@ -16,11 +16,10 @@ from django.core.validators import validate_email
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from clustermonitor.core import audit
+from clustermonitor.core import audit, tabular
 from clustermonitor.core.tabular import (
     RowOutcome,
     Table,
-    detect_mapping,
     parse_amount,
     parse_date,
 )
@@ -209,11 +208,7 @@ COUNTRIES = {
 def suggest_mapping(table: Table, remembered: dict | None = None) -> dict[str, str]:
     """Recognised columns, overridden by the mapping this cluster used before (where its
     columns are still there)."""
-    mapping = detect_mapping(table.headers, SYNONYMS)
-    for field_name, column in (remembered or {}).items():
-        if column in table.headers and field_name in SYNONYMS:
-            mapping[field_name] = column
-    return mapping
+    return tabular.suggest_mapping(table.headers, SYNONYMS, remembered)
 
 
 @dataclass
@@ -233,22 +228,11 @@ class RowPlan:
 
 
 @dataclass
-class Plan:
+class Plan(tabular.PlanSummary):
     table: Table
     cluster: Cluster
     rows: list[RowPlan]
     missing: list[Membership]  # active members not in a full list
-
-    def count(self, status: str) -> int:
-        return sum(r.outcome.status == status for r in self.rows)
-
-    @property
-    def counts(self) -> dict[str, int]:
-        return {s: self.count(s) for s in ("new", "updated", "unchanged", "rejected")}
-
-    @property
-    def rejected(self) -> list[RowOutcome]:
-        return [r.outcome for r in self.rows if r.outcome.status == "rejected"]
 
 
 def plan(
