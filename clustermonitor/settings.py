@@ -43,6 +43,7 @@ INSTALLED_APPS = [
     "clustermonitor.registry",
     "clustermonitor.members",
     "clustermonitor.activities",
+    "clustermonitor.collaborations",
     "django_tasks_db",
 ]
 

@@ -8,6 +8,7 @@ urlpatterns = [
     path("", include("clustermonitor.members.urls")),
     path("", include("clustermonitor.registry.urls")),
     path("", include("clustermonitor.activities.urls")),
+    path("", include("clustermonitor.collaborations.urls")),
     path("accounts/", include("clustermonitor.accounts.urls")),
     path("", include("clustermonitor.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

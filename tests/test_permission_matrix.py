@@ -132,6 +132,22 @@ def _batch():
     return batch
 
 
+def _collaboration():
+    from clustermonitor.collaborations.models import Collaboration, Link
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = Cluster.objects.get(code=CLUSTER_A)
+    collaboration = Collaboration.objects.filter(title="Matrix pilot").first()
+    if collaboration is None:
+        collaboration = Collaboration.objects.create(
+            programme=cluster.programme, title="Matrix pilot"
+        )
+        collaboration.clusters.add(cluster)
+        collaboration.parties.create(organisation=_membership().organisation)
+        Link.objects.create(collaboration=collaboration, title="Plan", url="https://example.org")
+    return collaboration
+
+
 def _kbo_import():
     from clustermonitor.registry.models import KboImport
 
@@ -323,6 +339,61 @@ MATRIX = {
         lambda: reverse("activities:participation-delete", args=[_participation().pk]),
         POST_ONLY,
     ),
+    "collaborations:collaboration-list": (
+        lambda: reverse("collaborations:collaboration-list", args=[CLUSTER_A]),
+        MEMBERS_A,
+    ),
+    "collaborations:collaboration-create": (
+        lambda: reverse("collaborations:collaboration-create", args=[CLUSTER_A]),
+        MEMBERS_A_CHANGE,
+    ),
+    "collaborations:collaboration-import": (
+        lambda: reverse("collaborations:collaboration-import", args=[CLUSTER_A]),
+        MEMBERS_A_CHANGE,
+    ),
+    "collaborations:collaboration-detail": (
+        lambda: reverse("collaborations:collaboration-detail", args=[_collaboration().pk]),
+        MEMBERS_A,
+    ),
+    "collaborations:collaboration-edit": (
+        lambda: reverse("collaborations:collaboration-edit", args=[_collaboration().pk]),
+        MEMBERS_A_CHANGE,
+    ),
+    "collaborations:stage-change": (
+        lambda: reverse("collaborations:stage-change", args=[_collaboration().pk]),
+        POST_ONLY,
+    ),
+    "collaborations:party-add": (
+        lambda: reverse("collaborations:party-add", args=[_collaboration().pk]),
+        POST_ONLY,
+    ),
+    "collaborations:party-delete": (
+        lambda: reverse("collaborations:party-delete", args=[_collaboration().parties.get().pk]),
+        POST_ONLY,
+    ),
+    "collaborations:link-add": (
+        lambda: reverse("collaborations:link-add", args=[_collaboration().pk]),
+        POST_ONLY,
+    ),
+    "collaborations:link-delete": (
+        lambda: reverse("collaborations:link-delete", args=[_collaboration().links.get().pk]),
+        POST_ONLY,
+    ),
+    "collaborations:kpi3-cluster": (
+        lambda: reverse("collaborations:kpi3-cluster", args=[CLUSTER_A]),
+        MEMBERS_A,
+    ),
+    "collaborations:cluster-network": (
+        lambda: reverse("collaborations:cluster-network", args=[CLUSTER_A]),
+        MEMBERS_A,
+    ),
+    "collaborations:matchmaking": (
+        lambda: reverse("collaborations:matchmaking", args=[CLUSTER_A]),
+        MEMBERS_A,
+    ),
+    "collaborations:programme": (lambda: reverse("collaborations:programme"), REGISTRY),
+    "collaborations:intercluster": (lambda: reverse("collaborations:intercluster"), REGISTRY),
+    "collaborations:network": (lambda: reverse("collaborations:network"), REGISTRY),
     "members:dashboard": (lambda: reverse("members:dashboard", args=[CLUSTER_A]), MEMBERS_A),
     # Cluster managers go to their cluster; everyone else to the portfolio.
     "members:my-cluster": (
@@ -433,6 +504,16 @@ MATRIX = {
     "api:list_memberships": (lambda: reverse("api:list_memberships"), API),
     "api:list_contributions": (lambda: reverse("api:list_contributions"), API),
     "api:list_activities": (lambda: reverse("api:list_activities"), API),
+    "api:list_collaborations": (lambda: reverse("api:list_collaborations"), API),
+    # A collaboration of cluster A only: outsiders get 404, as on the web.
+    "api:get_collaboration": (
+        lambda: reverse("api:get_collaboration", args=[_collaboration().pk]),
+        row(401, 200, 200, 200, 200, 404, 404),
+    ),
+    "api:cluster_kpi3": (
+        lambda: reverse("api:cluster_kpi3", args=[CLUSTER_A]),
+        row(401, 200, 200, 200, 200, 404, 404),
+    ),
 }
 
 

@@ -197,7 +197,7 @@ def test_the_command_prints_a_summary(db, capsys):
     call_command("load-reference")
     out = capsys.readouterr().out
     assert "Reference data loaded: 0 rows written." in out
-    assert "cluster             0 written,   26 unchanged" in out
+    assert "cluster               0 written,   26 unchanged" in out
 
 
 @pytest.mark.parametrize(

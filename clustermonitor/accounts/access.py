@@ -158,3 +158,43 @@ def activities_for(user, queryset):
     if is_cluster_manager(user):
         return queryset.filter(clusters__in=user.managed_cluster_ids).distinct()
     return queryset.none()
+
+
+# Collaborations (issue 5). The object is the cluster.
+rules.add_perm("collaborations.view_collaborations", reads_programme | manages_cluster)
+rules.add_perm("collaborations.change_collaborations", is_programme_manager | manages_cluster)
+# Programme-wide overviews (intercluster projects, KPI 3 of all clusters, the network).
+rules.add_perm("collaborations.view_programme", reads_programme)
+
+
+def collaborations_for(user, queryset):
+    """Collaborations of the clusters whose records `user` reads; an intercluster project
+    is seen by the managers of each of its clusters."""
+    if reads_programme(user):
+        return queryset
+    if is_cluster_manager(user):
+        return queryset.filter(clusters__in=user.managed_cluster_ids).distinct()
+    return queryset.none()
+
+
+def get_collaboration_for_user(user, pk: int, perm: str = "collaborations.view_collaborations"):
+    """The collaboration and the first of its clusters through which `user` may `perm`
+    (404 when they see none of its clusters, 403 when they see but may not act)."""
+    from clustermonitor.collaborations.models import Collaboration
+
+    collaboration = (
+        Collaboration.objects.select_related("programme", "intercluster_call")
+        .prefetch_related("clusters")
+        .filter(pk=pk)
+        .first()
+    )
+    if collaboration is None:
+        raise Http404
+    clusters = list(collaboration.clusters.all())
+    visible = [c for c in clusters if user.has_perm("collaborations.view_collaborations", c)]
+    if not visible:
+        raise Http404
+    allowed = [c for c in visible if user.has_perm(perm, c)]
+    if not allowed:
+        raise PermissionDenied
+    return collaboration, allowed[0]

@@ -2,6 +2,7 @@ from ninja import NinjaAPI
 
 from clustermonitor.activities.api import router as activities_router
 from clustermonitor.api.auth import AUTH
+from clustermonitor.collaborations.api import router as collaborations_router
 from clustermonitor.members.api import router as members_router
 from clustermonitor.programmes.api import router as programmes_router
 
@@ -19,3 +20,4 @@ api = NinjaAPI(
 api.add_router("/", programmes_router)
 api.add_router("/", members_router)
 api.add_router("/", activities_router)
+api.add_router("/", collaborations_router)

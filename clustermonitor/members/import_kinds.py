@@ -120,3 +120,25 @@ KINDS = {
     ),
 }
 KINDS["attendees"] = _attendee_kind()
+
+
+def _collaboration_kind() -> ImportKind:
+    from clustermonitor.collaborations import importing as collaboration_import
+    from clustermonitor.collaborations.forms import CollaborationUploadForm
+
+    return ImportKind(
+        kind="collaborations",
+        title=_("Import a list of collaborations"),
+        labels=collaboration_import.LABELS,
+        upload_form=CollaborationUploadForm,
+        suggest=collaboration_import.suggest_mapping,
+        plan=lambda table, b: collaboration_import.plan(table, b.cluster, b.mapping),
+        commit=lambda table, b, actor: collaboration_import.commit(
+            table, b.cluster, b.mapping, actor=actor
+        ),
+        done_url=lambda b: reverse("collaborations:collaboration-list", args=[b.cluster.code]),
+        required_any=("title",),
+    )
+
+
+KINDS["collaborations"] = _collaboration_kind()

@@ -443,3 +443,29 @@ class ReportedFigure(models.Model):
     def __str__(self):
         subject = self.cluster.code if self.cluster_id else str(self.call)
         return f"{subject} {self.metric} = {self.value:g} ({self.source})"
+
+
+class PublishedFigure(models.Model):
+    """A programme-wide aggregate as someone published it (the 2020 evaluation's
+    intercluster totals, ...), kept beside the value the records give, never mixed."""
+
+    programme = models.ForeignKey(
+        Programme, on_delete=models.CASCADE, related_name="published_figures"
+    )
+    key = models.CharField(_("figure"), max_length=80)
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    source = models.CharField(_("source"), max_length=200)
+    source_date = models.DateField(_("source date"))
+
+    class Meta:
+        ordering = ["programme", "key"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["programme", "key", "source"], name="unique_published_figure"
+            )
+        ]
+        verbose_name = _("published figure")
+        verbose_name_plural = _("published figures")
+
+    def __str__(self):
+        return f"{self.key} = {self.value:g} ({self.source})"

@@ -24,6 +24,7 @@ from clustermonitor.programmes.models import (
     Embedding,
     FuturePath,
     Programme,
+    PublishedFigure,
     ReportedFigure,
     Target,
 )
@@ -192,6 +193,7 @@ class _Reader:
 
 
 CODE = r"[A-Z0-9][A-Z0-9_-]*"
+INTERCLUSTER_FILE = "intercluster_projects_2017_2018.csv"
 
 
 def read_reference(directory: Path = REFERENCE_DIR) -> dict:
@@ -294,6 +296,7 @@ def read_reference(directory: Path = REFERENCE_DIR) -> dict:
                 )
             seen[row["code"]] = kind
     data["keywords"], data["subsidies"] = keyword_map, subsidy_map
+    _read_intercluster(directory, data, problems, published if "types" in data else None)
     if problems.items:
         raise ReferenceDataError(problems.items)
     return data
@@ -440,7 +443,111 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
             cluster=cluster,
             basis=ReportedFigure.Basis.REPORTED,
         )
+    _load_intercluster(summary, data, programme)
     return summary
+
+
+def _read_intercluster(directory: Path, data: dict, problems: Problems, published) -> None:
+    """Table 10 (the intercluster projects of the 2017 and 2018 calls) and the published
+    figures of those calls."""
+    known = {row["code"] for row in data["ibn"]} | {row["code"] for row in data["spc"]}
+    table = _Reader(directory, INTERCLUSTER_FILE, ["title", "participants"], problems)
+    data["intercluster_projects"] = []
+    for line, row in table.rows:
+        clusters, others = [], []
+        for part in (p.strip() for p in row["participants"].split(";") if p.strip()):
+            if part.startswith("(") and part.endswith(")"):
+                others.append(part[1:-1].strip())  # a partner that is no cluster
+            elif part in known:
+                clusters.append(part)
+            else:
+                problems.add(
+                    table.name,
+                    line,
+                    "participants",
+                    f"{part!r} is no cluster code; put a partner that is no cluster in brackets",
+                )
+        data["intercluster_projects"].append(
+            {"title": table.text(line, row, "title"), "clusters": clusters, "others": others}
+        )
+    data["intercluster_calls"], data["intercluster_published"] = [], {}
+    if published is None:
+        return
+    try:
+        calls = published["intercluster_calls"]
+        for key in sorted(k for k in calls if k.startswith("call_")):
+            spec = calls[key]
+            data["intercluster_calls"].append(
+                {
+                    "year": int(key.removeprefix("call_")),
+                    "matchmaking_by_agency": bool(spec["matchmaking_by_agency"]),
+                    "reported_applications": int(spec["applications_with_ibn"]),
+                    "reported_approved": int(spec["approved"]),
+                }
+            )
+        data["intercluster_published"] = {
+            "intercluster.applications": calls["applications_total"],
+            "intercluster.approved": calls["approved_total"],
+            "intercluster.involvements.gevestigd": calls["involvements"]["gevestigd"],
+            "intercluster.involvements.zelfstandig": calls["involvements"]["zelfstandig"],
+            "intercluster.ibn_spc.submitted": calls["ibn_spc_applications"]["submitted"],
+            "intercluster.ibn_spc.approved": calls["ibn_spc_applications"]["approved"],
+        }
+    except (KeyError, TypeError, ValueError) as exc:
+        problems.add("published_figures_2020.yaml", None, "intercluster_calls", f"{exc}")
+
+
+def _load_intercluster(summary: LoadSummary, data: dict, programme: Programme) -> None:
+    from clustermonitor.collaborations.models import (
+        Collaboration,
+        Instrument,
+        InterclusterCall,
+        Stage,
+    )
+    from clustermonitor.collaborations.services import change_stage
+
+    for spec in data["intercluster_calls"]:
+        _upsert(
+            summary,
+            "intercluster call",
+            InterclusterCall,
+            {"programme": programme, "year": spec["year"]},
+            {**spec, "source": SOURCE},
+        )
+    for key, value in data["intercluster_published"].items():
+        _upsert(
+            summary,
+            "published figure",
+            PublishedFigure,
+            {"programme": programme, "key": key, "source": SOURCE},
+            {"value": Decimal(value), "source_date": SOURCE_DATE},
+        )
+    clusters = {c.code: c for c in Cluster.objects.filter(programme=programme)}
+    for spec in data["intercluster_projects"]:
+        description = "Aanvraag in de interclusteroproep van 2017 of 2018 (tabel 10)."
+        if spec["others"]:
+            description += " Andere partner: " + ", ".join(spec["others"]) + "."
+        collaboration = _upsert(
+            summary,
+            "collaboration",
+            Collaboration,
+            {"programme": programme, "title": spec["title"], "source": f"{SOURCE}, tabel 10"},
+            {"instrument": Instrument.INTERCLUSTER, "description": description},
+            m2m={"clusters": [clusters[code] for code in spec["clusters"]]},
+        )
+        if not collaboration.stage_changes.exists():
+            # Submitted by the time of the report; the decision per project is not
+            # published (only the totals: 10 of 15 approved).
+            change_stage(
+                ACTOR,
+                collaboration,
+                Stage.SUBMITTED,
+                on=SOURCE_DATE,
+                note=(
+                    "IBN-evaluatie 2020, tabel 10: ingediend; "
+                    "beslissing per project niet gepubliceerd"
+                ),
+            )
 
 
 def _reported(summary, metric, value, *, cluster=None, call=None, basis, period_end=None):

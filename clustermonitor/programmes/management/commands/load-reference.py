@@ -35,7 +35,7 @@ class Command(BaseCommand):
         labels = sorted(set(summary.changed) | set(summary.unchanged))
         for label in labels:
             self.stdout.write(
-                f"{label:16} {summary.changed.get(label, 0):4} written, "
+                f"{label:18} {summary.changed.get(label, 0):4} written, "
                 f"{summary.unchanged.get(label, 0):4} unchanged"
             )
         self.stdout.write(

@@ -1,0 +1,338 @@
+"""Collaboration records of a cluster: the list with its typology breakdown, a new
+collaboration, its page (parties, links, the stage history), editing and import."""
+
+import datetime
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clustermonitor.accounts import access
+from clustermonitor.collaborations import lifecycle, selectors, services
+from clustermonitor.collaborations.forms import (
+    CollaborationForm,
+    LinkForm,
+    NewCollaborationForm,
+    PartyForm,
+    StageForm,
+)
+from clustermonitor.collaborations.models import (
+    Collaboration,
+    Instrument,
+    Link,
+    Party,
+    Purpose,
+    Stage,
+)
+from clustermonitor.core import editing
+from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.members.models import Membership
+from clustermonitor.programmes.models import Cluster
+from clustermonitor.registry.models import Organisation
+
+VIEW = "collaborations.view_collaborations"
+CHANGE = "collaborations.change_collaborations"
+
+
+def get_cluster(user, code: str, perm: str = VIEW) -> Cluster:
+    cluster = Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
+    if cluster is None:
+        from django.http import Http404
+
+        raise Http404
+    access.check(user, perm, cluster, visible=VIEW)
+    return cluster
+
+
+def _filtered(request, queryset):
+    filters = {}
+    stage = request.GET.get("stage", "")
+    if stage in Stage.values:
+        queryset, filters["stage"] = queryset.filter(stage=stage), stage
+    instrument = request.GET.get("instrument", "")
+    if instrument in Instrument.values:
+        queryset, filters["instrument"] = queryset.filter(instrument=instrument), instrument
+    purpose = request.GET.get("purpose", "")
+    if purpose in Purpose.values:
+        queryset, filters["purpose"] = queryset.filter(purpose=purpose), purpose
+    if request.GET.get("intercluster") == "1":
+        queryset, filters["intercluster"] = selectors.intercluster(queryset), "1"
+    return queryset, filters
+
+
+def collaboration_rows(collaborations, counted: set[int]) -> Sheet:
+    return Sheet(
+        _("Collaborations"),
+        [
+            _("Title"),
+            _("Clusters"),
+            _("Stage"),
+            _("Stopped because"),
+            _("Nature"),
+            _("Value chain"),
+            _("Purpose"),
+            _("Funding instrument"),
+            _("Companies"),
+            _("Scale"),
+            _("Knowledge institution"),
+            _("Start"),
+            _("End"),
+            _("Budget (EUR)"),
+            _("Grant (EUR)"),
+            "KPI 3",
+        ],
+        [
+            [
+                c.title,
+                ", ".join(sorted(x.code for x in c.clusters.all())),
+                c.get_stage_display(),
+                c.get_stop_reason_display(),
+                c.get_nature_display(),
+                c.get_value_chain_display(),
+                c.get_purpose_display(),
+                c.get_instrument_display(),
+                c.n_companies,
+                selectors.scale_label(c.n_companies),
+                _("yes") if c.has_knowledge else _("no"),
+                c.start_date,
+                c.end_date,
+                c.budget,
+                c.grant,
+                _("counted") if c.pk in counted else "",
+            ]
+            for c in collaborations
+        ],
+    )
+
+
+@login_required
+def collaboration_list(request, code):
+    cluster = get_cluster(request.user, code)
+    base = selectors.with_derived(Collaboration.objects.filter(clusters=cluster)).prefetch_related(
+        "clusters"
+    )
+    collaborations, filters = _filtered(request, base.order_by("title", "pk"))
+    kpi3 = selectors.cluster_kpi3(cluster)
+    counted = {v.collaboration.pk for v in kpi3.counted}
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"collaborations-{cluster.code}.xlsx", [collaboration_rows(collaborations, counted)]
+        )
+    return render(
+        request,
+        "collaborations/collaboration_list.html",
+        {
+            "cluster": cluster,
+            "collaborations": collaborations,
+            "counted": counted,
+            "kpi3": kpi3,
+            "filters": filters,
+            "breakdown": selectors.breakdown_table(selectors.breakdowns(base)),
+            "stages": Stage.choices,
+            "instruments": Instrument.choices,
+            "purposes": Purpose.choices,
+            "can_change": request.user.has_perm(CHANGE, cluster),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_create(request, code):
+    cluster = get_cluster(request.user, code, CHANGE)
+    clusters = Cluster.objects.filter(programme=cluster.programme)
+
+    def save(actor, form):
+        collaboration = form.save(commit=False)
+        collaboration.programme = cluster.programme
+        chosen = set(form.cleaned_data["clusters"]) | {cluster}
+        return services.create(
+            actor,
+            collaboration,
+            chosen,
+            stage=form.cleaned_data["stage"],
+            on=form.cleaned_data["stage_date"],
+        )
+
+    form_class = NewCollaborationForm
+    if request.method == "POST":
+        form = form_class(request.POST, clusters=clusters)
+        if form.is_valid():
+            try:
+                collaboration = save(editing.actor(request), form)
+            except lifecycle.TransitionError as error:
+                form.add_error("stage_date" if error.field == "date" else "stage", str(error))
+            else:
+                messages.success(request, _("Saved: %(object)s") % {"object": collaboration})
+                return redirect("collaborations:collaboration-detail", collaboration.pk)
+        return _form_page(request, form, cluster)
+    form = form_class(clusters=clusters, initial={"clusters": [cluster]})
+    return _form_page(request, form, cluster)
+
+
+def _form_page(request, form, cluster):
+    return render(
+        request,
+        "programmes/form.html",
+        {
+            "form": form,
+            "title": _("New collaboration of %(cluster)s") % {"cluster": cluster.code},
+            "cancel_url": reverse("collaborations:collaboration-list", args=[cluster.code]),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_edit(request, pk):
+    collaboration, _cluster = access.get_collaboration_for_user(request.user, pk, CHANGE)
+    return editing.edit(
+        request,
+        CollaborationForm,
+        instance=collaboration,
+        form_kwargs={"clusters": Cluster.objects.filter(programme=collaboration.programme)},
+        save=services.save_form,
+        success_url=reverse("collaborations:collaboration-detail", args=[collaboration.pk]),
+        title=_("Edit %(collaboration)s") % {"collaboration": collaboration.title},
+    )
+
+
+def _party_choices(collaboration):
+    """Members of the collaboration's clusters today, for choosing a party."""
+    return Organisation.objects.filter(
+        pk__in=Membership.objects.filter(
+            cluster__in=collaboration.clusters.all(), end_date__isnull=True
+        ).values("organisation")
+    ).order_by("name")
+
+
+@login_required
+def collaboration_detail(request, pk):
+    collaboration, cluster = access.get_collaboration_for_user(request.user, pk)
+    derived = selectors.with_derived(Collaboration.objects.filter(pk=pk)).get()
+    can_change = any(request.user.has_perm(CHANGE, c) for c in collaboration.clusters.all())
+    verdict_rows = [
+        (
+            c.code,
+            selectors.reason_label(
+                selectors.kpi3_verdict(derived, c, datetime.date.today()).reason
+            ),
+        )
+        for c in collaboration.clusters.all()
+        if request.user.has_perm(VIEW, c)
+    ]
+    return render(
+        request,
+        "collaborations/collaboration_detail.html",
+        {
+            "collaboration": collaboration,
+            "derived": derived,
+            "scale": selectors.scale_label(derived.n_companies),
+            "cluster": cluster,
+            "can_change": can_change,
+            "parties": collaboration.parties.select_related("organisation"),
+            "links": collaboration.links.all(),
+            "history": collaboration.stage_changes.select_related("recorded_by").order_by(
+                "date", "pk"
+            ),
+            "verdict_rows": verdict_rows,
+            "stage_form": StageForm(),
+            "party_form": PartyForm(organisations=_party_choices(collaboration)),
+            "link_form": LinkForm(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def stage_change(request, pk):
+    collaboration, _cluster = access.get_collaboration_for_user(request.user, pk, CHANGE)
+    form = StageForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.change_stage(
+                editing.actor(request),
+                collaboration,
+                data["stage"],
+                on=data["date"],
+                reason=data["reason"],
+                note=data["note"],
+            )
+        except lifecycle.TransitionError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(
+                request, _("Stage changed to “%(stage)s”.") % {"stage": Stage(data["stage"]).label}
+            )
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("collaborations:collaboration-detail", collaboration.pk)
+
+
+@login_required
+@require_POST
+def party_add(request, pk):
+    collaboration, _cluster = access.get_collaboration_for_user(request.user, pk, CHANGE)
+    form = PartyForm(request.POST, organisations=_party_choices(collaboration))
+    if form.is_valid():
+        services.set_party(
+            editing.actor(request),
+            collaboration,
+            form.cleaned_data["organisation"],
+            form.cleaned_data["role"],
+        )
+        messages.success(request, _("Party saved."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("collaborations:collaboration-detail", collaboration.pk)
+
+
+@login_required
+@require_POST
+def party_delete(request, pk):
+    party = get_object_or_404(Party, pk=pk)
+    access.get_collaboration_for_user(request.user, party.collaboration_id, CHANGE)
+    services.remove_party(editing.actor(request), party)
+    messages.success(request, _("Party removed."))
+    return redirect("collaborations:collaboration-detail", party.collaboration_id)
+
+
+@login_required
+@require_POST
+def link_add(request, pk):
+    collaboration, _cluster = access.get_collaboration_for_user(request.user, pk, CHANGE)
+    form = LinkForm(request.POST)
+    if form.is_valid():
+        services.add_link(
+            editing.actor(request),
+            collaboration,
+            form.cleaned_data["title"],
+            form.cleaned_data["url"],
+        )
+        messages.success(request, _("Link added."))
+    else:
+        messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))
+    return redirect("collaborations:collaboration-detail", collaboration.pk)
+
+
+@login_required
+@require_POST
+def link_delete(request, pk):
+    link = get_object_or_404(Link, pk=pk)
+    access.get_collaboration_for_user(request.user, link.collaboration_id, CHANGE)
+    services.remove_link(editing.actor(request), link)
+    messages.success(request, _("Link removed."))
+    return redirect("collaborations:collaboration-detail", link.collaboration_id)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def collaboration_import(request, code):
+    cluster = get_cluster(request.user, code, CHANGE)
+    from clustermonitor.members.views import _upload
+
+    return _upload(request, cluster, "collaborations")

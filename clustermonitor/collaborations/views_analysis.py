@@ -1,0 +1,256 @@
+"""Figures from the collaboration records: KPI 3 per cluster and programme-wide with
+the typology breakdowns, the intercluster overview (Table 10), the collaboration
+network and matchmaking between clusters."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+
+from clustermonitor.accounts import access
+from clustermonitor.collaborations import selectors
+from clustermonitor.collaborations.models import Collaboration
+from clustermonitor.collaborations.views import VIEW, collaboration_rows, get_cluster
+from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.programmes.models import KPI, Cluster, Programme, ReportedFigure, Target
+
+PROGRAMME = "collaborations.view_programme"
+
+
+def _on(request) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return datetime.date.today()
+
+
+def _programme(request) -> Programme:
+    access.check(request.user, PROGRAMME)
+    programme = Programme.objects.order_by("pk").first()
+    if programme is None:
+        from django.http import Http404
+
+        raise Http404
+    return programme
+
+
+def _verdict_sheet(title, verdicts) -> Sheet:
+    return Sheet(
+        title,
+        [_("Collaboration"), _("Clusters"), _("Companies"), _("Start"), _("Year"), "KPI 3"],
+        [
+            [
+                v.collaboration.title,
+                ", ".join(sorted(c.code for c in v.collaboration.clusters.all())),
+                v.collaboration.n_companies,
+                v.collaboration.start_date,
+                v.year,
+                selectors.reason_label(v.reason),
+            ]
+            for v in verdicts
+        ],
+    )
+
+
+@login_required
+def kpi3_cluster(request, code):
+    cluster = get_cluster(request.user, code, VIEW)
+    on = _on(request)
+    kpi3 = selectors.cluster_kpi3(cluster, on)
+    for verdict in kpi3.verdicts:
+        verdict.label = selectors.reason_label(verdict.reason)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            f"kpi3-{cluster.code}-{on:%Y-%m-%d}.xlsx",
+            [
+                Sheet("KPI 3", [_("Year"), "KPI 3"], list(kpi3.by_year.items())),
+                _verdict_sheet(_("Collaborations"), kpi3.verdicts),
+            ],
+        )
+    reported = ReportedFigure.objects.filter(
+        cluster=cluster, metric=ReportedFigure.Metric.KPI3
+    ).first()
+    targets = Target.objects.filter(cluster=cluster, kpi__code="KPI3").order_by("due_date")
+    return render(
+        request,
+        "collaborations/kpi3.html",
+        {
+            "cluster": cluster,
+            "on": on,
+            "kpi3": kpi3,
+            "reported": reported,
+            "targets": targets,
+            "kpi": KPI.objects.filter(code="KPI3", programme=cluster.programme).first(),
+            "minimum": selectors.KPI3_MIN_COMPANIES,
+        },
+    )
+
+
+@login_required
+def programme_overview(request):
+    programme = _programme(request)
+    on = _on(request)
+    clusters = Cluster.objects.filter(programme=programme).select_related("cluster_type")
+    result = selectors.programme_kpi3(clusters, on)
+    reported = {
+        f.cluster_id: f
+        for f in ReportedFigure.objects.filter(
+            cluster__programme=programme, metric=ReportedFigure.Metric.KPI3
+        )
+    }
+    years = result.years
+    rows = [
+        {
+            "cluster": k.cluster,
+            "value": k.value,
+            "years": [k.by_year.get(y, 0) for y in years],
+            "reported": reported.get(k.cluster.pk),
+            "considered": len(k.verdicts),
+        }
+        for k in result.per_cluster
+    ]
+    collaborations = selectors.with_derived(
+        Collaboration.objects.filter(programme=programme)
+    ).prefetch_related("clusters")
+    breakdown = selectors.breakdown_table(selectors.breakdowns(collaborations))
+    if request.GET.get("format") == "xlsx":
+        distinct = result.distinct_by_year
+        return xlsx_response(
+            f"kpi3-programme-{on:%Y-%m-%d}.xlsx",
+            [
+                Sheet(
+                    "KPI 3",
+                    [_("Cluster"), "KPI 3", *[str(y) for y in years], _("KPI 3 reported")],
+                    [
+                        [
+                            r["cluster"].code,
+                            r["value"],
+                            *r["years"],
+                            r["reported"].value if r["reported"] else None,
+                        ]
+                        for r in rows
+                    ]
+                    + [
+                        [
+                            _("Programme (sum over clusters)"),
+                            result.sum_over_clusters,
+                            *[sum(r["years"][i] for r in rows) for i in range(len(years))],
+                            None,
+                        ],
+                        [
+                            _("Programme (each collaboration once)"),
+                            result.distinct,
+                            *[distinct.get(y, 0) for y in years],
+                            None,
+                        ],
+                    ],
+                ),
+                Sheet(
+                    _("Typology"),
+                    [_("Dimension"), _("Value"), _("Collaborations")],
+                    [[dim, label, n] for dim, values in breakdown for label, n in values],
+                ),
+                collaboration_rows(collaborations.order_by("title", "pk"), set(result.counted_for)),
+            ],
+        )
+    distinct = result.distinct_by_year
+    return render(
+        request,
+        "collaborations/programme.html",
+        {
+            "programme": programme,
+            "on": on,
+            "result": result,
+            "rows": rows,
+            "years": years,
+            "year_sums": [sum(r["years"][i] for r in rows) for i in range(len(years))],
+            "year_distinct": [distinct.get(y, 0) for y in years],
+            "breakdown": breakdown,
+            "total": collaborations.count(),
+        },
+    )
+
+
+@login_required
+def intercluster_overview(request):
+    programme = _programme(request)
+    overview = selectors.intercluster_overview(programme)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(
+            "intercluster.xlsx",
+            [
+                Sheet(
+                    _("Intercluster projects"),
+                    [
+                        _("Title"),
+                        _("Participating clusters"),
+                        _("Stage"),
+                        _("Funding decision"),
+                        _("Call"),
+                        "IBN–SPC",
+                    ],
+                    [
+                        [
+                            p.title,
+                            ", ".join(f"{c.cluster_type.code} {c.code}" for c in p.cluster_list),
+                            p.get_stage_display(),
+                            p.get_decision_display(),
+                            p.intercluster_call.year if p.intercluster_call else None,
+                            _("yes") if p.is_ibn_spc else _("no"),
+                        ]
+                        for p in overview.projects
+                    ],
+                ),
+                Sheet(
+                    _("Involvements"),
+                    [_("Cluster"), _("Embedding"), _("Involvements"), _("Reported")],
+                    [
+                        [c.code, c.get_embedding_display(), n, reported]
+                        for c, n, reported in overview.per_cluster
+                    ],
+                ),
+            ],
+        )
+    published = overview.published
+
+    def pub(key):
+        figure = published.get(key)
+        return figure.value if figure else None
+
+    comparisons = [
+        (_("Applications"), overview.applications, pub("intercluster.applications")),
+        (_("Approved"), overview.approved, pub("intercluster.approved")),
+        (
+            _("Involvements of hosted (gevestigde) IBNs"),
+            overview.involvements.get("gevestigd", 0),
+            pub("intercluster.involvements.gevestigd"),
+        ),
+        (
+            _("Involvements of independent (zelfstandige) IBNs"),
+            overview.involvements.get("zelfstandig", 0),
+            pub("intercluster.involvements.zelfstandig"),
+        ),
+        (
+            _("IBN–SPC applications"),
+            overview.ibn_spc_applications,
+            pub("intercluster.ibn_spc.submitted"),
+        ),
+        (_("IBN–SPC approved"), overview.ibn_spc_approved, pub("intercluster.ibn_spc.approved")),
+    ]
+    source = next(iter(published.values())).source if published else ""
+    return render(
+        request,
+        "collaborations/intercluster.html",
+        {
+            "programme": programme,
+            "overview": overview,
+            "comparisons": comparisons,
+            "source": source,
+            "ibn_spc_share": (
+                overview.ibn_spc_applications / overview.applications
+                if overview.applications
+                else None
+            ),
+        },
+    )
