@@ -114,7 +114,7 @@ class InterclusterCall(models.Model):
         verbose_name_plural = _("intercluster calls")
 
     def __str__(self):
-        return self.name or f"{_('intercluster call')} {self.year}"
+        return self.name or _("Intercluster call %(year)s") % {"year": self.year}
 
 
 class CollaborationQuerySet(models.QuerySet):

@@ -118,6 +118,10 @@ def programme_network(request):
                 )
             ),
             "summary": network.summary(graph),
+            "cluster_brokers": [
+                {"name": b.node, "betweenness": b.betweenness, "degree": b.degree}
+                for b in network.brokers(graph, top=10)
+            ],
             "org_summary": network.summary(organisations),
             "edges": edges,
             "brokers": brokers,

@@ -183,3 +183,72 @@ def test_a_filter_change_keeps_the_chosen_sort(page, login):
     expect_order(page, by_end_date(Cluster.objects.all()))
     page.select_option("select[name=type]", "IBN")
     expect_order(page, by_end_date(Cluster.objects.filter(cluster_type__code="IBN")))
+
+
+@pytest.mark.e2e
+def test_cluster_manager_records_a_collaboration_until_it_counts_for_kpi3(page, login):
+    import datetime
+
+    from clustermonitor.collaborations.models import Collaboration
+    from clustermonitor.registry.models import Organisation
+    from tests.factories import dotted, enterprise_number, membership, organisation
+
+    euka, bim = Cluster.objects.get(code=CLUSTER_A), Cluster.objects.get(code=CLUSTER_B)
+    companies = [organisation(9500 + i, name=f"Drone {i} NV") for i in range(3)]
+    for company in companies:
+        membership(company, euka, start=euka.start_date)
+    university = organisation(9600, name="Universiteit Gent", kind=Organisation.Kind.KNOWLEDGE)
+    explored = euka.start_date + datetime.timedelta(days=10)
+    started = euka.start_date + datetime.timedelta(days=40)
+
+    login("cluster_manager_a")
+    page.goto(f"/clusters/{CLUSTER_A}/collaborations/")
+    page.click(f"a[href='/clusters/{CLUSTER_A}/collaborations/new/']")
+    page.fill("input[name=title]", "Drones op de bouwwerf")
+    page.check(f"input[name=clusters][value='{bim.pk}']")  # an intercluster project
+    page.select_option("select[name=stage]", "exploring")
+    page.fill("input[name=stage_date]", explored.isoformat())
+    page.select_option("select[name=purpose]", "testing")
+    page.select_option("select[name=instrument]", "coock")
+    page.click("form.form button.primary")
+    collaboration = Collaboration.objects.get(title="Drones op de bouwwerf")
+    expect(page).to_have_url(path_is(f"/collaborations/{collaboration.pk}/"))
+
+    # Parties: three members, and a university found by its enterprise number.
+    parties = page.locator("#parties")
+    for company in companies:
+        parties.locator("select[name=organisation]").select_option(str(company.pk))
+        parties.locator("select[name=role]").select_option("partner")
+        parties.locator("button[type=submit]").last.click()
+    parties = page.locator("#parties")
+    parties.locator("input[name=enterprise_number]").fill(dotted(enterprise_number(9600)))
+    parties.locator("select[name=role]").select_option("knowledge")
+    parties.locator("button[type=submit]").last.click()
+    expect(page.locator("#parties tbody tr")).to_have_count(4)
+    expect(page.locator("#parties")).to_contain_text(university.name)
+
+    # A step back without a note is refused, and says so; nothing changes.
+    lifecycle = page.locator("#lifecycle")
+    lifecycle.locator("select[name=stage]").select_option("idea")
+    lifecycle.locator("input[name=date]").fill(started.isoformat())
+    lifecycle.locator("button[type=submit]").click()
+    expect(page.locator(".messages .error")).to_be_visible()
+    collaboration.refresh_from_db()
+    assert collaboration.stage == "exploring"
+
+    lifecycle = page.locator("#lifecycle")
+    lifecycle.locator("select[name=stage]").select_option("started")
+    lifecycle.locator("input[name=date]").fill(started.isoformat())
+    lifecycle.locator("button[type=submit]").click()
+    expect(page.locator("#lifecycle .timeline li")).to_have_count(2)
+
+    # KPI 3: three companies, started within the agreement → counted.
+    page.goto(f"/clusters/{CLUSTER_A}/kpi3/")
+    counted = page.locator("#verdicts tr", has_text="Drones op de bouwwerf")
+    expect(counted.locator("strong")).to_be_visible()
+
+    # The other cluster's manager finds the intercluster project in their own list.
+    page.context.clear_cookies()
+    login("cluster_manager_b")
+    page.goto(f"/clusters/{CLUSTER_B}/collaborations/")
+    expect(page.locator("#collaborations")).to_contain_text("Drones op de bouwwerf")
