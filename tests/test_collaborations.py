@@ -1,25 +1,30 @@
 """Collaborations (issue 5): typology, lifecycle, KPI 3, intercluster projects, import,
 web and API."""
 
-import csv
 import datetime
-import io
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.urls import reverse
+from django.utils import translation
 
 from clustermonitor.collaborations import lifecycle, selectors, services
 from clustermonitor.collaborations.importing import parse_choice
-from clustermonitor.collaborations.models import Collaboration, Stage, StageChange
+from clustermonitor.collaborations.models import Collaboration, Stage
 from clustermonitor.core import audit
 from clustermonitor.core.models import AuditEntry
-from clustermonitor.members.models import ImportBatch
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.models import Organisation
-from tests.factories import dotted, enterprise_number, membership, organisation
+from tests.factories import organisation
 
 ACTOR = audit.Actor.system("test")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English; the Dutch catalogue has its own test."""
+    with translation.override("en"):
+        yield
+
+
 DAY = datetime.timedelta(days=1)
 
 

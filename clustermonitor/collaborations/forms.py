@@ -44,13 +44,33 @@ class CollaborationForm(forms.ModelForm):
             "clusters": _("Two or more clusters make it an intercluster project."),
         }
 
-    def __init__(self, *args, clusters, **kwargs):
+    def __init__(self, *args, clusters, user=None, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["clusters"].queryset = clusters
         programme_ids = {c.programme_id for c in clusters}
         self.fields["intercluster_call"].queryset = InterclusterCall.objects.filter(
             programme_id__in=programme_ids
         )
+
+    def clean_clusters(self):
+        chosen = self.cleaned_data["clusters"]
+        if self.user is None or self.instance.pk is None:
+            return chosen
+        from clustermonitor.accounts import access
+
+        removed = set(self.instance.clusters.all()) - set(chosen)
+        for cluster in sorted(removed, key=lambda c: c.code):
+            if not (
+                access.is_programme_manager(self.user) or access.manages_cluster(self.user, cluster)
+            ):
+                raise forms.ValidationError(
+                    _("Only the programme manager or the manager of %(cluster)s can take it off.")
+                    % {"cluster": cluster.code}
+                )
+        if not chosen:
+            raise forms.ValidationError(_("A collaboration belongs to at least one cluster."))
+        return chosen
 
 
 class NewCollaborationForm(CollaborationForm):

@@ -325,15 +325,27 @@ def plan(table: Table, cluster: Cluster, mapping: dict[str, str]) -> Plan:
         row.existing = current
         stop_reason = values.pop("stop_reason")
         if stage and not stage_date:
-            stage_date = (
-                values["start_date"]
-                if stage == Stage.STARTED
-                else values["end_date"]
-                if stage == Stage.COMPLETED
-                else None
-            ) or today
+            if stage == Stage.STARTED:
+                stage_date = values.get("start_date") or (current and current.start_date)
+            elif stage == Stage.COMPLETED:
+                stage_date = values.get("end_date") or (current and current.end_date)
+            else:
+                stage_date = today
+            if not stage_date:
+                outcome.reject(
+                    mapping.get("stage_date") or mapping["stage"],
+                    _("a started collaboration needs its start date")
+                    if stage == Stage.STARTED
+                    else _("a completed collaboration needs its end date"),
+                )
+                continue
         row.stage, row.stage_date = stage, stage_date
         row.values = {k: v for k, v in values.items() if k == "title" or k in get}
+        if current is not None:
+            # An empty cell leaves what is recorded: a file fills in, it does not erase.
+            row.values = {k: v for k, v in row.values.items() if v not in (None, "")}
+            if stage in (Stage.STARTED, Stage.COMPLETED) and not row.values.get("start_date"):
+                row.values["start_date"] = current.start_date or stage_date
         row.values["stop_reason"] = stop_reason
         if current is None and not stage:
             row.stage, row.stage_date = Stage.IDEA, today
@@ -354,6 +366,18 @@ def _column(mapping, field_name: str) -> str:
 
 def _check(row: RowPlan, current: Collaboration | None, mapping) -> tuple[str, str] | None:
     """The lifecycle step and the record's own rules, as (column, message)."""
+    reason = row.values.get("stop_reason") or ""
+    if (
+        current is not None
+        and current.stage == Stage.STOPPED
+        and row.stage in ("", Stage.STOPPED)
+        and reason
+        and reason != current.stop_reason
+    ):
+        return (
+            _column(mapping, "stop_reason"),
+            _("the collaboration stopped for another reason: change it on its page"),
+        )
     if row.stage and (current is None or row.stage != current.stage):
         last = current.stage_changes.order_by("-date", "-pk").first() if current else None
         try:
@@ -364,6 +388,7 @@ def _check(row: RowPlan, current: Collaboration | None, mapping) -> tuple[str, s
                 last_date=last.date if last else None,
                 reason=row.values["stop_reason"] or "",
                 start_date=row.values.get("start_date") or (current and current.start_date),
+                end_date=row.values.get("end_date") or (current and current.end_date),
             )
         except lifecycle.TransitionError as exc:
             name = {"date": "stage_date", "reason": "stop_reason"}.get(exc.field, "stage")

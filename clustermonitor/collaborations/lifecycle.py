@@ -35,6 +35,7 @@ def check_transition(
     reason: str = "",
     note: str = "",
     start_date: datetime.date | None = None,
+    end_date: datetime.date | None = None,
 ) -> None:
     """Raise TransitionError when moving from `current` to `new` on `on` is not allowed.
 
@@ -64,10 +65,16 @@ def check_transition(
             % {"current": Stage(current).label, "new": Stage(new).label},
             "note",
         )
-    if new in STARTED_STAGES and start_date and on < start_date and new == Stage.STARTED:
+    if new in STARTED_STAGES and start_date and on < start_date:
         raise TransitionError(
-            _("The collaboration starts on %(date)s: it cannot be marked started earlier.")
+            _("The collaboration starts on %(date)s: it cannot be started or completed earlier.")
             % {"date": start_date.strftime("%d/%m/%Y")},
+            "date",
+        )
+    if new == Stage.STARTED and end_date and on > end_date:
+        raise TransitionError(
+            _("The collaboration ends on %(date)s: it cannot start later.")
+            % {"date": end_date.strftime("%d/%m/%Y")},
             "date",
         )
 

@@ -46,6 +46,7 @@ def change_stage(
         reason=reason,
         note=note,
         start_date=collaboration.start_date,
+        end_date=collaboration.end_date,
     )
     collaboration.stage = stage
     collaboration.stop_reason = reason if stage == Stage.STOPPED else ""

@@ -5,6 +5,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -165,6 +166,9 @@ def collaboration_create(request, code):
                 collaboration = save(editing.actor(request), form)
             except lifecycle.TransitionError as error:
                 form.add_error("stage_date" if error.field == "date" else "stage", str(error))
+            except ValidationError as error:
+                for message in error.messages:
+                    form.add_error(None, message)
             else:
                 messages.success(request, _("Saved: %(object)s") % {"object": collaboration})
                 return redirect("collaborations:collaboration-detail", collaboration.pk)
@@ -193,7 +197,10 @@ def collaboration_edit(request, pk):
         request,
         CollaborationForm,
         instance=collaboration,
-        form_kwargs={"clusters": Cluster.objects.filter(programme=collaboration.programme)},
+        form_kwargs={
+            "clusters": Cluster.objects.filter(programme=collaboration.programme),
+            "user": request.user,
+        },
         save=services.save_form,
         success_url=reverse("collaborations:collaboration-detail", args=[collaboration.pk]),
         title=_("Edit %(collaboration)s") % {"collaboration": collaboration.title},
@@ -264,6 +271,8 @@ def stage_change(request, pk):
             )
         except lifecycle.TransitionError as error:
             messages.error(request, str(error))
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
         else:
             messages.success(
                 request, _("Stage changed to “%(stage)s”.") % {"stage": Stage(data["stage"]).label}

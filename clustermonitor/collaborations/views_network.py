@@ -9,6 +9,7 @@ from django.shortcuts import render
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from clustermonitor.analysis import matchmaking, network
 from clustermonitor.collaborations.models import Collaboration, Party
@@ -232,7 +233,9 @@ def reason_text(code: str, params: dict) -> str:
             "divisions": ", ".join(params["divisions"])
         }
     if code == "members":
-        return _("%(n)d members in common") % {"n": params["n"]}
+        return ngettext("%(n)d member in common", "%(n)d members in common", params["n"]) % {
+            "n": params["n"]
+        }
     return code
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.contrib.contenttypes.models import ContentType
 from django.db import models, transaction
+from django.db.models.fields.files import FieldFile
 
 from clustermonitor.core.models import AuditEntry
 
@@ -33,6 +34,8 @@ def _jsonable(value):
         return str(value)
     if isinstance(value, uuid.UUID):
         return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
     if isinstance(value, (list, tuple)):
         return [_jsonable(v) for v in value]
     if isinstance(value, dict):
