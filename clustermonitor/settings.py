@@ -44,6 +44,7 @@ INSTALLED_APPS = [
     "clustermonitor.members",
     "clustermonitor.activities",
     "clustermonitor.collaborations",
+    "clustermonitor.monitoring",
     "django_tasks_db",
 ]
 

@@ -9,6 +9,7 @@ urlpatterns = [
     path("", include("clustermonitor.registry.urls")),
     path("", include("clustermonitor.activities.urls")),
     path("", include("clustermonitor.collaborations.urls")),
+    path("", include("clustermonitor.monitoring.urls")),
     path("accounts/", include("clustermonitor.accounts.urls")),
     path("", include("clustermonitor.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -148,6 +148,28 @@ def _collaboration():
     return collaboration
 
 
+def _report():
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from clustermonitor.core import audit
+    from clustermonitor.monitoring import services
+    from clustermonitor.monitoring.models import Attachment, ProgressReport, ReportVersion
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = Cluster.objects.get(code=CLUSTER_A)
+    services.create_periods(audit.Actor.system("matrix"), cluster)
+    report = ProgressReport.objects.get(period__cluster=cluster, period__number=1)
+    if not report.versions.exists():
+        version = ReportVersion.objects.create(
+            report=report, number=1, sections={}, figures={}, submitted_at=timezone.now()
+        )
+        attachment = Attachment(report=report, version=version, title="Notulen", sha256="x")
+        attachment.file.save("notulen.txt", ContentFile(b"notulen"), save=False)
+        attachment.save()
+    return report
+
+
 def _kbo_import():
     from clustermonitor.registry.models import KboImport
 
@@ -394,6 +416,70 @@ MATRIX = {
     "collaborations:programme": (lambda: reverse("collaborations:programme"), REGISTRY),
     "collaborations:intercluster": (lambda: reverse("collaborations:intercluster"), REGISTRY),
     "collaborations:network": (lambda: reverse("collaborations:network"), REGISTRY),
+    "monitoring:report-list": (
+        lambda: reverse("monitoring:report-list", args=[CLUSTER_A]),
+        MEMBERS_A,
+    ),
+    "monitoring:periods-create": (
+        lambda: reverse("monitoring:periods-create", args=[CLUSTER_A]),
+        POST_ONLY,
+    ),
+    "monitoring:period-create": (
+        lambda: reverse("monitoring:period-create", args=[CLUSTER_A]),
+        row(LOGIN, 200, 403, 403, 404, 404, 404),
+    ),
+    "monitoring:reports": (lambda: reverse("monitoring:reports"), REGISTRY),
+    "monitoring:dashboard": (lambda: reverse("monitoring:dashboard"), PROGRAMME_READERS),
+    "monitoring:trajectories": (lambda: reverse("monitoring:trajectories"), PROGRAMME_READERS),
+    "monitoring:trajectories-cluster": (
+        lambda: reverse("monitoring:trajectories-cluster", args=[CLUSTER_A]),
+        CLUSTER_A_RECORDS,
+    ),
+    # The worklist is the agency's; a cluster's manager sees their own cluster's warnings.
+    "monitoring:warnings": (
+        lambda: reverse("monitoring:warnings"),
+        row(LOGIN, 200, 200, 404, 404, 404, 404),
+    ),
+    "monitoring:warnings-cluster": (
+        lambda: reverse("monitoring:warnings-cluster", args=[CLUSTER_A]),
+        row(LOGIN, 200, 200, 404, 200, 404, 404),
+    ),
+    "monitoring:report-detail": (
+        lambda: reverse("monitoring:report-detail", args=[_report().pk]),
+        MEMBERS_A,
+    ),
+    "monitoring:version-detail": (
+        lambda: reverse("monitoring:version-detail", args=[_report().pk, 1]),
+        MEMBERS_A,
+    ),
+    "monitoring:report-submit": (
+        lambda: reverse("monitoring:report-submit", args=[_report().pk]),
+        POST_ONLY,
+    ),
+    "monitoring:report-return": (
+        lambda: reverse("monitoring:report-return", args=[_report().pk]),
+        POST_ONLY,
+    ),
+    "monitoring:report-approve": (
+        lambda: reverse("monitoring:report-approve", args=[_report().pk]),
+        POST_ONLY,
+    ),
+    "monitoring:report-reopen": (
+        lambda: reverse("monitoring:report-reopen", args=[_report().pk]),
+        POST_ONLY,
+    ),
+    "monitoring:attachment-add": (
+        lambda: reverse("monitoring:attachment-add", args=[_report().pk]),
+        POST_ONLY,
+    ),
+    "monitoring:attachment-download": (
+        lambda: reverse("monitoring:attachment-download", args=[_report().attachments.get().pk]),
+        MEMBERS_A,
+    ),
+    "monitoring:attachment-delete": (
+        lambda: reverse("monitoring:attachment-delete", args=[_report().attachments.get().pk]),
+        POST_ONLY,
+    ),
     "members:dashboard": (lambda: reverse("members:dashboard", args=[CLUSTER_A]), MEMBERS_A),
     # Cluster managers go to their cluster; everyone else to the portfolio.
     "members:my-cluster": (
@@ -509,6 +595,15 @@ MATRIX = {
     "api:get_collaboration": (
         lambda: reverse("api:get_collaboration", args=[_collaboration().pk]),
         row(401, 200, 200, 200, 200, 404, 404),
+    ),
+    "api:list_reports": (lambda: reverse("api:list_reports"), API),
+    "api:get_report": (
+        lambda: reverse("api:get_report", args=[_report().pk]),
+        row(401, 200, 200, 200, 200, 404, 404),
+    ),
+    "api:submit_report": (
+        lambda: reverse("api:submit_report", args=[_report().pk]),
+        row(405, 405, 405, 405, 405, 405, 405),
     ),
     "api:cluster_kpi3": (
         lambda: reverse("api:cluster_kpi3", args=[CLUSTER_A]),

@@ -198,3 +198,43 @@ def get_collaboration_for_user(user, pk: int, perm: str = "collaborations.view_c
     if not allowed:
         raise PermissionDenied
     return collaboration, allowed[0]
+
+
+# Monitoring (issue 6). The object is the cluster.
+@rules.predicate
+def is_account_manager_of(user, cluster):
+    return bool(
+        user
+        and user.is_authenticated
+        and cluster is not None
+        and cluster.account_manager_id is not None
+        and cluster.account_manager_id == user.pk
+    )
+
+
+#: The agency's people who follow a cluster: its account manager and the programme manager.
+follows_cluster = is_programme_manager | is_account_manager_of
+
+# Progress reports: read by everyone who reads the cluster's records; drafted and submitted
+# by the cluster's manager; returned or approved by its account manager or the programme
+# manager (never by the person who submitted it: services enforce that).
+rules.add_perm("monitoring.view_reports", reads_programme | manages_cluster)
+rules.add_perm("monitoring.edit_report", manages_cluster)
+rules.add_perm("monitoring.review_report", follows_cluster)
+# The programme dashboard (Tables 5 and 7), trajectories: programme readers.
+rules.add_perm("monitoring.view_dashboard", reads_programme)
+# Early warnings: the agency for all clusters; a cluster's manager for their own.
+rules.add_perm("monitoring.view_warnings", is_agency | manages_cluster)
+# Exit plans: filed by the cluster, read by whoever reads its records.
+rules.add_perm("programmes.view_exit_plan", reads_programme | manages_cluster)
+rules.add_perm("programmes.change_exit_plan", is_programme_manager | manages_cluster)
+# Criteria sets: written and published by the programme manager, read by programme
+# readers and cluster managers; a cluster answers with evidence, the agency checks it.
+rules.add_perm("programmes.view_criteria", reads_programme | is_cluster_manager)
+rules.add_perm("programmes.manage_criteria", is_programme_manager)
+rules.add_perm("programmes.view_readiness", reads_programme | manages_cluster)
+rules.add_perm("programmes.answer_criteria", manages_cluster)
+rules.add_perm("programmes.check_criteria", follows_cluster)
+# Account management (attention points, steering groups, learning network): the agency.
+rules.add_perm("programmes.view_account", is_agency)
+rules.add_perm("programmes.change_account", follows_cluster)

@@ -197,7 +197,8 @@ class Collaboration(models.Model):
             errors["grant"] = _("The grant cannot exceed the budget.")
         if self.intercluster_call_id and self.instrument != Instrument.INTERCLUSTER:
             errors["intercluster_call"] = _(
-                "Only a collaboration funded by an intercluster call belongs to one."
+                "Only a collaboration with the funding instrument “intercluster call” can "
+                "name a call."
             )
         if errors:
             raise ValidationError(errors)

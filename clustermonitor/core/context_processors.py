@@ -12,6 +12,7 @@ def navigation(request):
             "users": user.has_perm("accounts.manage_users"),
             "registry": user.has_perm("registry.view_registry"),
             "kbo": user.has_perm("registry.run_kbo_import"),
+            "worklist": user.has_perm("programmes.view_account"),
             "own_cluster_codes": _own_codes(user),
             "own_clusters": sorted(user.managed_cluster_ids),
         }

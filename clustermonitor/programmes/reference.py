@@ -444,6 +444,10 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
             basis=ReportedFigure.Basis.REPORTED,
         )
     _load_intercluster(summary, data, programme)
+    from clustermonitor.programmes.table5_reference import load_table5
+
+    written = load_table5(programme, ACTOR, directory)
+    summary.changed["published figure"] = summary.changed.get("published figure", 0) + written
     return summary
 
 

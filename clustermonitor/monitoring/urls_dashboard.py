@@ -1,0 +1,15 @@
+"""Routes of the programme dashboard and trajectories (included by monitoring/urls.py)."""
+
+from django.urls import path
+
+from clustermonitor.monitoring import views_dashboard
+
+urlpatterns = [
+    path("dashboard/", views_dashboard.dashboard, name="dashboard"),
+    path("trajectories/", views_dashboard.trajectories, name="trajectories"),
+    path(
+        "clusters/<str:code>/trajectories/",
+        views_dashboard.trajectories_cluster,
+        name="trajectories-cluster",
+    ),
+]

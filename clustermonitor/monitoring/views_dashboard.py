@@ -1,0 +1,348 @@
+"""The programme dashboard (Tables 5 and 7) and the trajectories (issue 6).
+
+Who sees what (accounts/access.py): the dashboard and the programme's trajectories are
+for programme readers (agency and evaluators); a cluster's own trajectories also for its
+manager. Everyone else gets 404; an anonymous visitor the login page.
+"""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clustermonitor.accounts import access
+from clustermonitor.analysis import trajectory as method
+from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.monitoring import dashboard as selectors
+from clustermonitor.programmes.models import Cluster, Programme
+from clustermonitor.programmes.selectors import current_programme
+
+STATUS_LABELS = {
+    method.OFF_TRACK: gettext_lazy("off track"),
+    method.AT_RISK: gettext_lazy("at risk"),
+    method.ON_TRACK: gettext_lazy("on track"),
+    method.UNKNOWN: gettext_lazy("unknown"),
+}
+METHOD_LABELS = {
+    method.LEAST_SQUARES: gettext_lazy("least squares through the start"),
+    method.SINGLE_POINT: gettext_lazy("pace of the one report"),
+    method.NO_POINTS: gettext_lazy("no report yet"),
+}
+DATE_FORMAT = "dd/mm/yyyy"
+#: The text's figures on groups of clusters (Table 5's surroundings), by key.
+PUBLISHED_LABELS = {
+    "table5.call1_first_14.reached_member_target_after_year_2": gettext_lazy(
+        "Call 1 (the first 14 IBNs): reached the member target after year 2"
+    ),
+    "table5.call1_first_14.not_yet_reached_collaboration_target_end_2018": gettext_lazy(
+        "Call 1: not yet at the collaboration target at the end of 2018"
+    ),
+    "table5.call1_first_14.collaboration_target_3y_total": gettext_lazy(
+        "Call 1: collaboration targets over 3 years, together"
+    ),
+    "table5.subsidy_over_400k.clusters": gettext_lazy("IBNs with a subsidy over EUR 400,000"),
+    "table5.subsidy_over_400k.members_end_2018": gettext_lazy("their members at the end of 2018"),
+    "table5.subsidy_over_400k.share_of_total": gettext_lazy("their share of all members"),
+    "table5.others_members_end_2018.clusters": gettext_lazy("the other IBNs"),
+    "table5.others_members_end_2018.members": gettext_lazy("their members at the end of 2018"),
+    "table5.others_members_end_2018.missing_reports": gettext_lazy("of which without a report"),
+}
+
+
+def _lang() -> str:
+    return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
+
+
+def _programme(request) -> Programme:
+    programme = current_programme(request.GET.get("programme"))
+    if programme is None:
+        raise Http404
+    return programme
+
+
+def _on(request) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return datetime.date.today()
+
+
+def _cluster_type(request, programme: Programme) -> str:
+    codes = set(programme.cluster_types.values_list("code", flat=True))
+    if "type" not in request.GET:
+        return selectors.default_cluster_type(programme)
+    value = request.GET["type"]
+    return value if value in codes else ""
+
+
+# -- Dashboard -----------------------------------------------------------------------
+
+
+@login_required
+def dashboard(request):
+    access.check(request.user, "monitoring.view_dashboard")
+    programme = _programme(request)
+    cluster_type = _cluster_type(request, programme)
+    today = datetime.date.today()
+    text = request.GET.get("year", "")
+    year = int(text) if text.isdigit() else None
+    data = selectors.dashboard(programme, year=year, today=today, cluster_type=cluster_type)
+    if year is not None and year not in data.years:
+        year = None
+        data = selectors.dashboard(programme, today=today, cluster_type=cluster_type)
+    if request.GET.get("format") == "xlsx":
+        suffix = f"-{year}" if year else ""
+        return xlsx_response(f"dashboard-{programme.slug}{suffix}.xlsx", _sheets(data))
+    kpis = [(code, data.kpis.get(code)) for code in selectors.KPI_CODES]
+    for group in [data.programme_total, *data.by_call, *data.by_embedding]:
+        for total in group.ordered:
+            kpi = data.kpis.get(total.code)
+            total.name = kpi.label if kpi else ""
+    return render(
+        request,
+        "monitoring/dashboard.html",
+        {
+            "programme": programme,
+            "data": data,
+            "kpis": kpis,
+            "groups": [
+                ("programme", _("Programme-wide"), [data.programme_total]),
+                ("by-call", _("By call"), data.by_call),
+                ("by-embedding", _("By embedding"), data.by_embedding),
+            ],
+            "published_notes": [
+                (PUBLISHED_LABELS.get(f.key, f.key), f, f.key.endswith("share_of_total"))
+                for f in sorted(data.published_notes, key=_note_order)
+            ],
+            "cluster_types": programme.cluster_types.all(),
+            "on": data.until.isoformat(),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _note_order(figure) -> tuple[int, str]:
+    order = list(PUBLISHED_LABELS)
+    return (order.index(figure.key) if figure.key in order else len(order), figure.key)
+
+
+def _kpi_name(data, code) -> str:
+    kpi = data.kpis.get(code)
+    return f"{code} {kpi.label}" if kpi else code
+
+
+def _sheets(data: selectors.Dashboard) -> list[Sheet]:
+    selection = Sheet(
+        _("Selection"),
+        [_("Item"), _("Value")],
+        [
+            (_("Programme"), data.programme.label),
+            (_("Cluster type"), data.cluster_type or _("all")),
+            (_("Year"), data.year or _("latest")),
+            (_("Reported figures with a period ending by"), data.reported_until),
+            (_("Computed from the records up to"), data.until),
+        ],
+        number_formats={1: DATE_FORMAT},
+    )
+    totals = []
+    for group_name, groups in (
+        (_("Programme"), [data.programme_total]),
+        (_("Call"), data.by_call),
+        (_("Embedding"), data.by_embedding),
+    ):
+        for group in groups:
+            for code in selectors.KPI_CODES:
+                t = group.totals[code]
+                totals.append(
+                    (
+                        group_name,
+                        group.label,
+                        _kpi_name(data, code),
+                        group.n_clusters,
+                        t.reported if t.n_reported else None,
+                        t.n_reported,
+                        t.computed if t.n_computed else None,
+                        t.distinct,
+                        t.target if t.n_target else None,
+                        t.n_target,
+                        t.reported_pct,
+                        t.computed_pct,
+                        t.published_value,
+                        t.published_target_value,
+                        t.published_pct.value if t.published_pct else None,
+                        t.difference_published,
+                    )
+                )
+    table5 = Sheet(
+        _("Table 5"),
+        [
+            _("Breakdown"),
+            _("Group"),
+            "KPI",
+            _("Clusters"),
+            _("Reported (sum over clusters)"),
+            _("Clusters reporting"),
+            _("Computed (sum over clusters)"),
+            _("Computed (each counted once)"),
+            _("Target (sum over clusters)"),
+            _("Clusters with a target"),
+            _("% attained, reported"),
+            _("% attained, computed"),
+            _("Published (2020 evaluation)"),
+            _("Published target"),
+            _("Published % attained"),
+            _("Reported sum − published"),
+        ],
+        totals,
+    )
+    headers = [
+        _("Code"),
+        _("Cluster"),
+        _("Type"),
+        _("Call"),
+        _("End date"),
+        _("Executing organisation"),
+        _("Embedding"),
+        _("Origin"),
+    ]
+    for code in selectors.KPI_CODES:
+        headers += [
+            f"{code} " + _("reported"),
+            f"{code} " + _("basis"),
+            f"{code} " + _("source"),
+            f"{code} " + _("up to"),
+            f"{code} " + _("computed"),
+            f"{code} " + _("target"),
+            f"{code} " + _("% attained, reported"),
+            f"{code} " + _("% attained, computed"),
+        ]
+    headers += [_("Intercluster projects"), _("Future")]
+    rows = []
+    for r in data.rows:
+        row = [
+            r["code"],
+            r["name"],
+            r["type"],
+            r["call"],
+            r["end_date"],
+            r["executing_organisation"],
+            r["embedding"],
+            r["origin"],
+        ]
+        for cell in r["kpi_cells"]:
+            figure = cell.reported
+            row += [
+                cell.reported_value,
+                figure.get_basis_display() if figure else None,
+                figure.source if figure else None,
+                selectors.effective_date(figure) if figure else None,
+                cell.computed,
+                cell.target_value,
+                cell.reported_pct,
+                cell.computed_pct,
+            ]
+        row += [r["intercluster"].value, r["future"]]
+        rows.append(row)
+    date_columns = {4} | {8 + 8 * i + 3 for i in range(len(selectors.KPI_CODES))}
+    table7 = Sheet(
+        _("Table 7"), headers, rows, number_formats=dict.fromkeys(date_columns, DATE_FORMAT)
+    )
+    published = Sheet(
+        _("Published"),
+        [_("Figure"), _("Value"), _("Source"), _("Source date")],
+        [(f.key, f.value, f.source, f.source_date) for _k, f in sorted(data.published.items())],
+        number_formats={3: DATE_FORMAT},
+    )
+    return [selection, table5, table7, published]
+
+
+# -- Trajectories --------------------------------------------------------------------
+
+
+STATUS_CLASSES = {
+    method.OFF_TRACK: "status danger",
+    method.AT_RISK: "status status-invoiced",
+    method.ON_TRACK: "status status-paid",
+    method.UNKNOWN: "status status-expected",
+}
+
+
+def _decorate(rows) -> None:
+    for row in rows:
+        row.status_label = STATUS_LABELS[row.status]
+        row.status_class = STATUS_CLASSES[row.status]
+        row.method_label = METHOD_LABELS[row.trajectory.method]
+
+
+@login_required
+def trajectories(request):
+    access.check(request.user, "monitoring.view_dashboard")
+    programme = _programme(request)
+    on = _on(request)
+    cluster_type = _cluster_type(request, programme)
+    rows = selectors.programme_trajectories(programme, on, cluster_type=cluster_type)
+    _decorate(rows)
+    counts = {status: 0 for status in method.STATUS_ORDER}
+    for row in rows:
+        counts[row.status] += 1
+    return render(
+        request,
+        "monitoring/trajectories.html",
+        {
+            "programme": programme,
+            "on": on,
+            "rows": rows,
+            "counts": [(s, STATUS_LABELS[s], counts[s]) for s in method.STATUS_ORDER],
+            "cluster_type": cluster_type,
+            "cluster_types": programme.cluster_types.all(),
+            "at_risk_percent": int(method.AT_RISK_SHARE * 100),
+        },
+    )
+
+
+@login_required
+def trajectories_cluster(request, code):
+    cluster = (
+        Cluster.objects.select_related("programme", "cluster_type", "call")
+        .filter(code=code)
+        .first()
+    )
+    if cluster is None:
+        raise Http404
+    access.check(
+        request.user, "monitoring.view_reports", cluster, visible="monitoring.view_reports"
+    )
+    on = _on(request)
+    rows = selectors.cluster_trajectories(cluster, on)
+    _decorate(rows)
+    lang = _lang()
+    for row in rows:
+        row.chart = None
+        if not row.trajectory.points and row.target is None:
+            continue  # nothing to draw
+        title = f"{row.code} – {row.kpi.label}" if row.kpi else row.code
+        # matplotlib escapes the text it writes (the KPI's name); the rest is ours.
+        row.chart = mark_safe(
+            method.chart(
+                row.trajectory,
+                lang=lang,
+                title=title,
+                axis_label=row.kpi.unit if row.kpi else None,
+            )
+        )
+    return render(
+        request,
+        "monitoring/trajectories_cluster.html",
+        {
+            "cluster": cluster,
+            "on": on,
+            "rows": rows,
+            "can_see_programme": request.user.has_perm("monitoring.view_dashboard"),
+            "at_risk_percent": int(method.AT_RISK_SHARE * 100),
+        },
+    )

@@ -1,0 +1,332 @@
+"""Progress reports: the periods of a cluster, writing and submitting a report (the
+cluster manager), reviewing it (the account manager), and the programme's overview."""
+
+import datetime
+from decimal import Decimal
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clustermonitor.accounts import access
+from clustermonitor.core import editing
+from clustermonitor.monitoring import services, snapshot
+from clustermonitor.monitoring.forms import AttachmentForm, CommentForm, PeriodForm, ReportForm
+from clustermonitor.monitoring.models import (
+    SECTIONS,
+    Attachment,
+    ProgressReport,
+    ReportingPeriod,
+    State,
+)
+from clustermonitor.programmes.models import Cluster
+
+VIEW = "monitoring.view_reports"
+EDIT = "monitoring.edit_report"
+REVIEW = "monitoring.review_report"
+
+
+def _cluster(user, code, perm=VIEW) -> Cluster:
+    cluster = (
+        Cluster.objects.select_related("cluster_type", "account_manager").filter(code=code).first()
+    )
+    if cluster is None:
+        raise Http404
+    access.check(user, perm, cluster, visible=VIEW)
+    return cluster
+
+
+def _report(user, pk, perm=VIEW) -> ProgressReport:
+    report = get_object_or_404(
+        ProgressReport.objects.select_related(
+            "period__cluster__cluster_type", "period__cluster__account_manager"
+        ),
+        pk=pk,
+    )
+    access.check(user, perm, report.period.cluster, visible=VIEW)
+    return report
+
+
+@login_required
+def report_list(request, code):
+    cluster = _cluster(request.user, code)
+    periods = cluster.reporting_periods.select_related("report").order_by("number")
+    return render(
+        request,
+        "monitoring/report_list.html",
+        {
+            "cluster": cluster,
+            "periods": periods,
+            "today": datetime.date.today(),
+            "can_set_up": request.user.has_perm("programmes.manage_programme"),
+        },
+    )
+
+
+@login_required
+@require_POST
+def periods_create(request, code):
+    cluster = _cluster(request.user, code)
+    access.require_programme_manager(request.user)
+    written = services.create_periods(editing.actor(request), cluster)
+    messages.success(request, _("%(n)d reporting periods created.") % {"n": written})
+    return redirect("monitoring:report-list", cluster.code)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def period_create(request, code):
+    """An irregular period, added by the programme manager."""
+    cluster = _cluster(request.user, code)
+    access.require_programme_manager(request.user)
+
+    def save(actor, form):
+        period = form.save(commit=False)
+        period.cluster = cluster
+        from clustermonitor.core import audit
+
+        audit.save(actor, period)
+        audit.save(actor, ProgressReport(period=period))
+        return period
+
+    return editing.edit(
+        request,
+        PeriodForm,
+        save=save,
+        success_url=reverse("monitoring:report-list", args=[cluster.code]),
+        title=_("New reporting period for %(cluster)s") % {"cluster": cluster.code},
+        initial={"number": cluster.reporting_periods.count() + 1},
+    )
+
+
+def _previous(report: ProgressReport):
+    """Last year's approved version, to read beside this one."""
+    previous = (
+        ProgressReport.objects.filter(
+            period__cluster=report.period.cluster,
+            period__number__lt=report.period.number,
+            versions__approved_at__isnull=False,
+        )
+        .order_by("-period__number")
+        .first()
+    )
+    if previous is None:
+        return None
+    return previous.versions.filter(approved_at__isnull=False).order_by("-number").first()
+
+
+def _figures_for(report: ProgressReport) -> tuple[dict, bool]:
+    """The frozen figures of the latest version, or for a report being written the live
+    figures from the records (and whether they are live)."""
+    version = report.latest_version
+    if report.is_editable or version is None:
+        return snapshot.build(report.period), True
+    return version.figures, False
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def report_detail(request, pk):
+    report = _report(request.user, pk)
+    cluster = report.period.cluster
+    can_edit = report.is_editable and request.user.has_perm(EDIT, cluster)
+    can_review = report.state == State.SUBMITTED and request.user.has_perm(REVIEW, cluster)
+    kpis = list(cluster.cluster_type.kpis.order_by("order"))
+    figures, live = _figures_for(report)
+    computed = {
+        code: (Decimal(v) if v is not None else None) for code, v in figures["kpis"].items()
+    }
+    form = None
+    if can_edit:
+        form = ReportForm(
+            request.POST or None,
+            kpis=kpis,
+            computed=computed,
+            initial=ReportForm.initial_from(report.draft or {}, kpis, computed),
+        )
+        if request.method == "POST" and form.is_valid():
+            try:
+                services.save_draft(
+                    editing.actor(request), report, form.sections(), form.kpi_values()
+                )
+            except services.WorkflowError as error:
+                messages.error(request, str(error))
+            else:
+                messages.success(request, _("Draft saved."))
+                return redirect("monitoring:report-detail", report.pk)
+    elif request.method == "POST":
+        access.check(request.user, EDIT, cluster, visible=VIEW)
+        messages.error(request, _("This report can no longer be edited."))
+        return redirect("monitoring:report-detail", report.pk)
+    version = report.latest_version
+    return render(
+        request,
+        "monitoring/report_detail.html",
+        {
+            "report": report,
+            "cluster": cluster,
+            "period": report.period,
+            "form": form,
+            "can_edit": can_edit,
+            "can_review": can_review,
+            "can_reopen": report.state == State.APPROVED and request.user.has_perm(REVIEW, cluster),
+            "figures": figures,
+            "live": live,
+            "version": version,
+            "kpi_values": version.kpi_values.select_related("kpi") if version else [],
+            "sections": [
+                (label, (version.sections if version else {}).get(key, ""))
+                for key, label in SECTIONS
+            ],
+            "previous": _previous(report),
+            "section_labels": SECTIONS,
+            "versions": report.versions.select_related("submitted_by", "approved_by"),
+            "transitions": report.transitions.select_related("by"),
+            "attachments": report.attachments.all(),
+            "attachment_form": AttachmentForm() if can_edit else None,
+            "comment_form": CommentForm(),
+            "missing": services.missing_sections(report) if can_edit else [],
+        },
+    )
+
+
+def _step(request, pk, perm, action):
+    report = _report(request.user, pk, perm)
+    form = CommentForm(request.POST)
+    comment = form.cleaned_data["comment"] if form.is_valid() else ""
+    try:
+        action(editing.actor(request), report, comment)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect("monitoring:report-detail", report.pk)
+
+
+@login_required
+@require_POST
+def report_submit(request, pk):
+    def action(actor, report, _comment):
+        services.submit(actor, report)
+        messages.success(request, _("Report submitted. Your account manager has been told."))
+
+    return _step(request, pk, EDIT, action)
+
+
+@login_required
+@require_POST
+def report_return(request, pk):
+    def action(actor, report, comment):
+        services.return_report(actor, report, comment)
+        messages.success(request, _("Report returned to the cluster with your comments."))
+
+    return _step(request, pk, REVIEW, action)
+
+
+@login_required
+@require_POST
+def report_approve(request, pk):
+    def action(actor, report, comment):
+        services.approve(actor, report, comment)
+        messages.success(request, _("Report approved: it is now frozen."))
+
+    return _step(request, pk, REVIEW, action)
+
+
+@login_required
+@require_POST
+def report_reopen(request, pk):
+    def action(actor, report, comment):
+        services.reopen(actor, report, comment)
+        messages.success(request, _("Report reopened for a correction."))
+
+    return _step(request, pk, REVIEW, action)
+
+
+@login_required
+@require_POST
+def attachment_add(request, pk):
+    report = _report(request.user, pk, EDIT)
+    form = AttachmentForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            services.add_attachment(
+                editing.actor(request),
+                report,
+                form.cleaned_data["title"],
+                form.cleaned_data["file"],
+            )
+        except services.WorkflowError as error:
+            messages.error(request, str(error))
+        else:
+            messages.success(request, _("Attachment added."))
+    else:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    return redirect("monitoring:report-detail", report.pk)
+
+
+@login_required
+@require_POST
+def attachment_delete(request, pk):
+    attachment = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
+    _report(request.user, attachment.report_id, EDIT)
+    try:
+        services.remove_attachment(editing.actor(request), attachment)
+    except services.WorkflowError as error:
+        messages.error(request, str(error))
+    return redirect("monitoring:report-detail", attachment.report_id)
+
+
+@login_required
+def attachment_download(request, pk):
+    attachment = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
+    _report(request.user, attachment.report_id)
+    name = attachment.file.name.rsplit("/", 1)[-1]
+    return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
+
+
+@login_required
+def version_detail(request, pk, number):
+    report = _report(request.user, pk)
+    version = get_object_or_404(report.versions, number=number)
+    return render(
+        request,
+        "monitoring/version_detail.html",
+        {
+            "report": report,
+            "cluster": report.period.cluster,
+            "version": version,
+            "kpi_values": version.kpi_values.select_related("kpi"),
+            "sections": [(label, version.sections.get(key, "")) for key, label in SECTIONS],
+            "attachments": version.attachments.all(),
+        },
+    )
+
+
+@login_required
+def reports_overview(request):
+    """Every report of the programme with its state; overdue ones first."""
+    access.check(request.user, "monitoring.view_dashboard")
+    today = datetime.date.today()
+    state = request.GET.get("state", "")
+    periods = ReportingPeriod.objects.select_related(
+        "cluster", "cluster__account_manager", "report"
+    ).order_by("due_date", "cluster__code")
+    if request.GET.get("mine") == "1":
+        periods = periods.filter(cluster__account_manager=request.user)
+    rows = []
+    for period in periods:
+        report = getattr(period, "report", None)
+        current = report.state if report else State.DRAFT
+        if state and current != state:
+            continue
+        overdue = period.due_date < today and current in (State.DRAFT, State.RETURNED)
+        rows.append({"period": period, "report": report, "state": current, "overdue": overdue})
+    rows.sort(key=lambda r: (not r["overdue"], r["period"].due_date, r["period"].cluster.code))
+    return render(
+        request,
+        "monitoring/reports_overview.html",
+        {"rows": rows, "states": State.choices, "state": state, "today": today},
+    )
