@@ -5,6 +5,8 @@ Adding a route without an entry here fails `test_it_covers_every_route`. Outside
 anonymous visitor is sent to the login page (web) or gets 401 (API).
 """
 
+import datetime
+
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -168,6 +170,68 @@ def _report():
         attachment.file.save("notulen.txt", ContentFile(b"notulen"), save=False)
         attachment.save()
     return report
+
+
+def _criteria_set(status="published"):
+    from clustermonitor.programmes.models_maturity import CriteriaSet, Criterion
+
+    if status == "published":
+        return CriteriaSet.objects.filter(status="published").order_by("pk").first()
+    draft = CriteriaSet.objects.filter(name="Matrix draft").first()
+    if draft is None:
+        from clustermonitor.programmes.models import Programme
+
+        draft = CriteriaSet.objects.create(
+            programme=Programme.objects.get(), name="Matrix draft", status="draft"
+        )
+        Criterion.objects.create(criteria_set=draft, order=1, text="Website", kind="evidence")
+    return draft
+
+
+def _assessment():
+    from clustermonitor.core import audit
+    from clustermonitor.programmes import services_maturity
+    from clustermonitor.programmes.models import Cluster
+    from clustermonitor.programmes.models_maturity import Assessment
+
+    cluster = Cluster.objects.get(code=CLUSTER_A)
+    found = Assessment.objects.filter(cluster=cluster).first()
+    return found or services_maturity.assess(
+        audit.Actor.system("matrix"), cluster, _criteria_set(), datetime.date(2019, 1, 1)
+    )
+
+
+def _answer():
+    return _assessment().answers.order_by("pk").first()
+
+
+def _attention_point():
+    from clustermonitor.programmes.models import Cluster
+    from clustermonitor.programmes.models_account import AttentionPoint
+
+    return AttentionPoint.objects.get_or_create(
+        cluster=Cluster.objects.get(code=CLUSTER_A),
+        title="Matrix point",
+        defaults={"follow_up_on": datetime.date(2030, 1, 1)},
+    )[0]
+
+
+def _steering_meeting():
+    from clustermonitor.programmes.models import Cluster
+    from clustermonitor.programmes.models_account import SteeringGroupMeeting
+
+    return SteeringGroupMeeting.objects.get_or_create(
+        cluster=Cluster.objects.get(code=CLUSTER_A), date=datetime.date(2019, 3, 1)
+    )[0]
+
+
+def _learning_session():
+    from clustermonitor.programmes.models import Programme
+    from clustermonitor.programmes.models_account import LearningSession
+
+    return LearningSession.objects.get_or_create(
+        programme=Programme.objects.get(), date=datetime.date(2019, 5, 1), title="Matrix"
+    )[0]
 
 
 def _kbo_import():
@@ -416,6 +480,143 @@ MATRIX = {
     "collaborations:programme": (lambda: reverse("collaborations:programme"), REGISTRY),
     "collaborations:intercluster": (lambda: reverse("collaborations:intercluster"), REGISTRY),
     "collaborations:network": (lambda: reverse("collaborations:network"), REGISTRY),
+    "programmes:exit-plan": (
+        lambda: reverse("programmes:exit-plan", args=[CLUSTER_A]),
+        CLUSTER_A_RECORDS,
+    ),
+    "programmes:exit-plan-edit": (
+        lambda: reverse("programmes:exit-plan-edit", args=[CLUSTER_A]),
+        MEMBERS_A_CHANGE,
+    ),
+    "programmes:exit-plan-file": (
+        lambda: reverse("programmes:exit-plan-file", args=[CLUSTER_A]),
+        POST_ONLY,
+    ),
+    "programmes:exit-plan-accept": (
+        lambda: reverse("programmes:exit-plan-accept", args=[CLUSTER_A]),
+        POST_ONLY,
+    ),
+    "programmes:exit-plan-return": (
+        lambda: reverse("programmes:exit-plan-return", args=[CLUSTER_A]),
+        POST_ONLY,
+    ),
+    "programmes:criteria-set-list": (
+        lambda: reverse("programmes:criteria-set-list"),
+        row(LOGIN, 200, 200, 200, 200, 200, 404),
+    ),
+    "programmes:criteria-set-create": (
+        lambda: reverse("programmes:criteria-set-create"),
+        row(LOGIN, 200, 403, 403, 403, 403, 404),
+    ),
+    "programmes:criteria-set-detail": (
+        lambda: reverse("programmes:criteria-set-detail", args=[_criteria_set().pk]),
+        row(LOGIN, 200, 200, 200, 200, 200, 404),
+    ),
+    "programmes:criteria-set-edit": (
+        lambda: reverse("programmes:criteria-set-edit", args=[_criteria_set("draft").pk]),
+        row(LOGIN, 200, 403, 403, 403, 403, 404),
+    ),
+    "programmes:criteria-set-publish": (
+        lambda: reverse("programmes:criteria-set-publish", args=[_criteria_set("draft").pk]),
+        POST_ONLY,
+    ),
+    "programmes:criteria-set-new-version": (
+        lambda: reverse("programmes:criteria-set-new-version", args=[_criteria_set().pk]),
+        POST_ONLY,
+    ),
+    "programmes:criteria-set-delete": (
+        lambda: reverse("programmes:criteria-set-delete", args=[_criteria_set("draft").pk]),
+        POST_ONLY,
+    ),
+    "programmes:criterion-create": (
+        lambda: reverse("programmes:criterion-create", args=[_criteria_set("draft").pk]),
+        row(LOGIN, 200, 403, 403, 403, 403, 404),
+    ),
+    "programmes:criterion-edit": (
+        lambda: reverse(
+            "programmes:criterion-edit", args=[_criteria_set("draft").criteria.get().pk]
+        ),
+        row(LOGIN, 200, 403, 403, 403, 403, 404),
+    ),
+    "programmes:criterion-delete": (
+        lambda: reverse(
+            "programmes:criterion-delete", args=[_criteria_set("draft").criteria.get().pk]
+        ),
+        POST_ONLY,
+    ),
+    "programmes:readiness": (
+        lambda: reverse("programmes:readiness", args=[CLUSTER_A]),
+        CLUSTER_A_RECORDS,
+    ),
+    "programmes:assess": (lambda: reverse("programmes:assess", args=[CLUSTER_A]), POST_ONLY),
+    "programmes:assessment-detail": (
+        lambda: reverse("programmes:assessment-detail", args=[_assessment().pk]),
+        CLUSTER_A_RECORDS,
+    ),
+    "programmes:answer-evidence": (
+        lambda: reverse("programmes:answer-evidence", args=[_answer().pk]),
+        POST_ONLY,
+    ),
+    "programmes:answer-check": (
+        lambda: reverse("programmes:answer-check", args=[_answer().pk]),
+        POST_ONLY,
+    ),
+    "programmes:account": (
+        lambda: reverse("programmes:account", args=[CLUSTER_A]),
+        row(LOGIN, 200, 200, 403, 403, 404, 404),
+    ),
+    "programmes:attention-point-create": (
+        lambda: reverse("programmes:attention-point-create", args=[CLUSTER_A]),
+        CLUSTER_A_SETUP,
+    ),
+    "programmes:attention-point-edit": (
+        lambda: reverse("programmes:attention-point-edit", args=[_attention_point().pk]),
+        CLUSTER_A_SETUP,
+    ),
+    "programmes:attention-point-close": (
+        lambda: reverse("programmes:attention-point-close", args=[_attention_point().pk]),
+        POST_ONLY,
+    ),
+    "programmes:attention-point-reopen": (
+        lambda: reverse("programmes:attention-point-reopen", args=[_attention_point().pk]),
+        POST_ONLY,
+    ),
+    "programmes:steering-meeting-create": (
+        lambda: reverse("programmes:steering-meeting-create", args=[CLUSTER_A]),
+        CLUSTER_A_SETUP,
+    ),
+    "programmes:steering-meeting-edit": (
+        lambda: reverse("programmes:steering-meeting-edit", args=[_steering_meeting().pk]),
+        CLUSTER_A_SETUP,
+    ),
+    "programmes:steering-meeting-delete": (
+        lambda: reverse("programmes:steering-meeting-delete", args=[_steering_meeting().pk]),
+        POST_ONLY,
+    ),
+    "programmes:learning-session-list": (
+        lambda: reverse("programmes:learning-session-list"),
+        row(LOGIN, 200, 200, 403, 404, 404, 404),
+    ),
+    "programmes:learning-session-create": (
+        lambda: reverse("programmes:learning-session-create"),
+        row(LOGIN, 200, 200, 403, 404, 404, 404),
+    ),
+    "programmes:learning-session-detail": (
+        lambda: reverse("programmes:learning-session-detail", args=[_learning_session().pk]),
+        row(LOGIN, 200, 200, 403, 404, 404, 404),
+    ),
+    "programmes:learning-session-edit": (
+        lambda: reverse("programmes:learning-session-edit", args=[_learning_session().pk]),
+        row(LOGIN, 200, 200, 403, 404, 404, 404),
+    ),
+    "programmes:learning-session-delete": (
+        lambda: reverse("programmes:learning-session-delete", args=[_learning_session().pk]),
+        POST_ONLY,
+    ),
+    "programmes:my-attention-points": (
+        lambda: reverse("programmes:my-attention-points"),
+        row(LOGIN, 200, 200, 403, 404, 404, 404),
+    ),
     "monitoring:report-list": (
         lambda: reverse("monitoring:report-list", args=[CLUSTER_A]),
         MEMBERS_A,

@@ -13,6 +13,7 @@ def navigation(request):
             "registry": user.has_perm("registry.view_registry"),
             "kbo": user.has_perm("registry.run_kbo_import"),
             "worklist": user.has_perm("programmes.view_account"),
+            "criteria": user.has_perm("programmes.view_criteria"),
             "own_cluster_codes": _own_codes(user),
             "own_clusters": sorted(user.managed_cluster_ids),
         }

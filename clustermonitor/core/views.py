@@ -17,6 +17,16 @@ AUDITED_MODELS = {
     "cluster": ("programmes", "cluster"),
     "target": ("programmes", "target"),
     "reportedfigure": ("programmes", "reportedfigure"),
+    "exitplan": ("programmes", "exitplan"),
+    "criteriaset": ("programmes", "criteriaset"),
+    "criterion": ("programmes", "criterion"),
+    "assessment": ("programmes", "assessment"),
+    "answer": ("programmes", "answer"),
+    "attentionpoint": ("programmes", "attentionpoint"),
+    "steeringgroupmeeting": ("programmes", "steeringgroupmeeting"),
+    "learningsession": ("programmes", "learningsession"),
+    "collaboration": ("collaborations", "collaboration"),
+    "progressreport": ("monitoring", "progressreport"),
 }
 
 

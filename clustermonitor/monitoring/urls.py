@@ -36,8 +36,6 @@ urlpatterns = [
         name="attachment-delete",
     ),
     path("warnings/", views_warnings.worklist, name="warnings"),
-    path(
-        "clusters/<str:code>/warnings/", views_warnings.cluster_worklist, name="warnings-cluster"
-    ),
+    path("clusters/<str:code>/warnings/", views_warnings.cluster_worklist, name="warnings-cluster"),
     *dashboard_urls,
 ]

@@ -65,5 +65,7 @@ def cluster_worklist(request, code):
     cluster = Cluster.objects.select_related("cluster_type").filter(code=code).first()
     if cluster is None:
         raise Http404
-    access.check(request.user, "monitoring.view_warnings", cluster, visible="monitoring.view_warnings")
+    access.check(
+        request.user, "monitoring.view_warnings", cluster, visible="monitoring.view_warnings"
+    )
     return _render(request, [cluster], cluster=cluster)

@@ -207,7 +207,37 @@ def collect(clusters, today: datetime.date | None = None) -> list[Warning]:
 
 
 def exit_plan_warnings(clusters, today: datetime.date) -> list[Warning]:
-    return []
+    """Running clusters without a filed exit plan whose due date (6 months before the
+    end) has passed (high) or comes within EXIT_PLAN_NOTICE_DAYS (medium)."""
+    from django.urls import reverse
+
+    from clustermonitor.programmes.selectors_maturity import missing_exit_plans
+
+    out = []
+    for cluster, due in missing_exit_plans(clusters, today, horizon_days=EXIT_PLAN_NOTICE_DAYS):
+        late = due < today
+        message = (
+            _(
+                "No exit plan filed: it was due on %(date)s, 6 months before the agreement "
+                "ends on %(end)s."
+            )
+            if late
+            else _(
+                "The exit plan is due on %(date)s, 6 months before the agreement ends on "
+                "%(end)s, and is not filed yet."
+            )
+        ) % {"date": _fmt(due), "end": _fmt(cluster.end_date)}
+        out.append(
+            Warning(
+                cluster,
+                "exit_plan",
+                "high" if late else "medium",
+                message,
+                due,
+                reverse("programmes:exit-plan", args=[cluster.code]),
+            )
+        )
+    return out
 
 
 def kpi_warnings(clusters, today: datetime.date) -> list[Warning]:
@@ -224,11 +254,15 @@ def kpi_warnings(clusters, today: datetime.date) -> list[Warning]:
             if cluster.pk not in wanted:
                 continue
             message = (
-                _("%(kpi)s is off track: the forecast %(forecast)s stays below 90 %% of the "
-                  "target %(target)s.")
+                _(
+                    "%(kpi)s is off track: the forecast %(forecast)s stays below 90 %% of the "
+                    "target %(target)s."
+                )
                 if status == "off_track"
-                else _("%(kpi)s is at risk: the forecast %(forecast)s falls short of the "
-                       "target %(target)s.")
+                else _(
+                    "%(kpi)s is at risk: the forecast %(forecast)s falls short of the "
+                    "target %(target)s."
+                )
             ) % {"kpi": code, "forecast": f"{forecast:g}", "target": f"{target:g}"}
             out.append(
                 Warning(

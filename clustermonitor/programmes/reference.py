@@ -444,10 +444,15 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
             basis=ReportedFigure.Basis.REPORTED,
         )
     _load_intercluster(summary, data, programme)
+    from clustermonitor.programmes.criteria_reference import load_criteria_sets
     from clustermonitor.programmes.table5_reference import load_table5
 
-    written = load_table5(programme, ACTOR, directory)
-    summary.changed["published figure"] = summary.changed.get("published figure", 0) + written
+    for label, written in (
+        ("published figure", load_table5(programme, ACTOR, directory)),
+        ("criteria set", load_criteria_sets(programme, ACTOR)),
+    ):
+        if written:
+            summary.changed[label] = summary.changed.get(label, 0) + written
     return summary
 
 

@@ -1,6 +1,7 @@
 """The cluster type's rules as plain arithmetic, so forms, services, the loader and
 the API refuse the same things with the same message."""
 
+import calendar
 import datetime
 from decimal import Decimal
 
@@ -33,6 +34,18 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years)
     except ValueError:
         return day.replace(year=day.year + years, day=28)
+
+
+def add_months(day: datetime.date, months: int) -> datetime.date:
+    """The same calendar day `months` later (or earlier, for a negative number), or the
+    last day of the target month when it is shorter: 31 August − 6 months is 28 (or 29)
+    February, 31 March + 6 months is 30 September. No end-of-month snapping otherwise:
+    30 September − 6 months is 30 March."""
+    index = day.year * 12 + (day.month - 1) + months
+    year, month = divmod(index, 12)
+    month += 1
+    last = calendar.monthrange(year, month)[1]
+    return datetime.date(year, month, min(day.day, last))
 
 
 def subsidy_by_year(subsidy: Decimal, start: datetime.date, end: datetime.date) -> dict:

@@ -1,0 +1,199 @@
+"""Forms of issue 6: exit plans, criteria sets and account management."""
+
+import datetime
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from clustermonitor.accounts.models import Role, User
+from clustermonitor.programmes.forms import DATE, ParentBoundForm
+from clustermonitor.programmes.models import Cluster
+from clustermonitor.programmes.models_account import (
+    AttentionPoint,
+    LearningSession,
+    SteeringGroupMeeting,
+)
+from clustermonitor.programmes.models_maturity import (
+    SPC_CODE,
+    CriteriaSet,
+    Criterion,
+    CriterionKind,
+    ExitPath,
+    ExitPlan,
+)
+
+
+def _person(user) -> str:
+    return user.get_full_name() or user.username
+
+
+def agency_users():
+    return (
+        User.objects.filter(
+            is_active=True,
+            role_assignments__role__in=[Role.PROGRAMME_MANAGER, Role.ACCOUNT_MANAGER],
+        )
+        .distinct()
+        .order_by("first_name", "last_name", "username")
+    )
+
+
+class ExitPlanForm(ParentBoundForm):
+    parent_field = "cluster"
+
+    class Meta:
+        model = ExitPlan
+        fields = ["path", "organisation", "spc", "business_model", "notes"]
+        widgets = {
+            "business_model": forms.Textarea(attrs={"rows": 5}),
+            "notes": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, cluster: Cluster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cluster = cluster
+        self.fields["spc"].queryset = (
+            Cluster.objects.filter(programme=cluster.programme, cluster_type__code=SPC_CODE)
+            .exclude(pk=cluster.pk)
+            .order_by("name")
+        )
+
+    def clean(self):
+        data = super().clean()
+        # A path that names no organisation or SPC leaves those empty, whatever was typed
+        # for another path before.
+        path = data.get("path")
+        if path != ExitPath.INTEGRATED:
+            data["organisation"] = ""
+            self.instance.organisation = ""
+        if path != ExitPath.MERGES_SPC:
+            data["spc"] = None
+            self.instance.spc = None
+        return data
+
+
+class ReturnForm(forms.Form):
+    note = forms.CharField(label=_("why it goes back"), max_length=250)
+
+
+class CriteriaSetForm(ParentBoundForm):
+    class Meta:
+        model = CriteriaSet
+        fields = ["name", "description"]
+        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        if self.instance.previous_id:
+            self.fields["name"].disabled = True
+            self.fields["name"].help_text = _("A new version keeps the name of the set.")
+
+
+class CriterionForm(forms.ModelForm):
+    metric = forms.CharField(
+        label=_("metric"),
+        required=False,
+        max_length=40,
+        widget=forms.TextInput(attrs={"list": "metric-codes", "autocomplete": "off"}),
+        help_text=_("For a computed criterion: one of the codes listed below the form."),
+    )
+
+    class Meta:
+        model = Criterion
+        fields = ["order", "text", "kind", "metric", "operator", "threshold", "guidance"]
+
+    def __init__(self, *args, criteria_set: CriteriaSet, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.criteria_set = criteria_set
+
+    # An unknown metric code is refused by Criterion.clean, which the form runs: one rule
+    # and one message ("Unknown metric “x”. Valid metrics: ...") for the form and services.
+
+    def clean(self):
+        data = super().clean()
+        if data.get("kind") == CriterionKind.EVIDENCE:
+            # Typed for a computed criterion before the kind changed: not part of it.
+            for name in ("metric", "operator"):
+                data[name] = ""
+                setattr(self.instance, name, "")
+            data["threshold"] = self.instance.threshold = None
+        return data
+
+
+class EvidenceForm(forms.Form):
+    evidence = forms.CharField(
+        label=_("evidence"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What shows it: a description, a link to a document, a reference."),
+    )
+
+
+class CheckForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("decision"), choices=[("accept", _("accept")), ("reject", _("reject"))]
+    )
+    note = forms.CharField(
+        label=_("comment"),
+        required=False,
+        max_length=500,
+        help_text=_("Required when rejecting."),
+    )
+
+
+class AttentionPointForm(ParentBoundForm):
+    parent_field = "cluster"
+
+    class Meta:
+        model = AttentionPoint
+        fields = ["title", "detail", "follow_up_on", "owner"]
+        widgets = {"follow_up_on": DATE, "detail": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, cluster: Cluster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cluster = cluster
+        self.fields["owner"].queryset = agency_users()
+        self.fields["owner"].label_from_instance = _person
+
+
+class ReopenForm(forms.Form):
+    follow_up_on = forms.DateField(label=_("follow up on"), widget=DATE)
+
+
+class SteeringMeetingForm(ParentBoundForm):
+    parent_field = "cluster"
+
+    class Meta:
+        model = SteeringGroupMeeting
+        fields = ["date", "attended_by", "notes"]
+        widgets = {
+            "date": DATE,
+            "attended_by": forms.CheckboxSelectMultiple,
+            "notes": forms.Textarea(attrs={"rows": 4}),
+        }
+
+    def __init__(self, *args, cluster: Cluster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.cluster = cluster
+        self.fields["attended_by"].queryset = agency_users()
+        self.fields["attended_by"].label_from_instance = _person
+        if not self.instance.pk:
+            self.initial.setdefault("date", datetime.date.today())
+
+
+class LearningSessionForm(ParentBoundForm):
+    class Meta:
+        model = LearningSession
+        fields = ["date", "title", "topic", "attendees", "note"]
+        widgets = {
+            "date": DATE,
+            "attendees": forms.CheckboxSelectMultiple,
+            "note": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        self.fields["attendees"].queryset = Cluster.objects.filter(programme=programme).order_by(
+            "code"
+        )
