@@ -55,8 +55,18 @@ def test_the_cofinancing_rule_not_met_in_a_past_year(cluster_a):
     year = cluster_a.start_date.year + 1
     _paying(cluster_a, [10_000, 5_000], year)
     found = warnings.cofinancing_warnings([cluster_a], datetime.date(year + 1, 3, 1))
-    assert [(w.kind, w.severity) for w in found if w.date.year == year] == [("cofinancing", "high")]
-    assert any(f"not met in {year}" in w.message for w in found)
+    assert [(w.kind, w.severity, w.date.year) for w in found] == [("cofinancing", "high", year)]
+    assert f"not met in {year}" in found[0].message
+    # The other years have no contributions recorded: no data, no warning.
+
+
+def test_a_closed_agreement_is_not_on_the_worklist(cluster_a):
+    cluster_a.subsidy = Decimal(300_000)
+    cluster_a.save()
+    year = cluster_a.start_date.year + 1
+    _paying(cluster_a, [10_000], year)
+    after = cluster_a.end_date + datetime.timedelta(days=1)
+    assert not warnings.cofinancing_warnings([cluster_a], after)
 
 
 def test_a_single_loss_that_would_break_the_rule_is_at_risk(cluster_a):

@@ -5,9 +5,10 @@ its cause is dealt with:
 
 - **exit plan due**: no filed exit plan while the due date (6 months before the
   agreement ends, Norway's rule) has passed or comes within `EXIT_PLAN_NOTICE_DAYS`;
-- **co-financing**: the rule not met in a past year of the agreement, or at risk in
-  the current year (not met even when the outstanding fees are paid, or a single
-  contributor's loss would break it);
+- **co-financing** (running agreements, years with contributions recorded): the rule
+  not met in a past year of the agreement, or at risk in the current year (not met
+  even when the outstanding fees are paid, or a single contributor's loss would break
+  it);
 - **KPI off track**: the trajectory's forecast falls short of the 3-year target
   (docs/dashboard.md states the method);
 - **report overdue**: a progress report past its due date and not submitted;
@@ -81,10 +82,14 @@ def cofinancing_warnings(clusters, today: datetime.date) -> list[Warning]:
 
     from clustermonitor.members.views_figures import _cofinancing
 
-    clusters = list(clusters)
+    # Only running agreements: a closed one is settled in its final report, not here.
+    clusters = [c for c in clusters if c.start_date <= today <= c.end_date]
     if not clusters:
         return []
     _rows, fees, _table, ledger = _cofinancing(clusters, None)
+    # A year without any contribution recorded says nothing about the rule: the fees are
+    # simply not in the platform (yet). Data quality shows that; the worklist does not.
+    recorded = set(zip(fees["cluster"], fees["year"], strict=True))
     by_code = {c.code: c for c in clusters}
     out = []
     for _i, row in ledger.iterrows():
@@ -93,6 +98,8 @@ def cofinancing_warnings(clusters, today: datetime.date) -> list[Warning]:
         if cluster is None or not row["required"] or year > today.year:
             continue
         if year < cluster.start_date.year or year > cluster.end_date.year:
+            continue
+        if (cluster.code, year) not in recorded:
             continue
         url = reverse("members:cofinancing", args=[cluster.code]) + f"?year={year}"
         if year < today.year and not row["rule_met"]:

@@ -252,3 +252,63 @@ def test_cluster_manager_records_a_collaboration_until_it_counts_for_kpi3(page, 
     login("cluster_manager_b")
     page.goto(f"/clusters/{CLUSTER_B}/collaborations/")
     expect(page.locator("#collaborations")).to_contain_text("Drones op de bouwwerf")
+
+
+@pytest.mark.e2e
+def test_the_yearly_report_is_written_returned_corrected_and_approved(page, login):
+    from clustermonitor.accounts.models import User
+    from clustermonitor.core import audit
+    from clustermonitor.monitoring import services
+    from clustermonitor.monitoring.models import ProgressReport
+
+    euka = Cluster.objects.get(code=CLUSTER_A)
+    euka.account_manager = User.objects.get(username="account_manager")
+    euka.save()
+    services.create_periods(audit.Actor.system("e2e"), euka)
+    report = ProgressReport.objects.get(period__cluster=euka, period__number=1)
+    url = f"/reports/{report.pk}/"
+
+    # Journey 8: the cluster manager writes, attaches the minutes and submits.
+    login("cluster_manager_a")
+    page.goto(url)
+    for name in ("achievements", "internationalisation", "competences", "sustainability"):
+        page.fill(f"textarea[name=section_{name}]", f"Tekst over {name}.")
+    page.click("#report-form button[type=submit]")
+    page.locator("#attachments input[name=title]").fill("Notulen stuurgroep")
+    page.locator("#attachments input[name=file]").set_input_files(
+        files=[{"name": "notulen.txt", "mimeType": "text/plain", "buffer": b"notulen"}]
+    )
+    page.locator("#attachments button[type=submit]").click()
+    page.click("#submit button.primary")
+    expect(page.locator(".badge.state-submitted")).to_be_visible()
+
+    # Journey 9: the account manager returns it with one comment.
+    page.context.clear_cookies()
+    login("account_manager")
+    page.goto(url)
+    page.fill("#review textarea[name=comment]", "Voeg de missie naar Nederland toe.")
+    page.click("#review button:not(.primary)")
+    expect(page.locator(".badge.state-returned")).to_be_visible()
+
+    # The cluster manager corrects and resubmits.
+    page.context.clear_cookies()
+    login("cluster_manager_a")
+    page.goto(url)
+    expect(page.locator("#steps")).to_contain_text("Voeg de missie naar Nederland toe.")
+    page.fill("textarea[name=section_internationalisation]", "Missie naar Nederland.")
+    page.click("#report-form button[type=submit]")
+    page.click("#submit button.primary")
+
+    # The account manager approves: the report is frozen.
+    page.context.clear_cookies()
+    login("account_manager")
+    page.goto(url)
+    page.click("#review button.primary")
+    expect(page.locator(".badge.state-approved")).to_be_visible()
+    report.refresh_from_db()
+    assert report.state == "approved" and report.versions.count() == 2
+    assert report.latest_version.sections["internationalisation"] == "Missie naar Nederland."
+    page.context.clear_cookies()
+    login("cluster_manager_a")
+    page.goto(url)
+    expect(page.locator("#report-form")).to_have_count(0)
