@@ -798,6 +798,10 @@ MATRIX = {
         row(401, 200, 200, 200, 200, 404, 404),
     ),
     "api:list_reports": (lambda: reverse("api:list_reports"), API),
+    "api:get_dashboard": (
+        lambda: reverse("api:get_dashboard"),
+        row(401, 200, 200, 200, 404, 404, 404),
+    ),
     "api:get_report": (
         lambda: reverse("api:get_report", args=[_report().pk]),
         row(401, 200, 200, 200, 200, 404, 404),

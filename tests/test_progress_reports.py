@@ -279,3 +279,23 @@ def test_the_api_reads_reports_and_submits_a_draft(report, persona, client):
     assert [r["id"] for r in listed] == [report.pk]
     hidden = client.get(reverse("api:list_reports"), **_token(persona, "cluster_manager_b"))
     assert report.pk not in [r["id"] for r in hidden.json()]
+
+
+def test_the_api_gives_the_dashboard_figures_with_table_5(persona, client):
+    body = client.get(reverse("api:get_dashboard"), **_token(persona, "evaluator")).json()
+    programme = {t["kpi"]: t for t in body["programme"]["totals"]}
+    kpi1 = {k: programme["KPI1"][k] for k in ("published", "published_target", "reported_sum")}
+    # Decimals travel as strings; Table 7's column sums to 1,166, Table 5 prints 1,132.
+    assert {k: Decimal(v) for k, v in kpi1.items()} == {
+        "published": 1132,
+        "published_target": 1337,
+        "reported_sum": 1166,
+    }
+    assert programme["KPI1"]["published_pct"] == 85
+    assert [g["group"] for g in body["by_embedding"]] == ["zelfstandig", "gevestigd"]
+    euka = next(r for r in body["clusters"] if r["cluster"] == "EUKA")
+    assert Decimal(euka["kpis"][0]["reported"]) == 196 and euka["call"] == 1
+    assert (
+        client.get(reverse("api:get_dashboard"), **_token(persona, "cluster_manager_a")).status_code
+        == 404
+    )

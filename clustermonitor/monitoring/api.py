@@ -119,3 +119,117 @@ def submit_report(request, report_id: int):
     except services.WorkflowError as error:
         raise HttpError(400, str(error)) from None
     return _out(_visible(request.user).get(pk=report_id))
+
+
+class TotalOut(Schema):
+    kpi: str
+    clusters: int
+    reported_sum: Decimal | None
+    clusters_reported: int
+    computed_sum: int | None
+    computed_distinct: int | None
+    target_sum: Decimal | None
+    clusters_with_target: int
+    reported_pct_of_target: int | None
+    published: Decimal | None
+    published_target: Decimal | None
+    published_pct: int | None
+
+
+class GroupOut(Schema):
+    group: str
+    label: str
+    totals: list[TotalOut]
+
+
+class CellOut(Schema):
+    kpi: str
+    reported: Decimal | None
+    reported_basis: str | None
+    reported_source: str | None
+    computed: int | None
+    target: Decimal | None
+    reported_pct_of_target: int | None
+
+
+class ClusterRowOut(Schema):
+    cluster: str
+    call: int | None
+    embedding: str
+    kpis: list[CellOut]
+
+
+class DashboardOut(Schema):
+    year: int | None
+    computed_until: datetime.date
+    cluster_type: str
+    programme: GroupOut
+    by_call: list[GroupOut]
+    by_embedding: list[GroupOut]
+    clusters: list[ClusterRowOut]
+
+
+def _total(t) -> dict:
+    return {
+        "kpi": t.code,
+        "clusters": t.n_clusters,
+        "reported_sum": t.reported if t.n_reported else None,
+        "clusters_reported": t.n_reported,
+        "computed_sum": t.computed if t.n_computed else None,
+        "computed_distinct": t.distinct,
+        "target_sum": t.target if t.n_target else None,
+        "clusters_with_target": t.n_target,
+        "reported_pct_of_target": t.reported_pct,
+        "published": t.published_value,
+        "published_target": t.published_target_value,
+        "published_pct": t.published_attained,
+    }
+
+
+def _group_out(g) -> dict:
+    return {"group": g.key, "label": str(g.label), "totals": [_total(t) for t in g.ordered]}
+
+
+@router.get("/dashboard", response=DashboardOut)
+def get_dashboard(request, year: int | None = None, cluster_type: str = "IBN"):
+    """The programme dashboard's figures (Tables 5 and 7): per KPI the reported value
+    against the 3-year target, programme-wide, by call and by embedding, with the
+    published Table 5 figures, and per cluster reported, computed and target side by side.
+    For the agency and evaluators."""
+    from clustermonitor.monitoring.dashboard import dashboard
+    from clustermonitor.programmes.models import Programme
+
+    if not request.user.has_perm("monitoring.view_dashboard"):
+        raise Http404
+    programme = Programme.objects.order_by("pk").first()
+    if programme is None:
+        raise Http404
+    board = dashboard(programme, year=year, cluster_type=cluster_type)
+    return {
+        "year": board.year,
+        "computed_until": board.until,
+        "cluster_type": board.cluster_type,
+        "programme": _group_out(board.programme_total),
+        "by_call": [_group_out(g) for g in board.by_call],
+        "by_embedding": [_group_out(g) for g in board.by_embedding],
+        "clusters": [
+            {
+                "cluster": row["cluster"].code,
+                "call": row["cluster"].call.number if row["cluster"].call_id else None,
+                "embedding": row["cluster"].embedding,
+                "kpis": [
+                    {
+                        "kpi": c.code,
+                        "reported": c.reported_value,
+                        "reported_basis": c.reported.basis if c.reported else None,
+                        "reported_source": c.reported.source if c.reported else None,
+                        "computed": c.computed,
+                        "target": c.target_value,
+                        "reported_pct_of_target": c.reported_pct,
+                    }
+                    for c in row["kpi_cells"]
+                ],
+            }
+            for row in board.rows
+        ],
+    }
