@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "clustermonitor.activities",
     "clustermonitor.collaborations",
     "clustermonitor.monitoring",
+    "clustermonitor.surveys",
     "django_tasks_db",
 ]
 

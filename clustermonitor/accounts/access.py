@@ -238,3 +238,13 @@ rules.add_perm("programmes.check_criteria", follows_cluster)
 # Account management (attention points, steering groups, learning network): the agency.
 rules.add_perm("programmes.view_account", is_agency)
 rules.add_perm("programmes.change_account", follows_cluster)
+
+
+# The member survey (issue 7). Questionnaires, waves, invitations and imports are the
+# evaluator's (and the programme manager's). Raw responses are for the evaluator only;
+# everyone else sees aggregated results with small cells suppressed.
+rules.add_perm("surveys.manage_surveys", is_evaluator | is_programme_manager)
+rules.add_perm("surveys.view_raw_responses", is_evaluator)
+rules.add_perm("surveys.view_results", reads_programme)
+# The object is the cluster: its own results and response rate, aggregated.
+rules.add_perm("surveys.view_cluster_results", reads_programme | manages_cluster)

@@ -1,0 +1,3 @@
+"""Routes of the survey's forms part (included by surveys/urls.py, namespace "surveys")."""
+
+urlpatterns = []

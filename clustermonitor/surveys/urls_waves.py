@@ -1,0 +1,3 @@
+"""Routes of the survey's waves part (included by surveys/urls.py, namespace "surveys")."""
+
+urlpatterns = []
