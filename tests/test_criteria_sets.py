@@ -6,8 +6,10 @@ import datetime
 from decimal import Decimal
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
+from django.utils import translation
 
 from clustermonitor.activities.models import Activity
 from clustermonitor.collaborations import services as collaboration_services
@@ -32,6 +34,13 @@ COMPANY, KNOWLEDGE = Organisation.Kind.COMPANY, Organisation.Kind.KNOWLEDGE
 
 
 START, END = D(2017, 1, 1), D(2019, 12, 31)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English; the Dutch catalogue has its own test."""
+    with translation.override("en"):
+        yield
 
 
 def hand_cluster(code="TESTA", start=START, end=END) -> Cluster:
@@ -203,7 +212,9 @@ def test_an_unknown_metric_is_refused_naming_it_and_the_valid_ones():
 
 def test_the_page_shows_the_refusal(client_for):
     criteria_set = draft()
-    response = client_for("programme_manager").post(
+    client = client_for("programme_manager")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(
         reverse("programmes:criterion-create", args=[criteria_set.pk]),
         {
             "order": 1,
@@ -359,7 +370,9 @@ def test_raising_the_bar_keeps_past_assessments_on_version_1(reference_sets, cli
     companies = now.answers.get(criterion__metric="private_companies")
     assert (companies.value, companies.outcome) == (17, "fail")
     assert selectors.assessment_readiness(now).verdict == "fail"
-    page = client_for("evaluator").get(reverse("programmes:readiness", args=[cluster.code]))
+    client = client_for("evaluator")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    page = client.get(reverse("programmes:readiness", args=[cluster.code]))
     html = page.content.decode()
     assert "version 1" in html and "version 2" in html
     published = AuditEntry.objects.filter(

@@ -65,7 +65,10 @@ class CollaborationForm(forms.ModelForm):
                 access.is_programme_manager(self.user) or access.manages_cluster(self.user, cluster)
             ):
                 raise forms.ValidationError(
-                    _("Only the programme manager or the manager of %(cluster)s can take it off.")
+                    _(
+                        "Only the programme manager or the cluster manager of %(cluster)s "
+                        "can remove that cluster from the collaboration."
+                    )
                     % {"cluster": cluster.code}
                 )
         if not chosen:

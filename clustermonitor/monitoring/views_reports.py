@@ -10,6 +10,7 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
@@ -73,7 +74,11 @@ def periods_create(request, code):
     cluster = _cluster(request.user, code)
     access.require_programme_manager(request.user)
     written = services.create_periods(editing.actor(request), cluster)
-    messages.success(request, _("%(n)d reporting periods created.") % {"n": written})
+    messages.success(
+        request,
+        ngettext("%(n)d reporting period created.", "%(n)d reporting periods created.", written)
+        % {"n": written},
+    )
     return redirect("monitoring:report-list", cluster.code)
 
 

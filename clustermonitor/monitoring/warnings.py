@@ -68,7 +68,7 @@ def overdue_reports(clusters, today: datetime.date) -> list[Warning]:
             p.cluster,
             "report",
             "high",
-            _("The progress report for year %(n)d was due on %(date)s and is not submitted.")
+            _("The progress report for year %(n)d was due on %(date)s and has not been submitted.")
             % {"n": p.number, "date": _fmt(p.due_date)},
             p.due_date,
             reverse("monitoring:report-detail", args=[p.report.pk]),
