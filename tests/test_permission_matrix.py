@@ -234,6 +234,56 @@ def _learning_session():
     )[0]
 
 
+def _wave():
+    from clustermonitor.core import audit
+    from clustermonitor.programmes.models import Cluster, Programme
+    from clustermonitor.surveys.models import Invitation, Wave
+    from clustermonitor.surveys.services_forms import load_default_questionnaire
+    from clustermonitor.surveys.tokens import assign, new_nonce, placeholder_hash
+
+    wave = Wave.objects.filter(name="Matrix wave").first()
+    if wave is None:
+        questionnaire = load_default_questionnaire(
+            Programme.objects.get(), audit.Actor.system("matrix")
+        )
+        today = datetime.date.today()
+        wave = Wave.objects.create(
+            questionnaire=questionnaire,
+            name="Matrix wave",
+            opens_on=today - datetime.timedelta(days=1),
+            closes_on=today + datetime.timedelta(days=30),
+        )
+        cluster = Cluster.objects.get(code=CLUSTER_A)
+        wave.clusters.add(cluster)
+        invitation = Invitation.objects.create(
+            wave=wave,
+            organisation=_membership().organisation,
+            cluster=cluster,
+            token_hash=placeholder_hash(),
+            nonce=new_nonce(),
+        )
+        assign(invitation)
+        invitation.save()
+    return wave
+
+
+def _survey_token():
+    from clustermonitor.surveys.tokens import token_for
+
+    return token_for(_wave().invitations.get())
+
+
+def _survey_import_key():
+    from clustermonitor.surveys.imports import store_upload
+
+    return store_upload(
+        _wave(),
+        b"id,submitdate,q2\n1,2020-01-10 10:00:00,3\n",
+        "matrix.csv",
+        {"source": "limesurvey", "cluster": CLUSTER_A, "uploaded_by": "matrix"},
+    )
+
+
 def _kbo_import():
     from clustermonitor.registry.models import KboImport
 
@@ -616,6 +666,100 @@ MATRIX = {
     "programmes:my-attention-points": (
         lambda: reverse("programmes:my-attention-points"),
         row(LOGIN, 200, 200, 403, 404, 404, 404),
+    ),
+    "surveys:questionnaire-list": (
+        lambda: reverse("surveys:questionnaire-list"),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:questionnaire-upload": (
+        lambda: reverse("surveys:questionnaire-upload"),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:questionnaire-detail": (
+        lambda: reverse("surveys:questionnaire-detail", args=[_wave().questionnaire_id]),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:questionnaire-xlsform": (
+        lambda: reverse("surveys:questionnaire-xlsform", args=[_wave().questionnaire_id]),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:respond": (lambda: reverse("surveys:respond", args=[_survey_token()]), PUBLIC),
+    "surveys:wave-list": (
+        lambda: reverse("surveys:wave-list"),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:wave-create": (
+        lambda: reverse("surveys:wave-create"),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:wave-detail": (
+        lambda: reverse("surveys:wave-detail", args=[_wave().pk]),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:wave-edit": (
+        lambda: reverse("surveys:wave-edit", args=[_wave().pk]),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:wave-mail-merge-xlsx": (
+        lambda: reverse("surveys:wave-mail-merge-xlsx", args=[_wave().pk]),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:wave-mail-merge-csv": (
+        lambda: reverse("surveys:wave-mail-merge-csv", args=[_wave().pk]),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:wave-tracking-xlsx": (
+        lambda: reverse("surveys:wave-tracking-xlsx", args=[_wave().pk]),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:response-import": (
+        lambda: reverse("surveys:response-import", args=[_wave().pk]),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:response-import-detail": (
+        lambda: reverse("surveys:response-import-detail", args=[_wave().pk, _survey_import_key()]),
+        row(LOGIN, 200, 403, 200, 404, 404, 404),
+    ),
+    "surveys:response-import-rejected": (
+        lambda: reverse(
+            "surveys:response-import-rejected", args=[_wave().pk, _survey_import_key()]
+        ),
+        row(LOGIN, 403, 403, 200, 404, 404, 404),
+    ),
+    "surveys:wave-generate": (
+        lambda: reverse("surveys:wave-generate", args=[_wave().pk]),
+        POST_ONLY,
+    ),
+    "surveys:wave-send": (lambda: reverse("surveys:wave-send", args=[_wave().pk]), POST_ONLY),
+    "surveys:wave-remind": (lambda: reverse("surveys:wave-remind", args=[_wave().pk]), POST_ONLY),
+    "surveys:wave-mark-sent": (
+        lambda: reverse("surveys:wave-mark-sent", args=[_wave().pk]),
+        POST_ONLY,
+    ),
+    "surveys:wave-close": (lambda: reverse("surveys:wave-close", args=[_wave().pk]), POST_ONLY),
+    "surveys:response-import-commit": (
+        lambda: reverse("surveys:response-import-commit", args=[_wave().pk, _survey_import_key()]),
+        POST_ONLY,
+    ),
+    "surveys:cluster-tracking": (
+        lambda: reverse("surveys:cluster-tracking", args=[CLUSTER_A]),
+        CLUSTER_A_RECORDS,
+    ),
+    "surveys:wave-results": (
+        lambda: reverse("surveys:wave-results", args=[_wave().pk]),
+        PROGRAMME_READERS,
+    ),
+    "surveys:wave-raw-identities": (
+        lambda: reverse("surveys:wave-raw-identities", args=[_wave().pk]),
+        row(LOGIN, 403, 403, 200, 404, 404, 404),
+    ),
+    "surveys:wave-raw-answers": (
+        lambda: reverse("surveys:wave-raw-answers", args=[_wave().pk]),
+        row(LOGIN, 403, 403, 200, 404, 404, 404),
+    ),
+    "surveys:cluster-results": (
+        lambda: reverse("surveys:cluster-results", args=[CLUSTER_A]),
+        CLUSTER_A_RECORDS,
     ),
     "monitoring:report-list": (
         lambda: reverse("monitoring:report-list", args=[CLUSTER_A]),

@@ -44,7 +44,9 @@ def _jsonable(value):
 
 
 #: Never written to the log in clear; a short digest still shows that they changed.
-SECRET_FIELDS = {"password", "key_hash"}
+#: Survey answers are personal and for the evaluator only: the audit log, which the
+#: programme manager reads, keeps a digest.
+SECRET_FIELDS = {"password", "key_hash", "token_hash", "answers"}
 
 
 def snapshot(instance: models.Model) -> dict:

@@ -14,6 +14,7 @@ def navigation(request):
             "kbo": user.has_perm("registry.run_kbo_import"),
             "worklist": user.has_perm("programmes.view_account"),
             "criteria": user.has_perm("programmes.view_criteria"),
+            "surveys": user.has_perm("surveys.manage_surveys"),
             "own_cluster_codes": _own_codes(user),
             "own_clusters": sorted(user.managed_cluster_ids),
         }

@@ -1,9 +1,11 @@
-"""The demo: the real 2020 portfolio plus one login per persona."""
+"""The demo: the real 2020 portfolio, record-level demo data calibrated to the 2020
+evaluation (clustermonitor.demodata, docs/demo.md) and one login per persona."""
 
 from dataclasses import dataclass
 
 from django.db import transaction
 
+from clustermonitor import demodata
 from clustermonitor.accounts import services
 from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
@@ -34,10 +36,14 @@ DEMO_LOGINS = [
 
 
 @transaction.atomic
-def load_demo() -> None:
+def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
+    """Reference data, demo records and logins; a second run changes nothing. Returns
+    the demo data's summary (what was written, how long each step took)."""
     actor = audit.Actor.system("demo")
     load_reference()
     load_registry_reference()
+    # Before the logins: the demo's progress reports then notify nobody.
+    summary = demodata.load(seed=seed, log=log)
     for login in DEMO_LOGINS:
         cluster = Cluster.objects.get(code=login.cluster) if login.cluster else None
         services.create_user(
@@ -55,6 +61,7 @@ def load_demo() -> None:
     for cluster in Cluster.objects.filter(call__number=2, account_manager__isnull=True):
         cluster.account_manager = manager
         audit.save(actor, cluster)
+    return summary
 
 
 def print_logins(out) -> None:

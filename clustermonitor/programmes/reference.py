@@ -450,6 +450,7 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
     for label, written in (
         ("published figure", load_table5(programme, ACTOR, directory)),
         ("criteria set", load_criteria_sets(programme, ACTOR)),
+        ("questionnaire", int(_load_questionnaire(programme))),
     ):
         if written:
             summary.changed[label] = summary.changed.get(label, 0) + written
@@ -557,6 +558,16 @@ def _load_intercluster(summary: LoadSummary, data: dict, programme: Programme) -
                     "beslissing per project niet gepubliceerd"
                 ),
             )
+
+
+def _load_questionnaire(programme) -> bool:
+    """The 2020 member survey as the default questionnaire; True when it was written."""
+    from clustermonitor.surveys.models import Questionnaire
+    from clustermonitor.surveys.services_forms import load_default_questionnaire
+
+    before = Questionnaire.objects.filter(programme=programme).count()
+    load_default_questionnaire(programme, ACTOR)
+    return Questionnaire.objects.filter(programme=programme).count() > before
 
 
 def _reported(summary, metric, value, *, cluster=None, call=None, basis, period_end=None):

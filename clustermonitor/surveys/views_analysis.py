@@ -1,0 +1,444 @@
+"""Survey results pages (issue 7): a wave's results programme-wide (programme readers),
+a cluster's own results (also its manager), the .xlsx export of every table, and the
+evaluator's raw export (identities and answers in two separate files).
+
+Privacy (accounts/access.py): only the evaluator (`surveys.view_raw_responses`) sees
+unsuppressed figures and the raw export; for everyone else every figure resting on fewer
+than 5 respondents shows as "< 5". Outsiders get 404, the anonymous visitor the login page.
+"""
+
+from urllib.parse import urlencode
+
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import get_object_or_404, render
+from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_safe
+
+from clustermonitor.accounts import access
+from clustermonitor.analysis import charts, survey
+from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.surveys import instrument, results
+from clustermonitor.surveys.models import Wave
+
+TEXT, INT, MEAN, SHARE, P, STAT = "text", "int", "mean", "share", "p", "stat"
+KIND_LABELS = {
+    survey.REALISATION: gettext_lazy("Effect matrix: realisation"),
+    survey.CONTRIBUTION: gettext_lazy("Effect matrix: contribution of the network"),
+}
+
+
+def _lang() -> str:
+    return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
+
+
+def _display(value, fmt: str) -> str:
+    """A cell as text; charts.format_number (Belgian style in Dutch) rather than babel: a
+    results page has thousands of cells."""
+    if value == survey.SUPPRESSED:
+        return survey.SUPPRESSED
+    if value is None or fmt == TEXT:
+        return "–" if value in (None, "") else str(value)
+    lang = _lang()
+    if fmt == INT:
+        return charts.format_number(value, lang)
+    if fmt == SHARE:
+        return charts.format_number(value, lang, 1, percent=True)
+    if fmt == P:
+        return (
+            "< " + charts.format_number(0.001, lang, 3)
+            if value < 0.001
+            else (charts.format_number(value, lang, 3))
+        )
+    return charts.format_number(value, lang, 2)
+
+
+def _columns(key: str) -> list[tuple[str, str, str]]:
+    """(row key, header, format) of each exported table."""
+    weighted = _("weighted")
+    return {
+        "nonresponse": [
+            ("variable_label", _("Variable"), TEXT),
+            ("label", _("Category"), TEXT),
+            ("invited", _("Invited"), INT),
+            ("invited_share", _("% of the invited"), SHARE),
+            ("respondents", _("Respondents"), INT),
+            ("respondent_share", _("% of the respondents"), SHARE),
+            ("weighted_share", _("% weighted"), SHARE),
+            ("response_rate", _("Response rate"), SHARE),
+        ],
+        "distributions": [
+            ("question", _("Question"), TEXT),
+            ("choice", _("Answer"), TEXT),
+            ("label", _("Label"), TEXT),
+            ("n", "n", INT),
+            ("share", _("Share"), SHARE),
+            ("weighted_share", f"{_('Share')}, {weighted}", SHARE),
+        ],
+        "means": [
+            ("question", _("Question"), TEXT),
+            ("n", "n", INT),
+            ("mean", _("Mean"), MEAN),
+            ("low", _("95 % CI from"), MEAN),
+            ("high", _("95 % CI to"), MEAN),
+            ("weighted_mean", f"{_('Mean')}, {weighted}", MEAN),
+            ("weighted_low", f"{_('95 % CI from')}, {weighted}", MEAN),
+            ("weighted_high", f"{_('95 % CI to')}, {weighted}", MEAN),
+        ],
+        "crosses": [
+            ("question", _("Question"), TEXT),
+            ("profile_label", _("Profile"), TEXT),
+            ("group_label", _("Group"), TEXT),
+            ("n", "n", INT),
+            ("mean", _("Mean"), MEAN),
+            ("low", _("95 % CI from"), MEAN),
+            ("high", _("95 % CI to"), MEAN),
+            ("weighted_mean", f"{_('Mean')}, {weighted}", MEAN),
+        ],
+        "cross_shares": [
+            ("question", _("Question"), TEXT),
+            ("profile_label", _("Profile"), TEXT),
+            ("group_label", _("Group"), TEXT),
+            ("label", _("Answer"), TEXT),
+            ("n", "n", INT),
+            ("count", _("Count"), INT),
+            ("share", _("Share"), SHARE),
+            ("weighted_share", f"{_('Share')}, {weighted}", SHARE),
+        ],
+        "tests": [
+            ("question", _("Question"), TEXT),
+            ("profile_label", _("Profile"), TEXT),
+            ("test_label", _("Test"), TEXT),
+            ("statistic", _("Statistic"), STAT),
+            ("p_value", "p", P),
+            ("direction", _("Direction"), TEXT),
+            ("note", _("Note"), TEXT),
+        ],
+        "q9": [
+            ("profile_label", _("Profile"), TEXT),
+            ("group_label", _("Group"), TEXT),
+            ("n", "n", INT),
+            ("n_within", _("Gain within 3 years"), INT),
+            ("share", _("Share"), SHARE),
+            ("weighted_share", f"{_('Share')}, {weighted}", SHARE),
+        ],
+        "matrices": [
+            ("kind", _("Matrix"), TEXT),
+            ("profile_label", _("Profile"), TEXT),
+            ("group_label", _("Group"), TEXT),
+            ("effect", _("Effect"), TEXT),
+            ("effect_group", _("Effect group"), TEXT),
+            ("x", _("Wish (x)"), MEAN),
+            ("n_x", "n x", INT),
+            ("y", "y", MEAN),
+            ("n_y", "n y", INT),
+            ("weighted_x", f"x, {weighted}", MEAN),
+            ("weighted_y", f"y, {weighted}", MEAN),
+        ],
+    }[key]
+
+
+def _labelled(rows: list[dict]) -> list[dict]:
+    for row in rows:
+        if "profile" in row:
+            row["profile_label"] = str(results.PROFILE_LABELS.get(row["profile"], row["profile"]))
+    return rows
+
+
+def _matrix_rows(data: results.Results) -> list[dict]:
+    rows = []
+    lang = 0 if _lang() == "nl" else 1
+    for item in data.matrices:
+        for point in item["matrix"]["points"].to_dict("records"):
+            row = {k: results.nan_to_none(v) for k, v in point.items()}
+            for axis in ("x", "y"):
+                if row.pop(f"{axis}_hidden", False):
+                    row[axis] = row[f"weighted_{axis}"] = row[f"n_{axis}"] = survey.SUPPRESSED
+            row |= {"kind": str(KIND_LABELS[item["kind"]]), "profile": item["profile"]}
+            row["group_label"] = results.level_label(item["profile"], item["group"])
+            row["effect_group"] = instrument.EFFECT_GROUPS[row.pop("group")][lang]
+            rows.append(row)
+    return _labelled(rows)
+
+
+def _sheets(data: results.Results) -> list[Sheet]:
+    tables = {k: _labelled(v) for k, v in data.tables.items()} | {"matrices": _matrix_rows(data)}
+    titles = {
+        "nonresponse": _("Non-response"),
+        "distributions": _("Distributions"),
+        "means": _("Means"),
+        "crosses": _("Crosses (scales)"),
+        "cross_shares": _("Crosses (categories)"),
+        "tests": _("Tests"),
+        "q9": "Q9",
+        "matrices": _("Effect matrices"),
+    }
+    sheets = [Sheet(_("Method"), [_("Item"), _("Value")], _method_rows(data))]
+    for key, title in titles.items():
+        columns = _columns(key)
+        rows = [[row.get(c[0]) for c in columns] for row in tables[key]]
+        sheets.append(Sheet(title, [c[1] for c in columns], rows))
+    return sheets
+
+
+def _method_rows(data: results.Results) -> list[tuple]:
+    w = data.weighting
+    summary = w.summary
+    return [
+        (_("Wave"), data.wave.name),
+        (_("Cluster"), data.cluster.code if data.cluster else _("all")),
+        (_("Responses analysed"), data.counts["analysed"]),
+        (
+            _("Responses"),
+            _("complete and incomplete") if data.include_incomplete else _("complete only"),
+        ),
+        (_("Invited"), data.counts["invited"]),
+        (_("Weighting"), _weighting_text(w)),
+        (_("Weights from"), summary["min"]),
+        (_("Weights to"), summary["max"]),
+        (_("Effective sample size (Kish)"), summary["n_eff"]),
+        (_("Tests"), _tests_text()),
+        (_("Effect matrices"), _matrix_text()),
+        (_("Privacy"), _privacy_text(data)),
+    ]
+
+
+def _weighting_text(w: results.Weighting) -> str:
+    left_out = "; ".join(f"{v}: {why}" for v, why in w.left_out)
+    if not w.variables:
+        text = _("No weighting: every weight is 1.")
+    else:
+        text = _(
+            "Raking (iterative proportional fitting) of the respondents to the invited "
+            "population's shares on %(variables)s; mean weight 1; %(state)s after "
+            "%(iterations)s iterations (largest deviation from a target %(error)s)."
+        ) % {
+            "variables": ", ".join(str(results.PROFILE_LABELS[v]).lower() for v in w.variables),
+            "state": _("converged") if w.converged else _("not converged"),
+            "iterations": w.iterations,
+            "error": f"{w.max_error:.1e}",
+        }
+    if left_out:
+        text += " " + _("Left out: %(reasons)s.") % {"reasons": left_out}
+    return text
+
+
+def _tests_text() -> str:
+    return _(
+        "Means with a 95 % t-interval; weighted means with a linearised interval. Scales "
+        "and numbers: Mann-Whitney U, two-sided (Kruskal-Wallis for more than two groups); "
+        "direction: the group with the higher mean rank. Categories: chi-square (Yates' "
+        "correction on 2 × 2); direction: the answer most over-represented in a group. "
+        "Tests are unweighted; the unknown group is not tested."
+    )
+
+
+def _matrix_text() -> str:
+    return _(
+        "One point per effect. x: mean wish (0–2) over all respondents; y: mean "
+        "realisation (0–2) or contribution of the network (0–100) over those who want the "
+        "effect (wish > 0). Dashed lines: the mean of the points (each effect once)."
+    )
+
+
+def _privacy_text(data: results.Results) -> str:
+    if not data.suppressed:
+        return _(
+            "Unsuppressed (evaluator). Every other role sees figures resting on fewer than "
+            "%(n)s respondents replaced by “< %(n)s”."
+        ) % {"n": results.MIN_CELL}
+    return _(
+        "Figures resting on fewer than %(n)s respondents show as “< %(n)s”, and so does the "
+        "next smallest group of the same breakdown when it would give one away "
+        "(%(count)s cells here)."
+    ) % {"n": results.MIN_CELL, "count": data.n_suppressed}
+
+
+# -- Page -----------------------------------------------------------------------------
+
+
+def _table(rows: list[dict], columns) -> dict:
+    return {
+        "headers": [(header, fmt != TEXT) for _key, header, fmt in columns],
+        "rows": [[(_display(r.get(k), fmt), fmt != TEXT) for k, _h, fmt in columns] for r in rows],
+    }
+
+
+def _questions(data: results.Results, lang: str) -> list[dict]:
+    by_question: dict[str, dict[str, list]] = {}
+    for key, rows in data.tables.items():
+        for row in rows:
+            if "question" in row:
+                by_question.setdefault(row["question"], {}).setdefault(key, []).append(row)
+    items = []
+    for q in data.questions:
+        tables = by_question.get(q["name"], {})
+        mean = (tables.get("means") or [None])[0]
+        item = {
+            "name": q["name"],
+            "label": results.bilingual(q.get("label"), lang, q["name"]).replace(
+                "{cluster}", data.cluster.name if data.cluster else "IBN X"
+            ),
+            "kind": survey.question_kind(q),
+            "mean": mean and {k: _display(mean[k], MEAN) for k in mean if k != "question"},
+            "n": mean and _display(mean["n"], INT),
+        }
+        skip = {"question"}
+        for key in ("distributions", "crosses", "tests"):
+            columns = [c for c in _columns(key) if c[0] not in skip]
+            item[key] = _table(_labelled(tables.get(key, [])), columns) if key in tables else None
+        item["shares"] = _wide_shares(_labelled(tables.get("cross_shares", [])))
+        items.append(item)
+    return items
+
+
+def _wide_shares(rows: list[dict]) -> dict | None:
+    """Categories by group: one row per profile group, one column per answer; each cell
+    the share, then the weighted share."""
+    if not rows:
+        return None
+    choices = list(dict.fromkeys(r["label"] for r in rows))
+    groups: dict[tuple, dict] = {}
+    for r in rows:
+        group = groups.setdefault(
+            (r["profile"], r["group"]),
+            {"profile": r["profile_label"], "group": r["group_label"], "n": r["n"], "cells": {}},
+        )
+        weighted = r.get("weighted_share")
+        group["cells"][r["label"]] = (_display(r["share"], SHARE), _display(weighted, SHARE))
+    return {
+        "choices": choices,
+        "rows": [
+            {
+                "profile": g["profile"],
+                "group": g["group"],
+                "n": _display(g["n"], INT),
+                "cells": [g["cells"].get(c, ("–", "–")) for c in choices],
+            }
+            for g in groups.values()
+        ],
+    }
+
+
+def _figures(data: results.Results, profile: str, weighted: bool, lang: str) -> list[dict]:
+    """Per group (all respondents first, then the chosen profile's groups) both matrices."""
+    groups: dict[tuple, dict] = {}
+    for item in data.matrices:
+        if item["profile"] not in (survey.TOTAL, profile):
+            continue
+        matrix = item["matrix"]
+        if weighted:
+            points = matrix["points"].assign(
+                x=matrix["points"]["weighted_x"], y=matrix["points"]["weighted_y"]
+            )
+            matrix = matrix | {"points": points} | survey.axis_means(points)
+        label = results.level_label(item["profile"], item["group"])
+        group = groups.setdefault((item["profile"], item["group"]), {"label": label, "svg": []})
+        svg = survey.effect_matrix_svg(matrix, lang, f"{KIND_LABELS[item['kind']]} · {label}")
+        # Our own matplotlib output, text drawn as paths: safe to inline.
+        group["svg"].append({"kind": item["kind"], "svg": mark_safe(svg)})
+    return list(groups.values())
+
+
+def _render(request, wave, cluster=None, waves=None):
+    user = request.user
+    suppressed = not user.has_perm("surveys.view_raw_responses")
+    # Only unsuppressed: results with and without the few incomplete responses, side by
+    # side, would give those respondents' answers away by difference.
+    include_incomplete = request.GET.get("incomplete") == "1" and not suppressed
+    data = results.build(
+        wave,
+        cluster=cluster,
+        suppressed=suppressed,
+        include_incomplete=include_incomplete,
+        lang=_lang(),
+    )
+    if request.GET.get("format") == "xlsx":
+        suffix = f"-{cluster.code}" if cluster else ""
+        return xlsx_response(f"survey-results-{wave.pk}{suffix}.xlsx", _sheets(data))
+    profile = request.GET.get("profile", "")
+    profile = profile if profile in survey.PROFILE_VARIABLES else ""
+    weighted = request.GET.get("weighted") == "1"
+    params = {k: v for k, v in request.GET.items() if k != "format"}
+    lang = _lang()
+    return render(
+        request,
+        "surveys/results.html",
+        {
+            "wave": wave,
+            "waves": waves,
+            "cluster": cluster,
+            "data": data,
+            "raw": user.has_perm("surveys.view_raw_responses") and cluster is None,
+            "counts": {
+                k: _display(v, SHARE if k == "response_rate" else INT)
+                for k, v in data.counts.items()
+            },
+            "method": [
+                (_("Weighting"), _weighting_text(data.weighting)),
+                (_("Tests"), _tests_text()),
+                (_("Effect matrices"), _matrix_text()),
+                (_("Privacy"), _privacy_text(data)),
+            ],
+            "weights": {k: _display(v, MEAN) for k, v in data.weighting.summary.items()},
+            "nonresponse": _table(_labelled(data.tables["nonresponse"]), _columns("nonresponse")),
+            "q9": _table(_labelled(data.tables["q9"]), _columns("q9")),
+            "figures": _figures(data, profile, weighted, lang),
+            "profiles": [(p, results.PROFILE_LABELS[p]) for p in survey.PROFILE_VARIABLES],
+            "profile": profile,
+            "weighted": weighted,
+            "include_incomplete": include_incomplete,
+            "questions": _questions(data, lang),
+            "export_query": urlencode(params | {"format": "xlsx"}),
+            "incomplete_query": urlencode(
+                params | {"incomplete": "" if include_incomplete else "1"}
+            ),
+        },
+    )
+
+
+@login_required
+@require_safe
+def wave_results(request, pk: int):
+    access.check(request.user, "surveys.view_results")
+    wave = get_object_or_404(Wave.objects.select_related("questionnaire"), pk=pk)
+    return _render(request, wave)
+
+
+@login_required
+@require_safe
+def cluster_results(request, code: str):
+    cluster = access.get_cluster_for_user(request.user, code, "surveys.view_cluster_results")
+    waves = list(Wave.objects.filter(clusters=cluster).select_related("questionnaire"))
+    chosen = request.GET.get("wave", "")
+    wave = next((w for w in waves if str(w.pk) == chosen), waves[0] if waves else None)
+    if wave is None:
+        return render(request, "surveys/results_none.html", {"cluster": cluster})
+    return _render(request, wave, cluster, waves)
+
+
+def _raw_wave(request, pk: int) -> Wave:
+    access.check(request.user, "surveys.view_raw_responses", visible="surveys.view_results")
+    return get_object_or_404(Wave.objects.select_related("questionnaire"), pk=pk)
+
+
+@login_required
+@require_safe
+def raw_identities(request, pk: int):
+    """Who answered, without answers (one file, one sheet)."""
+    wave = _raw_wave(request, pk)
+    headers, rows = results.raw_identities(wave)
+    return xlsx_response(
+        f"survey-{wave.pk}-identities.xlsx", [Sheet(_("Identities"), headers, rows)]
+    )
+
+
+@login_required
+@require_safe
+def raw_answers(request, pk: int):
+    """What was answered, under a pseudonymous id only (one file, one sheet)."""
+    wave = _raw_wave(request, pk)
+    headers, rows = results.raw_answers(wave)
+    return xlsx_response(f"survey-{wave.pk}-answers.xlsx", [Sheet(_("Answers"), headers, rows)])

@@ -1,0 +1,479 @@
+"""Wave pages (the evaluator's and the programme manager's: surveys.manage_surveys):
+waves, invitations and their mailings, response tracking, imports of responses
+collected in LimeSurvey or KoboToolbox. And a cluster's own response rate
+(surveys.view_cluster_results): aggregated counts, no names."""
+
+import csv
+import io
+from collections import defaultdict
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.db.models import Count, Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clustermonitor.accounts import access
+from clustermonitor.core import audit, editing
+from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.tabular import TableError, read_table
+from clustermonitor.core.templatetags.format import format_percent
+from clustermonitor.surveys import imports, invitations
+from clustermonitor.surveys.forms_waves import ClustersForm, ResponseUploadForm, WaveForm
+from clustermonitor.surveys.models import Response, Wave
+
+MANAGE = "surveys.manage_surveys"
+VISIBLE = "surveys.view_results"
+RAW = "surveys.view_raw_responses"
+SHOWN_ROWS = 500
+
+
+def _check(request, perm=MANAGE) -> None:
+    """404 for who sees no survey results at all, 403 for who sees but may not manage."""
+    access.check(request.user, perm, visible=VISIBLE)
+
+
+def _wave_for(request, pk, perm=MANAGE) -> Wave:
+    _check(request, perm)
+    return get_object_or_404(Wave.objects.select_related("questionnaire"), pk=pk)
+
+
+def _messages_for(request, exc: ValidationError) -> None:
+    for message in exc.messages:
+        messages.error(request, message)
+
+
+# -- Waves ---------------------------------------------------------------------------
+
+
+@login_required
+def wave_list(request):
+    _check(request)
+    waves = list(Wave.objects.select_related("questionnaire"))
+    ids = [w.pk for w in waves]
+    counts = defaultdict(dict)
+    for item in (
+        Wave.clusters.through.objects.filter(wave_id__in=ids)
+        .values("wave_id")
+        .annotate(n=Count("pk"))
+    ):
+        counts[item["wave_id"]]["clusters"] = item["n"]
+    for item in (
+        Wave.objects.filter(pk__in=ids)
+        .values("pk")
+        .annotate(n=Count("invitations"))
+        .values("pk", "n")
+    ):
+        counts[item["pk"]]["invited"] = item["n"]
+    for item in (
+        Response.objects.filter(wave_id__in=ids)
+        .filter(invitations.STARTED)
+        .values("wave_id")
+        .annotate(started=Count("pk"), completed=Count("pk", filter=Q(completed_at__isnull=False)))
+    ):
+        counts[item["wave_id"]].update(started=item["started"], completed=item["completed"])
+    today = timezone.localdate()
+    rows = [(w, counts[w.pk], w.is_open(today)) for w in waves]
+    return render(request, "surveys/wave_list.html", {"rows": rows})
+
+
+def _save_wave(actor: audit.Actor, form: WaveForm) -> Wave:
+    wave = form.save(commit=False)
+    if wave.pk is None and getattr(actor.user, "pk", None):
+        wave.created_by = actor.user
+    audit.save(actor, wave, m2m={"clusters": form.cleaned_data["clusters"]})
+    return wave
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wave_create(request):
+    _check(request)
+    return editing.edit(
+        request,
+        WaveForm,
+        save=_save_wave,
+        success_url=lambda wave: reverse("surveys:wave-detail", args=[wave.pk]),
+        cancel_url=reverse("surveys:wave-list"),
+        title=_("New wave"),
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def wave_edit(request, pk):
+    wave = _wave_for(request, pk)
+    return editing.edit(
+        request,
+        WaveForm,
+        instance=wave,
+        save=_save_wave,
+        success_url=reverse("surveys:wave-detail", args=[wave.pk]),
+        title=_("Wave %(name)s") % {"name": wave.name},
+    )
+
+
+def _cluster_choices(rows, counts, key) -> list[tuple[str, str]]:
+    return [
+        (
+            r.code,
+            f"{r.code} – {r.name} · "
+            + (_("%(n)d to mail") % {"n": counts.get(r.code, {}).get(key, 0)}),
+        )
+        for r in rows
+    ]
+
+
+@login_required
+def wave_detail(request, pk):
+    wave = _wave_for(request, pk)
+    rows, total = invitations.tracking(wave)
+    counts = invitations.mailing_counts(wave)
+    slowest = invitations.slowest_first(rows)
+    overall = total.started_rate
+    send_form = ClustersForm(choices=_cluster_choices(rows, counts, "unsent"))
+    remind_form = ClustersForm(
+        choices=[
+            (
+                r.code,
+                f"{r.code} – "
+                + (
+                    _("%(rate)s started, %(n)d to remind")
+                    % {
+                        "rate": format_percent(r.started_rate, 1),
+                        "n": counts.get(r.code, {}).get("to_remind", 0),
+                    }
+                ),
+            )
+            for r in slowest
+        ],
+        initial={
+            "clusters": [
+                r.code
+                for r in slowest
+                if overall is not None and r.started_rate is not None and r.started_rate < overall
+            ]
+        },
+    )
+    today = timezone.localdate()
+    return render(
+        request,
+        "surveys/wave_detail.html",
+        {
+            "wave": wave,
+            "rows": rows,
+            "total": total,
+            "is_open": wave.is_open(today),
+            "is_closed": wave.closes_on < today,
+            "unsent": sum(c["unsent"] for c in counts.values()),
+            "to_remind": sum(c["to_remind"] for c in counts.values()),
+            "send_form": send_form,
+            "remind_form": remind_form,
+            "mailings": wave.mailings.select_related("sent_by")[:20],
+            "without_email": invitations.without_email(wave)[:200],
+            "without_email_count": wave.invitations.filter(email="").count(),
+            "uploads": imports.recent_uploads(wave),
+        },
+    )
+
+
+@login_required
+@require_POST
+def wave_generate(request, pk):
+    wave = _wave_for(request, pk)
+    try:
+        counts = invitations.generate(editing.actor(request), wave)
+    except ValidationError as exc:
+        _messages_for(request, exc)
+    else:
+        messages.success(
+            request,
+            _(
+                "Invitations: %(created)d new, %(existing)d already there, %(no_email)d new "
+                "without an e-mail address."
+            )
+            % counts,
+        )
+        if counts.get("email_filled"):
+            messages.info(
+                request,
+                _("%(n)d e-mail addresses filled in from the member registry.")
+                % {"n": counts["email_filled"]},
+            )
+    return redirect("surveys:wave-detail", wave.pk)
+
+
+def _chosen_clusters(request, wave) -> list[str]:
+    codes = [c.code for c in invitations.wave_clusters(wave)]
+    form = ClustersForm(request.POST, choices=[(c, c) for c in codes])
+    return form.cleaned_data["clusters"] if form.is_valid() else []
+
+
+def _mailing(request, pk, action, done_message):
+    wave = _wave_for(request, pk)
+    try:
+        count = action(editing.actor(request), wave, _chosen_clusters(request, wave) or None)
+    except ValidationError as exc:
+        _messages_for(request, exc)
+    else:
+        messages.success(request, done_message % {"n": count})
+    return redirect("surveys:wave-detail", wave.pk)
+
+
+@login_required
+@require_POST
+def wave_send(request, pk):
+    return _mailing(request, pk, invitations.send, _("%(n)d invitations sent."))
+
+
+@login_required
+@require_POST
+def wave_remind(request, pk):
+    return _mailing(request, pk, invitations.remind, _("%(n)d reminders sent."))
+
+
+@login_required
+@require_POST
+def wave_mark_sent(request, pk):
+    return _mailing(
+        request, pk, invitations.mark_sent, _("%(n)d invitations recorded as sent by mail merge.")
+    )
+
+
+@login_required
+@require_POST
+def wave_close(request, pk):
+    wave = _wave_for(request, pk)
+    try:
+        changed = invitations.close(editing.actor(request), wave)
+    except ValidationError as exc:
+        _messages_for(request, exc)
+    else:
+        if changed:
+            messages.success(request, _("The wave is closed: the links no longer work."))
+        else:
+            messages.info(request, _("The wave was already closed."))
+    return redirect("surveys:wave-detail", wave.pk)
+
+
+def _mail_merge_headers() -> list[str]:
+    return [
+        _("Organisation"),
+        _("Enterprise number"),
+        _("Cluster"),
+        _("Cluster name"),
+        _("E-mail"),
+        _("Link"),
+    ]
+
+
+@login_required
+def wave_mail_merge_xlsx(request, pk):
+    wave = _wave_for(request, pk)
+    sheet = Sheet(_("Invitations"), _mail_merge_headers(), list(invitations.mail_merge_rows(wave)))
+    return xlsx_response(f"invitations-{wave.pk}.xlsx", [sheet])
+
+
+@login_required
+def wave_mail_merge_csv(request, pk):
+    """Semicolon-separated UTF-8 with BOM: what Excel in Belgium opens as columns."""
+    wave = _wave_for(request, pk)
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";")
+    writer.writerow(invitations.MAIL_MERGE_HEADERS)
+    writer.writerows(invitations.mail_merge_rows(wave))
+    response = HttpResponse(
+        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    )
+    response["Content-Disposition"] = f'attachment; filename="invitations-{wave.pk}.csv"'
+    return response
+
+
+def _tracking_sheet(rows, total) -> Sheet:
+    headers = [
+        _("Cluster"),
+        _("Name"),
+        _("Invited"),
+        _("Started"),
+        _("Started (%)"),
+        _("Completed"),
+        _("Completed (%)"),
+    ]
+    data = [
+        [
+            r.code,
+            r.name,
+            r.invited,
+            r.started,
+            r.started_rate,
+            r.completed,
+            r.completed_rate,
+        ]
+        for r in [*rows, total]
+    ]
+    return Sheet(_("Response"), headers, data, number_formats={4: "0.0%", 6: "0.0%"})
+
+
+@login_required
+def wave_tracking_xlsx(request, pk):
+    wave = _wave_for(request, pk)
+    rows, total = invitations.tracking(wave)
+    return xlsx_response(f"response-{wave.pk}.xlsx", [_tracking_sheet(rows, total)])
+
+
+# -- A cluster's own response rate ---------------------------------------------------
+
+
+@login_required
+def cluster_tracking(request, code):
+    cluster = access.get_cluster_for_user(request.user, code, "surveys.view_cluster_results")
+    waves = Wave.objects.filter(clusters=cluster).select_related("questionnaire")
+    rows = [(wave, invitations.tracking(wave, [cluster.code])[0][0]) for wave in waves]
+    return render(
+        request,
+        "surveys/tracking_cluster.html",
+        {
+            "cluster": cluster,
+            "rows": rows,
+            "can_manage": request.user.has_perm(MANAGE),
+        },
+    )
+
+
+# -- Imports -------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def import_upload(request, pk):
+    wave = _wave_for(request, pk)
+    clusters = list(invitations.wave_clusters(wave))
+    form = ResponseUploadForm(request.POST or None, request.FILES or None, clusters=clusters)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        data = upload.read()
+        try:
+            table = read_table(data, upload.name)
+        except TableError as exc:
+            form.add_error("file", str(exc))
+        else:
+            source = form.cleaned_data["source"] or imports.detect_source(table.headers)
+            if not source:
+                form.add_error(
+                    "source",
+                    _("Is this a LimeSurvey or a Kobo export? Its columns do not say: choose."),
+                )
+            else:
+                key = imports.store_upload(
+                    wave,
+                    data,
+                    upload.name,
+                    {
+                        "source": source,
+                        "cluster": form.cleaned_data["cluster"],
+                        "uploaded_by": request.user.get_full_name() or request.user.username,
+                    },
+                )
+                return redirect("surveys:response-import-detail", wave.pk, key)
+    return render(
+        request,
+        "surveys/import_upload.html",
+        {"wave": wave, "form": form, "uploads": imports.recent_uploads(wave)},
+    )
+
+
+def _upload_for(request, pk, key, perm=MANAGE):
+    wave = _wave_for(request, pk, perm)
+    try:
+        meta, data = imports.read_upload(wave, key)
+        table = read_table(data, meta["name"])
+    except (FileNotFoundError, TableError):
+        raise Http404 from None
+    chosen = None
+    if meta.get("cluster"):
+        chosen = invitations.wave_clusters(wave, [meta["cluster"]]).first()
+        if chosen is None:
+            raise Http404
+    return wave, meta, table, imports.source_module(meta["source"]), chosen
+
+
+@login_required
+def import_detail(request, pk, key):
+    """The preview and dry run; after the commit, its result."""
+    wave, meta, table, source, chosen = _upload_for(request, pk, key)
+    committed = meta.get("state") == "committed"
+    result = None if committed else imports.plan(table, wave, source, chosen)
+    layout = result.layout if result else imports.layout_of(table, wave, source, chosen)
+    raw = request.user.has_perm(RAW)
+    return render(
+        request,
+        "surveys/import_detail.html",
+        {
+            "wave": wave,
+            "meta": meta,
+            "key": key,
+            "table": table,
+            "source": dict(Response.Source.choices)[source.SOURCE],
+            "chosen": chosen,
+            "result": result,
+            "layout": layout,
+            "shown": result.rows[:SHOWN_ROWS] if result else [],
+            "preview": table.rows[:10] if raw else None,
+            "raw": raw,
+            "committed": committed,
+        },
+    )
+
+
+@login_required
+@require_POST
+def import_commit(request, pk, key):
+    wave, meta, table, source, chosen = _upload_for(request, pk, key)
+    if meta.get("state") == "committed":
+        messages.info(request, _("This file was imported already."))
+        return redirect("surveys:response-import-detail", wave.pk, key)
+    result = imports.commit(
+        table, wave, source, editing.actor(request), chosen, note=f"import {meta['name']}"
+    )
+    if not result.can_commit:
+        for error in result.layout.errors:
+            messages.error(request, error)
+        return redirect("surveys:response-import-detail", wave.pk, key)
+    meta.update(
+        state="committed",
+        committed_at=timezone.now().isoformat(),
+        committed_by=request.user.get_full_name() or request.user.username,
+        report={
+            "counts": result.counts,
+            "rejected": [{"row": o.number, "reason": o.reason} for o in result.rejected],
+        },
+    )
+    imports.write_meta(wave, key, meta)
+    messages.success(
+        request,
+        _(
+            "Imported: %(new)d new, %(updated)d updated, %(unchanged)d "
+            "unchanged, %(rejected)d rejected."
+        )
+        % result.counts,
+    )
+    return redirect("surveys:response-import-detail", wave.pk, key)
+
+
+@login_required
+def import_rejected(request, pk, key):
+    """The rejected rows as they were, with a reason column (raw answers: evaluator)."""
+    wave, meta, table, source, chosen = _upload_for(request, pk, key, RAW)
+    if meta.get("state") == "committed":
+        wanted = {r["row"]: r["reason"] for r in meta.get("report", {}).get("rejected", [])}
+    else:
+        wanted = {o.number: o.reason for o in imports.plan(table, wave, source, chosen).rejected}
+    rows = [[*cells, wanted[number]] for number, cells in table.rows if number in wanted]
+    sheet = Sheet(_("Rejected"), [*table.headers, _("reason")], rows)
+    stem = meta["name"].rsplit(".", 1)[0]
+    return xlsx_response(f"{stem}-rejected.xlsx", [sheet])
