@@ -297,3 +297,12 @@ def test_figures_are_added_per_year_once(client_for, cluster_a):
     again = client.post(url, data)
     assert again.status_code == 200 and again.context["form"].non_field_errors()
     assert org.figures.get().employees == 45
+
+
+def test_a_member_of_two_clusters_is_no_duplicate_of_itself(client_for, cluster_a, cluster_b):
+    org = organisation(16, name="Twee Clusters NV", postcode="9000")
+    membership(org, cluster_a)
+    membership(org, cluster_b)
+    page = client_for("programme_manager").get(reverse("registry:quality"))
+    checks = {c.code: [o.name for o in c.organisations] for c in page.context["checks"]}
+    assert "Twee Clusters NV" not in checks["duplicates"]

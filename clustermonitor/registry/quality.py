@@ -38,8 +38,11 @@ def checks(organisations) -> list[Check]:
                 Q(kbo_seen_at__isnull=True) | Q(kbo_seen_at__lt=latest.extract_date)
             )
         )
+    # Count organisations, not the rows of a join the caller's queryset may carry (an
+    # organisation with two memberships is not a duplicate of itself).
     groups = (
-        organisations.annotate(lname=Lower("name"))
+        Organisation.objects.filter(pk__in=organisations.values("pk"))
+        .annotate(lname=Lower("name"))
         .values("lname", "postcode")
         .annotate(n=Count("pk"))
         .filter(n__gt=1)
