@@ -312,3 +312,80 @@ def test_the_yearly_report_is_written_returned_corrected_and_approved(page, logi
     login("cluster_manager_a")
     page.goto(url)
     expect(page.locator("#report-form")).to_have_count(0)
+
+
+def _answer_page(page) -> None:
+    """Choose the first option of every choice question on the page."""
+    names = page.locator("form.respond-form input[type=radio]").evaluate_all(
+        "inputs => [...new Set(inputs.map(i => i.name))]"
+    )
+    for name in names:
+        page.locator(f"form.respond-form input[type=radio][name='{name}']").first.check()
+
+
+@pytest.mark.e2e
+def test_a_member_answers_on_a_phone_stops_halfway_and_finishes_from_the_same_link(
+    browser, world, live_server
+):
+    import datetime
+
+    from clustermonitor.core import audit
+    from clustermonitor.programmes.models import Programme
+    from clustermonitor.surveys.models import Invitation, Wave
+    from clustermonitor.surveys.services_forms import load_default_questionnaire
+    from clustermonitor.surveys.tokens import assign, new_nonce, placeholder_hash
+    from tests.factories import membership, organisation
+
+    euka = Cluster.objects.get(code=CLUSTER_A)
+    questionnaire = load_default_questionnaire(Programme.objects.get(), audit.Actor.system("e2e"))
+    today = datetime.date.today()
+    wave = Wave.objects.create(
+        questionnaire=questionnaire,
+        name="Bevraging 2026",
+        opens_on=today - datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=14),
+    )
+    wave.clusters.add(euka)
+    member = membership(organisation(9700, name="Trein NV"), euka, start=euka.start_date)
+    invitation = Invitation(
+        wave=wave,
+        organisation=member.organisation,
+        cluster=euka,
+        token_hash=placeholder_hash(),
+        nonce=new_nonce(),
+    )
+    invitation.save()
+    token = assign(invitation)
+    invitation.save()
+    link = f"{live_server.url}/s/{token}/"
+
+    phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)
+    page = phone.new_page()
+    page.goto(link)
+    expect(page.locator("progress")).to_be_visible()
+    total = int(page.locator("progress").get_attribute("max"))
+    for _ in range(3):  # in the train: three pages, then the tunnel
+        _answer_page(page)
+        page.click("form.respond-form .respond-actions button.primary")
+    expect(page.locator("progress")).to_have_attribute("value", "4")
+    phone.close()
+
+    # At the office, the same link resumes where the answers stop.
+    office = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = office.new_page()
+    page.goto(link)
+    expect(page.locator("progress")).to_have_attribute("value", "4")
+    for _ in range(total):
+        if page.locator("form.respond-form").count() == 0:
+            break
+        _answer_page(page)
+        page.click("form.respond-form .respond-actions button.primary")
+    invitation.refresh_from_db()
+    response = invitation.response
+    assert response.completed_at is not None and response.duration_seconds is not None
+    assert response.answers["q1"]
+    # The link now thanks and changes nothing; another token learns nothing.
+    page.goto(link)
+    expect(page.locator("form.respond-form")).to_have_count(0)
+    assert page.goto(f"{live_server.url}/s/{token[:-2]}xx/").status == 404
+    office.close()
