@@ -29,6 +29,9 @@ class WaveForm(forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["questionnaire"].queryset = Questionnaire.objects.order_by("-created_at")
+        if not self.is_bound and self.instance.pk is None:
+            default = Questionnaire.objects.filter(is_default=True).order_by("-created_at").first()
+            self.initial.setdefault("questionnaire", default.pk if default else None)
         self.fields["clusters"].queryset = Cluster.objects.select_related("cluster_type").order_by(
             "cluster_type__code", "code"
         )

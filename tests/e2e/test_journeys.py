@@ -389,3 +389,55 @@ def test_a_member_answers_on_a_phone_stops_halfway_and_finishes_from_the_same_li
     expect(page.locator("form.respond-form")).to_have_count(0)
     assert page.goto(f"{live_server.url}/s/{token[:-2]}xx/").status == 404
     office.close()
+
+
+@pytest.mark.e2e
+def test_the_evaluator_opens_a_wave_invites_follows_and_reminds(page, login, mailoutbox):
+    import datetime
+
+    from clustermonitor.core import audit
+    from clustermonitor.members.models import Contact
+    from clustermonitor.programmes.models import Programme
+    from clustermonitor.surveys.models import Wave
+    from clustermonitor.surveys.services_forms import load_default_questionnaire
+    from tests.factories import membership, organisation
+
+    euka, bim = Cluster.objects.get(code=CLUSTER_A), Cluster.objects.get(code=CLUSTER_B)
+    questionnaire = load_default_questionnaire(Programme.objects.get(), audit.Actor.system("e2e"))
+    for i, cluster in enumerate([euka, euka, bim]):
+        m = membership(
+            organisation(9800 + i, name=f"Lid {i} NV"), cluster, start=cluster.start_date
+        )
+        Contact.objects.create(membership=m, name=f"Contact {i}", email=f"lid{i}@example.org")
+    today = datetime.date.today()
+
+    login("evaluator")
+    page.goto("/surveys/waves/new/")
+    # The shipped 2020 instrument is the default questionnaire.
+    expect(page.locator("select[name=questionnaire]")).to_have_value(str(questionnaire.pk))
+    page.fill("input[name=name]", "Ledenbevraging 2026")
+    page.check(f"input[name=clusters][value='{euka.pk}']")
+    page.check(f"input[name=clusters][value='{bim.pk}']")
+    page.fill("input[name=opens_on]", today.isoformat())
+    page.fill("input[name=closes_on]", (today + datetime.timedelta(days=21)).isoformat())
+    page.click("form.form button.primary")
+    page.wait_for_load_state()
+    errors = page.locator(".errorlist, .errors, [role=alert]").all_inner_texts()
+    assert Wave.objects.filter(name="Ledenbevraging 2026").exists(), (page.url, errors)
+    wave = Wave.objects.get(name="Ledenbevraging 2026")
+    expect(page).to_have_url(path_is(f"/surveys/waves/{wave.pk}/"))
+
+    page.click("#generate")
+    expect(page.locator("#tracking-total")).to_contain_text("3")
+    page.click("#send")
+    assert len(mailoutbox) == 3
+    assert all("/s/" in m.body for m in mailoutbox)
+    assert {m.to[0] for m in mailoutbox} == {
+        "lid0@example.org",
+        "lid1@example.org",
+        "lid2@example.org",
+    }
+
+    page.click("#remind")
+    assert len(mailoutbox) == 6  # nobody has answered yet: everyone is reminded
+    expect(page.locator("#tracking")).to_contain_text(CLUSTER_A)
