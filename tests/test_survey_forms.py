@@ -6,8 +6,10 @@ import importlib.util
 import io
 
 import pytest
+from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
+from django.utils import translation
 from openpyxl import Workbook
 
 from clustermonitor.core import audit
@@ -19,6 +21,23 @@ from tests.conftest import ALL_PERSONAS
 
 SHIPPED = services_forms.DEFAULT_XLSFORM
 HEADER = ("type", "name", "label::nl", "label::en", "relevant", "constraint", "appearance")
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English; the Dutch catalogue has its own test."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client_for(client_for):
+    def make(name):
+        client = client_for(name)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return make
 
 
 def workbook(survey, choices=None, settings=None) -> bytes:

@@ -8,8 +8,9 @@ import io
 import re
 
 import pytest
+from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 from openpyxl import Workbook
 
 from clustermonitor.core import audit
@@ -23,6 +24,23 @@ from tests.test_survey_waves import make_questionnaire
 ACTOR = audit.Actor.system("tests")
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English; the Dutch catalogue has its own test."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client_for(client_for):
+    def make(name):
+        client = client_for(name)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return make
 
 
 def _select(name, names, required=True, labels=None):

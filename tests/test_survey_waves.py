@@ -6,11 +6,12 @@ import datetime
 import secrets
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from clustermonitor.core import audit
 from clustermonitor.core.models import AuditEntry
@@ -58,6 +59,23 @@ DEFINITION = {
         },
     ],
 }
+
+
+@pytest.fixture(autouse=True)
+def english():
+    """Messages are checked in English; the Dutch catalogue has its own test."""
+    with translation.override("en"):
+        yield
+
+
+@pytest.fixture
+def client_for(client_for):
+    def make(name):
+        client = client_for(name)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return make
 
 
 def make_questionnaire(programme, definition=DEFINITION, version="t1") -> Questionnaire:
