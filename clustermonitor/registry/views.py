@@ -111,9 +111,7 @@ def figures_edit(request, pk):
 @login_required
 def quality_programme(request):
     access.check(request.user, "registry.view_registry")
-    organisations = Organisation.objects.filter(
-        pk__in=Membership.objects.values("organisation")
-    )
+    organisations = Organisation.objects.filter(pk__in=Membership.objects.values("organisation"))
     return render(
         request, "registry/quality.html", {"checks": quality.checks(organisations), "cluster": None}
     )
