@@ -775,6 +775,7 @@ MATRIX = {
     ),
     "monitoring:reports": (lambda: reverse("monitoring:reports"), REGISTRY),
     "monitoring:dashboard": (lambda: reverse("monitoring:dashboard"), PROGRAMME_READERS),
+    "monitoring:published": (lambda: reverse("monitoring:published"), PROGRAMME_READERS),
     "monitoring:trajectories": (lambda: reverse("monitoring:trajectories"), PROGRAMME_READERS),
     "monitoring:trajectories-cluster": (
         lambda: reverse("monitoring:trajectories-cluster", args=[CLUSTER_A]),

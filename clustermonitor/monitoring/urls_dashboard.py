@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from clustermonitor.monitoring import views_dashboard
+from clustermonitor.monitoring import views_dashboard, views_published
 
 urlpatterns = [
     path("dashboard/", views_dashboard.dashboard, name="dashboard"),
@@ -12,4 +12,5 @@ urlpatterns = [
         views_dashboard.trajectories_cluster,
         name="trajectories-cluster",
     ),
+    path("published-vs-computed/", views_published.published_vs_computed, name="published"),
 ]

@@ -1,0 +1,107 @@
+"""Published vs computed (issue 8): every figure of the 2020 evaluation beside the value
+computed from the current records. For programme readers (monitoring.view_dashboard:
+agency and evaluators); everyone else gets 404, an anonymous visitor the login page."""
+
+import datetime
+
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clustermonitor.accounts import access
+from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.monitoring import published
+from clustermonitor.programmes.selectors import current_programme
+
+SECTIONS = {
+    "programme": gettext_lazy("Programme"),
+    "programme_kpis": gettext_lazy("Programme KPIs (Table 5)"),
+    "reach": gettext_lazy("Reach (chapter 2)"),
+    "survey": gettext_lazy("Survey"),
+    "intercluster_calls": gettext_lazy("Intercluster calls"),
+    "international_cases": gettext_lazy("International cases"),
+}
+
+
+def _as_of(request) -> datetime.date:
+    try:
+        return datetime.date.fromisoformat(request.GET.get("on", ""))
+    except ValueError:
+        return datetime.date.today()
+
+
+def _text(value) -> object:
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value
+
+
+@login_required
+def published_vs_computed(request):
+    access.check(request.user, "monitoring.view_dashboard")
+    programme = current_programme(request.GET.get("programme"))
+    if programme is None:
+        raise Http404
+    as_of = _as_of(request)
+    rows = published.comparison(programme, as_of)
+    if request.GET.get("format") == "xlsx":
+        return xlsx_response(f"published-vs-computed-{programme.slug}.xlsx", [_sheet(rows)])
+    sections = []
+    for row in rows:
+        if not sections or sections[-1][0] != row.section:
+            sections.append((row.section, SECTIONS.get(row.section, row.section), []))
+        row.published_text = _text(row.published)
+        row.computed_text = _text(row.computed) if isinstance(row.computed, bool) else None
+        sections[-1][2].append(row)
+    return render(
+        request,
+        "monitoring/published.html",
+        {
+            "programme": programme,
+            "sections": sections,
+            "as_of": as_of,
+            "n_rows": len(rows),
+            "n_computed": sum(r.is_computed for r in rows),
+            "n_flagged": sum(r.flagged for r in rows),
+            "query": request.GET.urlencode(),
+        },
+    )
+
+
+def _sheet(rows) -> Sheet:
+    return Sheet(
+        _("Published vs computed"),
+        [
+            _("Section"),
+            _("Figure"),
+            _("Label"),
+            _("Unit"),
+            _("Published"),
+            _("Reported (sum over clusters)"),
+            _("Computed"),
+            _("Difference"),
+            _("Approximate difference"),
+            _("Beyond tolerance"),
+            _("Note"),
+        ],
+        [
+            (
+                str(SECTIONS.get(r.section, r.section)),
+                r.key,
+                r.label,
+                r.unit,
+                _text(r.published),
+                r.reported_sum,
+                _text(r.computed),
+                r.difference,
+                r.approximate_difference,
+                _("yes") if r.flagged else "",
+                r.note,
+            )
+            for r in rows
+        ],
+    )
