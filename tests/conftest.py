@@ -6,6 +6,7 @@ cluster manager of cluster A (EUKA), cluster manager of cluster B (BIM), member 
 """
 
 import pytest
+from django.conf import settings
 from django.test import Client
 
 from clustermonitor.accounts import services
@@ -86,3 +87,16 @@ def cluster_a(db) -> Cluster:
 @pytest.fixture
 def cluster_b(db) -> Cluster:
     return Cluster.objects.get(code=CLUSTER_B)
+
+
+@pytest.fixture
+def web(client_for):
+    """A logged-in client that asks for the English interface, so that assertions read
+    the messages as written in the code."""
+
+    def make(name: str):
+        client = client_for(name)
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+        return client
+
+    return make

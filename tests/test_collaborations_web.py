@@ -11,17 +11,12 @@ Organisation numbers come from enterprise_number(i) with i ≥ 8000 (other tests
 ones); every test runs in a transaction on the shared session world.
 """
 
-import csv
 import datetime
-import io
 import re
 
-import openpyxl
 import pytest
 from django.conf import settings
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.shortcuts import resolve_url
-from django.test import Client
 from django.urls import reverse
 
 from clustermonitor.accounts import services as account_services
@@ -30,39 +25,25 @@ from clustermonitor.collaborations import services
 from clustermonitor.collaborations.models import Collaboration, Link, Party, Stage, StageChange
 from clustermonitor.core import audit
 from clustermonitor.core.models import AuditEntry
-from clustermonitor.members.models import ImportBatch
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.models import NaceCode, Organisation
-from tests.factories import dotted, enterprise_number, membership, organisation
-
-ACTOR = audit.Actor.system("test")
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-HEADERS = [
-    "Titel",
-    "Partijen",
-    "Stadium",
-    "Sinds",
-    "Startdatum",
-    "Doel",
-    "Instrument",
-    "Clusters",
-    "Reden stop",
-]
-
-
-# Helpers ------------------------------------------------------------------------------
-
-
-@pytest.fixture
-def web(client_for):
-    """A logged-in client that asks for the English interface."""
-
-    def make(name: str) -> Client:
-        client = client_for(name)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
+from tests.collaboration_helpers import (
+    ACTOR,
+    _api,
+    _audited,
+    _cells,
+    _collaboration,
+    _companies,
+    _detail,
+    _number,
+    _org,
+    _row_with,
+    _said,
+    _started,
+    _university,
+    _workbook,
+)
+from tests.factories import dotted, membership
 
 
 @pytest.fixture
@@ -72,70 +53,6 @@ def token_for(db):
         return account_services.create_token(audit.Actor(user, "test"), user, "test")[1]
 
     return make
-
-
-def _api(url: str, token: str):
-    return Client().get(url, headers={"Authorization": f"Bearer {token}"})
-
-
-def _number(i: int) -> str:
-    return enterprise_number(8000 + i)
-
-
-def _org(i: int, **values) -> Organisation:
-    return organisation(8000 + i, **values)
-
-
-def _companies(start: int, n: int) -> list[Organisation]:
-    return [_org(start + i, name=f"Dronebedrijf {start + i} NV") for i in range(n)]
-
-
-def _university(i: int = 90) -> Organisation:
-    return _org(i, name="Universiteit Drone-onderzoek", kind=Organisation.Kind.KNOWLEDGE)
-
-
-def _collaboration(clusters, title="Drones in de haven", on=datetime.date(2017, 2, 1), **values):
-    collaboration = Collaboration(programme=clusters[0].programme, title=title, **values)
-    return services.create(ACTOR, collaboration, clusters, stage=Stage.IDEA, on=on)
-
-
-def _started(clusters, title, parties, on):
-    collaboration = _collaboration(clusters, title=title, on=on - datetime.timedelta(days=30))
-    for org in parties:
-        services.set_party(ACTOR, collaboration, org, Party.Role.PARTNER)
-    services.change_stage(ACTOR, collaboration, Stage.STARTED, on=on)
-    return collaboration
-
-
-def _said(response) -> list[str]:
-    """The messages shown on the page the client ended on."""
-    return [str(m) for m in response.context["messages"]]
-
-
-def _detail(pk: int) -> str:
-    return reverse("collaborations:collaboration-detail", args=[pk])
-
-
-def _row_with(html: str, text: str) -> str:
-    """The table row of `html` that holds `text`."""
-    rows = [row for row in re.split(r"<tr[ >]", html)[1:] if text in row]
-    assert rows, f"no row with {text!r}"
-    return rows[0].split("</tr>")[0]
-
-
-def _audited(instance, **filters):
-    return AuditEntry.objects.filter(
-        content_type__model=instance._meta.model_name, object_id=str(instance.pk), **filters
-    )
-
-
-def _workbook(response):
-    assert response["Content-Type"] == XLSX
-    return openpyxl.load_workbook(io.BytesIO(response.content))
-
-
-def _cells(workbook) -> list[list]:
-    return [list(row) for sheet in workbook.worksheets for row in sheet.iter_rows(values_only=True)]
 
 
 # 1. Creating a collaboration ------------------------------------------------------------
@@ -496,207 +413,6 @@ def test_an_intercluster_project_is_seen_and_changed_by_both_managers(web, clust
     # The KPI 3 verdict of both clusters shows for each manager that sees them.
     assert [code for code, _label in seen_by_a.context["verdict_rows"]] == ["EUKA"]
     assert {code for code, _label in page.context["verdict_rows"]} == {"BIM"}
-
-
-# 5. The import wizard --------------------------------------------------------------------
-
-
-def _csv(rows, name="samenwerkingen.csv") -> SimpleUploadedFile:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(HEADERS)
-    writer.writerows(rows)
-    return SimpleUploadedFile(name, buffer.getvalue().encode("utf-8"))
-
-
-def _row(title, parties="", stage="", since="", start="", purpose="", instrument="", clusters=""):
-    return [title, parties, stage, since, start, purpose, instrument, clusters, ""]
-
-
-def _dry_run(client, rows, name="samenwerkingen.csv"):
-    """Upload, accept the suggested mapping, and return the batch and the dry run."""
-    response = client.post(
-        reverse("collaborations:collaboration-import", args=["EUKA"]), {"file": _csv(rows, name)}
-    )
-    batch = ImportBatch.objects.filter(kind="collaborations").latest("pk")
-    assert response.status_code == 302
-    assert response["Location"] == reverse("members:import-detail", args=[batch.pk])
-    form = client.get(reverse("members:import-detail", args=[batch.pk])).context["form"]
-    mapping = {name: field.initial or "" for name, field in form.fields.items()}
-    checked = client.post(reverse("members:import-detail", args=[batch.pk]), mapping)
-    assert checked.status_code == 302
-    page = client.get(reverse("members:import-detail", args=[batch.pk]))
-    return batch, page
-
-
-def _reasons(result) -> dict[int, str]:
-    return {o.number: o.reason for o in result.rejected}
-
-
-def test_journey_import_a_list_of_collaborations(web, cluster_a, cluster_b):
-    client = web("cluster_manager_a")
-    lead, partner, third = _companies(10, 3)
-    university = _university()
-    unknown = dotted(_number(99))  # valid, but no organisation of the registry
-    parties = (
-        f"{dotted(lead.enterprise_number)} (trekker); {dotted(partner.enterprise_number)}; "
-        f"{dotted(third.enterprise_number)}; {dotted(university.enterprise_number)} (kennispartner)"
-    )
-    stopped = _row("Gestopte verkenning", stage="gestopt", since="01/06/2018")
-    stopped[-1] = "gebrek aan financiering"
-    no_reason = _row("Stop zonder reden", stage="gestopt", since="01/06/2018")
-    rows = [
-        # 2: started, with three companies and a university
-        _row(
-            "Drone-inspectie van windturbines",
-            parties,
-            "gestart",
-            "01/03/2018",
-            "01/03/2018",
-            "pilot",
-            "COOCK",
-        ),
-        # 3: intercluster, with BIM
-        _row(
-            "Dronedata voor BIM-modellen",
-            dotted(partner.enterprise_number),
-            "ingediend",
-            "15/02/2018",
-            clusters="BIM",
-        ),
-        # 4: an idea, no stage given
-        _row("Opleiding dronepiloot", purpose="opleiding"),
-        # 5: stopped with its reason
-        stopped,
-        # 6-12: rejected
-        _row("Onbekende partner", f"{unknown} (partner)"),
-        _row("Met een onbekende cluster", clusters="NOPE"),
-        no_reason,
-        _row("Slechte datum", stage="verkenning", since="31/02/2018"),
-        _row("Vaag doel", purpose="vaag"),
-        _row("Drone-inspectie van windturbines", stage="idee"),
-        _row("Slecht nummer", "0200.000.001"),
-    ]
-    batch, page = _dry_run(client, rows)
-    result = page.context["result"]
-    assert result.counts == {"new": 4, "updated": 0, "unchanged": 0, "rejected": 7}
-    assert list(result.extra_counts.values()) == [1, 5]  # intercluster, parties
-    assert _reasons(result) == {
-        6: f"Partijen: {unknown} is no organisation in the registry",
-        7: "Clusters: NOPE is no cluster",
-        8: "Reden stop: Say why the collaboration stopped.",
-        9: "Sinds: '31/02/2018' is not a date (use dd/mm/yyyy)",
-        10: "Doel: vaag is not one of: research, testing, market, competence, standards, "
-        "roadmap, other",
-        11: "Titel: duplicate of row 2",
-        12: "Partijen: 0200.000.001: bad checksum",
-    }
-    rejected_table = _row_with(page.content.decode(), "NOPE is no cluster")
-    assert "<td>7</td>" in rejected_table
-    assert not Collaboration.objects.filter(title="Opleiding dronepiloot").exists()  # a dry run
-
-    download = client.get(reverse("members:import-rejected", args=[batch.pk]))
-    sheet = _workbook(download).active
-    table = list(sheet.iter_rows(values_only=True))
-    assert table[0] == (*HEADERS, "reason")
-    assert [r[0] for r in table[1:]] == [rows[i][0] for i in range(4, 11)]
-    assert table[2][-1] == "Clusters: NOPE is no cluster"
-
-    committed = client.post(reverse("members:import-commit", args=[batch.pk]), follow=True)
-    assert _said(committed) == ["Imported: 4 new, 0 updated, 0 unchanged, 7 rejected."]
-    turbines = Collaboration.objects.get(title="Drone-inspectie van windturbines")
-    assert turbines.stage == Stage.STARTED and turbines.start_date == datetime.date(2018, 3, 1)
-    assert (turbines.purpose, turbines.instrument) == ("testing", "coock")
-    assert dict(turbines.parties.values_list("organisation", "role")) == {
-        lead.pk: "lead",
-        partner.pk: "partner",
-        third.pk: "partner",
-        university.pk: "knowledge",
-    }
-    bim = Collaboration.objects.get(title="Dronedata voor BIM-modellen")
-    assert {c.code for c in bim.clusters.all()} == {"EUKA", "BIM"}
-    assert bim.stage == Stage.SUBMITTED
-    assert Collaboration.objects.get(title="Opleiding dronepiloot").stage == Stage.IDEA
-    stop = Collaboration.objects.get(title="Gestopte verkenning")
-    assert (stop.stage, stop.stop_reason) == (Stage.STOPPED, "finance")
-    assert _audited(turbines, action="create", via="web").exists()
-    batch.refresh_from_db()
-    assert batch.state == "committed" and len(batch.report["rejected"]) == 7
-    after_commit = _workbook(client.get(reverse("members:import-rejected", args=[batch.pk])))
-    assert after_commit.active.max_row == 8 and after_commit.active.cell(1, 10).value == "reason"
-
-    # The same file again: every good row unchanged, and nothing is written.
-    entries = AuditEntry.objects.count()
-    again, page = _dry_run(client, rows)
-    counts = page.context["result"].counts
-    assert counts == {"new": 0, "updated": 0, "unchanged": 4, "rejected": 7}
-    client.post(reverse("members:import-commit", args=[again.pk]))
-    assert AuditEntry.objects.count() == entries
-
-    # A file that moves a collaboration back is refused for that row: do it on its page.
-    back, page = _dry_run(
-        client, [_row("Drone-inspectie van windturbines", stage="idee")], name="terug.csv"
-    )
-    assert _reasons(page.context["result"]) == {
-        2: "Stadium: Going back from “started” to “idea” needs a note saying why."
-    }
-    client.post(reverse("members:import-commit", args=[back.pk]))
-    turbines.refresh_from_db()
-    assert turbines.stage == Stage.STARTED
-
-
-def test_an_import_needs_a_dry_run_and_the_other_manager_cannot_see_the_batch(web, cluster_a):
-    client = web("cluster_manager_a")
-    client.post(
-        reverse("collaborations:collaboration-import", args=["EUKA"]),
-        {"file": _csv([_row("Eén idee")])},
-    )
-    batch = ImportBatch.objects.filter(kind="collaborations").latest("pk")
-    refused = client.post(reverse("members:import-commit", args=[batch.pk]), follow=True)
-    assert _said(refused) == ["Check the file (dry run) before importing it."]
-    assert not Collaboration.objects.filter(title="Eén idee").exists()
-    other = web("cluster_manager_b")
-    assert other.get(reverse("members:import-detail", args=[batch.pk])).status_code == 404
-    assert other.post(reverse("members:import-commit", args=[batch.pk])).status_code == 404
-
-
-def test_a_started_row_without_any_date_is_refused(web, cluster_a):
-    _batch, page = _dry_run(
-        web("cluster_manager_a"), [_row("Gestart zonder datum", stage="gestart")]
-    )
-    reasons = _reasons(page.context["result"])
-    assert list(reasons) == [2] and "start date" in reasons[2]
-
-
-def test_reimporting_a_started_row_with_only_a_stage_date_changes_nothing(web, cluster_a):
-    client = web("cluster_manager_a")
-    rows = [_row("Gestart met alleen Sinds", stage="gestart", since="01/03/2018")]
-    first, _page = _dry_run(client, rows)
-    client.post(reverse("members:import-commit", args=[first.pk]))
-    started = Collaboration.objects.get(title="Gestart met alleen Sinds")
-    assert started.start_date == datetime.date(2018, 3, 1)
-    again, page = _dry_run(client, rows)
-    assert page.context["result"].counts["unchanged"] == 1
-    client.post(reverse("members:import-commit", args=[again.pk]))
-    started.refresh_from_db()
-    assert started.start_date == datetime.date(2018, 3, 1)
-
-
-def test_a_new_stop_reason_in_a_file_is_applied_or_refused_not_promised(web, cluster_a):
-    client = web("cluster_manager_a")
-    stopped = _row("Gestopt wegens geld", stage="gestopt", since="01/06/2018")
-    stopped[-1] = "financiering"
-    first, _page = _dry_run(client, [stopped])
-    client.post(reverse("members:import-commit", args=[first.pk]))
-    stopped[-1] = "engagement"  # lack of commitment after all
-    changed, page = _dry_run(client, [stopped])
-    client.post(reverse("members:import-commit", args=[changed.pk]))
-    collaboration = Collaboration.objects.get(title="Gestopt wegens geld")
-    # Either fix passes: apply the new reason, or refuse the row (then it is no update).
-    if page.context["result"].counts["updated"]:
-        assert collaboration.stop_reason == "commitment"
-    _again, page = _dry_run(client, [stopped])
-    assert page.context["result"].counts["updated"] == 0
 
 
 # 6. The figure pages ---------------------------------------------------------------------

@@ -5,12 +5,11 @@ Adding a route without an entry here fails `test_it_covers_every_route`. Outside
 anonymous visitor is sent to the login page (web) or gets 401 (API).
 """
 
-import datetime
-
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from clustermonitor.programmes.models import KPI, Application, Call, ClusterType, Target
+from clustermonitor.programmes.models import KPI, Call, ClusterType
+from tests import matrix_objects as objects
 from tests.conftest import ALL_PERSONAS, CLUSTER_A
 
 LOGIN = "login"  # anonymous: redirect to the login page
@@ -39,262 +38,6 @@ REGISTRY = row(LOGIN, 200, 200, 200, 404, 404, 404)
 PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
 
 
-def _target():
-    from clustermonitor.programmes.models import Cluster
-
-    cluster = Cluster.objects.get(code=CLUSTER_A)
-    kpi = cluster.programme.kpis.get(code="KPI1")
-    return Target.objects.get_or_create(
-        cluster=cluster,
-        kpi=kpi,
-        due_date=Target.default_due_date(cluster),
-        defaults={"value": 150},
-    )[0]
-
-
-def _application():
-    call = Call.objects.get(number=1)
-    return Application.objects.get_or_create(
-        call=call, applicant="Test vzw", defaults={"title": "Test", "status": "submitted"}
-    )[0]
-
-
-def _membership():
-    from clustermonitor.members.models import Contact, Membership
-    from clustermonitor.programmes.models import Cluster
-    from clustermonitor.registry.models import Organisation
-
-    org, _ = Organisation.objects.get_or_create(
-        enterprise_number="0200065765", defaults={"name": "Matrix NV"}
-    )
-    membership, _ = Membership.objects.get_or_create(
-        organisation=org,
-        cluster=Cluster.objects.get(code=CLUSTER_A),
-        defaults={"start_date": "2017-01-01"},
-    )
-    Contact.objects.get_or_create(membership=membership, name="Piet")
-    return membership
-
-
-def _figures():
-    from clustermonitor.registry.models import FirmFigures
-
-    organisation = _membership().organisation
-    return FirmFigures.objects.get_or_create(
-        organisation=organisation, year=2018, defaults={"employees": 12, "source": "test"}
-    )[0]
-
-
-def _contribution():
-    from clustermonitor.members.models import Contribution
-
-    return Contribution.objects.get_or_create(
-        membership=_membership(), year=2018, defaults={"amount": 500}
-    )[0]
-
-
-def _activity():
-    from clustermonitor.activities.models import Activity
-    from clustermonitor.programmes.models import Cluster
-
-    activity = Activity.objects.filter(title="Matrix workshop").first()
-    if activity is None:
-        activity = Activity.objects.create(
-            title="Matrix workshop", kind="workshop", date="2018-05-01"
-        )
-        activity.clusters.add(Cluster.objects.get(code=CLUSTER_A))
-    return activity
-
-
-def _participation():
-    return _activity().participations.get_or_create(name="Piet", needs_review=True)[0]
-
-
-def _contact():
-    return _membership().contacts.get()
-
-
-def _batch():
-    from django.core.files.base import ContentFile
-
-    from clustermonitor.members.models import ImportBatch
-    from clustermonitor.programmes.models import Cluster
-
-    batch = ImportBatch.objects.filter(original_name="matrix.csv").first()
-    if batch is None:
-        batch = ImportBatch(
-            cluster=Cluster.objects.get(code=CLUSTER_A),
-            original_name="matrix.csv",
-            sha256="x",
-            reference_date="2019-01-01",
-            mapping={"name": "naam"},
-        )
-        batch.file.save("matrix.csv", ContentFile(b"naam\nA\n"), save=False)
-        batch.save()
-    return batch
-
-
-def _collaboration():
-    from clustermonitor.collaborations.models import Collaboration, Link
-    from clustermonitor.programmes.models import Cluster
-
-    cluster = Cluster.objects.get(code=CLUSTER_A)
-    collaboration = Collaboration.objects.filter(title="Matrix pilot").first()
-    if collaboration is None:
-        collaboration = Collaboration.objects.create(
-            programme=cluster.programme, title="Matrix pilot"
-        )
-        collaboration.clusters.add(cluster)
-        collaboration.parties.create(organisation=_membership().organisation)
-        Link.objects.create(collaboration=collaboration, title="Plan", url="https://example.org")
-    return collaboration
-
-
-def _report():
-    from django.core.files.base import ContentFile
-    from django.utils import timezone
-
-    from clustermonitor.core import audit
-    from clustermonitor.monitoring import services
-    from clustermonitor.monitoring.models import Attachment, ProgressReport, ReportVersion
-    from clustermonitor.programmes.models import Cluster
-
-    cluster = Cluster.objects.get(code=CLUSTER_A)
-    services.create_periods(audit.Actor.system("matrix"), cluster)
-    report = ProgressReport.objects.get(period__cluster=cluster, period__number=1)
-    if not report.versions.exists():
-        version = ReportVersion.objects.create(
-            report=report, number=1, sections={}, figures={}, submitted_at=timezone.now()
-        )
-        attachment = Attachment(report=report, version=version, title="Notulen", sha256="x")
-        attachment.file.save("notulen.txt", ContentFile(b"notulen"), save=False)
-        attachment.save()
-    return report
-
-
-def _criteria_set(status="published"):
-    from clustermonitor.programmes.models_maturity import CriteriaSet, Criterion
-
-    if status == "published":
-        return CriteriaSet.objects.filter(status="published").order_by("pk").first()
-    draft = CriteriaSet.objects.filter(name="Matrix draft").first()
-    if draft is None:
-        from clustermonitor.programmes.models import Programme
-
-        draft = CriteriaSet.objects.create(
-            programme=Programme.objects.get(), name="Matrix draft", status="draft"
-        )
-        Criterion.objects.create(criteria_set=draft, order=1, text="Website", kind="evidence")
-    return draft
-
-
-def _assessment():
-    from clustermonitor.core import audit
-    from clustermonitor.programmes import services_maturity
-    from clustermonitor.programmes.models import Cluster
-    from clustermonitor.programmes.models_maturity import Assessment
-
-    cluster = Cluster.objects.get(code=CLUSTER_A)
-    found = Assessment.objects.filter(cluster=cluster).first()
-    return found or services_maturity.assess(
-        audit.Actor.system("matrix"), cluster, _criteria_set(), datetime.date(2019, 1, 1)
-    )
-
-
-def _answer():
-    return _assessment().answers.order_by("pk").first()
-
-
-def _attention_point():
-    from clustermonitor.programmes.models import Cluster
-    from clustermonitor.programmes.models_account import AttentionPoint
-
-    return AttentionPoint.objects.get_or_create(
-        cluster=Cluster.objects.get(code=CLUSTER_A),
-        title="Matrix point",
-        defaults={"follow_up_on": datetime.date(2030, 1, 1)},
-    )[0]
-
-
-def _steering_meeting():
-    from clustermonitor.programmes.models import Cluster
-    from clustermonitor.programmes.models_account import SteeringGroupMeeting
-
-    return SteeringGroupMeeting.objects.get_or_create(
-        cluster=Cluster.objects.get(code=CLUSTER_A), date=datetime.date(2019, 3, 1)
-    )[0]
-
-
-def _learning_session():
-    from clustermonitor.programmes.models import Programme
-    from clustermonitor.programmes.models_account import LearningSession
-
-    return LearningSession.objects.get_or_create(
-        programme=Programme.objects.get(), date=datetime.date(2019, 5, 1), title="Matrix"
-    )[0]
-
-
-def _wave():
-    from clustermonitor.core import audit
-    from clustermonitor.programmes.models import Cluster, Programme
-    from clustermonitor.surveys.models import Invitation, Wave
-    from clustermonitor.surveys.services_forms import load_default_questionnaire
-    from clustermonitor.surveys.tokens import assign, new_nonce, placeholder_hash
-
-    wave = Wave.objects.filter(name="Matrix wave").first()
-    if wave is None:
-        questionnaire = load_default_questionnaire(
-            Programme.objects.get(), audit.Actor.system("matrix")
-        )
-        today = datetime.date.today()
-        wave = Wave.objects.create(
-            questionnaire=questionnaire,
-            name="Matrix wave",
-            opens_on=today - datetime.timedelta(days=1),
-            closes_on=today + datetime.timedelta(days=30),
-        )
-        cluster = Cluster.objects.get(code=CLUSTER_A)
-        wave.clusters.add(cluster)
-        invitation = Invitation.objects.create(
-            wave=wave,
-            organisation=_membership().organisation,
-            cluster=cluster,
-            token_hash=placeholder_hash(),
-            nonce=new_nonce(),
-        )
-        assign(invitation)
-        invitation.save()
-    return wave
-
-
-def _survey_token():
-    from clustermonitor.surveys.tokens import token_for
-
-    return token_for(_wave().invitations.get())
-
-
-def _survey_import_key():
-    from clustermonitor.surveys.imports import store_upload
-
-    return store_upload(
-        _wave(),
-        b"id,submitdate,q2\n1,2020-01-10 10:00:00,3\n",
-        "matrix.csv",
-        {"source": "limesurvey", "cluster": CLUSTER_A, "uploaded_by": "matrix"},
-    )
-
-
-def _kbo_import():
-    from clustermonitor.registry.models import KboImport
-
-    return KboImport.objects.get_or_create(source="matrix.zip", defaults={"kind": "full"})[0]
-
-
-def _programme_slug():
-    return Call.objects.get(number=1).programme.slug
-
-
-# route name → (how to build its URL, expected status per persona)
 MATRIX = {
     "programmes:home": (
         lambda: reverse("programmes:home"),
@@ -320,11 +63,11 @@ MATRIX = {
         CLUSTER_A_SETUP,
     ),
     "programmes:target-edit": (
-        lambda: reverse("programmes:target-edit", args=[_target().pk]),
+        lambda: reverse("programmes:target-edit", args=[objects.target().pk]),
         CLUSTER_A_SETUP,
     ),
     "programmes:target-delete": (
-        lambda: reverse("programmes:target-delete", args=[_target().pk]),
+        lambda: reverse("programmes:target-delete", args=[objects.target().pk]),
         POST_ONLY,
     ),
     "programmes:call-list": (lambda: reverse("programmes:call-list"), EVERYONE),
@@ -342,7 +85,7 @@ MATRIX = {
         PROGRAMME_SETUP,
     ),
     "programmes:application-edit": (
-        lambda: reverse("programmes:application-edit", args=[_application().pk]),
+        lambda: reverse("programmes:application-edit", args=[objects.application().pk]),
         PROGRAMME_SETUP,
     ),
     "programmes:programme-list": (lambda: reverse("programmes:programme-list"), PROGRAMME_READERS),
@@ -351,15 +94,15 @@ MATRIX = {
         PROGRAMME_SETUP,
     ),
     "programmes:programme-detail": (
-        lambda: reverse("programmes:programme-detail", args=[_programme_slug()]),
+        lambda: reverse("programmes:programme-detail", args=[objects.programme_slug()]),
         PROGRAMME_READERS,
     ),
     "programmes:programme-edit": (
-        lambda: reverse("programmes:programme-edit", args=[_programme_slug()]),
+        lambda: reverse("programmes:programme-edit", args=[objects.programme_slug()]),
         PROGRAMME_SETUP,
     ),
     "programmes:cluster-type-create": (
-        lambda: reverse("programmes:cluster-type-create", args=[_programme_slug()]),
+        lambda: reverse("programmes:cluster-type-create", args=[objects.programme_slug()]),
         PROGRAMME_SETUP,
     ),
     "programmes:cluster-type-edit": (
@@ -367,7 +110,7 @@ MATRIX = {
         PROGRAMME_SETUP,
     ),
     "programmes:kpi-create": (
-        lambda: reverse("programmes:kpi-create", args=[_programme_slug()]),
+        lambda: reverse("programmes:kpi-create", args=[objects.programme_slug()]),
         PROGRAMME_SETUP,
     ),
     "programmes:kpi-edit": (
@@ -436,15 +179,15 @@ MATRIX = {
         MEMBERS_A_CHANGE,
     ),
     "members:contribution-create": (
-        lambda: reverse("members:contribution-create", args=[_membership().pk]),
+        lambda: reverse("members:contribution-create", args=[objects.membership().pk]),
         MEMBERS_A_CHANGE,
     ),
     "members:contribution-edit": (
-        lambda: reverse("members:contribution-edit", args=[_contribution().pk]),
+        lambda: reverse("members:contribution-edit", args=[objects.contribution().pk]),
         MEMBERS_A_CHANGE,
     ),
     "members:contribution-pay": (
-        lambda: reverse("members:contribution-pay", args=[_contribution().pk]),
+        lambda: reverse("members:contribution-pay", args=[objects.contribution().pk]),
         POST_ONLY,
     ),
     "activities:activity-list": (
@@ -456,23 +199,23 @@ MATRIX = {
         MEMBERS_A_CHANGE,
     ),
     "activities:activity-detail": (
-        lambda: reverse("activities:activity-detail", args=[_activity().pk]),
+        lambda: reverse("activities:activity-detail", args=[objects.activity().pk]),
         MEMBERS_A,
     ),
     "activities:activity-edit": (
-        lambda: reverse("activities:activity-edit", args=[_activity().pk]),
+        lambda: reverse("activities:activity-edit", args=[objects.activity().pk]),
         MEMBERS_A_CHANGE,
     ),
     "activities:attendee-import": (
-        lambda: reverse("activities:attendee-import", args=[_activity().pk]),
+        lambda: reverse("activities:attendee-import", args=[objects.activity().pk]),
         MEMBERS_A_CHANGE,
     ),
     "activities:participation-review": (
-        lambda: reverse("activities:participation-review", args=[_participation().pk]),
+        lambda: reverse("activities:participation-review", args=[objects.participation().pk]),
         POST_ONLY,
     ),
     "activities:participation-delete": (
-        lambda: reverse("activities:participation-delete", args=[_participation().pk]),
+        lambda: reverse("activities:participation-delete", args=[objects.participation().pk]),
         POST_ONLY,
     ),
     "collaborations:collaboration-list": (
@@ -488,31 +231,35 @@ MATRIX = {
         MEMBERS_A_CHANGE,
     ),
     "collaborations:collaboration-detail": (
-        lambda: reverse("collaborations:collaboration-detail", args=[_collaboration().pk]),
+        lambda: reverse("collaborations:collaboration-detail", args=[objects.collaboration().pk]),
         MEMBERS_A,
     ),
     "collaborations:collaboration-edit": (
-        lambda: reverse("collaborations:collaboration-edit", args=[_collaboration().pk]),
+        lambda: reverse("collaborations:collaboration-edit", args=[objects.collaboration().pk]),
         MEMBERS_A_CHANGE,
     ),
     "collaborations:stage-change": (
-        lambda: reverse("collaborations:stage-change", args=[_collaboration().pk]),
+        lambda: reverse("collaborations:stage-change", args=[objects.collaboration().pk]),
         POST_ONLY,
     ),
     "collaborations:party-add": (
-        lambda: reverse("collaborations:party-add", args=[_collaboration().pk]),
+        lambda: reverse("collaborations:party-add", args=[objects.collaboration().pk]),
         POST_ONLY,
     ),
     "collaborations:party-delete": (
-        lambda: reverse("collaborations:party-delete", args=[_collaboration().parties.get().pk]),
+        lambda: reverse(
+            "collaborations:party-delete", args=[objects.collaboration().parties.get().pk]
+        ),
         POST_ONLY,
     ),
     "collaborations:link-add": (
-        lambda: reverse("collaborations:link-add", args=[_collaboration().pk]),
+        lambda: reverse("collaborations:link-add", args=[objects.collaboration().pk]),
         POST_ONLY,
     ),
     "collaborations:link-delete": (
-        lambda: reverse("collaborations:link-delete", args=[_collaboration().links.get().pk]),
+        lambda: reverse(
+            "collaborations:link-delete", args=[objects.collaboration().links.get().pk]
+        ),
         POST_ONLY,
     ),
     "collaborations:kpi3-cluster": (
@@ -559,38 +306,38 @@ MATRIX = {
         row(LOGIN, 200, 403, 403, 403, 403, 404),
     ),
     "programmes:criteria-set-detail": (
-        lambda: reverse("programmes:criteria-set-detail", args=[_criteria_set().pk]),
+        lambda: reverse("programmes:criteria-set-detail", args=[objects.criteria_set().pk]),
         row(LOGIN, 200, 200, 200, 200, 200, 404),
     ),
     "programmes:criteria-set-edit": (
-        lambda: reverse("programmes:criteria-set-edit", args=[_criteria_set("draft").pk]),
+        lambda: reverse("programmes:criteria-set-edit", args=[objects.criteria_set("draft").pk]),
         row(LOGIN, 200, 403, 403, 403, 403, 404),
     ),
     "programmes:criteria-set-publish": (
-        lambda: reverse("programmes:criteria-set-publish", args=[_criteria_set("draft").pk]),
+        lambda: reverse("programmes:criteria-set-publish", args=[objects.criteria_set("draft").pk]),
         POST_ONLY,
     ),
     "programmes:criteria-set-new-version": (
-        lambda: reverse("programmes:criteria-set-new-version", args=[_criteria_set().pk]),
+        lambda: reverse("programmes:criteria-set-new-version", args=[objects.criteria_set().pk]),
         POST_ONLY,
     ),
     "programmes:criteria-set-delete": (
-        lambda: reverse("programmes:criteria-set-delete", args=[_criteria_set("draft").pk]),
+        lambda: reverse("programmes:criteria-set-delete", args=[objects.criteria_set("draft").pk]),
         POST_ONLY,
     ),
     "programmes:criterion-create": (
-        lambda: reverse("programmes:criterion-create", args=[_criteria_set("draft").pk]),
+        lambda: reverse("programmes:criterion-create", args=[objects.criteria_set("draft").pk]),
         row(LOGIN, 200, 403, 403, 403, 403, 404),
     ),
     "programmes:criterion-edit": (
         lambda: reverse(
-            "programmes:criterion-edit", args=[_criteria_set("draft").criteria.get().pk]
+            "programmes:criterion-edit", args=[objects.criteria_set("draft").criteria.get().pk]
         ),
         row(LOGIN, 200, 403, 403, 403, 403, 404),
     ),
     "programmes:criterion-delete": (
         lambda: reverse(
-            "programmes:criterion-delete", args=[_criteria_set("draft").criteria.get().pk]
+            "programmes:criterion-delete", args=[objects.criteria_set("draft").criteria.get().pk]
         ),
         POST_ONLY,
     ),
@@ -600,15 +347,15 @@ MATRIX = {
     ),
     "programmes:assess": (lambda: reverse("programmes:assess", args=[CLUSTER_A]), POST_ONLY),
     "programmes:assessment-detail": (
-        lambda: reverse("programmes:assessment-detail", args=[_assessment().pk]),
+        lambda: reverse("programmes:assessment-detail", args=[objects.assessment().pk]),
         CLUSTER_A_RECORDS,
     ),
     "programmes:answer-evidence": (
-        lambda: reverse("programmes:answer-evidence", args=[_answer().pk]),
+        lambda: reverse("programmes:answer-evidence", args=[objects.answer().pk]),
         POST_ONLY,
     ),
     "programmes:answer-check": (
-        lambda: reverse("programmes:answer-check", args=[_answer().pk]),
+        lambda: reverse("programmes:answer-check", args=[objects.answer().pk]),
         POST_ONLY,
     ),
     "programmes:account": (
@@ -620,15 +367,15 @@ MATRIX = {
         CLUSTER_A_SETUP,
     ),
     "programmes:attention-point-edit": (
-        lambda: reverse("programmes:attention-point-edit", args=[_attention_point().pk]),
+        lambda: reverse("programmes:attention-point-edit", args=[objects.attention_point().pk]),
         CLUSTER_A_SETUP,
     ),
     "programmes:attention-point-close": (
-        lambda: reverse("programmes:attention-point-close", args=[_attention_point().pk]),
+        lambda: reverse("programmes:attention-point-close", args=[objects.attention_point().pk]),
         POST_ONLY,
     ),
     "programmes:attention-point-reopen": (
-        lambda: reverse("programmes:attention-point-reopen", args=[_attention_point().pk]),
+        lambda: reverse("programmes:attention-point-reopen", args=[objects.attention_point().pk]),
         POST_ONLY,
     ),
     "programmes:steering-meeting-create": (
@@ -636,11 +383,11 @@ MATRIX = {
         CLUSTER_A_SETUP,
     ),
     "programmes:steering-meeting-edit": (
-        lambda: reverse("programmes:steering-meeting-edit", args=[_steering_meeting().pk]),
+        lambda: reverse("programmes:steering-meeting-edit", args=[objects.steering_meeting().pk]),
         CLUSTER_A_SETUP,
     ),
     "programmes:steering-meeting-delete": (
-        lambda: reverse("programmes:steering-meeting-delete", args=[_steering_meeting().pk]),
+        lambda: reverse("programmes:steering-meeting-delete", args=[objects.steering_meeting().pk]),
         POST_ONLY,
     ),
     "programmes:learning-session-list": (
@@ -652,15 +399,15 @@ MATRIX = {
         row(LOGIN, 200, 200, 403, 404, 404, 404),
     ),
     "programmes:learning-session-detail": (
-        lambda: reverse("programmes:learning-session-detail", args=[_learning_session().pk]),
+        lambda: reverse("programmes:learning-session-detail", args=[objects.learning_session().pk]),
         row(LOGIN, 200, 200, 403, 404, 404, 404),
     ),
     "programmes:learning-session-edit": (
-        lambda: reverse("programmes:learning-session-edit", args=[_learning_session().pk]),
+        lambda: reverse("programmes:learning-session-edit", args=[objects.learning_session().pk]),
         row(LOGIN, 200, 200, 403, 404, 404, 404),
     ),
     "programmes:learning-session-delete": (
-        lambda: reverse("programmes:learning-session-delete", args=[_learning_session().pk]),
+        lambda: reverse("programmes:learning-session-delete", args=[objects.learning_session().pk]),
         POST_ONLY,
     ),
     "programmes:my-attention-points": (
@@ -676,14 +423,14 @@ MATRIX = {
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
     "surveys:questionnaire-detail": (
-        lambda: reverse("surveys:questionnaire-detail", args=[_wave().questionnaire_id]),
+        lambda: reverse("surveys:questionnaire-detail", args=[objects.wave().questionnaire_id]),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
     "surveys:questionnaire-xlsform": (
-        lambda: reverse("surveys:questionnaire-xlsform", args=[_wave().questionnaire_id]),
+        lambda: reverse("surveys:questionnaire-xlsform", args=[objects.wave().questionnaire_id]),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
-    "surveys:respond": (lambda: reverse("surveys:respond", args=[_survey_token()]), PUBLIC),
+    "surveys:respond": (lambda: reverse("surveys:respond", args=[objects.survey_token()]), PUBLIC),
     "surveys:wave-list": (
         lambda: reverse("surveys:wave-list"),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
@@ -693,52 +440,66 @@ MATRIX = {
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
     "surveys:wave-detail": (
-        lambda: reverse("surveys:wave-detail", args=[_wave().pk]),
+        lambda: reverse("surveys:wave-detail", args=[objects.wave().pk]),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
     "surveys:wave-edit": (
-        lambda: reverse("surveys:wave-edit", args=[_wave().pk]),
+        lambda: reverse("surveys:wave-edit", args=[objects.wave().pk]),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
     "surveys:wave-mail-merge-xlsx": (
-        lambda: reverse("surveys:wave-mail-merge-xlsx", args=[_wave().pk]),
+        lambda: reverse("surveys:wave-mail-merge-xlsx", args=[objects.wave().pk]),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
     "surveys:wave-mail-merge-csv": (
-        lambda: reverse("surveys:wave-mail-merge-csv", args=[_wave().pk]),
+        lambda: reverse("surveys:wave-mail-merge-csv", args=[objects.wave().pk]),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
     "surveys:wave-tracking-xlsx": (
-        lambda: reverse("surveys:wave-tracking-xlsx", args=[_wave().pk]),
+        lambda: reverse("surveys:wave-tracking-xlsx", args=[objects.wave().pk]),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
     "surveys:response-import": (
-        lambda: reverse("surveys:response-import", args=[_wave().pk]),
+        lambda: reverse("surveys:response-import", args=[objects.wave().pk]),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
     "surveys:response-import-detail": (
-        lambda: reverse("surveys:response-import-detail", args=[_wave().pk, _survey_import_key()]),
+        lambda: reverse(
+            "surveys:response-import-detail", args=[objects.wave().pk, objects.survey_import_key()]
+        ),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
     "surveys:response-import-rejected": (
         lambda: reverse(
-            "surveys:response-import-rejected", args=[_wave().pk, _survey_import_key()]
+            "surveys:response-import-rejected",
+            args=[objects.wave().pk, objects.survey_import_key()],
         ),
         row(LOGIN, 403, 403, 200, 404, 404, 404),
     ),
     "surveys:wave-generate": (
-        lambda: reverse("surveys:wave-generate", args=[_wave().pk]),
+        lambda: reverse("surveys:wave-generate", args=[objects.wave().pk]),
         POST_ONLY,
     ),
-    "surveys:wave-send": (lambda: reverse("surveys:wave-send", args=[_wave().pk]), POST_ONLY),
-    "surveys:wave-remind": (lambda: reverse("surveys:wave-remind", args=[_wave().pk]), POST_ONLY),
+    "surveys:wave-send": (
+        lambda: reverse("surveys:wave-send", args=[objects.wave().pk]),
+        POST_ONLY,
+    ),
+    "surveys:wave-remind": (
+        lambda: reverse("surveys:wave-remind", args=[objects.wave().pk]),
+        POST_ONLY,
+    ),
     "surveys:wave-mark-sent": (
-        lambda: reverse("surveys:wave-mark-sent", args=[_wave().pk]),
+        lambda: reverse("surveys:wave-mark-sent", args=[objects.wave().pk]),
         POST_ONLY,
     ),
-    "surveys:wave-close": (lambda: reverse("surveys:wave-close", args=[_wave().pk]), POST_ONLY),
+    "surveys:wave-close": (
+        lambda: reverse("surveys:wave-close", args=[objects.wave().pk]),
+        POST_ONLY,
+    ),
     "surveys:response-import-commit": (
-        lambda: reverse("surveys:response-import-commit", args=[_wave().pk, _survey_import_key()]),
+        lambda: reverse(
+            "surveys:response-import-commit", args=[objects.wave().pk, objects.survey_import_key()]
+        ),
         POST_ONLY,
     ),
     "surveys:cluster-tracking": (
@@ -746,15 +507,15 @@ MATRIX = {
         CLUSTER_A_RECORDS,
     ),
     "surveys:wave-results": (
-        lambda: reverse("surveys:wave-results", args=[_wave().pk]),
+        lambda: reverse("surveys:wave-results", args=[objects.wave().pk]),
         PROGRAMME_READERS,
     ),
     "surveys:wave-raw-identities": (
-        lambda: reverse("surveys:wave-raw-identities", args=[_wave().pk]),
+        lambda: reverse("surveys:wave-raw-identities", args=[objects.wave().pk]),
         row(LOGIN, 403, 403, 200, 404, 404, 404),
     ),
     "surveys:wave-raw-answers": (
-        lambda: reverse("surveys:wave-raw-answers", args=[_wave().pk]),
+        lambda: reverse("surveys:wave-raw-answers", args=[objects.wave().pk]),
         row(LOGIN, 403, 403, 200, 404, 404, 404),
     ),
     "surveys:cluster-results": (
@@ -791,39 +552,43 @@ MATRIX = {
         row(LOGIN, 200, 200, 404, 200, 404, 404),
     ),
     "monitoring:report-detail": (
-        lambda: reverse("monitoring:report-detail", args=[_report().pk]),
+        lambda: reverse("monitoring:report-detail", args=[objects.report().pk]),
         MEMBERS_A,
     ),
     "monitoring:version-detail": (
-        lambda: reverse("monitoring:version-detail", args=[_report().pk, 1]),
+        lambda: reverse("monitoring:version-detail", args=[objects.report().pk, 1]),
         MEMBERS_A,
     ),
     "monitoring:report-submit": (
-        lambda: reverse("monitoring:report-submit", args=[_report().pk]),
+        lambda: reverse("monitoring:report-submit", args=[objects.report().pk]),
         POST_ONLY,
     ),
     "monitoring:report-return": (
-        lambda: reverse("monitoring:report-return", args=[_report().pk]),
+        lambda: reverse("monitoring:report-return", args=[objects.report().pk]),
         POST_ONLY,
     ),
     "monitoring:report-approve": (
-        lambda: reverse("monitoring:report-approve", args=[_report().pk]),
+        lambda: reverse("monitoring:report-approve", args=[objects.report().pk]),
         POST_ONLY,
     ),
     "monitoring:report-reopen": (
-        lambda: reverse("monitoring:report-reopen", args=[_report().pk]),
+        lambda: reverse("monitoring:report-reopen", args=[objects.report().pk]),
         POST_ONLY,
     ),
     "monitoring:attachment-add": (
-        lambda: reverse("monitoring:attachment-add", args=[_report().pk]),
+        lambda: reverse("monitoring:attachment-add", args=[objects.report().pk]),
         POST_ONLY,
     ),
     "monitoring:attachment-download": (
-        lambda: reverse("monitoring:attachment-download", args=[_report().attachments.get().pk]),
+        lambda: reverse(
+            "monitoring:attachment-download", args=[objects.report().attachments.get().pk]
+        ),
         MEMBERS_A,
     ),
     "monitoring:attachment-delete": (
-        lambda: reverse("monitoring:attachment-delete", args=[_report().attachments.get().pk]),
+        lambda: reverse(
+            "monitoring:attachment-delete", args=[objects.report().attachments.get().pk]
+        ),
         POST_ONLY,
     ),
     "members:dashboard": (lambda: reverse("members:dashboard", args=[CLUSTER_A]), MEMBERS_A),
@@ -842,39 +607,39 @@ MATRIX = {
     "members:kpis-cluster": (lambda: reverse("members:kpis-cluster", args=[CLUSTER_A]), MEMBERS_A),
     "members:kpis": (lambda: reverse("members:kpis"), REGISTRY),
     "members:membership-detail": (
-        lambda: reverse("members:membership-detail", args=[_membership().pk]),
+        lambda: reverse("members:membership-detail", args=[objects.membership().pk]),
         MEMBERS_A,
     ),
     "members:membership-edit": (
-        lambda: reverse("members:membership-edit", args=[_membership().pk]),
+        lambda: reverse("members:membership-edit", args=[objects.membership().pk]),
         MEMBERS_A_CHANGE,
     ),
     "members:contact-create": (
-        lambda: reverse("members:contact-create", args=[_membership().pk]),
+        lambda: reverse("members:contact-create", args=[objects.membership().pk]),
         MEMBERS_A_CHANGE,
     ),
     "members:contact-edit": (
-        lambda: reverse("members:contact-edit", args=[_contact().pk]),
+        lambda: reverse("members:contact-edit", args=[objects.contact().pk]),
         MEMBERS_A_CHANGE,
     ),
     "members:contact-delete": (
-        lambda: reverse("members:contact-delete", args=[_contact().pk]),
+        lambda: reverse("members:contact-delete", args=[objects.contact().pk]),
         POST_ONLY,
     ),
     "members:import-detail": (
-        lambda: reverse("members:import-detail", args=[_batch().pk]),
+        lambda: reverse("members:import-detail", args=[objects.batch().pk]),
         MEMBERS_A_CHANGE,
     ),
     "members:import-commit": (
-        lambda: reverse("members:import-commit", args=[_batch().pk]),
+        lambda: reverse("members:import-commit", args=[objects.batch().pk]),
         POST_ONLY,
     ),
     "members:import-rejected": (
-        lambda: reverse("members:import-rejected", args=[_batch().pk]),
+        lambda: reverse("members:import-rejected", args=[objects.batch().pk]),
         MEMBERS_A_CHANGE,
     ),
     "members:import-end-missing": (
-        lambda: reverse("members:import-end-missing", args=[_batch().pk]),
+        lambda: reverse("members:import-end-missing", args=[objects.batch().pk]),
         POST_ONLY,
     ),
     "registry:organisation-list": (
@@ -882,19 +647,21 @@ MATRIX = {
         row(LOGIN, 200, 200, 200, 200, 200, 404),
     ),
     "registry:organisation-detail": (
-        lambda: reverse("registry:organisation-detail", args=[_membership().organisation_id]),
+        lambda: reverse(
+            "registry:organisation-detail", args=[objects.membership().organisation_id]
+        ),
         MEMBERS_A,
     ),
     "registry:organisation-edit": (
-        lambda: reverse("registry:organisation-edit", args=[_membership().organisation_id]),
+        lambda: reverse("registry:organisation-edit", args=[objects.membership().organisation_id]),
         MEMBERS_A_CHANGE,
     ),
     "registry:figures-create": (
-        lambda: reverse("registry:figures-create", args=[_membership().organisation_id]),
+        lambda: reverse("registry:figures-create", args=[objects.membership().organisation_id]),
         MEMBERS_A_CHANGE,
     ),
     "registry:figures-edit": (
-        lambda: reverse("registry:figures-edit", args=[_figures().pk]),
+        lambda: reverse("registry:figures-edit", args=[objects.figures().pk]),
         MEMBERS_A_CHANGE,
     ),
     "registry:quality": (lambda: reverse("registry:quality"), REGISTRY),
@@ -909,7 +676,7 @@ MATRIX = {
     ),
     "registry:kbo-imports": (lambda: reverse("registry:kbo-imports"), PROGRAMME_SETUP),
     "registry:kbo-import-detail": (
-        lambda: reverse("registry:kbo-import-detail", args=[_kbo_import().pk]),
+        lambda: reverse("registry:kbo-import-detail", args=[objects.kbo_import().pk]),
         PROGRAMME_SETUP,
     ),
     "core:object-history": (
@@ -930,7 +697,7 @@ MATRIX = {
     "api:list_organisations": (lambda: reverse("api:list_organisations"), API),
     # An organisation of cluster A only: outsiders get 404, as on the web.
     "api:get_organisation": (
-        lambda: reverse("api:get_organisation", args=[_membership().organisation_id]),
+        lambda: reverse("api:get_organisation", args=[objects.membership().organisation_id]),
         row(401, 200, 200, 200, 200, 404, 404),
     ),
     "api:list_memberships": (lambda: reverse("api:list_memberships"), API),
@@ -939,7 +706,7 @@ MATRIX = {
     "api:list_collaborations": (lambda: reverse("api:list_collaborations"), API),
     # A collaboration of cluster A only: outsiders get 404, as on the web.
     "api:get_collaboration": (
-        lambda: reverse("api:get_collaboration", args=[_collaboration().pk]),
+        lambda: reverse("api:get_collaboration", args=[objects.collaboration().pk]),
         row(401, 200, 200, 200, 200, 404, 404),
     ),
     "api:list_reports": (lambda: reverse("api:list_reports"), API),
@@ -948,11 +715,11 @@ MATRIX = {
         row(401, 200, 200, 200, 404, 404, 404),
     ),
     "api:get_report": (
-        lambda: reverse("api:get_report", args=[_report().pk]),
+        lambda: reverse("api:get_report", args=[objects.report().pk]),
         row(401, 200, 200, 200, 200, 404, 404),
     ),
     "api:submit_report": (
-        lambda: reverse("api:submit_report", args=[_report().pk]),
+        lambda: reverse("api:submit_report", args=[objects.report().pk]),
         row(405, 405, 405, 405, 405, 405, 405),
     ),
     "api:cluster_kpi3": (

@@ -1,0 +1,265 @@
+"""The objects the permission matrix asks for: one of each kind, built on the shared
+session world the first time a route needs it and found again afterwards."""
+
+import datetime
+
+from clustermonitor.programmes.models import Application, Call, Target
+from tests.conftest import CLUSTER_A
+
+
+def target():
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = Cluster.objects.get(code=CLUSTER_A)
+    kpi = cluster.programme.kpis.get(code="KPI1")
+    return Target.objects.get_or_create(
+        cluster=cluster,
+        kpi=kpi,
+        due_date=Target.default_due_date(cluster),
+        defaults={"value": 150},
+    )[0]
+
+
+def application():
+    call = Call.objects.get(number=1)
+    return Application.objects.get_or_create(
+        call=call, applicant="Test vzw", defaults={"title": "Test", "status": "submitted"}
+    )[0]
+
+
+def membership():
+    from clustermonitor.members.models import Contact, Membership
+    from clustermonitor.programmes.models import Cluster
+    from clustermonitor.registry.models import Organisation
+
+    org, _ = Organisation.objects.get_or_create(
+        enterprise_number="0200065765", defaults={"name": "Matrix NV"}
+    )
+    membership, _ = Membership.objects.get_or_create(
+        organisation=org,
+        cluster=Cluster.objects.get(code=CLUSTER_A),
+        defaults={"start_date": "2017-01-01"},
+    )
+    Contact.objects.get_or_create(membership=membership, name="Piet")
+    return membership
+
+
+def figures():
+    from clustermonitor.registry.models import FirmFigures
+
+    organisation = membership().organisation
+    return FirmFigures.objects.get_or_create(
+        organisation=organisation, year=2018, defaults={"employees": 12, "source": "test"}
+    )[0]
+
+
+def contribution():
+    from clustermonitor.members.models import Contribution
+
+    return Contribution.objects.get_or_create(
+        membership=membership(), year=2018, defaults={"amount": 500}
+    )[0]
+
+
+def activity():
+    from clustermonitor.activities.models import Activity
+    from clustermonitor.programmes.models import Cluster
+
+    activity = Activity.objects.filter(title="Matrix workshop").first()
+    if activity is None:
+        activity = Activity.objects.create(
+            title="Matrix workshop", kind="workshop", date="2018-05-01"
+        )
+        activity.clusters.add(Cluster.objects.get(code=CLUSTER_A))
+    return activity
+
+
+def participation():
+    return activity().participations.get_or_create(name="Piet", needs_review=True)[0]
+
+
+def contact():
+    return membership().contacts.get()
+
+
+def batch():
+    from django.core.files.base import ContentFile
+
+    from clustermonitor.members.models import ImportBatch
+    from clustermonitor.programmes.models import Cluster
+
+    batch = ImportBatch.objects.filter(original_name="matrix.csv").first()
+    if batch is None:
+        batch = ImportBatch(
+            cluster=Cluster.objects.get(code=CLUSTER_A),
+            original_name="matrix.csv",
+            sha256="x",
+            reference_date="2019-01-01",
+            mapping={"name": "naam"},
+        )
+        batch.file.save("matrix.csv", ContentFile(b"naam\nA\n"), save=False)
+        batch.save()
+    return batch
+
+
+def collaboration():
+    from clustermonitor.collaborations.models import Collaboration, Link
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = Cluster.objects.get(code=CLUSTER_A)
+    collaboration = Collaboration.objects.filter(title="Matrix pilot").first()
+    if collaboration is None:
+        collaboration = Collaboration.objects.create(
+            programme=cluster.programme, title="Matrix pilot"
+        )
+        collaboration.clusters.add(cluster)
+        collaboration.parties.create(organisation=membership().organisation)
+        Link.objects.create(collaboration=collaboration, title="Plan", url="https://example.org")
+    return collaboration
+
+
+def report():
+    from django.core.files.base import ContentFile
+    from django.utils import timezone
+
+    from clustermonitor.core import audit
+    from clustermonitor.monitoring import services
+    from clustermonitor.monitoring.models import Attachment, ProgressReport, ReportVersion
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = Cluster.objects.get(code=CLUSTER_A)
+    services.create_periods(audit.Actor.system("matrix"), cluster)
+    report = ProgressReport.objects.get(period__cluster=cluster, period__number=1)
+    if not report.versions.exists():
+        version = ReportVersion.objects.create(
+            report=report, number=1, sections={}, figures={}, submitted_at=timezone.now()
+        )
+        attachment = Attachment(report=report, version=version, title="Notulen", sha256="x")
+        attachment.file.save("notulen.txt", ContentFile(b"notulen"), save=False)
+        attachment.save()
+    return report
+
+
+def criteria_set(status="published"):
+    from clustermonitor.programmes.models_maturity import CriteriaSet, Criterion
+
+    if status == "published":
+        return CriteriaSet.objects.filter(status="published").order_by("pk").first()
+    draft = CriteriaSet.objects.filter(name="Matrix draft").first()
+    if draft is None:
+        from clustermonitor.programmes.models import Programme
+
+        draft = CriteriaSet.objects.create(
+            programme=Programme.objects.get(), name="Matrix draft", status="draft"
+        )
+        Criterion.objects.create(criteria_set=draft, order=1, text="Website", kind="evidence")
+    return draft
+
+
+def assessment():
+    from clustermonitor.core import audit
+    from clustermonitor.programmes import services_maturity
+    from clustermonitor.programmes.models import Cluster
+    from clustermonitor.programmes.models_maturity import Assessment
+
+    cluster = Cluster.objects.get(code=CLUSTER_A)
+    found = Assessment.objects.filter(cluster=cluster).first()
+    return found or services_maturity.assess(
+        audit.Actor.system("matrix"), cluster, criteria_set(), datetime.date(2019, 1, 1)
+    )
+
+
+def answer():
+    return assessment().answers.order_by("pk").first()
+
+
+def attention_point():
+    from clustermonitor.programmes.models import Cluster
+    from clustermonitor.programmes.models_account import AttentionPoint
+
+    return AttentionPoint.objects.get_or_create(
+        cluster=Cluster.objects.get(code=CLUSTER_A),
+        title="Matrix point",
+        defaults={"follow_up_on": datetime.date(2030, 1, 1)},
+    )[0]
+
+
+def steering_meeting():
+    from clustermonitor.programmes.models import Cluster
+    from clustermonitor.programmes.models_account import SteeringGroupMeeting
+
+    return SteeringGroupMeeting.objects.get_or_create(
+        cluster=Cluster.objects.get(code=CLUSTER_A), date=datetime.date(2019, 3, 1)
+    )[0]
+
+
+def learning_session():
+    from clustermonitor.programmes.models import Programme
+    from clustermonitor.programmes.models_account import LearningSession
+
+    return LearningSession.objects.get_or_create(
+        programme=Programme.objects.get(), date=datetime.date(2019, 5, 1), title="Matrix"
+    )[0]
+
+
+def wave():
+    from clustermonitor.core import audit
+    from clustermonitor.programmes.models import Cluster, Programme
+    from clustermonitor.surveys.models import Invitation, Wave
+    from clustermonitor.surveys.services_forms import load_default_questionnaire
+    from clustermonitor.surveys.tokens import assign, new_nonce, placeholder_hash
+
+    wave = Wave.objects.filter(name="Matrix wave").first()
+    if wave is None:
+        questionnaire = load_default_questionnaire(
+            Programme.objects.get(), audit.Actor.system("matrix")
+        )
+        today = datetime.date.today()
+        wave = Wave.objects.create(
+            questionnaire=questionnaire,
+            name="Matrix wave",
+            opens_on=today - datetime.timedelta(days=1),
+            closes_on=today + datetime.timedelta(days=30),
+        )
+        cluster = Cluster.objects.get(code=CLUSTER_A)
+        wave.clusters.add(cluster)
+        invitation = Invitation.objects.create(
+            wave=wave,
+            organisation=membership().organisation,
+            cluster=cluster,
+            token_hash=placeholder_hash(),
+            nonce=new_nonce(),
+        )
+        assign(invitation)
+        invitation.save()
+    return wave
+
+
+def survey_token():
+    from clustermonitor.surveys.tokens import token_for
+
+    return token_for(wave().invitations.get())
+
+
+def survey_import_key():
+    from clustermonitor.surveys.imports import store_upload
+
+    return store_upload(
+        wave(),
+        b"id,submitdate,q2\n1,2020-01-10 10:00:00,3\n",
+        "matrix.csv",
+        {"source": "limesurvey", "cluster": CLUSTER_A, "uploaded_by": "matrix"},
+    )
+
+
+def kbo_import():
+    from clustermonitor.registry.models import KboImport
+
+    return KboImport.objects.get_or_create(source="matrix.zip", defaults={"kind": "full"})[0]
+
+
+def programme_slug():
+    return Call.objects.get(number=1).programme.slug
+
+
+# route name → (how to build its URL, expected status per persona)
