@@ -18,32 +18,21 @@ from clustermonitor.members import figures
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.selectors import REACH_COLUMNS, reach_rows
 
-TABLE8_STATUSES = ("expected", "invoiced", "paid")  # the fees asked (views_figures.STRUCTURE)
-
 
 def table8(clusters) -> pd.DataFrame:
     rows = pd.DataFrame(
         figures.contribution_rows(clusters, [TABLE8_YEAR]),
         columns=["cluster", "year", "membership_id", "organisation_id", "amount", "status"],
     )
-    return cofinancing.table8(rows[rows["status"].isin(TABLE8_STATUSES)])
+    return cofinancing.table8(rows[rows["status"].isin(figures.STRUCTURE)])
 
 
 def kpis(cluster, until) -> tuple[int, int]:
-    paid = pd.DataFrame(
-        figures.paid_rows([cluster], until),
-        columns=[
-            "cluster",
-            "organisation_id",
-            "organisation",
-            "enterprise_number",
-            "kind",
-            "year",
-            "first_start",
-        ],
-    )
-    table = participation.kpi1_kpi2(paid, {cluster.code: cluster.start_date}, until)
-    return int(table["kpi1"].iloc[0]), int(table["kpi2"].iloc[0])
+    """KPI 1 and KPI 2 as the dashboard and the KPI page compute them."""
+    from clustermonitor.monitoring.dashboard import computed_kpis
+
+    values = computed_kpis([cluster], until).values.get(cluster.code, {})
+    return values.get("KPI1", 0), values.get("KPI2", 0)
 
 
 def reach_frame(programme) -> pd.DataFrame:

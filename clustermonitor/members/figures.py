@@ -142,3 +142,50 @@ def member_rows(clusters, on: datetime.date) -> list[dict]:
         }
         for m in memberships
     ]
+
+
+#: The fees asked of members; waived ones are no fee.
+STRUCTURE = ("expected", "invoiced", "paid")
+
+
+def cofinancing_frames(clusters, year: int | None = None, lang: str = "nl"):
+    """The frames behind the co-financing pages, the report's Table 8 and the early
+    warnings: (contributions, fees asked, Table 8 — for `year` when given —, ledger)."""
+    import pandas as pd
+
+    from clustermonitor.analysis import cofinancing
+
+    contributions = pd.DataFrame(
+        contribution_rows(clusters),
+        columns=["cluster", "year", "membership_id", "organisation_id", "amount", "status"],
+    )
+    subsidies = pd.DataFrame(
+        subsidy_rows(clusters), columns=["cluster", "year", "subsidy", "share"]
+    )
+    fees = contributions[contributions["status"].isin(STRUCTURE)]
+    table = cofinancing.table8(fees, subsidies[["cluster", "year", "subsidy"]], lang)
+    paid = (
+        contributions[contributions["status"] == "paid"]
+        .groupby(["cluster", "year"])["amount"]
+        .sum()
+        .rename("paid")
+    )
+    open_ = (
+        contributions[contributions["status"].isin(("expected", "invoiced"))]
+        .groupby(["cluster", "year"])["amount"]
+        .sum()
+        .rename("outstanding")
+    )
+    years = (
+        subsidies.set_index(["cluster", "year"])
+        .join(paid, how="outer")
+        .join(open_, how="outer")
+        .reset_index()
+    )
+    years["subsidy"] = years["subsidy"].fillna(0.0)
+    shares = {c.code: float(c.cluster_type.cofinancing_share) for c in clusters}
+    years["share"] = years["cluster"].map(shares)
+    ledger = cofinancing.ledger(years.fillna({"paid": 0.0, "outstanding": 0.0}))
+    if year is not None:
+        table = table[table["year"] == year]
+    return contributions, fees, table, ledger

@@ -20,7 +20,6 @@ from clustermonitor.programmes.models import Cluster, ReportedFigure
 
 #: Large enough that one member's loss is felt (the 2020 evaluation's warning).
 LARGEST_SHARE_WARNING = 0.25
-STRUCTURE = ("expected", "invoiced", "paid")  # the fees asked; waived ones are no fee
 
 
 def _lang() -> str:
@@ -45,40 +44,7 @@ def _sheet(title, frame: pd.DataFrame) -> Sheet:
 
 
 def _cofinancing(clusters, year: int | None):
-    contributions = pd.DataFrame(
-        figures.contribution_rows(clusters),
-        columns=["cluster", "year", "membership_id", "organisation_id", "amount", "status"],
-    )
-    subsidies = pd.DataFrame(
-        figures.subsidy_rows(clusters), columns=["cluster", "year", "subsidy", "share"]
-    )
-    fees = contributions[contributions["status"].isin(STRUCTURE)]
-    table = cofinancing.table8(fees, subsidies[["cluster", "year", "subsidy"]], _lang())
-    paid = (
-        contributions[contributions["status"] == "paid"]
-        .groupby(["cluster", "year"])["amount"]
-        .sum()
-        .rename("paid")
-    )
-    open_ = (
-        contributions[contributions["status"].isin(("expected", "invoiced"))]
-        .groupby(["cluster", "year"])["amount"]
-        .sum()
-        .rename("outstanding")
-    )
-    years = (
-        subsidies.set_index(["cluster", "year"])
-        .join(paid, how="outer")
-        .join(open_, how="outer")
-        .reset_index()
-    )
-    years["subsidy"] = years["subsidy"].fillna(0.0)
-    shares = {c.code: float(c.cluster_type.cofinancing_share) for c in clusters}
-    years["share"] = years["cluster"].map(shares)
-    ledger = cofinancing.ledger(years.fillna({"paid": 0.0, "outstanding": 0.0}))
-    if year is not None:
-        table = table[table["year"] == year]
-    return contributions, fees, table, ledger
+    return figures.cofinancing_frames(clusters, year, _lang())
 
 
 @login_required

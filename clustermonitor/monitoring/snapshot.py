@@ -7,36 +7,25 @@ from decimal import Decimal
 import pandas as pd
 from django.utils import timezone
 
-from clustermonitor.activities.models import Activity
+from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.analysis import participation
 from clustermonitor.collaborations import selectors as collaboration_selectors
 from clustermonitor.collaborations.models import Collaboration, Stage, StageChange
 from clustermonitor.members import figures
 
 
-def _kpi12(cluster, until: datetime.date) -> tuple[int, int]:
-    from clustermonitor.members.views_figures import _kpis
-
-    table, _companies = _kpis([cluster], until)
-    row = table[table["cluster"] == cluster.code]
-    if not len(row):
-        return 0, 0
-    return int(row["kpi1"].iloc[0]), int(row["kpi2"].iloc[0])
-
-
 def computed_kpis(cluster, until: datetime.date) -> dict[str, Decimal | None]:
     """KPI code → the value the records give at `until` (None for a KPI the platform
     does not compute: a cluster-specific one is reported only)."""
-    kpi1, kpi2 = _kpi12(cluster, until)
-    kpi3 = collaboration_selectors.cluster_kpi3(cluster, until).value
-    known = {"KPI1": Decimal(kpi1), "KPI2": Decimal(kpi2), "KPI3": Decimal(kpi3)}
+    from clustermonitor.monitoring.dashboard import computed_kpis as records
+
+    values = records([cluster], until).values.get(cluster.code, {})
+    known = {code: Decimal(value) for code, value in values.items()}
     return {k.code: known.get(k.code) for k in cluster.cluster_type.kpis.order_by("order")}
 
 
 def _ledger(cluster, period) -> list[dict]:
-    from clustermonitor.members.views_figures import _cofinancing
-
-    _rows, _fees, _table, ledger = _cofinancing([cluster], None)
+    _rows, _fees, _table, ledger = figures.cofinancing_frames([cluster])
     years = range(period.start_date.year, period.end_date.year + 1)
     ledger = ledger[ledger["year"].isin(list(years))]
     columns = ["year", "subsidy", "required", "paid", "outstanding", "carry_in", "shortfall"]
@@ -103,7 +92,9 @@ def _activities(cluster, period) -> dict:
     active = int(degree["active"].sum()) if len(degree) else 0
     return {
         "activities": activities.count(),
-        "participations": sum(a.participations.filter(is_guest=False).count() for a in activities),
+        "participations": Participation.objects.filter(
+            activity__in=activities, is_guest=False
+        ).count(),
         "members": len(degree),
         "active_members": active,
         "active_share": round(active / len(degree), 4) if len(degree) else None,

@@ -80,13 +80,13 @@ def overdue_reports(clusters, today: datetime.date) -> list[Warning]:
 def cofinancing_warnings(clusters, today: datetime.date) -> list[Warning]:
     from django.urls import reverse
 
-    from clustermonitor.members.views_figures import _cofinancing
+    from clustermonitor.members.figures import cofinancing_frames
 
     # Only running agreements: a closed one is settled in its final report, not here.
     clusters = [c for c in clusters if c.start_date <= today <= c.end_date]
     if not clusters:
         return []
-    _rows, fees, _table, ledger = _cofinancing(clusters, None)
+    _rows, fees, _table, ledger = cofinancing_frames(clusters)
     # A year without any contribution recorded says nothing about the rule: the fees are
     # simply not in the platform (yet). Data quality shows that; the worklist does not.
     recorded = set(zip(fees["cluster"], fees["year"], strict=True))
