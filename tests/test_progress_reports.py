@@ -12,6 +12,7 @@ from django.utils import translation
 
 from clustermonitor.accounts.models import Role, User
 from clustermonitor.core import audit
+from clustermonitor.core.models import AuditEntry
 from clustermonitor.monitoring import services
 from clustermonitor.monitoring.models import KPIValue, ProgressReport, State, Transition
 from clustermonitor.programmes.models import ReportedFigure
@@ -299,3 +300,23 @@ def test_the_api_gives_the_dashboard_figures_with_table_5(persona, client):
         client.get(reverse("api:get_dashboard"), **_token(persona, "cluster_manager_a")).status_code
         == 404
     )
+
+
+def test_the_programme_manager_adds_an_irregular_period_with_its_report(cluster_a, client_for):
+    url = reverse("monitoring:period-create", args=[cluster_a.code])
+    data = {
+        "number": 9,
+        "start_date": "2019-01-01",
+        "end_date": "2019-06-30",
+        "due_date": "2019-08-31",
+    }
+    assert client_for("cluster_manager_a").post(url, data).status_code == 404
+    assert client_for("programme_manager").post(url, data).status_code == 302
+    period = cluster_a.reporting_periods.get(number=9)
+    assert period.report.state == State.DRAFT
+    assert AuditEntry.objects.filter(
+        content_type__model="progressreport", object_id=str(period.report.pk)
+    ).exists()
+    late = {**data, "number": 10, "due_date": "2019-06-01"}  # due before the period ends
+    assert client_for("programme_manager").post(url, late).status_code == 200
+    assert not cluster_a.reporting_periods.filter(number=10).exists()

@@ -66,6 +66,14 @@ def create_periods(actor: audit.Actor, cluster, due_after_days: int = DUE_AFTER_
     return written
 
 
+@transaction.atomic
+def add_period(actor: audit.Actor, period: ReportingPeriod) -> ReportingPeriod:
+    """An irregular period (a short last year, an interim report), with its report."""
+    audit.save(actor, period, note="reporting period")
+    audit.save(actor, ProgressReport(period=period))
+    return period
+
+
 # Drafting ----------------------------------------------------------------------------
 
 

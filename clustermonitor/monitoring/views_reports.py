@@ -92,11 +92,7 @@ def period_create(request, code):
     def save(actor, form):
         period = form.save(commit=False)
         period.cluster = cluster
-        from clustermonitor.core import audit
-
-        audit.save(actor, period)
-        audit.save(actor, ProgressReport(period=period))
-        return period
+        return services.add_period(actor, period)
 
     return editing.edit(
         request,
