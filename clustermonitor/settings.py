@@ -46,6 +46,7 @@ INSTALLED_APPS = [
     "clustermonitor.collaborations",
     "clustermonitor.monitoring",
     "clustermonitor.surveys",
+    "clustermonitor.reports",
     "django_tasks_db",
 ]
 
