@@ -11,6 +11,7 @@ urlpatterns = [
     path("", include("clustermonitor.collaborations.urls")),
     path("", include("clustermonitor.monitoring.urls")),
     path("", include("clustermonitor.surveys.urls")),
+    path("", include("clustermonitor.reports.urls")),
     path("accounts/", include("clustermonitor.accounts.urls")),
     path("", include("clustermonitor.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

@@ -263,3 +263,21 @@ def programme_slug():
 
 
 # route name → (how to build its URL, expected status per persona)
+
+
+def report_run():
+    """A finished report run with one (tiny) file on disk."""
+    from clustermonitor.reports.models import ReportRun
+
+    run = ReportRun.objects.filter(state="done").order_by("pk").first()
+    if run is None:
+        run = ReportRun.objects.create(
+            as_of=datetime.date(2020, 1, 31),
+            formats=["xlsx"],
+            state="done",
+            progress=100,
+            files=["matrix.xlsx"],
+        )
+    run.folder.mkdir(parents=True, exist_ok=True)
+    (run.folder / "matrix.xlsx").write_bytes(b"PK matrix")
+    return run

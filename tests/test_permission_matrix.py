@@ -537,6 +537,16 @@ MATRIX = {
     "monitoring:reports": (lambda: reverse("monitoring:reports"), REGISTRY),
     "monitoring:dashboard": (lambda: reverse("monitoring:dashboard"), PROGRAMME_READERS),
     "monitoring:published": (lambda: reverse("monitoring:published"), PROGRAMME_READERS),
+    # The evaluation report: generated and read by programme readers.
+    "reports:runs": (lambda: reverse("reports:runs"), PROGRAMME_READERS),
+    "reports:run-detail": (
+        lambda: reverse("reports:run-detail", args=[objects.report_run().pk]),
+        PROGRAMME_READERS,
+    ),
+    "reports:run-file": (
+        lambda: reverse("reports:run-file", args=[objects.report_run().pk, "xlsx"]),
+        PROGRAMME_READERS,
+    ),
     "monitoring:trajectories": (lambda: reverse("monitoring:trajectories"), PROGRAMME_READERS),
     "monitoring:trajectories-cluster": (
         lambda: reverse("monitoring:trajectories-cluster", args=[CLUSTER_A]),

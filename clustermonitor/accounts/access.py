@@ -223,6 +223,8 @@ rules.add_perm("monitoring.edit_report", manages_cluster)
 rules.add_perm("monitoring.review_report", follows_cluster)
 # The programme dashboard (Tables 5 and 7), trajectories: programme readers.
 rules.add_perm("monitoring.view_dashboard", reads_programme)
+# The evaluation report (issue 8): generated and downloaded by programme readers.
+rules.add_perm("reports.generate_report", reads_programme)
 # Early warnings: the agency for all clusters; a cluster's manager for their own.
 rules.add_perm("monitoring.view_warnings", is_agency | manages_cluster)
 # Exit plans: filed by the cluster, read by whoever reads its records.

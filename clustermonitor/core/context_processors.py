@@ -15,6 +15,7 @@ def navigation(request):
             "worklist": user.has_perm("programmes.view_account"),
             "criteria": user.has_perm("programmes.view_criteria"),
             "surveys": user.has_perm("surveys.manage_surveys"),
+            "reports": user.has_perm("reports.generate_report"),
             "own_cluster_codes": _own_codes(user),
             "own_clusters": sorted(user.managed_cluster_ids),
         }

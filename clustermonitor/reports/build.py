@@ -79,9 +79,7 @@ def resolve(
     from clustermonitor.programmes.models import Cluster, Programme
 
     if lang not in LANGUAGES:
-        raise ReportError(
-            _("Unknown language %(lang)s: use nl or en.") % {"lang": lang}
-        )
+        raise ReportError(_("Unknown language %(lang)s: use nl or en.") % {"lang": lang})
     programme = Programme.objects.order_by("pk").first()
     if programme is None:
         raise ReportError(_("There is no programme yet: load the reference data first."))
