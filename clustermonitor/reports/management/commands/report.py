@@ -2,6 +2,7 @@ import datetime
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import OperationalError, ProgrammingError
 
 from clustermonitor.reports import services
 from clustermonitor.reports.build import ReportError
@@ -44,6 +45,12 @@ class Command(BaseCommand):
             )
         except ReportError as error:
             raise CommandError(str(error)) from error
+        except (OperationalError, ProgrammingError) as error:
+            first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
+            raise CommandError(
+                f"The database is not ready ({first_line}): run `clustermonitor migrate` "
+                "and `clustermonitor load-reference` first."
+            ) from error
         if options["verbosity"] > 0:
             for path in paths:
                 self.stdout.write(str(path))
