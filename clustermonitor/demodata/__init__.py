@@ -3,15 +3,17 @@
 `load(seed=2020, scale=1)` adds, on top of the real reference portfolio (which must be
 loaded first), fake member organisations, memberships, contacts, contributions, fee
 schedules, activities and participation, collaborations, progress reports, exit plans
-and readiness assessments, calibrated so that the platform's own analysis reproduces
-the report's published figures (calibrate.py; tests/test_demo_data.py checks them).
+and readiness assessments, and the member survey's wave with its invitations and
+responses (survey.py), calibrated so that the platform's own analysis reproduces the
+report's published figures (calibrate.py; tests/test_demo_data.py and
+tests/test_demo_survey.py check them).
 
 Deterministic: the same seed gives the same records (random.Random and Faker, both
 seeded). Idempotent: when the IBNs already hold member records — the demo's or real
 ones — nothing is written. `scale=N` adds N − 1 copies of the 20 IBNs (codes suffixed
 -2, -3, ...) with their own records, for load tests (`clustermonitor generate`).
 
-The demo's member survey is not generated here yet (docs/demo.md).
+The member survey is one wave for all copies: each copy adds its IBNs' invitations.
 """
 
 from __future__ import annotations
@@ -32,6 +34,7 @@ from clustermonitor.demodata import (
     reports,
 )
 from clustermonitor.demodata import maturity as maturity_data
+from clustermonitor.demodata import survey as survey_data
 from clustermonitor.demodata.calibrate import cluster_specs, new_shares
 from clustermonitor.demodata.plan import Plan
 from clustermonitor.demodata.writer import VIA, Writer
@@ -151,6 +154,10 @@ def _load_copy(seed, number, specs, programme, summary, say, workflow=None) -> d
     note = f"demo data, seed {seed}, copy {number} (clustermonitor.demodata)"
     counts = Writer(plan, audit_mode=audit_mode, note=note).write()
     started = _timed(summary, "write", started)
+    say("Member survey ...")
+    codes = [s.code for s in plan.specs]
+    counts |= survey_data.load(programme, codes, seed=seed, copy=number, audit_mode=audit_mode)
+    started = _timed(summary, "survey", started)
     if number == 1:
         actor = audit.Actor.system(VIA)
         say("Progress reports ...")

@@ -1,9 +1,11 @@
 """The calibration as the platform computes it: the report's figures recomputed from the
 loaded records with the platform's own selectors and analysis functions — the same
-ones the pages use — beside the targets (tests/test_demo_data.py, docs/demo.md)."""
+ones the pages use — beside the targets (tests/test_demo_data.py,
+tests/test_demo_survey.py, docs/demo.md)."""
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from clustermonitor.analysis import cofinancing, participation, reach
@@ -120,4 +122,122 @@ def achieved(specs=None) -> dict:
             sum(r["new"] for r in group if "new" in r),
         )
     overall["kpi1_kpi2_by_embedding"] = new
-    return {"clusters": per_cluster, "programme": overall}
+    return {
+        "clusters": per_cluster,
+        "programme": overall,
+        "survey": survey_achieved(list(clusters)),
+    }
+
+
+# -- The member survey (demodata/survey.py) ---------------------------------------------
+
+
+def survey_frame(wave, codes) -> pd.DataFrame:
+    """The completed questionnaires of `codes`' respondents, as the results page reads
+    them (surveys/results.py), scale answers as numbers."""
+    from clustermonitor.analysis import survey as analysis
+    from clustermonitor.surveys import results
+
+    frame = results.response_frame(wave)
+    frame = frame[frame["cluster"].isin(list(codes))].reset_index(drop=True)
+    for q in results.analysed_questions(wave.questionnaire):
+        if analysis.question_kind(q) in (analysis.SCALE, analysis.NUMERIC):
+            frame[q["name"]] = analysis.as_numbers(frame[q["name"]])
+    return frame
+
+
+def pooled_means(frame, questions, prefix: str, profile: str) -> dict[str, float]:
+    """The mean over a battery's statements (``q7_s1``…) per group of `profile`, from the
+    crosses of the results page (each statement's n and mean); `all` for everyone."""
+    from clustermonitor.analysis import survey as analysis
+
+    sums: dict[str, list[float]] = {}
+    for q in questions:
+        if not q["name"].startswith(prefix):
+            continue
+        table = analysis.cross(frame.assign(all="all"), q, profile)["table"]
+        for row in table.itertuples():
+            if row.n:
+                total = sums.setdefault(row.group, [0.0, 0])
+                total[0] += row.n * row.mean
+                total[1] += row.n
+    return {group: s / n for group, (s, n) in sums.items()}
+
+
+def survey_achieved(codes) -> dict:
+    """The survey's published figures (published_figures_2020.yaml and the annex's
+    effect matrices) beside those of the demo wave's respondents in `codes`; {} without
+    the demo wave."""
+    from clustermonitor.analysis import survey as analysis
+    from clustermonitor.demodata import survey as demo
+    from clustermonitor.surveys import invitations
+
+    wave = demo.demo_wave()
+    if wave is None:
+        return {}
+    figures = demo.published()
+    _rows, total = invitations.tracking(wave, codes)
+    frame = survey_frame(wave, codes)
+    questions = [q for q in wave.questionnaire.questions if analysis.question_kind(q)]
+    by_name = {q["name"]: q for q in questions}
+    seconds = wave.responses.filter(
+        completed_at__isnull=False, invitation__cluster__code__in=list(codes)
+    ).values_list("duration_seconds", flat=True)
+    q1 = analysis.distribution(frame["q1"], by_name["q1"]["choices"]).set_index("choice")
+    q2 = analysis.distribution(frame["q2"], by_name["q2"]["choices"]).set_index("choice")
+    result = {
+        "invited": (figures["invited"], total.invited),
+        "started": (figures["responded"], total.started),
+        "completed": (figures["completed"], total.completed),
+        "response_rate": (figures["response_rate"], total.started_rate),
+        "minutes": (figures["mean_completion_minutes"], float(np.mean(seconds)) / 60),
+        "share_active": (figures["share_active"], float(q1.at["yes", "share"])),
+        "share_relevant": (
+            figures["share_relevant_or_very_relevant"],
+            float(q2.loc[["3", "4"], "share"].sum()),
+        ),
+        "q2": (figures["q2_relevance_mean"], analysis.mean_ci(frame["q2"])["mean"]),
+    }
+    for key, prefix in (("q7", "q7_s"), ("q8", "q8_b")):
+        means = {}
+        for profile in ("call", "size", "embedding", "activity"):
+            means |= {
+                (profile, g): m for g, m in pooled_means(frame, questions, prefix, profile).items()
+            }
+        published = figures["q7_by_profile" if key == "q7" else "q8_benefits_by_profile"]
+        result[f"{key}_by_profile"] = {
+            name: (value, means.get(demo.PROFILE_GROUPS[name])) for name, value in published.items()
+        }
+        result[key] = pooled_means(frame, questions, prefix, "all")["all"]
+    result["q7"] = (figures["q7_collaborative_strength_mean"], result["q7"])
+    result["q8"] = (None, result["q8"])  # the report gives Q8 by profile only
+    q9 = {p: analysis.q9_shares(frame, p).set_index("group")["share"] for p in ("activity", "size")}
+    result["q9_within_3y"] = (
+        figures["q9_expect_competitiveness_gain_within_3y"],
+        float(q9["size"]["all"]),
+    )
+    for key, profile in (("q9_by_activity", "activity"), ("q9_by_size", "size")):
+        result[key] = {
+            name: (value, float(q9[profile].get(demo.PROFILE_GROUPS[name][1], np.nan)))
+            for name, value in figures[key].items()
+        }
+    result["matrix"] = {}
+    result["matrix_by_profile"] = {}
+    scopes = [("all", "all", frame)]
+    for profile in ("call", "size", "embedding", "activity"):
+        scopes += [(profile, g, frame[frame[profile] == g]) for g in analysis.PROFILES[profile]]
+    for profile, group, part in scopes:
+        real = analysis.effect_matrix(part, kind=analysis.REALISATION)
+        share = analysis.effect_matrix(part, kind=analysis.CONTRIBUTION)
+        point = {
+            "x": real["x_mean"],
+            "realisation": real["y_mean"],
+            "contribution": share["y_mean"],
+        }
+        if profile == "all":
+            result["matrix"] = {k: (demo.MATRIX[k], v) for k, v in point.items()}
+            points = real["points"].assign(contribution=share["points"]["y"])
+            result["effects"] = points.rename(columns={"y": "realisation"}).to_dict("records")
+        else:
+            result["matrix_by_profile"][(profile, group)] = point
+    return result
