@@ -77,7 +77,7 @@ def test_the_command_in_english_makes_an_english_report(tmp_path):
 )
 def test_bad_input_is_one_line_and_writes_nothing(tmp_path, args, message):
     with pytest.raises(CommandError) as error:
-        call_command("report", *args, "--output", str(tmp_path / "out"))
+        call_command("report", *args, "--lang", "en", "--output", str(tmp_path / "out"))
     assert message in str(error.value)
     assert "\n" not in str(error.value)
     assert not (tmp_path / "out").exists()
@@ -87,14 +87,15 @@ def test_an_unwritable_folder_is_refused_before_the_report_is_built(tmp_path):
     blocker = tmp_path / "a-file"
     blocker.write_text("not a folder")
     with pytest.raises(CommandError, match=r"^Cannot write to .*a-file/out: "):
-        call_command("report", "--format", "html", "--output", str(blocker / "out"))
+        call_command("report", "--format", "html", "--lang", "en", "--output", str(blocker / "out"))
 
 
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--format", "docx"], "Unknown format(s) docx"),
-        (["--clusters", "NOPE"], "The database is not ready (no such table"),
+        (["--format", "docx", "--lang", "en"], "Unknown format(s) docx"),
+        (["--format", "docx"], "Onbekend(e) formaat/formaten docx"),
+        (["--clusters", "NOPE"], "De databank is niet klaar (no such table"),
     ],
 )
 def test_the_command_line_exits_non_zero_with_one_line(tmp_path, args, message):

@@ -49,6 +49,8 @@ class Paragraph:
 class Table:
     """A table: `key` is stable (used for the sheet name and anchors), `title` is shown.
 
+    A year goes in as text ("2019"): an int is a count and gets thousands separators.
+
     `rows` hold raw values; a row may end with fewer cells than `columns` (the rest
     show empty). `total_rows` is how many rows at the end are totals (shown bold).
     """
@@ -60,6 +62,7 @@ class Table:
     notes: list[str] = field(default_factory=list)
     source: str = ""
     total_rows: int = 0
+    display_rows: int | None = None  # HTML/PDF show the first n rows; the workbook all
 
 
 @dataclass
@@ -155,14 +158,14 @@ class Formatter:
             return self.money(value.value)
         if isinstance(value, bool):
             return "✓" if value else ""
+        if _missing(value):
+            return EMPTY
         if isinstance(value, int | Decimal):
             return self.number(value)
         if isinstance(value, float):
             return self.number(value, 0 if value == int(value) else 1)
         if isinstance(value, datetime.date):
             return self.date(value)
-        if _missing(value):
-            return EMPTY
         return str(value)
 
 

@@ -14,6 +14,7 @@ WeasyPrint's PDF is too, as far as WeasyPrint goes (it writes no creation date).
 from __future__ import annotations
 
 import datetime
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -21,6 +22,7 @@ from pathlib import Path
 from django.template.loader import render_to_string
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clustermonitor.core.exporters import Sheet, workbook_bytes
 from clustermonitor.reports.document import (
@@ -36,6 +38,8 @@ from clustermonitor.reports.document import (
 
 CSS_FILE = Path(__file__).parent / "report.css"
 FORMATS = ("html", "pdf", "xlsx")
+#: Tables with more columns get a landscape page in the PDF and a smaller type.
+WIDE_COLUMNS = 9
 
 
 @dataclass
@@ -48,6 +52,8 @@ class _Block:
     columns: list[tuple[str, bool]] = field(default_factory=list)  # (header, numeric)
     rows: list[list[tuple[str, bool]]] = field(default_factory=list)  # (text, numeric)
     total_rows: int = 0
+    more_rows: int = 0
+    wide: bool = False
     notes: list[str] = field(default_factory=list)
     source: str = ""
     svg: str = ""
@@ -85,6 +91,10 @@ class _Numbering:
             self.tables += 1
             rows = [_padded(row, len(block.columns)) for row in block.rows]
             numeric = _numeric_columns(rows, len(block.columns))
+            more = 0
+            if block.display_rows is not None and len(rows) > block.display_rows:
+                more = len(rows) - block.display_rows
+                rows = rows[: block.display_rows]
             return _Block(
                 "table",
                 number=self.tables,
@@ -94,7 +104,9 @@ class _Numbering:
                 rows=[
                     list(zip([self.fmt.cell(v) for v in row], numeric, strict=True)) for row in rows
                 ],
-                total_rows=block.total_rows,
+                total_rows=0 if more else block.total_rows,
+                more_rows=more,
+                wide=len(block.columns) > WIDE_COLUMNS,
                 notes=block.notes,
                 source=block.source,
             )
@@ -105,10 +117,22 @@ class _Numbering:
                 number=self.figures,
                 key=block.key,
                 title=block.title,
-                svg=block.svg,
+                svg=_scoped_svg(block.svg, f"f{self.figures}-"),
                 caption=block.caption,
             )
         raise TypeError(f"not a report block: {block!r}")
+
+
+_SVG_ID = re.compile(r'\bid="([^"]+)"')
+_SVG_REF = re.compile(r'(href="#|url\(#)([^")]+)')
+
+
+def _scoped_svg(svg: str, prefix: str) -> str:
+    """Prefix the ids inside one figure (and the references to them): matplotlib names
+    its glyphs and clip paths the same way in every figure, and one HTML page with
+    several inline figures would define each id several times."""
+    svg = _SVG_ID.sub(lambda m: f'id="{prefix}{m.group(1)}"', svg)
+    return _SVG_REF.sub(lambda m: f"{m.group(1)}{prefix}{m.group(2)}", svg)
 
 
 def _padded(row: list, width: int) -> list:
@@ -181,7 +205,7 @@ def render_xlsx(document: Document) -> bytes:
             if block.kind == "table"
         ]
         raw_tables = document.tables()
-        label = _("Table")
+        label = pgettext("report", "Table")
         contents = Sheet(
             title=_("Contents"),
             headers=[label, _("Title"), _("Section"), _("Sheet")],
@@ -241,11 +265,15 @@ def _xlsx_formats(table: Table) -> dict[int, str]:
     return formats
 
 
-def write(document: Document, formats: list[str], folder: Path, stem: str) -> list[Path]:
+def write(
+    document: Document, formats: list[str], folder: Path, stem: str, progress=None
+) -> list[Path]:
     """Render each format and put it in `folder` as `stem.<ext>`: each file is written to
     a temporary name first and renamed, so a failure never leaves a half file."""
     rendered = []
-    for fmt in formats:
+    for i, fmt in enumerate(formats):
+        if progress:
+            progress(90 + round(10 * i / len(formats)), fmt.upper())
         if fmt == "html":
             rendered.append((fmt, render_html(document).encode("utf-8")))
         elif fmt == "pdf":

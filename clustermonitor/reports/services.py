@@ -77,7 +77,8 @@ def generate(
     check_writable(output)
     document = build_document(as_of=as_of, cluster_codes=codes, lang=lang, progress=progress)
     try:
-        return render.write(document, formats, output, file_stem(document.as_of, codes, lang))
+        stem = file_stem(document.as_of, codes, lang)
+        return render.write(document, formats, output, stem, progress=progress)
     except OSError as error:
         raise ReportError(
             _("Cannot write to %(folder)s: %(reason)s.")

@@ -3,6 +3,8 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 from django.db import OperationalError, ProgrammingError
+from django.utils import translation
+from django.utils.translation import gettext as _
 
 from clustermonitor.reports import services
 from clustermonitor.reports.build import ReportError
@@ -12,7 +14,9 @@ def _date(text: str) -> datetime.date:
     try:
         return datetime.date.fromisoformat(text)
     except ValueError as error:
-        raise CommandError(f"--as-of {text!r} is not a date (YYYY-MM-DD).") from error
+        raise CommandError(
+            _("--as-of '%(text)s' is not a date (YYYY-MM-DD).") % {"text": text}
+        ) from error
 
 
 class Command(BaseCommand):
@@ -32,6 +36,11 @@ class Command(BaseCommand):
         parser.add_argument("--output", default=".", help="folder for the files (default: .)")
 
     def handle(self, *args, **options):
+        # Messages in the report's language, like the report itself.
+        with translation.override(options["lang"]):
+            self._handle(options)
+
+    def _handle(self, options):
         as_of = _date(options["as_of"]) if options["as_of"] else None
         say = self.stdout.write if options["verbosity"] > 1 else None
         try:
@@ -48,8 +57,11 @@ class Command(BaseCommand):
         except (OperationalError, ProgrammingError) as error:
             first_line = str(error).splitlines()[0] if str(error) else type(error).__name__
             raise CommandError(
-                f"The database is not ready ({first_line}): run `clustermonitor migrate` "
-                "and `clustermonitor load-reference` first."
+                _(
+                    "The database is not ready (%(error)s): run clustermonitor migrate "
+                    "and clustermonitor load-reference first."
+                )
+                % {"error": first_line}
             ) from error
         if options["verbosity"] > 0:
             for path in paths:

@@ -1,0 +1,258 @@
+"""Chapter: exit and maturity — each selected cluster's exit plan (path and status on the
+report's date) beside the "future" the 2020 evaluation reported, and readiness against
+the latest published version of each criteria set (docs/maturity.md).
+
+Readiness per cluster and set: the latest assessment on or before the report's date as
+it was made (`selectors_maturity.assessment_readiness`: frozen values, evidence as
+checked); without one, the computed criteria from the records on the date
+(`selectors_maturity.readiness`) and the evidence criteria unknown.
+"""
+
+from __future__ import annotations
+
+from django.utils.translation import gettext as _
+
+from clustermonitor.reports.document import Section, Table
+
+
+def _status(plan, as_of) -> str:
+    """The plan's status on the report's date, from its filing and acceptance dates."""
+    if plan is None:
+        return _("no exit plan")
+    if plan.accepted_on is not None and plan.accepted_on <= as_of:
+        return str(plan.Status.ACCEPTED.label)
+    if plan.is_filed and plan.filed_on is not None and plan.filed_on <= as_of:
+        return str(plan.Status.FILED.label)
+    return str(plan.Status.DRAFT.label)
+
+
+def _path(plan) -> str:
+    if plan is None or not plan.path:
+        return ""
+    text = plan.get_path_display()
+    if plan.organisation:
+        text += f": {plan.organisation}"
+    if plan.spc_id:
+        text += f": {plan.spc.code}"
+    return str(text)
+
+
+def _future(cluster) -> str:
+    label = cluster.get_future_path_display() if cluster.future_path else ""
+    if cluster.future_note and label and cluster.future_note != label:
+        return f"{cluster.future_note} ({label})"
+    return str(cluster.future_note or label)
+
+
+def _exit_plans(ctx) -> Section:
+    from clustermonitor.programmes import selectors_maturity as selectors
+    from clustermonitor.programmes.models_maturity import ExitPlan
+
+    section = Section("exit_plans", _("Exit plans"))
+    plans = {
+        p.cluster_id: p
+        for p in ExitPlan.objects.filter(cluster__in=ctx.clusters).select_related("spc")
+    }
+    rows = []
+    filed = overdue = 0
+    for cluster in ctx.clusters:
+        plan = plans.get(cluster.pk)
+        due = selectors.exit_plan_due_date(cluster)
+        is_filed = selectors._filed(plan, ctx.as_of)
+        late = not is_filed and due < ctx.as_of <= cluster.end_date
+        filed += is_filed
+        overdue += late
+        rows.append(
+            [
+                cluster.code,
+                cluster.cluster_type.code,
+                cluster.end_date,
+                _future(cluster),
+                due,
+                _path(plan),
+                _status(plan, ctx.as_of),
+                plan.filed_on if is_filed else None,
+                plan.accepted_on
+                if plan is not None and plan.accepted_on and plan.accepted_on <= ctx.as_of
+                else None,
+                late,
+            ]
+        )
+    section.text(
+        _(
+            "An exit plan is due %(months)s months before the agreement ends. On %(date)s, "
+            "%(filed)s of the %(clusters)s selected clusters had filed one; %(overdue)s "
+            "running clusters were past the due date without one."
+        )
+        % {
+            "months": ctx.number(selectors.EXIT_PLAN_MONTHS_BEFORE_END),
+            "date": ctx.date(ctx.as_of),
+            "filed": ctx.number(filed),
+            "clusters": ctx.number(len(ctx.clusters)),
+            "overdue": ctx.number(overdue),
+        }
+    )
+    section.add(
+        Table(
+            key="exit_plans",
+            title=_("Exit plans and the future reported in 2020"),
+            columns=[
+                _("Cluster"),
+                _("Type"),
+                _("End date"),
+                _("Future (2020)"),
+                _("Exit plan due"),
+                _("Path after the funding"),
+                _("Status"),
+                _("Filed on"),
+                _("Accepted on"),
+                _("Overdue"),
+            ],
+            rows=rows,
+            notes=[
+                _(
+                    "Future (2020): the evaluation's “Toekomst?” column as reported. The "
+                    "path is the plan's current text; its status is the one on the "
+                    "report's date."
+                )
+            ],
+        )
+    )
+    return section
+
+
+def latest_sets(ctx) -> list:
+    """The latest version of each criteria set published on or before the date."""
+    from clustermonitor.programmes import selectors_maturity as selectors
+
+    latest, seen = [], set()
+    for criteria_set in selectors.published_sets(ctx.programme):
+        published = criteria_set.published_on
+        if published is not None and published > ctx.as_of:
+            continue
+        if criteria_set.name not in seen:
+            seen.add(criteria_set.name)
+            latest.append(criteria_set)
+    return latest
+
+
+def _readiness_of(ctx, cluster, criteria_set, assessment):
+    from clustermonitor.programmes import criteria
+    from clustermonitor.programmes import selectors_maturity as selectors
+
+    if assessment is not None:
+        return selectors.assessment_readiness(assessment)
+    live = selectors.readiness(cluster, criteria_set, ctx.as_of)
+    # No assessment by the date: evidence is unknown (a later assessment does not count).
+    for row in live.rows:
+        if not row.criterion.is_computed:
+            row.answer, row.outcome = None, criteria.UNKNOWN
+    live.assessment = None
+    return live
+
+
+def _readiness(ctx) -> Section:
+    from clustermonitor.programmes import criteria
+    from clustermonitor.programmes.models_maturity import Assessment
+
+    section = Section("readiness", _("Readiness against the criteria sets"))
+    sets = latest_sets(ctx)
+    if not sets:
+        return section.text(
+            _("No criteria set was published by %(date)s.") % {"date": ctx.date(ctx.as_of)}
+        )
+    assessments = {}
+    for assessment in (
+        Assessment.objects.filter(
+            cluster__in=ctx.clusters, criteria_set__in=sets, assessed_on__lte=ctx.as_of
+        )
+        .select_related("cluster", "criteria_set")
+        .order_by("cluster_id", "criteria_set_id", "-assessed_on", "-pk")
+    ):
+        assessments.setdefault((assessment.cluster_id, assessment.criteria_set_id), assessment)
+    summary, details = [], []
+    for criteria_set in sets:
+        name = str(criteria_set)
+        for cluster in ctx.clusters:
+            assessment = assessments.get((cluster.pk, criteria_set.pk))
+            result = _readiness_of(ctx, cluster, criteria_set, assessment)
+            outcomes = [r.outcome for r in result.rows]
+            basis = (
+                _("assessment of %(date)s") % {"date": ctx.date(assessment.assessed_on)}
+                if assessment is not None
+                else _("computed on %(date)s, no assessment") % {"date": ctx.date(ctx.as_of)}
+            )
+            summary.append(
+                [
+                    cluster.code,
+                    name,
+                    basis,
+                    outcomes.count(criteria.PASS),
+                    outcomes.count(criteria.FAIL),
+                    outcomes.count(criteria.UNKNOWN),
+                    result.verdict_label,
+                ]
+            )
+            for row in result.rows:
+                item = row.criterion
+                threshold = (
+                    f"{item.get_operator_display()} {ctx.number(item.threshold)}"
+                    if item.is_computed and item.threshold is not None
+                    else ""
+                )
+                details.append(
+                    [
+                        cluster.code,
+                        name,
+                        item.text,
+                        item.get_kind_display(),
+                        row.value if item.is_computed else None,
+                        threshold,
+                        row.outcome_label,
+                    ]
+                )
+    section.text(
+        _(
+            "Each selected cluster against the latest published version of each criteria "
+            "set: the latest assessment on or before %(date)s as it was made, or else the "
+            "computed criteria from the records on that date (evidence unknown)."
+        )
+        % {"date": ctx.date(ctx.as_of)}
+    )
+    section.add(
+        Table(
+            key="readiness",
+            title=_("Readiness per cluster and criteria set"),
+            columns=[
+                _("Cluster"),
+                _("Criteria set"),
+                _("Basis"),
+                _("Pass"),
+                _("Fail"),
+                _("Unknown"),
+                _("Verdict"),
+            ],
+            rows=summary,
+        ),
+        Table(
+            key="readiness_criteria",
+            title=_("Readiness per criterion"),
+            columns=[
+                _("Cluster"),
+                _("Criteria set"),
+                _("Criterion"),
+                _("Kind"),
+                _("Value"),
+                _("Threshold"),
+                _("Outcome"),
+            ],
+            rows=details,
+        ),
+    )
+    return section
+
+
+def build(ctx) -> Section:
+    section = Section("maturity", _("Exit and maturity"))
+    section.subsections += [_exit_plans(ctx), _readiness(ctx)]
+    return section
