@@ -122,6 +122,11 @@ def test_the_published_annex_lists_every_published_figure(report):
     rows = published.comparison(_programme(), AS_OF)
     assert len(rows) > 100
     assert len(table.rows) == len(rows)
+    # The demo's survey gives the published means (Q7 pools its five statements).
+    by_key = {r.key: r for r in rows}
+    assert round(by_key["survey.q2_relevance_mean"].computed, 2) == 3.01
+    assert round(by_key["survey.q7_collaborative_strength_mean"].computed, 2) == 2.82
+    assert by_key["survey.completed"].computed == 269
 
 
 def _programme():

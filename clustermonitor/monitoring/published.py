@@ -335,10 +335,17 @@ def _survey(field: str):
         counts = ctx.survey.counts
         if field in counts:
             return counts[field], note
-        row = next((r for r in ctx.survey.tables["means"] if r["question"] == field), None)
-        if row is None or row.get("mean") is None:
+        means = ctx.survey.tables["means"]
+        row = next((r for r in means if r["question"] == field), None)
+        if row is not None and row.get("mean") is not None:
+            return row["mean"], note + " · " + _("mean of %(q)s") % {"q": field}
+        # A battery (q7_s1 … q7_s5): the mean over its statements, weighted by their n.
+        battery = [r for r in means if r["question"].startswith(f"{field}_s") and r.get("n")]
+        if not battery:
             raise NotComputed(_("no answers to %(q)s in the wave") % {"q": field})
-        return row["mean"], note + " · " + _("mean of %(q)s") % {"q": field}
+        total = sum(r["n"] for r in battery)
+        mean = sum(r["n"] * r["mean"] for r in battery) / total
+        return mean, note + " · " + _("mean over the statements of %(q)s") % {"q": field}
 
     return compute
 
