@@ -502,3 +502,23 @@ def comparison(programme, as_of: datetime.date | None = None, path: Path = FILE)
     """One row per leaf of the published figures, in the file's order."""
     ctx = Context(programme, as_of or datetime.date.today())
     return [_row(ctx, key, value) for key, value in leaves(read(path))]
+
+
+#: The sections of published_figures_2020.yaml, as the page and the report name them.
+SECTION_LABELS = {
+    "programme": gettext_lazy("Programme"),
+    "programme_kpis": gettext_lazy("Programme KPIs (Table 5)"),
+    "reach": gettext_lazy("Reach (chapter 2)"),
+    "survey": gettext_lazy("Survey"),
+    "intercluster_calls": gettext_lazy("Intercluster calls"),
+    "international_cases": gettext_lazy("International cases"),
+}
+
+
+def display_value(value) -> object:
+    """A published or computed value for display: yes/no and lists as text."""
+    if isinstance(value, bool):
+        return _("yes") if value else _("no")
+    if isinstance(value, list):
+        return "; ".join(str(v) for v in value)
+    return value

@@ -8,21 +8,11 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 
 from clustermonitor.accounts import access
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.monitoring import published
 from clustermonitor.programmes.selectors import current_programme
-
-SECTIONS = {
-    "programme": gettext_lazy("Programme"),
-    "programme_kpis": gettext_lazy("Programme KPIs (Table 5)"),
-    "reach": gettext_lazy("Reach (chapter 2)"),
-    "survey": gettext_lazy("Survey"),
-    "intercluster_calls": gettext_lazy("Intercluster calls"),
-    "international_cases": gettext_lazy("International cases"),
-}
 
 
 def _as_of(request) -> datetime.date:
@@ -30,14 +20,6 @@ def _as_of(request) -> datetime.date:
         return datetime.date.fromisoformat(request.GET.get("on", ""))
     except ValueError:
         return datetime.date.today()
-
-
-def _text(value) -> object:
-    if isinstance(value, bool):
-        return _("yes") if value else _("no")
-    if isinstance(value, list):
-        return "; ".join(str(v) for v in value)
-    return value
 
 
 @login_required
@@ -53,9 +35,13 @@ def published_vs_computed(request):
     sections = []
     for row in rows:
         if not sections or sections[-1][0] != row.section:
-            sections.append((row.section, SECTIONS.get(row.section, row.section), []))
-        row.published_text = _text(row.published)
-        row.computed_text = _text(row.computed) if isinstance(row.computed, bool) else None
+            sections.append(
+                (row.section, published.SECTION_LABELS.get(row.section, row.section), [])
+            )
+        row.published_text = published.display_value(row.published)
+        row.computed_text = (
+            published.display_value(row.computed) if isinstance(row.computed, bool) else None
+        )
         sections[-1][2].append(row)
     return render(
         request,
@@ -90,13 +76,13 @@ def _sheet(rows) -> Sheet:
         ],
         [
             (
-                str(SECTIONS.get(r.section, r.section)),
+                str(published.SECTION_LABELS.get(r.section, r.section)),
                 r.key,
                 r.label,
                 r.unit,
-                _text(r.published),
+                published.display_value(r.published),
                 r.reported_sum,
-                _text(r.computed),
+                published.display_value(r.computed),
                 r.difference,
                 r.approximate_difference,
                 _("yes") if r.flagged else "",

@@ -33,10 +33,11 @@ def exit_plan_status(cluster, today: datetime.date) -> tuple[datetime.date, bool
     """(due date, filed): whether the cluster's exit plan was filed (or accepted) on or
     before `today`. A draft does not count as filed."""
     plan = ExitPlan.objects.filter(cluster=cluster).only("status", "filed_on").first()
-    return exit_plan_due_date(cluster), _filed(plan, today)
+    return exit_plan_due_date(cluster), filed_by(plan, today)
 
 
-def _filed(plan: ExitPlan | None, today: datetime.date) -> bool:
+def filed_by(plan: ExitPlan | None, today: datetime.date) -> bool:
+    """Whether the exit plan had been filed on `today` (the worklist, the report)."""
     return bool(
         plan is not None and plan.is_filed and plan.filed_on is not None and plan.filed_on <= today
     )
@@ -54,7 +55,7 @@ def missing_exit_plans(
     rows = []
     for cluster in clusters:
         due = exit_plan_due_date(cluster)
-        if due <= limit and not _filed(plans.get(cluster.pk), today):
+        if due <= limit and not filed_by(plans.get(cluster.pk), today):
             rows.append((cluster, due))
     return sorted(rows, key=lambda r: (r[1], r[0].code))
 

@@ -14,20 +14,15 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_safe
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, survey
 from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.surveys import instrument, results
+from clustermonitor.surveys import explain, results
 from clustermonitor.surveys.models import Wave
 
 TEXT, INT, MEAN, SHARE, P, STAT = "text", "int", "mean", "share", "p", "stat"
-KIND_LABELS = {
-    survey.REALISATION: gettext_lazy("Effect matrix: realisation"),
-    survey.CONTRIBUTION: gettext_lazy("Effect matrix: contribution of the network"),
-}
 
 
 def _lang() -> str:
@@ -140,31 +135,10 @@ def _columns(key: str) -> list[tuple[str, str, str]]:
     }[key]
 
 
-def _labelled(rows: list[dict]) -> list[dict]:
-    for row in rows:
-        if "profile" in row:
-            row["profile_label"] = str(results.PROFILE_LABELS.get(row["profile"], row["profile"]))
-    return rows
-
-
-def _matrix_rows(data: results.Results) -> list[dict]:
-    rows = []
-    lang = 0 if _lang() == "nl" else 1
-    for item in data.matrices:
-        for point in item["matrix"]["points"].to_dict("records"):
-            row = {k: results.nan_to_none(v) for k, v in point.items()}
-            for axis in ("x", "y"):
-                if row.pop(f"{axis}_hidden", False):
-                    row[axis] = row[f"weighted_{axis}"] = row[f"n_{axis}"] = survey.SUPPRESSED
-            row |= {"kind": str(KIND_LABELS[item["kind"]]), "profile": item["profile"]}
-            row["group_label"] = results.level_label(item["profile"], item["group"])
-            row["effect_group"] = instrument.EFFECT_GROUPS[row.pop("group")][lang]
-            rows.append(row)
-    return _labelled(rows)
-
-
 def _sheets(data: results.Results) -> list[Sheet]:
-    tables = {k: _labelled(v) for k, v in data.tables.items()} | {"matrices": _matrix_rows(data)}
+    tables = {k: explain.labelled(v) for k, v in data.tables.items()} | {
+        "matrices": explain.matrix_rows(data)
+    }
     titles = {
         "nonresponse": _("Non-response"),
         "distributions": _("Distributions"),
@@ -195,65 +169,14 @@ def _method_rows(data: results.Results) -> list[tuple]:
             _("complete and incomplete") if data.include_incomplete else _("complete only"),
         ),
         (_("Invited"), data.counts["invited"]),
-        (_("Weighting"), _weighting_text(w)),
+        (_("Weighting"), explain.weighting_text(w)),
         (_("Weights from"), summary["min"]),
         (_("Weights to"), summary["max"]),
         (_("Effective sample size (Kish)"), summary["n_eff"]),
-        (_("Tests"), _tests_text()),
-        (_("Effect matrices"), _matrix_text()),
-        (_("Privacy"), _privacy_text(data)),
+        (_("Tests"), explain.tests_text()),
+        (_("Effect matrices"), explain.matrix_text()),
+        (_("Privacy"), explain.privacy_text(data)),
     ]
-
-
-def _weighting_text(w: results.Weighting) -> str:
-    left_out = "; ".join(f"{v}: {why}" for v, why in w.left_out)
-    if not w.variables:
-        text = _("No weighting: every weight is 1.")
-    else:
-        text = _(
-            "Raking (iterative proportional fitting) of the respondents to the invited "
-            "population's shares on %(variables)s; mean weight 1; %(state)s after "
-            "%(iterations)s iterations (largest deviation from a target %(error)s)."
-        ) % {
-            "variables": ", ".join(str(results.PROFILE_LABELS[v]).lower() for v in w.variables),
-            "state": _("converged") if w.converged else _("not converged"),
-            "iterations": w.iterations,
-            "error": f"{w.max_error:.1e}",
-        }
-    if left_out:
-        text += " " + _("Left out: %(reasons)s.") % {"reasons": left_out}
-    return text
-
-
-def _tests_text() -> str:
-    return _(
-        "Means with a 95 % t-interval; weighted means with a linearised interval. Scales "
-        "and numbers: Mann-Whitney U, two-sided (Kruskal-Wallis for more than two groups); "
-        "direction: the group with the higher mean rank. Categories: chi-square (Yates' "
-        "correction on 2 × 2); direction: the answer most over-represented in a group. "
-        "Tests are unweighted; the unknown group is not tested."
-    )
-
-
-def _matrix_text() -> str:
-    return _(
-        "One point per effect. x: mean wish (0–2) over all respondents; y: mean "
-        "realisation (0–2) or contribution of the network (0–100) over those who want the "
-        "effect (wish > 0). Dashed lines: the mean of the points (each effect once)."
-    )
-
-
-def _privacy_text(data: results.Results) -> str:
-    if not data.suppressed:
-        return _(
-            "Unsuppressed (evaluator). Every other role sees figures resting on fewer than "
-            "%(n)s respondents replaced by “< %(n)s”."
-        ) % {"n": results.MIN_CELL}
-    return _(
-        "Figures resting on fewer than %(n)s respondents show as “< %(n)s”, and so does the "
-        "next smallest group of the same breakdown when it would give one away "
-        "(%(count)s cells here)."
-    ) % {"n": results.MIN_CELL, "count": data.n_suppressed}
 
 
 # -- Page -----------------------------------------------------------------------------
@@ -288,8 +211,10 @@ def _questions(data: results.Results, lang: str) -> list[dict]:
         skip = {"question"}
         for key in ("distributions", "crosses", "tests"):
             columns = [c for c in _columns(key) if c[0] not in skip]
-            item[key] = _table(_labelled(tables.get(key, [])), columns) if key in tables else None
-        item["shares"] = _wide_shares(_labelled(tables.get("cross_shares", [])))
+            item[key] = (
+                _table(explain.labelled(tables.get(key, [])), columns) if key in tables else None
+            )
+        item["shares"] = _wide_shares(explain.labelled(tables.get("cross_shares", [])))
         items.append(item)
     return items
 
@@ -336,7 +261,9 @@ def _figures(data: results.Results, profile: str, weighted: bool, lang: str) -> 
             matrix = matrix | {"points": points} | survey.axis_means(points)
         label = results.level_label(item["profile"], item["group"])
         group = groups.setdefault((item["profile"], item["group"]), {"label": label, "svg": []})
-        svg = survey.effect_matrix_svg(matrix, lang, f"{KIND_LABELS[item['kind']]} · {label}")
+        svg = survey.effect_matrix_svg(
+            matrix, lang, f"{explain.KIND_LABELS[item['kind']]} · {label}"
+        )
         # Our own matplotlib output, text drawn as paths: safe to inline.
         group["svg"].append({"kind": item["kind"], "svg": mark_safe(svg)})
     return list(groups.values())
@@ -377,14 +304,16 @@ def _render(request, wave, cluster=None, waves=None):
                 for k, v in data.counts.items()
             },
             "method": [
-                (_("Weighting"), _weighting_text(data.weighting)),
-                (_("Tests"), _tests_text()),
-                (_("Effect matrices"), _matrix_text()),
-                (_("Privacy"), _privacy_text(data)),
+                (_("Weighting"), explain.weighting_text(data.weighting)),
+                (_("Tests"), explain.tests_text()),
+                (_("Effect matrices"), explain.matrix_text()),
+                (_("Privacy"), explain.privacy_text(data)),
             ],
             "weights": {k: _display(v, MEAN) for k, v in data.weighting.summary.items()},
-            "nonresponse": _table(_labelled(data.tables["nonresponse"]), _columns("nonresponse")),
-            "q9": _table(_labelled(data.tables["q9"]), _columns("q9")),
+            "nonresponse": _table(
+                explain.labelled(data.tables["nonresponse"]), _columns("nonresponse")
+            ),
+            "q9": _table(explain.labelled(data.tables["q9"]), _columns("q9")),
             "figures": _figures(data, profile, weighted, lang),
             "profiles": [(p, results.PROFILE_LABELS[p]) for p in survey.PROFILE_VARIABLES],
             "profile": profile,

@@ -21,7 +21,9 @@ def _status(plan, as_of) -> str:
         return _("no exit plan")
     if plan.accepted_on is not None and plan.accepted_on <= as_of:
         return str(plan.Status.ACCEPTED.label)
-    if plan.is_filed and plan.filed_on is not None and plan.filed_on <= as_of:
+    from clustermonitor.programmes.selectors_maturity import filed_by
+
+    if filed_by(plan, as_of):
         return str(plan.Status.FILED.label)
     return str(plan.Status.DRAFT.label)
 
@@ -58,7 +60,7 @@ def _exit_plans(ctx) -> Section:
     for cluster in ctx.clusters:
         plan = plans.get(cluster.pk)
         due = selectors.exit_plan_due_date(cluster)
-        is_filed = selectors._filed(plan, ctx.as_of)
+        is_filed = selectors.filed_by(plan, ctx.as_of)
         late = not is_filed and due < ctx.as_of <= cluster.end_date
         filed += is_filed
         overdue += late

@@ -49,7 +49,7 @@ def _sources(ctx) -> Table:
 
 def _survey(ctx) -> Section:
     from clustermonitor.reports.sections.survey import survey_data
-    from clustermonitor.surveys.views_analysis import _privacy_text, _weighting_text
+    from clustermonitor.surveys.explain import privacy_text, weighting_text
 
     section = Section("methods_survey", _("The survey: weighting and privacy"))
     data = survey_data(ctx)
@@ -62,8 +62,8 @@ def _survey(ctx) -> Section:
         _("Wave “%(wave)s”, closed on %(date)s.")
         % {"wave": data.wave.name, "date": ctx.date(data.wave.closes_on)}
     )
-    section.text(_weighting_text(data.results.weighting))
-    section.text(_privacy_text(data.results))
+    section.text(weighting_text(data.results.weighting))
+    section.text(privacy_text(data.results))
     return section
 
 

@@ -23,10 +23,10 @@ def rows(ctx) -> list:
 
 def _value(value):
     """A cell: a yes/no or a list as text; numbers stay numbers."""
-    from clustermonitor.monitoring.views_published import _text
+    from clustermonitor.monitoring.published import display_value
 
     if isinstance(value, bool | list):
-        return _text(value)
+        return display_value(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)
     return value
@@ -34,7 +34,6 @@ def _value(value):
 
 def build(ctx) -> Section:
     from clustermonitor.monitoring import published
-    from clustermonitor.monitoring.views_published import SECTIONS
 
     section = Section("published", _("Annex: published and computed figures"))
     comparison = rows(ctx)
@@ -62,7 +61,7 @@ def build(ctx) -> Section:
         difference = r.difference if r.difference is not None else r.approximate_difference
         table_rows.append(
             [
-                str(SECTIONS.get(r.section, r.section)),
+                str(published.SECTION_LABELS.get(r.section, r.section)),
                 r.label,
                 _value(r.published),
                 _value(r.computed),

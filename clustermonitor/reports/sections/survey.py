@@ -233,10 +233,10 @@ def _relevance(ctx, data: SurveyData) -> Section:
 
 def _matrices(ctx, data: SurveyData) -> Section:
     from clustermonitor.analysis import survey
-    from clustermonitor.surveys.views_analysis import KIND_LABELS, _matrix_rows, _matrix_text
+    from clustermonitor.surveys.explain import KIND_LABELS, matrix_rows, matrix_text
 
     section = Section("survey_effects", _("Effects: wish, realisation and contribution"))
-    section.text(_matrix_text())
+    section.text(matrix_text())
     lang = "en" if ctx.lang.startswith("en") else "nl"
     keys = {survey.REALISATION: "fig7a", survey.CONTRIBUTION: "fig7b"}
     for item in data.results.matrices:
@@ -251,7 +251,7 @@ def _matrices(ctx, data: SurveyData) -> Section:
                 caption=_suppression_note(ctx),
             )
         )
-    rows = [r for r in _matrix_rows(data.results) if r["profile"] == survey.TOTAL]
+    rows = [r for r in matrix_rows(data.results) if r["profile"] == survey.TOTAL]
     section.add(
         Table(
             key="fig7_data",
@@ -384,13 +384,13 @@ def _profiles(ctx, data: SurveyData) -> Section:
 
 
 def _tests_note() -> str:
-    from clustermonitor.surveys.views_analysis import _tests_text
+    from clustermonitor.surveys.explain import tests_text
 
-    return _tests_text()
+    return tests_text()
 
 
 def _nonresponse(ctx, data: SurveyData) -> Section:
-    from clustermonitor.surveys.views_analysis import _privacy_text, _weighting_text
+    from clustermonitor.surveys.explain import privacy_text, weighting_text
 
     section = Section("survey_nonresponse", _("Non-response and weighting"))
     rows = data.results.tables["nonresponse"]
@@ -425,7 +425,7 @@ def _nonresponse(ctx, data: SurveyData) -> Section:
         )
     )
     weighting = data.results.weighting
-    section.text(_weighting_text(weighting))
+    section.text(weighting_text(weighting))
     summary = weighting.summary
     if weighting.variables and summary["min"] is not None:
         section.text(
@@ -439,7 +439,7 @@ def _nonresponse(ctx, data: SurveyData) -> Section:
                 "n_eff": ctx.number(summary["n_eff"], 1),
             }
         )
-    section.text(_privacy_text(data.results))
+    section.text(privacy_text(data.results))
     return section
 
 
