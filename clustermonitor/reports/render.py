@@ -13,6 +13,7 @@ WeasyPrint's PDF is too, as far as WeasyPrint goes (it writes no creation date).
 
 from __future__ import annotations
 
+import base64
 import datetime
 import re
 from dataclasses import dataclass, field
@@ -57,6 +58,7 @@ class _Block:
     notes: list[str] = field(default_factory=list)
     source: str = ""
     svg: str = ""
+    image: str = ""  # the SVG as a data: URI, for the PDF
     caption: str = ""
 
 
@@ -170,6 +172,11 @@ def _flatten(sections: list[_Section]) -> list[_Section]:
 def render_html(document: Document, *, for_pdf: bool = False) -> str:
     """The report as one HTML document (CSS inline, figures as inline SVG)."""
     sections = layout(document)
+    if for_pdf:
+        for section in _flatten(sections):
+            for block in section.blocks:
+                if block.kind == "figure":
+                    block.image = _data_uri(block.svg)
     with translation.override(document.lang):
         return render_to_string(
             "reports/document.html",
@@ -183,6 +190,14 @@ def render_html(document: Document, *, for_pdf: bool = False) -> str:
                 "clusters": ", ".join(document.cluster_codes),
             },
         )
+
+
+def _data_uri(svg: str) -> str:
+    """An SVG as an image source: WeasyPrint then draws it as a picture instead of
+    styling its thousands of elements as part of the page (a quarter of the PDF's time)."""
+    if "xmlns=" not in svg[: svg.find(">")]:
+        svg = svg.replace("<svg", '<svg xmlns="http://www.w3.org/2000/svg"', 1)
+    return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
 def render_pdf(document: Document) -> bytes:
