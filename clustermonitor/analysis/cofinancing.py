@@ -493,7 +493,13 @@ def lorenz_chart(
     with matplotlib.rc_context(STYLE | {"font.size": 7.5, "axes.titlesize": 8.5}):
         fig = Figure(figsize=(1.6 * ncols + 0.6, 1.55 * nrows + 0.7), layout="constrained")
         fig.get_layout_engine().set(wspace=0.1)  # keeps "100%" clear of the next "0%"
-        axes = fig.subplots(nrows, ncols, sharex=True, sharey=True, squeeze=False)
+        # Panels share their axes by hand: the same limits and ticks on each, tick labels on
+        # the outer ones only. Shared axes (sharex/sharey) would do the same, but make the
+        # constrained layout compare every panel with every other: minutes for 200 panels.
+        axes = fig.subplots(nrows, ncols, squeeze=False)
+        for ax in axes.flat:
+            ax._label_outer_xaxis(skip_non_rectangular_axes=True)
+            ax._label_outer_yaxis(skip_non_rectangular_axes=True)
         for index, ax in enumerate(axes.flat):
             if index >= len(names):
                 ax.set_axis_off()

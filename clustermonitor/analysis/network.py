@@ -211,6 +211,116 @@ def new_ties(graph: nx.Graph, joined: Mapping[int, datetime.date]) -> list[Tie]:
     return sorted(ties, key=lambda t: (_key(t.organisation), t.first_date, _key(t.partner)))
 
 
+#: Sources walked at once: a batch holds a few (nodes x sources) float matrices.
+_BATCH_CELLS = 1_000_000
+
+
+def betweenness_centrality(graph: nx.Graph) -> dict:
+    """networkx's ``betweenness_centrality(graph, normalized=True)`` of an unweighted,
+    undirected graph, equal to it up to floating-point rounding, in a fraction of the time.
+
+    Brandes' algorithm, but each connected component walks a batch of sources at once: a
+    breadth-first level is one sparse matrix product (path counts of the frontier times
+    the adjacency matrix) and so is each level of the dependency accumulation. networkx's
+    pure-Python walk took a minute on the ×10 demo's 7,500 organisations.
+
+    >>> betweenness_centrality(nx.Graph([("a", "b"), ("b", "c")]))
+    {'a': 0.0, 'b': 1.0, 'c': 0.0}
+    """
+    import numpy as np
+    from scipy import sparse
+
+    result = dict.fromkeys(graph, 0.0)
+    n_all = graph.number_of_nodes()
+    if n_all < 3:
+        return result
+    scale = 1.0 / ((n_all - 1) * (n_all - 2))
+    components = [list(c) for c in nx.connected_components(graph) if len(c) >= 3]
+    where = {node: (k, i) for k, nodes in enumerate(components) for i, node in enumerate(nodes)}
+    pairs: list[list[tuple[int, int]]] = [[] for _ in components]
+    for a, b in graph.edges():
+        if a != b and a in where:
+            k, i = where[a]
+            pairs[k].append((i, where[b][1]))
+    for nodes, edges in zip(components, pairs, strict=True):
+        n = len(nodes)
+        rows = [i for i, _j in edges] + [j for _i, j in edges]
+        cols = [j for _i, j in edges] + [i for i, _j in edges]
+        adjacency = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+        totals = np.zeros(n)
+        step = max(1, min(n, _BATCH_CELLS // n))
+        for first in range(0, n, step):
+            sources = np.arange(first, min(n, first + step))
+            columns = np.arange(len(sources))
+            frontier = np.zeros((n, len(sources)))
+            frontier[sources, columns] = 1.0
+            sigma = frontier.copy()  # shortest paths from each source (column) to each node
+            levels = [frontier > 0]  # the nodes at each distance from each source
+            unseen = ~levels[0]
+            while True:
+                reached = adjacency @ frontier
+                new = (reached > 0) & unseen
+                if not new.any():
+                    break
+                unseen &= ~new
+                levels.append(new)
+                frontier = np.multiply(reached, new, out=reached)
+                sigma += frontier
+            delta = np.zeros_like(sigma)
+            for level in range(len(levels) - 1, 0, -1):
+                coefficient = np.zeros_like(sigma)
+                np.divide(1.0 + delta, sigma, where=levels[level], out=coefficient)
+                gained = adjacency @ coefficient
+                gained *= sigma
+                delta += np.multiply(gained, levels[level - 1], out=gained)
+            delta[sources, columns] = 0.0
+            totals += delta.sum(axis=1)
+        for node, value in zip(nodes, totals.tolist(), strict=True):
+            result[node] = value * scale
+    return result
+    scale = 1.0 / ((n_all - 1) * (n_all - 2))
+    for component in nx.connected_components(graph):
+        n = len(component)
+        if n < 3:
+            continue  # nobody lies between two others
+        nodes = list(component)
+        index = {node: i for i, node in enumerate(nodes)}
+        pairs = [(index[a], index[b]) for a, b in graph.subgraph(nodes).edges() if a != b]
+        rows = [i for i, j in pairs] + [j for i, j in pairs]
+        cols = [j for i, j in pairs] + [i for i, j in pairs]
+        adjacency = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
+        totals = np.zeros(n)
+        step = max(1, min(n, _BATCH_CELLS // n))
+        for first in range(0, n, step):
+            sources = np.arange(first, min(n, first + step))
+            columns = np.arange(len(sources))
+            frontier = np.zeros((n, len(sources)))
+            frontier[sources, columns] = 1.0
+            sigma = frontier.copy()  # shortest paths from each source (column) to each node
+            dist = np.full((n, len(sources)), -1, dtype=np.int32)
+            dist[sources, columns] = 0
+            depth = 0
+            while True:
+                reached = adjacency @ frontier
+                new = (dist < 0) & (reached > 0)
+                if not new.any():
+                    break
+                depth += 1
+                dist[new] = depth
+                frontier = np.where(new, reached, 0.0)
+                sigma += frontier
+            delta = np.zeros_like(sigma)
+            safe_sigma = np.where(sigma > 0, sigma, 1.0)
+            for level in range(depth, 0, -1):
+                coefficient = np.where(dist == level, (1.0 + delta) / safe_sigma, 0.0)
+                delta += np.where(dist == level - 1, sigma * (adjacency @ coefficient), 0.0)
+            delta[sources, columns] = 0.0
+            totals += delta.sum(axis=1)
+        for node, value in zip(nodes, totals.tolist(), strict=True):
+            result[node] = value * scale
+    return result
+
+
 def brokers(graph: nx.Graph, top: int | None = 10) -> list[Broker]:
     """The nodes that most often lie on the shortest paths between others.
 
@@ -220,7 +330,7 @@ def brokers(graph: nx.Graph, top: int | None = 10) -> list[Broker]:
     left out; sorted by betweenness (high first), then degree (high first), then node; the
     first ``top`` (all when None).
     """
-    betweenness = nx.betweenness_centrality(graph, normalized=True)
+    betweenness = betweenness_centrality(graph)
     found = [
         Broker(node, value, graph.degree(node)) for node, value in betweenness.items() if value > 0
     ]

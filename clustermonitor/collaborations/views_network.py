@@ -16,6 +16,7 @@ from clustermonitor.collaborations.models import Collaboration, Party
 from clustermonitor.collaborations.views import VIEW, get_cluster
 from clustermonitor.collaborations.views_analysis import _programme
 from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.memo import memo
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.models import Organisation
@@ -49,6 +50,33 @@ def _broker_rows(graph, names, top=10):
     ]
 
 
+def _programme_figures(cluster_nodes, shared, members, parties, lang, title) -> dict:
+    """The graphs' drawing and metrics, by organisation id: the expensive part of the page
+    (betweenness over every organisation of the programme), kept by its inputs."""
+    graph = network.cluster_graph(shared, members, cluster_nodes)
+    organisations = network.organisation_graph(parties)
+    return {
+        "edges": sorted(
+            ((a, b, d["projects"], d["shared_members"]) for a, b, d in graph.edges(data=True)),
+            key=lambda e: (-(e[2] + e[3]), e[0], e[1]),
+        ),
+        "svg": network.network_svg(
+            graph,
+            groups={code: attrs["type"] for code, attrs in cluster_nodes.items()},
+            lang=lang,
+            title=title,
+        ),
+        "summary": network.summary(graph),
+        "cluster_brokers": [
+            {"name": b.node, "betweenness": b.betweenness, "degree": b.degree}
+            for b in network.brokers(graph, top=10)
+        ],
+        "org_summary": network.summary(organisations),
+        "brokers": network.brokers(organisations, top=10),
+        "bridges": network.bridges(organisations)[:20],
+    }
+
+
 @login_required
 def programme_network(request):
     programme = _programme(request)
@@ -64,26 +92,36 @@ def programme_network(request):
         .values_list("organisation_id", "cluster_id")
         .order_by("organisation_id", "cluster_id")
     )
-    graph = network.cluster_graph(
+    cluster_nodes = {
+        c.code: {"name": c.name, "type": c.cluster_type.code, "embedding": c.embedding}
+        for c in clusters
+    }
+    parties = _collaboration_parties(Collaboration.objects.filter(programme=programme))
+    inputs = (
+        cluster_nodes,
         shared,
         [(o, codes[c]) for o, c in members],
-        {
-            c.code: {"name": c.name, "type": c.cluster_type.code, "embedding": c.embedding}
-            for c in clusters
-        },
+        parties,
+        _lang(),
+        _("Clusters linked by shared projects and shared members"),
     )
-    collaborations = Collaboration.objects.filter(programme=programme)
-    organisations = network.organisation_graph(_collaboration_parties(collaborations))
+    figures = memo("programme-network", inputs, lambda: _programme_figures(*inputs))
     org_clusters = defaultdict(set)
     for organisation_id, cluster_id in members:
         org_clusters[organisation_id].add(codes[cluster_id])
     bridging = network.bridging_organisations(org_clusters)
-    names = _names([*organisations.nodes, *(o for o, _c in bridging)])
-    edges = sorted(
-        ((a, b, d["projects"], d["shared_members"]) for a, b, d in graph.edges(data=True)),
-        key=lambda e: (-(e[2] + e[3]), e[0], e[1]),
+    names = _names(
+        [
+            *(b.node for b in figures["brokers"]),
+            *(o for pair in figures["bridges"] for o in pair),
+            *(o for o, _c in bridging),
+        ]
     )
-    brokers = _broker_rows(organisations, names)
+    edges = figures["edges"]
+    brokers = [
+        {"name": names.get(b.node, str(b.node)), "betweenness": b.betweenness, "degree": b.degree}
+        for b in figures["brokers"]
+    ]
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             "network.xlsx",
@@ -110,25 +148,13 @@ def programme_network(request):
         "collaborations/network.html",
         {
             "programme": programme,
-            "svg": mark_safe(  # our own deterministic SVG, no user markup
-                network.network_svg(
-                    graph,
-                    groups={c.code: c.cluster_type.code for c in clusters},
-                    lang=_lang(),
-                    title=_("Clusters linked by shared projects and shared members"),
-                )
-            ),
-            "summary": network.summary(graph),
-            "cluster_brokers": [
-                {"name": b.node, "betweenness": b.betweenness, "degree": b.degree}
-                for b in network.brokers(graph, top=10)
-            ],
-            "org_summary": network.summary(organisations),
+            "svg": mark_safe(figures["svg"]),  # our own deterministic SVG, no user markup
+            "summary": figures["summary"],
+            "cluster_brokers": figures["cluster_brokers"],
+            "org_summary": figures["org_summary"],
             "edges": edges,
             "brokers": brokers,
-            "bridges": [
-                (names.get(a, a), names.get(b, b)) for a, b in network.bridges(organisations)
-            ][:20],
+            "bridges": [(names.get(a, a), names.get(b, b)) for a, b in figures["bridges"]],
             "bridging": [(names.get(o, str(o)), cs) for o, cs in bridging][:50],
             "n_bridging": len(bridging),
         },

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from clustermonitor.accounts import access
 from clustermonitor.analysis import cofinancing, participation
 from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.memo import memo
 from clustermonitor.members import figures
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes import selectors as programme_selectors
@@ -124,10 +125,11 @@ def cofinancing_programme(request):
     year_fees = fees[fees["year"] == year]
     chart = None
     if len(year_fees):
+        amounts = {c: g["amount"].tolist() for c, g in year_fees.groupby("cluster")}
+        lang = _lang()
+        # One panel per cluster: seconds for a programme of 200 clusters, so kept by its data.
         chart = mark_safe(
-            cofinancing.lorenz_chart(
-                {c: g["amount"].tolist() for c, g in year_fees.groupby("cluster")}, _lang()
-            )
+            memo("lorenz", (amounts, lang), lambda: cofinancing.lorenz_chart(amounts, lang))
         )
     return render(
         request,

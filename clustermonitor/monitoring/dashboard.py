@@ -114,10 +114,37 @@ class Computed:
 
 def computed_kpis(clusters, until: datetime.date) -> Computed:
     """KPI 1 and KPI 2 as the KPI page computes them, KPI 3 as the KPI 3 page does; a
-    cluster whose agreement starts after ``until`` has no value."""
+    cluster whose agreement starts after ``until`` has no value.
+
+    They read every fee and collaboration of the clusters (seconds for 200 clusters), so
+    the result is kept by the clusters, the date and the version of the records."""
     clusters = list(clusters)
     if not clusters:
         return Computed(until, {}, {code: 0 for code in KPI_CODES})
+    from clustermonitor.collaborations.models import Collaboration, Party, StageChange
+    from clustermonitor.core.memo import data_version, memo
+    from clustermonitor.members.models import Contribution, Membership
+    from clustermonitor.programmes.models import ClusterType
+    from clustermonitor.registry.models import Organisation
+
+    def key():
+        version = data_version(
+            Contribution,
+            Membership,
+            Organisation,
+            Collaboration,
+            Collaboration.clusters.through,
+            Party,
+            StageChange,
+            Cluster,
+            ClusterType,
+        )
+        return ([(c.pk, c.code, c.start_date, c.end_date) for c in clusters], until, version)
+
+    return memo("computed-kpis", key, lambda: _computed_kpis(clusters, until))
+
+
+def _computed_kpis(clusters, until: datetime.date) -> Computed:
     paid = pd.DataFrame(figures.paid_rows(clusters, until), columns=PAID_COLUMNS)
     starts = {c.code: pd.Timestamp(c.start_date) for c in clusters}
     companies = participation.kpi_companies(paid, starts, pd.Timestamp(until))

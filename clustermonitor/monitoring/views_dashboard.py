@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy
 from clustermonitor.accounts import access
 from clustermonitor.analysis import trajectory as method
 from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.memo import data_version, memo
+from clustermonitor.core.memo import enabled as memo_enabled
 from clustermonitor.monitoring import dashboard as selectors
 from clustermonitor.programmes.models import Cluster, Programme
 from clustermonitor.programmes.selectors import current_programme
@@ -91,10 +93,21 @@ def dashboard(request):
     today = datetime.date.today()
     text = request.GET.get("year", "")
     year = int(text) if text.isdigit() else None
-    data = selectors.dashboard(programme, year=year, today=today, cluster_type=cluster_type)
+    version = _records_version() if memo_enabled() else None
+
+    def compute(year):
+        return memo(
+            "dashboard",
+            (programme.pk, year, today, cluster_type, translation.get_language(), version),
+            lambda: selectors.dashboard(
+                programme, year=year, today=today, cluster_type=cluster_type
+            ),
+        )
+
+    data = compute(year)
     if year is not None and year not in data.years:
         year = None
-        data = selectors.dashboard(programme, today=today, cluster_type=cluster_type)
+        data = compute(None)
     if request.GET.get("format") == "xlsx":
         suffix = f"-{year}" if year else ""
         return xlsx_response(f"dashboard-{programme.slug}{suffix}.xlsx", _sheets(data))
@@ -122,7 +135,44 @@ def dashboard(request):
             "cluster_types": programme.cluster_types.all(),
             "on": data.until.isoformat(),
             "query": request.GET.urlencode(),
+            # Table 7 (200 rows at scale) is rendered once per version of the records.
+            "table7_key": None
+            if version is None
+            else (version, translation.get_language(), year, cluster_type, data.until),
         },
+    )
+
+
+def _records_version() -> tuple:
+    """The version of everything the dashboard shows (core.memo.data_version)."""
+    from clustermonitor.collaborations.models import Collaboration, Party, StageChange
+    from clustermonitor.members.models import Contribution, Membership
+    from clustermonitor.programmes.models import (
+        KPI,
+        Call,
+        ClusterType,
+        PublishedFigure,
+        ReportedFigure,
+        Target,
+    )
+    from clustermonitor.registry.models import Organisation
+
+    return data_version(
+        Programme,
+        Cluster,
+        ClusterType,
+        Call,
+        KPI,
+        Target,
+        ReportedFigure,
+        PublishedFigure,
+        Contribution,
+        Membership,
+        Organisation,
+        Collaboration,
+        Collaboration.clusters.through,
+        Party,
+        StageChange,
     )
 
 

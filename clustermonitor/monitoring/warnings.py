@@ -252,9 +252,12 @@ def kpi_warnings(clusters, today: datetime.date) -> list[Warning]:
     from django.urls import reverse
 
     from clustermonitor.monitoring.dashboard import off_track
+    from clustermonitor.programmes.models import Programme
 
     wanted = {c.pk: c for c in clusters}
-    programmes = {c.programme_id: c.programme for c in wanted.values()}
+    ids = list(dict.fromkeys(c.programme_id for c in wanted.values()))
+    found = Programme.objects.in_bulk(ids)  # one query, not one per cluster
+    programmes = {i: found[i] for i in ids}
     out = []
     for programme in programmes.values():
         for cluster, code, status, forecast, target in off_track(programme, today):

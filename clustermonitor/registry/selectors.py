@@ -22,15 +22,25 @@ REACH_COLUMNS = [
 ]
 
 
-def reach_rows(*, on: datetime.date, cluster=None, programme=None) -> list[dict]:
+def reach_rows(*, on: datetime.date, cluster=None, programme=None, members_of=None) -> list[dict]:
     """Memberships active on `on` (of one cluster, or of a programme), with what the
     analysis needs of their organisation. Firm figures are the latest known up to the
-    reference year. Two queries, whatever the number of members."""
+    reference year. Two queries, whatever the number of members.
+
+    `members_of` (a cluster) keeps the memberships of that cluster's members only, in
+    whichever cluster: all that a cluster's reach figures look at (their other
+    memberships count), without the rest of the programme."""
     memberships = Membership.objects.active_on(on)
     if cluster is not None:
         memberships = memberships.filter(cluster=cluster)
     if programme is not None:
         memberships = memberships.filter(cluster__programme=programme)
+    if members_of is not None:
+        memberships = memberships.filter(
+            organisation__in=Membership.objects.active_on(on)
+            .filter(cluster=members_of)
+            .values("organisation_id")
+        )
     rows = list(
         memberships.values(
             "organisation_id",

@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, reach
 from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.memo import memo
 from clustermonitor.programmes import selectors as programme_selectors
 from clustermonitor.registry.selectors import REACH_COLUMNS, reach_rows
 
@@ -70,6 +71,13 @@ def figures(result: dict, lang: str) -> dict:
     return {k: mark_safe(v) for k, v in svg.items()}
 
 
+def _figures(result: dict, lang: str) -> dict:
+    """`figures`, kept by the figures' data: five charts, a map among them, take longer
+    to draw than all the queries and tables of the page."""
+    data = {k: v.to_dict("split") if isinstance(v, pd.DataFrame) else v for k, v in result.items()}
+    return memo("reach-figures", (data, lang), lambda: figures(result, lang))
+
+
 def _render(request, rows, on, cluster=None):
     frame = _frame(rows)
     result = analyse(frame, on, cluster.code if cluster else None)
@@ -83,7 +91,7 @@ def _render(request, rows, on, cluster=None):
             "cluster": cluster,
             "on": on,
             "result": result,
-            "svg": figures(result, lang) if result["n_memberships"] else None,
+            "svg": _figures(result, lang) if result["n_memberships"] else None,
             "sizes": result["sizes"].to_dict("records"),
             "ages": result["ages"].to_dict("records"),
             "memberships": result["memberships"].to_dict("records"),
@@ -152,4 +160,5 @@ def reach_programme(request):
 def reach_cluster(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code)
     on = _reference_date(request)
-    return _render(request, reach_rows(on=on, programme=cluster.programme), on, cluster)
+    rows = reach_rows(on=on, programme=cluster.programme, members_of=cluster)
+    return _render(request, rows, on, cluster)

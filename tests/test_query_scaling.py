@@ -1,0 +1,330 @@
+"""The number of SQL queries of every list, dashboard and analysis page is the same at ×1
+and ×3 (issue 8): no page runs a query per row.
+
+A small synthetic programme is built on the shared world and then grown to three times
+its size: three times the clusters, and in each of them three times the members,
+contributions, activities, participations, collaborations, reports and survey responses.
+Every page is fetched at both sizes as an agency user and the captured queries are
+compared. Timing is left to the benchmarks (bench/web).
+"""
+
+import datetime
+
+import pytest
+from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import get_resolver, reverse
+from django.utils import timezone
+
+from clustermonitor.activities.models import Activity, Participation
+from clustermonitor.collaborations.models import Collaboration, Party, Stage, StageChange
+from clustermonitor.core import audit
+from clustermonitor.members.models import Contact, Contribution
+from clustermonitor.monitoring import services as monitoring_services
+from clustermonitor.programmes.models import Cluster, ReportedFigure, Target
+from clustermonitor.surveys.models import Invitation, Questionnaire, Response, Wave
+from tests import factories
+from tests.conftest import CLUSTER_A, CLUSTER_B
+
+#: Cluster pages are asked for cluster A, whose records grow with the programme.
+CODE = CLUSTER_A
+
+#: (route, URL kwargs by name, query string): every list, dashboard and analysis page.
+#: `code` is the cluster code, `wave` the survey wave, `slug` the programme.
+PAGES = [
+    ("programmes:portfolio", {}, ""),
+    ("programmes:portfolio-xlsx", {}, ""),
+    ("programmes:cluster-detail", {"code": CODE}, ""),
+    ("programmes:target-list", {"code": CODE}, ""),
+    ("programmes:call-list", {}, ""),
+    ("programmes:programme-list", {}, ""),
+    ("programmes:programme-detail", {"slug": "slug"}, ""),
+    ("programmes:criteria-set-list", {}, ""),
+    ("programmes:readiness", {"code": CODE}, ""),
+    ("programmes:account", {"code": CODE}, ""),
+    ("programmes:exit-plan", {"code": CODE}, ""),
+    ("programmes:learning-session-list", {}, ""),
+    ("programmes:my-attention-points", {}, ""),
+    ("members:dashboard", {"code": CODE}, ""),
+    ("members:member-list", {"code": CODE}, ""),
+    ("members:member-list-xlsx", {"code": CODE}, ""),
+    ("members:contribution-list", {"code": CODE}, ""),
+    ("members:cofinancing", {"code": CODE}, "?year=2019"),
+    ("members:table8", {}, "?year=2019"),
+    ("members:participation-cluster", {"code": CODE}, "?on=2019-12-31"),
+    ("members:participation", {}, "?on=2019-12-31"),
+    ("members:kpis-cluster", {"code": CODE}, "?on=2019-12-31"),
+    ("members:kpis", {}, "?on=2019-12-31"),
+    ("registry:organisation-list", {}, ""),
+    ("registry:quality", {}, ""),
+    ("registry:quality-cluster", {"code": CODE}, ""),
+    ("registry:reach", {}, ""),
+    ("registry:reach-cluster", {"code": CODE}, ""),
+    ("registry:kbo-imports", {}, ""),
+    ("activities:activity-list", {"code": CODE}, ""),
+    ("collaborations:collaboration-list", {"code": CODE}, ""),
+    ("collaborations:kpi3-cluster", {"code": CODE}, ""),
+    ("collaborations:cluster-network", {"code": CODE}, ""),
+    ("collaborations:matchmaking", {"code": CODE}, ""),
+    ("collaborations:programme", {}, ""),
+    ("collaborations:intercluster", {}, ""),
+    ("collaborations:network", {}, ""),
+    ("monitoring:dashboard", {}, ""),
+    ("monitoring:dashboard", {}, "?type="),
+    ("monitoring:trajectories", {}, ""),
+    ("monitoring:trajectories-cluster", {"code": CODE}, ""),
+    ("monitoring:published", {}, ""),
+    ("monitoring:warnings", {}, ""),
+    ("monitoring:warnings-cluster", {"code": CODE}, ""),
+    ("monitoring:reports", {}, ""),
+    ("monitoring:report-list", {"code": CODE}, ""),
+    ("surveys:questionnaire-list", {}, ""),
+    ("surveys:wave-list", {}, ""),
+    ("surveys:wave-detail", {"pk": "wave"}, ""),
+    ("surveys:wave-results", {"pk": "wave"}, ""),
+    ("surveys:cluster-tracking", {"code": CODE}, ""),
+    ("surveys:cluster-results", {"code": CODE}, ""),
+    ("accounts:user-list", {}, ""),
+    ("core:audit-log", {}, ""),
+    ("reports:runs", {}, ""),
+]
+
+#: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a
+#: single object, detail pages of one record. A new route must be added to PAGES or here.
+NOT_LISTS = (
+    "create", "new", "edit", "delete", "import", "lookup", "generate", "commit", "rejected",
+    "submit", "return", "approve", "reopen", "accept", "publish", "close", "remind", "send",
+    "mark-sent", "invite", "active", "remove", "assess", "evidence", "check", "file", "add",
+    "stage", "respond", "login", "logout", "password", "profile", "home", "detail", "version",
+    "download", "upload", "xlsform", "mail-merge", "tracking-xlsx", "raw", "end-missing",
+    "review", "my-cluster", "set_language", "fee-schedule", "periods", "attachment",
+    "history", "run-file", "pay",
+)  # fmt: skip
+
+
+def _route_names() -> set[str]:
+    names = set()
+
+    def walk(patterns, namespace=""):
+        for pattern in patterns:
+            if hasattr(pattern, "url_patterns"):
+                inner = f"{namespace}{pattern.namespace}:" if pattern.namespace else namespace
+                walk(pattern.url_patterns, inner)
+            elif pattern.name and not str(pattern.pattern).startswith("api/"):
+                names.add(f"{namespace}{pattern.name}")
+
+    walk(get_resolver().url_patterns)
+    return names
+
+
+def test_every_list_page_is_measured():
+    measured = {name for name, _kwargs, _query in PAGES}
+    unlisted = sorted(
+        name
+        for name in _route_names() - measured
+        if not any(word in name.split(":")[-1] for word in NOT_LISTS)
+        and not name.startswith(("ninja", "api"))
+    )
+    assert unlisted == [], "add these pages to PAGES (or to NOT_LISTS when they are not lists)"
+
+
+class Programme:
+    """The synthetic programme, grown one unit at a time."""
+
+    def __init__(self):
+        self.a = Cluster.objects.get(code=CLUSTER_A)
+        self.b = Cluster.objects.get(code=CLUSTER_B)
+        self.units = 0
+        self.orgs = 0
+        questionnaire = Questionnaire.objects.create(
+            programme=self.a.programme,
+            title="Scaling",
+            version="test",
+            xlsform="surveys/forms/test.xlsx",
+            sha256="0" * 64,
+            definition={
+                "questions": [
+                    {
+                        "name": "q2",
+                        "type": "select_one",
+                        "label": {"nl": "Relevantie", "en": "Relevance"},
+                        "required": False,
+                        "choices": [
+                            {"name": str(i), "label": {"nl": str(i), "en": str(i)}}
+                            for i in range(1, 5)
+                        ],
+                    }
+                ]
+            },
+        )
+        self.wave = Wave.objects.create(
+            questionnaire=questionnaire,
+            name="Scaling wave",
+            opens_on=datetime.date(2020, 1, 6),
+            closes_on=datetime.date(2020, 2, 7),
+        )
+        self.wave.clusters.set([self.a, self.b])
+
+    def _organisation(self, **values):
+        self.orgs += 1
+        return factories.organisation(
+            7000 + self.orgs, name=f"Scaling {self.orgs} NV", postcode="9000", **values
+        )
+
+    def grow(self):
+        """One more unit: a new cluster, and in cluster A, cluster B and the new cluster
+        two members with contacts and fees, an activity, a collaboration, responses."""
+        self.units += 1
+        n = self.units
+        new = Cluster.objects.create(
+            programme=self.a.programme,
+            code=f"SCALE{n}",
+            name=f"Scaling {n}",
+            cluster_type=self.a.cluster_type,
+            call=self.a.call,
+            embedding=self.a.embedding,
+            start_date=self.a.start_date,
+            end_date=self.a.end_date,
+            subsidy=self.a.subsidy,
+            keywords=["scaling", f"topic {n}"],
+        )
+        self.wave.clusters.add(new)
+        for code in ("KPI1", "KPI2", "KPI3"):
+            kpi = new.programme.kpis.get(code=code)
+            Target.objects.create(
+                cluster=new, kpi=kpi, due_date=Target.default_due_date(new), value=50
+            )
+        ReportedFigure.objects.create(
+            cluster=new,
+            metric="KPI1",
+            value=10 + n,
+            basis=ReportedFigure.Basis.REPORTED_1Y,
+            period_end=datetime.date(2018, 12, 31),
+            source="scaling test",
+            source_date=datetime.date(2019, 6, 30),
+        )
+        monitoring_services.create_periods(audit.Actor.system("scaling"), new)
+        now = timezone.now()
+        for cluster in (self.a, self.b, new):
+            orgs = []
+            for i in range(2):
+                org = self._organisation()
+                orgs.append(org)
+                membership = factories.membership(org, cluster, start=datetime.date(2018, 1, 1))
+                Contact.objects.create(membership=membership, name=f"Contact {self.orgs}")
+                for year, status in ((2018, "paid"), (2019, "paid"), (2020, "expected")):
+                    Contribution.objects.create(
+                        membership=membership, year=year, amount=1000 + 100 * i, status=status
+                    )
+                invitation = Invitation.objects.create(
+                    wave=self.wave,
+                    organisation=org,
+                    cluster=cluster,
+                    token_hash=f"{self.orgs:064d}",
+                    nonce=str(self.orgs),
+                    profile={"cluster": cluster.code, "size": "small"},
+                )
+                Response.objects.create(
+                    wave=self.wave,
+                    invitation=invitation,
+                    source=Response.Source.WEB,
+                    answers={"q2": str(1 + i)},
+                    profile=invitation.profile,
+                    started_at=now,
+                    last_saved_at=now,
+                    completed_at=now,
+                )
+            activity = Activity.objects.create(
+                title=f"Workshop {n} {cluster.code}", kind="workshop", date="2019-05-01"
+            )
+            activity.clusters.add(cluster)
+            for org in orgs:
+                Participation.objects.create(activity=activity, organisation=org, name="P")
+            Participation.objects.create(
+                activity=activity, name="Guest", organisation_name="Elsewhere", is_guest=True
+            )
+            collaboration = Collaboration.objects.create(
+                programme=cluster.programme,
+                title=f"Project {n} {cluster.code}",
+                start_date=datetime.date(2019, 3, 1),
+            )
+            collaboration.clusters.add(cluster, *([self.b] if cluster == new else []))
+            for org in orgs:
+                Party.objects.create(collaboration=collaboration, organisation=org)
+            StageChange.objects.create(
+                collaboration=collaboration, stage=Stage.IDEA, date=datetime.date(2019, 1, 1)
+            )
+
+
+def _url(name, kwargs, query, programme):
+    values = {
+        key: programme.wave.pk
+        if value == "wave"
+        else (programme.a.programme.slug if value == "slug" else value)
+        for key, value in kwargs.items()
+    }
+    return reverse(name, kwargs=values) + query
+
+
+def _counts(client, programme) -> dict[str, int]:
+    counts = {}
+    for name, kwargs, query in PAGES:
+        url = _url(name, kwargs, query, programme)
+        cache.clear()  # results kept by their data version are computed each time here
+        with CaptureQueriesContext(connection) as captured:
+            response = client.get(url)
+        assert response.status_code == 200, url
+        counts[url] = len(captured.captured_queries)
+    return counts
+
+
+@pytest.mark.django_db
+def test_the_query_count_of_every_page_is_the_same_at_x1_and_x3(client_for):
+    client = client_for("programme_manager")
+    programme = Programme()
+    programme.grow()
+    _counts(client, programme)  # warm-up: first-request caches (content types, sessions)
+    once = _counts(client, programme)
+    programme.grow()
+    programme.grow()
+    thrice = _counts(client, programme)
+    grew = {url: (once[url], thrice[url]) for url in once if thrice[url] != once[url]}
+    assert grew == {}, f"queries grow with the data (×1, ×3): {grew}"
+
+
+@pytest.mark.django_db
+def test_kept_kpis_follow_the_records(settings):
+    """The dashboard's KPIs are kept by the version of the records (core.memo): asked
+    again they cost one query; after a write they are computed afresh, never stale."""
+    from clustermonitor.monitoring.dashboard import computed_kpis
+
+    settings.CLUSTERMONITOR_MEMO = True
+    cache.clear()
+    cluster = Cluster.objects.get(code=CLUSTER_A)
+    until = datetime.date(2019, 12, 31)
+    first = computed_kpis([cluster], until)
+    with CaptureQueriesContext(connection) as captured:
+        assert computed_kpis([cluster], until) == first
+    assert len(captured.captured_queries) == 1  # the data version only
+    membership = factories.membership(
+        factories.organisation(7999), cluster, start=datetime.date(2018, 1, 1)
+    )
+    Contribution.objects.create(membership=membership, year=2019, amount=500, status="paid")
+    after = computed_kpis([cluster], until)
+    assert after.values[CLUSTER_A]["KPI1"] == first.values[CLUSTER_A]["KPI1"] + 1
+
+
+def test_fast_betweenness_equals_networkx():
+    """The network page's brokers: the matrix betweenness gives networkx's values."""
+    import networkx as nx
+
+    from clustermonitor.analysis.network import betweenness_centrality
+
+    for seed in range(4):
+        graph = nx.gnm_random_graph(40 + 10 * seed, 70 + 30 * seed, seed=seed)
+        graph.add_edges_from([(900, 901), (901, 902), (950, 950)])  # a path and a self-loop
+        expected = nx.betweenness_centrality(graph, normalized=True)
+        found = betweenness_centrality(graph)
+        assert list(found) == list(expected)
+        assert found == pytest.approx(expected, abs=1e-12)
