@@ -123,6 +123,7 @@ MATRIX = {
     "accounts:profile": (lambda: reverse("accounts:profile"), EVERYONE),
     "accounts:token-delete": (lambda: reverse("accounts:token-delete", args=[1]), POST_ONLY),
     "accounts:password-reset": (lambda: reverse("accounts:password-reset"), PUBLIC),
+    "core:healthz": (lambda: reverse("core:healthz"), PUBLIC),
     "accounts:password-reset-done": (lambda: reverse("accounts:password-reset-done"), PUBLIC),
     # A made-up link: the page says it is no longer valid, to anyone.
     "accounts:password-reset-confirm": (

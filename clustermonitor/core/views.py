@@ -1,8 +1,9 @@
 from django.contrib.auth.decorators import login_required
 from django.contrib.contenttypes.models import ContentType
 from django.core.paginator import Paginator
-from django.http import Http404
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.views.decorators.http import require_safe
 
 from clustermonitor.accounts import access
 from clustermonitor.core.models import AuditEntry
@@ -62,3 +63,10 @@ def object_history(request, model, pk):
             "label": str(instance) if instance else entries.first().object_repr,
         },
     )
+
+
+@require_safe
+def healthz(request):
+    """Liveness for a load balancer or a monitor: the process answers. Public, no
+    database, no template (also the trivial endpoint of bench/web)."""
+    return HttpResponse("ok\n", content_type="text/plain")

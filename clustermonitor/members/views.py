@@ -14,6 +14,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clustermonitor.accounts import access
 from clustermonitor.core import editing
 from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.pagecache import kept_page, reads_members
 from clustermonitor.core.tabular import TableError, read_table
 from clustermonitor.members import importing, selectors, services
 from clustermonitor.members.forms import (
@@ -39,6 +40,7 @@ def _list_params(request):
 
 
 @login_required
+@kept_page(reads_members)
 def member_list(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code)
     params = _list_params(request)

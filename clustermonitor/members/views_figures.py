@@ -14,6 +14,7 @@ from clustermonitor.accounts import access
 from clustermonitor.analysis import cofinancing, participation
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo
+from clustermonitor.core.pagecache import kept_page, needs
 from clustermonitor.members import figures
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes import selectors as programme_selectors
@@ -108,6 +109,7 @@ def cofinancing_cluster(request, code):
 
 
 @login_required
+@kept_page(needs("registry.view_registry"))
 def cofinancing_programme(request):
     access.check(request.user, "registry.view_registry")
     programme = programme_selectors.current_programme(request.GET.get("programme"))

@@ -20,6 +20,7 @@ from clustermonitor.analysis import trajectory as method
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import data_version, memo
 from clustermonitor.core.memo import enabled as memo_enabled
+from clustermonitor.core.pagecache import kept_page, needs
 from clustermonitor.monitoring import dashboard as selectors
 from clustermonitor.programmes.models import Cluster, Programme
 from clustermonitor.programmes.selectors import current_programme
@@ -86,6 +87,7 @@ def _cluster_type(request, programme: Programme) -> str:
 
 
 @login_required
+@kept_page(needs("monitoring.view_dashboard"))
 def dashboard(request):
     access.check(request.user, "monitoring.view_dashboard")
     programme = _programme(request)

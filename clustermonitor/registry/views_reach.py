@@ -14,6 +14,7 @@ from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, reach
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo
+from clustermonitor.core.pagecache import kept_page, needs, reads_members
 from clustermonitor.programmes import selectors as programme_selectors
 from clustermonitor.registry.selectors import REACH_COLUMNS, reach_rows
 
@@ -149,6 +150,7 @@ def _xlsx(result, cluster, on):
 
 
 @login_required
+@kept_page(needs("registry.view_registry"))
 def reach_programme(request):
     access.check(request.user, "registry.view_registry")
     on = _reference_date(request)
@@ -157,6 +159,7 @@ def reach_programme(request):
 
 
 @login_required
+@kept_page(reads_members)
 def reach_cluster(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code)
     on = _reference_date(request)

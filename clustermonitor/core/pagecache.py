@@ -1,0 +1,121 @@
+"""Whole pages kept per session and version of the records (the heavy analysis pages).
+
+The programme dashboard, a member list or a reach page of a programme with 200 clusters
+takes tens of milliseconds to render even when every figure behind it is kept
+(core.memo). These pages are read far more often than the records change, so the
+rendered page is kept, keyed by:
+
+- the session (the page carries the user's name, menu and CSRF token: never shared
+  between sessions, let alone users);
+- the path, the query string, the language and whether htmx asked for a fragment;
+- the version of the records (`core.memo.data_version`): the last audit entry — every
+  write of the application, a change of roles included — and the highest id of the
+  tables that bulk loaders fill.
+
+So a page is never older than the last write. The access check runs before the kept
+page is served (the decorated view's `check`), pages with a flash message pending are
+never kept, and only complete 200 HTML responses to GET are kept. Off in the test
+environment like core.memo (tests turn it on with `settings.CLUSTERMONITOR_MEMO`).
+"""
+
+import functools
+import hashlib
+
+from django.contrib import messages
+from django.core.cache import cache
+from django.http import HttpResponse
+from django.utils import translation
+
+from clustermonitor.core.memo import data_version, enabled
+
+TIMEOUT = 3600
+#: Tables written in bulk (demo, generate, imports) besides the audited writes.
+BULK_MODELS = (
+    "registry.Organisation",
+    "members.Membership",
+    "members.Contribution",
+    "activities.Activity",
+    "activities.Participation",
+    "collaborations.Collaboration",
+    "collaborations.Party",
+    "collaborations.StageChange",
+    "programmes.ReportedFigure",
+    "surveys.Response",
+)
+
+
+def records_version() -> tuple:
+    from django.apps import apps
+
+    return data_version(*(apps.get_model(label) for label in BULK_MODELS))
+
+
+def _key(request) -> str:
+    parts = (
+        request.session.session_key,
+        request.path,
+        request.META.get("QUERY_STRING", ""),
+        translation.get_language(),
+        request.headers.get("HX-Request", ""),
+        records_version(),
+    )
+    return "page:" + hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+
+
+def kept_page(check=None):
+    """Keep the decorated view's pages (see the module). `check(request, *args,
+    **kwargs)` is the view's access check: it runs on every request, kept page or not."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def wrapped(request, *args, **kwargs):
+            if (
+                not enabled()
+                or request.method != "GET"
+                or "format" in request.GET
+                or not request.user.is_authenticated
+                or request.session.session_key is None
+                or len(messages.get_messages(request))
+            ):
+                return view(request, *args, **kwargs)
+            if check is not None:
+                check(request, *args, **kwargs)
+            key = _key(request)
+            kept = cache.get(key)
+            if kept is not None:
+                content, content_type = kept
+                response = HttpResponse(content, content_type=content_type)
+                response["X-Kept-Page"] = "1"
+                return response
+            response = view(request, *args, **kwargs)
+            content_type = response.get("Content-Type", "")
+            if (
+                response.status_code == 200
+                and not response.streaming
+                and content_type.startswith("text/html")
+                and not response.has_header("Content-Disposition")
+            ):
+                cache.set(key, (response.content, content_type), TIMEOUT)
+            return response
+
+        return wrapped
+
+    return decorate
+
+
+def needs(perm: str):
+    """A `check` for kept_page: the user must hold `perm` (404/403 as access.check)."""
+
+    def check(request, *args, **kwargs):
+        from clustermonitor.accounts import access
+
+        access.check(request.user, perm)
+
+    return check
+
+
+def reads_members(request, code, *args, **kwargs):
+    """A `check` for kept_page: the user may read the members of cluster `code`."""
+    from clustermonitor.accounts import access
+
+    access.get_cluster_members_for_user(request.user, code)
