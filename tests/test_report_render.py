@@ -218,3 +218,16 @@ def test_pdf_is_a4_with_title_contents_and_non_empty_pages(tmp_path):
     ).stdout
     assert "Inhoud" in text and "Tabel 1: Leden per cluster" in text
     assert re.search(rf"\b2\s*/\s*{pages}\b", text)  # page numbers "n / total"
+
+
+def test_long_tables_show_their_first_rows_and_say_how_many_more(monkeypatch):
+    monkeypatch.setattr(render, "DISPLAY_ROWS", 2)
+    doc = document()
+    html = render.render_html(doc)
+    assert "… en nog 1 rij in de werkmap (.xlsx)." in html  # Table 1 has 3 rows
+    assert "Totaal" not in html  # the total row is the one left out
+    everything = Table("all", "All", ["n"], [[1], [2], [3]], display_rows=3)
+    doc.sections.append(Section("x", "X").add(everything))
+    assert html.count("… en nog") == render.render_html(doc).count("… en nog")
+    sheet = load_workbook(io.BytesIO(render.render_xlsx(doc)))["T01 Leden per cluster"]
+    assert sheet["A4"].value == "Totaal"  # the workbook keeps every row

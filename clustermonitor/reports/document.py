@@ -62,7 +62,8 @@ class Table:
     notes: list[str] = field(default_factory=list)
     source: str = ""
     total_rows: int = 0
-    display_rows: int | None = None  # HTML/PDF show the first n rows; the workbook all
+    # HTML/PDF show the first n rows (render.DISPLAY_ROWS by default); the workbook all.
+    display_rows: int | None = None
 
 
 @dataclass

@@ -41,6 +41,10 @@ CSS_FILE = Path(__file__).parent / "report.css"
 FORMATS = ("html", "pdf", "xlsx")
 #: Tables with more columns get a landscape page in the PDF and a smaller type.
 WIDE_COLUMNS = 9
+#: HTML and PDF show at most this many rows of a table (a programme of 200 clusters
+#: would otherwise print hundreds of pages); the note says how many more the workbook
+#: has. A table may set its own `display_rows`.
+DISPLAY_ROWS = 60
 
 
 @dataclass
@@ -93,10 +97,11 @@ class _Numbering:
             self.tables += 1
             rows = [_padded(row, len(block.columns)) for row in block.rows]
             numeric = _numeric_columns(rows, len(block.columns))
+            limit = DISPLAY_ROWS if block.display_rows is None else block.display_rows
             more = 0
-            if block.display_rows is not None and len(rows) > block.display_rows:
-                more = len(rows) - block.display_rows
-                rows = rows[: block.display_rows]
+            if len(rows) > limit:
+                more = len(rows) - limit
+                rows = rows[:limit]
             return _Block(
                 "table",
                 number=self.tables,

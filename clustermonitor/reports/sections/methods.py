@@ -32,6 +32,7 @@ def _definitions(ctx) -> Table:
         title=_("Definitions of the figures"),
         columns=[_("Term"), _("Definition")],
         rows=[[d["term"][lang], d["text"][lang]] for d in read()["definitions"]],
+        display_rows=len(read()["definitions"]),  # every definition
         source="docs/definitions.md",
     )
 
