@@ -310,22 +310,30 @@ class InterclusterOverview:
     published: dict  # key → PublishedFigure
 
 
-def intercluster_overview(programme) -> InterclusterOverview:
+def intercluster_overview(
+    programme, *, until: datetime.date | None = None, clusters=None
+) -> InterclusterOverview:
+    """`until`: only what existed on that date (a first stage on or before it) and
+    applications submitted by then. `clusters`: only the projects with one of them, and
+    involvements counted for them only (the evaluation report's selection)."""
     from clustermonitor.collaborations.models import Decision, InterclusterCall
     from clustermonitor.programmes.models import Cluster, PublishedFigure, ReportedFigure
 
+    selected = None if clusters is None else {c.pk for c in clusters}
+    submitted = StageChange.objects.filter(
+        collaboration=OuterRef("pk"), stage__in=SUBMITTED_OR_LATER
+    )
+    queryset = with_derived(Collaboration.objects.filter(programme=programme))
+    if until is not None:
+        submitted = submitted.filter(date__lte=until)
+        queryset = queryset.filter(
+            Exists(StageChange.objects.filter(collaboration=OuterRef("pk"), date__lte=until))
+        )
     # Table 10 lists every application to the intercluster calls, also one where the
     # partner of an IBN is no cluster (Flanders' Bike Valley with Victoris).
     projects = list(
-        with_derived(Collaboration.objects.filter(programme=programme))
-        .filter(Q(n_clusters__gt=1) | Q(instrument=Instrument.INTERCLUSTER))
-        .annotate(
-            applied=Exists(
-                StageChange.objects.filter(
-                    collaboration=OuterRef("pk"), stage__in=SUBMITTED_OR_LATER
-                )
-            )
-        )
+        queryset.filter(Q(n_clusters__gt=1) | Q(instrument=Instrument.INTERCLUSTER))
+        .annotate(applied=Exists(submitted))
         .select_related("intercluster_call")
         .prefetch_related("clusters__cluster_type")
         .order_by("intercluster_call__year", "title", "pk")
@@ -339,6 +347,9 @@ def intercluster_overview(programme) -> InterclusterOverview:
         )
         types = {c.cluster_type.code for c in project.cluster_list}
         project.is_ibn_spc = {"IBN", "SPC"} <= types
+    if selected is not None:
+        projects = [p for p in projects if any(c.pk in selected for c in p.cluster_list)]
+    for project in projects:
         if not project.applied:
             continue
         applications += 1
@@ -348,6 +359,8 @@ def intercluster_overview(programme) -> InterclusterOverview:
             ibn_spc += 1
             ibn_spc_approved += is_approved
         for cluster in project.cluster_list:
+            if selected is not None and cluster.pk not in selected:
+                continue
             per_cluster_count[cluster.pk] += 1
             if cluster.cluster_type.code == "IBN" and cluster.embedding:
                 involvements[cluster.embedding] += 1
@@ -362,11 +375,12 @@ def intercluster_overview(programme) -> InterclusterOverview:
             metric=ReportedFigure.Metric.INTERCLUSTER, cluster__programme=programme
         )
     }
-    clusters = Cluster.objects.filter(programme=programme).select_related("cluster_type")
+    all_clusters = Cluster.objects.filter(programme=programme).select_related("cluster_type")
     per_cluster = [
         (c, per_cluster_count.get(c.pk, 0), reported.get(c.pk))
-        for c in clusters
-        if per_cluster_count.get(c.pk) or reported.get(c.pk) is not None
+        for c in all_clusters
+        if (selected is None or c.pk in selected)
+        and (per_cluster_count.get(c.pk) or reported.get(c.pk) is not None)
     ]
     published = {
         f.key: f

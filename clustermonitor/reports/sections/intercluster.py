@@ -1,12 +1,11 @@
 """Chapter: intercluster projects — Table 10, the report's comparisons, the calls, the
 network of the clusters and its brokers.
 
-The projects come from `collaborations.selectors.intercluster_overview` (the
-intercluster page), narrowed to the selected clusters and to what existed on the
-report's date; the tallies follow that function's rules (an application is a project
-at or past submission, on the report's date). The network is drawn as on the network
-page (`analysis.network`), from the collaborations existing on the report's date and
-the memberships active on it.
+The projects and tallies come from `collaborations.selectors.intercluster_overview`
+(the intercluster page's function), asked for the selected clusters and the report's
+date (an application is a project at or past submission on that date). The network is
+drawn as on the network page (`analysis.network`), from the collaborations existing on
+the report's date and the memberships active on it.
 """
 
 from __future__ import annotations
@@ -22,10 +21,11 @@ from clustermonitor.reports.sections.collaborations import collaborations_on
 
 @dataclass
 class Tally:
-    """The intercluster page's figures for the selected clusters on the report's date."""
+    """The intercluster page's figures for the selected clusters on the report's date
+    (`collaborations.selectors.intercluster_overview` with `until` and `clusters`), and
+    each project's stage on that date."""
 
     projects: list = field(default_factory=list)
-    applied: set = field(default_factory=set)
     stage: dict = field(default_factory=dict)
     applications: int = 0
     approved: int = 0
@@ -37,6 +37,7 @@ class Tally:
 
 
 def overview(ctx):
+    """The whole programme's overview (for what the clusters reported)."""
     from clustermonitor.collaborations.selectors import intercluster_overview
 
     return ctx.shared("intercluster.overview", lambda: intercluster_overview(ctx.programme))
@@ -44,44 +45,21 @@ def overview(ctx):
 
 def tally(ctx) -> Tally:
     def compute() -> Tally:
-        from clustermonitor.collaborations.models import Decision, StageChange
-        from clustermonitor.collaborations.selectors import SUBMITTED_OR_LATER
+        from clustermonitor.collaborations.selectors import intercluster_overview
 
-        selected = {c.pk for c in ctx.clusters}
+        found = intercluster_overview(ctx.programme, until=ctx.as_of, clusters=ctx.clusters)
         existing = collaborations_on(ctx).states
-        result = Tally()
-        result.projects = [
-            p
-            for p in overview(ctx).projects
-            if p.pk in existing and any(c.pk in selected for c in p.cluster_list)
-        ]
-        result.stage = {p.pk: existing[p.pk][0] for p in result.projects}
-        result.applied = set(
-            StageChange.objects.filter(
-                collaboration__in=[p.pk for p in result.projects],
-                stage__in=SUBMITTED_OR_LATER,
-                date__lte=ctx.as_of,
-            ).values_list("collaboration_id", flat=True)
+        return Tally(
+            projects=found.projects,
+            stage={p.pk: existing[p.pk][0] for p in found.projects},
+            applications=found.applications,
+            approved=found.approved,
+            ibn_spc_applications=found.ibn_spc_applications,
+            ibn_spc_approved=found.ibn_spc_approved,
+            involvements=found.involvements,
+            per_cluster=Counter({c.pk: n for c, n, _reported in found.per_cluster if n}),
+            per_call={c.pk: [c.recorded_applications, c.recorded_approved] for c in found.calls},
         )
-        for project in result.projects:
-            if project.pk not in result.applied:
-                continue
-            approved = project.decision == Decision.APPROVED
-            result.applications += 1
-            result.approved += approved
-            if project.is_ibn_spc:
-                result.ibn_spc_applications += 1
-                result.ibn_spc_approved += approved
-            call = result.per_call.setdefault(project.intercluster_call_id, [0, 0])
-            call[0] += 1
-            call[1] += approved
-            for cluster in project.cluster_list:
-                if cluster.pk not in selected:
-                    continue
-                result.per_cluster[cluster.pk] += 1
-                if cluster.cluster_type.code == "IBN" and cluster.embedding:
-                    result.involvements[cluster.embedding] += 1
-        return result
 
     return ctx.shared("intercluster.tally", compute)
 
