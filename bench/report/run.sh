@@ -7,14 +7,14 @@
 #   KEEP_DB=1 bench/report/run.sh    # reuse the databases of an earlier run
 #
 # Settings (environment): WORK (/tmp/clustermonitor-bench-report), FORMATS (html,pdf,xlsx),
-# AS_OF (empty: the command's default), BIG (10).
+# AS_OF (2020-01-31, the evaluation's date; empty for today), BIG (10).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
 BIN="$ROOT/.venv/bin"
 WORK="${WORK:-/tmp/clustermonitor-bench-report}"
 FORMATS="${FORMATS:-html,pdf,xlsx}"
-AS_OF="${AS_OF:-}"
+AS_OF="${AS_OF:-2020-01-31}"
 BIG="${BIG:-10}"
 unset DATABASE_URL  # SQLite: one file per scale
 export CLUSTERMONITOR_ENV=development DEBUG=0 LOG_LEVEL=ERROR TASKS_BACKEND=immediate

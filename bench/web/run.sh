@@ -7,8 +7,8 @@
 #   KEEP_DB=1 bench/web/run.sh       # reuse the database of an earlier run
 #
 # Settings (environment): PGHOST_URL (postgres://postgres@127.0.0.1:5432), DB
-# (clustermonitor_bench), SCALE (10), PORT (8077), WORKERS (2), CONNECTIONS (20),
-# THREADS (2), DURATION (20s), CLUSTER (EUKA).
+# (clustermonitor_bench), SCALE (10), PORT (8077), WORKERS (4, as docs/deployment.md),
+# CONNECTIONS (20), THREADS (2), DURATION (20s), CLUSTER (EUKA).
 set -euo pipefail
 
 ROOT="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -17,7 +17,7 @@ PGHOST_URL="${PGHOST_URL:-postgres://postgres@127.0.0.1:5432}"
 DB="${DB:-clustermonitor_bench}"
 SCALE="${SCALE:-10}"
 PORT="${PORT:-8077}"
-WORKERS="${WORKERS:-2}"
+WORKERS="${WORKERS:-4}"
 CONNECTIONS="${CONNECTIONS:-20}"
 THREADS="${THREADS:-2}"
 DURATION="${DURATION:-20s}"
