@@ -278,47 +278,6 @@ def betweenness_centrality(graph: nx.Graph) -> dict:
         for node, value in zip(nodes, totals.tolist(), strict=True):
             result[node] = value * scale
     return result
-    scale = 1.0 / ((n_all - 1) * (n_all - 2))
-    for component in nx.connected_components(graph):
-        n = len(component)
-        if n < 3:
-            continue  # nobody lies between two others
-        nodes = list(component)
-        index = {node: i for i, node in enumerate(nodes)}
-        pairs = [(index[a], index[b]) for a, b in graph.subgraph(nodes).edges() if a != b]
-        rows = [i for i, j in pairs] + [j for i, j in pairs]
-        cols = [j for i, j in pairs] + [i for i, j in pairs]
-        adjacency = sparse.csr_array((np.ones(len(rows)), (rows, cols)), shape=(n, n))
-        totals = np.zeros(n)
-        step = max(1, min(n, _BATCH_CELLS // n))
-        for first in range(0, n, step):
-            sources = np.arange(first, min(n, first + step))
-            columns = np.arange(len(sources))
-            frontier = np.zeros((n, len(sources)))
-            frontier[sources, columns] = 1.0
-            sigma = frontier.copy()  # shortest paths from each source (column) to each node
-            dist = np.full((n, len(sources)), -1, dtype=np.int32)
-            dist[sources, columns] = 0
-            depth = 0
-            while True:
-                reached = adjacency @ frontier
-                new = (dist < 0) & (reached > 0)
-                if not new.any():
-                    break
-                depth += 1
-                dist[new] = depth
-                frontier = np.where(new, reached, 0.0)
-                sigma += frontier
-            delta = np.zeros_like(sigma)
-            safe_sigma = np.where(sigma > 0, sigma, 1.0)
-            for level in range(depth, 0, -1):
-                coefficient = np.where(dist == level, (1.0 + delta) / safe_sigma, 0.0)
-                delta += np.where(dist == level - 1, sigma * (adjacency @ coefficient), 0.0)
-            delta[sources, columns] = 0.0
-            totals += delta.sum(axis=1)
-        for node, value in zip(nodes, totals.tolist(), strict=True):
-            result[node] = value * scale
-    return result
 
 
 def brokers(graph: nx.Graph, top: int | None = 10) -> list[Broker]:

@@ -29,25 +29,36 @@ from django.utils import translation
 from clustermonitor.core.memo import data_version, enabled
 
 TIMEOUT = 3600
-#: Tables written in bulk (demo, generate, imports) besides the audited writes.
-BULK_MODELS = (
+#: The version of the records is the last audit entry (every write of the application)
+#: and the highest id of these tables: those bulk loaders fill (demo, generate,
+#: imports) and those the programme's figures are computed from.
+VERSION_MODELS = (
+    "programmes.Programme",
+    "programmes.Cluster",
+    "programmes.ClusterType",
+    "programmes.Call",
+    "programmes.KPI",
+    "programmes.Target",
+    "programmes.ReportedFigure",
+    "programmes.PublishedFigure",
     "registry.Organisation",
     "members.Membership",
     "members.Contribution",
     "activities.Activity",
     "activities.Participation",
     "collaborations.Collaboration",
+    "collaborations.Collaboration_clusters",
     "collaborations.Party",
     "collaborations.StageChange",
-    "programmes.ReportedFigure",
     "surveys.Response",
 )
 
 
 def records_version() -> tuple:
+    """One query of index look-ups (core.memo.data_version over VERSION_MODELS)."""
     from django.apps import apps
 
-    return data_version(*(apps.get_model(label) for label in BULK_MODELS))
+    return data_version(*(apps.get_model(label) for label in VERSION_MODELS))
 
 
 def _key(request) -> str:

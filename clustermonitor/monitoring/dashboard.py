@@ -121,25 +121,15 @@ def computed_kpis(clusters, until: datetime.date) -> Computed:
     clusters = list(clusters)
     if not clusters:
         return Computed(until, {}, {code: 0 for code in KPI_CODES})
-    from clustermonitor.collaborations.models import Collaboration, Party, StageChange
-    from clustermonitor.core.memo import data_version, memo
-    from clustermonitor.members.models import Contribution, Membership
-    from clustermonitor.programmes.models import ClusterType
-    from clustermonitor.registry.models import Organisation
+    from clustermonitor.core.memo import memo
+    from clustermonitor.core.pagecache import records_version
 
     def key():
-        version = data_version(
-            Contribution,
-            Membership,
-            Organisation,
-            Collaboration,
-            Collaboration.clusters.through,
-            Party,
-            StageChange,
-            Cluster,
-            ClusterType,
+        return (
+            [(c.pk, c.code, c.start_date, c.end_date) for c in clusters],
+            until,
+            records_version(),
         )
-        return ([(c.pk, c.code, c.start_date, c.end_date) for c in clusters], until, version)
 
     return memo("computed-kpis", key, lambda: _computed_kpis(clusters, until))
 

@@ -18,9 +18,9 @@ from django.utils.translation import gettext_lazy
 from clustermonitor.accounts import access
 from clustermonitor.analysis import trajectory as method
 from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.core.memo import data_version, memo
 from clustermonitor.core.memo import enabled as memo_enabled
-from clustermonitor.core.pagecache import kept_page, needs
+from clustermonitor.core.memo import memo
+from clustermonitor.core.pagecache import kept_page, needs, records_version
 from clustermonitor.monitoring import dashboard as selectors
 from clustermonitor.programmes.models import Cluster, Programme
 from clustermonitor.programmes.selectors import current_programme
@@ -95,7 +95,7 @@ def dashboard(request):
     today = datetime.date.today()
     text = request.GET.get("year", "")
     year = int(text) if text.isdigit() else None
-    version = _records_version() if memo_enabled() else None
+    version = records_version() if memo_enabled() else None
 
     def compute(year):
         return memo(
@@ -142,39 +142,6 @@ def dashboard(request):
             if version is None
             else (version, translation.get_language(), year, cluster_type, data.until),
         },
-    )
-
-
-def _records_version() -> tuple:
-    """The version of everything the dashboard shows (core.memo.data_version)."""
-    from clustermonitor.collaborations.models import Collaboration, Party, StageChange
-    from clustermonitor.members.models import Contribution, Membership
-    from clustermonitor.programmes.models import (
-        KPI,
-        Call,
-        ClusterType,
-        PublishedFigure,
-        ReportedFigure,
-        Target,
-    )
-    from clustermonitor.registry.models import Organisation
-
-    return data_version(
-        Programme,
-        Cluster,
-        ClusterType,
-        Call,
-        KPI,
-        Target,
-        ReportedFigure,
-        PublishedFigure,
-        Contribution,
-        Membership,
-        Organisation,
-        Collaboration,
-        Collaboration.clusters.through,
-        Party,
-        StageChange,
     )
 
 
