@@ -193,6 +193,7 @@ def test_pdf_is_a4_with_title_contents_and_non_empty_pages(tmp_path):
     _pdf_tools()
     pdf = render.render_pdf(document())
     assert pdf.startswith(b"%PDF-")
+    assert b"/CreationDate" not in pdf and render.render_pdf(document()) == pdf  # reproducible
     (tmp_path / "r.pdf").write_bytes(pdf)
     info = subprocess.run(
         ["pdfinfo", str(tmp_path / "r.pdf")], capture_output=True, text=True, check=True
