@@ -113,6 +113,9 @@ def test_the_survey_chapter_shows_the_2020_response(report):
     assert 1065 in flat and 328 in flat and 269 in flat
     html = report["html"][0]
     assert "1.065" in html and "269" in html
+    # The summary states the same response as the chapter.
+    summary = " ".join(b.text for b in report["document"].sections[0].blocks)
+    assert "1.065" in summary and "328" in summary and "269" in summary
 
 
 def test_the_published_annex_lists_every_published_figure(report):

@@ -1,6 +1,7 @@
 """Summary: the key figures of the report in a few paragraphs, each computed by the
 chapter that shows it in full (portfolio, reach, kpis, cofinancing; the computations are
-shared through `ctx.shared`, so nothing is computed twice) and the survey's response.
+shared through `ctx.shared`, so nothing is computed twice) and the survey's response
+(as the survey chapter counts it).
 """
 
 from __future__ import annotations
@@ -9,8 +10,6 @@ from django.utils.translation import gettext as _
 
 from clustermonitor.reports.document import Section
 from clustermonitor.reports.sections import cofinancing, kpis, portfolio, reach
-from clustermonitor.surveys.models import Wave
-from clustermonitor.surveys.results import COMPLETE, STARTED
 
 
 def _none(value):
@@ -118,42 +117,23 @@ def _cofinancing_text(ctx) -> str | None:
     }
 
 
-def survey_counts(ctx) -> dict | None:
-    """The latest member survey wave opened by the report's date among the selected
-    clusters: invited, started and completed responses up to that date."""
-    codes = [c.pk for c in ctx.clusters]
-    wave = (
-        Wave.objects.filter(
-            questionnaire__programme=ctx.programme,
-            opens_on__lte=ctx.as_of,
-            clusters__in=codes,
-        )
-        .order_by("-opens_on", "-pk")
-        .first()
-    )
-    if wave is None:
-        return None
-    invited = wave.invitations.filter(cluster__in=codes).count()
-    responses = wave.responses.filter(started_at__date__lte=ctx.as_of)
-    if ctx.selected:
-        responses = responses.filter(invitation__cluster__in=codes)
-    return {
-        "wave": wave,
-        "invited": invited,
-        "started": responses.filter(STARTED).count(),
-        "complete": responses.filter(COMPLETE, completed_at__date__lte=ctx.as_of).count(),
-    }
-
-
 def _survey_text(ctx) -> str | None:
-    counts = ctx.shared("summary.survey", lambda: survey_counts(ctx))
-    if counts is None or not counts["invited"]:
+    """The response as the survey chapter states it (the same wave, the same counts)."""
+    from clustermonitor.reports.sections.survey import survey_data
+
+    data = survey_data(ctx)
+    if data is None:
+        return None
+    counts = data.results.counts
+    if any(isinstance(counts[k], str) for k in ("invited", "started", "complete")):
+        return None  # suppressed: fewer than 5 respondents in the selection
+    if not counts["invited"]:
         return None
     return _(
         "The member survey %(wave)s invited %(invited)s member companies; %(started)s "
         "responded (%(rate)s) and %(complete)s completed the questionnaire."
     ) % {
-        "wave": counts["wave"].name,
+        "wave": data.wave.name,
         "invited": ctx.number(counts["invited"]),
         "started": ctx.number(counts["started"]),
         "rate": ctx.percent(counts["started"] / counts["invited"], 1),
