@@ -8,6 +8,7 @@ cluster manager of cluster A (EUKA), cluster manager of cluster B (BIM), member 
 import pytest
 from django.conf import settings
 from django.test import Client
+from django.utils import translation
 
 from clustermonitor.accounts import services
 from clustermonitor.accounts.models import Role, User
@@ -58,6 +59,14 @@ def pytest_collection_modifyitems(items):
     # Browser tests use a live server and a transactional database, which empties the
     # tables afterwards: run them last so the shared world is there for all others.
     items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+
+
+@pytest.fixture
+def english():
+    """Messages checked in English (the code's msgids); the Dutch catalogue has its own
+    test (test_i18n). A module asks for it with ``pytest.mark.usefixtures("english")``."""
+    with translation.override("en"):
+        yield
 
 
 @pytest.fixture

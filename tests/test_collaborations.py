@@ -4,7 +4,6 @@ web and API."""
 import datetime
 
 import pytest
-from django.utils import translation
 
 from clustermonitor.collaborations import lifecycle, selectors, services
 from clustermonitor.collaborations.importing import parse_choice
@@ -15,14 +14,9 @@ from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.models import Organisation
 from tests.factories import organisation
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ACTOR = audit.Actor.system("test")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are checked in English; the Dutch catalogue has its own test."""
-    with translation.override("en"):
-        yield
 
 
 DAY = datetime.timedelta(days=1)

@@ -20,16 +20,9 @@ from clustermonitor.members.models import Contribution, ImportBatch
 from clustermonitor.registry.models import FirmFigures
 from tests.factories import dotted, enterprise_number, membership, organisation
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ACTOR = audit.Actor.system("test")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """These tests read the reasons in English; the product shows them in Dutch."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
 
 
 def _member(i, cluster, employees=None, start=datetime.date(2017, 1, 1), end=None):

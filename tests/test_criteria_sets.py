@@ -6,10 +6,8 @@ import datetime
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from clustermonitor.activities.models import Activity
 from clustermonitor.collaborations import services as collaboration_services
@@ -26,7 +24,7 @@ from clustermonitor.programmes.models_maturity import Answer, Assessment, Criter
 from clustermonitor.registry.models import Organisation
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 D = datetime.date
 ACTOR = audit.Actor.system("tests")
@@ -34,13 +32,6 @@ COMPANY, KNOWLEDGE = Organisation.Kind.COMPANY, Organisation.Kind.KNOWLEDGE
 
 
 START, END = D(2017, 1, 1), D(2019, 12, 31)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are checked in English; the Dutch catalogue has its own test."""
-    with translation.override("en"):
-        yield
 
 
 def hand_cluster(code="TESTA", start=START, end=END) -> Cluster:
@@ -210,10 +201,9 @@ def test_an_unknown_metric_is_refused_naming_it_and_the_valid_ones():
     assert not criteria_set.criteria.exists()
 
 
-def test_the_page_shows_the_refusal(client_for):
+def test_the_page_shows_the_refusal(web):
     criteria_set = draft()
-    client = client_for("programme_manager")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client = web("programme_manager")
     response = client.post(
         reverse("programmes:criterion-create", args=[criteria_set.pk]),
         {
@@ -325,7 +315,7 @@ def test_the_reference_sets_load_once_as_published_version_1(reference_sets):
     assert criteria_reference.load_criteria_sets(programme, ACTOR) == 0  # idempotent
 
 
-def test_raising_the_bar_keeps_past_assessments_on_version_1(reference_sets, client_for):
+def test_raising_the_bar_keeps_past_assessments_on_version_1(reference_sets, client_for, web):
     cluster = hand_cluster()
     add_members(cluster, 17)
     add_members(cluster, 1, KNOWLEDGE)
@@ -370,8 +360,7 @@ def test_raising_the_bar_keeps_past_assessments_on_version_1(reference_sets, cli
     companies = now.answers.get(criterion__metric="private_companies")
     assert (companies.value, companies.outcome) == (17, "fail")
     assert selectors.assessment_readiness(now).verdict == "fail"
-    client = client_for("evaluator")
-    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    client = web("evaluator")
     page = client.get(reverse("programmes:readiness", args=[cluster.code]))
     html = page.content.decode()
     assert "version 1" in html and "version 2" in html

@@ -5,11 +5,9 @@ import io
 from decimal import Decimal
 
 import pytest
-from django.conf import settings
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from clustermonitor.collaborations import services as collaboration_services
@@ -30,27 +28,10 @@ from clustermonitor.programmes.table5_reference import load_table5, read_table5
 from tests.conftest import ALL_PERSONAS, CLUSTER_A
 from tests.factories import membership, organisation
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ACTOR = audit.Actor.system("test")
 D = Decimal
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Labels are checked in English; the Dutch catalogue has its own test."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def english_client(client_for):
-    """A persona's client that chose English (the language is a cookie)."""
-
-    def make(name):
-        client = client_for(name)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
 
 
 @pytest.fixture
@@ -288,8 +269,8 @@ def test_an_unknown_cluster_is_not_found(client_for):
     assert response.status_code == 404
 
 
-def test_the_dashboard_page(english_client, table5):
-    response = english_client("programme_manager").get(reverse("monitoring:dashboard"))
+def test_the_dashboard_page(web, table5):
+    response = web("programme_manager").get(reverse("monitoring:dashboard"))
     html = response.content.decode()
     assert response.context["data"].cluster_type == "IBN"  # opens on the IBNs
     assert 'id="table5"' in html and 'id="clusters"' in html
@@ -299,7 +280,7 @@ def test_the_dashboard_page(english_client, table5):
     assert reverse("monitoring:trajectories-cluster", args=["EUKA"]) in html
     assert "the first 14 IBNs" in html  # the figures on groups of clusters
     # A year outside the years of operation falls back to the latest figures.
-    page = english_client("evaluator").get(reverse("monitoring:dashboard"), {"year": "1999"})
+    page = web("evaluator").get(reverse("monitoring:dashboard"), {"year": "1999"})
     assert page.context["data"].year is None
 
 
@@ -308,8 +289,8 @@ def test_the_dashboard_is_dutch_by_default(client_for, table5):
     assert '<html lang="nl">' in html and "1.166" in html and "1.132" in html
 
 
-def test_the_xlsx_export_is_deterministic(english_client, table5):
-    client = english_client("evaluator")
+def test_the_xlsx_export_is_deterministic(web, table5):
+    client = web("evaluator")
     url = reverse("monitoring:dashboard")
     first = client.get(url, {"year": 2019, "type": "IBN", "format": "xlsx"})
     second = client.get(url, {"year": 2019, "type": "IBN", "format": "xlsx"})
@@ -417,8 +398,8 @@ def test_a_later_report_moves_the_forecast(programme, targets):
     assert [f.value for f in row.reported] == [196, 380]
 
 
-def test_the_programme_page_lists_off_track_clusters_first(english_client, targets):
-    page = english_client("account_manager").get(reverse("monitoring:trajectories"), {"on": ON})
+def test_the_programme_page_lists_off_track_clusters_first(web, targets):
+    page = web("account_manager").get(reverse("monitoring:trajectories"), {"on": ON})
     rows = page.context["rows"]
     assert [(r.cluster.code, r.code, r.status) for r in rows[:3]] == [
         ("EUKA", "KPI1", "off_track"),
@@ -430,9 +411,9 @@ def test_the_programme_page_lists_off_track_clusters_first(english_client, targe
     assert "least squares" in html and "90 %" in html  # the method is on the page
 
 
-def test_the_cluster_page_for_its_own_manager(english_client, targets):
+def test_the_cluster_page_for_its_own_manager(web, targets):
     url = reverse("monitoring:trajectories-cluster", args=[CLUSTER_A])
-    page = english_client("cluster_manager_a").get(url, {"on": ON})
+    page = web("cluster_manager_a").get(url, {"on": ON})
     html = page.content.decode()
     assert [r.code for r in page.context["rows"]] == ["KPI1", "KPI2", "KPI3"]
     assert page.context["rows"][0].status == "off_track"

@@ -6,7 +6,6 @@ import datetime
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
-from django.utils import translation
 
 from clustermonitor.core import audit
 from clustermonitor.core.models import AuditEntry
@@ -16,14 +15,9 @@ from clustermonitor.programmes import services_maturity as services
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.models_maturity import ExitPath, ExitPlan
 
+pytestmark = pytest.mark.usefixtures("english")
+
 D = datetime.date
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are checked in English; the Dutch catalogue has its own test."""
-    with translation.override("en"):
-        yield
 
 
 @pytest.mark.parametrize(

@@ -17,16 +17,9 @@ from clustermonitor.members.models import Contact, Membership
 from clustermonitor.registry.models import Organisation
 from tests.factories import dotted, enterprise_number, membership, organisation
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ACTOR = audit.Actor.system("test")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """These tests read the reasons in English; the product shows them in Dutch."""
-    from django.utils import translation
-
-    with translation.override("en"):
-        yield
 
 
 DAY = datetime.date(2019, 1, 1)

@@ -8,7 +8,6 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 
 from clustermonitor.accounts.models import Role, User
 from clustermonitor.core import audit
@@ -18,13 +17,9 @@ from clustermonitor.monitoring.models import KPIValue, ProgressReport, State, Tr
 from clustermonitor.programmes.models import ReportedFigure
 from clustermonitor.programmes.rules_math import add_years
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ACTOR = audit.Actor.system("test")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 SECTIONS = {

@@ -5,20 +5,14 @@ import io
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from clustermonitor.monitoring import published
 from clustermonitor.programmes.models import Programme
 
+pytestmark = pytest.mark.usefixtures("english")
+
 URL = reverse("monitoring:published")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Notes are checked in English; the Dutch catalogue has its own test."""
-    with translation.override("en"):
-        yield
 
 
 def _leaf_keys(data, path=""):

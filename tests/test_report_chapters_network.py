@@ -33,14 +33,10 @@ from clustermonitor.reports.sections import (
 )
 from tests.collaboration_helpers import _companies, _started, _university
 
+pytestmark = pytest.mark.usefixtures("english")
+
 D = datetime.date
 DOCS = Path(__file__).resolve().parent.parent / "docs" / "definitions.md"
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _ctx(as_of, codes=None):

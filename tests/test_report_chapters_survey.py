@@ -16,17 +16,13 @@ from clustermonitor.reports.sections import methods
 from clustermonitor.reports.sections import survey as chapter
 from tests import test_survey_results
 
+pytestmark = pytest.mark.usefixtures("english")
+
 wave = test_survey_results.wave  # the fixture, shared
 
 D = datetime.date
 SUPPRESSED = survey.SUPPRESSED
 COUNT_COLUMNS = {"n", "n x", "n y", "Respondents", "Started", "Completed"}
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _build(as_of, codes=None):

@@ -13,7 +13,6 @@ import pytest
 from django.contrib.contenttypes.models import ContentType
 from django.core.management import CommandError, call_command
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import load_workbook
 
 from clustermonitor.core.models import AuditEntry
@@ -21,13 +20,7 @@ from clustermonitor.reports import services
 from clustermonitor.reports.build import ReportError, resolve
 from clustermonitor.reports.models import ReportRun
 
-pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 
 def test_the_command_writes_the_asked_formats(tmp_path):

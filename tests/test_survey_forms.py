@@ -6,10 +6,8 @@ import importlib.util
 import io
 
 import pytest
-from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
-from django.utils import translation
 from openpyxl import Workbook
 
 from clustermonitor.core import audit
@@ -19,25 +17,10 @@ from clustermonitor.surveys.expressions import ExpressionError
 from clustermonitor.surveys.models import Questionnaire
 from tests.conftest import ALL_PERSONAS
 
+pytestmark = pytest.mark.usefixtures("english")
+
 SHIPPED = services_forms.DEFAULT_XLSFORM
 HEADER = ("type", "name", "label::nl", "label::en", "relevant", "constraint", "appearance")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are checked in English; the Dutch catalogue has its own test."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client_for(client_for):
-    def make(name):
-        client = client_for(name)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
 
 
 def workbook(survey, choices=None, settings=None) -> bytes:
@@ -346,9 +329,9 @@ def default_questionnaire(cluster_a) -> Questionnaire:
 
 @pytest.mark.parametrize("persona_name", ALL_PERSONAS)
 def test_only_evaluators_and_the_programme_manager_manage_questionnaires(
-    persona_name, client_for, default_questionnaire
+    persona_name, web, default_questionnaire
 ):
-    client = client_for(persona_name)
+    client = web(persona_name)
     pk = default_questionnaire.pk
     for url in (
         reverse("surveys:questionnaire-list"),
@@ -375,11 +358,9 @@ def test_loading_the_default_questionnaire_is_idempotent(cluster_a):
     assert first.xlsform.read() == SHIPPED.read_bytes()
 
 
-def test_the_detail_page_previews_the_questions_in_dutch_and_english(
-    client_for, default_questionnaire
-):
+def test_the_detail_page_previews_the_questions_in_dutch_and_english(web, default_questionnaire):
     html = (
-        client_for("evaluator")
+        web("evaluator")
         .get(reverse("surveys:questionnaire-detail", args=[default_questionnaire.pk]))
         .content.decode()
     )
@@ -388,8 +369,8 @@ def test_the_detail_page_previews_the_questions_in_dutch_and_english(
     assert "${q3_e1} &gt; 0" in html and "q10_p9" in html
 
 
-def test_an_uploaded_form_is_parsed_stored_and_shown(client_for, cluster_a):
-    client = client_for("programme_manager")
+def test_an_uploaded_form_is_parsed_stored_and_shown(web, cluster_a):
+    client = web("programme_manager")
     data = workbook(
         [HEADER, ("integer", "staff", "Personeel", "Staff", None, ". >= 0")],
         settings=[("form_title", "version"), ("Korte bevraging", "1")],
@@ -414,8 +395,8 @@ def test_an_uploaded_form_is_parsed_stored_and_shown(client_for, cluster_a):
     assert again.status_code == 200 and "change the version" in again.content.decode()
 
 
-def test_a_refused_upload_shows_the_reasons_and_stores_nothing(client_for, cluster_a):
-    client = client_for("evaluator")
+def test_a_refused_upload_shows_the_reasons_and_stores_nothing(web, cluster_a):
+    client = web("evaluator")
     before = Questionnaire.objects.count()
     bad = workbook([HEADER, ("select_one nolist", "a", "A", "A"), ("geopoint", "b", "B", "B")])
     response = client.post(

@@ -8,9 +8,8 @@ import io
 import re
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 from openpyxl import Workbook
 
 from clustermonitor.core import audit
@@ -21,26 +20,11 @@ from clustermonitor.surveys.models import Response, Wave
 from tests import factories
 from tests.test_survey_waves import make_questionnaire
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ACTOR = audit.Actor.system("tests")
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are checked in English; the Dutch catalogue has its own test."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client_for(client_for):
-    def make(name):
-        client = client_for(name)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
 
 
 def _select(name, names, required=True, labels=None):
@@ -335,10 +319,10 @@ def test_an_undated_limesurvey_survey_counts_as_complete(wave, cluster_a):
     assert second.counts["unchanged"] == 1
 
 
-def test_thirty_paper_responses_of_one_cluster(wave, cluster_b, client_for):
+def test_thirty_paper_responses_of_one_cluster(wave, cluster_b, web):
     """Journey 11's last step: a cluster's paper questionnaires typed into LimeSurvey."""
     data = lime_csv([lime_row(100 + i) for i in range(30)])
-    client = client_for("evaluator")
+    client = web("evaluator")
     url = reverse("surveys:response-import", args=[wave.pk])
     page = client.post(url, {"file": _upload(data, "papier-BIM.csv"), "cluster": cluster_b.code})
     assert page.status_code == 302, page.context["form"].errors
@@ -404,7 +388,7 @@ def test_kobo_option_columns_that_disagree_reject_the_row(wave, cluster_a):
 # -- Bad input -----------------------------------------------------------------------
 
 
-def test_headers_that_match_no_question_are_named(wave, cluster_a, client_for):
+def test_headers_that_match_no_question_are_named(wave, cluster_a, web):
     headers = [
         "id",
         "submitdate",
@@ -427,7 +411,7 @@ def test_headers_that_match_no_question_are_named(wave, cluster_a, client_for):
     assert layout.missing_required == ["q3_e1", "q3_e2"]
     assert result.can_commit and result.counts["new"] == 1  # listed, not blocking
     # and on the page, by name
-    client = client_for("evaluator")
+    client = web("evaluator")
     page = client.post(
         reverse("surveys:response-import", args=[wave.pk]),
         {"file": _upload(data, "lime.csv"), "cluster": cluster_a.code},
@@ -547,8 +531,8 @@ def test_a_company_that_answered_on_the_web_is_not_imported_again(wave, invited,
 # -- Pages ---------------------------------------------------------------------------
 
 
-def test_the_programme_manager_imports_without_seeing_raw_rows(wave, cluster_a, client_for):
-    client = client_for("programme_manager")
+def test_the_programme_manager_imports_without_seeing_raw_rows(wave, cluster_a, web):
+    client = web("programme_manager")
     data = lime_csv([lime_row(1), lime_row(2, q2="9")])
     page = client.post(
         reverse("surveys:response-import", args=[wave.pk]),
@@ -560,25 +544,25 @@ def test_the_programme_manager_imports_without_seeing_raw_rows(wave, cluster_a, 
     key = re.search(r"/import/([0-9a-f]{32})/", page["Location"]).group(1)
     rejected = reverse("surveys:response-import-rejected", args=[wave.pk, key])
     assert client.get(rejected).status_code == 403
-    assert client_for("evaluator").get(rejected).status_code == 200
-    assert client_for("cluster_manager_a").get(page["Location"]).status_code == 404
-    assert client_for("account_manager").get(page["Location"]).status_code == 403
-    assert client_for("cluster_manager_a").post(page["Location"] + "commit/").status_code == 404
+    assert web("evaluator").get(rejected).status_code == 200
+    assert web("cluster_manager_a").get(page["Location"]).status_code == 404
+    assert web("account_manager").get(page["Location"]).status_code == 403
+    assert web("cluster_manager_a").post(page["Location"] + "commit/").status_code == 404
     assert not Response.objects.filter(wave=wave).exists()
     assert client.post(page["Location"] + "commit/").status_code == 302
     assert Response.objects.filter(wave=wave).count() == 1
 
 
-def test_an_unknown_export_asks_which_tool(wave, client_for):
+def test_an_unknown_export_asks_which_tool(wave, web):
     data = b"respondent,q1,q2\r\n1,yes,3\r\n"
-    page = client_for("evaluator").post(
+    page = web("evaluator").post(
         reverse("surveys:response-import", args=[wave.pk]), {"file": _upload(data, "x.csv")}
     )
     assert page.status_code == 200 and page.context["form"].errors["source"]
 
 
-def test_a_key_that_is_not_one_is_404(wave, client_for):
-    client = client_for("evaluator")
+def test_a_key_that_is_not_one_is_404(wave, web):
+    client = web("evaluator")
     for key in ("../../etc", "0" * 32, "nothing"):
         url = f"/surveys/waves/{wave.pk}/import/{key}/"
         assert client.get(url).status_code == 404

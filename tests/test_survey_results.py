@@ -8,7 +8,6 @@ import re
 
 import openpyxl
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 
@@ -18,18 +17,6 @@ from tests import factories
 from tests.conftest import CLUSTER_A, CLUSTER_B
 
 SUPPRESSED = "< 5"
-
-
-@pytest.fixture
-def client_for(client_for):
-    """The conftest's persona clients, in English."""
-
-    def make(name):
-        client = client_for(name)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
 
 
 def _choices(*names):
@@ -148,8 +135,8 @@ def _row(rows, **match):
 # -- Who sees what -----------------------------------------------------------------------
 
 
-def test_the_evaluator_sees_unsuppressed_cells_and_the_raw_export(client_for, wave):
-    response = client_for("evaluator").get(_programme_url(wave))
+def test_the_evaluator_sees_unsuppressed_cells_and_the_raw_export(web, wave):
+    response = web("evaluator").get(_programme_url(wave))
     assert response.status_code == 200
     data = response.context["data"]
     assert not data.suppressed and data.n_suppressed == 0
@@ -169,8 +156,8 @@ def test_the_evaluator_sees_unsuppressed_cells_and_the_raw_export(client_for, wa
 
 
 @pytest.mark.parametrize("persona", ["programme_manager", "account_manager"])
-def test_agency_staff_see_results_with_small_cells_suppressed(client_for, wave, persona):
-    client = client_for(persona)
+def test_agency_staff_see_results_with_small_cells_suppressed(web, wave, persona):
+    client = web(persona)
     response = client.get(_programme_url(wave))
     assert response.status_code == 200
     data = response.context["data"]
@@ -193,8 +180,8 @@ def test_agency_staff_see_results_with_small_cells_suppressed(client_for, wave, 
     assert client.get(reverse("surveys:wave-raw-answers", args=[wave.pk])).status_code == 403
 
 
-def test_cluster_manager_a_sees_only_own_cluster_aggregated(client_for, wave):
-    client = client_for("cluster_manager_a")
+def test_cluster_manager_a_sees_only_own_cluster_aggregated(web, wave):
+    client = web("cluster_manager_a")
     response = client.get(_cluster_url(CLUSTER_A))
     assert response.status_code == 200
     data = response.context["data"]
@@ -212,8 +199,8 @@ def test_cluster_manager_a_sees_only_own_cluster_aggregated(client_for, wave):
     assert client.get(reverse("surveys:wave-raw-answers", args=[wave.pk])).status_code == 404
 
 
-def test_cluster_manager_b_gets_404_on_cluster_a(client_for, wave):
-    client = client_for("cluster_manager_b")
+def test_cluster_manager_b_gets_404_on_cluster_a(web, wave):
+    client = web("cluster_manager_b")
     assert client.get(_cluster_url(CLUSTER_A)).status_code == 404
     response = client.get(_cluster_url(CLUSTER_B))
     assert response.status_code == 200
@@ -224,15 +211,15 @@ def test_cluster_manager_b_gets_404_on_cluster_a(client_for, wave):
     assert all(r["share"] == SUPPRESSED for r in data.tables["distributions"])
 
 
-def test_the_evaluator_sees_a_cluster_of_four_unsuppressed(client_for, wave):
-    data = client_for("evaluator").get(_cluster_url(CLUSTER_B)).context["data"]
+def test_the_evaluator_sees_a_cluster_of_four_unsuppressed(web, wave):
+    data = web("evaluator").get(_cluster_url(CLUSTER_B)).context["data"]
     assert data.counts["complete"] == 4
     assert _row(data.tables["means"], question="q2")["n"] == 4
 
 
 @pytest.mark.parametrize("persona", ["member_contact", "anonymous"])
-def test_outsiders_see_nothing(client_for, wave, persona):
-    client = client_for(persona)
+def test_outsiders_see_nothing(web, wave, persona):
+    client = web(persona)
     urls = [
         _programme_url(wave),
         _cluster_url(CLUSTER_A),
@@ -247,8 +234,8 @@ def test_outsiders_see_nothing(client_for, wave, persona):
             assert response.status_code == 404
 
 
-def test_the_pages_only_read(client_for, wave):
-    client = client_for("evaluator")
+def test_the_pages_only_read(web, wave):
+    client = web("evaluator")
     for url in (
         _programme_url(wave),
         _cluster_url(CLUSTER_A),
@@ -258,14 +245,14 @@ def test_the_pages_only_read(client_for, wave):
         assert client.post(url).status_code == 405
 
 
-def test_a_cluster_without_a_wave_says_so(client_for, cluster_a):
-    response = client_for("cluster_manager_a").get(_cluster_url(CLUSTER_A))
+def test_a_cluster_without_a_wave_says_so(web, cluster_a):
+    response = web("cluster_manager_a").get(_cluster_url(CLUSTER_A))
     assert response.status_code == 200
     assert 'id="no-wave"' in response.content.decode()
 
 
-def test_an_unknown_wave_is_404(client_for, db):
-    assert client_for("evaluator").get("/surveys/waves/999999/results/").status_code == 404
+def test_an_unknown_wave_is_404(web, db):
+    assert web("evaluator").get("/surveys/waves/999999/results/").status_code == 404
 
 
 # -- Suppression at the threshold ----------------------------------------------------------
@@ -280,23 +267,23 @@ def test_suppression_threshold_is_five():
 # -- Method: complete only, weighting ------------------------------------------------------
 
 
-def test_incomplete_responses_only_when_asked(client_for, wave):
-    client = client_for("evaluator")
+def test_incomplete_responses_only_when_asked(web, wave):
+    client = web("evaluator")
     assert client.get(_cluster_url(CLUSTER_A)).context["data"].counts["analysed"] == 9
     data = client.get(_cluster_url(CLUSTER_A) + "?incomplete=1").context["data"]
     assert data.counts["analysed"] == 10 and data.include_incomplete
 
 
-def test_incomplete_responses_stay_out_of_suppressed_views(client_for, wave):
+def test_incomplete_responses_stay_out_of_suppressed_views(web, wave):
     # With and without one incomplete response, side by side, its answers would show.
-    response = client_for("cluster_manager_a").get(_cluster_url(CLUSTER_A) + "?incomplete=1")
+    response = web("cluster_manager_a").get(_cluster_url(CLUSTER_A) + "?incomplete=1")
     data = response.context["data"]
     assert data.counts["analysed"] == 9 and not data.include_incomplete
     assert "include incomplete" not in response.content.decode()
 
 
-def test_weights_rake_to_the_invited_population_and_the_page_says_how(client_for, wave):
-    response = client_for("evaluator").get(_programme_url(wave))
+def test_weights_rake_to_the_invited_population_and_the_page_says_how(web, wave):
+    response = web("evaluator").get(_programme_url(wave))
     data = response.context["data"]
     weighting = data.weighting
     # Call is 1 for both clusters (nothing to correct); cluster is used, every one answered.
@@ -316,8 +303,8 @@ def test_weights_rake_to_the_invited_population_and_the_page_says_how(client_for
     assert mean["weighted_mean"] is not None and mean["mean"] is not None
 
 
-def test_the_effect_matrices_by_profile(client_for, wave):
-    client = client_for("evaluator")
+def test_the_effect_matrices_by_profile(web, wave):
+    client = web("evaluator")
     response = client.get(_programme_url(wave, profile="size", weighted="1"))
     groups = response.context["figures"]
     # Overall and per size class (small, medium or large), both kinds each.
@@ -349,8 +336,8 @@ def _sheets(content: bytes) -> dict[str, list[tuple]]:
     return {ws.title: list(ws.iter_rows(values_only=True)) for ws in book.worksheets}
 
 
-def test_the_raw_export_keeps_identity_and_answers_apart(client_for, wave):
-    client = client_for("evaluator")
+def test_the_raw_export_keeps_identity_and_answers_apart(web, wave):
+    client = web("evaluator")
     identities = client.get(reverse("surveys:wave-raw-identities", args=[wave.pk]))
     answers = client.get(reverse("surveys:wave-raw-answers", args=[wave.pk]))
     assert identities.status_code == answers.status_code == 200
@@ -373,8 +360,8 @@ def test_the_raw_export_keeps_identity_and_answers_apart(client_for, wave):
     assert results.pseudonym(first.pk) in ids and str(first.pk) not in ids
 
 
-def test_the_results_export_holds_every_table_and_is_deterministic(client_for, wave):
-    client = client_for("programme_manager")
+def test_the_results_export_holds_every_table_and_is_deterministic(web, wave):
+    client = web("programme_manager")
     url = _programme_url(wave, format="xlsx")
     first, second = client.get(url), client.get(url)
     assert first.status_code == 200 and first.content == second.content
@@ -397,24 +384,24 @@ def test_the_results_export_holds_every_table_and_is_deterministic(client_for, w
     assert not any("Survey 1 NV" in str(c) for rows in sheets.values() for r in rows for c in r)
 
 
-def test_the_cluster_export_is_the_cluster_only(client_for, wave):
-    response = client_for("cluster_manager_a").get(_cluster_url(CLUSTER_A) + "?format=xlsx")
+def test_the_cluster_export_is_the_cluster_only(web, wave):
+    response = web("cluster_manager_a").get(_cluster_url(CLUSTER_A) + "?format=xlsx")
     assert response.status_code == 200
     nonresponse = _sheets(response.content)["Non-response"]
     assert {r[1] for r in nonresponse[1:] if r[0] == "Cluster"} == {CLUSTER_A}
 
 
-def test_a_wave_without_responses_still_shows(client_for, wave):
+def test_a_wave_without_responses_still_shows(web, wave):
     Response.objects.filter(wave=wave).delete()
     for persona in ("evaluator", "programme_manager"):
-        response = client_for(persona).get(_programme_url(wave, profile="activity"))
+        response = web(persona).get(_programme_url(wave, profile="activity"))
         assert response.status_code == 200
     data = response.context["data"]
     assert data.counts["invited"] == 20 and data.counts["analysed"] == SUPPRESSED
     assert data.weighting.variables == []
 
 
-def test_imported_responses_without_invitation_and_other_question_types(client_for, wave):
+def test_imported_responses_without_invitation_and_other_question_types(web, wave):
     questionnaire = wave.questionnaire
     questionnaire.definition = {
         "questions": [
@@ -441,7 +428,7 @@ def test_imported_responses_without_invitation_and_other_question_types(client_f
             last_saved_at=now,
             completed_at=now,
         )
-    data = client_for("evaluator").get(_cluster_url(CLUSTER_B)).context["data"]
+    data = web("evaluator").get(_cluster_url(CLUSTER_B)).context["data"]
     assert data.counts["analysed"] == 10  # 4 invited respondents and 6 imported
     assert _row(data.tables["means"], question="employees")["n"] == 6
     topics = [r for r in data.tables["cross_shares"] if r["question"] == "topics"]

@@ -6,12 +6,11 @@ import datetime
 import secrets
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import timezone
 
 from clustermonitor.core import audit
 from clustermonitor.core.models import AuditEntry
@@ -28,6 +27,8 @@ from clustermonitor.surveys.models import (
     hash_token,
 )
 from tests import factories
+
+pytestmark = pytest.mark.usefixtures("english")
 
 ACTOR = audit.Actor.system("tests")
 TODAY = timezone.localdate()
@@ -59,23 +60,6 @@ DEFINITION = {
         },
     ],
 }
-
-
-@pytest.fixture(autouse=True)
-def english():
-    """Messages are checked in English; the Dutch catalogue has its own test."""
-    with translation.override("en"):
-        yield
-
-
-@pytest.fixture
-def client_for(client_for):
-    def make(name):
-        client = client_for(name)
-        client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
-        return client
-
-    return make
 
 
 def make_questionnaire(programme, definition=DEFINITION, version="t1") -> Questionnaire:
@@ -298,7 +282,7 @@ def test_reminders_skip_the_completed(wave, members, cluster_a, django_capture_o
     assert run.count == 2
 
 
-def test_the_mail_merge_list_carries_every_link(wave, members, client_for):
+def test_the_mail_merge_list_carries_every_link(wave, members, web):
     invitations.generate(ACTOR, wave)
     rows = list(invitations.mail_merge_rows(wave))
     assert len(rows) == 3
@@ -308,11 +292,11 @@ def test_the_mail_merge_list_carries_every_link(wave, members, client_for):
         assert (invitation.organisation.name, invitation.cluster.code) == (name, code)
         assert invitation.cluster.name == cluster_name
         assert number == invitation.organisation.enterprise_number_display
-    response = client_for("evaluator").get(reverse("surveys:wave-mail-merge-csv", args=[wave.pk]))
+    response = web("evaluator").get(reverse("surveys:wave-mail-merge-csv", args=[wave.pk]))
     text = response.content.decode("utf-8-sig")
     assert text.splitlines()[0] == "organisation;enterprise_number;cluster;cluster_name;email;link"
     assert rows[0][-1] in text
-    xlsx = client_for("evaluator").get(reverse("surveys:wave-mail-merge-xlsx", args=[wave.pk]))
+    xlsx = web("evaluator").get(reverse("surveys:wave-mail-merge-xlsx", args=[wave.pk]))
     assert xlsx.status_code == 200 and xlsx["Content-Type"].startswith("application/vnd")
 
 
@@ -391,8 +375,8 @@ def test_tracking_reproduces_the_published_response(questionnaire):
     assert invitations.slowest_first(rows)[0].started_rate <= rows[0].started_rate
 
 
-def test_the_tracking_page_shows_the_rate_in_constant_queries(questionnaire, client_for):
-    client = client_for("evaluator")
+def test_the_tracking_page_shows_the_rate_in_constant_queries(questionnaire, web):
+    client = web("evaluator")
     wave = _published_wave(questionnaire)
     url = reverse("surveys:wave-detail", args=[wave.pk])
     with CaptureQueriesContext(connection) as big:
@@ -406,24 +390,22 @@ def test_the_tracking_page_shows_the_rate_in_constant_queries(questionnaire, cli
     assert xlsx.status_code == 200
 
 
-def test_a_cluster_manager_sees_their_own_clusters_counts_only(
-    wave, members, client_for, cluster_a
-):
+def test_a_cluster_manager_sees_their_own_clusters_counts_only(wave, members, web, cluster_a):
     invitations.generate(ACTOR, wave)
     url = reverse("surveys:cluster-tracking", args=[cluster_a.code])
-    html = client_for("cluster_manager_a").get(url).content.decode()
+    html = web("cluster_manager_a").get(url).content.decode()
     assert wave.name in html and "Beide NV" not in html and "Alleen A BV" not in html
     assert '<td class="num">2</td>' in html  # invited in A
-    assert client_for("cluster_manager_b").get(url).status_code == 404
-    assert client_for("member_contact").get(url).status_code == 404
-    assert client_for("account_manager").get(url).status_code == 200
+    assert web("cluster_manager_b").get(url).status_code == 404
+    assert web("member_contact").get(url).status_code == 404
+    assert web("account_manager").get(url).status_code == 200
 
 
 # -- Pages and permissions -----------------------------------------------------------
 
 
-def test_the_wave_form_can_take_all_ibns(questionnaire, client_for):
-    response = client_for("evaluator").post(
+def test_the_wave_form_can_take_all_ibns(questionnaire, web):
+    response = web("evaluator").post(
         reverse("surveys:wave-create"),
         {
             "questionnaire": questionnaire.pk,
@@ -440,9 +422,9 @@ def test_the_wave_form_can_take_all_ibns(questionnaire, client_for):
     assert AuditEntry.objects.filter(object_id=str(wave.pk), action="create").exists()
 
 
-def test_a_cluster_with_invitations_stays_in_the_wave(wave, members, client_for, cluster_b):
+def test_a_cluster_with_invitations_stays_in_the_wave(wave, members, web, cluster_b):
     invitations.generate(ACTOR, wave)
-    response = client_for("evaluator").post(
+    response = web("evaluator").post(
         reverse("surveys:wave-edit", args=[wave.pk]),
         {
             "questionnaire": wave.questionnaire_id,
@@ -470,9 +452,9 @@ WRITES = {
 
 @pytest.mark.parametrize("name", list(WRITES))
 def test_writes_per_persona(
-    name, wave, members, client_for, questionnaire, django_capture_on_commit_callbacks
+    name, wave, members, web, questionnaire, django_capture_on_commit_callbacks
 ):
-    client = client_for(name)
+    client = web(name)
     expected = WRITES[name]
     with django_capture_on_commit_callbacks(execute=True):
         for route in ("wave-generate", "wave-send", "wave-remind", "wave-mark-sent"):
@@ -515,9 +497,9 @@ GETS = {
 
 
 @pytest.mark.parametrize("name", list(GETS))
-def test_pages_per_persona(name, wave, members, client_for):
+def test_pages_per_persona(name, wave, members, web):
     invitations.generate(ACTOR, wave)
-    client = client_for(name)
+    client = web(name)
     for url in (
         reverse("surveys:wave-list"),
         reverse("surveys:wave-create"),

@@ -6,7 +6,6 @@ from decimal import Decimal
 
 import pytest
 from django.urls import reverse
-from django.utils import translation
 
 from clustermonitor.core import audit
 from clustermonitor.members.models import Contribution
@@ -14,13 +13,9 @@ from clustermonitor.monitoring import services, warnings
 from clustermonitor.programmes.models import ReportedFigure, Target
 from tests.factories import membership, organisation
 
+pytestmark = pytest.mark.usefixtures("english")
+
 ACTOR = audit.Actor.system("test")
-
-
-@pytest.fixture(autouse=True)
-def english():
-    with translation.override("en"):
-        yield
 
 
 def _kinds(found, cluster):
