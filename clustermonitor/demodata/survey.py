@@ -43,7 +43,6 @@ from functools import cache
 import numpy as np
 import yaml
 from django.contrib.contenttypes.models import ContentType
-from django.db import connection
 from django.db.models import Prefetch, Q
 from django.utils import timezone
 
@@ -686,23 +685,7 @@ def _invitations(wave, people, completed_at: dict) -> list[Invitation]:
                 last_reminded_at=reminded[-1] if reminded else None,
             )
         )
-    created = Invitation.objects.bulk_create(rows, batch_size=BATCH)
-    if any(row.pk is None for row in created):  # a database that returns no ids
-        by_hash = dict(
-            Invitation.objects.filter(
-                wave=wave, token_hash__startswith=tokens.PLACEHOLDER_PREFIX
-            ).values_list("token_hash", "pk")
-        )
-        for row in created:
-            row.pk = by_hash[row.token_hash]
-    for row in created:
-        tokens.assign(row)
-    table, quote = Invitation._meta.db_table, connection.ops.quote_name
-    with connection.cursor() as cursor:  # bulk_update's CASE takes ten times as long
-        cursor.executemany(
-            f"UPDATE {quote(table)} SET {quote('token_hash')} = %s WHERE {quote('id')} = %s",
-            [(row.token_hash, row.pk) for row in created],
-        )
+    created = invitation_service.insert_with_tokens(wave, rows, batch_size=BATCH)
     return created
 
 

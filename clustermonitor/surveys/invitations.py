@@ -23,7 +23,7 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.core.mail import send_mass_mail
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, F, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
@@ -192,18 +192,7 @@ def generate(actor: audit.Actor, wave: Wave) -> dict[str, int]:
         )
         counts["no_email"] += not email
     if new:
-        created = Invitation.objects.bulk_create(new, batch_size=500)
-        if any(i.pk is None for i in created):  # a database that returns no ids
-            by_hash = dict(
-                Invitation.objects.filter(
-                    wave=wave, token_hash__startswith=tokens.PLACEHOLDER_PREFIX
-                ).values_list("token_hash", "pk")
-            )
-            for invitation in created:
-                invitation.pk = by_hash[invitation.token_hash]
-        for invitation in created:
-            tokens.assign(invitation)
-        Invitation.objects.bulk_update(created, ["token_hash"], batch_size=500)
+        created = insert_with_tokens(wave, new)
         _audit_created(actor, created, note=_("generated from the member registry"))
         counts["created"] = len(created)
     return dict(counts)
@@ -440,3 +429,26 @@ def mailing_counts(wave: Wave) -> dict[str, dict]:
     for item in to_remind(wave).values("cluster__code").annotate(n=Count("pk")):
         result[item["cluster__code"]]["to_remind"] = item["n"]
     return result
+
+
+def insert_with_tokens(wave, rows: list[Invitation], batch_size: int = 500) -> list[Invitation]:
+    """Write new invitations (each with a nonce and a placeholder hash) and then their
+    token hashes, which derive from the ids the insert gives (tokens.assign)."""
+    created = Invitation.objects.bulk_create(rows, batch_size=batch_size)
+    if any(i.pk is None for i in created):  # a database that returns no ids
+        by_hash = dict(
+            Invitation.objects.filter(
+                wave=wave, token_hash__startswith=tokens.PLACEHOLDER_PREFIX
+            ).values_list("token_hash", "pk")
+        )
+        for invitation in created:
+            invitation.pk = by_hash[invitation.token_hash]
+    for invitation in created:
+        tokens.assign(invitation)
+    table, quote = Invitation._meta.db_table, connection.ops.quote_name
+    with connection.cursor() as cursor:  # bulk_update's CASE takes ten times as long
+        cursor.executemany(
+            f"UPDATE {quote(table)} SET {quote('token_hash')} = %s WHERE {quote('id')} = %s",
+            [(invitation.token_hash, invitation.pk) for invitation in created],
+        )
+    return created
