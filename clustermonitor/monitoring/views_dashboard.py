@@ -137,10 +137,6 @@ def dashboard(request):
             "cluster_types": programme.cluster_types.all(),
             "on": data.until.isoformat(),
             "query": request.GET.urlencode(),
-            # Table 7 (200 rows at scale) is rendered once per version of the records.
-            "table7_key": None
-            if version is None
-            else (version, translation.get_language(), year, cluster_type, data.until),
         },
     )
 
