@@ -373,6 +373,19 @@ class TrackingRow:
 STARTED = Q(completed_at__isnull=False) | ~Q(answers={})
 
 
+def tracking_headers() -> list[str]:
+    """The columns of a tracking table (`tracking`'s rows), in the current language."""
+    return [
+        _("Cluster"),
+        _("Name"),
+        _("Invited"),
+        _("Started"),
+        _("Started (%)"),
+        _("Completed"),
+        _("Completed (%)"),
+    ]
+
+
 def tracking(wave: Wave, codes=None) -> tuple[list[TrackingRow], TrackingRow]:
     """Invited / started / completed per cluster of the wave (of `codes`) and overall.
 

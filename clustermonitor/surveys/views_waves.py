@@ -295,15 +295,7 @@ def wave_mail_merge_csv(request, pk):
 
 
 def _tracking_sheet(rows, total) -> Sheet:
-    headers = [
-        _("Cluster"),
-        _("Name"),
-        _("Invited"),
-        _("Started"),
-        _("Started (%)"),
-        _("Completed"),
-        _("Completed (%)"),
-    ]
+    headers = invitations.tracking_headers()
     data = [
         [
             r.code,

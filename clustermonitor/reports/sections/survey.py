@@ -167,15 +167,7 @@ def _response(ctx, data: SurveyData) -> Section:
         Table(
             key="survey_response",
             title=_("Response per cluster"),
-            columns=[
-                _("Cluster"),
-                _("Name"),
-                _("Invited"),
-                _("Started"),
-                _("Started (%)"),
-                _("Completed"),
-                _("Completed (%)"),
-            ],
+            columns=invitations.tracking_headers(),
             rows=table_rows,
             total_rows=1,
             notes=[_suppression_note(ctx)],
