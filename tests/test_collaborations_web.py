@@ -259,7 +259,7 @@ def test_parties_are_members_or_registry_organisations_by_number(web, cluster_a)
     # A valid number that is no organisation of the registry, and a bad checksum.
     unknown = dotted(_number(91))
     refused = _add_party(client, collaboration, enterprise_number=unknown, role="partner")
-    assert f"{unknown} is no organisation in the registry" in _said(refused)[0]
+    assert f"{unknown} is not among the organisations you can name" in _said(refused)[0]
     bad = _add_party(client, collaboration, enterprise_number="0200.000.001", role="partner")
     assert _said(bad) == ["bad checksum"]
     neither = _add_party(client, collaboration, role="partner")

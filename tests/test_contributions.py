@@ -101,6 +101,8 @@ def test_a_contribution_refuses_what_cannot_be(cluster_a, values, field):
 def test_a_group_can_pay_for_its_subsidiary(client_for, cluster_a):
     m = _member(1, cluster_a)
     group = organisation(99, name="Groep NV")
+    # The payer is an organisation the cluster manager may see: a (former) member.
+    membership(group, cluster_a, start=datetime.date(2010, 1, 1), end=datetime.date(2012, 1, 1))
     response = client_for("cluster_manager_a").post(
         reverse("members:contribution-create", args=[m.pk]),
         {

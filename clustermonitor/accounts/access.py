@@ -8,6 +8,7 @@ someone who may see it but not do this with it.
 
 import rules
 from django.core.exceptions import PermissionDenied
+from django.db import models
 from django.http import Http404
 
 from clustermonitor.accounts.models import Role
@@ -149,6 +150,79 @@ def can_change_organisation(user, organisation) -> bool:
     return organisation.memberships.filter(
         cluster_id__in=user.managed_cluster_ids, end_date__isnull=True
     ).exists()
+
+
+def owners_refusal(user, before, after, *, home=None):
+    """Why `user` may not make `after` the owning clusters of a joint record (an activity,
+    a collaboration) that had `before` (empty for a new one); None when they may.
+
+    Answers ``(reason, cluster)`` with reason ``"empty"`` (a record belongs to at least
+    one cluster), ``"strip"`` (`cluster` is another cluster's: only its own manager or the
+    programme manager removes it) or ``"own"`` (`cluster` is the user's own and must stay
+    among the owners: a cluster manager cannot hand a record to other clusters only).
+    The programme manager sets any owners. A cluster manager may name any other cluster
+    of the programme as a partner (the cluster list is public), never remove one they do
+    not manage, and keeps `home` (the cluster they act for) or, editing, at least one
+    cluster they manage among the owners."""
+    before, after = set(before), set(after)
+    if not after:
+        return ("empty", None)
+    if is_programme_manager(user):
+        return None
+    managed = set(user.managed_cluster_ids) if user and user.is_authenticated else set()
+    for cluster in sorted(before - after, key=lambda c: c.code):
+        if cluster.pk not in managed:
+            return ("strip", cluster)
+    if home is not None and home not in after:
+        return ("own", home)
+    if not any(c.pk in managed for c in after):
+        own = sorted((c for c in before if c.pk in managed), key=lambda c: c.code)
+        return ("own", own[0] if own else None)
+    return None
+
+
+def members_on(user, clusters, on=None):
+    """Organisations that are members of `clusters` (on `on`, else today) through a
+    membership `user` may see: what a participant or party drop-down may offer. Naming
+    another cluster on a joint record never lists that cluster's members to a user who
+    does not read them."""
+    from clustermonitor.members.models import Membership
+    from clustermonitor.registry.models import Organisation
+
+    memberships = Membership.objects.filter(cluster__in=clusters)
+    memberships = (
+        memberships.filter(end_date__isnull=True) if on is None else memberships.active_on(on)
+    )
+    return Organisation.objects.filter(
+        pk__in=memberships_for(user, memberships).values("organisation")
+    ).order_by("name")
+
+
+#: Organisations of these kinds (universities, research centres, government bodies) are
+#: public partners: any cluster manager may name one as a party of a collaboration.
+PUBLIC_PARTNER_KINDS = ("knowledge", "government")
+
+
+def parties_for(user, queryset):
+    """Organisations `user` may name as a party by enterprise number: those they may see
+    (organisations_for) and the registry's public partners (PUBLIC_PARTNER_KINDS)."""
+    if reads_programme(user):
+        return queryset
+    if is_cluster_manager(user):
+        seen = organisations_for(user, queryset.model.objects.all()).values("pk")
+        return queryset.filter(
+            models.Q(pk__in=seen) | models.Q(kind__in=PUBLIC_PARTNER_KINDS)
+        )
+    return queryset.none()
+
+
+def organisation_by_number(user, number: str):
+    """The organisation with enterprise number `number` (normalised) among those `user`
+    may see, or None: a number typed in a form reveals nothing about an organisation the
+    user may not see (it answers exactly like a number not in the registry)."""
+    from clustermonitor.registry.models import Organisation
+
+    return organisations_for(user, Organisation.objects.filter(enterprise_number=number)).first()
 
 
 def activities_for(user, queryset):

@@ -2,11 +2,12 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clustermonitor.activities.models import Activity
+from clustermonitor.core.owners import OwnerClustersMixin
 from clustermonitor.members.forms import DATE, UploadForm
 from clustermonitor.registry.models import Organisation
 
 
-class ActivityForm(forms.ModelForm):
+class ActivityForm(OwnerClustersMixin, forms.ModelForm):
     class Meta:
         model = Activity
         fields = ["title", "kind", "date", "end_date", "location", "description", "clusters"]
@@ -17,10 +18,22 @@ class ActivityForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 3}),
         }
 
-    def __init__(self, *args, clusters, **kwargs):
+    empty_message = _("An activity has at least one organising cluster.")
+    strip_message = _(
+        "Only the programme manager or the cluster manager of %(cluster)s can remove that "
+        "cluster from the activity."
+    )
+    own_message = _(
+        "%(cluster)s stays among the organisers: a cluster manager cannot hand an activity "
+        "to other clusters only."
+    )
+
+    def __init__(self, *args, clusters, user, home=None, **kwargs):
         super().__init__(*args, **kwargs)
-        # A joint activity may list other clusters as co-organisers.
+        # A joint activity may list other clusters as co-organisers (the cluster list is
+        # public); who may remove one is decided by access.owners_refusal.
         self.fields["clusters"].queryset = clusters
+        self.init_owners(user, home)
 
 
 class ParticipantForm(forms.Form):

@@ -13,9 +13,7 @@ from clustermonitor.activities import services
 from clustermonitor.activities.forms import ActivityForm, ParticipantForm, ReviewForm
 from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.core import editing
-from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.registry.models import Organisation
 
 
 @login_required
@@ -54,7 +52,11 @@ def activity_create(request, code):
     return editing.edit(
         request,
         ActivityForm,
-        form_kwargs={"clusters": Cluster.objects.filter(programme=cluster.programme)},
+        form_kwargs={
+            "clusters": Cluster.objects.filter(programme=cluster.programme),
+            "user": request.user,
+            "home": cluster,
+        },
         initial={"clusters": [cluster]},
         save=services.save_activity,
         success_url=lambda a: reverse("activities:activity-detail", args=[a.pk]),
@@ -88,20 +90,20 @@ def activity_edit(request, pk):
         request,
         ActivityForm,
         instance=activity,
-        form_kwargs={"clusters": Cluster.objects.filter(programme=cluster.programme)},
+        form_kwargs={
+            "clusters": Cluster.objects.filter(programme=cluster.programme),
+            "user": request.user,
+        },
         save=services.save_activity,
         success_url=reverse("activities:activity-detail", args=[activity.pk]),
         title=_("Edit %(activity)s") % {"activity": activity.title},
     )
 
 
-def _organisations(activity):
-    """Members of the organising clusters on the day, for choosing a participant."""
-    return Organisation.objects.filter(
-        pk__in=Membership.objects.active_on(activity.date)
-        .filter(cluster__in=activity.clusters.all())
-        .values("organisation")
-    ).order_by("name")
+def _organisations(user, activity):
+    """Members of the organising clusters on the day that `user` may see, for choosing a
+    participant (a partner cluster's members only for those who read them)."""
+    return access.members_on(user, activity.clusters.all(), activity.date)
 
 
 @login_required
@@ -109,7 +111,7 @@ def _organisations(activity):
 def activity_detail(request, pk):
     activity, cluster = _activity_for(request, pk)
     can_change = request.user.has_perm("members.change_members", cluster)
-    form = ParticipantForm(request.POST or None, organisations=_organisations(activity))
+    form = ParticipantForm(request.POST or None, organisations=_organisations(request.user, activity))
     if request.method == "POST":
         if not can_change:
             from django.core.exceptions import PermissionDenied
@@ -145,7 +147,7 @@ def activity_detail(request, pk):
             "can_change": can_change,
             "participations": participations,
             "review": [p for p in participations if p.needs_review],
-            "review_form": ReviewForm(organisations=_organisations(activity)),
+            "review_form": ReviewForm(organisations=_organisations(request.user, activity)),
         },
     )
 
@@ -160,7 +162,7 @@ def _participation_for(request, pk) -> Participation:
 @require_POST
 def participation_review(request, pk):
     participation = _participation_for(request, pk)
-    form = ReviewForm(request.POST, organisations=_organisations(participation.activity))
+    form = ReviewForm(request.POST, organisations=_organisations(request.user, participation.activity))
     if form.is_valid():
         services.resolve(
             editing.actor(request),

@@ -11,12 +11,13 @@ from clustermonitor.collaborations.models import (
     Stage,
     StopReason,
 )
+from clustermonitor.core.owners import OwnerClustersMixin
 from clustermonitor.members.forms import DATE, UploadForm
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import Organisation
 
 
-class CollaborationForm(forms.ModelForm):
+class CollaborationForm(OwnerClustersMixin, forms.ModelForm):
     class Meta:
         model = Collaboration
         fields = [
@@ -44,40 +45,31 @@ class CollaborationForm(forms.ModelForm):
             "clusters": _("Two or more clusters make it an intercluster project."),
         }
 
-    def __init__(self, *args, clusters, user=None, **kwargs):
+    empty_message = _("A collaboration belongs to at least one cluster.")
+    strip_message = _(
+        "Only the programme manager or the cluster manager of %(cluster)s "
+        "can remove that cluster from the collaboration."
+    )
+    own_message = _(
+        "%(cluster)s stays among the clusters: a cluster manager cannot hand a "
+        "collaboration to other clusters only."
+    )
+
+    def __init__(self, *args, clusters, user, home=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.user = user
         self.fields["clusters"].queryset = clusters
         programme_ids = {c.programme_id for c in clusters}
         self.fields["intercluster_call"].queryset = InterclusterCall.objects.filter(
             programme_id__in=programme_ids
         )
-
-    def clean_clusters(self):
-        chosen = self.cleaned_data["clusters"]
-        if self.user is None or self.instance.pk is None:
-            return chosen
-        from clustermonitor.accounts import access
-
-        removed = set(self.instance.clusters.all()) - set(chosen)
-        for cluster in sorted(removed, key=lambda c: c.code):
-            if not (
-                access.is_programme_manager(self.user) or access.manages_cluster(self.user, cluster)
-            ):
-                raise forms.ValidationError(
-                    _(
-                        "Only the programme manager or the cluster manager of %(cluster)s "
-                        "can remove that cluster from the collaboration."
-                    )
-                    % {"cluster": cluster.code}
-                )
-        if not chosen:
-            raise forms.ValidationError(_("A collaboration belongs to at least one cluster."))
-        return chosen
+        self.init_owners(user, home)
 
 
 class NewCollaborationForm(CollaborationForm):
-    """A new collaboration also says where it stands, and since when."""
+    """A new collaboration also says where it stands, and since when. The cluster of the
+    page is always one of its clusters."""
+
+    home_included = True
 
     stage = forms.ChoiceField(
         label=_("stage"),
@@ -109,8 +101,11 @@ class StageForm(forms.Form):
 
 
 class PartyForm(forms.Form):
-    """A party is an organisation of the registry: one of the cluster's members, or any
-    registered organisation by its enterprise number (a university, a supplier, ...)."""
+    """A party is an organisation of the registry: one of the members of the
+    collaboration's clusters, or by its enterprise number (a university, a supplier, ...)
+    one that the user may name (access.parties_for: any for the programme's readers; for
+    a cluster manager present and past members of their cluster and the registry's
+    knowledge institutions and government bodies)."""
 
     organisation = forms.ModelChoiceField(
         label=_("member"), queryset=Organisation.objects.none(), required=False
@@ -120,9 +115,11 @@ class PartyForm(forms.Form):
     )
     role = forms.ChoiceField(label=_("role"), choices=Party.Role.choices)
 
-    def __init__(self, *args, organisations, **kwargs):
+    def __init__(self, *args, organisations, registry, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
+        #: The organisations a number may name: those the user may see.
+        self.registry = registry
 
     def clean(self):
         data = super().clean()
@@ -135,13 +132,17 @@ class PartyForm(forms.Form):
             except enterprise.InvalidEnterpriseNumber as error:
                 self.add_error("enterprise_number", _(error.reason))
                 return data
-            organisation = Organisation.objects.filter(enterprise_number=normalised).first()
+            # An organisation the user may not see answers like a number not in the
+            # registry: the form reveals nothing about it.
+            organisation = self.registry.filter(enterprise_number=normalised).first()
             if organisation is None:
                 self.add_error(
                     "enterprise_number",
                     _(
-                        "%(number)s is no organisation in the registry: a party must be. "
-                        "Ask the programme manager or a cluster it belongs to to add it."
+                        "%(number)s is not among the organisations you can name: a party is "
+                        "an organisation of the registry and, for a cluster manager, a "
+                        "(former) member of their cluster, a knowledge institution or a "
+                        "government body. Ask the programme manager to add another."
                     )
                     % {"number": enterprise.display(normalised)},
                 )

@@ -30,7 +30,6 @@ from clustermonitor.collaborations.models import (
 )
 from clustermonitor.core import editing
 from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.models import Organisation
 
@@ -159,8 +158,9 @@ def collaboration_create(request, code):
         )
 
     form_class = NewCollaborationForm
+    owners = {"clusters": clusters, "user": request.user, "home": cluster}
     if request.method == "POST":
-        form = form_class(request.POST, clusters=clusters)
+        form = form_class(request.POST, **owners)
         if form.is_valid():
             try:
                 collaboration = save(editing.actor(request), form)
@@ -173,7 +173,7 @@ def collaboration_create(request, code):
                 messages.success(request, _("Saved: %(object)s") % {"object": collaboration})
                 return redirect("collaborations:collaboration-detail", collaboration.pk)
         return _form_page(request, form, cluster)
-    form = form_class(clusters=clusters, initial={"clusters": [cluster]})
+    form = form_class(initial={"clusters": [cluster]}, **owners)
     return _form_page(request, form, cluster)
 
 
@@ -207,13 +207,14 @@ def collaboration_edit(request, pk):
     )
 
 
-def _party_choices(collaboration):
-    """Members of the collaboration's clusters today, for choosing a party."""
-    return Organisation.objects.filter(
-        pk__in=Membership.objects.filter(
-            cluster__in=collaboration.clusters.all(), end_date__isnull=True
-        ).values("organisation")
-    ).order_by("name")
+def _party_form(request, collaboration, data=None):
+    """Parties are chosen among today's members of the collaboration's clusters that the
+    user may see, or by the enterprise number of an organisation they may see."""
+    return PartyForm(
+        data,
+        organisations=access.members_on(request.user, collaboration.clusters.all()),
+        registry=access.parties_for(request.user, Organisation.objects.all()),
+    )
 
 
 @login_required
@@ -247,7 +248,7 @@ def collaboration_detail(request, pk):
             ),
             "verdict_rows": verdict_rows,
             "stage_form": StageForm(),
-            "party_form": PartyForm(organisations=_party_choices(collaboration)),
+            "party_form": _party_form(request, collaboration),
             "link_form": LinkForm(),
         },
     )
@@ -286,7 +287,7 @@ def stage_change(request, pk):
 @require_POST
 def party_add(request, pk):
     collaboration, _cluster = access.get_collaboration_for_user(request.user, pk, CHANGE)
-    form = PartyForm(request.POST, organisations=_party_choices(collaboration))
+    form = _party_form(request, collaboration, request.POST)
     if form.is_valid():
         services.set_party(
             editing.actor(request),

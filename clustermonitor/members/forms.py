@@ -207,9 +207,10 @@ class ContributionForm(forms.ModelForm):
         fields = ["year", "amount", "status", "invoiced_on", "paid_on", "note"]
         widgets = {"invoiced_on": DATE, "paid_on": DATE}
 
-    def __init__(self, *args, membership, **kwargs):
+    def __init__(self, *args, membership, user, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.membership = membership
+        self.user = user
         if self.instance.payer_id:
             self.initial["payer_number"] = self.instance.payer.enterprise_number_display
 
@@ -222,9 +223,14 @@ class ContributionForm(forms.ModelForm):
             number = enterprise.normalise(text)
         except enterprise.InvalidEnterpriseNumber as exc:
             raise forms.ValidationError(f"{text}: {_(exc.reason)}") from None
-        payer = Organisation.objects.filter(enterprise_number=number).first()
+        from clustermonitor.accounts import access
+
+        # Only an organisation the user may see; any other answers like an unknown number.
+        payer = access.organisation_by_number(self.user, number)
         if payer is None:
-            raise forms.ValidationError(_("%s is not in the registry.") % text)
+            raise forms.ValidationError(
+                _("%s is not among the organisations of the registry you can see.") % text
+            )
         self.instance.payer = payer
         return number
 

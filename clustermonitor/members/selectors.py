@@ -56,7 +56,9 @@ def organisations(queryset, query: str = ""):
     return queryset.order_by("name")
 
 
-def registry_matches(query: str, limit: int = 10) -> list[Organisation]:
+def registry_matches(query: str, organisations, limit: int = 10) -> list[Organisation]:
+    """Organisations among `organisations` (what the user may see: access.organisations_for)
+    whose name or number matches `query`."""
     if len(query.strip()) < 2:
         return []
-    return list(Organisation.objects.filter(search_filter(query)).order_by("name")[:limit])
+    return list(organisations.filter(search_filter(query)).order_by("name")[:limit])

@@ -27,6 +27,7 @@ from clustermonitor.members.forms import (
 from clustermonitor.members.import_kinds import KINDS
 from clustermonitor.members.models import Contact, ImportBatch, ImportMapping, Membership
 from clustermonitor.registry import enterprise
+from clustermonitor.registry.models import Organisation
 
 STATES = ("active", "ended", "all")
 
@@ -131,7 +132,9 @@ def member_lookup(request, code):
         {
             "cluster": cluster,
             "query": query,
-            "registry": selectors.registry_matches(query),
+            "registry": selectors.registry_matches(
+                query, Organisation.objects.for_user(request.user)
+            ),
             "kbo": kbo_hits,
         },
     )

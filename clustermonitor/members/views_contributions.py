@@ -103,7 +103,7 @@ def contribution_create(request, pk):
     return editing.edit(
         request,
         ContributionForm,
-        form_kwargs={"membership": membership},
+        form_kwargs={"membership": membership, "user": request.user},
         save=service.save_contribution,
         initial={"year": _year(request)},
         success_url=lambda c: (
@@ -139,7 +139,7 @@ def contribution_edit(request, pk):
         request,
         ContributionForm,
         instance=contribution,
-        form_kwargs={"membership": contribution.membership},
+        form_kwargs={"membership": contribution.membership, "user": request.user},
         save=service.save_contribution,
         success_url=reverse("members:contribution-list", args=[code])
         + f"?year={contribution.year}",
