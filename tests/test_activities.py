@@ -42,8 +42,12 @@ def test_journey_an_event_with_an_imported_attendee_list(client_for, cluster_a, 
     members = [organisation(i, name=f"Lid {i} NV", postcode="9000") for i in range(6)]
     for org in members:
         membership(org, cluster_a)
+    # A former member of EUKA: EUKA's manager sees it, and on the day it is a guest.
     outsider = organisation(50, name="Buur BV", postcode="2000")
-    membership(outsider, cluster_b)
+    membership(outsider, cluster_a, start=datetime.date(2010, 1, 1), end=datetime.date(2015, 1, 1))
+    # A member of BIM only: EUKA's manager does not see it, so it waits for review.
+    hidden = organisation(51, name="Verborgen BV", postcode="2000")
+    membership(hidden, cluster_b)
     client = client_for("cluster_manager_a")
     activity = _workshop(client, cluster_a.pk)
     rows = [[f"Persoon {i}", "", "", dotted(enterprise_number(i))] for i in range(4)]
@@ -52,6 +56,7 @@ def test_journey_an_event_with_an_imported_attendee_list(client_for, cluster_a, 
     rows += [["Anna", "Onbekend Bedrijf", "1000", ""], ["Bert", "Nog een firma", "", ""]]
     rows += [["Carl", "", "", dotted(enterprise_number(50))]]  # a guest
     rows += [["Dirk", "", "", "0200.000.001"]]  # bad number
+    rows += [["Els", "", "", dotted(enterprise_number(51))]]  # not EUKA's to see
     response = client.post(
         reverse("activities:attendee-import", args=[activity.pk]), {"file": _attendees(rows)}
     )
@@ -62,13 +67,18 @@ def test_journey_an_event_with_an_imported_attendee_list(client_for, cluster_a, 
     assert mapping["organisation"] == "Bedrijf" and mapping["name"] == "Naam"
     client.post(reverse("members:import-detail", args=[batch.pk]), mapping)
     result = client.get(reverse("members:import-detail", args=[batch.pk])).context["result"]
-    assert result.counts["new"] == 9 and result.counts["rejected"] == 1
-    assert list(result.extra_counts.values()) == [6, 2, 1]  # matched, to review, guests
+    assert result.counts["new"] == 10 and result.counts["rejected"] == 1
+    assert list(result.extra_counts.values()) == [6, 3, 1]  # matched, to review, guests
+    assert (
+        "Verborgen BV"
+        not in client.get(reverse("members:import-detail", args=[batch.pk])).content.decode()
+    )
     client.post(reverse("members:import-commit", args=[batch.pk]))
     assert activity.participations.filter(is_guest=False, organisation__isnull=False).count() == 6
     assert activity.participations.get(name="Carl").is_guest
     review = list(activity.participations.filter(needs_review=True).order_by("name"))
-    assert [p.name for p in review] == ["Anna", "Bert"]
+    assert [p.name for p in review] == ["Anna", "Bert", "Els"]
+    assert review[2].organisation is None
 
     # Review: Anna works for a member after all; Bert is a guest.
     client.post(
@@ -76,6 +86,7 @@ def test_journey_an_event_with_an_imported_attendee_list(client_for, cluster_a, 
         {"organisation": members[0].pk},
     )
     client.post(reverse("activities:participation-review", args=[review[1].pk]), {"guest": "on"})
+    client.post(reverse("activities:participation-review", args=[review[2].pk]), {"guest": "on"})
     assert not activity.participations.filter(needs_review=True).exists()
     assert Participation.objects.get(name="Bert").is_guest
     assert AuditEntry.objects.filter(content_type__model="participation").count() >= 11

@@ -21,7 +21,7 @@ from tests.collaboration_helpers import (
     _university,
     _workbook,
 )
-from tests.factories import dotted
+from tests.factories import dotted, membership
 
 # 5. The import wizard --------------------------------------------------------------------
 
@@ -61,7 +61,9 @@ def _reasons(result) -> dict[int, str]:
 def test_journey_import_a_list_of_collaborations(web, cluster_a, cluster_b):
     client = web("cluster_manager_a")
     lead, partner, third = _companies(10, 3)
-    university = _university()
+    for company in (lead, partner, third):  # parties EUKA's manager may name: its members
+        membership(company, cluster_a)
+    university = _university()  # a knowledge institution: any cluster may name it
     unknown = dotted(_number(99))  # valid, but no organisation of the registry
     parties = (
         f"{dotted(lead.enterprise_number)} (trekker); {dotted(partner.enterprise_number)}; "

@@ -68,9 +68,7 @@ def test_a_joint_activity_keeps_the_partner_a_cluster_manager_cannot_strip(
     assert set(activity.clusters.all()) == {cluster_a, cluster_b}
 
 
-def test_a_cluster_manager_cannot_move_their_activity_to_another_cluster(
-    web, cluster_a, cluster_b
-):
+def test_a_cluster_manager_cannot_move_their_activity_to_another_cluster(web, cluster_a, cluster_b):
     activity = _activity(cluster_a)
     response = web("cluster_manager_a").post(
         reverse("activities:activity-edit", args=[activity.pk]),

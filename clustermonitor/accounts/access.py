@@ -210,9 +210,7 @@ def parties_for(user, queryset):
         return queryset
     if is_cluster_manager(user):
         seen = organisations_for(user, queryset.model.objects.all()).values("pk")
-        return queryset.filter(
-            models.Q(pk__in=seen) | models.Q(kind__in=PUBLIC_PARTNER_KINDS)
-        )
+        return queryset.filter(models.Q(pk__in=seen) | models.Q(kind__in=PUBLIC_PARTNER_KINDS))
     return queryset.none()
 
 

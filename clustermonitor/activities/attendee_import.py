@@ -72,7 +72,15 @@ class Plan(tabular.PlanSummary):
         }
 
 
-def plan(table: Table, activity: Activity, mapping: dict[str, str]) -> Plan:
+def plan(table: Table, activity: Activity, mapping: dict[str, str], *, user=None) -> Plan:
+    """`user`: who imports. A row is matched only to an organisation they may see (None:
+    the system, any); any other waits for review with its name as typed, so an attendee
+    list reveals nothing of the rest of the registry."""
+    registry = Organisation.objects.all()
+    if user is not None:
+        from clustermonitor.accounts import access
+
+        registry = access.organisations_for(user, registry)
     get = {f: table.headers.index(c) for f, c in mapping.items() if c in table.headers}
 
     def value(cells, name):
@@ -97,15 +105,13 @@ def plan(table: Table, activity: Activity, mapping: dict[str, str]) -> Plan:
         org = None
         if raw:
             try:
-                org = Organisation.objects.filter(
-                    enterprise_number=enterprise.normalise(raw)
-                ).first()
+                org = registry.filter(enterprise_number=enterprise.normalise(raw)).first()
             except enterprise.InvalidEnterpriseNumber as exc:
                 outcome.reject(mapping["enterprise_number"], f"{raw}: {_(exc.reason)}")
                 continue
         org_name, postcode = value(cells, "organisation"), value(cells, "postcode")
         if org is None and org_name:
-            candidates = Organisation.objects.filter(name__iexact=org_name)
+            candidates = registry.filter(name__iexact=org_name)
             if postcode:
                 candidates = candidates.filter(postcode=postcode)
             found = list(candidates[:2])
@@ -144,7 +150,7 @@ def _members_on_day(activity: Activity) -> set[int]:
 
 @transaction.atomic
 def commit(table: Table, activity: Activity, mapping, *, actor: audit.Actor) -> Plan:
-    result = plan(table, activity, mapping)
+    result = plan(table, activity, mapping, user=actor.user)
     for row in result.rows:
         if row.outcome.status != "new":
             continue

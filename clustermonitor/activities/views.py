@@ -111,7 +111,9 @@ def _organisations(user, activity):
 def activity_detail(request, pk):
     activity, cluster = _activity_for(request, pk)
     can_change = request.user.has_perm("members.change_members", cluster)
-    form = ParticipantForm(request.POST or None, organisations=_organisations(request.user, activity))
+    form = ParticipantForm(
+        request.POST or None, organisations=_organisations(request.user, activity)
+    )
     if request.method == "POST":
         if not can_change:
             from django.core.exceptions import PermissionDenied
@@ -162,7 +164,9 @@ def _participation_for(request, pk) -> Participation:
 @require_POST
 def participation_review(request, pk):
     participation = _participation_for(request, pk)
-    form = ReviewForm(request.POST, organisations=_organisations(request.user, participation.activity))
+    form = ReviewForm(
+        request.POST, organisations=_organisations(request.user, participation.activity)
+    )
     if form.is_valid():
         services.resolve(
             editing.actor(request),

@@ -213,7 +213,12 @@ class Plan(tabular.PlanSummary):
         }
 
 
-def _parties(text: str, column: str, outcome: RowOutcome) -> list[tuple[Organisation, str]]:
+def _parties(
+    text: str, column: str, outcome: RowOutcome, nameable
+) -> list[tuple[Organisation, str]]:
+    """The parties of a row: organisations among `nameable` (what the importing user may
+    name, access.parties_for) by enterprise number; any other number is refused as not
+    in the registry, revealing nothing."""
     parties, seen = [], set()
     for part in (p for p in re.split(r"[;\n|]", text) if p.strip()):
         match = PARTY.match(part)
@@ -236,7 +241,7 @@ def _parties(text: str, column: str, outcome: RowOutcome) -> list[tuple[Organisa
         except enterprise.InvalidEnterpriseNumber as exc:
             outcome.reject(column, f"{number_text.strip()}: {_(exc.reason)}")
             continue
-        organisation = Organisation.objects.filter(enterprise_number=number).first()
+        organisation = nameable.filter(enterprise_number=number).first()
         if organisation is None:
             outcome.reject(
                 column,
@@ -251,7 +256,13 @@ def _parties(text: str, column: str, outcome: RowOutcome) -> list[tuple[Organisa
     return parties
 
 
-def plan(table: Table, cluster: Cluster, mapping: dict[str, str]) -> Plan:
+def plan(table: Table, cluster: Cluster, mapping: dict[str, str], *, user=None) -> Plan:
+    """`user`: who imports (None: the system, which may name any organisation)."""
+    nameable = Organisation.objects.all()
+    if user is not None:
+        from clustermonitor.accounts import access
+
+        nameable = access.parties_for(user, nameable)
     get = {f: table.headers.index(c) for f, c in mapping.items() if c in table.headers}
 
     def value(cells, name):
@@ -317,7 +328,9 @@ def plan(table: Table, cluster: Cluster, mapping: dict[str, str]) -> Plan:
             elif codes[code] not in clusters:
                 clusters.append(codes[code])
         row.clusters = clusters
-        row.parties = _parties(value(cells, "parties"), mapping.get("parties", ""), outcome)
+        row.parties = _parties(
+            value(cells, "parties"), mapping.get("parties", ""), outcome, nameable
+        )
         if outcome.status == "rejected":
             continue
         stage, stage_date = values.pop("stage"), values.pop("stage_date")
@@ -427,7 +440,7 @@ def _differs(current: Collaboration, row: RowPlan) -> bool:
 
 @transaction.atomic
 def commit(table: Table, cluster: Cluster, mapping, *, actor: audit.Actor) -> Plan:
-    result = plan(table, cluster, mapping)
+    result = plan(table, cluster, mapping, user=actor.user)
     note = f"import {table.name}"
     for row in result.rows:
         if row.outcome.status not in ("new", "updated"):

@@ -15,8 +15,7 @@ class OwnerClustersMixin:
     home_included = False
     empty_message = _("A record belongs to at least one cluster.")
     strip_message = _(
-        "Only the programme manager or the cluster manager of %(cluster)s can remove that "
-        "cluster."
+        "Only the programme manager or the cluster manager of %(cluster)s can remove that cluster."
     )
     own_message = _(
         "%(cluster)s stays among the clusters: a cluster manager cannot hand a record to "

@@ -94,7 +94,16 @@ class Plan(tabular.PlanSummary):
     missing: list = field(default_factory=list)
 
 
-def plan(table: Table, cluster, mapping: dict[str, str], *, year: int | None = None) -> Plan:
+def plan(
+    table: Table, cluster, mapping: dict[str, str], *, year: int | None = None, user=None
+) -> Plan:
+    """`user`: who imports; a payer is one of the organisations they may see (None: the
+    system, any organisation of the registry)."""
+    registry = Organisation.objects.all()
+    if user is not None:
+        from clustermonitor.accounts import access
+
+        registry = access.organisations_for(user, registry)
     get = {f: table.headers.index(c) for f, c in mapping.items() if c in table.headers}
 
     def value(cells, name):
@@ -156,7 +165,7 @@ def plan(table: Table, cluster, mapping: dict[str, str], *, year: int | None = N
         payer = None
         payer_text = value(cells, "payer_number")
         if payer_text:
-            payer = _find_payer(payer_text, payers, outcome, mapping)
+            payer = _find_payer(payer_text, payers, outcome, mapping, registry)
         if outcome.status == "rejected":
             continue
         key = (member.pk, row_year)
@@ -239,14 +248,14 @@ def _find_member(number_text, name, memberships, year, outcome, mapping, cluster
     return candidates[0]
 
 
-def _find_payer(text, cache, outcome, mapping):
+def _find_payer(text, cache, outcome, mapping, registry):
     try:
         number = enterprise.normalise(text)
     except enterprise.InvalidEnterpriseNumber as exc:
         outcome.reject(mapping["payer_number"], f"{text}: {_(exc.reason)}")
         return None
     if number not in cache:
-        cache[number] = Organisation.objects.filter(enterprise_number=number).first()
+        cache[number] = registry.filter(enterprise_number=number).first()
     if cache[number] is None:
         outcome.reject(mapping["payer_number"], _("%s is not in the registry") % text)
     return cache[number]
@@ -254,7 +263,7 @@ def _find_payer(text, cache, outcome, mapping):
 
 @transaction.atomic
 def commit(table: Table, cluster, mapping, *, actor: audit.Actor, year: int | None = None) -> Plan:
-    result = plan(table, cluster, mapping, year=year)
+    result = plan(table, cluster, mapping, year=year, user=actor.user)
     note = f"import {table.name}"
     for row in result.rows:
         if row.outcome.status == "new":

@@ -22,7 +22,7 @@ class ImportKind:
     labels: dict
     upload_form: type[forms.Form]
     suggest: Callable  # (table, remembered mapping) -> mapping
-    plan: Callable  # (table, batch) -> plan with .rows, .counts, .rejected, .missing
+    plan: Callable  # (table, batch, user) -> plan with .rows, .counts, .rejected, .missing
     commit: Callable  # (table, batch, actor) -> plan
     done_url: Callable  # (batch) -> where the user goes afterwards
     required_any: tuple[str, ...]  # at least one of these fields must be mapped
@@ -70,7 +70,7 @@ def _attendee_kind() -> ImportKind:
         labels=attendee_import.LABELS,
         upload_form=AttendeeUploadForm,
         suggest=attendee_import.suggest_mapping,
-        plan=lambda table, b: attendee_import.plan(table, _activity(b), b.mapping),
+        plan=lambda table, b, user: attendee_import.plan(table, _activity(b), b.mapping, user=user),
         commit=lambda table, b, actor: attendee_import.commit(
             table, _activity(b), b.mapping, actor=actor
         ),
@@ -86,7 +86,7 @@ KINDS = {
         labels=FIELD_LABELS,
         upload_form=UploadForm,
         suggest=importing.suggest_mapping,
-        plan=lambda table, b: importing.plan(
+        plan=lambda table, b, user: importing.plan(
             table, b.cluster, b.mapping, reference_date=b.reference_date, full_list=b.full_list
         ),
         commit=lambda table, b, actor: importing.commit(
@@ -106,8 +106,8 @@ KINDS = {
         labels=contribution_import.LABELS,
         upload_form=ContributionUploadForm,
         suggest=contribution_import.suggest_mapping,
-        plan=lambda table, b: contribution_import.plan(
-            table, b.cluster, b.mapping, year=b.options.get("year")
+        plan=lambda table, b, user: contribution_import.plan(
+            table, b.cluster, b.mapping, year=b.options.get("year"), user=user
         ),
         commit=lambda table, b, actor: contribution_import.commit(
             table, b.cluster, b.mapping, actor=actor, year=b.options.get("year")
@@ -132,7 +132,9 @@ def _collaboration_kind() -> ImportKind:
         labels=collaboration_import.LABELS,
         upload_form=CollaborationUploadForm,
         suggest=collaboration_import.suggest_mapping,
-        plan=lambda table, b: collaboration_import.plan(table, b.cluster, b.mapping),
+        plan=lambda table, b, user: collaboration_import.plan(
+            table, b.cluster, b.mapping, user=user
+        ),
         commit=lambda table, b, actor: collaboration_import.commit(
             table, b.cluster, b.mapping, actor=actor
         ),

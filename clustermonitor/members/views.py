@@ -341,7 +341,7 @@ def import_detail(request, pk):
         return redirect("members:import-detail", batch.pk)
     result = None
     if batch.state == ImportBatch.State.CHECKED:
-        result = kind.plan(table, batch)
+        result = kind.plan(table, batch, request.user)
     return render(
         request,
         "members/import_detail.html",
@@ -396,7 +396,9 @@ def import_rejected(request, pk):
     if batch.state == ImportBatch.State.COMMITTED:
         wanted = {r["row"]: r["reason"] for r in batch.report.get("rejected", [])}
     else:
-        wanted = {o.number: o.reason for o in KINDS[batch.kind].plan(table, batch).rejected}
+        wanted = {
+            o.number: o.reason for o in KINDS[batch.kind].plan(table, batch, request.user).rejected
+        }
     rows = [[*cells, wanted[number]] for number, cells in table.rows if number in wanted]
     sheet = Sheet(_("Rejected"), [*table.headers, _("reason")], rows)
     stem = batch.original_name.rsplit(".", 1)[0]
