@@ -53,7 +53,6 @@ class Side:
     membership: Membership
     activity: Activity  # this cluster's only
     collaboration: Collaboration  # this cluster's only
-    waiting: Participation  # a participant of `activity` waiting for review
     batch: ImportBatch  # a committed member import whose missing member may be ended
 
 
@@ -63,6 +62,7 @@ class World:
     other: Side
     joint_activity: Activity
     joint_collaboration: Collaboration
+    joint_waiting: Participation  # a participant of the joint activity waiting for review
 
     @property
     def persona(self) -> str:
@@ -80,7 +80,6 @@ def _side(cluster: Cluster, i: int) -> Side:
         programme=cluster.programme, title=f"Project {cluster.code}"
     )
     collaboration.clusters.set([cluster])
-    waiting = activity.participations.create(name="Anna", needs_review=True)
     batch = ImportBatch(
         cluster=cluster,
         kind="members",
@@ -93,7 +92,7 @@ def _side(cluster: Cluster, i: int) -> Side:
     )
     batch.file.save("leden.csv", ContentFile(b"naam\nA\n"), save=False)
     batch.save()
-    return Side(cluster, member, member_ship, activity, collaboration, waiting, batch)
+    return Side(cluster, member, member_ship, activity, collaboration, batch)
 
 
 @pytest.fixture(params=[(CLUSTER_A, CLUSTER_B), (CLUSTER_B, CLUSTER_A)], ids=["A-B", "B-A"])
@@ -108,8 +107,9 @@ def world(request, db) -> World:
         programme=a.programme, title="Gezamenlijk project"
     )
     joint_collaboration.clusters.set([a, b])
+    joint_waiting = joint_activity.participations.create(name="Bert", needs_review=True)
     own, other = request.param
-    return World(sides[own], sides[other], joint_activity, joint_collaboration)
+    return World(sides[own], sides[other], joint_activity, joint_collaboration, joint_waiting)
 
 
 # What a probe does ---------------------------------------------------------------------
@@ -181,7 +181,6 @@ def _attendees() -> dict:
     return {"file": SimpleUploadedFile("aanwezigen.csv", b"Naam;Bedrijf\nPiet;X\n")}
 
 
-_activity_detail = lambda w: reverse("activities:activity-detail", args=[w.own.activity.pk])  # noqa: E731
 _joint_activity = lambda w: reverse("activities:activity-detail", args=[w.joint_activity.pk])  # noqa: E731
 _joint_collaboration = lambda w: reverse(  # noqa: E731
     "collaborations:collaboration-detail", args=[w.joint_collaboration.pk]
@@ -247,12 +246,14 @@ FORMS = {
         probes=(
             Probe(
                 field="organisation",
-                page=_activity_detail,
+                page=_joint_activity,
                 context="review_form",
-                post=lambda w: reverse("activities:participation-review", args=[w.own.waiting.pk]),
+                post=lambda w: reverse(
+                    "activities:participation-review", args=[w.joint_waiting.pk]
+                ),
                 data=lambda w: {"organisation": w.other.member.pk},
                 state=lambda w: (
-                    Participation.objects.filter(pk=w.own.waiting.pk)
+                    Participation.objects.filter(pk=w.joint_waiting.pk)
                     .values_list("organisation", "needs_review")
                     .get()
                 ),
