@@ -2,7 +2,6 @@
 checked through accounts.access.owners_refusal like a cluster in the URL."""
 
 from django import forms
-from django.utils.translation import gettext_lazy as _
 
 from clustermonitor.accounts import access
 
@@ -13,14 +12,11 @@ class OwnerClustersMixin:
 
     #: True: the home cluster is always one of the owners (added when not ticked).
     home_included = False
-    empty_message = _("A record belongs to at least one cluster.")
-    strip_message = _(
-        "Only the programme manager or the cluster manager of %(cluster)s can remove that cluster."
-    )
-    own_message = _(
-        "%(cluster)s stays among the clusters: a cluster manager cannot hand a record to "
-        "other clusters only."
-    )
+    #: The refusals, naming the record: no cluster at all; removing `%(cluster)s`, which
+    #: the user does not manage; leaving the user's own `%(cluster)s` out.
+    empty_message: str
+    strip_message: str
+    own_message: str
 
     def init_owners(self, user, home=None):
         self.user, self.home = user, home
