@@ -14,6 +14,9 @@ entry in FORMS (a new form without one fails `test_every_form_is_in_the_matrix`)
   managers posting the other cluster's ids to each of its routes get 403 or 404.
 - `NoIds`: a cluster manager reaches it but its choices are fixed (`fixed` says which
   and why) and it has no model choice.
+
+QUERY_STRINGS does the same for ids and searches in a query string (the member lookup,
+the read API's filters).
 """
 
 import datetime
@@ -654,3 +657,53 @@ def test_a_programme_form_is_closed_to_cluster_managers(web, name, route):
         other = Cluster.objects.exclude(code=code).get(code__in=[CLUSTER_A, CLUSTER_B])
         data = {f: other.pk for f in FORMS[name].fields}
         assert web(persona).post(url, data).status_code in (403, 404)
+
+
+# Ids in a query string -------------------------------------------------------------------
+
+
+def _api(world: World, client, path: str, params: dict):
+    from clustermonitor.accounts import services as account_services
+    from clustermonitor.accounts.models import User
+    from clustermonitor.core import audit
+
+    user = User.objects.get(username=world.persona)
+    key = account_services.create_token(audit.Actor(user, "test"), user, "matrix")[1]
+    response = client.get(path, params, headers={"Authorization": f"Bearer {key}"})
+    assert response.status_code == 200
+    return response.json()
+
+
+def _all_own(world: World, records: list) -> bool:
+    return bool(records) and all(world.own.cluster.code in r["clusters"] for r in records)
+
+
+QUERY_STRINGS = {
+    # The member lookup searches the registry as the user may see it.
+    "members:member-lookup": lambda w, c: (
+        w.other.member
+        not in c.get(
+            reverse("members:member-lookup", args=[w.own.cluster.code]),
+            {"q": w.other.member.name},
+        ).context["registry"]
+    ),
+    # The read API filters by cluster within what the caller may see.
+    # (a joint record is the caller's too: it comes with their own cluster among its own)
+    "api:list_activities": lambda w, c: _all_own(
+        w, _api(w, c, reverse("api:list_activities"), {"cluster": w.other.cluster.code})
+    ),
+    "api:list_memberships": lambda w, c: (
+        not _api(w, c, reverse("api:list_memberships"), {"cluster": w.other.cluster.code})
+    ),
+    "api:list_collaborations": lambda w, c: _all_own(
+        w, _api(w, c, reverse("api:list_collaborations"), {"cluster": w.other.cluster.code})
+    ),
+    "api:list_organisations": lambda w, c: (
+        not _api(w, c, reverse("api:list_organisations"), {"q": w.other.member.name})
+    ),
+}
+
+
+@pytest.mark.parametrize("route", sorted(QUERY_STRINGS))
+def test_the_other_clusters_id_in_a_query_string_finds_nothing(web, world, route):
+    assert QUERY_STRINGS[route](world, web(world.persona))
