@@ -565,6 +565,19 @@ def test_every_form_is_in_the_matrix():
     assert len(FOUND) >= 50
 
 
+def test_every_multiple_choice_of_records_refuses_ids_the_database_cannot_hold():
+    from clustermonitor.core.fields import RecordsField
+
+    plain = [
+        f"{name}.{field_name}"
+        for name, form_class in FOUND.items()
+        for field_name, form_field in form_class.base_fields.items()
+        if isinstance(form_field, forms.ModelMultipleChoiceField)
+        and not isinstance(form_field, RecordsField)
+    ]
+    assert not plain, f"use core.fields.RecordsField (a 500 on SQLite otherwise): {plain}"
+
+
 @pytest.mark.parametrize("name", sorted(n for n, e in FORMS.items() if isinstance(e, NoIds)))
 def test_a_form_without_ids_has_only_fixed_choices(name):
     entry, form_class = FORMS[name], FOUND[name]
@@ -638,6 +651,12 @@ def test_the_other_clusters_id_is_neither_offered_nor_accepted(web, world, name,
     form = (response.context or {}).get(probe.context)
     if form is not None and form.is_bound and type(form) is FOUND[name]:
         assert form.errors, "refused without saying why"
+    # Junk where an id belongs is refused too, never a 500 (on PostgreSQL neither).
+    for junk in ("x", "99999999999999999999", "-1"):
+        value = [junk] if isinstance(data[probe.field], list) else junk
+        response = client.post(probe.post(world), {**data, probe.field: value}, follow=True)
+        assert response.status_code == 200, junk
+    assert probe.state(world) == before
 
 
 @pytest.mark.parametrize(

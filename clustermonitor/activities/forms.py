@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clustermonitor.activities.models import Activity
+from clustermonitor.core.fields import RecordsField
 from clustermonitor.core.owners import OwnerClustersMixin
 from clustermonitor.members.forms import DATE, UploadForm
 from clustermonitor.registry.models import Organisation
@@ -17,6 +18,7 @@ class ActivityForm(OwnerClustersMixin, forms.ModelForm):
             "clusters": forms.CheckboxSelectMultiple,
             "description": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"clusters": RecordsField}
 
     empty_message = _("An activity has at least one organising cluster.")
     strip_message = _(

@@ -11,6 +11,7 @@ from clustermonitor.collaborations.models import (
     Stage,
     StopReason,
 )
+from clustermonitor.core.fields import RecordsField
 from clustermonitor.core.owners import OwnerClustersMixin
 from clustermonitor.members.forms import DATE, UploadForm
 from clustermonitor.registry import enterprise
@@ -44,6 +45,7 @@ class CollaborationForm(OwnerClustersMixin, forms.ModelForm):
         help_texts = {
             "clusters": _("Two or more clusters make it an intercluster project."),
         }
+        field_classes = {"clusters": RecordsField}
 
     empty_message = _("A collaboration belongs to at least one cluster.")
     strip_message = _(

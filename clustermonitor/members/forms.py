@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.core.fields import RecordsField
 from clustermonitor.members.models import Contact, Contribution, FeeTier, Membership
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import FirmFigures, Organisation
@@ -167,7 +168,7 @@ class ContactForm(forms.ModelForm):
 
 class EndMembershipsForm(forms.Form):
     end_date = forms.DateField(label=_("member until"), widget=DATE, initial=datetime.date.today)
-    memberships = forms.ModelMultipleChoiceField(
+    memberships = RecordsField(
         label=_("end these memberships"),
         queryset=Membership.objects.none(),
         widget=forms.CheckboxSelectMultiple,

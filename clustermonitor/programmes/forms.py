@@ -2,6 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clustermonitor.accounts.models import Role, User
+from clustermonitor.core.fields import RecordsField
 from clustermonitor.programmes.models import (
     KPI,
     Application,
@@ -49,6 +50,7 @@ class ClusterTypeForm(ParentBoundForm):
             "kpis",
         ]
         widgets = {"kpis": forms.CheckboxSelectMultiple}
+        field_classes = {"kpis": RecordsField}
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)

@@ -6,6 +6,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clustermonitor.accounts.models import Role, User
+from clustermonitor.core.fields import RecordsField
 from clustermonitor.programmes.forms import DATE, ParentBoundForm
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.models_account import (
@@ -171,6 +172,7 @@ class SteeringMeetingForm(ParentBoundForm):
             "attended_by": forms.CheckboxSelectMultiple,
             "notes": forms.Textarea(attrs={"rows": 4}),
         }
+        field_classes = {"attended_by": RecordsField}
 
     def __init__(self, *args, cluster: Cluster, **kwargs):
         super().__init__(*args, **kwargs)
@@ -190,6 +192,7 @@ class LearningSessionForm(ParentBoundForm):
             "attendees": forms.CheckboxSelectMultiple,
             "note": forms.Textarea(attrs={"rows": 3}),
         }
+        field_classes = {"attendees": RecordsField}
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)

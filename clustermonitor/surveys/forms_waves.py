@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.core.fields import RecordsField
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.surveys.models import Questionnaire, Wave
 
@@ -25,6 +26,7 @@ class WaveForm(forms.ModelForm):
             "opens_on": DATE,
             "closes_on": DATE,
         }
+        field_classes = {"clusters": RecordsField}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
