@@ -23,6 +23,7 @@ from clustermonitor.members.models import ImportBatch
 from clustermonitor.registry.models import KboImport
 from clustermonitor.surveys.models import Questionnaire
 from tests import matrix_objects as objects
+from tests.factories import dotted, enterprise_number
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -325,7 +326,10 @@ def test_every_import_upload_refuses_hostile_files_and_writes_nothing(
 ):
     data, expected = hostile_files[name]
     before = ImportBatch.objects.count(), _media_files(settings, "imports")
-    response = web("cluster_manager_a").post(_batch_routes()[kind](), {"file": _upload(name, data)})
+    fields = {"reference_date": "2019-01-01", "activity": objects.activity().pk}
+    response = web("cluster_manager_a").post(
+        _batch_routes()[kind](), {"file": _upload(name, data), **fields}
+    )
     assert response.status_code == 200
     errors = response.context["form"].errors["file"]
     assert any(name in e and expected in e for e in errors), errors
@@ -351,9 +355,10 @@ def test_the_survey_response_import_refuses_hostile_files_and_writes_nothing(
 def _member_lines(n):
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(["Ondernemingsnummer", "Bedrijfsnaam", "Postcode"])
+    writer.writerow(["Ondernemingsnummer", "Naam", "Postcode", "Contactpersoon", "E-mail"])
     for i in range(n):
-        writer.writerow([f"0{100000000 + i * 97:09d}", f"Firma {i}", "9000"])
+        number = dotted(enterprise_number(900 + i)) if i else "0200.000.001"  # one rejected
+        writer.writerow([number, f"Firma {i}", "9000", f"Persoon {i}", f"p{i}@example.org"])
     return buffer.getvalue().encode()
 
 
@@ -363,19 +368,20 @@ def test_the_import_wizard_parses_the_file_once(web, monkeypatch):
     client = web("cluster_manager_a")
     response = client.post(
         reverse("members:import-upload", args=["EUKA"]),
-        {"file": _upload("leden.csv", _member_lines(5))},
+        {"file": _upload("leden.csv", _member_lines(5)), "reference_date": "2019-01-01"},
     )
     assert response.status_code == 302
     batch = ImportBatch.objects.latest("pk")
     calls = []
-    real = tabular.read_table
-    monkeypatch.setattr(tabular, "read_table", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = tabular._read_csv
+    monkeypatch.setattr(tabular, "_read_csv", lambda *a, **k: calls.append(a) or real(*a, **k))
     detail = reverse("members:import-detail", args=[batch.pk])
     for _ in range(3):
         assert client.get(detail).status_code == 200
     form = client.get(detail).context["form"]
     mapping = {name: field.initial or "" for name, field in form.fields.items()}
-    assert client.post(detail, mapping).status_code == 302
+    mapped = client.post(detail, mapping)
+    assert mapped.status_code == 302, mapped.context["form"].errors
     assert client.get(detail).context["result"].counts
     assert client.get(reverse("members:import-rejected", args=[batch.pk])).status_code == 200
     assert client.post(reverse("members:import-commit", args=[batch.pk])).status_code == 302
@@ -392,8 +398,8 @@ def test_the_survey_import_parses_the_file_once(web, monkeypatch):
     )
     assert response.status_code == 302, response.context["form"].errors
     calls = []
-    real = tabular.read_table
-    monkeypatch.setattr(tabular, "read_table", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = tabular._read_csv
+    monkeypatch.setattr(tabular, "_read_csv", lambda *a, **k: calls.append(a) or real(*a, **k))
     for _ in range(3):
         assert client.get(response["Location"]).status_code == 200
     assert calls == []
