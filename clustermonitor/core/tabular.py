@@ -39,6 +39,7 @@ DEFAULT_LIMITS = {
     "UPLOAD_MAX_COLUMNS": 1_000,
     "UPLOAD_MAX_CELLS": 3_000_000,
     "UPLOAD_MAX_UNPACKED_BYTES": 200 * MB,
+    "XLSFORM_MAX_ROWS": 5_000,
 }
 #: What Python's csv module refuses by default; a field longer than this is no list.
 CSV_FIELD_LIMIT = 131_072
@@ -124,9 +125,10 @@ def over_limit(name: str, where: str, problem: str, setting: str) -> TableError:
 class _Counter:
     """Counts rows and cells while a file streams; raises at the first limit crossed."""
 
-    def __init__(self, name: str, unit: str):
+    def __init__(self, name: str, unit: str, row_setting: str = "UPLOAD_MAX_ROWS"):
         self.name, self.unit = name, unit  # unit: "line" (CSV) or "row" (xlsx)
-        self.max_rows = limit("UPLOAD_MAX_ROWS")
+        self.row_setting = row_setting
+        self.max_rows = limit(row_setting)
         self.max_columns = limit("UPLOAD_MAX_COLUMNS")
         self.max_cells = limit("UPLOAD_MAX_CELLS")
         self.rows = self.cells = self.width = 0
@@ -154,7 +156,7 @@ class _Counter:
                     self.name,
                     self.where(number),
                     _("more than %(n)s rows") % {"n": self.max_rows},
-                    "UPLOAD_MAX_ROWS",
+                    self.row_setting,
                 )
         self.columns(number, count)
         self.cells += max(count, self.width)
@@ -281,6 +283,40 @@ def check_dimension(sheet, name: str, max_rows: int, row_setting: str) -> None:
             _("the sheet declares %(n)s rows") % {"n": declared_rows},
             row_setting,
         )
+    if (
+        declared_rows
+        and declared_columns
+        and declared_rows * declared_columns > limit("UPLOAD_MAX_CELLS")
+    ):
+        raise over_limit(
+            name,
+            sheet.title,
+            _("the sheet declares %(n)s cells (rows × columns)")
+            % {"n": declared_rows * declared_columns},
+            "UPLOAD_MAX_CELLS",
+        )
+
+
+def check_workbook(data: bytes, name: str, row_setting: str = "UPLOAD_MAX_ROWS") -> None:
+    """Every sheet of a workbook within the limits, for a file another library (pyxform)
+    is going to load whole: the zip, each sheet's declared dimension, then its rows
+    counted while streaming. Raises TableError at the first limit crossed."""
+    workbook = open_xlsx(data, name)
+    try:
+        for sheet in workbook.worksheets:
+            check_dimension(sheet, name, limit(row_setting), row_setting)
+            counter = _Counter(f"{name}, {sheet.title}", "row", row_setting)
+            for number, row in enumerate(iter_xlsx_rows(sheet), start=1):
+                counter.row(number, len(row), header=number == 1)
+    except TableError:
+        raise
+    except Exception as exc:  # a damaged sheet fails while streaming
+        raise TableError(
+            _("%(name)s: not a readable Excel file (%(error)s).")
+            % {"name": name, "error": exc.__class__.__name__}
+        ) from None
+    finally:
+        workbook.close()
 
 
 def _read_xlsx(data: bytes, name: str) -> Table:
