@@ -467,7 +467,7 @@ def test_a_kbo_zip_that_unpacks_beyond_the_limit_is_refused_and_removed(web, kbo
     assert response.status_code == 200
     html = response.content.decode()
     assert "update.zip" in html and "KBO_UPLOAD_MAX_UNPACKED_BYTES" in html
-    assert str(kbo_var) not in html and "tmp" not in html
+    assert str(kbo_var) not in html and "kbo/uploads" not in html
     assert KboImport.objects.count() == before
     assert not kbo_var.exists() or list(kbo_var.iterdir()) == []
 
@@ -491,3 +491,34 @@ def test_a_kbo_upload_over_the_size_limit_is_refused_before_it_is_stored(web, kb
     assert response.status_code == 200
     assert "KBO_UPLOAD_MAX_BYTES" in response.content.decode()
     assert not kbo_var.exists() or list(kbo_var.iterdir()) == []
+
+
+def test_a_zip_that_is_no_kbo_extract_is_removed_and_named_by_its_own_name(web, kbo_var):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as archive:
+        archive.writestr("leden.csv", "naam\nA\n")
+    response = web("programme_manager").post(
+        reverse("registry:kbo-imports"), {"upload": _upload("update.zip", buffer.getvalue())}
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "missing from update.zip" in html and ".zip: not" not in html
+    assert str(kbo_var) not in html and "/kbo/uploads" not in html
+    assert list(kbo_var.iterdir()) == []  # stored to be inspected, then removed
+
+
+def test_a_kbo_header_line_of_gigabytes_is_read_only_so_far(tmp_path):
+    from clustermonitor.registry import kbo
+
+    path = tmp_path / "update.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("meta.csv", "Variable,Value\n")
+        archive.writestr("code.csv", b"C" * (30 * 1024 * 1024))  # one line, no newline
+    tracemalloc.start()
+    try:
+        with pytest.raises(kbo.KboFormatError):
+            kbo.inspect_source(path)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert peak < 10 * 1024 * 1024
