@@ -39,6 +39,14 @@ class UploadForm(forms.Form):
         ),
     )
 
+    MAX_BYTES = 20 * 1024 * 1024
+
+    def clean_xlsform(self):
+        upload = self.cleaned_data["xlsform"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(gettext_lazy("The file is larger than 20 MB."))
+        return upload
+
 
 @login_required
 def questionnaire_list(request):
