@@ -537,3 +537,16 @@ def test_an_xlsform_over_20_mb_is_refused_unread(web, monkeypatch):
     )
     assert response.status_code == 200
     assert "larger than 20 MB" in response.content.decode()
+
+
+def test_the_refusal_is_in_the_users_language(client_for):
+    response = client_for("cluster_manager_a").post(  # Dutch, the default
+        reverse("members:import-upload", args=["EUKA"]),
+        {"file": _upload("breed.csv", wide_csv(5_000, 10)), "reference_date": "2019-01-01"},
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert (
+        "breed.csv, regel 1: 5000 kolommen; de limiet is 1000 (instelling UPLOAD_MAX_COLUMNS)"
+        in html
+    )
