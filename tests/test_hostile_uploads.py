@@ -550,3 +550,37 @@ def test_the_refusal_is_in_the_users_language(client_for):
         "breed.csv, regel 1: 5000 kolommen; de limiet is 1000 (instelling UPLOAD_MAX_COLUMNS)"
         in html
     )
+
+
+def test_opening_an_xlsx_without_dimension_does_not_parse_the_whole_sheet(monkeypatch):
+    """openpyxl looked for the optional <dimension> until the end of the data: a million
+    rows parsed while the workbook opened, before the first could be counted."""
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    read = []
+    real = ReadOnlyWorksheet._get_source
+
+    class Counted(io.RawIOBase):
+        def __init__(self, source):
+            self.source = source
+
+        def readable(self):
+            return True
+
+        def readinto(self, buffer):
+            chunk = self.source.read(len(buffer))
+            buffer[: len(chunk)] = chunk
+            read.append(len(chunk))
+            return len(chunk)
+
+        def close(self):
+            self.source.close()
+            super().close()
+
+    monkeypatch.setattr(ReadOnlyWorksheet, "_get_source", lambda self: Counted(real(self)))
+    data = long_xlsx(50_000, dimension=False)
+    unpacked = zipfile.ZipFile(io.BytesIO(data)).getinfo("xl/worksheets/sheet1.xml").file_size
+    workbook = tabular.open_xlsx(data, "lang.xlsx")
+    assert workbook.worksheets[0].max_row is None  # no dimension, and none made up
+    workbook.close()
+    assert sum(read) < unpacked / 10

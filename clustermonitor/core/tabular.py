@@ -26,8 +26,14 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-from django.utils.translation import gettext as _
+from django.conf import settings
+from django.utils.translation import gettext
 from openpyxl import load_workbook
+from openpyxl.worksheet._reader import DATA_TAG as _DATA_TAG
+from openpyxl.worksheet._reader import DIMENSION_TAG as _DIMENSION_TAG
+from openpyxl.worksheet._reader import WorkSheetParser
+from openpyxl.worksheet.dimensions import SheetDimension
+from openpyxl.xml.functions import iterparse
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 
@@ -45,11 +51,15 @@ DEFAULT_LIMITS = {
 CSV_FIELD_LIMIT = 131_072
 
 
+def _(message: str) -> str:
+    """The message in the user's language; as written when there are no Django settings
+    (the reader also works in a plain script)."""
+    return gettext(message) if settings.configured else message
+
+
 def limit(name: str) -> int:
     """A limit from the Django settings, or its default (the reader also works without
     settings, e.g. in a script)."""
-    from django.conf import settings
-
     default = DEFAULT_LIMITS.get(name, 0)
     return int(getattr(settings, name, default)) if settings.configured else default
 
@@ -243,6 +253,23 @@ def _check_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name:
 
 
 _SHARED_STRING = re.compile(rb"<(?:\w+:)?si[\s>/]")
+
+
+def _parse_dimensions(self):
+    """openpyxl's WorkSheetParser.parse_dimensions, stopping where the sheet's data
+    starts. openpyxl listens for the *end* of <sheetData>, so a sheet without a
+    <dimension> (it is optional) is parsed whole while the workbook opens: 108 s for a
+    348 KB file of a million rows, before a single row could be counted. The dimension
+    always comes before the data, so the answer is the same."""
+    for _event, element in iterparse(self.source, events=("start",)):
+        if element.tag == _DIMENSION_TAG:
+            return SheetDimension.from_tree(element).boundaries
+        if element.tag == _DATA_TAG:
+            return None
+    return None
+
+
+WorkSheetParser.parse_dimensions = _parse_dimensions
 
 
 def iter_xlsx_rows(sheet):
