@@ -206,7 +206,7 @@ TASKS = {
 # Where monthly KBO extracts are put for the web page to offer (server-side files).
 KBO_DIR = Path(env_str("KBO_DIR", str(VAR_DIR / "kbo" / "incoming")))
 
-# Limits on what an uploaded spreadsheet may unpack to (docs/imports.md): a file is small
+# Limits on what an uploaded spreadsheet may unpack to (docs/user-guide.md): a file is small
 # when sent but can declare millions of rows or columns; these are checked before and
 # while it is read. Sized for real member lists and survey exports.
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 100_000)

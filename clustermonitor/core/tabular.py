@@ -9,7 +9,7 @@ A file is small when it arrives (the upload forms allow 20 MB) but need not be s
 read: an .xlsx is a zip that can unpack a hundredfold, and a 60 KB CSV can declare 20,000
 columns. So the reader checks what a file unpacks to before parsing it (the zip's
 directory, the sheet's declared dimension, the number of shared strings) and counts rows,
-columns and cells while it streams, stopping at the first limit crossed (docs/imports.md
+columns and cells while it streams, stopping at the first limit crossed (docs/user-guide.md
 gives the settings and their defaults). A file is read once, at upload; what the wizard
 shows afterwards comes from the parsed table kept with the upload (`dump_parsed`).
 """

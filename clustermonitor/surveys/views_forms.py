@@ -39,12 +39,14 @@ class UploadForm(forms.Form):
         ),
     )
 
-    MAX_BYTES = 20 * 1024 * 1024
+    MAX_BYTES = 5 * 1024 * 1024  # docs/survey.md
 
     def clean_xlsform(self):
         upload = self.cleaned_data["xlsform"]
         if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(gettext_lazy("The file is larger than 20 MB."))
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": self.MAX_BYTES // 2**20}
+            )
         return upload
 
 
