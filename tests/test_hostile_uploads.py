@@ -272,6 +272,7 @@ def test_western_windows_1252_still_reads():
         "Société Générale;Liège;“Goed” – zéér\n"
         "Müller & Söhne;Eupen;€ 1.250,50 — déjà vu\n"
         "Brasserie Ëlla;Brugge;«Très» bien… ça va\n"
+        "Grüße GmbH;Eupen;Müßig – “Straße”\n"
     )
     table = read_table(text.encode("cp1252"), "west.csv")
     assert table.encoding == "cp1252"

@@ -420,7 +420,7 @@ def _looks_utf16(data: bytes) -> bool:
     return max(even, odd) > len(head) // 4
 
 
-_HIGH_RUN = re.compile(rb"[\x80-\xff]{2,}")
+_HIGH_RUN = re.compile(rb"[\x80-\xff]{3,}")
 _HIGH_BYTES = bytes(range(0x80, 0x100))
 
 
@@ -428,7 +428,7 @@ def _multibyte_run(data: bytes) -> int | None:
     """Where a file that is not UTF-8 looks like a multi-byte encoding (Shift-JIS, GBK…)
     rather than Windows-1252: there, accented letters stand alone between ASCII letters
     (é, ü, ç), while a multi-byte text is runs of high bytes. Returns the offset of the
-    first run when runs of two or more high bytes hold most of the high bytes."""
+    first run when runs of three or more high bytes (not "üß") hold half of them."""
     high = len(data) - len(data.translate(None, _HIGH_BYTES))
     if high < 4:
         return None
