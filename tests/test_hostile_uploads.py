@@ -221,6 +221,19 @@ def test_an_xlsx_with_too_many_shared_strings_is_refused_before_loading_them():
     assert "UPLOAD_MAX_CELLS" in str(refused.value)
 
 
+def test_a_damaged_xlsx_is_refused_not_a_500():
+    data = bytearray(long_xlsx(1_000))
+    shared = xlsx_parts(sheet_xml([], "A1:A1"), {"xl/sharedStrings.xml": "<sst>" + "x" * 5000})
+    start = shared.find(b"sharedStrings.xml") + len("sharedStrings.xml")
+    broken = (
+        shared[:start] + bytes(b ^ 0xFF for b in shared[start : start + 40]) + shared[start + 40 :]
+    )
+    for damaged in (bytes(data[: len(data) // 2]), broken, b"not a zip"):
+        with pytest.raises(TableError) as refused:
+            read_table(damaged, "kapot.xlsx")
+        assert "kapot.xlsx" in str(refused.value)
+
+
 def test_a_normal_xlsx_still_reads_with_its_values():
     workbook = Workbook()
     workbook.active.append(["naam", "postcode"])

@@ -22,6 +22,7 @@ import json
 import re
 import unicodedata
 import zipfile
+import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
@@ -223,10 +224,13 @@ def check_zip(data: bytes, name: str, setting: str = "UPLOAD_MAX_UNPACKED_BYTES"
                 )
             for info in shared:
                 _check_shared_strings(archive, info, name)
-    except zipfile.BadZipFile:
+    except TableError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
+        # not a zip, damaged, an unknown compression, a password
         raise TableError(
             _("%(name)s: not a readable Excel file (%(error)s).")
-            % {"name": name, "error": "BadZipFile"}
+            % {"name": name, "error": exc.__class__.__name__}
         ) from None
 
 
