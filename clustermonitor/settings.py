@@ -206,6 +206,19 @@ TASKS = {
 # Where monthly KBO extracts are put for the web page to offer (server-side files).
 KBO_DIR = Path(env_str("KBO_DIR", str(VAR_DIR / "kbo" / "incoming")))
 
+# Limits on what an uploaded spreadsheet may unpack to (docs/user-guide.md): a file is small
+# when sent but can declare millions of rows or columns; these are checked before and
+# while it is read. Sized for real member lists and survey exports.
+UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 100_000)
+UPLOAD_MAX_COLUMNS = env_int("UPLOAD_MAX_COLUMNS", 1_000)
+UPLOAD_MAX_CELLS = env_int("UPLOAD_MAX_CELLS", 3_000_000)
+UPLOAD_MAX_UNPACKED_BYTES = env_int("UPLOAD_MAX_UNPACKED_BYTES", 200 * 1024 * 1024)
+# An XLSForm is a questionnaire: a few hundred rows per sheet.
+XLSFORM_MAX_ROWS = env_int("XLSFORM_MAX_ROWS", 5_000)
+# A monthly KBO update uploaded through the web page (a full extract goes in KBO_DIR).
+KBO_UPLOAD_MAX_BYTES = env_int("KBO_UPLOAD_MAX_BYTES", 500 * 1024 * 1024)
+KBO_UPLOAD_MAX_UNPACKED_BYTES = env_int("KBO_UPLOAD_MAX_UNPACKED_BYTES", 4 * 1024 * 1024 * 1024)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -100,8 +100,8 @@ def test_a_full_list_proposes_end_dates_for_missing_members(client_for, cluster_
     assert gone.end_date == datetime.date(2019, 6, 30)
 
 
-def test_an_unreadable_upload_is_a_field_error(client_for):
-    response = client_for("cluster_manager_a").post(
+def test_an_unreadable_upload_is_a_field_error(web):
+    response = web("cluster_manager_a").post(
         reverse("members:import-upload", args=["EUKA"]),
         {"file": SimpleUploadedFile("leden.xlsx", b"no excel"), "reference_date": "2019-01-01"},
     )

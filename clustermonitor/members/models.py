@@ -151,6 +151,35 @@ class ImportBatch(models.Model):
     def __str__(self):
         return f"{self.original_name} ({self.get_state_display()})"
 
+    @property
+    def _parsed_name(self) -> str:
+        return f"{self.file.name}.table.json.gz"
+
+    def keep_table(self, table) -> None:
+        """Keep the table parsed at upload next to the file, so that preview, mapping,
+        dry run and commit never parse the file again (core.tabular.dump_parsed)."""
+        from django.core.files.base import ContentFile
+
+        from clustermonitor.core import tabular
+
+        storage = self.file.storage
+        if storage.exists(self._parsed_name):
+            storage.delete(self._parsed_name)
+        storage.save(self._parsed_name, ContentFile(tabular.dump_parsed(table)))
+
+    def table(self):
+        """The parsed table; a batch from before the table was kept is parsed once now."""
+        from clustermonitor.core import tabular
+
+        storage = self.file.storage
+        if storage.exists(self._parsed_name):
+            with storage.open(self._parsed_name, "rb") as handle:
+                return tabular.load_parsed(handle.read())
+        with self.file.open("rb") as handle:
+            table = tabular.read_table(handle.read(), self.original_name)
+        self.keep_table(table)
+        return table
+
 
 class FeeSchedule(models.Model):
     """A cluster's fees for one year: an amount per size class, or one amount for all."""

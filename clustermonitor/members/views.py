@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import editing
+from clustermonitor.core import editing, tabular
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.pagecache import kept_page, reads_members
-from clustermonitor.core.tabular import TableError, read_table
+from clustermonitor.core.tabular import TableError
 from clustermonitor.members import importing, selectors, services
 from clustermonitor.members.forms import (
     ContactForm,
@@ -258,7 +258,7 @@ def _upload(request, cluster, kind_name: str, initial=None):
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            read_table(data, upload.name)
+            table = tabular.read_table(data, upload.name)
         except TableError as exc:
             form.add_error("file", str(exc))
         else:
@@ -274,6 +274,7 @@ def _upload(request, cluster, kind_name: str, initial=None):
                 options=kind.options(form.cleaned_data),
                 uploaded_by=request.user,
             )
+            batch.keep_table(table)
             return redirect("members:import-detail", batch.pk)
     recent = ImportBatch.objects.filter(cluster=cluster, kind=kind.kind)[:10]
     return render(
@@ -306,8 +307,10 @@ def _batch_for(request, pk) -> ImportBatch:
 
 
 def _table(batch):
-    with batch.file.open("rb") as handle:
-        return read_table(handle.read(), batch.original_name)
+    try:
+        return batch.table()
+    except TableError:  # a file kept from before the limits, over one of them now
+        raise Http404 from None
 
 
 def _remembered(batch) -> dict:

@@ -1,3 +1,5 @@
+import zipfile
+
 from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
@@ -37,4 +39,38 @@ class KboImportForm(forms.Form):
         upload = data.get("upload")
         if upload and not upload.name.lower().endswith(".zip"):
             self.add_error("upload", _("Upload the zip as the KBO delivers it."))
+        elif upload:
+            problem = upload_problem(upload)
+            if problem:
+                self.add_error("upload", problem)
         return data
+
+
+def _limit_message(name: str, found: int, setting: str) -> str:
+    return _(
+        "%(name)s: %(found)s MB is more than allowed; the limit is %(limit)s MB (setting "
+        "%(setting)s). Put a larger extract in the server folder instead."
+    ) % {
+        "name": name,
+        "found": -(-found // (1024 * 1024)),
+        "limit": getattr(settings, setting) // (1024 * 1024),
+        "setting": setting,
+    }
+
+
+def upload_problem(upload) -> str | None:
+    """Why an uploaded KBO zip is refused before it is stored, or None: its size, what it
+    unpacks to (read from the zip's directory, nothing unpacked), or not being a zip."""
+    if upload.size > settings.KBO_UPLOAD_MAX_BYTES:
+        return _limit_message(upload.name, upload.size, "KBO_UPLOAD_MAX_BYTES")
+    try:
+        upload.seek(0)
+        with zipfile.ZipFile(upload) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError):
+        return _("%(name)s: not a zip file.") % {"name": upload.name}
+    finally:
+        upload.seek(0)
+    if unpacked > settings.KBO_UPLOAD_MAX_UNPACKED_BYTES:
+        return _limit_message(upload.name, unpacked, "KBO_UPLOAD_MAX_UNPACKED_BYTES")
+    return None

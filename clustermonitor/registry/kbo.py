@@ -63,6 +63,8 @@ WEIGHTS = {"enterprise": 0.08, "denomination": 0.1, "address": 0.12, "activity":
 LOOKUP_NAME = "enterprises.parquet"
 LOOKUP_KEYS = ("enterprise_number", "name", "postcode", "start_date", "nace_2008")
 MEMORY_LIMIT = "1GB"
+#: The most a header line of an extract's file may take (a hostile file can be one line).
+HEADER_BYTES = 64 * 1024
 THREADS = 2
 
 
@@ -87,8 +89,9 @@ def expected_files(kind: str) -> dict[str, tuple[str, ...]]:
 class _Source:
     """A folder or a zip; member names are matched on their base name, ignoring case."""
 
-    def __init__(self, path: Path):
+    def __init__(self, path: Path, name: str | None = None):
         self.path, self.zip = path, None
+        self.name = name or path.name  # what messages call it: never a server path
         if path.is_dir():
             self.members = {p.name.lower(): p for p in path.iterdir() if p.is_file()}
         elif path.is_file() and zipfile.is_zipfile(path):
@@ -96,7 +99,7 @@ class _Source:
             infos = [i for i in self.zip.infolist() if not i.is_dir()]
             self.members = {PurePosixPath(i.filename).name.lower(): i.filename for i in infos}
         else:
-            raise KboFormatError(f"{path}: not a folder or a zip file with a KBO extract")
+            raise KboFormatError(f"{self.name}: not a folder or a zip file with a KBO extract")
 
     def __enter__(self):
         return self
@@ -131,12 +134,13 @@ def _inspect(source: _Source) -> dict:
         if name not in names:
             hint = f"; unexpected files: {', '.join(unexpected)}" if unexpected else ""
             problems.append(
-                f"{name}: missing from {source.path.name} "
+                f"{name}: missing from {source.name} "
                 f"(expected a file with header {','.join(header)}){hint}"
             )
             continue
         with source.open_text(name) as handle:
-            first, second = handle.readline(), handle.readline()
+            # bounded: a hostile file can be one line of gigabytes
+            first, second = handle.readline(HEADER_BYTES), handle.readline(HEADER_BYTES)
         found = next(csv.reader([first]), [])
         if tuple(found) != header:
             problems.append(f"{name}: expected header {','.join(header)}, found {','.join(found)}")
@@ -169,13 +173,22 @@ def _inspect(source: _Source) -> dict:
     }
 
 
-def inspect_source(path: Path) -> dict:
+def inspect_source(path: Path, name: str | None = None) -> dict:
     """Check a full extract or a monthly update (zip or folder) without reading its data:
     every file there with its exact header. Returns kind ("full" or "update"),
     extract_date (SnapshotDate), extract_number, version and the files expected; raises
-    KboFormatError naming each missing file and wrong header, with the header expected."""
-    with _Source(Path(path)) as source:
-        return _inspect(source)
+    KboFormatError naming each missing file and wrong header, with the header expected.
+    Messages call the source `name` (an upload's own name), never by its server path."""
+    shown = name or Path(path).name
+    try:
+        with _Source(Path(path), shown) as source:
+            return _inspect(source)
+    except KboFormatError:
+        raise
+    except (zipfile.BadZipFile, zipfile.LargeZipFile, UnicodeDecodeError, EOFError) as exc:
+        raise KboFormatError(f"{shown}: damaged or not readable ({type(exc).__name__})") from None
+    except (NotImplementedError, RuntimeError, OSError) as exc:  # compression, password
+        raise KboFormatError(f"{shown}: damaged or not readable ({type(exc).__name__})") from None
 
 
 # --- Reading with DuckDB (no Django) ----------------------------------------------------

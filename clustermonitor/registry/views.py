@@ -145,9 +145,12 @@ def kbo_imports(request):
         from clustermonitor.registry.tasks import kbo_import_task
 
         path = _source_path(form)
+        upload = form.cleaned_data.get("upload")
         try:
-            info = kbo.inspect_source(path)
+            info = kbo.inspect_source(path, upload.name if upload else None)
         except kbo.KboFormatError as exc:
+            if upload:  # a refused upload is not kept
+                path.unlink(missing_ok=True)
             form.add_error(None, str(exc))
         else:
             run = KboImport.objects.create(

@@ -49,7 +49,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clustermonitor.core import audit
+from clustermonitor.core import audit, tabular
 from clustermonitor.core.models import AuditEntry
 from clustermonitor.core.tabular import PlanSummary, RowOutcome, Table, normalise_header
 from clustermonitor.registry import enterprise
@@ -674,18 +674,24 @@ def commit(
 KEY = re.compile(r"^[0-9a-f]{32}$")
 
 
+PARSED = "table.json.gz"  # the parsed table, kept next to the uploaded file
+
+
 def _folder(wave: Wave, key: str) -> str:
     if not KEY.match(key):
         raise FileNotFoundError(key)
     return f"surveys/imports/{wave.pk}/{key}"
 
 
-def store_upload(wave: Wave, data: bytes, name: str, meta: dict) -> str:
-    """Keep an uploaded file until its import is committed; returns its key."""
+def store_upload(wave: Wave, data: bytes, name: str, meta: dict, table: Table | None = None) -> str:
+    """Keep an uploaded file until its import is committed, with the table parsed from
+    it (so that the pages that follow do not parse it again); returns its key."""
     key = secrets.token_hex(16)
     safe = re.sub(r"[^A-Za-z0-9._-]", "_", PurePosixPath(name).name)[-100:] or "upload.csv"
     folder = _folder(wave, key)
     default_storage.save(f"{folder}/{safe}", ContentFile(data))
+    if table is not None:
+        default_storage.save(f"{folder}/{PARSED}", ContentFile(tabular.dump_parsed(table)))
     meta = {
         **meta,
         "file": safe,
@@ -705,14 +711,22 @@ def write_meta(wave: Wave, key: str, meta: dict) -> None:
     default_storage.save(path, ContentFile(json.dumps(meta, indent=1).encode()))
 
 
-def read_upload(wave: Wave, key: str) -> tuple[dict, bytes]:
+def read_upload_table(wave: Wave, key: str) -> tuple[dict, Table]:
+    """The upload's meta and its parsed table; an upload from before the table was kept
+    is parsed once now. Raises FileNotFoundError, or TableError for a file kept from
+    before the limits that is over one of them."""
     folder = _folder(wave, key)
     if not default_storage.exists(f"{folder}/meta.json"):
         raise FileNotFoundError(key)
     with default_storage.open(f"{folder}/meta.json") as handle:
         meta = json.loads(handle.read())
+    if default_storage.exists(f"{folder}/{PARSED}"):
+        with default_storage.open(f"{folder}/{PARSED}", "rb") as handle:
+            return meta, tabular.load_parsed(handle.read())
     with default_storage.open(f"{folder}/{meta['file']}") as handle:
-        return meta, handle.read()
+        table = tabular.read_table(handle.read(), meta["name"])
+    default_storage.save(f"{folder}/{PARSED}", ContentFile(tabular.dump_parsed(table)))
+    return meta, table
 
 
 def recent_uploads(wave: Wave, limit: int = 10) -> list[dict]:

@@ -39,6 +39,16 @@ class UploadForm(forms.Form):
         ),
     )
 
+    MAX_BYTES = 5 * 1024 * 1024  # docs/survey.md
+
+    def clean_xlsform(self):
+        upload = self.cleaned_data["xlsform"]
+        if upload.size > self.MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file is larger than %(mb)s MB.") % {"mb": self.MAX_BYTES // 2**20}
+            )
+        return upload
+
 
 @login_required
 def questionnaire_list(request):

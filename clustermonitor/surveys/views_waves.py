@@ -19,9 +19,9 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import audit, editing
+from clustermonitor.core import audit, editing, tabular
 from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.core.tabular import TableError, read_table
+from clustermonitor.core.tabular import TableError
 from clustermonitor.core.templatetags.format import format_percent
 from clustermonitor.surveys import imports, invitations
 from clustermonitor.surveys.forms_waves import ClustersForm, ResponseUploadForm, WaveForm
@@ -350,7 +350,7 @@ def import_upload(request, pk):
         upload = form.cleaned_data["file"]
         data = upload.read()
         try:
-            table = read_table(data, upload.name)
+            table = tabular.read_table(data, upload.name)
         except TableError as exc:
             form.add_error("file", str(exc))
         else:
@@ -370,6 +370,7 @@ def import_upload(request, pk):
                         "cluster": form.cleaned_data["cluster"],
                         "uploaded_by": request.user.get_full_name() or request.user.username,
                     },
+                    table,
                 )
                 return redirect("surveys:response-import-detail", wave.pk, key)
     return render(
@@ -382,8 +383,7 @@ def import_upload(request, pk):
 def _upload_for(request, pk, key, perm=MANAGE):
     wave = _wave_for(request, pk, perm)
     try:
-        meta, data = imports.read_upload(wave, key)
-        table = read_table(data, meta["name"])
+        meta, table = imports.read_upload_table(wave, key)
     except (FileNotFoundError, TableError):
         raise Http404 from None
     chosen = None

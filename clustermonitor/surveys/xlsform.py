@@ -60,6 +60,7 @@ from pathlib import PurePath
 
 from django.utils.translation import gettext as _
 
+from clustermonitor.core import tabular
 from clustermonitor.surveys import expressions
 
 SCHEMA = 1
@@ -148,6 +149,10 @@ def parse(data: bytes, filename: str = "form.xlsx") -> dict:
     raises XLSFormError."""
     if PurePath(filename or "").suffix.lower() != ".xlsx":
         raise XLSFormError([_("Upload the XLSForm as an .xlsx workbook.")], "read")
+    try:  # pyxform loads every sheet whole: first make sure they are of a form's size
+        tabular.check_workbook(data, PurePath(filename).name, "XLSFORM_MAX_ROWS")
+    except tabular.TableError as error:
+        raise XLSFormError([str(error)], "read") from None
     workbook = _read(data)
     sheets = {
         "survey": copy.deepcopy(list(workbook.survey or [])),
