@@ -1,0 +1,31 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from clustermonitor.core import audit
+from clustermonitor.core.backup import BackupError, backup
+
+
+class Command(BaseCommand):
+    help = (
+        "Back up the database (SQLite online backup, or pg_dump custom format), the "
+        "uploaded files and the generated reports (MEDIA_ROOT) into DIR, with a manifest "
+        "of checksums. DIR must not exist or be empty. Safe while the app runs."
+    )
+
+    def add_arguments(self, parser):
+        parser.add_argument("dir", help="a new (or empty) folder for the backup")
+
+    def handle(self, *args, **options):
+        folder = Path(options["dir"])
+        try:
+            manifest = backup(folder, actor=audit.Actor.system("backup"))
+        except BackupError as error:
+            raise CommandError(str(error)) from None
+        if options["verbosity"] > 0:
+            media = manifest["media"]
+            self.stdout.write(
+                f"Backed up the {manifest['engine']} database "
+                f"({len(manifest['migrations'])} migrations) and {media['files']} files "
+                f"({media['bytes']:,} bytes) to {folder.absolute()}."
+            )
