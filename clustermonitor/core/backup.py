@@ -41,6 +41,7 @@ FORMAT = 1
 MANIFEST = "manifest.json"
 MEDIA_DIR = "media"
 DATABASE_FILES = {"sqlite": "database.sqlite3", "postgresql": "database.pgdump"}
+DATABASE_MAGIC = {"sqlite": b"SQLite format 3\x00", "postgresql": b"PGDMP"}
 ENGINE_NAMES = {"sqlite": "SQLite", "postgresql": "PostgreSQL"}
 #: Rows Django writes into any migrated database: they do not make it "non-empty".
 BOOKKEEPING_TABLES = {"django_migrations", "django_content_type", "auth_permission"}
@@ -425,7 +426,7 @@ def verify(folder: Path) -> dict:
     return manifest
 
 
-def _check_compatible(manifest: dict, target: Target) -> list[str]:
+def _check_compatible(folder: Path, manifest: dict, target: Target) -> list[str]:
     """Refuse another engine or a newer schema; return the migrations this version has
     that the backup lacks (the restored database then needs `clustermonitor migrate`)."""
     engine = target.engine
@@ -433,6 +434,14 @@ def _check_compatible(manifest: dict, target: Target) -> list[str]:
         raise BackupError(
             f"This is a backup of a {ENGINE_NAMES.get(manifest['engine'], manifest['engine'])} "
             f"database; this installation uses {ENGINE_NAMES[engine]}."
+        )
+    database_file = folder / manifest["database"]["file"]
+    with database_file.open("rb") as handle:
+        magic = handle.read(16)
+    if not magic.startswith(DATABASE_MAGIC[engine]):
+        raise BackupError(
+            f"The backup's {manifest['database']['file']} is not a {ENGINE_NAMES[engine]} "
+            "backup file."
         )
     known = known_migrations()
     unknown = sorted(set(manifest["migrations"]) - known)
@@ -497,7 +506,7 @@ def restore(folder: Path, target: Target | None = None, *, force=False, actor=No
     target = target or Target.configured()
     folder = Path(folder).absolute()
     manifest = verify(folder)
-    older = _check_compatible(manifest, target)
+    older = _check_compatible(folder, manifest, target)
     if not force:
         held = holdings(target)
         if held:
@@ -644,42 +653,53 @@ def _pg_restore(database_file: Path, manifest: dict, database: dict) -> None:
     # pg_restore reads archives of its own and older versions: at least the dump's.
     path, tool_major, _version = pg_tool("pg_restore", max(major, dumped_with))
     psql, _psql_major, _psql_version = pg_tool("psql", major)
-    name = str(database["NAME"])
-    # The dump as SQL, run by psql after the clearing, all in one transaction.
-    script = subprocess.Popen(
-        [path, "--no-owner", "--no-privileges", "--file=-", str(database_file)],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
-        env=_pg_env(database),
-    )
-    runner = subprocess.Popen(
-        [psql, "-X", "-q", "--single-transaction", "-v", "ON_ERROR_STOP=1", "-f", "-", name],
-        stdin=subprocess.PIPE,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        env=_pg_env(database),
-    )
     # A newer pg_restore writes settings an older server does not know (PostgreSQL 17:
     # transaction_timeout); they only reset defaults, so they are left out for it.
     skip = {b"SET transaction_timeout = 0;\n"} if major < 17 and tool_major >= 17 else set()
-    try:
-        runner.stdin.write(_PG_CLEAR.encode())
-        for line in script.stdout:
-            if line not in skip:
-                runner.stdin.write(line)
-        runner.stdin.close()
-    except BrokenPipeError:
-        pass  # psql stopped at an error: its message follows
-    script_err = script.stderr.read().decode(errors="replace")
-    script.wait()
-    runner_err = runner.stderr.read().decode(errors="replace")
-    runner.wait()
-    if runner.returncode != 0:
-        raise BackupError(
-            f"The restore failed and was rolled back: {_first_error(runner_err or script_err)}"
+    env = _pg_env(database)
+    # The dump as SQL (pg_restore), run by psql in one transaction after the clearing.
+    # COMMIT is sent only once pg_restore has written the whole dump: if it stops
+    # half-way, psql reaches the end of its input inside the transaction, which the
+    # server then rolls back.
+    with tempfile.TemporaryFile() as script_err, tempfile.TemporaryFile() as runner_err:
+        script = subprocess.Popen(
+            [path, "--no-owner", "--no-privileges", "--file=-", str(database_file)],
+            stdout=subprocess.PIPE,
+            stderr=script_err,
+            env=env,
         )
-    if script.returncode != 0:  # psql may have committed a partial script: say so loudly
-        raise BackupError(f"pg_restore failed: {_first_error(script_err)}")
+        runner = subprocess.Popen(
+            [psql, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-f", "-", str(database["NAME"])],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=runner_err,
+            env=env,
+        )
+        try:
+            runner.stdin.write(b"BEGIN;\n" + _PG_CLEAR.encode())
+            for line in script.stdout:
+                if line not in skip:
+                    runner.stdin.write(line)
+            script.wait()
+            if script.returncode == 0:
+                runner.stdin.write(b"COMMIT;\n")
+            runner.stdin.close()
+        except BrokenPipeError:
+            pass  # psql stopped at an error: its message follows
+        finally:
+            script.stdout.close()
+            script.wait()
+            runner.wait()
+        script_err.seek(0)
+        runner_err.seek(0)
+        script_message = script_err.read().decode(errors="replace")
+        runner_message = runner_err.read().decode(errors="replace")
+    if script.returncode != 0:
+        raise BackupError(
+            f"pg_restore failed ({_first_error(script_message)}); the database was not changed."
+        )
+    if runner.returncode != 0:
+        raise BackupError(f"The restore failed and was rolled back: {_first_error(runner_message)}")
 
 
 # --- audit --------------------------------------------------------------------------------
