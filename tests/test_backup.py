@@ -391,3 +391,69 @@ def test_a_restore_that_fails_half_way_changes_nothing(world):
     assert target.query(clusters) == before and before[0][0] > 0
     assert _media_files(target.media) == media
     assert not [p for p in target.media.iterdir() if p.name.startswith(".restore-")]
+
+
+# --- PostgreSQL client versions (no database needed) ---------------------------------------
+
+
+def _fake_tools(tmp_path, tool: str, majors) -> list[str]:
+    paths = []
+    for major in majors:
+        folder = tmp_path / str(major)
+        folder.mkdir()
+        path = folder / tool
+        path.write_text(f"#!/bin/sh\necho '{tool} (PostgreSQL) {major}.3 (Debian)'\n")
+        path.chmod(0o755)
+        paths.append(str(path))
+    return paths
+
+
+@pytest.mark.parametrize(
+    ("installed", "server", "chosen"),
+    [((14, 15, 17), 15, 15), ((17, 14), 15, 17), ((18, 16), 15, 16), ((15,), 15, 15)],
+)
+def test_the_client_of_the_servers_version_is_chosen_else_the_oldest_newer_one(
+    tmp_path, monkeypatch, installed, server, chosen
+):
+    paths = _fake_tools(tmp_path, "pg_dump", installed)
+    monkeypatch.setattr(backups, "_candidates", lambda tool: paths)
+    path, major, _text = backups.pg_tool("pg_dump", server)
+    assert (Path(path).parent.name, major) == (str(chosen), chosen)
+
+
+def test_a_client_older_than_the_server_is_refused_with_what_to_install(tmp_path, monkeypatch):
+    paths = _fake_tools(tmp_path, "pg_dump", (13, 14))
+    monkeypatch.setattr(backups, "_candidates", lambda tool: paths)
+    with pytest.raises(backups.BackupError) as refused:
+        backups.pg_tool("pg_dump", 15)
+    assert str(refused.value) == (
+        "pg_dump 14 is older than the PostgreSQL 15 server: install postgresql-client-15 "
+        "or set PG_BIN_DIR to its bin folder."
+    )
+    monkeypatch.setattr(backups, "_candidates", lambda tool: [])
+    with pytest.raises(backups.BackupError, match="apt install postgresql-client-15"):
+        backups.pg_tool("pg_dump", 15)
+
+
+def test_pg_restore_17_sql_is_made_acceptable_to_an_older_server():
+    script = [
+        b"SET statement_timeout = 0;\n",
+        b"SET lock_timeout = 0;\n",
+        b"SET idle_in_transaction_session_timeout = 0;\n",
+        b"SET transaction_timeout = 0;\n",
+        b"CREATE TABLE public.t (id integer);\n",
+    ]
+    for_15 = list(backups.for_server(script, server_major=15, tool_major=17))
+    assert b"SET transaction_timeout = 0;\n" not in for_15
+    assert len(for_15) == 4
+    assert list(backups.for_server(script, server_major=17, tool_major=17)) == script
+    assert list(backups.for_server(script, server_major=15, tool_major=15)) == script
+
+
+@pytest.mark.skipif(not POSTGRES, reason="the server's own version: PostgreSQL only")
+def test_the_installed_pg_dump_can_back_up_this_server():
+    """On this machine (and CI's fresh one): Debian's postgresql-client, which comes with
+    the server, gives a pg_dump that can dump it."""
+    major, _text = backups._server_major({**DATABASE, "NAME": "postgres"})
+    _path, tool_major, _version = backups.pg_tool("pg_dump", major)
+    assert tool_major >= major

@@ -647,15 +647,27 @@ RESET lock_timeout;
 """
 
 
+#: Settings a newer pg_restore writes that an older server does not know, by the version
+#: that introduced them. They only reset defaults, so they are left out for such a server.
+NEWER_SETTINGS = {17: b"SET transaction_timeout = 0;\n"}
+
+
+def for_server(lines, server_major: int, tool_major: int):
+    """The SQL lines of `pg_restore --file=-` (version `tool_major`) that a server of
+    `server_major` accepts: pg_restore 17 writes `SET transaction_timeout`, which
+    PostgreSQL 15 and 16 refuse."""
+    skip = {line for since, line in NEWER_SETTINGS.items() if server_major < since <= tool_major}
+    for line in lines:
+        if line not in skip:
+            yield line
+
+
 def _pg_restore(database_file: Path, manifest: dict, database: dict) -> None:
     major, _text = _server_major(database)
     dumped_with = int(manifest["database"].get("tool_major") or 0)
     # pg_restore reads archives of its own and older versions: at least the dump's.
     path, tool_major, _version = pg_tool("pg_restore", max(major, dumped_with))
     psql, _psql_major, _psql_version = pg_tool("psql", major)
-    # A newer pg_restore writes settings an older server does not know (PostgreSQL 17:
-    # transaction_timeout); they only reset defaults, so they are left out for it.
-    skip = {b"SET transaction_timeout = 0;\n"} if major < 17 and tool_major >= 17 else set()
     env = _pg_env(database)
     # The dump as SQL (pg_restore), run by psql in one transaction after the clearing.
     # COMMIT is sent only once pg_restore has written the whole dump: if it stops
@@ -677,9 +689,8 @@ def _pg_restore(database_file: Path, manifest: dict, database: dict) -> None:
         )
         try:
             runner.stdin.write(b"BEGIN;\n" + _PG_CLEAR.encode())
-            for line in script.stdout:
-                if line not in skip:
-                    runner.stdin.write(line)
+            for line in for_server(script.stdout, major, tool_major):
+                runner.stdin.write(line)
             script.wait()
             if script.returncode == 0:
                 runner.stdin.write(b"COMMIT;\n")

@@ -3,7 +3,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from clustermonitor.core import audit
-from clustermonitor.core.backup import BackupError, backup
+from clustermonitor.core.backup import ENGINE_NAMES, BackupError, backup
 
 
 class Command(BaseCommand):
@@ -25,7 +25,7 @@ class Command(BaseCommand):
         if options["verbosity"] > 0:
             media = manifest["media"]
             self.stdout.write(
-                f"Backed up the {manifest['engine']} database "
+                f"Backed up the {ENGINE_NAMES[manifest['engine']]} database "
                 f"({len(manifest['migrations'])} migrations) and {media['files']} files "
                 f"({media['bytes']:,} bytes) to {folder.absolute()}."
             )
