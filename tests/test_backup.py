@@ -386,8 +386,7 @@ def test_a_restore_that_fails_half_way_changes_nothing(world):
     before = target.query(clusters)
     media = _media_files(target.media)
     out = target.run("restore", "--force", str(copy), check=False)
-    assert out.returncode == 1, out.stderr
-    assert len(out.stderr.strip().splitlines()) == 1, out.stderr
+    _refused(out, "pg_restore failed" if POSTGRES else "The backup's database ")
     assert target.query(clusters) == before and before[0][0] > 0
     assert _media_files(target.media) == media
     assert not [p for p in target.media.iterdir() if p.name.startswith(".restore-")]
