@@ -456,3 +456,33 @@ def test_the_installed_pg_dump_can_back_up_this_server():
     major, _text = backups._server_major({**DATABASE, "NAME": "postgres"})
     _path, tool_major, _version = backups.pg_tool("pg_dump", major)
     assert tool_major >= major
+
+
+# --- the scheduled backup's retention (deploy/clustermonitor-backup) ------------------------
+
+
+def test_the_scheduled_backup_keeps_the_newest_complete_backups(tmp_path):
+    script = Path(__file__).parent.parent / "deploy" / "clustermonitor-backup"
+    root = tmp_path / "backups"
+    for name in ("2026-01-01T023000Z", "2026-01-02T023000Z", "2026-01-03T023000Z"):
+        (root / name).mkdir(parents=True)
+        (root / name / "manifest.json").write_text("{}")
+    (root / "kept-by-hand").mkdir()  # no manifest: not a backup, left alone
+    stale = root / ".2026-01-04T023000Z.partial-x1"
+    stale.mkdir()
+    os.utime(stale, (0, 0))
+    fake = tmp_path / "clustermonitor"  # stands in for `clustermonitor backup DIR`
+    fake.write_text('#!/bin/sh\n[ "$1" = backup ] && mkdir "$2" && echo {} > "$2/manifest.json"\n')
+    fake.chmod(0o755)
+    env = {**os.environ, "BACKUP_ROOT": str(root), "BACKUP_KEEP": "2", "CLUSTERMONITOR": str(fake)}
+    subprocess.run([str(script)], env=env, check=True, capture_output=True)
+    left = sorted(p.name for p in root.iterdir())
+    assert len(left) == 3 and left[0] == "2026-01-03T023000Z" and left[-1] == "kept-by-hand"
+    assert left[1] > "2026-01-03T023000Z"  # the new one, named by the time in UTC
+
+    failing = tmp_path / "failing"
+    failing.write_text("#!/bin/sh\nexit 1\n")
+    failing.chmod(0o755)
+    out = subprocess.run([str(script)], env={**env, "CLUSTERMONITOR": str(failing)}, check=False)
+    assert out.returncode == 1
+    assert sorted(p.name for p in root.iterdir()) == left  # a failed run deletes nothing
