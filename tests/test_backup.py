@@ -273,8 +273,8 @@ def _refused(out: subprocess.CompletedProcess, words: str) -> None:
 
 
 def _refusal(folder: Path, *args) -> str:
-    """The restore's one-line refusal, run in this process: every check comes before the
-    database is opened (the suite's own test database is never reached)."""
+    """The restore's one-line refusal, run in this process on the suite's test database
+    (`db`): every check comes before the database is opened."""
     with pytest.raises(CommandError) as refused:
         call_command("restore", str(folder), *args)
     message = str(refused.value)
@@ -298,7 +298,7 @@ def test_a_tampered_file_is_refused_before_anything_is_touched(world):
     assert not fresh.media.exists() or not any(fresh.media.iterdir())
 
 
-def test_a_tampered_database_file_is_refused(world):
+def test_a_tampered_database_file_is_refused(world, db):
     copy = _copy(world, "tampered-database")
     name = json.loads((copy / "manifest.json").read_text())["database"]["file"]
     _flip_a_byte(copy / name)
@@ -307,13 +307,13 @@ def test_a_tampered_database_file_is_refused(world):
     assert f"The backup is incomplete: {name} is missing." in _refusal(copy)
 
 
-def test_a_file_added_to_the_backup_is_refused(world):
+def test_a_file_added_to_the_backup_is_refused(world, db):
     copy = _copy(world, "added")
     (copy / "media" / "extra.txt").write_text("not from the backup")
     assert "does not list: media/extra.txt" in _refusal(copy)
 
 
-def test_a_backup_of_the_other_engine_is_refused(world):
+def test_a_backup_of_the_other_engine_is_refused(world, db):
     copy = _copy(world, "other-engine")
     manifest = json.loads((copy / "manifest.json").read_text())
     other = "sqlite" if POSTGRES else "postgresql"
@@ -329,7 +329,7 @@ def test_a_backup_of_the_other_engine_is_refused(world):
     )
 
 
-def test_a_backup_with_a_newer_schema_is_refused(world):
+def test_a_backup_with_a_newer_schema_is_refused(world, db):
     copy = _copy(world, "newer")
     manifest = json.loads((copy / "manifest.json").read_text())
     manifest["migrations"].append("core.9999_from_the_future")
@@ -339,11 +339,11 @@ def test_a_backup_with_a_newer_schema_is_refused(world):
     assert "core.9999_from_the_future unknown here" in message
 
 
-def test_a_folder_without_manifest_is_not_a_backup(tmp_path):
+def test_a_folder_without_manifest_is_not_a_backup(tmp_path, db):
     assert "is not a clustermonitor backup: it has no manifest.json" in _refusal(tmp_path)
 
 
-def test_backup_refuses_a_folder_that_is_not_empty(tmp_path):
+def test_backup_refuses_a_folder_that_is_not_empty(tmp_path, db):
     (tmp_path / "old.txt").write_text("x")
     with pytest.raises(CommandError) as refused:
         call_command("backup", str(tmp_path))
