@@ -13,6 +13,7 @@ the refusals (a tampered file, another engine, a newer schema, a non-empty targe
 against copies of the one backup.
 """
 
+import contextlib
 import datetime
 import hashlib
 import json
@@ -137,6 +138,31 @@ class Site:
         finally:
             connection.close()
 
+    @property
+    def settings(self) -> dict:
+        if POSTGRES:
+            return {**DATABASE, "NAME": self.database}
+        return {"ENGINE": "django.db.backends.sqlite3", "NAME": str(self.sqlite)}
+
+    @contextlib.contextmanager
+    def writing(self, sql: str):
+        """A write transaction left open (as a busy app would), rolled back at the end."""
+        if POSTGRES:
+            with backups._pg_connect(DATABASE, dbname=self.database) as connection:
+                connection.execute("BEGIN")
+                connection.execute(sql)
+                yield
+                connection.execute("ROLLBACK")
+            return
+        connection = sqlite3.connect(self.sqlite, isolation_level=None)
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            connection.execute(sql)
+            yield
+            connection.execute("ROLLBACK")
+        finally:
+            connection.close()
+
     def tables(self) -> list[str]:
         if POSTGRES:
             sql = "SELECT tablename FROM pg_tables WHERE schemaname = 'public'"
@@ -257,6 +283,35 @@ def test_backup_and_restore_are_audited(world):
     assert target.query("SELECT note FROM core_auditentry WHERE via = 'backup'") == []
     restored = target.query("SELECT note FROM core_auditentry WHERE via = 'restore'")
     assert len(restored) == 1 and str(world["folder"]) in restored[0][0]
+
+
+def test_a_backup_is_taken_while_the_app_writes(world):
+    """Online: a write transaction open during the backup neither blocks it nor gets into
+    it (SQLite in WAL mode; PostgreSQL's snapshot)."""
+    source = world["source"]
+    folder = world["root"] / "online"
+    target = backups.Target(database=source.settings, media_root=source.media)  # no audit
+    change = "UPDATE programmes_cluster SET name = 'Uncommitted' WHERE code = 'EUKA'"
+    with source.writing(change):
+        manifest = backups.backup(folder, target)
+    assert backups.verify(folder) == manifest
+    database = folder / manifest["database"]["file"]
+    if POSTGRES:
+        major, _text = backups._server_major(source.settings)
+        tool, _major, _text = backups.pg_tool("pg_restore", major)
+        data = subprocess.run(
+            [tool, "--data-only", "--table=programmes_cluster", "--file=-", str(database)],
+            capture_output=True,
+            text=True,
+            check=True,
+        ).stdout
+        assert "EUKA" in data and "Uncommitted" not in data
+    else:
+        copy = sqlite3.connect(f"file:{database}?mode=ro&immutable=1", uri=True)
+        names = copy.execute("SELECT name FROM programmes_cluster WHERE code = 'EUKA'").fetchall()
+        copy.close()
+        assert names and names != [("Uncommitted",)]
+    assert not list(folder.parent.glob(".online.partial-*"))
 
 
 def _copy(world, name: str) -> Path:

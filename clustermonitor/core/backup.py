@@ -162,6 +162,10 @@ def backup(folder: Path, target: Target | None = None, *, actor=None) -> dict:
         if folder.exists():
             folder.rmdir()  # empty, checked above
         staging.rename(folder)
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        where, reason = error.filename or folder, error.strerror or error
+        raise BackupError(f"Cannot write the backup ({where}): {reason}.") from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -197,7 +201,10 @@ def _copy_media(source: Path, destination: Path) -> dict:
                 continue
             copy = destination / path.relative_to(source)
             copy.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copy2(path, copy)
+            try:
+                shutil.copy2(path, copy)
+            except FileNotFoundError:
+                continue  # deleted by the app since the folder was listed
             count += 1
             size += copy.stat().st_size
     return {"files": count, "bytes": size}
@@ -266,9 +273,16 @@ def _pg_connect(database: dict, dbname: str | None = None):
         "port": str(database.get("PORT") or "") or None,
         **{k: v for k, v in options.items() if k in {"sslmode", "sslrootcert", "sslcert"}},
     }
-    return psycopg.connect(
-        **{k: v for k, v in params.items() if v is not None}, autocommit=True, connect_timeout=10
-    )
+    try:
+        return psycopg.connect(
+            **{k: v for k, v in params.items() if v is not None},
+            autocommit=True,
+            connect_timeout=10,
+        )
+    except psycopg.Error as error:
+        text = str(error).strip()
+        first = text.splitlines()[-1].strip() if text else type(error).__name__
+        raise BackupError(f"Cannot connect to PostgreSQL: {first}") from None
 
 
 def _pg_env(database: dict) -> dict:
@@ -286,13 +300,9 @@ def _pg_env(database: dict) -> dict:
 
 
 def _server_major(database: dict) -> tuple[int, str]:
-    try:
-        with _pg_connect(database) as connection:
-            number = connection.info.server_version
-            text = connection.execute("SHOW server_version").fetchone()[0]
-    except Exception as error:
-        first = str(error).strip().splitlines()[0] if str(error).strip() else type(error).__name__
-        raise BackupError(f"Cannot connect to PostgreSQL: {first}.") from None
+    with _pg_connect(database) as connection:
+        number = connection.info.server_version
+        text = connection.execute("SHOW server_version").fetchone()[0]
     return number // 10000, text
 
 
@@ -462,7 +472,7 @@ def holdings(target: Target) -> list[str]:
     if target.engine == "sqlite":
         path = _sqlite_path(target.database)
         if Path(path).is_file():
-            connection = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+            connection = sqlite3.connect(path, timeout=30)  # reads only
             try:
                 tables = [
                     row[0]

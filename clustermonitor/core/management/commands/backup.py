@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.db import DatabaseError
 
 from clustermonitor.core import audit
 from clustermonitor.core.backup import ENGINE_NAMES, BackupError, backup
@@ -20,8 +21,14 @@ class Command(BaseCommand):
         folder = Path(options["dir"])
         try:
             manifest = backup(folder, actor=audit.Actor.system("backup"))
-        except BackupError as error:
+        except (BackupError, OSError) as error:
             raise CommandError(str(error)) from None
+        except DatabaseError as error:  # the backup is whole; its audit entry is not
+            first = str(error).strip().splitlines()[0] if str(error).strip() else "?"
+            raise CommandError(
+                f"The backup in {folder.absolute()} is complete, but its audit entry could "
+                f"not be written: {first}."
+            ) from None
         if options["verbosity"] > 0:
             media = manifest["media"]
             self.stdout.write(

@@ -26,7 +26,7 @@ class Command(BaseCommand):
         folder = Path(options["dir"])
         try:
             result = restore(folder, force=options["force"], actor=audit.Actor.system("restore"))
-        except BackupError as error:
+        except (BackupError, OSError) as error:
             raise CommandError(f"{error} Nothing was restored.") from None
         manifest = result.manifest
         if options["verbosity"] > 0:
