@@ -51,7 +51,12 @@ CHUNK = 1 << 20
 
 
 class BackupError(Exception):
-    """A backup or restore that cannot go on; the message is one line for the operator."""
+    """A backup or restore that cannot go on; the message is one line for the operator.
+    `changed`: a restore that got as far as changing something (it says what)."""
+
+    def __init__(self, message: str, *, changed: bool = False):
+        super().__init__(message)
+        self.changed = changed
 
 
 @dataclass
@@ -571,12 +576,10 @@ def _stage_media(folder: Path, manifest: dict, media_root: Path) -> Path:
             copy.parent.mkdir(parents=True, exist_ok=True)
             shutil.copy2(folder / name, copy)
             if sha256(copy) != entry["sha256"]:
-                raise BackupError(f"Copying {name} changed it; nothing was restored.")
+                raise BackupError(f"Copying {name} into {media_root} changed it.")
     except OSError as error:
         shutil.rmtree(staged, ignore_errors=True)
-        raise BackupError(
-            f"Cannot write to {media_root}: {error.strerror or error}; nothing was restored."
-        ) from None
+        raise BackupError(f"Cannot write to {media_root}: {error.strerror or error}.") from None
     except BaseException:
         shutil.rmtree(staged, ignore_errors=True)
         raise
@@ -588,11 +591,24 @@ def _swap_media(staged: Path, media_root: Path) -> None:
     delete the old ones."""
     old = staged / "old"
     old.mkdir()
-    for entry in list(media_root.iterdir()):
-        if entry != staged and not entry.name.startswith(STAGING_PREFIX):
-            entry.rename(old / entry.name)
-    for entry in list((staged / "new").iterdir()):
-        entry.rename(media_root / entry.name)
+    moved: list[tuple[Path, Path]] = []  # (from, to), undone in reverse should one fail
+    try:
+        for entry in list(media_root.iterdir()):
+            if entry != staged and not entry.name.startswith(STAGING_PREFIX):
+                entry.rename(old / entry.name)
+                moved.append((entry, old / entry.name))
+        for entry in list((staged / "new").iterdir()):
+            entry.rename(media_root / entry.name)
+            moved.append((entry, media_root / entry.name))
+    except OSError as error:
+        for source, destination in reversed(moved):
+            destination.rename(source)
+        shutil.rmtree(staged, ignore_errors=True)
+        raise BackupError(
+            f"The database is restored, but MEDIA_ROOT ({media_root}) could not be swapped "
+            f"({error.strerror or error}) and keeps its old files: run the restore again.",
+            changed=True,
+        ) from None
     shutil.rmtree(staged, ignore_errors=True)
 
 

@@ -27,6 +27,8 @@ class Command(BaseCommand):
         try:
             result = restore(folder, force=options["force"], actor=audit.Actor.system("restore"))
         except (BackupError, OSError) as error:
+            if getattr(error, "changed", False):
+                raise CommandError(str(error)) from None
             raise CommandError(f"{error} Nothing was restored.") from None
         manifest = result.manifest
         if options["verbosity"] > 0:
