@@ -541,3 +541,28 @@ def test_the_scheduled_backup_keeps_the_newest_complete_backups(tmp_path):
     out = subprocess.run([str(script)], env={**env, "CLUSTERMONITOR": str(failing)}, check=False)
     assert out.returncode == 1
     assert sorted(p.name for p in root.iterdir()) == left  # a failed run deletes nothing
+
+
+def test_a_media_swap_that_fails_is_undone(tmp_path, monkeypatch):
+    media = tmp_path / "media"
+    (media / "reports").mkdir(parents=True)
+    (media / "reports" / "old.pdf").write_text("old")
+    staged = media / f"{backups.STAGING_PREFIX}x"
+    (staged / "new" / "imports").mkdir(parents=True)
+    (staged / "new" / "reports").mkdir()
+    (staged / "new" / "reports" / "new.pdf").write_text("new")
+    rename = Path.rename
+
+    def full_disk(self, target):
+        if self.name == "reports" and self.parent.name == "new":
+            raise OSError(28, "No space left on device")
+        return rename(self, target)
+
+    monkeypatch.setattr(Path, "rename", full_disk)
+    with pytest.raises(backups.BackupError) as failed:
+        backups._swap_media(staged, media)
+    assert failed.value.changed and "keeps its old files" in str(failed.value)
+    assert sorted(p.relative_to(media).as_posix() for p in media.rglob("*")) == [
+        "reports",
+        "reports/old.pdf",
+    ]
