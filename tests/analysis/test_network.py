@@ -324,3 +324,40 @@ def test_a_graph_without_edges_says_there_is_nothing_to_show():
     assert " style=" not in dutch
     with pytest.raises(ValueError):
         network_svg(nx.Graph(), lang="fr")
+
+
+_BETWEENNESS_SCRIPT = """
+import random, sys
+import networkx as nx
+from clustermonitor.analysis.network import betweenness_centrality
+rng = random.Random(7)
+codes = [f"C{i:02d}" for i in range(40)]
+graph = nx.Graph()
+graph.add_nodes_from(codes)
+graph.add_edges_from((a, b) for a in codes for b in codes if a < b and rng.random() < 0.2)
+values = betweenness_centrality(graph)
+print(sorted((node, repr(value)) for node, value in values.items()))
+"""
+
+
+def test_betweenness_is_the_same_to_the_last_bit_in_every_process():
+    """The report's workbook shows betweenness unrounded: restored from a backup (another
+    process, another hash seed) it must be byte-identical. The nodes of a component came
+    in set order, which follows the per-process string hash, and with it the order of the
+    floating-point sums."""
+    import os
+    import subprocess
+    import sys
+
+    outputs = set()
+    for seed in ("1", "2", "3", "4"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", _BETWEENNESS_SCRIPT],
+            capture_output=True,
+            text=True,
+            env=env,
+            check=True,
+        )
+        outputs.add(out.stdout)
+    assert len(outputs) == 1
