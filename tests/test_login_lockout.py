@@ -215,3 +215,18 @@ def test_without_a_trusted_proxy_a_forged_header_changes_nothing(db):
         _try(_client("10.12.0.1", HTTP_X_FORWARDED_FOR=f"198.51.100.{i}"), f"n{i}", "wrong")
     client = _client("10.12.0.1", HTTP_X_FORWARDED_FOR="198.51.100.99")
     assert _try(client, "evaluator", PASSWORD).status_code == 429
+
+
+def test_the_command_line_lists_and_lifts_a_lock(db):
+    import io
+
+    from django.core.management import call_command
+
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        _try(_client("10.13.0.1"), "programme_manager", "wrong")
+    out = io.StringIO()
+    call_command("unlock", stdout=out)
+    assert "programme_manager" in out.getvalue() and "10.13.0.1" in out.getvalue()
+    call_command("unlock", "programme_manager", stdout=io.StringIO())
+    assert AuditEntry.objects.get(note__startswith="sign-in unlocked").via == "cli"
+    assert _try(_client("10.13.0.2"), "programme_manager", PASSWORD).status_code == 302

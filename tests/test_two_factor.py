@@ -271,3 +271,24 @@ def test_only_the_programme_manager_resets(web, name, status):
     response = web(name).post(reverse("accounts:user-otp-reset", args=[person.pk]))
     assert response.status_code == status
     assert TOTPDevice.objects.filter(user=person).exists()
+
+
+def test_the_command_line_resets_a_second_factor_audited(db):
+    from django.core.management import call_command
+
+    call_command("reset-two-factor", "programme_manager")
+    assert not TOTPDevice.objects.filter(user__username="programme_manager").exists()
+    entry = AuditEntry.objects.get(note="two-factor sign-in reset")
+    assert entry.via == "cli" and entry.object_repr == "programme_manager"
+
+
+def test_the_demo_printout_explains_the_second_step(capsys):
+    import io
+
+    from clustermonitor.core.demo import print_logins
+
+    out = io.StringIO()
+    print_logins(out)
+    text = out.getvalue()
+    assert "programme.manager" in text and "authenticator app" in text
+    assert "reset-two-factor" in text
