@@ -74,7 +74,7 @@ class CodeForm(forms.Form):
     """A code from the authenticator app (six digits) or a recovery code."""
 
     code = forms.CharField(
-        label=_("code"),
+        label=_("Code"),
         max_length=32,
         widget=forms.TextInput(
             attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}

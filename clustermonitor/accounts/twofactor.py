@@ -114,7 +114,9 @@ def safe_next(request, default: str) -> str:
 
 def qr_svg(device: TOTPDevice) -> str:
     """The enrolment QR code as inline SVG (no image request, no outside service)."""
-    return segno.make(device.config_url, error="m").svg_inline(scale=5, border=2, svgclass=None)
+    return segno.make(device.config_url, error="m").svg_inline(
+        scale=5, border=4, light="#fff", svgclass=None
+    )
 
 
 def secret_text(device: TOTPDevice) -> str:
