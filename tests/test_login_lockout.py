@@ -119,6 +119,8 @@ def test_the_start_of_a_lock_is_in_the_audit_log_once(db):
     assert entry.via == "login" and entry.actor is None
     assert entry.object_repr == "evaluator" and "10.7.0.1" in entry.note
     assert PASSWORD not in entry.note and "wrong" not in entry.note
+    # The counters keep no password either.
+    assert not AccessAttempt.objects.filter(post_data__contains="wrong").exists()
 
 
 def test_a_lock_of_an_unknown_username_is_audited_too(db):
