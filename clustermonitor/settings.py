@@ -1,6 +1,7 @@
 """All settings in one module. Environment variables (documented in docs/deployment.md)
 override the defaults; the defaults run the SQLite demo with no set-up."""
 
+import datetime
 from pathlib import Path
 
 import dj_database_url
@@ -35,6 +36,10 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django_htmx",
+    "axes",  # login throttling and lockout (settings LOGIN_* below)
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
     "ninja",  # serves Swagger UI from our own static files, not a CDN
     "rules.apps.AutodiscoverRulesConfig",
     "clustermonitor.core",
@@ -58,10 +63,14 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "clustermonitor.accounts.twofactor.SecondFactorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # Last, as django-axes asks: turns a lockout into the login page with its message.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "clustermonitor.urls"
@@ -101,6 +110,8 @@ else:
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
+    # First: refuses every password while the account or the address is locked out.
+    "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
@@ -114,6 +125,32 @@ AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
 LOGIN_REDIRECT_URL = "programmes:portfolio"
 LOGOUT_REDIRECT_URL = "accounts:login"
+
+# Login throttling (django-axes, docs/access.md): LOGIN_FAILURE_LIMIT wrong passwords in
+# LOGIN_COOLOFF_MINUTES, for one username (from any address) or from one address (for
+# any username), lock that username or address for LOGIN_COOLOFF_MINUTES after the last
+# counted failure. The programme manager can unlock earlier (Users > Locked sign-ins).
+AXES_ENABLED = True
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("LOGIN_COOLOFF_MINUTES", 15))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+# A right password during the lock does not unlock, and tries during it do not extend it.
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_RESET_ON_SUCCESS = False
+AXES_LOCKOUT_CALLABLE = "clustermonitor.accounts.lockout.lockout_response"
+AXES_CLIENT_IP_CALLABLE = "clustermonitor.accounts.lockout.client_address"
+AXES_ENABLE_ADMIN = False
+AXES_VERBOSE = False
+AXES_DISABLE_ACCESS_LOG = True  # successful logins are not kept (last_login is)
+#: Proxies in front of the application that append to X-Forwarded-For (nginx: 1). The
+#: client's address is then read from that header instead of the proxy's own address.
+TRUSTED_PROXIES = env_int("TRUSTED_PROXIES", 0)
+
+# Two-factor sign-in (django-otp, docs/access.md): required for the roles that see
+# personal data, optional for everyone else.
+OTP_TOTP_ISSUER = env_str("OTP_ISSUER", "clustermonitor")
+OTP_TOTP_THROTTLE_FACTOR = 1  # 1, 2, 4, 8 ... seconds between tries after wrong codes
+OTP_STATIC_THROTTLE_FACTOR = 1
 
 # Dutch first, English second. The language is the visitor's choice (cookie), not
 # the browser's Accept-Language: see core.middleware.LanguageMiddleware.

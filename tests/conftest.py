@@ -9,8 +9,10 @@ import pytest
 from django.conf import settings
 from django.test import Client
 from django.utils import translation
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from clustermonitor.accounts import services
+from clustermonitor.accounts import services, twofactor
 from clustermonitor.accounts.models import Role, User
 from clustermonitor.core import audit
 from clustermonitor.programmes.models import Cluster
@@ -47,6 +49,35 @@ def build_world() -> None:
             cluster=cluster,
             first_name=username.replace("_", " ").title(),
         )
+    # The roles that must sign in with a second factor have enrolled an app (the tests
+    # compute its codes from the stored key: `totp_code`).
+    for user in User.objects.filter(username__in=PERSONAS):
+        if twofactor.required(user):
+            TOTPDevice.objects.get_or_create(
+                user=user, defaults={"name": twofactor.TOTP_NAME, "confirmed": True}
+            )
+
+
+def totp_code(username: str) -> str:
+    """The code the persona's authenticator app shows now, and that the server has not
+    seen yet (a code is accepted once: the next login in the same 30 s uses the next)."""
+    import time
+
+    device = TOTPDevice.objects.get(user__username=username, confirmed=True)
+    now_t = int((time.time() - device.t0) // device.step)
+    t = max(now_t, device.last_t + 1)
+    if t > now_t + device.tolerance:  # beyond what the server accepts now: wait for it
+        time.sleep(device.t0 + (t - device.tolerance) * device.step - time.time() + 0.1)
+    return twofactor.totp_code(device, at=device.t0 + t * device.step)
+
+
+def verify_session(client: Client, user) -> None:
+    """Mark a logged-in test client's session as having passed the second step."""
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.save()
 
 
 @pytest.fixture(scope="session")
@@ -82,7 +113,9 @@ def client_for(db):
     def make(name: str) -> Client:
         client = Client()
         if name != "anonymous":
-            client.force_login(User.objects.get(username=name))
+            user = User.objects.get(username=name)
+            client.force_login(user)
+            verify_session(client, user)  # as after the two-factor step
         return client
 
     return make

@@ -145,6 +145,26 @@ MATRIX = {
         POST_ONLY,
     ),
     "accounts:role-remove": (lambda: reverse("accounts:role-remove", args=[1]), POST_ONLY),
+    # Two-factor sign-in (docs/access.md). A verified session has nothing to verify (back to
+    # where it came from); the agency personas have an app already (to their account page),
+    # the others may set one up.
+    "accounts:otp-verify": (
+        lambda: reverse("accounts:otp-verify"),
+        row(LOGIN, 302, 302, 302, 302, 302, 302),
+    ),
+    "accounts:otp-setup": (
+        lambda: reverse("accounts:otp-setup"),
+        row(LOGIN, 302, 302, 302, 200, 200, 200),
+    ),
+    "accounts:otp-codes": (lambda: reverse("accounts:otp-codes"), POST_ONLY),
+    "accounts:otp-disable": (lambda: reverse("accounts:otp-disable"), POST_ONLY),
+    "accounts:user-otp-reset": (
+        lambda: reverse("accounts:user-otp-reset", args=[_user_pk("evaluator")]),
+        POST_ONLY,
+    ),
+    # Login lockouts: the programme manager sees and lifts them.
+    "accounts:lockout-list": (lambda: reverse("accounts:lockout-list"), PROGRAMME_SETUP),
+    "accounts:lockout-unlock": (lambda: reverse("accounts:lockout-unlock"), POST_ONLY),
     "core:audit-log": (lambda: reverse("core:audit-log"), AUDIT),
     "members:member-list": (lambda: reverse("members:member-list", args=[CLUSTER_A]), MEMBERS_A),
     "members:member-list-xlsx": (

@@ -86,6 +86,7 @@ PAGES = [
     ("surveys:cluster-tracking", {"code": CODE}, ""),
     ("surveys:cluster-results", {"code": CODE}, ""),
     ("accounts:user-list", {}, ""),
+    ("accounts:lockout-list", {}, ""),
     ("core:audit-log", {}, ""),
     ("reports:runs", {}, ""),
 ]
@@ -99,7 +100,7 @@ NOT_LISTS = (
     "stage", "respond", "login", "logout", "password", "profile", "home", "detail", "version",
     "download", "upload", "xlsform", "mail-merge", "tracking-xlsx", "raw", "end-missing",
     "review", "my-cluster", "set_language", "fee-schedule", "periods", "attachment",
-    "history", "run-file", "pay", "healthz",
+    "history", "run-file", "pay", "healthz", "otp", "unlock",
 )  # fmt: skip
 
 

@@ -68,3 +68,15 @@ class RoleForm(forms.Form):
         elif role and self.user.role_assignments.filter(role=role, cluster=cluster).exists():
             raise forms.ValidationError(_("The user has this role already."))
         return data
+
+
+class CodeForm(forms.Form):
+    """A code from the authenticator app (six digits) or a recovery code."""
+
+    code = forms.CharField(
+        label=_("Code"),
+        max_length=32,
+        widget=forms.TextInput(
+            attrs={"autocomplete": "one-time-code", "autofocus": True, "spellcheck": "false"}
+        ),
+    )

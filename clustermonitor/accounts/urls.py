@@ -1,7 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from clustermonitor.accounts import views
+from clustermonitor.accounts import views, views_security
 
 app_name = "accounts"
 
@@ -28,4 +28,11 @@ urlpatterns = [
     path("users/<int:pk>/active/", views.user_set_active, name="user-set-active"),
     path("users/<int:pk>/invite/", views.user_invite, name="user-invite"),
     path("roles/<int:pk>/remove/", views.role_remove, name="role-remove"),
+    path("two-factor/", views_security.otp_verify, name="otp-verify"),
+    path("two-factor/setup/", views_security.otp_setup, name="otp-setup"),
+    path("two-factor/recovery-codes/", views_security.otp_codes, name="otp-codes"),
+    path("two-factor/off/", views_security.otp_disable, name="otp-disable"),
+    path("users/<int:pk>/two-factor/reset/", views_security.user_otp_reset, name="user-otp-reset"),
+    path("lockouts/", views_security.lockout_list, name="lockout-list"),
+    path("lockouts/unlock/", views_security.lockout_unlock, name="lockout-unlock"),
 ]

@@ -6,7 +6,7 @@ from django.urls import reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clustermonitor.accounts import access, services
+from clustermonitor.accounts import access, lockout, services, twofactor
 from clustermonitor.accounts.forms import ApiTokenForm, RoleForm, UserCreateForm
 from clustermonitor.accounts.models import ApiToken, Role, RoleAssignment, User
 from clustermonitor.core import audit
@@ -45,7 +45,13 @@ def profile(request):
     return render(
         request,
         "accounts/profile.html",
-        {"form": form, "tokens": request.user.api_tokens.all(), "new_key": new_key},
+        {
+            "form": form,
+            "tokens": request.user.api_tokens.all(),
+            "new_key": new_key,
+            "has_device": twofactor.has_device(request.user),
+            "otp_required": twofactor.required(request.user),
+        },
     )
 
 
@@ -125,6 +131,9 @@ def user_detail(request, pk):
             "person": person,
             "form": form,
             "assignments": person.role_assignments.select_related("cluster"),
+            "has_device": twofactor.has_device(person),
+            "otp_required": twofactor.required(person),
+            "lock": lockout.lock_of(person.username),
         },
     )
 

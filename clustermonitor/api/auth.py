@@ -23,4 +23,17 @@ class TokenAuth(HttpBearer):
         return found.user
 
 
-AUTH = [TokenAuth(), SessionAuth()]
+class CompleteSessionAuth(SessionAuth):
+    """The browser's session, once its sign-in is complete: a session still waiting for
+    its second factor (docs/access.md) gets 401 like an anonymous one."""
+
+    def authenticate(self, request, key):
+        from clustermonitor.accounts.twofactor import session_is_complete
+
+        user = super().authenticate(request, key)
+        if user is None or not session_is_complete(request):
+            return None
+        return user
+
+
+AUTH = [TokenAuth(), CompleteSessionAuth()]

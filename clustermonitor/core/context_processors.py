@@ -3,6 +3,11 @@ def navigation(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {"nav": {}}
+    from clustermonitor.accounts.twofactor import pending_step
+
+    step = pending_step(request)
+    if step is not None:  # password given, second step not yet: no menu
+        return {"nav": {}, "second_step": step}
     return {
         "nav": {
             "portfolio": True,

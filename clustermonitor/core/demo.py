@@ -65,7 +65,17 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
 
 
 def print_logins(out) -> None:
+    from clustermonitor.accounts.twofactor import REQUIRED_FOR
+
     out.write(f"Demo logins (password for all: {DEMO_PASSWORD}):")
     for login in DEMO_LOGINS:
         extra = f" of {login.cluster}" if login.cluster else ""
-        out.write(f"  {login.username:20} {login.role}{extra}")
+        app = "  + authenticator app" if login.role in REQUIRED_FOR else ""
+        out.write(f"  {login.username:20} {login.role}{extra}{app}")
+    out.write(
+        "Those with '+ authenticator app' see personal data and sign in in two steps: the\n"
+        "first time, scan the QR code with an authenticator app on your phone (FreeOTP,\n"
+        "Aegis, Google or Microsoft Authenticator; or type the key shown under it), enter\n"
+        "its six-digit code and keep the recovery codes; after that the password and the\n"
+        "app's code. Lost the app? `clustermonitor reset-two-factor USERNAME`."
+    )

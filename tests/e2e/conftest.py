@@ -7,12 +7,13 @@ missing browser must fail the run instead of hiding it.
 """
 
 import os
+import re
 from pathlib import Path
 
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import PASSWORD, build_world
+from tests.conftest import PASSWORD, build_world, totp_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -70,7 +71,8 @@ def page(browser, world):
 
 @pytest.fixture
 def login(page):
-    """Log in through the form, as a person would."""
+    """Log in through the form, as a person would, with the second step where the
+    persona has an authenticator app."""
 
     def log_in(username: str, password: str = PASSWORD):
         page.goto("/accounts/login/")
@@ -79,6 +81,11 @@ def login(page):
         # The header has submit buttons too (language, log out): use the login form's own.
         page.locator("#main form").get_by_role("button").click()
         page.wait_for_load_state()
+        if re.search(r"/accounts/two-factor/(\?|$)", page.url):
+            # The agency personas' authenticator app: the code computed from its key.
+            page.fill("input[name=code]", totp_code(username))
+            page.locator("#main form").get_by_role("button").click()
+            page.wait_for_load_state()
         return page
 
     return log_in

@@ -441,3 +441,43 @@ def test_the_evaluator_opens_a_wave_invites_follows_and_reminds(page, login, mai
     page.click("#remind")
     assert len(mailoutbox) == 6  # nobody has answered yet: everyone is reminded
     expect(page.locator("#tracking")).to_contain_text(CLUSTER_A)
+
+
+@pytest.mark.e2e
+def test_a_new_programme_manager_enrols_an_app_and_gets_in(page, login):
+    """The demo's first sign-in as programme manager: QR code, key as text, a code from the
+    app, the recovery codes, then the portfolio; the next sign-in asks for a code."""
+    import base64
+
+    from django_otp.oath import TOTP
+
+    from clustermonitor.accounts import services
+    from clustermonitor.accounts.models import Role
+    from clustermonitor.core import audit
+    from tests.conftest import PASSWORD
+
+    services.create_user(
+        audit.Actor.system("tests"),
+        username="new.manager",
+        password=PASSWORD,
+        role=Role.PROGRAMME_MANAGER,
+    )
+    login("new.manager")
+    expect(page).to_have_url(path_is("/accounts/two-factor/setup/"))
+    expect(page.locator("#otp-qr svg")).to_be_visible()
+    expect(page.locator("header nav")).to_have_count(0)
+    secret = page.locator("#otp-secret").inner_text().replace(" ", "")
+    app = TOTP(base64.b32decode(secret))  # what the phone's app computes
+    page.fill("input[name=code]", str(app.token()).zfill(6))
+    page.locator("#main form").get_by_role("button").click()
+    expect(page.locator("#recovery-codes li")).to_have_count(10)
+    page.locator("#continue").click()
+    expect(page).to_have_url(path_is("/portfolio/"))
+    expect(page.locator(ROWS)).to_have_count(26)
+
+    page.locator("header form[action$='/logout/'] button").click()
+    page.goto("/accounts/login/")
+    page.fill("input[name=username]", "new.manager")
+    page.fill("input[name=password]", PASSWORD)
+    page.locator("#main form").get_by_role("button").click()
+    expect(page).to_have_url(path_is("/accounts/two-factor/"))  # the app's code next time
