@@ -53,7 +53,7 @@ def organisations(queryset, query: str = ""):
     )
     if query:
         queryset = queryset.filter(search_filter(query))
-    return queryset.order_by("name")
+    return queryset.order_by("name", "pk")
 
 
 def registry_matches(query: str, limit: int = 10) -> list[Organisation]:
