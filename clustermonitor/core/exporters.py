@@ -55,11 +55,11 @@ def _cell(value):
     return value
 
 
-def _append(ws, values: list) -> None:
-    """Append one row; formula-like text becomes an explicit string cell (openpyxl would
-    otherwise store any text starting with '=' as a formula)."""
+def _append(ws, row: int, values: list) -> None:
+    """Append row number `row`; formula-like text becomes an explicit string cell (openpyxl
+    would otherwise store any text starting with '=' as a formula). The row number is
+    passed in: ws.max_row scans every cell, which would make a long sheet quadratic."""
     ws.append(values)
-    row = ws.max_row
     for column, value in enumerate(values, start=1):
         if is_formula_like(value):
             cell = ws.cell(row=row, column=column)
@@ -72,13 +72,13 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
     workbook.remove(workbook.active)
     for sheet in sheets:
         ws = workbook.create_sheet(sheet.title[:31])
-        _append(ws, list(sheet.headers))
+        _append(ws, 1, list(sheet.headers))
         for cell in ws[1]:
             cell.font = Font(bold=True)
         widths = [len(str(h)) for h in sheet.headers]
-        for row in sheet.rows:
+        for number, row in enumerate(sheet.rows, start=2):
             values = [_cell(v) for v in row]
-            _append(ws, values)
+            _append(ws, number, values)
             for i, value in enumerate(values):
                 widths[i] = max(widths[i], min(len(str(value if value is not None else "")), 60))
         for i, width in enumerate(widths, start=1):
