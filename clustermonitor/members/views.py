@@ -66,7 +66,7 @@ def member_list(request, code):
     page = page_of(request, rows)
     context = {
         "cluster": cluster,
-        "rows": page.object_list,
+        "rows": selectors.with_contact_counts(page.object_list),
         "page": page,
         "sort": sort,
         "params": params,
