@@ -118,6 +118,7 @@ def test_the_organisation_list_pages_instead_of_cutting_at_500(client_for, clust
     assert first.context["total"] == total > 500
     last = client.get(url, {"page": first.context["page"].paginator.num_pages, "q": "Lid"})
     assert [o.name for o in last.context["rows"]][-1] == f"Lid {PER_PAGE * 5 + 19:04d} NV"
+    assert {o.n_memberships for o in last.context["rows"]} == {1}  # counted for the page
     assert _links(last, "first") == {"q": "Lid", "page": "1"}
 
 

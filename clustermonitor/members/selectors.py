@@ -45,6 +45,20 @@ def with_contact_counts(memberships) -> list:
     return memberships
 
 
+def with_membership_counts(organisations) -> list:
+    """The organisations (one page of the list) with `n_memberships`, in one query."""
+    organisations = list(organisations)
+    counts = dict(
+        Membership.objects.filter(organisation__in=organisations)
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values_list("organisation", "n")
+    )
+    for organisation in organisations:
+        organisation.n_memberships = counts.get(organisation.pk, 0)
+    return organisations
+
+
 def search_filter(query: str, prefix: str = "") -> Q:
     """Name (part), enterprise number in any notation, or postcode."""
     from clustermonitor.registry import enterprise
@@ -62,9 +76,8 @@ def search_filter(query: str, prefix: str = "") -> Q:
 
 
 def organisations(queryset, query: str = ""):
-    queryset = queryset.select_related("municipality", "nace_2008").annotate(
-        n_memberships=Count("memberships", distinct=True)
-    )
+    """The registry list's organisations (add `with_membership_counts` to one page)."""
+    queryset = queryset.select_related("municipality", "nace_2008")
     if query:
         queryset = queryset.filter(search_filter(query))
     return queryset.order_by("name", "pk")

@@ -32,7 +32,12 @@ def organisation_list(request):
     return render(
         request,
         "registry/organisation_list.html",
-        {"rows": page.object_list, "page": page, "total": page.paginator.count, "query": query},
+        {
+            "rows": member_selectors.with_membership_counts(page.object_list),
+            "page": page,
+            "total": page.paginator.count,
+            "query": query,
+        },
     )
 
 
