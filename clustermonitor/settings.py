@@ -57,6 +57,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "clustermonitor.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "clustermonitor.core.middleware.LanguageMiddleware",
@@ -216,6 +217,40 @@ SECURE_HSTS_PRELOAD = PRODUCTION
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"
 X_FRAME_OPTIONS = "DENY"
+# Browser features denied by the Permissions-Policy header on every response
+# (core.middleware.SecurityHeadersMiddleware). PERMISSIONS_POLICY_SELF=camera (a comma-
+# separated list) allows a feature for the site itself, e.g. the camera for a QR check-in.
+PERMISSIONS_POLICY_FEATURES = (
+    "accelerometer",
+    "autoplay",
+    "bluetooth",
+    "camera",
+    "display-capture",
+    "encrypted-media",
+    "geolocation",
+    "gyroscope",
+    "hid",
+    "magnetometer",
+    "microphone",
+    "midi",
+    "payment",
+    "picture-in-picture",
+    "publickey-credentials-get",
+    "screen-wake-lock",
+    "serial",
+    "usb",
+    "xr-spatial-tracking",
+)
+_allowed_features = env_list("PERMISSIONS_POLICY_SELF")
+if set(_allowed_features) - set(PERMISSIONS_POLICY_FEATURES):
+    raise ImproperlyConfigured(
+        "PERMISSIONS_POLICY_SELF names unknown features: "
+        + ", ".join(sorted(set(_allowed_features) - set(PERMISSIONS_POLICY_FEATURES)))
+    )
+PERMISSIONS_POLICY = {
+    feature: ["self"] if feature in _allowed_features else []
+    for feature in PERMISSIONS_POLICY_FEATURES
+}
 SECURE_CSP = {
     "default-src": [CSP.SELF],
     "script-src": [CSP.SELF, CSP.NONCE],

@@ -13,6 +13,7 @@ from clustermonitor.activities import services
 from clustermonitor.activities.forms import ActivityForm, ParticipantForm, ReviewForm
 from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.core import editing
+from clustermonitor.core.paging import page_of
 from clustermonitor.programmes.models import Cluster
 
 
@@ -32,13 +33,16 @@ def activity_list(request, code):
             n_guests=Count("participations", filter=Q(participations__is_guest=True)),
             n_review=Count("participations", filter=Q(participations__needs_review=True)),
         )
+        .order_by("-date", "title", "pk")
     )
+    page = page_of(request, activities)
     return render(
         request,
         "activities/activity_list.html",
         {
             "cluster": cluster,
-            "activities": activities,
+            "activities": page.object_list,
+            "page": page,
             "today": datetime.date.today(),
             "can_change": request.user.has_perm("members.change_members", cluster),
         },

@@ -1,7 +1,16 @@
 """Tables as downloads. An exporter names its columns and yields rows; this module
-renders them as .xlsx (pretix's exporter pattern). Output is deterministic: the
-same rows give the same bytes (fixed document dates)."""
+renders them as .xlsx or .csv (pretix's exporter pattern) and is the only writer of
+spreadsheets: every export goes through it (tests/test_export_injection.py finds them).
+Output is deterministic: the same rows give the same bytes (fixed document dates).
 
+Formula injection (OWASP "CSV injection"): a text value that starts with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return would be read as a formula by a spreadsheet.
+In .xlsx such a value is written as an explicit string cell with Excel's quote prefix
+(the text is kept as it is and stays text when the cell is edited); in .csv, which has no
+types, it gets a leading single quote. Numbers stay numbers (-5 is a number, "-5" is text).
+"""
+
+import csv
 import datetime
 import io
 import re
@@ -27,10 +36,35 @@ class Sheet:
     number_formats: dict[int, str] | None = None  # column index → Excel number format
 
 
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def is_formula_like(value) -> bool:
+    """Text a spreadsheet would evaluate (numbers are never formula-like)."""
+    return isinstance(value, str) and value.startswith(FORMULA_TRIGGERS)
+
+
+def csv_safe(value):
+    """OWASP's rule for CSV: prefix formula-like text with a single quote."""
+    return "'" + value if is_formula_like(value) else value
+
+
 def _cell(value):
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
+
+
+def _append(ws, row: int, values: list) -> None:
+    """Append row number `row`; formula-like text becomes an explicit string cell (openpyxl
+    would otherwise store any text starting with '=' as a formula). The row number is
+    passed in: ws.max_row scans every cell, which would make a long sheet quadratic."""
+    ws.append(values)
+    for column, value in enumerate(values, start=1):
+        if is_formula_like(value):
+            cell = ws.cell(row=row, column=column)
+            cell.data_type = "s"
+            cell.quotePrefix = True
 
 
 def workbook_bytes(sheets: list[Sheet]) -> bytes:
@@ -38,13 +72,13 @@ def workbook_bytes(sheets: list[Sheet]) -> bytes:
     workbook.remove(workbook.active)
     for sheet in sheets:
         ws = workbook.create_sheet(sheet.title[:31])
-        ws.append(sheet.headers)
+        _append(ws, 1, list(sheet.headers))
         for cell in ws[1]:
             cell.font = Font(bold=True)
         widths = [len(str(h)) for h in sheet.headers]
-        for row in sheet.rows:
+        for number, row in enumerate(sheet.rows, start=2):
             values = [_cell(v) for v in row]
-            ws.append(values)
+            _append(ws, number, values)
             for i, value in enumerate(values):
                 widths[i] = max(widths[i], min(len(str(value if value is not None else "")), 60))
         for i, width in enumerate(widths, start=1):
@@ -86,5 +120,21 @@ def _deterministic(data: bytes) -> bytes:
 
 def xlsx_response(filename: str, sheets: list[Sheet]) -> HttpResponse:
     response = HttpResponse(workbook_bytes(sheets), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+def csv_bytes(headers: list[str], rows: Iterable[Iterable], delimiter: str = ";") -> bytes:
+    """Semicolon-separated UTF-8 with a BOM (what Excel in Belgium opens as columns),
+    formula-like text neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=delimiter)
+    writer.writerow([csv_safe(h) for h in headers])
+    writer.writerows([csv_safe(v) for v in row] for row in rows)
+    return ("\ufeff" + buffer.getvalue()).encode("utf-8")
+
+
+def csv_response(filename: str, headers: list[str], rows: Iterable[Iterable]) -> HttpResponse:
+    response = HttpResponse(csv_bytes(headers, rows), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = f'attachment; filename="{filename}"'
     return response

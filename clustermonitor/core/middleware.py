@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class LanguageMiddleware:
@@ -23,4 +24,38 @@ class LanguageMiddleware:
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
+        return response
+
+
+def permissions_policy_header(policy: dict[str, list[str]]) -> str:
+    """{"camera": [], "geolocation": ["self"]} → 'camera=(), geolocation=(self)'."""
+    return ", ".join(f"{feature}=({' '.join(allow)})" for feature, allow in policy.items())
+
+
+class SecurityHeadersMiddleware:
+    """Headers Django's SecurityMiddleware does not set (issue 13, hardening).
+
+    - ``Permissions-Policy`` on every response, static files included (this middleware
+      sits before WhiteNoise): the browser features of settings.PERMISSIONS_POLICY are
+      denied unless allowed there. A view that needs a feature sets its own header.
+    - ``Cache-Control: no-store`` (Django's never-cache headers) on every response to a
+      signed-in user: pages and downloads with records must not stay in the browser's or a
+      proxy's cache. Static files and anonymous pages keep their caching; the server-side
+      kept pages (core.pagecache) are not affected, they keep the content only.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        self.policy = permissions_policy_header(settings.PERMISSIONS_POLICY)
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", self.policy)
+        user = getattr(request, "user", None)
+        if (
+            user is not None
+            and user.is_authenticated
+            and not request.path.startswith(settings.STATIC_URL)
+        ):
+            add_never_cache_headers(response)
         return response

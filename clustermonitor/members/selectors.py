@@ -5,7 +5,7 @@ import datetime
 
 from django.db.models import Count, Q
 
-from clustermonitor.members.models import Membership
+from clustermonitor.members.models import Contact, Membership
 from clustermonitor.registry.models import Organisation
 
 
@@ -19,7 +19,6 @@ def member_rows(
     memberships = (
         Membership.objects.filter(cluster=cluster)
         .select_related("organisation", "organisation__municipality")
-        .annotate(n_contacts=Count("contacts"))
         .order_by("organisation__name", "start_date")
     )
     if state == "active":
@@ -29,6 +28,35 @@ def member_rows(
     if query:
         memberships = memberships.filter(search_filter(query, prefix="organisation__"))
     return memberships
+
+
+def with_contact_counts(memberships) -> list:
+    """The memberships (one page of the list) with `n_contacts`, in one query for the page
+    rather than a count grouped over the whole list."""
+    memberships = list(memberships)
+    counts = dict(
+        Contact.objects.filter(membership__in=memberships)
+        .values("membership")
+        .annotate(n=Count("pk"))
+        .values_list("membership", "n")
+    )
+    for membership in memberships:
+        membership.n_contacts = counts.get(membership.pk, 0)
+    return memberships
+
+
+def with_membership_counts(organisations) -> list:
+    """The organisations (one page of the list) with `n_memberships`, in one query."""
+    organisations = list(organisations)
+    counts = dict(
+        Membership.objects.filter(organisation__in=organisations)
+        .values("organisation")
+        .annotate(n=Count("pk"))
+        .values_list("organisation", "n")
+    )
+    for organisation in organisations:
+        organisation.n_memberships = counts.get(organisation.pk, 0)
+    return organisations
 
 
 def search_filter(query: str, prefix: str = "") -> Q:
@@ -48,12 +76,11 @@ def search_filter(query: str, prefix: str = "") -> Q:
 
 
 def organisations(queryset, query: str = ""):
-    queryset = queryset.select_related("municipality", "nace_2008").annotate(
-        n_memberships=Count("memberships", distinct=True)
-    )
+    """The registry list's organisations (add `with_membership_counts` to one page)."""
+    queryset = queryset.select_related("municipality", "nace_2008")
     if query:
         queryset = queryset.filter(search_filter(query))
-    return queryset.order_by("name")
+    return queryset.order_by("name", "pk")
 
 
 def registry_matches(query: str, organisations, limit: int = 10) -> list[Organisation]:

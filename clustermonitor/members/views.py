@@ -15,6 +15,7 @@ from clustermonitor.accounts import access
 from clustermonitor.core import editing, tabular
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.pagecache import kept_page, reads_members
+from clustermonitor.core.paging import page_of, sorted_by
 from clustermonitor.core.tabular import TableError
 from clustermonitor.members import importing, selectors, services
 from clustermonitor.members.forms import (
@@ -35,9 +36,26 @@ STATES = ("active", "ended", "all")
 # -- Member list ---------------------------------------------------------------------
 
 
+#: ?sort= of the member list and its download → the ordering (ties by name, then pk).
+SORTS = {
+    "name": ("organisation__name", "start_date", "pk"),
+    "-name": ("-organisation__name", "-start_date", "-pk"),
+    "number": ("organisation__enterprise_number", "organisation__name", "pk"),
+    "-number": ("-organisation__enterprise_number", "organisation__name", "pk"),
+    "start": ("start_date", "organisation__name", "pk"),
+    "-start": ("-start_date", "organisation__name", "pk"),
+}
+
+
 def _list_params(request):
     state = request.GET.get("state", "active")
     return {"state": state if state in STATES else "active", "query": request.GET.get("q", "")}
+
+
+def _member_rows(request, cluster):
+    """The filtered, sorted memberships of the list and its download, and the sort key."""
+    sort, ordering = sorted_by(request, SORTS, "name")
+    return selectors.member_rows(cluster, **_list_params(request)).order_by(*ordering), sort
 
 
 @login_required
@@ -45,10 +63,13 @@ def _list_params(request):
 def member_list(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code)
     params = _list_params(request)
-    rows = selectors.member_rows(cluster, **params)
+    rows, sort = _member_rows(request, cluster)
+    page = page_of(request, rows)
     context = {
         "cluster": cluster,
-        "rows": rows,
+        "rows": selectors.with_contact_counts(page.object_list),
+        "page": page,
+        "sort": sort,
         "params": params,
         "states": [("active", _("current")), ("ended", _("ended")), ("all", _("all"))],
         "can_change": request.user.has_perm("members.change_members", cluster),
@@ -62,7 +83,7 @@ def member_list(request, code):
 @login_required
 def member_list_xlsx(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code)
-    rows = selectors.member_rows(cluster, **_list_params(request))
+    rows, _sort = _member_rows(request, cluster)  # every row, in the list's order
     headers = [
         _("Name"),
         _("Enterprise number"),

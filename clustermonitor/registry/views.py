@@ -12,6 +12,7 @@ from django.views.decorators.http import require_http_methods
 
 from clustermonitor.accounts import access
 from clustermonitor.core import editing
+from clustermonitor.core.paging import page_of
 from clustermonitor.members import selectors as member_selectors
 from clustermonitor.members import services as member_services
 from clustermonitor.members.forms import FirmFiguresForm, OrganisationForm
@@ -27,10 +28,16 @@ def organisation_list(request):
         raise Http404
     query = request.GET.get("q", "")
     rows = member_selectors.organisations(Organisation.objects.for_user(request.user), query)
+    page = page_of(request, rows)
     return render(
         request,
         "registry/organisation_list.html",
-        {"rows": rows[:500], "total": rows.count(), "query": query},
+        {
+            "rows": member_selectors.with_membership_counts(page.object_list),
+            "page": page,
+            "total": page.paginator.count,
+            "query": query,
+        },
     )
 
 

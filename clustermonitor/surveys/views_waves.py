@@ -3,15 +3,13 @@ waves, invitations and their mailings, response tracking, imports of responses
 collected in LimeSurvey or KoboToolbox. And a cluster's own response rate
 (surveys.view_cluster_results): aggregated counts, no names."""
 
-import csv
-import io
 from collections import defaultdict
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +18,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.core import audit, editing, tabular
-from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.exporters import Sheet, csv_response, xlsx_response
 from clustermonitor.core.tabular import TableError
 from clustermonitor.core.templatetags.format import format_percent
 from clustermonitor.surveys import imports, invitations
@@ -283,15 +281,11 @@ def wave_mail_merge_xlsx(request, pk):
 def wave_mail_merge_csv(request, pk):
     """Semicolon-separated UTF-8 with BOM: what Excel in Belgium opens as columns."""
     wave = _wave_for(request, pk)
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, delimiter=";")
-    writer.writerow(invitations.MAIL_MERGE_HEADERS)
-    writer.writerows(invitations.mail_merge_rows(wave))
-    response = HttpResponse(
-        ("\ufeff" + buffer.getvalue()).encode("utf-8"), content_type="text/csv; charset=utf-8"
+    return csv_response(
+        f"invitations-{wave.pk}.csv",
+        invitations.MAIL_MERGE_HEADERS,
+        invitations.mail_merge_rows(wave),
     )
-    response["Content-Disposition"] = f'attachment; filename="invitations-{wave.pk}.csv"'
-    return response
 
 
 def _tracking_sheet(rows, total) -> Sheet:
