@@ -450,6 +450,7 @@ FORMS = {
     "clustermonitor.programmes.forms_maturity.EvidenceForm": NoIds("a text"),
     "clustermonitor.accounts.forms.ApiTokenForm": NoIds("a token's name"),
     "clustermonitor.accounts.forms.CodeForm": NoIds("a code from the authenticator app"),
+    "clustermonitor.accounts.reset.PasswordResetForm": NoIds("an e-mail address"),
     # -- programme readers and set-up only --
     "clustermonitor.accounts.forms.UserCreateForm": ProgrammeOnly(
         ("accounts:user-create",), ("cluster",)
