@@ -95,9 +95,22 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "clustermonitor.sqlite3")),
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
         }
     }
+# Every SQLite connection, however configured (SQLITE_PATH or DATABASE_URL=sqlite:///…):
+# WAL (readers never wait for the writer), a busy timeout (a writer waits its turn
+# instead of failing at once) and BEGIN IMMEDIATE (a transaction takes the write lock
+# when it starts, so it never has to upgrade a read lock, which SQLite refuses with
+# "database is locked" without waiting). PostgreSQL needs none of this.
+SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 30)  # seconds
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": SQLITE_BUSY_TIMEOUT,
+}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _database.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
