@@ -216,6 +216,9 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
+# A running report whose worker gave no sign of life (a progress step) for this many
+# seconds is marked failed, so that it can be retried (reports.services.fail_stale_runs).
+REPORT_RUN_STALE_AFTER = env_int("REPORT_RUN_STALE_AFTER", 900)
 # Where monthly KBO extracts are put for the web page to offer (server-side files).
 KBO_DIR = Path(env_str("KBO_DIR", str(VAR_DIR / "kbo" / "incoming")))
 
