@@ -55,3 +55,21 @@ def test_the_worker_carries_on_after_lock_and_connection_errors(database_queue, 
     call_command("db_worker", batch=True, interval=0, startup_delay=False, verbosity=0)
     stored = DBTaskResult.objects.get(pk=result.id)
     assert stored.status == "SUCCESSFUL" and stored.return_value == 42
+
+
+def test_the_shipped_systemd_unit_restarts_the_worker_always():
+    import configparser
+    from pathlib import Path
+
+    folder = Path(__file__).resolve().parent.parent / "deploy" / "systemd"
+    unit = configparser.ConfigParser(strict=False, interpolation=None)
+    unit.optionxform = str
+    unit.read(folder / "clustermonitor-worker.service")
+    assert unit["Service"]["ExecStart"].endswith("clustermonitor db_worker")
+    assert unit["Service"]["Restart"] == "always"
+    assert unit["Unit"]["StartLimitIntervalSec"] == "0"  # never gives up restarting
+    timer = configparser.ConfigParser(strict=False, interpolation=None)
+    timer.read(folder / "clustermonitor-watchdog.service")
+    assert timer["Service"]["ExecStart"].endswith("clustermonitor fail-stale-reports")
+    docs = (folder.parent.parent / "docs" / "deployment.md").read_text()
+    assert "deploy/systemd/clustermonitor-worker.service" in docs
