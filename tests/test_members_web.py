@@ -383,6 +383,6 @@ def test_the_second_commit_of_one_batch_is_told_it_is_done(client_for, cluster_a
     client.cookies["django_language"] = "en"
     again = client.post(reverse("members:import-commit", args=[batch.pk]), follow=True)
     assert again.status_code == 200
-    assert b"This file has been imported already." in again.content
+    assert b"This file was imported already." in again.content
     assert ImportBatch.objects.get(pk=batch.pk).report == report
     assert Membership.objects.filter(cluster=cluster_a).count() == 3

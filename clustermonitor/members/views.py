@@ -397,7 +397,7 @@ def import_commit(request, pk):
             result = _commit_batch(request, batch.pk)
             break
         except _AlreadyImported:
-            messages.info(request, _("This file has been imported already."))
+            messages.info(request, _("This file was imported already."))
             return redirect("members:import-detail", batch.pk)
         except IntegrityError:
             if attempt == COMMIT_ATTEMPTS:
