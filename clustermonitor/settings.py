@@ -102,7 +102,7 @@ else:
 # instead of failing at once) and BEGIN IMMEDIATE (a transaction takes the write lock
 # when it starts, so it never has to upgrade a read lock, which SQLite refuses with
 # "database is locked" without waiting). PostgreSQL needs none of this.
-SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 30)  # seconds
+SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 20)  # seconds, under gunicorn's 30 s
 SQLITE_OPTIONS = {
     "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     "transaction_mode": "IMMEDIATE",

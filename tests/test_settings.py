@@ -115,5 +115,5 @@ def test_every_sqlite_connection_gets_wal_a_busy_timeout_and_begin_immediate(
     )
     result = _run(["shell", "-c", SQLITE_PROBE], CLUSTERMONITOR_VAR_DIR=str(tmp_path), **where)
     assert result.returncode == 0, result.stderr
-    assert result.stdout.strip().splitlines()[-1].split() == ["IMMEDIATE", "wal", "30000"]
+    assert result.stdout.strip().splitlines()[-1].split() == ["IMMEDIATE", "wal", "20000"]
     assert path.exists()
