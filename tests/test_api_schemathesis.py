@@ -6,6 +6,8 @@ run (issue 13: 73 server errors from 3 causes were found this way)."""
 
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
+from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
 
 from clustermonitor.accounts import services
@@ -19,8 +21,15 @@ schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 
 @pytest.fixture
 def api_token(db):
+    """The programme manager's token. The app is called as WSGI in this thread, inside
+    the test's transaction: like Django's test client, keep the request signals from
+    closing the connection (on PostgreSQL that would end the transaction)."""
+    request_started.disconnect(close_old_connections)
+    request_finished.disconnect(close_old_connections)
     user = User.objects.get(username="programme_manager")
-    return services.create_token(audit.Actor(user, "test"), user, "schemathesis")[1]
+    yield services.create_token(audit.Actor(user, "test"), user, "schemathesis")[1]
+    request_started.connect(close_old_connections)
+    request_finished.connect(close_old_connections)
 
 
 @schema.parametrize()
