@@ -33,6 +33,11 @@ def _failing_first(times, error, original):
 def database_queue(settings, monkeypatch):
     settings.TASKS = DATABASE_QUEUE
     monkeypatch.setattr(db_worker.time, "sleep", lambda seconds: None)
+    # The worker runs in the test's transaction: keep it from closing that connection
+    # (as Django's test client does for requests; on PostgreSQL it would end the test).
+    monkeypatch.setattr(db_worker, "close_old_connections", lambda: None)
+    monkeypatch.setattr(db_worker.base, "close_old_connections", lambda: None)
+    monkeypatch.setattr(db_worker.connections, "all", lambda initialized_only=False: [])
 
 
 @pytest.mark.django_db
