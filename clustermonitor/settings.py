@@ -105,9 +105,22 @@ else:
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
             "NAME": env_str("SQLITE_PATH", str(VAR_DIR / "clustermonitor.sqlite3")),
-            "OPTIONS": {"init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;"},
         }
     }
+# Every SQLite connection, however configured (SQLITE_PATH or DATABASE_URL=sqlite:///…):
+# WAL (readers never wait for the writer), a busy timeout (a writer waits its turn
+# instead of failing at once) and BEGIN IMMEDIATE (a transaction takes the write lock
+# when it starts, so it never has to upgrade a read lock, which SQLite refuses with
+# "database is locked" without waiting). PostgreSQL needs none of this.
+SQLITE_BUSY_TIMEOUT = env_int("SQLITE_BUSY_TIMEOUT", 20)  # seconds, under gunicorn's 30 s
+SQLITE_OPTIONS = {
+    "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    "transaction_mode": "IMMEDIATE",
+    "timeout": SQLITE_BUSY_TIMEOUT,
+}
+for _database in DATABASES.values():
+    if _database["ENGINE"] == "django.db.backends.sqlite3":
+        _database.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTHENTICATION_BACKENDS = [
@@ -275,6 +288,9 @@ TASKS = {
         }[TASKS_BACKEND]
     }
 }
+# A running report whose worker gave no sign of life (a progress step) for this many
+# seconds is marked failed, so that it can be retried (reports.services.fail_stale_runs).
+REPORT_RUN_STALE_AFTER = env_int("REPORT_RUN_STALE_AFTER", 900)
 # Where monthly KBO extracts are put for the web page to offer (server-side files).
 KBO_DIR = Path(env_str("KBO_DIR", str(VAR_DIR / "kbo" / "incoming")))
 

@@ -135,3 +135,54 @@ def test_contributions_and_activities_follow_the_web_rules(token_for, cluster_a,
     activities = _get("/api/activities", token_for("cluster_manager_a")).json()
     assert activities[0]["participations"][0]["name"] == "Jan"
     assert _get("/api/activities", token_for("cluster_manager_b")).json() == []
+
+
+# Out-of-range parameters are refused with 422 and a message, never a 500
+# (issue 13: schemathesis found /api/organisations?offset=-5, offset=10**23, and
+# /api/dashboard?year=10000; the same holds for every id, year and paging parameter).
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/api/organisations?offset=-5",
+        "/api/organisations?offset=99999999999999999999999",
+        "/api/organisations?limit=0",
+        "/api/organisations?limit=100000",
+        "/api/organisations/99999999999999999999999",
+        "/api/organisations/-1",
+        "/api/dashboard?year=10000",
+        "/api/dashboard?year=-436679992477000784507043840",
+        "/api/contributions?year=99999999999999999999999",
+        "/api/collaborations/99999999999999999999999",
+        "/api/reports/99999999999999999999999",
+    ],
+)
+def test_out_of_range_parameters_are_refused_with_422(token_for, url):
+    response = _get(url, token_for("programme_manager"))
+    assert response.status_code == 422, (url, response.status_code)
+    assert response.json()["detail"]  # says which parameter and why
+
+
+def test_the_openapi_schema_states_the_bounds(db):
+    schema = Client().get("/api/openapi.json").json()
+    params = {
+        p["name"]: p["schema"] for p in schema["paths"]["/api/organisations"]["get"]["parameters"]
+    }
+    assert params["offset"]["minimum"] == 0 and params["offset"]["maximum"] >= 10**6
+    assert (params["limit"]["minimum"], params["limit"]["maximum"]) == (1, 1000)
+    year = next(
+        p["schema"]
+        for p in schema["paths"]["/api/dashboard"]["get"]["parameters"]
+        if p["name"] == "year"
+    )
+    assert year["minimum"] >= 1900 and year["maximum"] <= 2100
+    # Every operation documents the errors it can answer with.
+    for methods in schema["paths"].values():
+        for operation in methods.values():
+            assert {"401", "422"} <= set(map(str, operation["responses"])), operation
+
+
+@pytest.mark.parametrize(
+    "url", ["/api/memberships?active_on=0", "/api/activities?since=1700000000"]
+)
+def test_a_date_parameter_is_an_iso_date(token_for, url):
+    assert _get(url, token_for("programme_manager")).status_code == 422

@@ -1,5 +1,6 @@
 """The member pages and the import wizard in the web UI (JOURNEYS 4)."""
 
+import dataclasses
 import datetime
 import io
 
@@ -8,6 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clustermonitor.core.models import AuditEntry
+from clustermonitor.members.import_kinds import KINDS
 from clustermonitor.members.models import Contact, ImportBatch, ImportMapping, Membership
 from clustermonitor.registry.models import Organisation
 from tests.factories import dotted, enterprise_number, membership, organisation
@@ -307,3 +309,81 @@ def test_a_member_of_two_clusters_is_no_duplicate_of_itself(client_for, cluster_
     page = client_for("programme_manager").get(reverse("registry:quality"))
     checks = {c.code: [o.name for o in c.organisations] for c in page.context["checks"]}
     assert "Twee Clusters NV" not in checks["duplicates"]
+
+
+# -- concurrent commits (issue 13, Reliability) ------------------------------------------
+
+
+def _checked_batch(client, lines):
+    batch = _upload(client, lines)
+    client.post(reverse("members:import-detail", args=[batch.pk]), _mapping(batch, client))
+    batch.refresh_from_db()
+    assert batch.state == "checked"
+    return batch
+
+
+def test_a_commit_that_loses_a_race_is_retried_not_a_500(client_for, cluster_a, monkeypatch):
+    """Two imports of the same members at once: the loser's insert hits the unique
+    enterprise number (IntegrityError on PostgreSQL); it is planned again and applied."""
+    from django.db import IntegrityError
+
+    client = client_for("cluster_manager_a")
+    batch = _checked_batch(client, [_line(i) for i in range(3)])
+    kind = KINDS[batch.kind]
+    calls = []
+    original = kind.commit
+
+    def losing_once(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 1:
+            raise IntegrityError('duplicate key value violates unique constraint "enterprise"')
+        return original(*args, **kwargs)
+
+    monkeypatch.setitem(KINDS, batch.kind, dataclasses.replace(kind, commit=losing_once))
+    done = client.post(reverse("members:import-commit", args=[batch.pk]), follow=True)
+    assert done.status_code == 200 and len(calls) == 2
+    assert Membership.objects.filter(cluster=cluster_a).count() == 3
+    batch.refresh_from_db()
+    assert batch.state == "committed"
+
+
+def test_a_commit_that_keeps_losing_gets_a_message(client_for, cluster_a, monkeypatch):
+    from django.db import IntegrityError
+
+    client = client_for("cluster_manager_a")
+    batch = _checked_batch(client, [_line(i) for i in range(3)])
+
+    def always_losing(*args, **kwargs):
+        raise IntegrityError("duplicate key value violates unique constraint")
+
+    monkeypatch.setitem(
+        KINDS, batch.kind, dataclasses.replace(KINDS[batch.kind], commit=always_losing)
+    )
+    client.cookies["django_language"] = "en"
+    done = client.post(reverse("members:import-commit", args=[batch.pk]), follow=True)
+    assert done.status_code == 200
+    assert b"changed the same records at the same moment" in done.content
+    batch.refresh_from_db()
+    assert batch.state == "checked"  # nothing half-done; it can be imported again
+    assert not Membership.objects.filter(cluster=cluster_a).exists()
+
+
+def test_the_second_commit_of_one_batch_is_told_it_is_done(client_for, cluster_a, monkeypatch):
+    """The second of two simultaneous commits of one batch read `checked` before the first
+    finished; it re-reads the batch under a lock and is told it is imported already,
+    instead of importing again (or overwriting the report)."""
+    from clustermonitor.members import views
+
+    client = client_for("cluster_manager_a")
+    batch = _checked_batch(client, [_line(i) for i in range(3)])
+    client.post(reverse("members:import-commit", args=[batch.pk]))
+    report = ImportBatch.objects.get(pk=batch.pk).report
+    stale = ImportBatch.objects.get(pk=batch.pk)
+    stale.state = ImportBatch.State.CHECKED  # what the second request read before
+    monkeypatch.setattr(views, "_batch_for", lambda request, pk: stale)
+    client.cookies["django_language"] = "en"
+    again = client.post(reverse("members:import-commit", args=[batch.pk]), follow=True)
+    assert again.status_code == 200
+    assert b"This file was imported already." in again.content
+    assert ImportBatch.objects.get(pk=batch.pk).report == report
+    assert Membership.objects.filter(cluster=cluster_a).count() == 3

@@ -568,6 +568,11 @@ MATRIX = {
         lambda: reverse("reports:run-file", args=[objects.report_run().pk, "xlsx"]),
         PROGRAMME_READERS,
     ),
+    # Retry a failed run (POST; programme readers, tests/test_report_runs_recover.py).
+    "reports:run-retry": (
+        lambda: reverse("reports:run-retry", args=[objects.report_run().pk]),
+        POST_ONLY,
+    ),
     "monitoring:trajectories": (lambda: reverse("monitoring:trajectories"), PROGRAMME_READERS),
     "monitoring:trajectories-cluster": (
         lambda: reverse("monitoring:trajectories-cluster", args=[CLUSTER_A]),

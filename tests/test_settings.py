@@ -92,3 +92,28 @@ def test_pages_carry_the_security_headers(client_for):
     assert "default-src 'self'" in csp and "script-src 'self' 'nonce-" in csp
     assert response["X-Frame-Options"] == "DENY"
     assert response["X-Content-Type-Options"] == "nosniff"
+
+
+SQLITE_PROBE = (
+    "from django.db import connection; c = connection.cursor(); "
+    "print(connection.settings_dict['OPTIONS']['transaction_mode'], "
+    "c.execute('PRAGMA journal_mode').fetchone()[0], "
+    "c.execute('PRAGMA busy_timeout').fetchone()[0])"
+)
+
+
+@pytest.mark.parametrize("configured_by", ["SQLITE_PATH", "DATABASE_URL"])
+def test_every_sqlite_connection_gets_wal_a_busy_timeout_and_begin_immediate(
+    tmp_path, configured_by
+):
+    """Issue 13: DATABASE_URL=sqlite:///… did not enable WAL while the default path did."""
+    path = tmp_path / "db.sqlite3"
+    where = (
+        {"SQLITE_PATH": str(path)}
+        if configured_by == "SQLITE_PATH"
+        else {"DATABASE_URL": f"sqlite:///{path}"}
+    )
+    result = _run(["shell", "-c", SQLITE_PROBE], CLUSTERMONITOR_VAR_DIR=str(tmp_path), **where)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1].split() == ["IMMEDIATE", "wal", "20000"]
+    assert path.exists()

@@ -5,7 +5,10 @@ from ninja import Router, Schema
 
 from clustermonitor.accounts import access
 from clustermonitor.activities.models import Activity
+from clustermonitor.api.params import IsoDate, date_query, year_query
 from clustermonitor.members.models import Contribution, Membership
+
+SINCE = date_query("activities on or after")
 
 router = Router(tags=["contributions and activities"])
 
@@ -43,7 +46,7 @@ class ActivityOut(Schema):
 
 
 @router.get("/contributions", response=list[ContributionOut])
-def list_contributions(request, cluster: str = "", year: int | None = None):
+def list_contributions(request, cluster: str = "", year: int = year_query()):
     """Contributions of the clusters whose members the caller may see."""
     contributions = (
         Contribution.objects.filter(
@@ -75,7 +78,7 @@ def list_contributions(request, cluster: str = "", year: int | None = None):
 
 
 @router.get("/activities", response=list[ActivityOut])
-def list_activities(request, cluster: str = "", since: datetime.date | None = None):
+def list_activities(request, cluster: str = "", since: IsoDate = SINCE):
     """Activities of the caller's clusters (all for the agency and evaluators), with who
     took part."""
     activities = (

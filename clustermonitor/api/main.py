@@ -7,7 +7,49 @@ from clustermonitor.members.api import router as members_router
 from clustermonitor.monitoring.api import router as monitoring_router
 from clustermonitor.programmes.api import router as programmes_router
 
-api = NinjaAPI(
+#: The errors every operation can answer with, as ninja writes them: `{"detail": ...}`
+#: (a message, or for 422 the list of parameters that failed validation and why).
+ERROR_RESPONSES = {
+    400: "The request cannot be carried out; `detail` says why.",
+    401: "No valid token (or session).",
+    403: "The caller may read the object but not do this.",
+    404: "No such object, or not one the caller may see.",
+    422: "A parameter is missing, of the wrong type or out of range; `detail` lists them.",
+}
+ERROR_SCHEMA = {
+    "type": "object",
+    "properties": {"detail": {"anyOf": [{"type": "string"}, {"type": "array"}]}},
+    "required": ["detail"],
+}
+
+
+class ClusterMonitorAPI(NinjaAPI):
+    def get_openapi_schema(self, *args, **kwargs):
+        """Ninja documents the 200 only; add the error answers so that the schema says
+        everything a client can get (and schemathesis checks every status against it)."""
+        schema = super().get_openapi_schema(*args, **kwargs)
+        schema["components"]["schemas"]["Error"] = ERROR_SCHEMA
+        for methods in schema["paths"].values():
+            for method, operation in methods.items():
+                responses = operation.setdefault("responses", {})
+                for status, description in ERROR_RESPONSES.items():
+                    if method == "get" and status in (400, 403):
+                        continue  # reads answer 404 for what the caller may not see
+                    responses.setdefault(
+                        status,
+                        {
+                            "description": description,
+                            "content": {
+                                "application/json": {
+                                    "schema": {"$ref": "#/components/schemas/Error"}
+                                }
+                            },
+                        },
+                    )
+        return schema
+
+
+api = ClusterMonitorAPI(
     title="clustermonitor API",
     version="1",
     description=(

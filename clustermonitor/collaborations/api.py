@@ -4,9 +4,12 @@ from decimal import Decimal
 from django.http import Http404
 from ninja import Router, Schema
 
+from clustermonitor.api.params import IsoDate, date_query, id_path
 from clustermonitor.collaborations import selectors
 from clustermonitor.collaborations.models import Collaboration
 from clustermonitor.programmes.models import Cluster
+
+UNTIL = date_query("count up to; today by default")
 
 router = Router(tags=["collaborations"])
 
@@ -129,7 +132,7 @@ def list_collaborations(
 
 
 @router.get("/collaborations/{collaboration_id}", response=CollaborationOut)
-def get_collaboration(request, collaboration_id: int):
+def get_collaboration(request, collaboration_id: int = id_path()):
     collaboration = _queryset(request).filter(pk=collaboration_id).first()
     if collaboration is None:
         raise Http404
@@ -137,7 +140,7 @@ def get_collaboration(request, collaboration_id: int):
 
 
 @router.get("/clusters/{code}/kpi3", response=KPI3Out)
-def cluster_kpi3(request, code: str, until: datetime.date | None = None):
+def cluster_kpi3(request, code: str, until: IsoDate = UNTIL):
     """KPI 3 of one cluster up to `until` (today by default), with the collaborations
     counted and the reason each other one is not."""
     cluster = Cluster.objects.filter(code=code).first()

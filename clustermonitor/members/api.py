@@ -4,8 +4,11 @@ from django.http import Http404
 from ninja import Router, Schema
 
 from clustermonitor.accounts import access
+from clustermonitor.api.params import IsoDate, date_query, id_path, limit_query, offset_query
 from clustermonitor.members.models import Membership
 from clustermonitor.registry.models import Organisation
+
+ACTIVE_ON = date_query("active on")
 
 router = Router(tags=["members"])
 
@@ -78,7 +81,9 @@ def _organisations(user):
 
 
 @router.get("/organisations", response=list[OrganisationOut])
-def list_organisations(request, q: str = "", limit: int = 500, offset: int = 0):
+def list_organisations(
+    request, q: str = "", limit: int = limit_query(500), offset: int = offset_query()
+):
     """Organisations the caller may see (agency and evaluators: all; a cluster manager:
     those in their cluster). Paged with `limit` (at most 1000) and `offset`."""
     from clustermonitor.members.selectors import search_filter
@@ -86,12 +91,11 @@ def list_organisations(request, q: str = "", limit: int = 500, offset: int = 0):
     queryset = _organisations(request.user)
     if q:
         queryset = queryset.filter(search_filter(q))
-    limit = max(1, min(limit, 1000))
     return [_organisation(o) for o in queryset[offset : offset + limit]]
 
 
 @router.get("/organisations/{organisation_id}", response=OrganisationOut)
-def get_organisation(request, organisation_id: int):
+def get_organisation(request, organisation_id: int = id_path()):
     organisation = _organisations(request.user).filter(pk=organisation_id).first()
     if organisation is None:
         raise Http404
@@ -99,7 +103,7 @@ def get_organisation(request, organisation_id: int):
 
 
 @router.get("/memberships", response=list[MembershipOut])
-def list_memberships(request, cluster: str = "", active_on: datetime.date | None = None):
+def list_memberships(request, cluster: str = "", active_on: IsoDate = ACTIVE_ON):
     """Memberships the caller may see, optionally of one cluster and active on a date."""
     memberships = (
         access.memberships_for(request.user, Membership.objects.all())

@@ -4,6 +4,7 @@ import hashlib
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -383,13 +384,17 @@ def import_detail(request, pk):
     )
 
 
-@login_required
-@require_POST
-def import_commit(request, pk):
-    batch = _batch_for(request, pk)
-    if batch.state != ImportBatch.State.CHECKED:
-        messages.error(request, _("Check the file (dry run) before importing it."))
-        return redirect("members:import-detail", batch.pk)
+class _AlreadyImported(Exception):
+    pass
+
+
+@transaction.atomic
+def _commit_batch(request, pk):
+    """Apply a checked batch, in one transaction that first locks the batch: of two
+    simultaneous commits of one batch the second waits, then finds it imported."""
+    batch = ImportBatch.objects.select_for_update().select_related("cluster").get(pk=pk)
+    if batch.state == ImportBatch.State.COMMITTED:
+        raise _AlreadyImported
     result = KINDS[batch.kind].commit(_table(batch), batch, editing.actor(request))
     batch.state = ImportBatch.State.COMMITTED
     batch.committed_at = timezone.now()
@@ -399,6 +404,39 @@ def import_commit(request, pk):
         "missing": [m.pk for m in getattr(result, "missing", [])],
     }
     batch.save(update_fields=["state", "committed_at", "report"])
+    return result
+
+
+#: A commit that lost a race (another import inserted the same organisation between
+#: its plan and its insert) is planned and applied again this many times.
+COMMIT_ATTEMPTS = 2
+
+
+@login_required
+@require_POST
+def import_commit(request, pk):
+    batch = _batch_for(request, pk)
+    if batch.state != ImportBatch.State.CHECKED:
+        messages.error(request, _("Check the file (dry run) before importing it."))
+        return redirect("members:import-detail", batch.pk)
+    for attempt in range(1, COMMIT_ATTEMPTS + 1):
+        try:
+            result = _commit_batch(request, batch.pk)
+            break
+        except _AlreadyImported:
+            messages.info(request, _("This file was imported already."))
+            return redirect("members:import-detail", batch.pk)
+        except IntegrityError:
+            if attempt == COMMIT_ATTEMPTS:
+                messages.error(
+                    request,
+                    _(
+                        "Another import changed the same records at the same moment, so "
+                        "nothing of this file was imported. Check the file again (dry run) "
+                        "and import it."
+                    ),
+                )
+                return redirect("members:import-detail", batch.pk)
     messages.success(
         request,
         _(

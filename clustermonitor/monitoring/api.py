@@ -6,6 +6,7 @@ from ninja import Router, Schema
 from ninja.errors import HttpError
 
 from clustermonitor.accounts import access
+from clustermonitor.api.params import id_path, year_query
 from clustermonitor.core import audit
 from clustermonitor.monitoring import services
 from clustermonitor.monitoring.models import ProgressReport
@@ -98,7 +99,7 @@ def list_reports(request, cluster: str = "", state: str = ""):
 
 
 @router.get("/reports/{report_id}", response=ReportOut)
-def get_report(request, report_id: int):
+def get_report(request, report_id: int = id_path()):
     report = _visible(request.user).filter(pk=report_id).first()
     if report is None:
         raise Http404
@@ -106,7 +107,7 @@ def get_report(request, report_id: int):
 
 
 @router.post("/reports/{report_id}/submit", response=ReportOut)
-def submit_report(request, report_id: int):
+def submit_report(request, report_id: int = id_path()):
     """Submit the saved draft (the cluster's manager only). 400 with the reason when the
     report cannot be submitted (an empty section, a difference without a reason, ...)."""
     report = _visible(request.user).filter(pk=report_id).first()
@@ -191,7 +192,7 @@ def _group_out(g) -> dict:
 
 
 @router.get("/dashboard", response=DashboardOut)
-def get_dashboard(request, year: int | None = None, cluster_type: str = "IBN"):
+def get_dashboard(request, year: int = year_query(), cluster_type: str = "IBN"):
     """The programme dashboard's figures (Tables 5 and 7): per KPI the reported value
     against the 3-year target, programme-wide, by call and by embedding, with the
     published Table 5 figures, and per cluster reported, computed and target side by side.

@@ -30,6 +30,17 @@ class ReportRun(models.Model):
         related_name="+",
     )
     created_at = models.DateTimeField(_("requested at"), auto_now_add=True)
+    #: Written by the worker at the start and at every progress step; a running run
+    #: whose heartbeat is older than REPORT_RUN_STALE_AFTER has lost its worker.
+    heartbeat_at = models.DateTimeField(_("last sign of life"), null=True, blank=True)
+    retry_of = models.ForeignKey(
+        "self",
+        verbose_name=_("retry of"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="retries",
+    )
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
 
     class Meta:
@@ -47,6 +58,10 @@ class ReportRun(models.Model):
     @property
     def is_active(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)
+
+    @property
+    def can_retry(self) -> bool:
+        return self.state == self.State.FAILED
 
     def file_for(self, fmt: str) -> str | None:
         return next((name for name in self.files if name.endswith(f".{fmt}")), None)

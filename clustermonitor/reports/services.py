@@ -8,6 +8,8 @@ import os
 import tempfile
 from pathlib import Path
 
+from django.conf import settings
+from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -86,7 +88,7 @@ def generate(
         ) from error
 
 
-def request_run(user, *, as_of, codes, lang: str, formats) -> ReportRun:
+def request_run(user, *, as_of, codes, lang: str, formats, retry_of=None) -> ReportRun:
     """Check the request and queue a run for the background worker."""
     from clustermonitor.reports.tasks import report_task
 
@@ -94,9 +96,14 @@ def request_run(user, *, as_of, codes, lang: str, formats) -> ReportRun:
     codes = parse_codes(codes)
     ctx = resolve(as_of, codes, lang)
     run = ReportRun(
-        as_of=ctx.as_of, cluster_codes=codes, lang=lang, formats=formats, requested_by=user
+        as_of=ctx.as_of,
+        cluster_codes=codes,
+        lang=lang,
+        formats=formats,
+        requested_by=user,
+        retry_of=retry_of,
     )
-    audit.save(audit.Actor(user, "web"), run)
+    audit.save(audit.Actor(user, "web"), run, note="retry" if retry_of else "")
     report_task.enqueue(run.pk)
     run.refresh_from_db()
     return run
@@ -106,8 +113,10 @@ def _progress(run: ReportRun):
     """Progress ticks are bookkeeping of a running job (not audited); start and end are."""
 
     def tick(percent: int, step: str) -> None:
-        run.progress, run.step = percent, step[:200]
-        ReportRun.objects.filter(pk=run.pk).update(progress=percent, step=run.step)
+        run.progress, run.step, run.heartbeat_at = percent, step[:200], timezone.now()
+        ReportRun.objects.filter(pk=run.pk).update(
+            progress=percent, step=run.step, heartbeat_at=run.heartbeat_at
+        )
 
     return tick
 
@@ -116,6 +125,7 @@ def run(run_id: int) -> ReportRun:
     report_run = ReportRun.objects.select_related("requested_by").get(pk=run_id)
     actor = audit.Actor(report_run.requested_by, "report")
     report_run.state, report_run.error = ReportRun.State.RUNNING, ""
+    report_run.heartbeat_at = timezone.now()
     audit.save(actor, report_run)
     try:
         paths = generate(
@@ -135,6 +145,53 @@ def run(run_id: int) -> ReportRun:
     report_run.finished_at = timezone.now()
     audit.save(actor, report_run)
     return report_run
+
+
+def stale_after() -> datetime.timedelta:
+    return datetime.timedelta(seconds=settings.REPORT_RUN_STALE_AFTER)
+
+
+def fail_stale_runs(now: datetime.datetime | None = None) -> list[ReportRun]:
+    """Mark failed every running run whose worker stopped giving signs of life (killed,
+    crashed, the machine restarted): its heartbeat, written at every progress step, is
+    older than REPORT_RUN_STALE_AFTER. Called when the report pages are viewed and by
+    `clustermonitor fail-stale-reports` (docs/deployment.md). Returns the runs marked."""
+    now = now or timezone.now()
+    limit = now - stale_after()
+    stale = ReportRun.objects.filter(state=ReportRun.State.RUNNING).filter(
+        models.Q(heartbeat_at__lt=limit) | models.Q(heartbeat_at__isnull=True, created_at__lt=limit)
+    )
+    marked = []
+    actor = audit.Actor.system("report-watchdog")
+    for report_run in stale:
+        last = report_run.heartbeat_at or report_run.created_at
+        report_run.state = ReportRun.State.FAILED
+        report_run.error = _(
+            "The report stopped at %(progress)s %% (%(step)s): its worker gave no sign of "
+            "life since %(time)s, so it was stopped or crashed. Retry the report."
+        ) % {
+            "progress": report_run.progress,
+            "step": report_run.step or "–",
+            "time": timezone.localtime(last).strftime("%d/%m/%Y %H:%M"),
+        }
+        report_run.finished_at = now
+        audit.save(actor, report_run, note="stale heartbeat")
+        marked.append(report_run)
+    return marked
+
+
+def retry_run(user, report_run: ReportRun) -> ReportRun:
+    """A new run with the same request as a failed one (the failed one stays, as it was)."""
+    if not report_run.can_retry:
+        raise ReportError(_("Only a failed report can be retried."))
+    return request_run(
+        user,
+        as_of=report_run.as_of,
+        codes=report_run.cluster_codes,
+        lang=report_run.lang,
+        formats=report_run.formats,
+        retry_of=report_run,
+    )
 
 
 def open_file(report_run: ReportRun, fmt: str) -> Path | None:

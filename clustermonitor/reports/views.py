@@ -4,10 +4,11 @@ For programme readers (reports.generate_report: agency and evaluators); everyone
 gets 404, an anonymous visitor the login page. The HTML report is shown in the browser
 under its own strict Content-Security-Policy (its CSS is inline, it has no script)."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.programmes.models import Cluster
@@ -34,6 +35,7 @@ REPORT_CSP = (
 @require_http_methods(["GET", "POST"])
 def run_list(request):
     access.check(request.user, PERM)
+    services.fail_stale_runs()
     clusters = Cluster.objects.order_by("code").only("code", "name")
     form = ReportForm(request.POST or None, clusters=clusters)
     if request.method == "POST" and form.is_valid():
@@ -57,9 +59,24 @@ def run_list(request):
 @login_required
 def run_detail(request, pk):
     access.check(request.user, PERM)
+    services.fail_stale_runs()
     run = get_object_or_404(ReportRun.objects.select_related("requested_by"), pk=pk)
     template = "reports/_run_progress.html" if request.htmx else "reports/run_detail.html"
     return render(request, template, {"run": run})
+
+
+@login_required
+@require_POST
+def run_retry(request, pk):
+    """Run a failed report again with the same request (a new run; the failed one stays)."""
+    access.check(request.user, PERM)
+    run = get_object_or_404(ReportRun, pk=pk)
+    try:
+        new = services.retry_run(request.user, run)
+    except ReportError as error:
+        messages.error(request, str(error))
+        return redirect("reports:run-detail", run.pk)
+    return redirect("reports:run-detail", new.pk)
 
 
 @login_required
