@@ -5,3 +5,11 @@ class CoreConfig(AppConfig):
     name = "clustermonitor.core"
     label = "core"
     verbose_name = "Core"
+
+    def ready(self):
+        from django.db.backends.signals import connection_created
+
+        from clustermonitor.core import sharedcache
+
+        # Every committed write starts a new generation of the records (shared cache).
+        connection_created.connect(sharedcache.install, dispatch_uid="sharedcache-writes")

@@ -18,7 +18,8 @@ import pickle
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+
+from clustermonitor.core import sharedcache
 
 #: Entries fall out after a day; a changed input never hits an old entry anyway.
 TIMEOUT = 24 * 3600
@@ -35,13 +36,38 @@ def memo[T](namespace: str, inputs, compute: Callable[[], T]) -> T:
         return compute()
     if callable(inputs):
         inputs = inputs()
-    digest = hashlib.sha256(pickle.dumps(inputs, protocol=5)).hexdigest()
-    key = f"memo:{namespace}:{digest}"
-    found = cache.get(key)
+    key = memo_key(namespace, inputs)
+    found = sharedcache.get(key)
     if found is None:
         found = compute()
-        cache.set(key, found, TIMEOUT)
+        sharedcache.put(key, found, TIMEOUT)
     return found
+
+
+def memo_key(namespace: str, inputs) -> str:
+    """The cache key of `inputs`: the same in every process for equal inputs."""
+    digest = hashlib.sha256(pickle.dumps(canonical(inputs), protocol=5)).hexdigest()
+    return f"memo:{namespace}:{digest}"
+
+
+def canonical(value):
+    """`value` with every set in a fixed order, so that equal inputs give the same key in
+    every process: a set of strings iterates (and pickles) in an order that depends on
+    the process's hash seed, and web workers sharing one cache have different seeds."""
+    if isinstance(value, (set, frozenset)):
+        items = [canonical(v) for v in value]
+        return ("<set>", tuple(sorted(items, key=_order)))
+    if isinstance(value, dict):
+        return {canonical(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    if isinstance(value, tuple) and type(value) is tuple:
+        return tuple(canonical(v) for v in value)
+    return value
+
+
+def _order(value):
+    return (type(value).__name__, repr(value))
 
 
 def data_version(*models) -> tuple:

@@ -22,10 +22,10 @@ import functools
 import hashlib
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
 
+from clustermonitor.core import sharedcache
 from clustermonitor.core.memo import data_version, enabled
 
 TIMEOUT = 3600
@@ -55,10 +55,15 @@ VERSION_MODELS = (
 
 
 def records_version() -> tuple:
-    """One query of index look-ups (core.memo.data_version over VERSION_MODELS)."""
+    """One query of index look-ups (core.memo.data_version over VERSION_MODELS); with a
+    shared cache, kept for the current generation of the records (core.sharedcache:
+    every committed write starts a new one), so no query at all between writes."""
     from django.apps import apps
 
-    return data_version(*(apps.get_model(label) for label in VERSION_MODELS))
+    return sharedcache.mirrored(
+        "records-version",
+        lambda: data_version(*(apps.get_model(label) for label in VERSION_MODELS)),
+    )
 
 
 def _key(request) -> str:
@@ -92,7 +97,7 @@ def kept_page(check=None):
             if check is not None:
                 check(request, *args, **kwargs)
             key = _key(request)
-            kept = cache.get(key)
+            kept = sharedcache.get(key)
             if kept is not None:
                 content, content_type = kept
                 response = HttpResponse(content, content_type=content_type)
@@ -106,7 +111,7 @@ def kept_page(check=None):
                 and content_type.startswith("text/html")
                 and not response.has_header("Content-Disposition")
             ):
-                cache.set(key, (response.content, content_type), TIMEOUT)
+                sharedcache.put(key, (response.content, content_type), TIMEOUT)
             return response
 
         return wrapped
