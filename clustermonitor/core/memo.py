@@ -88,3 +88,40 @@ def data_version(*models) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return tuple(cursor.fetchone())
+
+
+def background() -> bool:
+    """Whether a result can be computed by the background worker for the web workers:
+    results are shared between processes (Redis) and tasks run on the queue."""
+    from django.tasks import task_backends
+    from django.tasks.backends.immediate import ImmediateBackend
+
+    return (
+        enabled()
+        and sharedcache.shared()
+        and not isinstance(task_backends["default"], ImmediateBackend)
+    )
+
+
+#: A queued computation is queued again after this (a worker that died, a lost task).
+QUEUED_TIMEOUT = 300
+
+
+def memo_or_queue[T](namespace: str, inputs, compute: Callable[[], T], task, *args) -> T | None:
+    """Like `memo`, for results that take seconds (a chart of 200 panels, a network's
+    betweenness): when they are not kept yet and the background worker can compute them
+    (`background()`), queue `task(*args)` — which computes the same result from the
+    records and keeps it — and return None at once; the page shows that the result is
+    coming and asks again (never an older result). Without a background worker: `memo`."""
+    if not background():
+        return memo(namespace, inputs, compute)
+    key = memo_key(namespace, inputs)
+    found = sharedcache.get(key)
+    if found is not None:
+        return found
+    claimed = sharedcache.claim(f"queued:{key}", QUEUED_TIMEOUT)
+    if claimed is None:  # the cache is down: nothing could be handed over, compute
+        return compute()
+    if claimed:
+        task.enqueue(*args)
+    return None

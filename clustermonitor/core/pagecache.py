@@ -14,7 +14,8 @@ rendered page is kept, keyed by:
 
 So a page is never older than the last write. The access check runs before the kept
 page is served (the decorated view's `check`), pages with a flash message pending are
-never kept, and only complete 200 HTML responses to GET are kept. Off in the test
+never kept, and only complete 200 HTML responses to GET are kept (a view marks a page
+that still waits for a result from the background worker with `response.keep = False`). Off in the test
 environment like core.memo (tests turn it on with `settings.CLUSTERMONITOR_MEMO`).
 """
 
@@ -110,6 +111,7 @@ def kept_page(check=None):
                 and not response.streaming
                 and content_type.startswith("text/html")
                 and not response.has_header("Content-Disposition")
+                and getattr(response, "keep", True)  # False: a part is still coming
             ):
                 sharedcache.put(key, (response.content, content_type), TIMEOUT)
             return response
