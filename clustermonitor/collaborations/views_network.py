@@ -13,10 +13,10 @@ from django.utils.translation import ngettext
 
 from clustermonitor.analysis import matchmaking, network
 from clustermonitor.collaborations.models import Collaboration, Party
+from clustermonitor.collaborations.tasks import network_figures_task
 from clustermonitor.collaborations.views import VIEW, get_cluster
 from clustermonitor.collaborations.views_analysis import _programme
 from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.collaborations.tasks import network_figures_task
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster

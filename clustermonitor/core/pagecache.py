@@ -14,9 +14,10 @@ rendered page is kept, keyed by:
 
 So a page is never older than the last write. The access check runs before the kept
 page is served (the decorated view's `check`), pages with a flash message pending are
-never kept, and only complete 200 HTML responses to GET are kept (a view marks a page
-that still waits for a result from the background worker with `response.keep = False`). Off in the test
-environment like core.memo (tests turn it on with `settings.CLUSTERMONITOR_MEMO`).
+never kept, and only complete 200 HTML responses to GET are kept (a view sets
+`response.keep = False` on a page still waiting for a result of the background worker).
+Off in the test environment like core.memo (tests turn it on with
+`settings.CLUSTERMONITOR_MEMO`).
 """
 
 import functools

@@ -18,8 +18,8 @@ from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.core.pagecache import kept_page, needs
 from clustermonitor.members import figures
 from clustermonitor.members.models import Membership
-from clustermonitor.programmes import selectors as programme_selectors
 from clustermonitor.members.tasks import table8_chart_task
+from clustermonitor.programmes import selectors as programme_selectors
 from clustermonitor.programmes.models import Cluster, Programme, ReportedFigure
 
 #: Large enough that one member's loss is felt (the 2020 evaluation's warning).
