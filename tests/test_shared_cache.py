@@ -279,3 +279,96 @@ def test_login_and_logout_work_while_redis_is_unreachable(redis_down, client_for
     assert client.get(reverse("monitoring:dashboard")).status_code == 200
     assert client.post(reverse("accounts:logout")).status_code == 302
     assert client.get(reverse("monitoring:dashboard")).status_code == 302
+
+
+# -- Heavy results computed by the background worker ---------------------------------------
+
+
+@pytest.fixture
+def queued(redis_cache, settings):
+    """Tasks queued, not run (the worker is the test, below)."""
+    from django.tasks import task_backends
+
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    commit_earlier_writes()
+    return task_backends["default"]
+
+
+def _run_queued(backend):
+    for result in backend.results:
+        result.task.call(*result.args, **result.kwargs)
+    count = len(backend.results)
+    backend.results.clear()
+    return count
+
+
+def test_table8_chart_is_computed_by_the_worker_and_never_older(
+    queued, web, cluster_a, english
+):
+    from tests.test_figures_pages import _paying_members
+
+    _paying_members(cluster_a, 3, 1000)
+    client = web("programme_manager")
+    commit_earlier_writes()
+    url = reverse("members:table8")
+    waiting = client.get(url, {"year": 2018})
+    assert waiting.status_code == 200 and "<svg" not in waiting.content.decode()
+    assert "The chart is being computed" in waiting.content.decode()
+    assert 'hx-get="?year=2018&amp;programme=' in waiting.content.decode()
+    again = client.get(url, {"year": 2018})  # not kept while waiting, queued once
+    assert "X-Kept-Page" not in again and "<svg" not in again.content.decode()
+    assert _run_queued(queued) == 1
+    part = client.get(url, {"year": 2018, "part": "chart", "poll": 1}, HTTP_HX_REQUEST="true")
+    assert part.content.decode().lstrip().startswith('<section class="card" id="table8-chart">')
+    assert "<svg" in part.content.decode()
+    page = client.get(url, {"year": 2018})
+    assert "<svg" in page.content.decode()
+
+    # A changed fee (audited, as every change of the application): the kept chart is not
+    # shown; the worker computes the new one.
+    from clustermonitor.core import audit
+    from clustermonitor.members.models import Contribution
+
+    fee = Contribution.objects.filter(membership__cluster=cluster_a).first()
+    fee.amount = 4000
+    audit.save(audit.Actor.system("tests"), fee)
+    commit_earlier_writes()
+    changed = client.get(url, {"year": 2018})
+    assert "<svg" not in changed.content.decode() and _run_queued(queued) == 1
+    assert "<svg" in client.get(url, {"year": 2018}).content.decode()
+
+
+def test_a_chart_nobody_computes_is_computed_by_the_page_in_the_end(queued, web, cluster_a):
+    from tests.test_figures_pages import _paying_members
+
+    _paying_members(cluster_a, 3, 1000)
+    client = web("programme_manager")
+    commit_earlier_writes()
+    url = reverse("members:table8")
+    part = client.get(url, {"year": 2018, "part": "chart", "poll": 30}, HTTP_HX_REQUEST="true")
+    assert "<svg" in part.content.decode()
+
+
+def test_the_network_is_computed_by_the_worker(queued, web, english):
+    client = web("programme_manager")
+    url = reverse("collaborations:network")
+    waiting = client.get(url)
+    assert "The network is being computed" in waiting.content.decode()
+    assert "<svg" not in waiting.content.decode()
+    assert _run_queued(queued) == 1
+    body = client.get(url, {"part": "body", "poll": 1}, HTTP_HX_REQUEST="true")
+    assert body.content.decode().startswith('<div id="network-body">')
+    assert "<svg" in body.content.decode() and "EUKA" in body.content.decode()
+    assert "<svg" in client.get(url).content.decode()
+    download = client.get(url, {"format": "xlsx"})  # a download never waits
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def test_without_a_shared_cache_the_page_computes_everything(web, settings, cluster_a):
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.dummy.DummyBackend"}}
+    settings.CLUSTERMONITOR_MEMO = True  # LocMem: the worker's result would not be seen
+    from tests.test_figures_pages import _paying_members
+
+    _paying_members(cluster_a, 3, 1000)
+    page = web("programme_manager").get(reverse("members:table8"), {"year": 2018})
+    assert "<svg" in page.content.decode()
