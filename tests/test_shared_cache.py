@@ -176,6 +176,16 @@ def test_a_kept_page_lives_in_redis_and_every_worker_reads_it(redis_cache, clien
     assert queries == 0
 
 
+def test_a_kept_member_list_reads_no_row(redis_cache, client_for):
+    client = client_for("cluster_manager_a")
+    commit_earlier_writes()
+    url = reverse("members:member-list", args=[CLUSTER_A])
+    first = client.get(url)
+    again, queries = _get(client, url)
+    assert again["X-Kept-Page"] == "1" and again.content == first.content and queries == 0
+    assert client.get(reverse("members:member-list", args=["BIM"])).status_code == 404
+
+
 def test_pages_are_not_shared_between_sessions(redis_cache, client_for):
     url = reverse("monitoring:dashboard")
     client_for("programme_manager").get(url)
@@ -302,9 +312,7 @@ def _run_queued(backend):
     return count
 
 
-def test_table8_chart_is_computed_by_the_worker_and_never_older(
-    queued, web, cluster_a, english
-):
+def test_table8_chart_is_computed_by_the_worker_and_never_older(queued, web, cluster_a, english):
     from tests.test_figures_pages import _paying_members
 
     _paying_members(cluster_a, 3, 1000)

@@ -134,7 +134,15 @@ def needs(perm: str):
 
 
 def reads_members(request, code, *args, **kwargs):
-    """A `check` for kept_page: the user may read the members of cluster `code`."""
+    """A `check` for kept_page: the user may read the members of cluster `code` (as
+    access.get_cluster_members_for_user decides; the cluster kept for the generation of
+    the records with a shared cache, so a kept member list reads no row)."""
     from clustermonitor.accounts import access
+    from clustermonitor.programmes.models import Cluster
 
-    access.get_cluster_members_for_user(request.user, code)
+    def load():
+        return Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
+
+    access.get_cluster_members_for_user(
+        request.user, code, cluster=sharedcache.mirrored(f"cluster:{code}", load)
+    )
