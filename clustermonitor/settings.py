@@ -3,6 +3,7 @@ override the defaults; the defaults run the SQLite demo with no set-up."""
 
 import datetime
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
@@ -123,11 +124,56 @@ for _database in DATABASES.values():
         _database.setdefault("OPTIONS", {}).update(SQLITE_OPTIONS)
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
+# The cache of kept pages and results (core.memo, core.pagecache). Without CACHE_URL:
+# each process its own local memory (the embedded default). With a Redis CACHE_URL
+# (redis://host:6379/1, rediss://, unix://): one copy shared by every web worker,
+# db_worker and command, which also keeps sessions and the signed-in user there
+# (core.sharedcache). An unreachable Redis makes every read a miss, never a 500.
+CACHE_URL = env_str("CACHE_URL")
+_cache_scheme = urlsplit(CACHE_URL).scheme if CACHE_URL else "locmem"
+if _cache_scheme in ("redis", "rediss", "unix"):
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            # Each deployment (or two sharing one Redis database) its own keys.
+            "KEY_PREFIX": env_str("CACHE_KEY_PREFIX", "clustermonitor"),
+            "TIMEOUT": 3600,
+            "OPTIONS": {
+                # A Redis that does not answer costs a request at most this, not a hang.
+                "socket_connect_timeout": 0.5,
+                "socket_timeout": 2,
+            },
+        }
+    }
+elif _cache_scheme == "locmem":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+        }
+    }
+else:
+    raise ImproperlyConfigured(
+        f"CACHE_URL={CACHE_URL!r}: use redis://host:port/db (or rediss://, unix://), "
+        "or leave it unset for each process's own memory."
+    )
+#: Whether every process shares the cache (core.sharedcache keeps mirrors only then).
+CLUSTERMONITOR_SHARED_CACHE = _cache_scheme != "locmem"
+# Sessions: read from the shared cache, written through to the database (a Redis
+# restart logs nobody out). A per-process cache cannot hold them: a logout in one
+# worker would not reach another's copy.
+SESSION_ENGINE = (
+    "clustermonitor.core.sessions"
+    if CLUSTERMONITOR_SHARED_CACHE
+    else "django.contrib.sessions.backends.db"
+)
+
 AUTHENTICATION_BACKENDS = [
     # First: refuses every password while the account or the address is locked out.
     "axes.backends.AxesStandaloneBackend",
     "rules.permissions.ObjectPermissionBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend; keeps the signed-in user for a generation (shared cache).
+    "clustermonitor.accounts.backends.ModelBackendKeptUser",
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

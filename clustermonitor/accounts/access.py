@@ -119,12 +119,17 @@ def memberships_for(user, queryset):
     return queryset.none()
 
 
-def get_cluster_members_for_user(user, code: str, perm: str = "members.view_members"):
+def get_cluster_members_for_user(
+    user, code: str, perm: str = "members.view_members", *, cluster=None
+):
     """A cluster whose member records `user` may see (404 otherwise), and 403 when they
-    may see but not do `perm`."""
+    may see but not do `perm`. `cluster`: the cluster of that code, already read."""
     from clustermonitor.programmes.models import Cluster
 
-    cluster = Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
+    if cluster is None:
+        cluster = (
+            Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
+        )
     if cluster is None:
         raise Http404
     check(user, perm, cluster, visible="members.view_members")

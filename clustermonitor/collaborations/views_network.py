@@ -13,10 +13,11 @@ from django.utils.translation import ngettext
 
 from clustermonitor.analysis import matchmaking, network
 from clustermonitor.collaborations.models import Collaboration, Party
+from clustermonitor.collaborations.tasks import network_figures_task
 from clustermonitor.collaborations.views import VIEW, get_cluster
 from clustermonitor.collaborations.views_analysis import _programme
 from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.core.memo import memo
+from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.models import Organisation
@@ -77,9 +78,9 @@ def _programme_figures(cluster_nodes, shared, members, parties, lang, title) -> 
     }
 
 
-@login_required
-def programme_network(request):
-    programme = _programme(request)
+def _network_inputs(programme):
+    """What the programme's network figures are computed from (the key of the kept
+    figures), the open memberships and the clusters' codes by id."""
     clusters = list(Cluster.objects.filter(programme=programme).select_related("cluster_type"))
     codes = {c.pk: c.code for c in clusters}
     shared = [
@@ -105,7 +106,51 @@ def programme_network(request):
         _lang(),
         _("Clusters linked by shared projects and shared members"),
     )
-    figures = memo("programme-network", inputs, lambda: _programme_figures(*inputs))
+    return inputs, members, codes
+
+
+def keep_network_figures(programme_id: int, lang: str) -> None:
+    """Compute and keep the programme's network figures (the background task of the
+    network page: the same inputs, so the same key, as the page computes)."""
+    from clustermonitor.programmes.models import Programme
+
+    with translation.override(lang):
+        inputs, _members, _codes = _network_inputs(Programme.objects.get(pk=programme_id))
+        memo("programme-network", inputs, lambda: _programme_figures(*inputs))
+
+
+#: The placeholder asks every 2 s; after this many the page computes the figures itself.
+MAX_POLLS = 30
+
+
+@login_required
+def programme_network(request):
+    programme = _programme(request)
+    inputs, members, codes = _network_inputs(programme)
+    poll = int(request.GET["poll"]) if request.GET.get("poll", "").isdigit() else 0
+    if request.GET.get("format") == "xlsx" or poll >= MAX_POLLS:
+        figures = memo("programme-network", inputs, lambda: _programme_figures(*inputs))
+    else:
+        # Seconds for a programme of 200 clusters after a change: computed by the
+        # background worker where there is one, the page says it is coming (core.memo).
+        figures = memo_or_queue(
+            "programme-network",
+            inputs,
+            lambda: _programme_figures(*inputs),
+            network_figures_task,
+            programme.pk,
+            _lang(),
+        )
+    if figures is None:
+        query = request.GET.copy()
+        query["part"], query["poll"] = "body", str(poll + 1)
+        context = {"programme": programme, "pending": True, "poll_query": query.urlencode()}
+        template = (
+            "collaborations/_network_body.html"
+            if request.GET.get("part") == "body"
+            else "collaborations/network.html"
+        )
+        return render(request, template, context)
     org_clusters = defaultdict(set)
     for organisation_id, cluster_id in members:
         org_clusters[organisation_id].add(codes[cluster_id])
@@ -145,7 +190,9 @@ def programme_network(request):
         )
     return render(
         request,
-        "collaborations/network.html",
+        "collaborations/_network_body.html"
+        if request.GET.get("part") == "body"
+        else "collaborations/network.html",
         {
             "programme": programme,
             "svg": mark_safe(figures["svg"]),  # our own deterministic SVG, no user markup

@@ -18,7 +18,8 @@ import pickle
 from collections.abc import Callable
 
 from django.conf import settings
-from django.core.cache import cache
+
+from clustermonitor.core import sharedcache
 
 #: Entries fall out after a day; a changed input never hits an old entry anyway.
 TIMEOUT = 24 * 3600
@@ -35,13 +36,38 @@ def memo[T](namespace: str, inputs, compute: Callable[[], T]) -> T:
         return compute()
     if callable(inputs):
         inputs = inputs()
-    digest = hashlib.sha256(pickle.dumps(inputs, protocol=5)).hexdigest()
-    key = f"memo:{namespace}:{digest}"
-    found = cache.get(key)
+    key = memo_key(namespace, inputs)
+    found = sharedcache.get(key)
     if found is None:
         found = compute()
-        cache.set(key, found, TIMEOUT)
+        sharedcache.put(key, found, TIMEOUT)
     return found
+
+
+def memo_key(namespace: str, inputs) -> str:
+    """The cache key of `inputs`: the same in every process for equal inputs."""
+    digest = hashlib.sha256(pickle.dumps(canonical(inputs), protocol=5)).hexdigest()
+    return f"memo:{namespace}:{digest}"
+
+
+def canonical(value):
+    """`value` with every set in a fixed order, so that equal inputs give the same key in
+    every process: a set of strings iterates (and pickles) in an order that depends on
+    the process's hash seed, and web workers sharing one cache have different seeds."""
+    if isinstance(value, (set, frozenset)):
+        items = [canonical(v) for v in value]
+        return ("<set>", tuple(sorted(items, key=_order)))
+    if isinstance(value, dict):
+        return {canonical(k): canonical(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [canonical(v) for v in value]
+    if isinstance(value, tuple) and type(value) is tuple:
+        return tuple(canonical(v) for v in value)
+    return value
+
+
+def _order(value):
+    return (type(value).__name__, repr(value))
 
 
 def data_version(*models) -> tuple:
@@ -62,3 +88,40 @@ def data_version(*models) -> tuple:
     with connection.cursor() as cursor:
         cursor.execute("SELECT " + ", ".join(parts))
         return tuple(cursor.fetchone())
+
+
+def background() -> bool:
+    """Whether a result can be computed by the background worker for the web workers:
+    results are shared between processes (Redis) and tasks run on the queue."""
+    from django.tasks import task_backends
+    from django.tasks.backends.immediate import ImmediateBackend
+
+    return (
+        enabled()
+        and sharedcache.shared()
+        and not isinstance(task_backends["default"], ImmediateBackend)
+    )
+
+
+#: A queued computation is queued again after this (a worker that died, a lost task).
+QUEUED_TIMEOUT = 300
+
+
+def memo_or_queue[T](namespace: str, inputs, compute: Callable[[], T], task, *args) -> T | None:
+    """Like `memo`, for results that take seconds (a chart of 200 panels, a network's
+    betweenness): when they are not kept yet and the background worker can compute them
+    (`background()`), queue `task(*args)` — which computes the same result from the
+    records and keeps it — and return None at once; the page shows that the result is
+    coming and asks again (never an older result). Without a background worker: `memo`."""
+    if not background():
+        return memo(namespace, inputs, compute)
+    key = memo_key(namespace, inputs)
+    found = sharedcache.get(key)
+    if found is not None:
+        return found
+    claimed = sharedcache.claim(f"queued:{key}", QUEUED_TIMEOUT)
+    if claimed is None:  # the cache is down: nothing could be handed over, compute
+        return compute()
+    if claimed:
+        task.enqueue(*args)
+    return None

@@ -14,18 +14,20 @@ rendered page is kept, keyed by:
 
 So a page is never older than the last write. The access check runs before the kept
 page is served (the decorated view's `check`), pages with a flash message pending are
-never kept, and only complete 200 HTML responses to GET are kept. Off in the test
-environment like core.memo (tests turn it on with `settings.CLUSTERMONITOR_MEMO`).
+never kept, and only complete 200 HTML responses to GET are kept (a view sets
+`response.keep = False` on a page still waiting for a result of the background worker).
+Off in the test environment like core.memo (tests turn it on with
+`settings.CLUSTERMONITOR_MEMO`).
 """
 
 import functools
 import hashlib
 
 from django.contrib import messages
-from django.core.cache import cache
 from django.http import HttpResponse
 from django.utils import translation
 
+from clustermonitor.core import sharedcache
 from clustermonitor.core.memo import data_version, enabled
 
 TIMEOUT = 3600
@@ -55,10 +57,15 @@ VERSION_MODELS = (
 
 
 def records_version() -> tuple:
-    """One query of index look-ups (core.memo.data_version over VERSION_MODELS)."""
+    """One query of index look-ups (core.memo.data_version over VERSION_MODELS); with a
+    shared cache, kept for the current generation of the records (core.sharedcache:
+    every committed write starts a new one), so no query at all between writes."""
     from django.apps import apps
 
-    return data_version(*(apps.get_model(label) for label in VERSION_MODELS))
+    return sharedcache.mirrored(
+        "records-version",
+        lambda: data_version(*(apps.get_model(label) for label in VERSION_MODELS)),
+    )
 
 
 def _key(request) -> str:
@@ -92,7 +99,7 @@ def kept_page(check=None):
             if check is not None:
                 check(request, *args, **kwargs)
             key = _key(request)
-            kept = cache.get(key)
+            kept = sharedcache.get(key)
             if kept is not None:
                 content, content_type = kept
                 response = HttpResponse(content, content_type=content_type)
@@ -105,8 +112,9 @@ def kept_page(check=None):
                 and not response.streaming
                 and content_type.startswith("text/html")
                 and not response.has_header("Content-Disposition")
+                and getattr(response, "keep", True)  # False: a part is still coming
             ):
-                cache.set(key, (response.content, content_type), TIMEOUT)
+                sharedcache.put(key, (response.content, content_type), TIMEOUT)
             return response
 
         return wrapped
@@ -126,7 +134,15 @@ def needs(perm: str):
 
 
 def reads_members(request, code, *args, **kwargs):
-    """A `check` for kept_page: the user may read the members of cluster `code`."""
+    """A `check` for kept_page: the user may read the members of cluster `code` (as
+    access.get_cluster_members_for_user decides; the cluster kept for the generation of
+    the records with a shared cache, so a kept member list reads no row)."""
     from clustermonitor.accounts import access
+    from clustermonitor.programmes.models import Cluster
 
-    access.get_cluster_members_for_user(request.user, code)
+    def load():
+        return Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
+
+    access.get_cluster_members_for_user(
+        request.user, code, cluster=sharedcache.mirrored(f"cluster:{code}", load)
+    )

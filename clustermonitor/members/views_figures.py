@@ -2,6 +2,7 @@
 active members, and KPI 1 and KPI 2 with the companies behind them (issue 4)."""
 
 import datetime
+from urllib.parse import urlencode
 
 import pandas as pd
 from django.contrib.auth.decorators import login_required
@@ -13,12 +14,13 @@ from django.utils.translation import gettext as _
 from clustermonitor.accounts import access
 from clustermonitor.analysis import cofinancing, participation
 from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.core.memo import memo
+from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.core.pagecache import kept_page, needs
 from clustermonitor.members import figures
 from clustermonitor.members.models import Membership
+from clustermonitor.members.tasks import table8_chart_task
 from clustermonitor.programmes import selectors as programme_selectors
-from clustermonitor.programmes.models import Cluster, ReportedFigure
+from clustermonitor.programmes.models import Cluster, Programme, ReportedFigure
 
 #: Large enough that one member's loss is felt (the 2020 evaluation's warning).
 LARGEST_SHARE_WARNING = 0.25
@@ -124,26 +126,69 @@ def cofinancing_programme(request):
         if summary is not None:
             sheets.append(_sheet(_("Programme"), summary))
         return xlsx_response(f"table8-{year}.xlsx", sheets)
-    year_fees = fees[fees["year"] == year]
-    chart = None
-    if len(year_fees):
-        amounts = {c: g["amount"].tolist() for c, g in year_fees.groupby("cluster")}
+    amounts = _year_amounts(fees, year)
+    chart, pending = None, False
+    poll = _int(request, "poll", 0)
+    if amounts:
         lang = _lang()
-        # One panel per cluster: seconds for a programme of 200 clusters, so kept by its data.
-        chart = mark_safe(
-            memo("lorenz", (amounts, lang), lambda: cofinancing.lorenz_chart(amounts, lang))
-        )
-    return render(
-        request,
-        "members/table8.html",
-        {
-            "year": year,
-            "years": years,
-            "rows": table.to_dict("records"),
-            "chart": chart,
-            "summary": summary.iloc[0].to_dict() if summary is not None and len(summary) else None,
-        },
-    )
+        # One panel per cluster: seconds for a programme of 200 clusters, so kept by its
+        # data, and computed by the background worker where there is one (core.memo).
+        if poll >= MAX_POLLS:  # no worker answered: compute it here after all
+            chart = _lorenz(amounts, lang)
+        else:
+            chart = memo_or_queue(
+                "lorenz",
+                (amounts, lang),
+                lambda: cofinancing.lorenz_chart(amounts, lang),
+                table8_chart_task,
+                programme.pk,
+                year,
+                lang,
+            )
+        pending = chart is None
+        chart = mark_safe(chart) if chart else None
+    context = {
+        "year": year,
+        "years": years,
+        "rows": table.to_dict("records"),
+        "chart": chart,
+        "pending": pending,
+        "poll_query": urlencode(
+            {"year": year, "programme": programme.slug, "part": "chart", "poll": poll + 1}
+        ),
+        "summary": summary.iloc[0].to_dict() if summary is not None and len(summary) else None,
+    }
+    if request.GET.get("part") == "chart":
+        response = render(request, "members/_table8_chart.html", context)
+    else:
+        response = render(request, "members/table8.html", context)
+    response.keep = not pending  # a page still waiting for its chart is not kept
+    return response
+
+
+#: The chart's placeholder asks every 2 s; after this many the page computes it itself.
+MAX_POLLS = 30
+
+
+def _year_amounts(fees, year: int) -> dict[str, list]:
+    year_fees = fees[fees["year"] == year]
+    return {c: g["amount"].tolist() for c, g in year_fees.groupby("cluster")}
+
+
+def _lorenz(amounts, lang: str) -> str:
+    return memo("lorenz", (amounts, lang), lambda: cofinancing.lorenz_chart(amounts, lang))
+
+
+def keep_table8_chart(programme_id: int, year: int, lang: str) -> None:
+    """Compute and keep the programme's Table 8 chart of `year` (the background task of
+    the Table 8 page: the same amounts, so the same key, as the page computes)."""
+    programme = Programme.objects.get(pk=programme_id)
+    clusters = list(Cluster.objects.filter(programme=programme).select_related("cluster_type"))
+    with translation.override(lang):
+        _rows, fees, _table, _ledger = _cofinancing(clusters, None)
+        amounts = _year_amounts(fees, year)
+        if amounts:
+            _lorenz(amounts, lang)
 
 
 def _participation(clusters, on):

@@ -1,0 +1,11 @@
+"""Background work of the member figures (django.tasks: db_worker in production)."""
+
+from django.tasks import task
+
+
+@task
+def table8_chart_task(programme_id: int, year: int, lang: str) -> None:
+    """Keep the programme's Table 8 chart for the web workers (core.memo.memo_or_queue)."""
+    from clustermonitor.members.views_figures import keep_table8_chart
+
+    keep_table8_chart(programme_id, year, lang)
