@@ -100,7 +100,7 @@ NOT_LISTS = (
     "stage", "respond", "login", "logout", "password", "profile", "home", "detail", "version",
     "download", "upload", "xlsform", "mail-merge", "tracking-xlsx", "raw", "end-missing",
     "review", "my-cluster", "set_language", "fee-schedule", "periods", "attachment",
-    "history", "run-file", "pay", "healthz", "otp", "unlock",
+    "history", "run-file", "pay", "healthz", "otp", "unlock", "retry",
 )  # fmt: skip
 
 

@@ -25,6 +25,7 @@ nothing had been kept. Nothing else in the application talks to the cache direct
 """
 
 import logging
+import re
 import threading
 import uuid
 from collections.abc import Callable
@@ -40,6 +41,11 @@ GENERATION_KEY = "records-generation"
 MIRROR_TIMEOUT = 30
 #: Statements that change rows (or tables): any of them starts a new generation.
 WRITES = ("INSERT", "UPDATE", "DELETE", "TRUNCATE", "COPY", "MERGE", "ALTER", "DROP", "CREATE")
+#: Tables whose rows are not records that a page shows: sessions and sign-in attempts. A
+#: write there starts no new generation, so that signing in, a session's own changes, or
+#: anyone failing to log in does not throw away every kept page and result.
+NOT_RECORDS = re.compile(r"django_session|axes_\w+")
+_TARGET = re.compile(r'^\s*(?:INSERT\s+INTO|UPDATE|DELETE\s+FROM)\s+"?(\w+)"?', re.IGNORECASE)
 _MISSING = object()
 #: The generation read once per request (request_started .. request_finished): one
 #: round trip fewer, and one consistent view of the records for the whole request.
@@ -146,7 +152,10 @@ def _uncommitted_writes() -> bool:
 
 
 def _is_write(sql) -> bool:
-    return isinstance(sql, str) and sql.lstrip()[:8].upper().startswith(WRITES)
+    if not (isinstance(sql, str) and sql.lstrip()[:8].upper().startswith(WRITES)):
+        return False
+    target = _TARGET.match(sql)
+    return not (target and NOT_RECORDS.fullmatch(target.group(1)))
 
 
 def watch_writes(execute, sql, params, many, context):
