@@ -167,3 +167,61 @@ def test_the_pdf_pages_render_and_are_not_empty(report, tmp_path):
     # The table of contents carries page numbers; landscape pages hold the wide tables.
     assert re.search(r"Samenvatting\s*\.[ .]*\d+", text)
     assert "(A4)" in info.stdout
+
+
+# -- the same bytes from any process (issue 14) -------------------------------------------
+
+
+def _snapshot(path) -> None:
+    """Copy the test database (the demo, inside the module's open transaction) to a SQLite
+    file that another process can open."""
+    import sqlite3
+
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        pytest.skip("the snapshot copies a SQLite database; tests/test_same_bytes.py covers both")
+    connection.ensure_connection()
+    target = sqlite3.connect(path)
+    try:
+        connection.connection.backup(target)
+    finally:
+        target.close()
+
+
+def _report_in_a_process(tmp_path, database, seed: str, formats: str) -> dict:
+    import os
+    import sys
+
+    out = tmp_path / f"out-{seed}"
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "PYTHONHASHSEED": seed,
+        "CLUSTERMONITOR_VAR_DIR": str(tmp_path / "var"),
+        "SQLITE_PATH": str(database),
+        "DJANGO_SETTINGS_MODULE": "clustermonitor.settings",
+    }
+    result = subprocess.run(
+        [sys.executable, "-m", "clustermonitor", "report", "--as-of", AS_OF.isoformat(),
+         "--format", formats, "--output", str(out)],
+        capture_output=True, text=True, env=env, timeout=600,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    return {p.suffix[1:]: p.read_bytes() for p in out.iterdir()}
+
+
+def test_two_processes_with_different_hash_seeds_write_the_same_bytes(report, tmp_path):
+    """`clustermonitor report` in two fresh processes (PYTHONHASHSEED 1 and 2) on the same
+    records writes the same HTML, XLSX and PDF as each other and as this process. Before
+    issue 14 sheet "T23 Makelaars onder de clusters" differed in the last digits of the
+    betweenness (the order of a set of nodes decided the order of the float additions)."""
+    database = tmp_path / "demo.sqlite3"
+    _snapshot(database)
+    one = _report_in_a_process(tmp_path, database, "1", "html,pdf,xlsx")
+    two = _report_in_a_process(tmp_path, database, "2", "html,xlsx")
+    assert one["xlsx"] == two["xlsx"]
+    assert one["html"] == two["html"]
+    assert one["xlsx"] == report["xlsx"][0]
+    assert one["html"] == report["html"][0]
+    assert one["pdf"] == report["pdf"]

@@ -142,4 +142,4 @@ def build_document(
             lang=lang,
             cluster_codes=[c.code for c in ctx.clusters] if ctx.selected else [],
             sections=sections,
-        )
+        ).settle()
