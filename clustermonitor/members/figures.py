@@ -7,6 +7,7 @@ import datetime
 from django.db.models import Min
 
 from clustermonitor.activities.models import Participation
+from clustermonitor.core import known
 from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.programmes.rules_math import subsidy_by_year
 
@@ -57,16 +58,23 @@ def subsidy_rows(clusters) -> list[dict]:
 
 
 def paid_rows(clusters, up_to: datetime.date) -> list[dict]:
-    """Paid contributions of companies up to `up_to`'s year, with the organisation's first
-    membership start in the cluster: the input of KPI 1 and KPI 2."""
+    """Contributions paid on or before `up_to` for years up to `up_to`'s year, of
+    memberships started by then, with the organisation's first membership start in the
+    cluster: the input of KPI 1 and KPI 2. Only what was known on `up_to` (core.known): a
+    payment made later was unpaid then, a membership started later did not exist."""
     first = {
         (r["cluster_id"], r["organisation_id"]): r["first"]
-        for r in Membership.objects.filter(cluster__in=clusters)
+        for r in known.memberships(Membership.objects.filter(cluster__in=clusters), up_to)
         .values("cluster_id", "organisation_id")
         .annotate(first=Min("start_date"))
+        .order_by("cluster_id", "organisation_id")
     }
-    rows = Contribution.objects.filter(
-        membership__cluster__in=clusters, status=Contribution.Status.PAID, year__lte=up_to.year
+    contributions = Contribution.objects.filter(
+        membership__cluster__in=clusters, year__lte=up_to.year
+    )
+    contributions = known.memberships(known.paid(contributions, up_to), up_to, "membership__")
+    rows = contributions.order_by(
+        "membership__cluster__code", "membership__organisation_id", "year", "pk"
     ).values(
         "membership__cluster_id",
         "membership__cluster__code",

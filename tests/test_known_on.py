@@ -1,0 +1,93 @@
+"""Known on D (issue 14; docs/definitions.md): a figure as of a date uses only what was
+known on that date. Payments made later were unpaid then, memberships that start later
+did not exist, clusters whose agreement starts later are not in the report, and a
+year's firm figures are known from 1 August of the next year."""
+
+import datetime
+from decimal import Decimal
+
+import pytest
+
+from clustermonitor.core import known
+from clustermonitor.members.models import Contribution
+from clustermonitor.monitoring.dashboard import computed_kpis
+from tests import factories
+
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
+
+D = datetime.date(2019, 6, 30)
+
+
+def _paid(membership, year, paid_on):
+    return Contribution.objects.create(
+        membership=membership,
+        year=year,
+        amount=Decimal("500"),
+        status=Contribution.Status.PAID,
+        paid_on=paid_on,
+    )
+
+
+def test_kpi1_does_not_count_a_company_that_joined_and_paid_after_the_date(cluster_a):
+    """The finding: at 30/06/2019 a company that joined on 13/12/2019 and paid its 2019
+    fee on 08/03/2020 counted in KPI 1 (the contribution's year was compared with D's)."""
+    early = factories.membership(factories.organisation(1), cluster_a, datetime.date(2017, 1, 1))
+    _paid(early, 2017, datetime.date(2017, 3, 1))
+    late = factories.membership(factories.organisation(2), cluster_a, datetime.date(2019, 12, 13))
+    _paid(late, 2019, datetime.date(2020, 3, 8))
+    values = computed_kpis([cluster_a], D).values[cluster_a.code]
+    assert values["KPI1"] == 1
+    assert computed_kpis([cluster_a], datetime.date(2020, 3, 8)).values[cluster_a.code]["KPI1"] == 2
+
+
+def test_a_payment_made_after_the_date_was_unpaid_on_it(cluster_a):
+    member = factories.membership(factories.organisation(3), cluster_a, datetime.date(2017, 1, 1))
+    _paid(member, 2019, datetime.date(2019, 9, 1))
+    assert computed_kpis([cluster_a], D).values[cluster_a.code]["KPI1"] == 0
+    assert computed_kpis([cluster_a], datetime.date(2019, 9, 1)).values[cluster_a.code]["KPI1"] == 1
+
+
+def _future_ibn(cluster_a, code="FUTR"):
+    """A call-3 IBN created today whose agreement starts in 2027, with a KPI 1 target."""
+    from clustermonitor.programmes.models import KPI, Call, Cluster, Target
+
+    call = Call.objects.create(
+        programme=cluster_a.programme, cluster_type=cluster_a.cluster_type, number=3,
+        opens_on=datetime.date(2026, 9, 1),
+    )  # fmt: skip
+    cluster = Cluster.objects.create(
+        programme=cluster_a.programme, code=code, name="Future cluster",
+        cluster_type=cluster_a.cluster_type, call=call,
+        start_date=datetime.date(2027, 1, 1), end_date=datetime.date(2029, 12, 31),
+    )  # fmt: skip
+    kpi = KPI.objects.get(programme=cluster_a.programme, code="KPI1")
+    Target.objects.create(cluster=cluster, kpi=kpi, due_date=datetime.date(2029, 12, 31), value=300)
+    return cluster
+
+
+def test_a_cluster_that_starts_after_the_date_is_not_in_the_report_or_its_totals(cluster_a):
+    """The finding: a report as of 31/01/2020 included a call created today whose clusters
+    start in 2027 and added their targets to the programme's KPI 1 target sum."""
+    from clustermonitor.monitoring.dashboard import dashboard
+    from clustermonitor.reports.build import ReportError, resolve
+
+    on = datetime.date(2020, 1, 31)
+    before = dashboard(cluster_a.programme, year=2020, today=on, cluster_type="IBN")
+    _future_ibn(cluster_a)
+    after = dashboard(cluster_a.programme, year=2020, today=on, cluster_type="IBN")
+    assert "FUTR" not in [c.code for c in resolve(on, None).clusters]
+    assert "FUTR" not in [r["code"] for r in after.rows]
+    assert (
+        after.programme_total.totals["KPI1"].target == before.programme_total.totals["KPI1"].target
+    )
+    assert not any(g.key == "3" for g in after.by_call)
+    with pytest.raises(ReportError, match="start after 2020-01-31"):
+        resolve(on, ["FUTR"], "en")
+    assert "FUTR" in [c.code for c in resolve(datetime.date(2027, 1, 1), None).clusters]
+
+
+def test_firm_figures_are_known_from_august_of_the_next_year():
+    assert known.firm_figures_year(datetime.date(2020, 1, 31)) == 2018
+    assert known.firm_figures_year(datetime.date(2020, 7, 31)) == 2018
+    assert known.firm_figures_year(datetime.date(2020, 8, 1)) == 2019
+    assert known.firm_figures_year(datetime.date(2020, 12, 31)) == 2019
