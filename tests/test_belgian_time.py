@@ -44,3 +44,13 @@ def test_the_audit_log_page_shows_belgian_time(web):
     html = page.content.decode()
     assert "06/12/2026 05:46" in html and "04:46" not in html
     assert "06/12/2026 05:50" in html and "2026-12-06T04:50:45" not in html
+
+
+def test_a_frozen_progress_report_shows_its_moment_in_belgian_time():
+    """The finding: beside "submitted 05:50" the figures said "frozen
+    2026-12-06T04:50:45+00:00" (the snapshot keeps the moment as ISO text in UTC)."""
+    from django.template.loader import render_to_string
+
+    figures = {"until": datetime.date(2026, 12, 6), "computed_at": "2026-12-06T04:50:45+00:00"}
+    html = render_to_string("monitoring/_figures.html", {"figures": figures, "live": False})
+    assert "06/12/2026 05:50" in html and "T04:50:45" not in html
