@@ -54,3 +54,15 @@ def test_a_frozen_progress_report_shows_its_moment_in_belgian_time():
     figures = {"until": datetime.date(2026, 12, 6), "computed_at": "2026-12-06T04:50:45+00:00"}
     html = render_to_string("monitoring/_figures.html", {"figures": figures, "live": False})
     assert "06/12/2026 05:50" in html and "T04:50:45" not in html
+
+
+def test_an_exported_moment_is_belgian_wall_clock_time():
+    import io
+
+    from openpyxl import load_workbook
+
+    from clustermonitor.core.exporters import Sheet, workbook_bytes
+
+    data = workbook_bytes([Sheet("t", ["sent"], [[WINTER]])])
+    cell = load_workbook(io.BytesIO(data))["t"]["A2"].value
+    assert cell == datetime.datetime(2026, 12, 6, 5, 46)
