@@ -48,7 +48,7 @@ def test_a_payment_made_after_the_date_was_unpaid_on_it(cluster_a):
 
 
 def _future_ibn(cluster_a, code="FUTR"):
-    """A call-3 IBN created today whose agreement starts in 2027, with a KPI 1 target."""
+    """A call-3 IBN created today whose agreement starts on 1/3/2020, with a KPI 1 target."""
     from clustermonitor.programmes.models import KPI, Call, Cluster, Target
 
     call = Call.objects.create(
@@ -58,10 +58,10 @@ def _future_ibn(cluster_a, code="FUTR"):
     cluster = Cluster.objects.create(
         programme=cluster_a.programme, code=code, name="Future cluster",
         cluster_type=cluster_a.cluster_type, call=call,
-        start_date=datetime.date(2027, 1, 1), end_date=datetime.date(2029, 12, 31),
+        start_date=datetime.date(2020, 3, 1), end_date=datetime.date(2023, 2, 28),
     )  # fmt: skip
     kpi = KPI.objects.get(programme=cluster_a.programme, code="KPI1")
-    Target.objects.create(cluster=cluster, kpi=kpi, due_date=datetime.date(2029, 12, 31), value=300)
+    Target.objects.create(cluster=cluster, kpi=kpi, due_date=datetime.date(2023, 2, 28), value=300)
     return cluster
 
 
@@ -83,7 +83,18 @@ def test_a_cluster_that_starts_after_the_date_is_not_in_the_report_or_its_totals
     assert not any(g.key == "3" for g in after.by_call)
     with pytest.raises(ReportError, match="start after 2020-01-31"):
         resolve(on, ["FUTR"], "en")
-    assert "FUTR" in [c.code for c in resolve(datetime.date(2027, 1, 1), None).clusters]
+    assert "FUTR" in [c.code for c in resolve(datetime.date(2020, 3, 1), None).clusters]
+
+
+def test_a_report_as_of_a_day_in_the_future_is_refused_in_one_line():
+    from django.utils import timezone
+
+    from clustermonitor.reports.build import ReportError, resolve
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    with pytest.raises(ReportError, match=r"is in the future \(today is .*\): no forecasts\.$"):
+        resolve(tomorrow, None, "en")
+    assert resolve(timezone.localdate(), None, "en").as_of == timezone.localdate()
 
 
 def test_firm_figures_are_known_from_august_of_the_next_year():

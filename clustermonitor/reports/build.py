@@ -12,7 +12,7 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clustermonitor.core import known
@@ -91,7 +91,14 @@ def resolve(
     )
     if not clusters:
         raise ReportError(_("The programme has no clusters yet."))
-    as_of = as_of or datetime.date.today()
+    today = timezone.localdate()  # Belgian time
+    as_of = as_of or today
+    if as_of > today:
+        # No forecast: the records cannot know what happens after today (docs/report.md).
+        raise ReportError(
+            _("--as-of %(date)s is in the future (today is %(today)s): no forecasts.")
+            % {"date": as_of.isoformat(), "today": today.isoformat()}
+        )
     first = programme.start_date or min(c.start_date for c in clusters)
     if as_of < first:
         raise ReportError(
