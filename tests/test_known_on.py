@@ -102,3 +102,21 @@ def test_firm_figures_are_known_from_august_of_the_next_year():
     assert known.firm_figures_year(datetime.date(2020, 7, 31)) == 2018
     assert known.firm_figures_year(datetime.date(2020, 8, 1)) == 2019
     assert known.firm_figures_year(datetime.date(2020, 12, 31)) == 2019
+
+
+def test_firm_figures_count_from_the_day_they_could_have_been_filed(cluster_a):
+    """Size classes as of a date use the latest year whose accounts were filed by then:
+    on 30/06/2019 the 2018 figures (filed by 31/07/2019 at the latest) are not known."""
+    from clustermonitor.registry.models import FirmFigures
+    from clustermonitor.registry.selectors import reach_rows
+
+    org = factories.organisation(5)
+    factories.membership(org, cluster_a, datetime.date(2017, 1, 1))
+    FirmFigures.objects.create(organisation=org, year=2017, employees=8, source="t")
+    FirmFigures.objects.create(organisation=org, year=2018, employees=300, source="t")
+
+    def employees(on):
+        return next(r["employees"] for r in reach_rows(on=on, cluster=cluster_a))
+
+    assert employees(D) == 8
+    assert employees(datetime.date(2019, 8, 1)) == 300

@@ -139,7 +139,7 @@ def member_rows(clusters, on: datetime.date) -> list[dict]:
         .filter(cluster__in=clusters)
         .values("cluster__code", "cluster__embedding", "organisation_id", "organisation__kind")
     )
-    classes = size_classes({m["organisation_id"] for m in memberships}, on.year)
+    classes = size_classes({m["organisation_id"] for m in memberships}, known.firm_figures_year(on))
     return [
         {
             "cluster": m["cluster__code"],
