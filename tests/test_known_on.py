@@ -120,3 +120,22 @@ def test_firm_figures_count_from_the_day_they_could_have_been_filed(cluster_a):
 
     assert employees(D) == 8
     assert employees(datetime.date(2019, 8, 1)) == 300
+
+
+def test_table_8_sees_a_contribution_as_it_stood_on_the_date(cluster_a):
+    """Co-financing as of D: a fee paid after D was invoiced (or only expected) on D."""
+    from clustermonitor.members.figures import contribution_rows
+
+    member = factories.membership(factories.organisation(6), cluster_a, datetime.date(2017, 1, 1))
+    fee = _paid(member, 2019, datetime.date(2019, 9, 1))
+    fee.invoiced_on = datetime.date(2019, 2, 1)
+    fee.save()
+    late = factories.membership(factories.organisation(7), cluster_a, datetime.date(2019, 12, 1))
+    _paid(late, 2019, datetime.date(2019, 12, 15))
+
+    def statuses(on):
+        return [r["status"] for r in contribution_rows([cluster_a], on=on)]
+
+    assert statuses(datetime.date(2019, 1, 31)) == ["expected"]
+    assert statuses(D) == ["invoiced"]
+    assert statuses(datetime.date(2019, 12, 31)) == ["paid", "paid"]

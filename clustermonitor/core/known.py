@@ -42,6 +42,24 @@ def paid(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
     )
 
 
+def status_on(contribution: dict, on: datetime.date) -> str:
+    """A contribution's status as it was on ``on`` (a dict with ``status``,
+    ``invoiced_on`` and ``paid_on``): paid after it, it was invoiced (or expected, when
+    not invoiced by then either); invoiced after it, it was expected."""
+    status, invoiced, paid = (
+        contribution["status"],
+        contribution["invoiced_on"],
+        contribution["paid_on"],
+    )
+    if status == "paid" and paid is not None and paid > on:
+        status = "invoiced"
+    if status == "invoiced" and invoiced is not None and invoiced > on:
+        status = "expected"
+    if status == "invoiced" and invoiced is None and paid is not None and paid > on:
+        status = "expected"  # paid later, with no invoice date: only asked on `on`
+    return status
+
+
 def firm_figures_year(on: datetime.date) -> int:
     """The latest year whose firm figures are known on ``on``.
 

@@ -12,11 +12,17 @@ from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.programmes.rules_math import subsidy_by_year
 
 
-def contribution_rows(clusters, years=None) -> list[dict]:
-    """One row per contribution: cluster, year, membership, organisation, amount, status."""
+def contribution_rows(clusters, years=None, on: datetime.date | None = None) -> list[dict]:
+    """One row per contribution: cluster, year, membership, organisation, amount, status.
+
+    With `on`, as known on that day (core.known): memberships started by then, and the
+    status the contribution had then (paid after `on`: invoiced, or expected when it was
+    not invoiced by then either)."""
     contributions = Contribution.objects.filter(membership__cluster__in=clusters)
     if years is not None:
         contributions = contributions.filter(year__in=list(years))
+    if on is not None:
+        contributions = known.memberships(contributions, on, "membership__")
     return [
         {
             "cluster": r["membership__cluster__code"],
@@ -24,7 +30,7 @@ def contribution_rows(clusters, years=None) -> list[dict]:
             "membership_id": r["membership_id"],
             "organisation_id": r["membership__organisation_id"],
             "amount": float(r["amount"]),
-            "status": r["status"],
+            "status": r["status"] if on is None else known.status_on(r, on),
         }
         for r in contributions.values(
             "membership__cluster__code",
@@ -33,7 +39,9 @@ def contribution_rows(clusters, years=None) -> list[dict]:
             "membership__organisation_id",
             "amount",
             "status",
-        ).order_by("membership__cluster__code", "year", "-amount", "membership_id")
+            "invoiced_on",
+            "paid_on",
+        ).order_by("membership__cluster__code", "year", "-amount", "membership_id", "pk")
     ]
 
 
@@ -156,15 +164,18 @@ def member_rows(clusters, on: datetime.date) -> list[dict]:
 STRUCTURE = ("expected", "invoiced", "paid")
 
 
-def cofinancing_frames(clusters, year: int | None = None, lang: str = "nl"):
+def cofinancing_frames(
+    clusters, year: int | None = None, lang: str = "nl", on: datetime.date | None = None
+):
     """The frames behind the co-financing pages, the report's Table 8 and the early
-    warnings: (contributions, fees asked, Table 8 — for `year` when given —, ledger)."""
+    warnings: (contributions, fees asked, Table 8 — for `year` when given —, ledger);
+    with `on`, the contributions as known on that day (contribution_rows)."""
     import pandas as pd
 
     from clustermonitor.analysis import cofinancing
 
     contributions = pd.DataFrame(
-        contribution_rows(clusters),
+        contribution_rows(clusters, on=on),
         columns=["cluster", "year", "membership_id", "organisation_id", "amount", "status"],
     )
     subsidies = pd.DataFrame(
