@@ -311,7 +311,13 @@ def test_kept_kpis_follow_the_records(settings):
     membership = factories.membership(
         factories.organisation(7999), cluster, start=datetime.date(2018, 1, 1)
     )
-    Contribution.objects.create(membership=membership, year=2019, amount=500, status="paid")
+    Contribution.objects.create(
+        membership=membership,
+        year=2019,
+        amount=500,
+        status="paid",
+        paid_on=datetime.date(2019, 3, 1),  # a payment counts from its date (issue 14)
+    )
     after = computed_kpis([cluster], until)
     assert after.values[CLUSTER_A]["KPI1"] == first.values[CLUSTER_A]["KPI1"] + 1
 

@@ -28,7 +28,7 @@ def _members(cluster_a, cluster_b):
         org.save()
         if employees is not None:
             FirmFigures.objects.create(
-                organisation=org, year=2018, employees=employees, turnover=turnover, source="test"
+                organisation=org, year=2017, employees=employees, turnover=turnover, source="test"
             )
         membership(org, cluster_a)
         if i < 2:

@@ -70,7 +70,7 @@ def members(cluster_a, cluster_b):
         org = organisation(9100 + i, start_date=datetime.date(founded, 1, 1) if founded else None)
         if employees is not None:
             FirmFigures.objects.create(
-                organisation=org, year=2018, employees=employees, turnover=turnover, source="t"
+                organisation=org, year=2017, employees=employees, turnover=turnover, source="t"
             )
         m = membership(org, cluster_a, start=datetime.date(2017, 1, 1))
         for year in (2017, 2018):

@@ -235,10 +235,12 @@ def betweenness_centrality(graph: nx.Graph) -> dict:
     if n_all < 3:
         return result
     scale = 1.0 / ((n_all - 1) * (n_all - 2))
-    # Nodes in a fixed order, not set order (which follows the per-process string hash):
-    # the order of the floating-point sums, and so the last bit, is then the same in every
-    # process (the report's workbook shows the values unrounded).
-    components = [sorted(c, key=_key) for c in nx.connected_components(graph) if len(c) >= 3]
+    # Sorted nodes and components: a set's order follows PYTHONHASHSEED, and the order of
+    # the sources decides the order of the float additions (the last bit of the result).
+    components = sorted(
+        (sorted(c, key=_key) for c in nx.connected_components(graph) if len(c) >= 3),
+        key=lambda nodes: _key(nodes[0]),
+    )
     where = {node: (k, i) for k, nodes in enumerate(components) for i, node in enumerate(nodes)}
     pairs: list[list[tuple[int, int]]] = [[] for _ in components]
     for a, b in graph.edges():

@@ -50,6 +50,8 @@ def csv_safe(value):
 
 
 def _cell(value):
+    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
+        return _belgian(value)
     if isinstance(value, Decimal):
         return int(value) if value == value.to_integral_value() else float(value)
     return value
@@ -65,6 +67,13 @@ def _append(ws, row: int, values: list) -> None:
             cell = ws.cell(row=row, column=column)
             cell.data_type = "s"
             cell.quotePrefix = True
+
+
+def _belgian(moment: datetime.datetime) -> datetime.datetime:
+    """A moment as Belgian wall-clock time (Excel has no time zones)."""
+    from django.utils import timezone
+
+    return timezone.localtime(moment).replace(tzinfo=None)
 
 
 def workbook_bytes(sheets: list[Sheet]) -> bytes:

@@ -71,11 +71,20 @@ def solution_floor(amounts: list[int]) -> int:
     return sum(1 for a in amounts if a == amounts[0])
 
 
-def _dates(m: Membership, year: int, rng: random.Random) -> tuple[datetime.date, datetime.date]:
+def _dates(
+    m: Membership, year: int, rng: random.Random, reported_by: datetime.date | None = None
+) -> tuple[datetime.date, datetime.date]:
+    """Invoice and payment dates of a year's fee. `reported_by`: the date the cluster's
+    Table 7 figures were reported up to; a fee of a year up to then, of a member that had
+    joined by then, is paid by then, so KPI 1 as known on that date (paid_on, issue 14)
+    counts the members the report gave."""
     invoiced = datetime.date(year, 1, 15) + datetime.timedelta(days=rng.randint(0, 45))
     if m.start.year == year and m.start > invoiced - datetime.timedelta(days=10):
         invoiced = m.start + datetime.timedelta(days=rng.randint(5, 30))
     paid = min(DATA_END, invoiced + datetime.timedelta(days=rng.randint(7, 75)))
+    if reported_by is not None and year <= reported_by.year and m.start <= reported_by:
+        invoiced = max(m.start, min(invoiced, reported_by))
+        paid = max(invoiced, min(paid, reported_by))
     return invoiced, paid
 
 
@@ -92,7 +101,7 @@ def build(plan: Plan, rng: random.Random) -> None:
         for year in spec.years:
             payers = [m for m in members if m.active_in(year)]
             for m in payers:
-                invoiced, paid = _dates(m, year, rng)
+                invoiced, paid = _dates(m, year, rng, spec.reporting_end if spec.reported else None)
                 status = "paid"
                 if year == last_year and year > TABLE8_YEAR + 1:
                     status = rng.choices(("paid", "invoiced", "expected"), (90, 7, 3))[0]

@@ -117,7 +117,10 @@ def _slots(spec: ClusterSpec, new_share: float, rng: random.Random) -> list[dict
         else:
             last_year = rng.choice((2019, 2020))
         if new:
-            first = _day(rng, start, max(start, datetime.date(last_year, 10, 31)))
+            latest = datetime.date(last_year, 10, 31)
+            if spec.reported:  # joined by the reporting date, to count in its KPI 1
+                latest = min(latest, spec.reporting_end)
+            first = _day(rng, start, max(start, latest))
         else:
             first = before_start()
         slots.append(

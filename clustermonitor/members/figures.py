@@ -7,15 +7,22 @@ import datetime
 from django.db.models import Min
 
 from clustermonitor.activities.models import Participation
+from clustermonitor.core import known
 from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.programmes.rules_math import subsidy_by_year
 
 
-def contribution_rows(clusters, years=None) -> list[dict]:
-    """One row per contribution: cluster, year, membership, organisation, amount, status."""
+def contribution_rows(clusters, years=None, on: datetime.date | None = None) -> list[dict]:
+    """One row per contribution: cluster, year, membership, organisation, amount, status.
+
+    With `on`, as known on that day (core.known): memberships started by then, and the
+    status the contribution had then (paid after `on`: invoiced, or expected when it was
+    not invoiced by then either)."""
     contributions = Contribution.objects.filter(membership__cluster__in=clusters)
     if years is not None:
         contributions = contributions.filter(year__in=list(years))
+    if on is not None:
+        contributions = known.memberships(contributions, on, "membership__")
     return [
         {
             "cluster": r["membership__cluster__code"],
@@ -23,7 +30,7 @@ def contribution_rows(clusters, years=None) -> list[dict]:
             "membership_id": r["membership_id"],
             "organisation_id": r["membership__organisation_id"],
             "amount": float(r["amount"]),
-            "status": r["status"],
+            "status": r["status"] if on is None else known.status_on(r, on),
         }
         for r in contributions.values(
             "membership__cluster__code",
@@ -32,7 +39,9 @@ def contribution_rows(clusters, years=None) -> list[dict]:
             "membership__organisation_id",
             "amount",
             "status",
-        ).order_by("membership__cluster__code", "year", "-amount", "membership_id")
+            "invoiced_on",
+            "paid_on",
+        ).order_by("membership__cluster__code", "year", "-amount", "membership_id", "pk")
     ]
 
 
@@ -57,16 +66,23 @@ def subsidy_rows(clusters) -> list[dict]:
 
 
 def paid_rows(clusters, up_to: datetime.date) -> list[dict]:
-    """Paid contributions of companies up to `up_to`'s year, with the organisation's first
-    membership start in the cluster: the input of KPI 1 and KPI 2."""
+    """Contributions paid on or before `up_to` for years up to `up_to`'s year, of
+    memberships started by then, with the organisation's first membership start in the
+    cluster: the input of KPI 1 and KPI 2. Only what was known on `up_to` (core.known): a
+    payment made later was unpaid then, a membership started later did not exist."""
     first = {
         (r["cluster_id"], r["organisation_id"]): r["first"]
-        for r in Membership.objects.filter(cluster__in=clusters)
+        for r in known.memberships(Membership.objects.filter(cluster__in=clusters), up_to)
         .values("cluster_id", "organisation_id")
         .annotate(first=Min("start_date"))
+        .order_by("cluster_id", "organisation_id")
     }
-    rows = Contribution.objects.filter(
-        membership__cluster__in=clusters, status=Contribution.Status.PAID, year__lte=up_to.year
+    contributions = Contribution.objects.filter(
+        membership__cluster__in=clusters, year__lte=up_to.year
+    )
+    contributions = known.memberships(known.paid(contributions, up_to), up_to, "membership__")
+    rows = contributions.order_by(
+        "membership__cluster__code", "membership__organisation_id", "year", "pk"
     ).values(
         "membership__cluster_id",
         "membership__cluster__code",
@@ -131,7 +147,7 @@ def member_rows(clusters, on: datetime.date) -> list[dict]:
         .filter(cluster__in=clusters)
         .values("cluster__code", "cluster__embedding", "organisation_id", "organisation__kind")
     )
-    classes = size_classes({m["organisation_id"] for m in memberships}, on.year)
+    classes = size_classes({m["organisation_id"] for m in memberships}, known.firm_figures_year(on))
     return [
         {
             "cluster": m["cluster__code"],
@@ -148,15 +164,18 @@ def member_rows(clusters, on: datetime.date) -> list[dict]:
 STRUCTURE = ("expected", "invoiced", "paid")
 
 
-def cofinancing_frames(clusters, year: int | None = None, lang: str = "nl"):
+def cofinancing_frames(
+    clusters, year: int | None = None, lang: str = "nl", on: datetime.date | None = None
+):
     """The frames behind the co-financing pages, the report's Table 8 and the early
-    warnings: (contributions, fees asked, Table 8 — for `year` when given —, ledger)."""
+    warnings: (contributions, fees asked, Table 8 — for `year` when given —, ledger);
+    with `on`, the contributions as known on that day (contribution_rows)."""
     import pandas as pd
 
     from clustermonitor.analysis import cofinancing
 
     contributions = pd.DataFrame(
-        contribution_rows(clusters),
+        contribution_rows(clusters, on=on),
         columns=["cluster", "year", "membership_id", "organisation_id", "amount", "status"],
     )
     subsidies = pd.DataFrame(

@@ -35,6 +35,7 @@ from clustermonitor.analysis import participation
 from clustermonitor.analysis import trajectory as trajectories
 from clustermonitor.analysis.trajectory import whole_percent
 from clustermonitor.collaborations.selectors import programme_kpi3
+from clustermonitor.core import known
 from clustermonitor.members import figures
 from clustermonitor.programmes import selectors as programme_selectors
 from clustermonitor.programmes.models import (
@@ -353,6 +354,9 @@ def dashboard(
     until = reporting_date(year, today)
     reported_until = datetime.date(year, 12, 31) if year else None
     rows = programme_selectors.portfolio_rows(programme, cluster_type=cluster_type)
+    # Known on the date (core.known): a cluster whose agreement starts later, its targets
+    # and figures are not in the tables or their totals.
+    rows = [r for r in rows if r["cluster"].start_date <= until]
     clusters = [r["cluster"] for r in rows]
     computed = computed_kpis(clusters, until)
     years = operating_years(
@@ -528,7 +532,7 @@ def programme_trajectories(
     """Every cluster × KPI, most urgent first: off track, at risk, on track, unknown; then
     by cluster code and KPI."""
     today = today or datetime.date.today()
-    clusters = Cluster.objects.filter(programme=programme)
+    clusters = known.clusters(Cluster.objects.filter(programme=programme), today)
     if cluster_type:
         clusters = clusters.filter(cluster_type__code=cluster_type)
     rows = _trajectory_rows(_trajectory_clusters(clusters), today)

@@ -41,6 +41,20 @@ _NUMBER = re.compile(
     r"^\s*(?:about|almost|around|over|under|>|<|≥|≤|~|≈)?\s*"
     r"(?:(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?))\s*$"
 )
+_QUALIFIER = re.compile(r"^\s*(about|almost|around|over|under|>|<|≥|≤|~|≈)")
+#: A published figure in words is compared by its meaning (docs/monitoring.md):
+#: "> 1/3", "over 50" are inequalities (hold or not); "about 50", "almost 0.80", "~ 12"
+#: are approximate, within APPROXIMATE of the number (relative).
+GREATER, LESS = (">", "over", "≥"), ("<", "under", "≤")
+APPROXIMATE = 0.10
+
+
+def qualifier(value) -> str:
+    """The word or sign before the number of a published text ("" for none)."""
+    if not isinstance(value, str):
+        return ""
+    match = _QUALIFIER.match(value)
+    return match.group(1) if match else ""
 
 
 @dataclass
@@ -68,6 +82,14 @@ class Row:
         diff = self.difference if self.difference is not None else self.approximate_difference
         if diff is None or self.unit not in TOLERANCE:
             return False
+        word = qualifier(self.published)
+        if word in GREATER:
+            return not (diff > 0 or (word == "≥" and diff == 0))
+        if word in LESS:
+            return not (diff < 0 or (word == "≤" and diff == 0))
+        if word:
+            base = parse_number(self.published)
+            return bool(base) and abs(diff) / abs(base) > APPROXIMATE
         if self.unit in RELATIVE:
             base = parse_number(self.published)
             return bool(base) and abs(diff) / abs(base) > TOLERANCE[self.unit]

@@ -2,6 +2,7 @@
 
 import datetime
 
+from clustermonitor.core import known
 from clustermonitor.members.models import Membership
 from clustermonitor.registry.models import FirmFigures
 
@@ -24,8 +25,9 @@ REACH_COLUMNS = [
 
 def reach_rows(*, on: datetime.date, cluster=None, programme=None, members_of=None) -> list[dict]:
     """Memberships active on `on` (of one cluster, or of a programme), with what the
-    analysis needs of their organisation. Firm figures are the latest known up to the
-    reference year. Two queries, whatever the number of members.
+    analysis needs of their organisation. Firm figures are the latest year known on `on`
+    (core.known.firm_figures_year: a year's accounts from 1 August of the next year).
+    Two queries, whatever the number of members.
 
     `members_of` (a cluster) keeps the memberships of that cluster's members only, in
     whichever cluster: all that a cluster's reach figures look at (their other
@@ -56,8 +58,10 @@ def reach_rows(*, on: datetime.date, cluster=None, programme=None, members_of=No
         ).order_by("cluster__code", "organisation_id")
     )
     figures: dict[int, FirmFigures] = {}
+    # Known on `on` (core.known): a year's annual accounts from 1 August of the next year.
     for f in FirmFigures.objects.filter(
-        organisation_id__in={r["organisation_id"] for r in rows}, year__lte=on.year
+        organisation_id__in={r["organisation_id"] for r in rows},
+        year__lte=known.firm_figures_year(on),
     ).order_by("organisation_id", "year"):
         figures[f.organisation_id] = f  # the latest year wins
     out = []

@@ -12,9 +12,10 @@ import importlib
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
+from clustermonitor.core import known
 from clustermonitor.reports.document import Document, Formatter, Section
 
 # The chapters in the order of the 2020 evaluation (modules in reports/sections/).
@@ -90,23 +91,41 @@ def resolve(
     )
     if not clusters:
         raise ReportError(_("The programme has no clusters yet."))
-    as_of = as_of or datetime.date.today()
+    today = timezone.localdate()  # Belgian time
+    as_of = as_of or today
+    if as_of > today:
+        # No forecast: the records cannot know what happens after today (docs/report.md).
+        raise ReportError(
+            _("--as-of %(date)s is in the future (today is %(today)s): no forecasts.")
+            % {"date": as_of.isoformat(), "today": today.isoformat()}
+        )
     first = programme.start_date or min(c.start_date for c in clusters)
     if as_of < first:
         raise ReportError(
             _("--as-of %(date)s is before the programme started (%(start)s).")
             % {"date": as_of.isoformat(), "start": first.isoformat()}
         )
+    # Known on D (core.known): a cluster whose agreement starts later is not in the report.
+    later = {c.code.upper() for c in clusters} - {
+        c.code.upper() for c in known.clusters(Cluster.objects.filter(programme=programme), as_of)
+    }
+    clusters = [c for c in clusters if c.code.upper() not in later]
     selected = False
     if cluster_codes:
         codes = [c.strip().upper() for c in cluster_codes if c.strip()]
-        known = {c.code.upper(): c for c in clusters}
-        unknown = [c for c in codes if c not in known]
+        by_code = {c.code.upper(): c for c in clusters}
+        unknown = [c for c in codes if c not in by_code and c not in later]
         if unknown:
             raise ReportError(
                 _("Unknown cluster code(s): %(codes)s.") % {"codes": ", ".join(unknown)}
             )
-        clusters = [known[c] for c in sorted(set(codes))]
+        not_yet = [c for c in codes if c in later]
+        if not_yet:
+            raise ReportError(
+                _("Cluster(s) %(codes)s start after %(date)s.")
+                % {"codes": ", ".join(not_yet), "date": as_of.isoformat()}
+            )
+        clusters = [by_code[c] for c in sorted(set(codes))]
         selected = True
     return ReportContext(
         as_of=as_of, lang=lang, clusters=clusters, programme=programme, selected=selected
@@ -142,4 +161,4 @@ def build_document(
             lang=lang,
             cluster_codes=[c.code for c in ctx.clusters] if ctx.selected else [],
             sections=sections,
-        )
+        ).settle()

@@ -24,6 +24,24 @@ from babel import numbers as babel_numbers
 
 EMPTY = "–"
 
+#: Computed floats are written with this many significant digits (docs/report.md): the
+#: last bits of a sum depend on the order of its terms, which must not reach the files.
+FLOAT_DIGITS = 12
+
+
+def settle(value):
+    """A cell with its floats rounded to FLOAT_DIGITS significant digits (`Percent` and
+    `Money` too); other values as they are. NaN and infinities stay what they are."""
+    if isinstance(value, float) and not isinstance(value, bool):
+        if value != value or value in (float("inf"), float("-inf")):
+            return value
+        return float(f"{value:.{FLOAT_DIGITS}g}")
+    if isinstance(value, Percent) and isinstance(value.value, float):
+        return Percent(settle(value.value), value.decimals)
+    if isinstance(value, Money) and isinstance(value.value, float):
+        return Money(settle(value.value))
+    return value
+
 
 @dataclass(frozen=True)
 class Percent:
@@ -109,6 +127,12 @@ class Document:
 
     def figures(self) -> list[Figure]:
         return [b for s in _walk(self.sections) for b in s.blocks if isinstance(b, Figure)]
+
+    def settle(self) -> Document:
+        """Round every float in every table to FLOAT_DIGITS significant digits, in place."""
+        for table in self.tables():
+            table.rows = [[settle(cell) for cell in row] for row in table.rows]
+        return self
 
 
 def _walk(sections: list[Section]):

@@ -134,7 +134,7 @@ def _audit_created(actor: audit.Actor, invitations, note: str) -> None:
 
 
 def _refuse_if_closed(wave: Wave, what: str) -> None:
-    if wave.closes_on < timezone.localdate():
+    if wave.is_closed(timezone.localdate()):
         raise ValidationError(
             _("The wave closed on %(day)s: %(what)s is no longer possible.")
             % {"day": wave.closes_on.strftime("%d/%m/%Y"), "what": what}
@@ -300,13 +300,16 @@ def close(actor: audit.Actor, wave: Wave, today: datetime.date | None = None) ->
     """Close the wave now: its last day becomes yesterday (the day it opened, when it
     opened today), so the links stop working at once. Returns whether it changed."""
     today = today or timezone.localdate()
-    if wave.closes_on < today:
+    if wave.is_closed(today):
         return False
     if wave.opens_on > today:
         raise ValidationError(
             _("This wave has not opened yet: change its dates instead of closing it.")
         )
     wave.closes_on = max(wave.opens_on, today - datetime.timedelta(days=1))
+    # A wave that opened today keeps that day as its last one, and closed_at closes it
+    # at once (Wave.is_open), so its links stop working now, not tomorrow.
+    wave.closed_at = timezone.now()
     return audit.save(actor, wave, note=_("closed"))
 
 

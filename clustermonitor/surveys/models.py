@@ -65,6 +65,8 @@ class Wave(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
     created_at = models.DateTimeField(auto_now_add=True)
+    # Set by "Close now": closed from that moment, also on the day it opened.
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
         ordering = ["-opens_on", "name"]
@@ -81,7 +83,16 @@ class Wave(models.Model):
             raise ValidationError({"closes_on": _("A wave cannot close before it opens.")})
 
     def is_open(self, day) -> bool:
-        return self.opens_on <= day <= self.closes_on
+        return self.opens_on <= day <= self.closes_on and not self.closed_early(day)
+
+    def is_closed(self, day) -> bool:
+        """Past its last day, or closed with "Close now" on or before `day`."""
+        return self.closes_on < day or self.closed_early(day)
+
+    def closed_early(self, day) -> bool:
+        from django.utils import timezone
+
+        return self.closed_at is not None and timezone.localdate(self.closed_at) <= day
 
 
 def hash_token(token: str) -> str:

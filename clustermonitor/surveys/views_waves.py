@@ -167,7 +167,7 @@ def wave_detail(request, pk):
             "rows": rows,
             "total": total,
             "is_open": wave.is_open(today),
-            "is_closed": wave.closes_on < today,
+            "is_closed": wave.is_closed(today),
             "unsent": sum(c["unsent"] for c in counts.values()),
             "to_remind": sum(c["to_remind"] for c in counts.values()),
             "send_form": send_form,

@@ -7,7 +7,7 @@ from decimal import Decimal
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from django import template
-from django.utils import translation
+from django.utils import timezone, translation
 
 register = template.Library()
 
@@ -51,12 +51,29 @@ def format_date(value, fmt: str = "short") -> str:
     if _missing(value):
         return EMPTY
     if isinstance(value, datetime.datetime):
+        # Belgian time (settings.TIME_ZONE, Europe/Brussels): the database gives UTC.
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
         return babel_dates.format_datetime(value, "dd/MM/yyyy HH:mm", locale=current_locale())
     pattern = "dd/MM/yyyy" if fmt == "short" else "d MMMM yyyy"
     return babel_dates.format_date(value, pattern, locale=current_locale())
+
+
+def format_value(value):
+    """A stored value as a person reads it: a date-time kept as ISO text (the audit log's
+    before and after) in Belgian time, anything else as it is."""
+    if isinstance(value, str) and len(value) >= 19 and value[10:11] == "T":
+        try:
+            moment = datetime.datetime.fromisoformat(value)
+        except ValueError:
+            return value
+        if timezone.is_aware(moment):
+            return format_date(moment)
+    return value
 
 
 register.filter("number", format_number)
 register.filter("money", format_money)
 register.filter("percent", format_percent)
 register.filter("bdate", format_date)
+register.filter("bvalue", format_value)

@@ -40,7 +40,9 @@ def compute(ctx) -> dict | None:
     def run():
         if not ctx.ibns:
             return None
-        _rows, fees, table, ledger = figures.cofinancing_frames(ctx.ibns, None, _lang(ctx))
+        _rows, fees, table, ledger = figures.cofinancing_frames(
+            ctx.ibns, None, _lang(ctx), on=ctx.as_of
+        )
         last = ctx.as_of.year
         fees = fees[fees["year"] <= last]
         table = table[table["year"] <= last]

@@ -1,0 +1,120 @@
+"""The same bytes from any process, on either database (issue 14; docs/report.md).
+
+`clustermonitor report` runs as a real command in fresh processes with different
+PYTHONHASHSEED on the demo, loaded by `clustermonitor load-demo` into a SQLite file:
+HTML, XLSX and PDF are byte-identical. Before issue 14 sheet "T23 Makelaars onder de
+clusters" differed in the last digits of the betweenness (0.0907936507936508 against
+0.09079365079365082): the order of a set of nodes decided the order of the float sums.
+
+When the suite runs on PostgreSQL the demo is also loaded into a PostgreSQL database of
+its own, and its report must be the same bytes as the SQLite one.
+
+Costly (the demo is loaded in a separate process, and each report takes its time), so
+the processes run side by side and the module loads the demo once per database."""
+
+import os
+import subprocess
+import sys
+import uuid
+
+import pytest
+from django.conf import settings
+
+AS_OF = "2020-01-31"
+FORMATS = "html,pdf,xlsx"
+
+
+def _env(tmp, seed: str, database_url: str = "") -> dict:
+    env = {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
+        "LANG": "C.UTF-8",
+        "PYTHONHASHSEED": seed,
+        "CLUSTERMONITOR_VAR_DIR": str(tmp / "var"),
+        "SQLITE_PATH": str(tmp / "demo.sqlite3"),
+    }
+    if database_url:
+        env["DATABASE_URL"] = database_url
+    return env
+
+
+def _run(args, env):
+    return subprocess.Popen(
+        [sys.executable, "-m", "clustermonitor", *args],
+        env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+    )  # fmt: skip
+
+
+def _wait(process, timeout=1500):
+    out, err = process.communicate(timeout=timeout)
+    assert process.returncode == 0, err[-2000:]
+    return out
+
+
+def _load_demo(env) -> None:
+    _wait(_run(["migrate", "-v0"], env))
+    _wait(_run(["load-demo", "-v0"], env))
+
+
+def _files(folder) -> dict:
+    return {p.suffix[1:]: p.read_bytes() for p in folder.iterdir()}
+
+
+def _reports(tmp, envs: dict) -> dict:
+    """Run one report per environment side by side; {name: {format: bytes}}."""
+    running = {}
+    for name, env in envs.items():
+        out = tmp / f"out-{name}"
+        args = ["report", "--as-of", AS_OF, "--format", FORMATS, "--output", str(out)]
+        running[name] = (_run(args, env), out)
+    for process, _out in running.values():
+        _wait(process)
+    return {name: _files(out) for name, (_process, out) in running.items()}
+
+
+@pytest.fixture(scope="module")
+def sqlite_demo(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("same-bytes")
+    _load_demo(_env(tmp, "0"))
+    return tmp
+
+
+def test_two_processes_with_different_hash_seeds_write_the_same_bytes(sqlite_demo):
+    found = _reports(sqlite_demo, {"1": _env(sqlite_demo, "1"), "2": _env(sqlite_demo, "2")})
+    assert set(found["1"]) == {"html", "pdf", "xlsx"}
+    for kind in ("html", "xlsx", "pdf"):
+        assert found["1"][kind] == found["2"][kind], kind
+
+
+def _postgres_url() -> str | None:
+    database = settings.DATABASES["default"]
+    if database["ENGINE"] != "django.db.backends.postgresql":
+        return None
+    user, host = database.get("USER") or "postgres", database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{port}"
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="issue 14, open: the HTML from PostgreSQL differs from SQLite's (first at byte "
+    "5664, a digit); the cause is not found yet",
+)
+def test_sqlite_and_postgresql_with_the_same_records_write_the_same_bytes(sqlite_demo):
+    base = _postgres_url()
+    if base is None:
+        pytest.skip("runs when the suite runs on PostgreSQL (DATABASE_URL)")
+    import psycopg
+
+    name = f"cm_same_bytes_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"')
+    try:
+        postgres = _env(sqlite_demo, "3", f"{base}/{name}")
+        _load_demo(postgres)
+        found = _reports(sqlite_demo, {"sqlite": _env(sqlite_demo, "4"), "postgres": postgres})
+        for kind in ("html", "xlsx", "pdf"):
+            assert found["sqlite"][kind] == found["postgres"][kind], kind
+    finally:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
