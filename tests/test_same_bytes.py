@@ -95,11 +95,6 @@ def _postgres_url() -> str | None:
     return f"postgres://{user}{password}@{host}:{port}"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 14, open: the HTML from PostgreSQL differs from SQLite's (first at byte "
-    "5664, a digit); the cause is not found yet",
-)
 def test_sqlite_and_postgresql_with_the_same_records_write_the_same_bytes(sqlite_demo):
     base = _postgres_url()
     if base is None:
