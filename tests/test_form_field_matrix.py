@@ -39,7 +39,7 @@ from clustermonitor.members.models import Contribution, ImportBatch, Membership
 from clustermonitor.programmes.models import Cluster
 from tests.conftest import CLUSTER_A, CLUSTER_B
 from tests.factories import dotted, membership, organisation
-from tests.test_permission_matrix import MATRIX
+from tests.matrix_routes import MATRIX
 
 pytestmark = pytest.mark.usefixtures("english")
 

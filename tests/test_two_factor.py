@@ -18,7 +18,7 @@ from clustermonitor.accounts.models import Role, User
 from clustermonitor.core import audit
 from clustermonitor.core.models import AuditEntry
 from tests.conftest import PASSWORD, totp_code
-from tests.test_permission_matrix import MATRIX
+from tests.matrix_routes import MATRIX
 
 LOGIN = reverse("accounts:login")
 VERIFY = reverse("accounts:otp-verify")
