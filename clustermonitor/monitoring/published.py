@@ -462,10 +462,10 @@ def _survey_share(question: str, names: tuple[str, ...], how):
     `names` (Q1 yes: active; Q2 3 or 4: relevant or very relevant)."""
 
     def compute(ctx, key):
-        from clustermonitor.analysis import survey
+        from clustermonitor.analysis import survey_figures
 
         frame = _survey_frame(ctx, question)
-        share = survey.share_choosing(frame[question], names)
+        share = survey_figures.share_choosing(frame[question], names)
         return share["share"], _wave_note(ctx) + " · " + str(how) % {
             "hit": share["n_hit"],
             "n": share["n"],
@@ -475,13 +475,13 @@ def _survey_share(question: str, names: tuple[str, ...], how):
 
 
 def _survey_minutes(ctx, key):
-    from clustermonitor.analysis import survey
+    from clustermonitor.analysis import survey_figures
     from clustermonitor.surveys import results
 
     if ctx.wave is None:
         raise NotComputed(_("no survey wave opened by %(date)s") % {"date": ctx.as_of})
     seconds = results.completion_seconds(ctx.wave)
-    minutes = survey.mean_minutes(seconds)
+    minutes = survey_figures.mean_minutes(seconds)
     if not minutes["n"]:
         raise NotComputed(_("no completed questionnaire with a start and submission time"))
     return minutes["mean"], _wave_note(ctx) + " · " + _(
@@ -500,13 +500,13 @@ def _survey_battery(battery: str):
     question, prefix = SURVEY_BATTERIES[battery]
 
     def compute(ctx, key):
-        from clustermonitor.analysis import survey
+        from clustermonitor.analysis import survey_figures
 
         profile, group = SURVEY_GROUPS[key.rsplit(".", 1)[-1]]
         first = f"{prefix}1"
         frame = _survey_frame(ctx, first)
         columns = [c for c in frame.columns if c.startswith(prefix)]
-        table = survey.battery_means(frame, columns, profile).set_index("group")
+        table = survey_figures.battery_means(frame, columns, profile).set_index("group")
         if group not in table.index or not table.at[group, "n"]:
             raise NotComputed(
                 _("no answers to %(q)s from %(group)s")

@@ -307,35 +307,3 @@ def test_secondary_suppression_hides_the_group_that_would_give_a_small_one_away(
     # An empty group gives nothing away: no secondary suppression.
     empty = pd.DataFrame({"group": ["a", "b"], "n": [0, 40], "mean": [None, 2.0]})
     assert survey.suppress(empty, secondary=True)[1] == 1
-
-
-# -- The annex's survey figures (issue 14) ------------------------------------------------
-
-
-def test_share_choosing_counts_among_those_who_answered():
-    answers = pd.Series(["4", "3", 2, None, "1", 3.0])
-    assert survey.share_choosing(answers, ["3", "4"]) == {"n": 5, "n_hit": 3, "share": 0.6}
-    assert survey.share_choosing(pd.Series([None, None]), ["yes"])["share"] is None
-
-
-def test_battery_means_pool_every_answer_once_per_group():
-    df = pd.DataFrame(
-        {
-            "q7_s1": [4, 2, None, 1],
-            "q7_s2": [3, None, 2, None],
-            "call": ["1", "1", "2", None],
-        }
-    )
-    table = survey.battery_means(df, ["q7_s1", "q7_s2"], "call").set_index("group")
-    assert table.loc["all", "mean"] == pytest.approx((4 + 3 + 2 + 2 + 1) / 5)
-    assert table.loc["1", "mean"] == pytest.approx((4 + 3 + 2) / 3)  # not (3.5 + 2) / 2
-    assert (table.loc["1", "n"], table.loc["1", "respondents"]) == (3, 2)
-    assert table.loc["unknown", "mean"] == 1
-    assert list(table.index) == ["all", "1", "2", "unknown"]
-    empty = survey.battery_means(df.assign(q7_s1=None, q7_s2=None), ["q7_s1", "q7_s2"])
-    assert empty.loc[0, "n"] == 0 and np.isnan(empty.loc[0, "mean"])
-
-
-def test_mean_minutes_leaves_out_unknown_times():
-    assert survey.mean_minutes([480, 600, None, float("nan")]) == {"n": 2, "mean": 9.0}
-    assert survey.mean_minutes([]) == {"n": 0, "mean": None}
