@@ -79,3 +79,24 @@ def test_the_reach_page_needs_a_fixed_number_of_queries(
     client.get(reverse("registry:reach"))
     with django_assert_max_num_queries(10):
         client.get(reverse("registry:reach"), {"on": ON.isoformat()})
+
+
+def test_the_page_names_what_each_count_counts(client_for, cluster_a, cluster_b):
+    """Issue 14: companies and their memberships apart from the memberships of all
+    organisations (a knowledge institution is a member, not a company)."""
+    from clustermonitor.registry.models import Organisation
+
+    _members(cluster_a, cluster_b)
+    university = organisation(90, kind=Organisation.Kind.KNOWLEDGE, name="Universiteit")
+    membership(university, cluster_a)
+    page = client_for("programme_manager").get(reverse("registry:reach"), {"on": ON.isoformat()})
+    html = page.content.decode()
+    assert "5 bedrijven met 7 lidmaatschappen; 8 lidmaatschappen van alle organisaties" in html
+    assert "(6 organisaties)" in html
+    response = client_for("evaluator").get(
+        reverse("registry:reach"), {"on": ON.isoformat(), "format": "xlsx"}
+    )
+    workbook = openpyxl.load_workbook(io.BytesIO(response.content))
+    summary = dict(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))
+    assert summary["companies"] == 5 and summary["company_memberships"] == 7
+    assert summary["memberships_all_organisations"] == 8 and summary["organisations"] == 6

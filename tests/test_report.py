@@ -264,3 +264,52 @@ def test_a_report_as_of_a_date_equals_one_without_what_came_after(report, day):
         _forget_after(day)
         assert _tables(build_document(as_of=day)) == expected
         transaction.set_rollback(True)
+
+
+def test_the_annex_computes_what_the_demo_records_support(report):
+    """Issue 14: the survey figures the annex marked "not computed" are computed from
+    the demo's wave (calibrated to the 2020 survey), the reach figures over the 2020
+    population, Table 5's end-of-year-2 figures at each IBN's end of year 2."""
+    from clustermonitor.monitoring import published
+
+    with translation.override("en"):
+        rows = {r.key: r for r in published.comparison(_programme(), AS_OF)}
+    survey = [k for k in rows if k.startswith("survey.")]
+    not_computed = sorted(k for k in survey if not rows[k].is_computed)
+    assert not_computed == ["survey.profile_variables", "survey.relevance_lower_when_members_over"]
+    assert not any(rows[k].flagged for k in survey)
+    rounded = {
+        k: round(rows[k].computed, 2)
+        for k in (
+            "survey.share_active",
+            "survey.share_relevant_or_very_relevant",
+            "survey.mean_completion_minutes",
+            "survey.q7_by_profile.active",
+            "survey.q8_benefits_by_profile.non_active",
+            "survey.q9_expect_competitiveness_gain_within_3y",
+            "survey.q9_by_activity.non_active",
+        )
+    }
+    assert rounded == {
+        "survey.share_active": 0.8,
+        "survey.share_relevant_or_very_relevant": 0.76,
+        "survey.mean_completion_minutes": 8.0,
+        "survey.q7_by_profile.active": 3.01,
+        "survey.q8_benefits_by_profile.non_active": 2.28,
+        "survey.q9_expect_competitiveness_gain_within_3y": 0.62,
+        "survey.q9_by_activity.non_active": 0.31,
+    }
+    assert "without BEACON" in rows["reach.share_sme_eu_definition"].note
+    embedding = "programme_kpis.by_embedding_end_of_year_2."
+    assert "end of its year 2" in rows[embedding + "zelfstandig.active_members"].note
+    table = _table(report["document"], "published")
+    assert any("The Beacon" in note for note in table.notes)
+
+
+def test_the_reach_chapter_names_what_each_count_counts(report):
+    html = report["html"][0]
+    assert re.search(
+        r"[\d.]+ bedrijven met [\d.]+ lidmaatschappen; [\d.]+ lidmaatschappen van alle "
+        r"organisaties \([\d.]+ organisaties",
+        html,
+    )

@@ -155,14 +155,36 @@ def test_reach_counts_the_members_on_the_date(members):
     # One EUKA member is also in BIM: memberships are counted over all IBNs.
     by_memberships = {r[0]: r[-1] for r in table(section, "fig5_data").rows}
     assert by_memberships == {"1": 4, "2": 1, "3": 0, "4+": 0}
-    assert "5 companies in 5 memberships" in text(section)
+    assert "5 companies with 5 memberships; 5 memberships of all organisations" in text(section)
+
+
+def test_reach_names_what_each_count_counts(members, cluster_a, cluster_b):
+    """Issue 14: "838 bedrijven in 956 lidmaatschappen" put the memberships of
+    knowledge institutions and federations beside a count of companies."""
+    from clustermonitor.registry.models import Organisation
+
+    university = organisation(9300, kind=Organisation.Kind.KNOWLEDGE, name="Universiteit")
+    membership(university, cluster_a, start=datetime.date(2017, 1, 1))
+    membership(university, cluster_b, start=datetime.date(2017, 1, 1))
+    section = build("reach", codes=["EUKA", "BIM"])
+    assert (
+        "6 companies with 7 memberships; 9 memberships of all organisations "
+        "(7 organisations: companies, knowledge institutions, federations and others) "
+        "in 2 IBNs"
+    ) in text(section)
+    dutch = build("reach", codes=["EUKA", "BIM"], lang="nl")
+    assert "6 bedrijven met 7 lidmaatschappen; 9 lidmaatschappen van alle organisaties" in (
+        text(dutch)
+    )
+    summary = build("summary", codes=["EUKA", "BIM"])
+    assert "6 member companies (with 7 memberships)" in text(summary)
 
 
 def test_reach_respects_the_date_and_the_selection(members):
     later = build("reach", as_of=datetime.date(2019, 12, 31), codes=["EUKA"])
     assert "6 companies" in text(later)  # the member who joined on 1/9/2019
     both = build("reach", codes=["EUKA", "BIM"])
-    assert "6 companies in 7 memberships of 2 IBNs" in text(both)
+    assert "6 companies with 7 memberships; 7 memberships of all organisations" in text(both)
     before = build("reach", as_of=datetime.date(2017, 3, 1), codes=["BIM"])
     assert "0 companies" in text(before) and not figure_keys(before)
     nothing = build("reach", codes=["FLUX50"])
@@ -256,7 +278,7 @@ def test_the_summary_repeats_the_chapters_figures(members):
     section = build("summary", codes=["EUKA", "BIM"])
     words = text(section)
     assert "2 clusters" in words
-    assert "6 member companies (7 memberships)" in words
+    assert "6 member companies (with 7 memberships)" in words
     dutch = build("summary", codes=["EUKA", "BIM"], lang="nl")
     assert "clusters" in text(dutch)  # formatted for Dutch without error
 

@@ -49,6 +49,7 @@ from django.utils import timezone
 from clustermonitor.core.models import AuditEntry
 from clustermonitor.demodata.writer import BATCH, VIA
 from clustermonitor.members.models import Contact, Membership
+from clustermonitor.monitoring.published import SURVEY_GROUPS
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.reference import REFERENCE_DIR
 from clustermonitor.registry.models import Organisation
@@ -67,18 +68,9 @@ LARGE_IBN = 70
 #: Response propensity of a company that had left, against a member's.
 LEAVER_PROPENSITY = 0.4
 
-#: Published figures keyed as in published_figures_2020.yaml → (profile, group).
-PROFILE_GROUPS = {
-    "call1": ("call", "1"),
-    "call2": ("call", "2"),
-    "small": ("size", "small"),
-    "medium_large": ("size", "medium_large"),
-    "large": ("size", "medium_large"),
-    "zelfstandig": ("embedding", "zelfstandig"),
-    "ingebed": ("embedding", "gevestigd"),
-    "active": ("activity", "active"),
-    "non_active": ("activity", "non_active"),
-}
+#: Published figures keyed as in published_figures_2020.yaml → (profile, group): the
+#: annex's mapping (monitoring/published.py), so that both read the report alike.
+PROFILE_GROUPS = SURVEY_GROUPS
 #: The annex's effect matrices (not in the YAML): the cross-hairs of the overall matrix.
 MATRIX = {"x": 0.69, "realisation": 1.19, "contribution": 62.6}
 #: Per effect (wish 0–2, realisation 0–2, contribution 0–100), as chapter 3 describes

@@ -37,6 +37,28 @@ KPI_NAMES = {
     "collaborations_min_3_parties": "KPI3",
 }
 EMBEDDING_FIGURES = {"active_members": "KPI1", "new_members": "KPI2"}
+#: Clusters the 2020 evaluation's reach analysis (chapter 2) left out: The Beacon's
+#: member list had no enterprise numbers. The annex compares the reach figures over the
+#: evaluation's population; the reach chapter and pages keep every IBN.
+REACH_2020_LEFT_OUT = ("BEACON",)
+#: Table 5's "end of year 2": each IBN's figure at its agreement start + this many years.
+END_OF_YEAR = 2
+#: The survey's published breakdowns (q7_by_profile, q8_benefits_by_profile, q9_by_…)
+#: → (profile variable, group) of analysis/survey.py. The report's "large" in the Q9
+#: split by size is the instrument's size class "medium or large" (≥ 50 employees).
+SURVEY_GROUPS = {
+    "call1": ("call", "1"),
+    "call2": ("call", "2"),
+    "small": ("size", "small"),
+    "medium_large": ("size", "medium_large"),
+    "large": ("size", "medium_large"),
+    "zelfstandig": ("embedding", "zelfstandig"),
+    "ingebed": ("embedding", "gevestigd"),
+    "active": ("activity", "active"),
+    "non_active": ("activity", "non_active"),
+}
+#: The batteries the report gives per profile: the published key → question prefix.
+SURVEY_BATTERIES = {"q7_by_profile": ("q7", "q7_s"), "q8_benefits_by_profile": ("q8", "q8_b")}
 _NUMBER = re.compile(
     r"^\s*(?:about|almost|around|over|under|>|<|≥|≤|~|≈)?\s*"
     r"(?:(\d+(?:\.\d+)?)\s*/\s*(\d+(?:\.\d+)?)|(\d+(?:\.\d+)?))\s*$"
@@ -199,6 +221,8 @@ class Context:
                 "code", flat=True
             )
         )
+        # The 2020 evaluation's population: without the clusters it left out.
+        codes -= set(REACH_2020_LEFT_OUT)
         frame = frame[frame["cluster"].isin(codes)].copy()
         frame["start_date"] = pd.to_datetime(frame["start_date"])
         for column in ("employees", "turnover", "balance_total"):
@@ -220,6 +244,38 @@ class Context:
         from clustermonitor.surveys import results
 
         return results.build(self.wave, suppressed=False, lang="en")
+
+    @cached_property
+    def survey_frame(self) -> pd.DataFrame:
+        """The completed questionnaires, as the results page analyses them."""
+        from clustermonitor.surveys import results
+
+        return results.analysis_frame(self.wave)
+
+    @cached_property
+    def end_of_year_2(self) -> dict[str, tuple[datetime.date, str, dict]]:
+        """Per IBN started by the date: (day, embedding, KPI values) at its end of year 2 (agreement
+        start + END_OF_YEAR years), as known on that day (core.known through
+        dashboard.computed_kpis); an IBN whose year 2 has not ended by the date is taken
+        on the date itself, as the evaluation took the IBNs with less than two years."""
+        from clustermonitor.core import known
+        from clustermonitor.monitoring.dashboard import computed_kpis
+        from clustermonitor.programmes.rules_math import add_years
+
+        clusters = known.clusters(
+            Cluster.objects.filter(programme=self.programme, cluster_type__code="IBN"),
+            self.as_of,
+        ).order_by("code")
+        by_day: dict[datetime.date, list] = {}
+        for cluster in clusters:
+            day = min(add_years(cluster.start_date, END_OF_YEAR), self.as_of)
+            by_day.setdefault(day, []).append(cluster)
+        result = {}
+        for day in sorted(by_day):
+            values = computed_kpis(by_day[day], day).values
+            for cluster in by_day[day]:
+                result[cluster.code] = (day, cluster.embedding, values.get(cluster.code, {}))
+        return dict(sorted(result.items()))
 
     def cluster_type(self, code: str):
         return ClusterType.objects.filter(programme=self.programme, code=code).first()
@@ -306,15 +362,28 @@ def _by_embedding(embedding: str, figure: str):
     code = EMBEDDING_FIGURES[figure]
 
     def compute(ctx, key):
-        group = ctx.group(ctx.dashboard.by_embedding, embedding)
-        if group is None or not group.totals[code].n_computed:
+        ibns = [v for v in ctx.end_of_year_2.values() if v[1] == embedding]
+        if not ibns:
             raise NotComputed(_("no %(embedding)s IBNs") % {"embedding": embedding})
-        total = group.totals[code]
-        reported = float(total.reported) if total.n_reported else None
+        group = ctx.group(ctx.dashboard.by_embedding, embedding)
+        total = group.totals[code] if group is not None else None
+        reported = float(total.reported) if total is not None and total.n_reported else None
+        early = sum(1 for day, _e, _v in ibns if day == ctx.as_of)
         return (
-            total.computed,
-            _("%(code)s computed per IBN, summed over the %(embedding)s IBNs")
-            % {"code": code, "embedding": embedding},
+            sum(values.get(code, 0) for _day, _e, values in ibns),
+            _(
+                "%(code)s per IBN at the end of its year 2 (agreement start + 2 years, "
+                "records known on that day), summed over the %(n)s %(embedding)s IBNs; "
+                "%(early)s of them had not completed year 2 on %(date)s and are taken "
+                "on that date"
+            )
+            % {
+                "code": code,
+                "n": len(ibns),
+                "embedding": embedding,
+                "early": early,
+                "date": ctx.as_of,
+            },
             reported,
         )
 
@@ -338,7 +407,10 @@ def _reach(field: str):
                 _("no IBN member with registry data on %(date)s") % {"date": ctx.as_of}
             )
         on = pd.Timestamp(ctx.as_of)
-        note = _("IBN member companies on %(date)s (analysis/reach)") % {"date": ctx.as_of}
+        note = _(
+            "IBN member companies on %(date)s without %(left_out)s, the 2020 evaluation's "
+            "population (analysis/reach)"
+        ) % {"date": ctx.as_of, "left_out": ", ".join(REACH_2020_LEFT_OUT)}
         if field in ("share_micro_or_small", "share"):
             return reach.sme_share(frame)[field], note
         if field == "in_two_or_more":
@@ -368,6 +440,114 @@ def _survey(field: str):
         total = sum(r["n"] for r in battery)
         mean = sum(r["n"] * r["mean"] for r in battery) / total
         return mean, note + " · " + _("mean over the statements of %(q)s") % {"q": field}
+
+    return compute
+
+
+def _wave_note(ctx) -> str:
+    return _("survey wave “%(wave)s”") % {"wave": ctx.wave.name}
+
+
+def _survey_frame(ctx, question: str) -> pd.DataFrame:
+    if ctx.wave is None:
+        raise NotComputed(_("no survey wave opened by %(date)s") % {"date": ctx.as_of})
+    frame = ctx.survey_frame
+    if question not in frame or not frame[question].notna().any():
+        raise NotComputed(_("no answers to %(q)s in the wave") % {"q": question})
+    return frame
+
+
+def _survey_share(question: str, names: tuple[str, ...], how):
+    """The share of the completed questionnaires answering `question` with one of
+    `names` (Q1 yes: active; Q2 3 or 4: relevant or very relevant)."""
+
+    def compute(ctx, key):
+        from clustermonitor.analysis import survey_figures
+
+        frame = _survey_frame(ctx, question)
+        share = survey_figures.share_choosing(frame[question], names)
+        return share["share"], _wave_note(ctx) + " · " + str(how) % {
+            "hit": share["n_hit"],
+            "n": share["n"],
+        }
+
+    return compute
+
+
+def _survey_minutes(ctx, key):
+    from clustermonitor.analysis import survey_figures
+    from clustermonitor.surveys import results
+
+    if ctx.wave is None:
+        raise NotComputed(_("no survey wave opened by %(date)s") % {"date": ctx.as_of})
+    seconds = results.completion_seconds(ctx.wave)
+    minutes = survey_figures.mean_minutes(seconds)
+    if not minutes["n"]:
+        raise NotComputed(_("no completed questionnaire with a start and submission time"))
+    return minutes["mean"], _wave_note(ctx) + " · " + _(
+        "mean time taken by the %(n)s completed questionnaires (active time recorded "
+        "from start to submission), in minutes"
+    ) % {"n": minutes["n"]}
+
+
+def _group_label(profile: str, group: str) -> str:
+    from clustermonitor.surveys import results
+
+    return results.level_label(profile, group)
+
+
+def _survey_battery(battery: str):
+    question, prefix = SURVEY_BATTERIES[battery]
+
+    def compute(ctx, key):
+        from clustermonitor.analysis import survey_figures
+
+        profile, group = SURVEY_GROUPS[key.rsplit(".", 1)[-1]]
+        first = f"{prefix}1"
+        frame = _survey_frame(ctx, first)
+        columns = [c for c in frame.columns if c.startswith(prefix)]
+        table = survey_figures.battery_means(frame, columns, profile).set_index("group")
+        if group not in table.index or not table.at[group, "n"]:
+            raise NotComputed(
+                _("no answers to %(q)s from %(group)s")
+                % {"q": question, "group": _group_label(profile, group)}
+            )
+        row = table.loc[group]
+        return float(row["mean"]), _wave_note(ctx) + " · " + _(
+            "mean over the statements of %(q)s (every answer once), %(group)s: %(n)s respondents"
+        ) % {
+            "q": question,
+            "group": _group_label(profile, group),
+            "n": int(row["respondents"]),
+        }
+
+    return compute
+
+
+def _survey_q9(profile: str | None):
+    def compute(ctx, key):
+        from clustermonitor.analysis import survey
+
+        frame = _survey_frame(ctx, "q9")
+        group = survey.TOTAL
+        if profile is not None:
+            group = SURVEY_GROUPS[key.rsplit(".", 1)[-1]][1]
+        table = survey.q9_shares(frame, profile).set_index("group")
+        if group not in table.index or not table.at[group, "n"]:
+            raise NotComputed(
+                _("no answers to %(q)s from %(group)s")
+                % {"q": "q9", "group": _group_label(profile or survey.TOTAL, group)}
+            )
+        row = table.loc[group]
+        return float(row["share"]), _wave_note(ctx) + " · " + _(
+            "share expecting a competitiveness gain within 3 years (already realised, "
+            "very short term or within 3 years) among those who answered Q9, “don't "
+            "know” included; %(group)s: %(hit)s of %(n)s"
+        ) % {
+            "group": _group_label(profile or survey.TOTAL, group),
+            "hit": int(row["n_within"]),
+            "n": int(row["n"]),
+        }
 
     return compute
 
@@ -428,6 +608,31 @@ def _computations() -> dict:
         ("q7_collaborative_strength_mean", "q7"),
     ):
         result[f"survey.{key}"] = _survey(field)
+    result["survey.share_active"] = _survey_share(
+        "q1",
+        ("yes",),
+        gettext_lazy(
+            "Q1 “yes” (took part in 2 or more activities in the past year): %(hit)s of "
+            "the %(n)s completed questionnaires that answered it"
+        ),
+    )
+    result["survey.share_relevant_or_very_relevant"] = _survey_share(
+        "q2",
+        ("3", "4"),
+        gettext_lazy(
+            "Q2 “relevant” or “very relevant” (3 or 4 on 1–4): %(hit)s of the %(n)s "
+            "completed questionnaires that answered it"
+        ),
+    )
+    result["survey.mean_completion_minutes"] = _survey_minutes
+    for battery in SURVEY_BATTERIES:
+        for name in SURVEY_GROUPS.keys() - {"large"}:
+            result[f"survey.{battery}.{name}"] = _survey_battery(battery)
+    result["survey.q9_expect_competitiveness_gain_within_3y"] = _survey_q9(None)
+    for name in ("active", "non_active"):
+        result[f"survey.q9_by_activity.{name}"] = _survey_q9("activity")
+    for name in ("large", "small"):
+        result[f"survey.q9_by_size.{name}"] = _survey_q9("size")
     ic = "intercluster_calls."
     recorded = gettext_lazy("applications recorded (a stage at or past submission)")
     result[ic + "applications_total"] = _intercluster(
@@ -483,6 +688,11 @@ def not_computed_reason(key: str, value) -> str:
         return _("a description, not a figure")
     if key in ("programme.member_cofinancing_total_eur",):
         return _("the report's total over the agreements; see the co-financing page (Table 8)")
+    if key == "survey.relevance_lower_when_members_over":
+        return _(
+            "a finding's threshold (relevance is lower in IBNs of more than this many "
+            "members), not a figure the records give; see the survey chapter"
+        )
     if key.startswith("survey."):
         return _("a breakdown or finding of the report; see the survey results page")
     if key.startswith("reach."):

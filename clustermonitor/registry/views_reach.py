@@ -39,9 +39,13 @@ def analyse(frame: pd.DataFrame, on: datetime.date, cluster: str | None = None) 
     holds the whole programme so that a cluster's members' other memberships count."""
     reference = pd.Timestamp(on)
     own = frame if cluster is None else frame[frame["cluster"] == cluster]
+    companies = own["kind"] == "company"
     return {
+        # Every count names what it counts: companies and their memberships apart from
+        # the memberships of all organisations (knowledge institutions, federations, ...).
         "n_memberships": len(own),
-        "n_companies": int(own.loc[own["kind"] == "company", "organisation_id"].nunique()),
+        "n_company_memberships": int(companies.sum()),
+        "n_companies": int(own.loc[companies, "organisation_id"].nunique()),
         "n_organisations": int(own["organisation_id"].nunique()),
         "sizes": reach.size_classes(frame, cluster=cluster),
         "sme": reach.sme_share(frame, cluster=cluster),
@@ -124,6 +128,9 @@ def _xlsx(result, cluster, on):
         [
             ("reference_date", on.isoformat()),
             ("companies", result["n_companies"]),
+            ("company_memberships", result["n_company_memberships"]),
+            ("memberships_all_organisations", result["n_memberships"]),
+            ("organisations", result["n_organisations"]),
             ("sme", sme["sme"]),
             ("non_sme", sme["non_sme"]),
             ("sme_unknown", sme["unknown"]),

@@ -163,6 +163,31 @@ def population_frame(wave, *, cluster=None) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["invitation_id", *PROFILE_COLUMNS])
 
 
+def analysis_frame(wave, *, cluster=None, include_incomplete=False) -> pd.DataFrame:
+    """`response_frame` with the answers to scales and numeric questions as numbers
+    (converted once, not in every breakdown): what every table is computed from."""
+    frame = response_frame(wave, cluster=cluster, include_incomplete=include_incomplete)
+    for q in analysed_questions(wave.questionnaire):
+        if survey.question_kind(q) in (survey.SCALE, survey.NUMERIC) and q["name"] in frame:
+            frame[q["name"]] = survey.as_numbers(frame[q["name"]])
+    return frame
+
+
+def completion_seconds(wave) -> list[int | None]:
+    """The time taken by every completed questionnaire of `wave`, in seconds: the
+    active time the web questionnaire or the import recorded (`duration_seconds`), else
+    submission minus start; None when neither is known. In the response's order."""
+    rows = wave.responses.filter(COMPLETE).order_by("pk")
+    result = []
+    for seconds, started, completed in rows.values_list(
+        "duration_seconds", "started_at", "completed_at"
+    ):
+        if seconds is None and started is not None and completed is not None:
+            seconds = max(0, int((completed - started).total_seconds()))
+        result.append(seconds)
+    return result
+
+
 # -- Weights --------------------------------------------------------------------------
 
 
@@ -460,12 +485,9 @@ def build(
     lang: str = "nl",
 ) -> Results:
     """Every table of the results page (programme-wide, or `cluster`'s own)."""
-    frame = response_frame(wave, cluster=cluster, include_incomplete=include_incomplete)
+    frame = analysis_frame(wave, cluster=cluster, include_incomplete=include_incomplete)
     population = population_frame(wave, cluster=cluster)
     questions = analysed_questions(wave.questionnaire)
-    for q in questions:  # numbers once, not in every breakdown
-        if survey.question_kind(q) in (survey.SCALE, survey.NUMERIC) and q["name"] in frame:
-            frame[q["name"]] = survey.as_numbers(frame[q["name"]])
     builder = _Builder(frame, population, questions, suppressed=suppressed, lang=lang)
     tables = builder.question_tables()
     tables["q9"] = builder.q9()

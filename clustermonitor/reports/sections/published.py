@@ -32,6 +32,20 @@ def _value(value):
     return value
 
 
+def _left_out(ctx) -> str:
+    """The names of the clusters the 2020 reach analysis left out (their codes when the
+    programme has no such cluster)."""
+    from clustermonitor.monitoring import published
+    from clustermonitor.programmes.models import Cluster
+
+    names = dict(
+        Cluster.objects.filter(
+            programme=ctx.programme, code__in=published.REACH_2020_LEFT_OUT
+        ).values_list("code", "name")
+    )
+    return ", ".join(names.get(code, code) for code in published.REACH_2020_LEFT_OUT)
+
+
 def build(ctx) -> Section:
     from clustermonitor.monitoring import published
 
@@ -99,7 +113,26 @@ def build(ctx) -> Section:
                     "score": ctx.number(published.TOLERANCE[published.SCORE], 1),
                     "years": ctx.number(published.TOLERANCE[published.YEARS]),
                     "relative": ctx.percent(published.TOLERANCE[published.COUNT]),
-                }
+                },
+                _(
+                    "Reach (chapter 2): computed over the 2020 evaluation's population, the "
+                    "IBNs' member companies without %(left_out)s (its member list had no "
+                    "enterprise numbers in 2020); the reach chapter itself counts every IBN."
+                )
+                % {"left_out": _left_out(ctx)},
+                _(
+                    "Table 5 by embedding (“end of year 2”): each IBN's KPI at the end of "
+                    "its second year (agreement start + 2 years, from the records known on "
+                    "that day), or on %(date)s for an IBN whose second year had not ended, "
+                    "summed per embedding; not the value on the report's date."
+                )
+                % {"date": ctx.date(ctx.as_of)},
+                _(
+                    "Texts are compared by their meaning: “> 1/3” and “over 50” hold or "
+                    "not; “about 50” and “almost 0.80” are approximate, within %(approx)s "
+                    "of their number."
+                )
+                % {"approx": ctx.percent(published.APPROXIMATE)},
             ],
         )
     )

@@ -243,14 +243,18 @@ def build(ctx) -> Section:
     result = compute(ctx)
     section.text(
         _(
-            "Members on %(date)s: %(companies)s companies in %(memberships)s memberships of "
+            "Members on %(date)s: %(companies)s companies with %(company_memberships)s "
+            "memberships; %(memberships)s memberships of all organisations (%(organisations)s "
+            "organisations: companies, knowledge institutions, federations and others) in "
             "%(clusters)s IBNs. Companies are counted once, whatever the number of IBNs "
-            "they are a member of."
+            "they are a member of; the figures below describe the companies."
         )
         % {
             "date": ctx.date(ctx.as_of, long=True),
             "companies": ctx.number(result["n_companies"]),
+            "company_memberships": ctx.number(result["n_company_memberships"]),
             "memberships": ctx.number(result["n_memberships"]),
+            "organisations": ctx.number(result["n_organisations"]),
             "clusters": ctx.number(len(ctx.ibns)),
         }
     )

@@ -40,12 +40,12 @@ def _members_text(ctx) -> str | None:
         return None
     sme = result["sme"]
     return _(
-        "The IBNs had %(companies)s member companies (%(memberships)s memberships); "
+        "The IBNs had %(companies)s member companies (with %(memberships)s memberships); "
         "%(sme)s of the companies whose size is known are SMEs and %(small)s have fewer "
         "than 50 employees. Their mean age is %(age)s years."
     ) % {
         "companies": ctx.number(result["n_companies"]),
-        "memberships": ctx.number(result["n_memberships"]),
+        "memberships": ctx.number(result["n_company_memberships"]),
         "sme": ctx.percent(_none(sme["share"]), 1),
         "small": ctx.percent(_none(sme["share_micro_or_small"]), 1),
         "age": ctx.number(_none(result["age"]["mean_age"]), 1),
