@@ -59,6 +59,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "clustermonitor.core.middleware.SecurityHeadersMiddleware",
+    # A database still locked after the busy timeout (SQLite): 503 + Retry-After.
+    "clustermonitor.core.middleware.DatabaseBusyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "clustermonitor.core.middleware.LanguageMiddleware",

@@ -17,3 +17,6 @@ urlpatterns = [
     path("i18n/setlang/", set_language, name="set_language"),
     path("api/", api.urls),
 ]
+
+# A database still locked after the busy timeout (SQLite) answers 503 + Retry-After.
+handler500 = "clustermonitor.core.middleware.server_error"

@@ -53,3 +53,50 @@ def test_20_respondents_saving_at_once_lose_nothing_and_get_no_error(sqlite_file
     assert result["saves"] == 40
     assert (result["errors"], result["lost"]) == (0, 0), result
     assert result["journal_mode"] == "wal"
+
+
+@pytest.mark.django_db
+def test_a_database_still_locked_after_the_busy_timeout_answers_503(sqlite_file, tmp_path):
+    """Another connection holds the write lock past the busy timeout (1 s here): the
+    save is refused with 503 and Retry-After and a short page in both languages, not a
+    500; nothing was saved, and the same save goes through once the lock is gone."""
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "clustermonitor.settings",
+        "CLUSTERMONITOR_ENV": "test",
+        "CLUSTERMONITOR_VAR_DIR": str(tmp_path),
+        "DATABASE_URL": f"sqlite:///{sqlite_file}",
+        "SQLITE_BUSY_TIMEOUT": "1",
+    }
+    done = subprocess.run(
+        [sys.executable, "-m", "tests.locked_request"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert done.returncode == 0, done.stderr[-3000:]
+    result = json.loads(done.stdout.strip().splitlines()[-1])
+    assert (result["status"], result["retry_after"]) == (503, "5"), result["page"][:500]
+    assert "Even geduld" in result["page"] and "One moment" in result["page"]
+    assert result["saved_while_locked"] is False
+    assert result["after"] == 302
+
+
+def test_a_lock_met_outside_the_view_answers_503_too(rf):
+    """handler500 (a middleware saving the session met the lock): 503, other errors 500."""
+    from django.db import OperationalError
+
+    from clustermonitor.core.middleware import server_error
+
+    try:
+        raise OperationalError("database is locked")
+    except OperationalError:
+        busy = server_error(rf.get("/"))
+    assert busy.status_code == 503 and busy["Retry-After"] == "5"
+    try:
+        raise OperationalError("no such table: x")
+    except OperationalError:
+        other = server_error(rf.get("/"))
+    assert other.status_code == 500

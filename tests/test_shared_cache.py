@@ -176,6 +176,30 @@ def test_a_kept_page_lives_in_redis_and_every_worker_reads_it(redis_cache, clien
     assert queries == 0
 
 
+def test_a_kept_page_costs_three_round_trips_to_redis(redis_cache, client_for, monkeypatch):
+    """The session with the generation, the user with the records' version, the page:
+    on a busy machine each round trip is a wait for Redis, most of a kept page's cost."""
+    from django.core.cache.backends.redis import RedisCacheClient
+
+    calls = []
+    for name in ("get", "get_many", "set", "add", "set_many", "delete", "touch"):
+        original = getattr(RedisCacheClient, name)
+
+        def counted(self, *args, _name=name, _original=original, **kwargs):
+            calls.append(_name)
+            return _original(self, *args, **kwargs)
+
+        monkeypatch.setattr(RedisCacheClient, name, counted)
+    for url in (reverse("monitoring:dashboard"), reverse("members:member-list", args=[CLUSTER_A])):
+        client = client_for("programme_manager")
+        commit_earlier_writes()
+        client.get(url)
+        calls.clear()
+        again, queries = _get(client, url)
+        assert again["X-Kept-Page"] == "1" and queries == 0
+        assert len(calls) == 3, (url, calls)  # was 5 (4 for a dashboard)
+
+
 def test_a_kept_member_list_reads_no_row(redis_cache, client_for):
     client = client_for("cluster_manager_a")
     commit_earlier_writes()
@@ -371,6 +395,113 @@ def test_the_network_is_computed_by_the_worker(queued, web, english):
     assert "<svg" in client.get(url).content.decode()
     download = client.get(url, {"format": "xlsx"})  # a download never waits
     assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+
+
+def _write_a_fee(cluster, amount):
+    """A changed fee, audited as every change of the application, committed."""
+    from clustermonitor.core import audit
+    from clustermonitor.members.models import Contribution
+
+    fee = Contribution.objects.filter(membership__cluster=cluster).order_by("pk").first()
+    fee.amount = amount
+    audit.save(audit.Actor.system("tests"), fee)
+    commit_earlier_writes()
+
+
+def _counting(monkeypatch, module, name):
+    """Count the calls of `module.name` (still calling it)."""
+    calls = []
+    original = getattr(module, name)
+
+    def counted(*args, **kwargs):
+        calls.append(args)
+        return original(*args, **kwargs)
+
+    monkeypatch.setattr(module, name, counted)
+    return calls
+
+
+def test_table8_after_a_write_answers_at_once_and_the_worker_fills_it(
+    queued, web, cluster_a, english, monkeypatch
+):
+    from clustermonitor.members import views_figures
+    from tests.test_figures_pages import _paying_members
+
+    _paying_members(cluster_a, 3, 1000)
+    client = web("programme_manager")
+    commit_earlier_writes()
+    url = reverse("members:table8")
+    client.get(url, {"year": 2018})
+    assert _run_queued(queued) == 1  # the table and its chart, in one task
+    assert "<svg" in client.get(url, {"year": 2018}).content.decode()  # warm: all at once
+
+    _write_a_fee(cluster_a, 4000)
+    computed = _counting(monkeypatch, views_figures, "_cofinancing")
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url, {"year": 2018})
+    page = first.content.decode()
+    assert computed == []  # not one fee read in the request
+    assert len(queries) <= 12, [q["sql"] for q in queries.captured_queries]
+    assert 'id="table8"' not in page and "<svg" not in page
+    assert 'role="status"' in page and "Table 8 is being computed" in page
+    assert "part=body&amp;poll=1" in page and "X-Kept-Page" not in first
+    assert _run_queued(queued) == 1 and len(computed) == 1  # the worker computed it
+    body = client.get(url, {"year": 2018, "part": "body", "poll": 1}, HTTP_HX_REQUEST="true")
+    fragment = body.content.decode()
+    assert fragment.startswith('<div id="table8-body">') and "<html" not in fragment
+    assert 'id="table8"' in fragment and "<svg" in fragment and "hx-trigger" not in fragment
+    assert "4.000" in fragment or "4,000" in fragment  # the new fee, never the old table
+    assert len(computed) == 1
+    again = client.get(url, {"year": 2018}).content.decode()
+    assert 'id="table8"' in again and "<svg" in again and len(computed) == 1
+
+
+def test_dashboard_after_a_write_answers_at_once_and_the_worker_fills_it(
+    queued, web, cluster_a, english, monkeypatch
+):
+    from clustermonitor.monitoring import dashboard as selectors
+
+    client = web("programme_manager")
+    commit_earlier_writes()
+    url = reverse("monitoring:dashboard")
+    client.get(url)
+    assert _run_queued(queued) == 1
+    warm = client.get(url).content.decode()
+    assert 'id="totals-programme"' in warm and "hx-trigger" not in warm
+
+    from tests.test_figures_pages import _paying_members
+
+    _paying_members(cluster_a, 1, 1000)
+    _write_a_fee(cluster_a, 4000)
+    computed = _counting(monkeypatch, selectors, "dashboard")
+    kpis = _counting(monkeypatch, selectors, "computed_kpis")
+    with CaptureQueriesContext(connection) as queries:
+        first = client.get(url)
+    page = first.content.decode()
+    assert computed == [] and kpis == []
+    assert len(queries) <= 12, [q["sql"] for q in queries.captured_queries]
+    assert 'id="totals-programme"' not in page and 'id="dashboard-filters"' in page
+    assert 'role="status"' in page and "The KPI tables are being computed" in page
+    assert 'hx-get="?part=body&amp;poll=1"' in page and "X-Kept-Page" not in first
+    assert _run_queued(queued) == 1 and len(computed) == 1
+    body = client.get(url, {"part": "body", "poll": 1}, HTTP_HX_REQUEST="true")
+    fragment = body.content.decode()
+    assert fragment.startswith('<div id="dashboard-body">') and "<html" not in fragment
+    assert 'id="totals-programme"' in fragment and "hx-trigger" not in fragment
+    assert len(computed) == 1
+    full = client.get(url).content.decode()
+    assert 'id="totals-programme"' in full and len(computed) == 1
+
+
+def test_dashboard_nobody_computes_is_computed_by_the_page_in_the_end(queued, web, english):
+    client = web("programme_manager")
+    commit_earlier_writes()
+    url = reverse("monitoring:dashboard")
+    body = client.get(url, {"part": "body", "poll": 30}, HTTP_HX_REQUEST="true")
+    assert 'id="totals-programme"' in body.content.decode()
+    download = client.get(url, {"format": "xlsx"})  # a download never waits
+    assert download["Content-Type"].startswith("application/vnd.openxmlformats")
+    assert _run_queued(queued) == 0
 
 
 def test_without_a_shared_cache_the_page_computes_everything(web, settings, cluster_a):

@@ -12,6 +12,9 @@ from clustermonitor.core import sharedcache
 
 class ModelBackendKeptUser(ModelBackend):
     def get_user(self, user_id):
+        # With the version of the records, which every kept page asks for next: one
+        # round trip to the shared cache for both.
+        sharedcache.prefetch(f"user:{user_id}", "records-version")
         return sharedcache.mirrored(f"user:{user_id}", lambda: self._load(user_id))
 
     def _load(self, user_id):

@@ -112,9 +112,12 @@ def memo_or_queue[T](namespace: str, inputs, compute: Callable[[], T], task, *ar
     betweenness): when they are not kept yet and the background worker can compute them
     (`background()`), queue `task(*args)` — which computes the same result from the
     records and keeps it — and return None at once; the page shows that the result is
-    coming and asks again (never an older result). Without a background worker: `memo`."""
+    coming and asks again (never an older result). Without a background worker: `memo`.
+    A callable `inputs` is called only when results are kept (as in `memo`)."""
     if not background():
         return memo(namespace, inputs, compute)
+    if callable(inputs):
+        inputs = inputs()
     key = memo_key(namespace, inputs)
     found = sharedcache.get(key)
     if found is not None:

@@ -1,6 +1,11 @@
+import logging
+
 from django.conf import settings
+from django.http import HttpResponse
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
+
+log = logging.getLogger(__name__)
 
 
 class LanguageMiddleware:
@@ -59,3 +64,60 @@ class SecurityHeadersMiddleware:
         ):
             add_never_cache_headers(response)
         return response
+
+
+#: Seconds a client is asked to wait before trying again when the database is busy.
+BUSY_RETRY_AFTER = 5
+_BUSY = ("database is locked", "database table is locked", "database is busy")
+
+
+def database_busy(error: BaseException | None) -> bool:
+    """Whether `error` is SQLite refusing a write because another connection held the
+    write lock past the busy timeout (SQLITE_BUSY_TIMEOUT): a moment later it works."""
+    from django.db import OperationalError
+
+    return isinstance(error, OperationalError) and any(m in str(error).lower() for m in _BUSY)
+
+
+def busy_response() -> HttpResponse:
+    """503 with Retry-After and a short page in Dutch and English. Rendered without the
+    request's context (no user, no menu): those would ask the busy database again."""
+    from django.template.loader import render_to_string
+
+    response = HttpResponse(
+        render_to_string("503.html", {"retry_after": BUSY_RETRY_AFTER}), status=503
+    )
+    response["Retry-After"] = str(BUSY_RETRY_AFTER)
+    add_never_cache_headers(response)
+    return response
+
+
+class DatabaseBusyMiddleware:
+    """A view that found the database locked (SQLite, after the busy timeout) answers
+    503 with Retry-After instead of 500: nothing was written (the transaction rolled
+    back), and the same request succeeds a moment later. `server_error` below does the
+    same for a lock met outside the view (a middleware saving the session)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        return self.get_response(request)
+
+    def process_exception(self, request, exception):
+        if database_busy(exception):
+            log.warning("database busy, 503 for %s %s: %s", request.method, request.path, exception)
+            return busy_response()
+        return None
+
+
+def server_error(request):
+    """handler500: 503 for a database still locked after the busy timeout, else
+    Django's 500 page. Called while the exception is being handled (sys.exc_info)."""
+    import sys
+
+    from django.views import defaults
+
+    if database_busy(sys.exc_info()[1]):
+        return busy_response()
+    return defaults.server_error(request)

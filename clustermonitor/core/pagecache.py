@@ -96,10 +96,13 @@ def kept_page(check=None):
                 or len(messages.get_messages(request))
             ):
                 return view(request, *args, **kwargs)
+            key = _key(request)
+            # The kept page and the rows its access check reads, in one round trip; the
+            # check runs before anything kept is served.
+            mirrors = getattr(check, "mirrors", None)
+            kept = sharedcache.get_with_mirrors(key, mirrors(*args, **kwargs) if mirrors else ())
             if check is not None:
                 check(request, *args, **kwargs)
-            key = _key(request)
-            kept = sharedcache.get(key)
             if kept is not None:
                 content, content_type = kept
                 response = HttpResponse(content, content_type=content_type)
@@ -146,3 +149,10 @@ def reads_members(request, code, *args, **kwargs):
     access.get_cluster_members_for_user(
         request.user, code, cluster=sharedcache.mirrored(f"cluster:{code}", load)
     )
+
+
+def _members_mirrors(code, *args, **kwargs) -> list[str]:
+    return [f"cluster:{code}"]
+
+
+reads_members.mirrors = _members_mirrors  # read with the kept page (kept_page)

@@ -14,6 +14,9 @@ import logging
 from django.contrib.sessions.backends.cached_db import KEY_PREFIX
 from django.contrib.sessions.backends.cached_db import SessionStore as CachedDBStore
 from django.contrib.sessions.backends.db import SessionStore as DBStore
+from django.core.cache import DEFAULT_CACHE_ALIAS, caches
+
+from clustermonitor.core import sharedcache
 
 log = logging.getLogger(__name__)
 
@@ -23,7 +26,10 @@ CACHE_SECONDS = 300
 class SessionStore(CachedDBStore):
     def load(self):
         try:
-            data = self._cache.get(self.cache_key)
+            if self._cache is caches[DEFAULT_CACHE_ALIAS]:  # the shared cache's
+                data = sharedcache.get_with_generation(self.cache_key)
+            else:
+                data = self._cache.get(self.cache_key)
         except Exception:
             data = None
         if data is None:

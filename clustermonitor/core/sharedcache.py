@@ -103,11 +103,45 @@ def generation() -> str | None:
 
 
 def request_started(**kwargs) -> None:
-    _request.active, _request.generation = True, None
+    _request.active, _request.generation, _request.mirrors = True, None, {}
 
 
 def request_finished(**kwargs) -> None:
-    _request.active, _request.generation = False, None
+    _request.active, _request.generation, _request.mirrors = False, None, {}
+
+
+def get_with_generation(key: str):
+    """`cache.get(key)` (errors raised, as cache.get), reading in the same round trip the
+    generation of the records when this request has not read it yet: the session's read,
+    so that a kept page costs one round trip fewer. Each round trip is a wait for Redis,
+    which on a busy machine is most of what a kept page costs."""
+    if not (shared() and getattr(_request, "active", False)) or _request.generation is not None:
+        return cache.get(key)
+    found = cache.get_many([key, GENERATION_KEY])
+    if found.get(GENERATION_KEY) is not None:
+        _request.generation = found[GENERATION_KEY]
+    return found.get(key)
+
+
+def prefetch(*names: str) -> None:
+    """Read the mirrors `names` of the current generation in one round trip, for the
+    `mirrored` calls of this request that follow (the signed-in user and the version of
+    the records: every kept page asks for both)."""
+    if not (shared() and getattr(_request, "active", False)) or _uncommitted_writes():
+        return
+    current = generation()
+    if current is None:
+        return
+    keys = [f"mirror:{current}:{name}" for name in names]
+    keys = [key for key in keys if key not in _request.mirrors]
+    if not keys:
+        return
+    try:
+        found = cache.get_many(keys)
+    except Exception as error:
+        log.warning("cache unavailable, reading the rows (prefetch): %s", error)
+        return
+    _request.mirrors.update(found)
 
 
 def bump() -> None:
@@ -125,6 +159,26 @@ def bump() -> None:
         )
 
 
+def get_with_mirrors(key: str, names=()):
+    """`get(key)`, prefetching in the same round trip the mirrors `names` of the current
+    generation (for the `mirrored` calls of this request that follow)."""
+    keys = []
+    if names and shared() and getattr(_request, "active", False) and not _uncommitted_writes():
+        current = generation()
+        if current is not None:
+            keys = [f"mirror:{current}:{name}" for name in names]
+            keys = [k for k in keys if k not in _request.mirrors]
+    if not keys:
+        return get(key)
+    try:
+        found = cache.get_many([key, *keys])
+    except Exception as error:
+        log.warning("cache unavailable, computing instead (get %s): %s", key[:60], error)
+        return None
+    _request.mirrors.update({k: v for k, v in found.items() if k != key})
+    return found.get(key)
+
+
 def mirrored[T](name: str, compute: Callable[[], T], timeout: int = MIRROR_TIMEOUT) -> T:
     """`compute()`, kept in the shared cache for the current generation of the records
     (see the module); computed on every call when the cache is not shared or down."""
@@ -134,7 +188,9 @@ def mirrored[T](name: str, compute: Callable[[], T], timeout: int = MIRROR_TIMEO
     if current is None:
         return compute()
     key = f"mirror:{current}:{name}"
-    found = get(key, _MISSING)
+    found = getattr(_request, "mirrors", {}).get(key, _MISSING)  # prefetched
+    if found is _MISSING:
+        found = get(key, _MISSING)
     if found is _MISSING:
         found = compute()
         put(key, found, timeout)

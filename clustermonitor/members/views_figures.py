@@ -15,10 +15,10 @@ from clustermonitor.accounts import access
 from clustermonitor.analysis import cofinancing, participation
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
-from clustermonitor.core.pagecache import kept_page, needs
+from clustermonitor.core.pagecache import kept_page, needs, records_version
 from clustermonitor.members import figures
 from clustermonitor.members.models import Membership
-from clustermonitor.members.tasks import table8_chart_task
+from clustermonitor.members.tasks import table8_chart_task, table8_task
 from clustermonitor.programmes import selectors as programme_selectors
 from clustermonitor.programmes.models import Cluster, Programme, ReportedFigure
 
@@ -115,22 +115,49 @@ def cofinancing_cluster(request, code):
 def cofinancing_programme(request):
     access.check(request.user, "registry.view_registry")
     programme = programme_selectors.current_programme(request.GET.get("programme"))
-    clusters = list(Cluster.objects.filter(programme=programme).select_related("cluster_type"))
-    _rows, fees, table, _ledger = _cofinancing(clusters, None)
-    years = sorted(set(table["year"])) or [datetime.date.today().year]
-    year = _int(request, "year", years[-1])
+    lang = _lang()
+    poll = _int(request, "poll", 0)
+    requested = _int(request, "year", None)
+    part = request.GET.get("part")
+    if request.GET.get("format") == "xlsx" or poll >= MAX_POLLS or programme is None:
+        # A download never waits; nor does a page no worker answered for a minute.
+        data = memo(
+            "table8", lambda: _table8_inputs(programme, lang), lambda: _table8_data(programme, lang)
+        )
+    else:
+        # Every fee of the programme: seconds at 200 clusters after a change, so computed
+        # by the background worker where there is one; the page says it is coming.
+        data = memo_or_queue(
+            "table8",
+            lambda: _table8_inputs(programme, lang),
+            lambda: _table8_data(programme, lang),
+            table8_task,
+            programme.pk,
+            lang,
+            requested,
+        )
+    if data is None:
+        query = {"programme": programme.slug, "part": "body", "poll": poll + 1}
+        if requested is not None:
+            query = {"year": requested, **query}
+        context = {"year": requested, "pending_body": True, "poll_query": urlencode(query)}
+        template = "members/_table8_body.html" if part == "body" else "members/table8.html"
+        response = render(request, template, context)
+        response.keep = False  # the figures are still coming
+        return response
+    years = data["years"]
+    year = requested if requested is not None else years[-1]
+    table = data["table"]
     table = table[table["year"] == year]
-    summary = cofinancing.programme_summary(table, _lang()) if len(table) else None
+    summary = cofinancing.programme_summary(table, lang) if len(table) else None
     if request.GET.get("format") == "xlsx":
         sheets = [_sheet(_("Table 8"), table)]
         if summary is not None:
             sheets.append(_sheet(_("Programme"), summary))
         return xlsx_response(f"table8-{year}.xlsx", sheets)
-    amounts = _year_amounts(fees, year)
+    amounts = data["amounts"].get(year, {})
     chart, pending = None, False
-    poll = _int(request, "poll", 0)
     if amounts:
-        lang = _lang()
         # One panel per cluster: seconds for a programme of 200 clusters, so kept by its
         # data, and computed by the background worker where there is one (core.memo).
         if poll >= MAX_POLLS:  # no worker answered: compute it here after all
@@ -158,16 +185,52 @@ def cofinancing_programme(request):
         ),
         "summary": summary.iloc[0].to_dict() if summary is not None and len(summary) else None,
     }
-    if request.GET.get("part") == "chart":
+    if part == "chart":
         response = render(request, "members/_table8_chart.html", context)
+    elif part == "body":
+        response = render(request, "members/_table8_body.html", context)
     else:
         response = render(request, "members/table8.html", context)
     response.keep = not pending  # a page still waiting for its chart is not kept
     return response
 
 
-#: The chart's placeholder asks every 2 s; after this many the page computes it itself.
+#: The placeholders ask every 2 s; after this many the page computes the figures itself.
 MAX_POLLS = 30
+
+
+def _table8_inputs(programme, lang: str) -> tuple:
+    """What the programme's Table 8 is computed from: the version of the records (one
+    query of index look-ups, none between writes with a shared cache)."""
+    return (programme.pk if programme else None, lang, records_version())
+
+
+def _table8_data(programme, lang: str) -> dict:
+    """The programme's Table 8 of every year and the fees behind its chart, by year: the
+    expensive part of the page (every fee of the programme)."""
+    clusters = list(Cluster.objects.filter(programme=programme).select_related("cluster_type"))
+    _rows, fees, table, _ledger = _cofinancing(clusters, None)
+    return {
+        "years": sorted(set(table["year"])) or [datetime.date.today().year],
+        "table": table,
+        "amounts": {year: _year_amounts(fees, year) for year in sorted(set(fees["year"]))},
+    }
+
+
+def keep_table8(programme_id: int, lang: str, year: int | None) -> None:
+    """Compute and keep the programme's Table 8 (the background task of the Table 8 page:
+    the same inputs, so the same key, as the page computes), and the chart of `year`
+    (the latest when None) that the page asks for next."""
+    programme = Programme.objects.get(pk=programme_id)
+    with translation.override(lang):
+        data = memo(
+            "table8",
+            lambda: _table8_inputs(programme, lang),
+            lambda: _table8_data(programme, lang),
+        )
+        amounts = data["amounts"].get(year if year is not None else data["years"][-1])
+        if amounts:
+            _lorenz(amounts, lang)
 
 
 def _year_amounts(fees, year: int) -> dict[str, list]:
@@ -181,14 +244,8 @@ def _lorenz(amounts, lang: str) -> str:
 
 def keep_table8_chart(programme_id: int, year: int, lang: str) -> None:
     """Compute and keep the programme's Table 8 chart of `year` (the background task of
-    the Table 8 page: the same amounts, so the same key, as the page computes)."""
-    programme = Programme.objects.get(pk=programme_id)
-    clusters = list(Cluster.objects.filter(programme=programme).select_related("cluster_type"))
-    with translation.override(lang):
-        _rows, fees, _table, _ledger = _cofinancing(clusters, None)
-        amounts = _year_amounts(fees, year)
-        if amounts:
-            _lorenz(amounts, lang)
+    the Table 8 page's chart: the same amounts, so the same key, as the page computes)."""
+    keep_table8(programme_id, lang, year)
 
 
 def _participation(clusters, on):

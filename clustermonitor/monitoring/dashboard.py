@@ -91,6 +91,14 @@ def operating_years(periods, today: datetime.date) -> list[int]:
     return sorted(years)
 
 
+def programme_years(programme: Programme, today: datetime.date) -> list[int]:
+    """The years of the dashboard's year filter: those in which a cluster of the
+    programme ran (one query)."""
+    return operating_years(
+        Cluster.objects.filter(programme=programme).values_list("start_date", "end_date"), today
+    )
+
+
 # -- Computed values -----------------------------------------------------------------
 
 PAID_COLUMNS = [
@@ -348,8 +356,10 @@ def dashboard(
     year: int | None = None,
     today: datetime.date | None = None,
     cluster_type: str = "",
+    years: list[int] | None = None,
 ) -> Dashboard:
-    """Tables 5 and 7 for ``year`` (None: the latest figures, records up to today)."""
+    """Tables 5 and 7 for ``year`` (None: the latest figures, records up to today);
+    ``years``: the programme's years (programme_years), when the caller has them."""
     today = today or datetime.date.today()
     until = reporting_date(year, today)
     reported_until = datetime.date(year, 12, 31) if year else None
@@ -359,9 +369,8 @@ def dashboard(
     rows = [r for r in rows if r["cluster"].start_date <= until]
     clusters = [r["cluster"] for r in rows]
     computed = computed_kpis(clusters, until)
-    years = operating_years(
-        Cluster.objects.filter(programme=programme).values_list("start_date", "end_date"), today
-    )
+    if years is None:
+        years = programme_years(programme, today)
     kpis = {k.code: k for k in KPI.objects.filter(programme=programme, code__in=KPI_CODES)}
     cells_by_cluster = []
     for row in rows:

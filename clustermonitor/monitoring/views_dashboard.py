@@ -17,11 +17,12 @@ from django.utils.translation import gettext_lazy
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import trajectory as method
+from clustermonitor.core import sharedcache
 from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.core.memo import enabled as memo_enabled
-from clustermonitor.core.memo import memo
+from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.core.pagecache import kept_page, needs, records_version
 from clustermonitor.monitoring import dashboard as selectors
+from clustermonitor.monitoring.tasks import dashboard_task
 from clustermonitor.programmes.models import Cluster, Programme
 from clustermonitor.programmes.selectors import current_programme
 
@@ -93,23 +94,52 @@ def dashboard(request):
     programme = _programme(request)
     cluster_type = _cluster_type(request, programme)
     today = datetime.date.today()
+    language = translation.get_language()
+    years = _years(programme, today)
     text = request.GET.get("year", "")
-    year = int(text) if text.isdigit() else None
-    version = records_version() if memo_enabled() else None
-
-    def compute(year):
-        return memo(
+    year = int(text) if text.isdigit() and int(text) in years else None
+    poll = int(request.GET["poll"]) if request.GET.get("poll", "").isdigit() else 0
+    part = request.GET.get("part")
+    arguments = (programme, year, today, cluster_type, language, years)
+    if request.GET.get("format") == "xlsx" or poll >= MAX_POLLS:
+        # A download never waits; nor does a page no worker answered for a minute.
+        data = memo("dashboard", lambda: _inputs(*arguments), lambda: _compute(*arguments))
+    else:
+        # Every fee and collaboration of the programme: seconds at 200 clusters after a
+        # change, so computed by the background worker where there is one (core.memo);
+        # the page answers at once and fetches the tables when they are there.
+        data = memo_or_queue(
             "dashboard",
-            (programme.pk, year, today, cluster_type, translation.get_language(), version),
-            lambda: selectors.dashboard(
-                programme, year=year, today=today, cluster_type=cluster_type
-            ),
+            lambda: _inputs(*arguments),
+            lambda: _compute(*arguments),
+            dashboard_task,
+            programme.pk,
+            year,
+            today.isoformat(),
+            cluster_type,
+            language,
         )
-
-    data = compute(year)
-    if year is not None and year not in data.years:
-        year = None
-        data = compute(None)
+    context = {
+        "programme": programme,
+        "years": years,
+        "year": year,
+        "cluster_type": cluster_type,
+        "cluster_types": programme.cluster_types.all(),
+        "query": request.GET.urlencode(),
+    }
+    if data is None:
+        query = request.GET.copy()
+        for name in ("format", "poll", "part"):
+            query.pop(name, None)
+        query["part"], query["poll"] = "body", str(poll + 1)
+        context.update(pending=True, poll_query=query.urlencode())
+        response = render(
+            request,
+            "monitoring/_dashboard_body.html" if part == "body" else "monitoring/dashboard.html",
+            context,
+        )
+        response.keep = False  # the tables are still coming
+        return response
     if request.GET.get("format") == "xlsx":
         suffix = f"-{year}" if year else ""
         return xlsx_response(f"dashboard-{programme.slug}{suffix}.xlsx", _sheets(data))
@@ -118,11 +148,8 @@ def dashboard(request):
         for total in group.ordered:
             kpi = data.kpis.get(total.code)
             total.name = kpi.label if kpi else ""
-    return render(
-        request,
-        "monitoring/dashboard.html",
+    context.update(
         {
-            "programme": programme,
             "data": data,
             "kpis": kpis,
             "groups": [
@@ -134,11 +161,51 @@ def dashboard(request):
                 (PUBLISHED_LABELS.get(f.key, f.key), f, f.key.endswith("share_of_total"))
                 for f in sorted(data.published_notes, key=_note_order)
             ],
-            "cluster_types": programme.cluster_types.all(),
             "on": data.until.isoformat(),
-            "query": request.GET.urlencode(),
-        },
+        }
     )
+    return render(
+        request,
+        "monitoring/_dashboard_body.html" if part == "body" else "monitoring/dashboard.html",
+        context,
+    )
+
+
+#: The placeholder asks every 2 s; after this many the page computes the tables itself.
+MAX_POLLS = 30
+
+
+def _years(programme: Programme, today: datetime.date) -> list[int]:
+    """The programme's years (one query; none between writes with a shared cache)."""
+    return sharedcache.mirrored(
+        f"dashboard-years:{programme.pk}:{today.isoformat()}",
+        lambda: selectors.programme_years(programme, today),
+    )
+
+
+def _inputs(programme, year, today, cluster_type, language, years) -> tuple:
+    """What the dashboard is computed from: the version of the records (one query of
+    index look-ups; none between writes with a shared cache) and the selection."""
+    return (programme.pk, year, today, cluster_type, language, records_version())
+
+
+def _compute(programme, year, today, cluster_type, language, years) -> selectors.Dashboard:
+    return selectors.dashboard(
+        programme, year=year, today=today, cluster_type=cluster_type, years=years
+    )
+
+
+def keep_dashboard(
+    programme_id: int, year: int | None, today: str, cluster_type: str, language: str
+) -> None:
+    """Compute and keep the programme dashboard's tables (the background task of the
+    dashboard: the same inputs, so the same key, as the page computes)."""
+    programme = Programme.objects.get(pk=programme_id)
+    day = datetime.date.fromisoformat(today)
+    with translation.override(language):
+        years = selectors.programme_years(programme, day)
+        arguments = (programme, year, day, cluster_type, language, years)
+        memo("dashboard", lambda: _inputs(*arguments), lambda: _compute(*arguments))
 
 
 def _note_order(figure) -> tuple[int, str]:
