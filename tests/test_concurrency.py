@@ -100,3 +100,28 @@ def test_a_lock_met_outside_the_view_answers_503_too(rf):
     except OperationalError:
         other = server_error(rf.get("/"))
     assert other.status_code == 500
+
+
+def test_a_busy_database_answers_the_api_in_json(rf):
+    """The API's clients read JSON: the same 503 and Retry-After, with a JSON detail."""
+    import json
+
+    from django.db import OperationalError
+
+    from clustermonitor.core.middleware import DatabaseBusyMiddleware
+
+    middleware = DatabaseBusyMiddleware(lambda request: None)
+    api = middleware.process_exception(
+        rf.get("/api/v1/clusters"), OperationalError("database is locked")
+    )
+    assert (api.status_code, api["Retry-After"], api["Content-Type"]) == (
+        503,
+        "5",
+        "application/json",
+    )
+    assert "busy" in json.loads(api.content)["detail"]
+    page = middleware.process_exception(
+        rf.get("/clusters/"), OperationalError("database is locked")
+    )
+    assert page.status_code == 503 and page["Content-Type"].startswith("text/html")
+    assert middleware.process_exception(rf.get("/api/v1/x"), ValueError("x")) is None

@@ -79,14 +79,23 @@ def database_busy(error: BaseException | None) -> bool:
     return isinstance(error, OperationalError) and any(m in str(error).lower() for m in _BUSY)
 
 
-def busy_response() -> HttpResponse:
-    """503 with Retry-After and a short page in Dutch and English. Rendered without the
-    request's context (no user, no menu): those would ask the busy database again."""
+#: The API's answer while the database is busy (its clients read JSON, not a page).
+BUSY_DETAIL = "Database busy, try again in a moment / Databank bezet, probeer zo opnieuw"
+
+
+def busy_response(request=None) -> HttpResponse:
+    """503 with Retry-After: for the API a JSON body (``{"detail": …}``, as its other
+    errors), otherwise a short page in Dutch and English. Rendered without the request's
+    context (no user, no menu): those would ask the busy database again."""
+    from django.http import JsonResponse
     from django.template.loader import render_to_string
 
-    response = HttpResponse(
-        render_to_string("503.html", {"retry_after": BUSY_RETRY_AFTER}), status=503
-    )
+    if request is not None and request.path.startswith("/api/"):
+        response = JsonResponse({"detail": BUSY_DETAIL}, status=503)
+    else:
+        response = HttpResponse(
+            render_to_string("503.html", {"retry_after": BUSY_RETRY_AFTER}), status=503
+        )
     response["Retry-After"] = str(BUSY_RETRY_AFTER)
     add_never_cache_headers(response)
     return response
@@ -107,7 +116,7 @@ class DatabaseBusyMiddleware:
     def process_exception(self, request, exception):
         if database_busy(exception):
             log.warning("database busy, 503 for %s %s: %s", request.method, request.path, exception)
-            return busy_response()
+            return busy_response(request)
         return None
 
 
@@ -119,5 +128,5 @@ def server_error(request):
     from django.views import defaults
 
     if database_busy(sys.exc_info()[1]):
-        return busy_response()
+        return busy_response(request)
     return defaults.server_error(request)
