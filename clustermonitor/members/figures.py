@@ -143,9 +143,9 @@ def member_rows(clusters, on: datetime.date) -> list[dict]:
     from clustermonitor.members.contributions import size_classes
 
     memberships = list(
-        Membership.objects.active_on(on)
-        .filter(cluster__in=clusters)
-        .values("cluster__code", "cluster__embedding", "organisation_id", "organisation__kind")
+        known.active_memberships(Membership.objects.filter(cluster__in=clusters), on).values(
+            "cluster__code", "cluster__embedding", "organisation_id", "organisation__kind"
+        )
     )
     classes = size_classes({m["organisation_id"] for m in memberships}, known.firm_figures_year(on))
     return [
