@@ -243,3 +243,58 @@ def test_the_kpi3_export_as_of_a_date_knows_only_the_steps_taken_by_then(cluster
     ]
     assert "Idee op D" in titles
     assert "Begonnen na D" not in titles
+
+
+def test_a_target_changed_later_is_as_it_was_on_the_date(cluster_a):
+    """Rows with no business date (issue 14): a target is known with its cluster's
+    agreement; a change to it from the time the audit log recorded it."""
+    from django.utils import timezone
+
+    from clustermonitor.core import audit
+    from clustermonitor.monitoring.dashboard import dashboard
+    from clustermonitor.programmes.models import Target
+
+    on = datetime.date(2020, 1, 31)
+
+    def target(day):
+        data = dashboard(cluster_a.programme, year=day.year, today=day, cluster_type="IBN")
+        row = next(r for r in data.rows if r["code"] == cluster_a.code)
+        return row["cells"]["KPI1"].target.value
+
+    kpi = cluster_a.programme.kpis.get(code="KPI1")
+    changed = Target.objects.filter(cluster=cluster_a, kpi=kpi).order_by("-due_date").first()
+    if changed is None:  # entered with the agreement (no audit entry: known from its start)
+        changed = Target.objects.create(
+            cluster=cluster_a, kpi=kpi, due_date=Target.default_due_date(cluster_a), value=150
+        )
+    before = target(on)
+    assert before == changed.value
+    changed.value = before + 100
+    audit.save(audit.Actor.system("web"), changed)
+    assert target(on) == before
+    assert target(timezone.localdate()) == before + 100
+
+
+def test_an_organisation_changed_later_is_as_it_was_on_the_date(cluster_a):
+    """An organisation's attributes (no business date): a change recorded after the date
+    is set back in the figures as of the date (here its kind, in the reach rows)."""
+    from django.utils import timezone
+
+    from clustermonitor.core import audit
+    from clustermonitor.registry.models import Organisation
+    from clustermonitor.registry.selectors import reach_rows
+
+    org = factories.organisation(8, kind=Organisation.Kind.COMPANY)
+    factories.membership(org, cluster_a, datetime.date(2017, 1, 1))
+    org.kind = Organisation.Kind.OTHER
+    audit.save(audit.Actor.system("web"), org)
+
+    def kind(on):
+        return next(
+            r["kind"]
+            for r in reach_rows(on=on, cluster=cluster_a)
+            if r["organisation_id"] == org.pk
+        )
+
+    assert kind(D) == Organisation.Kind.COMPANY
+    assert kind(timezone.localdate()) == Organisation.Kind.OTHER

@@ -173,9 +173,11 @@ def test_the_pdf_pages_render_and_are_not_empty(report, tmp_path):
 
 
 def test_records_dated_after_the_date_leave_the_report_unchanged_byte_for_byte(report):
-    """Known on D (issue 14): a call-3 cluster created now that starts after the report's
-    date, with members, a target and payments, and a company that joins an existing
-    cluster and pays after the date: the report as of the date is the same bytes."""
+    """Known on D (issue 14): a call created now (opening after the report's date) with a
+    call-3 cluster that starts after the date, with members, targets, payments, an activity
+    and a collaboration; a company that joins an existing cluster and pays after the date;
+    a figure for 2019 approved after the date; a target of an existing cluster changed now
+    (audit log): the report as of the date is the same bytes, HTML and workbook."""
     from clustermonitor.members.models import Contribution, Membership
     from clustermonitor.programmes.models import KPI, Call, Cluster, Target
     from clustermonitor.registry.models import Organisation
@@ -209,6 +211,24 @@ def test_records_dated_after_the_date_leave_the_report_unchanged_byte_for_byte(r
                 membership=membership, year=start.year, amount=1000,
                 status=Contribution.Status.PAID, paid_on=start + datetime.timedelta(days=30),
             )  # fmt: skip
+        from clustermonitor.activities.models import Activity
+        from clustermonitor.collaborations.models import Collaboration, Stage, StageChange
+        from clustermonitor.core import audit
+        from clustermonitor.programmes.models import ReportedFigure
+
+        activity = Activity.objects.create(title="Later", kind="event", date=later)
+        activity.clusters.set([future, euka])
+        collaboration = Collaboration.objects.create(programme=euka.programme, title="Later")
+        collaboration.clusters.set([future, euka])
+        StageChange.objects.create(collaboration=collaboration, stage=Stage.IDEA, date=later)
+        ReportedFigure.objects.create(
+            metric="KPI1", value=999, cluster=euka, basis=ReportedFigure.Basis.REPORTED,
+            period_end=datetime.date(2019, 12, 31), source="progress report 2019 (late)",
+            source_date=later,
+        )  # fmt: skip
+        for target in Target.objects.exclude(cluster=future):
+            target.value += 1000
+            audit.save(audit.Actor.system("web"), target)
         document = build_document(as_of=AS_OF)
         html, xlsx = render.render_html(document), render.render_xlsx(document)
         transaction.set_rollback(True)

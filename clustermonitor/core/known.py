@@ -111,6 +111,11 @@ def published(queryset: QuerySet, on: datetime.date) -> QuerySet:
     return queryset.filter(source_date__lte=on)
 
 
+def activities(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """Activities held (begun) on or before ``on``, with their participations."""
+    return queryset.filter(date__lte=on)
+
+
 def stage_changes(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
     """A collaboration's steps taken on or before ``on``."""
     return queryset.filter(**{f"{prefix}date__lte": on})
@@ -139,6 +144,11 @@ def exit_plans_filed(queryset: QuerySet, on: datetime.date, prefix: str = "") ->
     return queryset.filter(**{f"{prefix}filed_on__lte": on})
 
 
+def filed(plan, on: datetime.date) -> bool:
+    """Whether an exit plan had been filed by ``on``."""
+    return plan is not None and plan.filed_on is not None and plan.filed_on <= on
+
+
 def accepted(plan, on: datetime.date) -> bool:
     """Whether an exit plan had been accepted by ``on``."""
     return plan is not None and plan.accepted_on is not None and plan.accepted_on <= on
@@ -152,6 +162,176 @@ def assessments(queryset: QuerySet, on: datetime.date) -> QuerySet:
 def criteria_published(criteria_set, on: datetime.date) -> bool:
     """Whether a criteria set had been published by ``on``."""
     return criteria_set.published_on is not None and criteria_set.published_on <= on
+
+
+#: Writes that enter records of the past — the reference data, the demo, a restored
+#: backup — date nothing: what they write carries its own dates or is known from the start.
+LOADERS = frozenset({"load-reference", "demo-data", "demo", "restore"})
+
+
+def audit_log_on(on: datetime.date, wanted: dict) -> dict:
+    """The audit-log rule for rows with no business date (docs/definitions.md): a row is
+    known from the time the audit log recorded its creation, a change from the time it
+    recorded the change. ``wanted`` maps a model to the primary keys asked about; the
+    answer maps it to ``(created, before)``: the rows created after ``on``, and for the
+    others changed after it the values before the first of those changes (attname →
+    value as the log keeps them). Writes by a loader (:data:`LOADERS`) are not counted;
+    rows the log has no entry for are known from the start. One query, also for no rows
+    (a page takes the same number of queries whatever it shows); none as of today, which
+    nothing is written after yet."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from clustermonitor.core.models import AuditEntry
+
+    if end_of(on) >= timezone.now():
+        return {model: (set(), {}) for model in wanted}
+    types = ContentType.objects.get_for_models(*wanted, for_concrete_models=True)
+    ids = {types[model].pk: {str(pk) for pk in pks} for model, pks in wanted.items()}
+    found = {types[model].pk: (set(), {}) for model in wanted}
+    entries = (
+        AuditEntry.objects.filter(
+            content_type__in=sorted(ids),
+            at__gt=end_of(on),
+            action__in=[AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE],
+        )
+        .exclude(via__in=LOADERS)
+        .order_by("at", "id")
+        .values_list("content_type_id", "object_id", "action", "before")
+    )
+    many = set().union(*ids.values()) if ids else set()
+    if len(many) > 100:  # many rows (organisations): ask for theirs only
+        entries = entries.filter(object_id__in=sorted(many))
+    for type_id, object_id, action, values in entries:
+        if object_id not in ids[type_id]:
+            continue
+        created, before = found[type_id]
+        pk = int(object_id) if object_id.isdigit() else object_id
+        if pk in created or pk in before:
+            continue  # the first write after the day tells
+        if action == AuditEntry.Action.CREATE:
+            created.add(pk)
+        else:
+            before[pk] = values or {}
+    return {model: found[types[model].pk] for model in wanted}
+
+
+def as_on_groups(groups, on: datetime.date) -> list[list]:
+    """Rows with no business date as they were on ``on`` (:func:`audit_log_on`), for
+    several kinds in one query. ``groups``: ``(model, instances, fields, dated)``; for each
+    the rows kept — those created after ``on`` left out, unless ``dated`` (the rows have
+    a business date that says when they are known, a cluster's start: only their changes
+    are read from the log) — with ``fields`` of those changed after it set back to their
+    earlier values (in place)."""
+    groups = [(model, list(rows), fields, dated) for model, rows, fields, dated in groups]
+    log = audit_log_on(on, {model: [r.pk for r in rows] for model, rows, _f, _d in groups})
+    out = []
+    for model, rows, fields, dated in groups:
+        created, before = log[model]
+        kept = rows if dated else [r for r in rows if r.pk not in created]
+        for instance in kept:
+            values = before.get(instance.pk)
+            if not values:
+                continue
+            for name in fields:
+                field = model._meta.get_field(name)
+                if field.attname not in values:
+                    continue
+                setattr(instance, field.attname, field.to_python(values[field.attname]))
+                if field.is_relation and field.is_cached(instance):
+                    field.delete_cached_value(instance)
+        out.append(kept)
+    return out
+
+
+def as_on(model, instances, on: datetime.date, fields, *, dated: bool = False) -> list:
+    """:func:`as_on_groups` for one kind of row."""
+    return as_on_groups([(model, instances, fields, dated)], on)[0]
+
+
+#: What of a target the audit-log rule sets back (it has no date of its own; it is known
+#: with its cluster's agreement, a later change from the audit log).
+TARGET_FIELDS = ("value", "baseline", "due_date")
+
+
+def targets(targets_of_clusters, on: datetime.date) -> list:
+    """Targets as they were on ``on`` (:func:`as_on`)."""
+    from clustermonitor.programmes.models import Target
+
+    return as_on(Target, targets_of_clusters, on, TARGET_FIELDS)
+
+
+#: What of a cluster the audit-log rule sets back: the attributes with no date of their
+#: own (an agreement extended later ended, on D, on its earlier end date).
+CLUSTER_FIELDS = ("end_date", "embedding", "subsidy", "call", "future_path", "future_note")
+
+
+def cluster_attributes(clusters, on: datetime.date) -> list:
+    """Clusters (known on ``on`` by their start) with the attributes they had on ``on``
+    (:func:`as_on`, in place)."""
+    from clustermonitor.programmes.models import Cluster
+
+    return as_on(Cluster, clusters, on, CLUSTER_FIELDS, dated=True)
+
+
+def clusters_and_targets(clusters, on: datetime.date) -> list:
+    """:func:`cluster_attributes` and :func:`targets` in one query: the clusters (their
+    targets prefetched), each with ``known_targets``, the targets known on ``on``."""
+    from clustermonitor.programmes.models import Cluster, Target
+
+    clusters = list(clusters)
+    clusters, kept = as_on_groups(
+        [
+            (Cluster, clusters, CLUSTER_FIELDS, True),
+            (Target, [t for c in clusters for t in c.targets.all()], TARGET_FIELDS, False),
+        ],
+        on,
+    )
+    by_cluster = {c.pk: [] for c in clusters}
+    for target in kept:
+        by_cluster[target.cluster_id].append(target)
+    for cluster in clusters:
+        cluster.known_targets = by_cluster[cluster.pk]
+    return clusters
+
+
+def organisation_rows(rows: list[dict], on: datetime.date, id_key: str, prefix: str) -> list:
+    """Organisation attributes in ``values()`` rows as they were on ``on`` (the audit-log
+    rule, :func:`audit_log_on`): an organisation has no business date (it is known through
+    its membership, participation or party); a change of its kind, founding date, sector,
+    municipality or position recorded after ``on`` is set back. ``id_key`` names the
+    organisation's id in a row, ``prefix`` the path of its fields (``"organisation__"``)."""
+    from clustermonitor.registry.models import Municipality, NaceCode, Organisation
+
+    _created, before = audit_log_on(on, {Organisation: {r[id_key] for r in rows}})[Organisation]
+    if not before:
+        return rows
+    nace_ids = {v.get("nace_2008_id") for v in before.values()} - {None}
+    nace = dict(NaceCode.objects.filter(pk__in=nace_ids).values_list("pk", "section"))
+    places = {
+        m["pk"]: m
+        for m in Municipality.objects.filter(
+            pk__in={v.get("municipality_id") for v in before.values()} - {None}
+        ).values("pk", "nis", "name_nl", "province__nis")
+    }
+    for row in rows:
+        values = before.get(row[id_key])
+        if not values:
+            continue
+        plain = ("kind", "start_date", "latitude", "longitude")
+        for name, value in ((f, values[f]) for f in plain if f in values):
+            key = prefix + name
+            if key in row:
+                field = Organisation._meta.get_field(name)
+                row[key] = field.to_python(value)
+        if "nace_2008_id" in values and prefix + "nace_2008__section" in row:
+            row[prefix + "nace_2008__section"] = nace.get(values["nace_2008_id"])
+        if "municipality_id" in values:
+            place = places.get(values["municipality_id"]) or {}
+            for name in ("nis", "name_nl", "province__nis"):
+                if prefix + "municipality__" + name in row:
+                    row[prefix + "municipality__" + name] = place.get(name)
+    return rows
 
 
 def firm_figures_year(on: datetime.date) -> int:

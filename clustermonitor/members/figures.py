@@ -94,6 +94,9 @@ def paid_rows(clusters, up_to: datetime.date) -> list[dict]:
         "membership__end_date",
         "year",
     )
+    rows = known.organisation_rows(
+        list(rows), up_to, "membership__organisation_id", "membership__organisation__"
+    )
     out = []
     for r in rows:
         start, end = r["membership__start_date"], r["membership__end_date"]
@@ -147,6 +150,7 @@ def member_rows(clusters, on: datetime.date) -> list[dict]:
             "cluster__code", "cluster__embedding", "organisation_id", "organisation__kind"
         )
     )
+    memberships = known.organisation_rows(memberships, on, "organisation_id", "organisation__")
     classes = size_classes({m["organisation_id"] for m in memberships}, known.firm_figures_year(on))
     return [
         {

@@ -361,7 +361,7 @@ def dashboard(
     today = today or datetime.date.today()
     until = reporting_date(year, today)
     reported_until = datetime.date(year, 12, 31) if year else None
-    rows = programme_selectors.portfolio_rows(programme, cluster_type=cluster_type)
+    rows = programme_selectors.portfolio_rows(programme, cluster_type=cluster_type, on=today)
     # Known on the date (core.known): a cluster whose agreement starts later, its targets
     # and figures are not in the tables or their totals.
     rows = [r for r in rows if known.cluster_started(r["cluster"], until)]
@@ -378,7 +378,7 @@ def dashboard(
         for figure in cluster.reported_figures.all():  # prefetched by portfolio_rows
             reported[figure.metric].append(figure)
         targets = defaultdict(list)
-        for target in cluster.targets.all():  # prefetched, with their KPI
+        for target in cluster.known_targets:  # as on the date (core.known)
             targets[target.kpi.code].append(target)
         values = computed.values.get(cluster.code)
         cells = {
@@ -491,6 +491,7 @@ def _horizon(cluster: Cluster, target: Target | None) -> datetime.date:
 def _trajectory_rows(clusters, today: datetime.date) -> list[TrajectoryRow]:
     """Clusters must be fetched with the prefetches of :func:`_trajectory_clusters`."""
     rows = []
+    clusters = known.clusters_and_targets(clusters, today)  # as they were (core.known)
     for cluster in clusters:
         if cluster.end_date <= cluster.start_date:
             continue  # no agreement period to project over
@@ -500,7 +501,7 @@ def _trajectory_rows(clusters, today: datetime.date) -> list[TrajectoryRow]:
             if figure.metric in KPI_CODES and known.reported(figure, today):
                 figures_by_code[figure.metric].append(figure)
         targets = defaultdict(list)
-        for target in cluster.targets.all():
+        for target in cluster.known_targets:  # as on the date (core.known)
             targets[target.kpi.code].append(target)
         for code in KPI_CODES:
             # By period, and for one period the figure given last wins.

@@ -57,6 +57,8 @@ def reach_rows(*, on: datetime.date, cluster=None, programme=None, members_of=No
             "organisation__longitude",
         ).order_by("cluster__code", "organisation_id")
     )
+    # Organisation attributes as they were on `on` (core.known: the audit-log rule).
+    rows = known.organisation_rows(rows, on, "organisation_id", "organisation__")
     figures: dict[int, FirmFigures] = {}
     # Known on `on` (core.known): a year's annual accounts from 1 August of the next year.
     for f in FirmFigures.objects.filter(
