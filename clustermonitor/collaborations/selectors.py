@@ -44,17 +44,17 @@ def with_derived(queryset, on: datetime.date | None = None):
     on D, core.known)."""
     parties = Party.objects.filter(collaboration=OuterRef("pk"))
     started = StageChange.objects.filter(collaboration=OuterRef("pk"), stage__in=STARTED_STAGES)
+    in_clusters = Collaboration.clusters.through.objects.filter(collaboration=OuterRef("pk"))
     if on is not None:
         started = known.stage_changes(started, on)
+        in_clusters = known.clusters(in_clusters, on, "cluster__")  # started by `on`
     return queryset.annotate(
         n_companies=_count(parties.filter(organisation__kind=Organisation.Kind.COMPANY)),
         n_parties=_count(parties),
         has_knowledge=Exists(parties.filter(organisation__kind=Organisation.Kind.KNOWLEDGE)),
         # A subquery, not Count("clusters"): a queryset filtered on one cluster would
         # otherwise count only that cluster.
-        n_clusters=_count(
-            Collaboration.clusters.through.objects.filter(collaboration=OuterRef("pk"))
-        ),
+        n_clusters=_count(in_clusters),
         reached_started=Exists(started),
     )
 
@@ -351,7 +351,8 @@ def intercluster_overview(
     applications = approved = ibn_spc = ibn_spc_approved = 0
     for project in projects:
         project.cluster_list = sorted(
-            project.clusters.all(), key=lambda c: (c.cluster_type.code != "IBN", c.code)
+            (c for c in project.clusters.all() if until is None or known.cluster_started(c, until)),
+            key=lambda c: (c.cluster_type.code != "IBN", c.code),
         )
         types = {c.cluster_type.code for c in project.cluster_list}
         project.is_ibn_spc = {"IBN", "SPC"} <= types

@@ -6,10 +6,20 @@ rule into query filters. Selectors call it; chapters and pages never filter by d
 themselves.
 
 - a cluster (and with it its targets and reported figures): from its agreement's start;
-- a membership: from its start date;
+- a membership: from its start date, once its cluster's agreement has started;
 - a payment: from its payment date (``paid_on``); before it the contribution is unpaid;
 - a year's firm figures (annual accounts): filed within 7 months of the year end, so the
-  figures of year Y are known from 1 August of Y + 1.
+  figures of year Y are known from 1 August of Y + 1;
+- an activity: from its date; a collaboration: from its first step, its stage from the
+  steps taken by then;
+- a reported figure: from its source date (approval, publication), for a period ended;
+  a published figure: from its source date;
+- a survey wave and its responses: once the wave closed;
+- exit plans, criteria sets, assessments: from the day filed, accepted, published, made;
+- a row with no business date (targets, cluster and organisation attributes): from the
+  time the audit log recorded its write (:func:`audit_log_on`).
+
+docs/definitions.md ("Known on D") has the table of every record kind.
 """
 
 from __future__ import annotations
@@ -32,9 +42,10 @@ def end_of(on: datetime.date) -> datetime.datetime:
     ) - datetime.timedelta(microseconds=1)
 
 
-def clusters(queryset: QuerySet, on: datetime.date) -> QuerySet:
-    """Clusters whose agreement started on or before ``on``."""
-    return queryset.filter(start_date__lte=on)
+def clusters(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
+    """Clusters whose agreement started on or before ``on`` (``prefix``: the path to the
+    cluster, e.g. ``"cluster__"``)."""
+    return queryset.filter(**{f"{prefix}start_date__lte": on})
 
 
 def cluster_started(cluster, on: datetime.date) -> bool:
@@ -249,8 +260,9 @@ def as_on(model, instances, on: datetime.date, fields, *, dated: bool = False) -
     return as_on_groups([(model, instances, fields, dated)], on)[0]
 
 
-#: What of a target the audit-log rule sets back (it has no date of its own; it is known
-#: with its cluster's agreement, a later change from the audit log).
+#: What of a target the audit-log rule sets back. A target has no date of its own: it is
+#: part of its cluster's agreement and known with it (also when entered later, as the
+#: agreement's); a change to it is known from the time the audit log recorded it.
 TARGET_FIELDS = ("value", "baseline", "due_date")
 
 
@@ -258,7 +270,7 @@ def targets(targets_of_clusters, on: datetime.date) -> list:
     """Targets as they were on ``on`` (:func:`as_on`)."""
     from clustermonitor.programmes.models import Target
 
-    return as_on(Target, targets_of_clusters, on, TARGET_FIELDS)
+    return as_on(Target, targets_of_clusters, on, TARGET_FIELDS, dated=True)
 
 
 #: What of a cluster the audit-log rule sets back: the attributes with no date of their
@@ -283,7 +295,7 @@ def clusters_and_targets(clusters, on: datetime.date) -> list:
     clusters, kept = as_on_groups(
         [
             (Cluster, clusters, CLUSTER_FIELDS, True),
-            (Target, [t for c in clusters for t in c.targets.all()], TARGET_FIELDS, False),
+            (Target, [t for c in clusters for t in c.targets.all()], TARGET_FIELDS, True),
         ],
         on,
     )

@@ -68,7 +68,9 @@ def annotated_on(ctx) -> list:
 
         states = collaborations_on(ctx).states
         rows = list(
-            with_derived(Collaboration.objects.filter(pk__in=list(states))).order_by("title", "pk")
+            with_derived(Collaboration.objects.filter(pk__in=list(states)), ctx.as_of).order_by(
+                "title", "pk"
+            )
         )
         for collaboration in rows:
             stage, reason = states[collaboration.pk]
