@@ -43,3 +43,23 @@ def test_it_keeps_modules_below_800_lines():
         if "migrations" not in p.parts and (n := len(p.read_text("utf-8").splitlines())) > 800
     }
     assert not long, f"split these modules by concern: {long}"
+
+
+def test_the_report_chapters_leave_dates_to_core_known():
+    """Known on D (issue 14): a chapter never filters records by date itself; it passes
+    the report's date to a selector, which applies core.known. A range lookup in a
+    chapter's query is the sign of a filter of its own."""
+    lookups = ("__lt", "__lte", "__gt", "__gte", "__range", "__year")
+    offenders = {}
+    for path in sorted((PACKAGE / "reports" / "sections").glob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+        found = sorted(
+            keyword.arg
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Call)
+            for keyword in node.keywords
+            if keyword.arg and keyword.arg.endswith(lookups)
+        )
+        if found:
+            offenders[path.name] = found
+    assert not offenders

@@ -84,10 +84,13 @@ def test_not_yet_started_and_after_the_reporting_date_do_not_count(cluster_a):
     _parties(later, companies)
     _start(later, cluster_a.start_date + 100 * DAY)
     verdicts = _verdicts(cluster_a, cluster_a.start_date + 50 * DAY, ("Submitted", "Later"))
+    # Known on D (issue 14): on the reporting date "Later" had not started yet.
     assert {v.collaboration.title: v.reason for v in verdicts} == {
         "Submitted": "not_started",
-        "Later": "after_period",
+        "Later": "not_started",
     }
+    verdicts = _verdicts(cluster_a, cluster_a.start_date + 100 * DAY, ("Later",))
+    assert [v.reason for v in verdicts] == ["counted"]
 
 
 def test_a_stopped_project_that_had_started_still_counts(cluster_a):

@@ -92,10 +92,21 @@ def test_paying_members_last_year_need_a_paid_contribution_of_that_year():
     on = D(2019, 3, 1)
     assert criteria.compute("paying_members_last_year", cluster, on) is None
     paid, expected, other_year = add_members(cluster, 3)
-    Contribution.objects.create(membership=paid, year=2018, amount=500, status="paid")
+    Contribution.objects.create(
+        membership=paid, year=2018, amount=500, status="paid", paid_on=D(2018, 6, 1)
+    )
     Contribution.objects.create(membership=expected, year=2018, amount=500)
-    Contribution.objects.create(membership=other_year, year=2019, amount=500, status="paid")
+    Contribution.objects.create(
+        membership=other_year, year=2019, amount=500, status="paid", paid_on=D(2019, 2, 1)
+    )
     assert criteria.compute("paying_members_last_year", cluster, on) == 1
+    # Known on D (issue 14): a fee for 2018 paid after the date was unpaid on it.
+    (late,) = add_members(cluster, 1)
+    Contribution.objects.create(
+        membership=late, year=2018, amount=500, status="paid", paid_on=D(2019, 4, 1)
+    )
+    assert criteria.compute("paying_members_last_year", cluster, on) == 1
+    assert criteria.compute("paying_members_last_year", cluster, D(2019, 4, 1)) == 2
 
 
 def test_collaboration_metrics(cluster_b):

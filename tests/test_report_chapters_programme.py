@@ -211,16 +211,19 @@ def test_table_7_puts_computed_beside_reported(members):
     assert kpi1[column(t5, "Computed, each counted once")] == 6  # one company in both
 
 
-def test_reported_figures_count_from_the_end_of_their_period(members):
+def test_reported_figures_count_once_given_for_a_period_ended(members):
+    """Known on D (issue 14): a reported figure counts from its source date (the
+    evaluation's publication, a progress report's approval), for a period ended by then."""
     euka = Cluster.objects.get(code="EUKA")
     figures = sorted(
         (f for f in euka.reported_figures.filter(metric="KPI1")), key=lambda f: f.period_end
     )
     assert figures, "the reference loads Table 7's KPI 1"
     first = figures[0]
-    the_day_before = first.period_end - datetime.timedelta(days=1)
+    assert first.period_end < first.source_date
+    the_day_before = first.source_date - datetime.timedelta(days=1)
     before = table(build("kpis", as_of=the_day_before, codes=["EUKA"]), "table7")
-    on = table(build("kpis", as_of=first.period_end, codes=["EUKA"]), "table7")
+    on = table(build("kpis", as_of=first.source_date, codes=["EUKA"]), "table7")
     assert row(before, "EUKA")[column(before, "KPI1 reported")] is None
     assert row(on, "EUKA")[column(on, "KPI1 reported")] == first.value
 

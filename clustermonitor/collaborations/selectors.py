@@ -20,6 +20,7 @@ from clustermonitor.collaborations.models import (
     Party,
     StageChange,
 )
+from clustermonitor.core import known
 from clustermonitor.registry.models import Organisation
 
 #: KPI 3's threshold: distinct companies among the parties.
@@ -36,23 +37,25 @@ def _count(queryset, key="collaboration"):
     )
 
 
-def with_derived(queryset):
+def with_derived(queryset, on: datetime.date | None = None):
     """Annotate what is derived, never entered: the number of distinct companies among
     the parties, whether a knowledge institution takes part, the number of clusters,
-    and whether the collaboration ever reached *started*."""
+    and whether the collaboration ever reached *started* (by ``on``, when given: known
+    on D, core.known)."""
     parties = Party.objects.filter(collaboration=OuterRef("pk"))
+    started = StageChange.objects.filter(collaboration=OuterRef("pk"), stage__in=STARTED_STAGES)
+    in_clusters = Collaboration.clusters.through.objects.filter(collaboration=OuterRef("pk"))
+    if on is not None:
+        started = known.stage_changes(started, on)
+        in_clusters = known.clusters(in_clusters, on, "cluster__")  # started by `on`
     return queryset.annotate(
         n_companies=_count(parties.filter(organisation__kind=Organisation.Kind.COMPANY)),
         n_parties=_count(parties),
         has_knowledge=Exists(parties.filter(organisation__kind=Organisation.Kind.KNOWLEDGE)),
         # A subquery, not Count("clusters"): a queryset filtered on one cluster would
         # otherwise count only that cluster.
-        n_clusters=_count(
-            Collaboration.clusters.through.objects.filter(collaboration=OuterRef("pk"))
-        ),
-        reached_started=Exists(
-            StageChange.objects.filter(collaboration=OuterRef("pk"), stage__in=STARTED_STAGES)
-        ),
+        n_clusters=_count(in_clusters),
+        reached_started=Exists(started),
     )
 
 
@@ -138,7 +141,9 @@ class ClusterKPI3:
 def cluster_kpi3(cluster, until: datetime.date | None = None) -> ClusterKPI3:
     until = until or datetime.date.today()
     collaborations = (
-        with_derived(Collaboration.objects.filter(clusters=cluster))
+        with_derived(
+            known.collaborations(Collaboration.objects.filter(clusters=cluster), until), until
+        )
         .prefetch_related("clusters")
         .order_by("start_date", "title", "pk")
     )
@@ -186,7 +191,11 @@ def programme_kpi3(clusters, until: datetime.date | None = None) -> ProgrammeKPI
     clusters = list(clusters)
     by_id = {c.pk: c for c in clusters}
     collaborations = list(
-        with_derived(Collaboration.objects.filter(clusters__in=clusters).distinct())
+        with_derived(
+            known.collaborations(Collaboration.objects.filter(clusters__in=clusters), until),
+            until,
+        )
+        .distinct()
         .prefetch_related("clusters")
         .order_by("start_date", "title", "pk")
     )
@@ -323,12 +332,11 @@ def intercluster_overview(
     submitted = StageChange.objects.filter(
         collaboration=OuterRef("pk"), stage__in=SUBMITTED_OR_LATER
     )
-    queryset = with_derived(Collaboration.objects.filter(programme=programme))
+    queryset = Collaboration.objects.filter(programme=programme)
     if until is not None:
-        submitted = submitted.filter(date__lte=until)
-        queryset = queryset.filter(
-            Exists(StageChange.objects.filter(collaboration=OuterRef("pk"), date__lte=until))
-        )
+        submitted = known.stage_changes(submitted, until)
+        queryset = known.collaborations(queryset, until)
+    queryset = with_derived(queryset, until)
     # Table 10 lists every application to the intercluster calls, also one where the
     # partner of an IBN is no cluster (Flanders' Bike Valley with Victoris).
     projects = list(
@@ -343,7 +351,8 @@ def intercluster_overview(
     applications = approved = ibn_spc = ibn_spc_approved = 0
     for project in projects:
         project.cluster_list = sorted(
-            project.clusters.all(), key=lambda c: (c.cluster_type.code != "IBN", c.code)
+            (c for c in project.clusters.all() if until is None or known.cluster_started(c, until)),
+            key=lambda c: (c.cluster_type.code != "IBN", c.code),
         )
         types = {c.cluster_type.code for c in project.cluster_list}
         project.is_ibn_spc = {"IBN", "SPC"} <= types
@@ -369,25 +378,26 @@ def intercluster_overview(
         mine = [p for p in projects if p.intercluster_call_id == call.pk and p.applied]
         call.recorded_applications = len(mine)
         call.recorded_approved = sum(p.decision == Decision.APPROVED for p in mine)
-    reported = {
-        f.cluster_id: f.value
-        for f in ReportedFigure.objects.filter(
-            metric=ReportedFigure.Metric.INTERCLUSTER, cluster__programme=programme
-        )
-    }
+    reported_figures = ReportedFigure.objects.filter(
+        metric=ReportedFigure.Metric.INTERCLUSTER, cluster__programme=programme
+    )
+    published_figures = PublishedFigure.objects.filter(
+        programme=programme, key__startswith="intercluster."
+    )
+    if until is not None:
+        reported_figures = known.reported_figures(reported_figures, until)
+        published_figures = known.published(published_figures, until)
+    reported = {f.cluster_id: f.value for f in reported_figures.order_by("source_date", "pk")}
     all_clusters = Cluster.objects.filter(programme=programme).select_related("cluster_type")
+    if until is not None:
+        all_clusters = known.clusters(all_clusters, until)
     per_cluster = [
         (c, per_cluster_count.get(c.pk, 0), reported.get(c.pk))
         for c in all_clusters
         if (selected is None or c.pk in selected)
         and (per_cluster_count.get(c.pk) or reported.get(c.pk) is not None)
     ]
-    published = {
-        f.key: f
-        for f in PublishedFigure.objects.filter(
-            programme=programme, key__startswith="intercluster."
-        )
-    }
+    published = {f.key: f for f in published_figures.order_by("source_date", "pk")}
     return InterclusterOverview(
         projects,
         calls,

@@ -12,6 +12,7 @@ from clustermonitor.accounts import access
 from clustermonitor.collaborations import selectors
 from clustermonitor.collaborations.models import Collaboration
 from clustermonitor.collaborations.views import VIEW, collaboration_rows, get_cluster
+from clustermonitor.core import known
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.programmes.models import KPI, Cluster, Programme, ReportedFigure, Target
 
@@ -68,9 +69,13 @@ def kpi3_cluster(request, code):
                 _verdict_sheet(_("Collaborations"), kpi3.verdicts),
             ],
         )
-    reported = ReportedFigure.objects.filter(
-        cluster=cluster, metric=ReportedFigure.Metric.KPI3
-    ).first()
+    reported = (
+        known.reported_figures(
+            ReportedFigure.objects.filter(cluster=cluster, metric=ReportedFigure.Metric.KPI3), on
+        )
+        .order_by("-source_date", "-pk")
+        .first()
+    )
     targets = Target.objects.filter(cluster=cluster, kpi__code="KPI3").order_by("due_date")
     return render(
         request,
@@ -91,13 +96,18 @@ def kpi3_cluster(request, code):
 def programme_overview(request):
     programme = _programme(request)
     on = _on(request)
-    clusters = Cluster.objects.filter(programme=programme).select_related("cluster_type")
+    clusters = known.clusters(Cluster.objects.filter(programme=programme), on).select_related(
+        "cluster_type"
+    )
     result = selectors.programme_kpi3(clusters, on)
     reported = {
         f.cluster_id: f
-        for f in ReportedFigure.objects.filter(
-            cluster__programme=programme, metric=ReportedFigure.Metric.KPI3
-        )
+        for f in known.reported_figures(
+            ReportedFigure.objects.filter(
+                cluster__programme=programme, metric=ReportedFigure.Metric.KPI3
+            ),
+            on,
+        ).order_by("source_date", "pk")
     }
     years = result.years
     rows = [

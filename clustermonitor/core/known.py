@@ -6,10 +6,20 @@ rule into query filters. Selectors call it; chapters and pages never filter by d
 themselves.
 
 - a cluster (and with it its targets and reported figures): from its agreement's start;
-- a membership: from its start date;
+- a membership: from its start date, once its cluster's agreement has started;
 - a payment: from its payment date (``paid_on``); before it the contribution is unpaid;
 - a year's firm figures (annual accounts): filed within 7 months of the year end, so the
-  figures of year Y are known from 1 August of Y + 1.
+  figures of year Y are known from 1 August of Y + 1;
+- an activity: from its date; a collaboration: from its first step, its stage from the
+  steps taken by then;
+- a reported figure: from its source date (approval, publication), for a period ended;
+  a published figure: from its source date;
+- a survey wave and its responses: once the wave closed;
+- exit plans, criteria sets, assessments: from the day filed, accepted, published, made;
+- a row with no business date (targets, cluster and organisation attributes): from the
+  time the audit log recorded its write (:func:`audit_log_on`).
+
+docs/definitions.md ("Known on D") has the table of every record kind.
 """
 
 from __future__ import annotations
@@ -22,15 +32,48 @@ from django.db.models import Q, QuerySet
 FIRM_FIGURES_KNOWN_FROM = (8, 1)
 
 
-def clusters(queryset: QuerySet, on: datetime.date) -> QuerySet:
-    """Clusters whose agreement started on or before ``on``."""
-    return queryset.filter(start_date__lte=on)
+def end_of(on: datetime.date) -> datetime.datetime:
+    """The last moment of ``on`` in Belgian time: a time stamp (a submission, an
+    approval, the audit log's write) is known on ``on`` when it is before this."""
+    from django.utils import timezone
+
+    return timezone.make_aware(
+        datetime.datetime.combine(on + datetime.timedelta(days=1), datetime.time.min)
+    ) - datetime.timedelta(microseconds=1)
+
+
+def clusters(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
+    """Clusters whose agreement started on or before ``on`` (``prefix``: the path to the
+    cluster, e.g. ``"cluster__"``)."""
+    return queryset.filter(**{f"{prefix}start_date__lte": on})
+
+
+def cluster_started(cluster, on: datetime.date) -> bool:
+    """:func:`clusters` for one cluster already read."""
+    return cluster.start_date <= on
 
 
 def memberships(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
-    """Memberships that started on or before ``on`` (``prefix``: the path to the membership,
-    e.g. ``"membership__"`` for contributions)."""
-    return queryset.filter(**{f"{prefix}start_date__lte": on})
+    """Memberships that started on or before ``on``, of a cluster whose agreement had
+    started by then (``prefix``: the path to the membership, e.g. ``"membership__"`` for
+    contributions)."""
+    return queryset.filter(
+        **{f"{prefix}start_date__lte": on, f"{prefix}cluster__start_date__lte": on}
+    )
+
+
+def running_memberships(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """Memberships running on ``on``: started by then and not ended before it (the
+    member lists and the API's ``active_on``, which list a cluster's own records)."""
+    return queryset.filter(start_date__lte=on).filter(
+        Q(end_date__isnull=True) | Q(end_date__gte=on)
+    )
+
+
+def active_memberships(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """Memberships known on ``on`` (:func:`memberships`: also their cluster had started)
+    and running on it: the members every figure as of ``on`` counts."""
+    return running_memberships(memberships(queryset, on), on)
 
 
 def paid(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
@@ -58,6 +101,249 @@ def status_on(contribution: dict, on: datetime.date) -> str:
     if status == "invoiced" and invoiced is None and paid is not None and paid > on:
         status = "expected"  # paid later, with no invoice date: only asked on `on`
     return status
+
+
+def reported(figure, on: datetime.date) -> bool:
+    """Whether a reported figure was known on ``on``: given on or before it (its source
+    date: the approval of a progress report, the evaluation's publication) for a period
+    that had ended by then."""
+    return figure.source_date <= on and (figure.period_end is None or figure.period_end <= on)
+
+
+def reported_figures(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """:func:`reported` as a query filter."""
+    return queryset.filter(source_date__lte=on).filter(
+        Q(period_end__isnull=True) | Q(period_end__lte=on)
+    )
+
+
+def published(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """Published figures that had appeared by ``on`` (their source date)."""
+    return queryset.filter(source_date__lte=on)
+
+
+def activities(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """Activities held (begun) on or before ``on``, with their participations."""
+    return queryset.filter(date__lte=on)
+
+
+def stage_changes(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
+    """A collaboration's steps taken on or before ``on``."""
+    return queryset.filter(**{f"{prefix}date__lte": on})
+
+
+def collaborations(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """Collaborations that existed on ``on``: their first step was taken by then."""
+    from django.db.models import Exists, OuterRef
+
+    from clustermonitor.collaborations.models import StageChange
+
+    return queryset.filter(
+        Exists(stage_changes(StageChange.objects.filter(collaboration=OuterRef("pk")), on))
+    )
+
+
+def waves(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """Survey waves whose results were known on ``on``: closed by then (their last day,
+    or "close now"). A response is submitted while its wave is open, so a closed wave's
+    responses are all known."""
+    return queryset.filter(Q(closes_on__lte=on) | Q(closed_at__lte=end_of(on)))
+
+
+def exit_plans_filed(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
+    """Exit plans filed on or before ``on``."""
+    return queryset.filter(**{f"{prefix}filed_on__lte": on})
+
+
+def filed(plan, on: datetime.date) -> bool:
+    """Whether an exit plan had been filed by ``on``."""
+    return plan is not None and plan.filed_on is not None and plan.filed_on <= on
+
+
+def accepted(plan, on: datetime.date) -> bool:
+    """Whether an exit plan had been accepted by ``on``."""
+    return plan is not None and plan.accepted_on is not None and plan.accepted_on <= on
+
+
+def assessments(queryset: QuerySet, on: datetime.date) -> QuerySet:
+    """Assessments made on or before ``on``."""
+    return queryset.filter(assessed_on__lte=on)
+
+
+def criteria_published(criteria_set, on: datetime.date) -> bool:
+    """Whether a criteria set had been published by ``on``."""
+    return criteria_set.published_on is not None and criteria_set.published_on <= on
+
+
+#: Writes that enter records of the past — the reference data, the demo, a restored
+#: backup — date nothing: what they write carries its own dates or is known from the start.
+LOADERS = frozenset({"load-reference", "demo-data", "demo", "restore"})
+
+
+def audit_log_on(on: datetime.date, wanted: dict) -> dict:
+    """The audit-log rule for rows with no business date (docs/definitions.md): a row is
+    known from the time the audit log recorded its creation, a change from the time it
+    recorded the change. ``wanted`` maps a model to the primary keys asked about; the
+    answer maps it to ``(created, before)``: the rows created after ``on``, and for the
+    others changed after it the values before the first of those changes (attname →
+    value as the log keeps them). Writes by a loader (:data:`LOADERS`) are not counted;
+    rows the log has no entry for are known from the start. One query, also for no rows
+    (a page takes the same number of queries whatever it shows); none as of today, which
+    nothing is written after yet."""
+    from django.contrib.contenttypes.models import ContentType
+    from django.utils import timezone
+
+    from clustermonitor.core.models import AuditEntry
+
+    if end_of(on) >= timezone.now():
+        return {model: (set(), {}) for model in wanted}
+    types = ContentType.objects.get_for_models(*wanted, for_concrete_models=True)
+    ids = {types[model].pk: {str(pk) for pk in pks} for model, pks in wanted.items()}
+    found = {types[model].pk: (set(), {}) for model in wanted}
+    entries = (
+        AuditEntry.objects.filter(
+            content_type__in=sorted(ids),
+            at__gt=end_of(on),
+            action__in=[AuditEntry.Action.CREATE, AuditEntry.Action.UPDATE],
+        )
+        .exclude(via__in=LOADERS)
+        .order_by("at", "id")
+        .values_list("content_type_id", "object_id", "action", "before")
+    )
+    many = set().union(*ids.values()) if ids else set()
+    if len(many) > 100:  # many rows (organisations): ask for theirs only
+        entries = entries.filter(object_id__in=sorted(many))
+    for type_id, object_id, action, values in entries:
+        if object_id not in ids[type_id]:
+            continue
+        created, before = found[type_id]
+        pk = int(object_id) if object_id.isdigit() else object_id
+        if pk in created or pk in before:
+            continue  # the first write after the day tells
+        if action == AuditEntry.Action.CREATE:
+            created.add(pk)
+        else:
+            before[pk] = values or {}
+    return {model: found[types[model].pk] for model in wanted}
+
+
+def as_on_groups(groups, on: datetime.date) -> list[list]:
+    """Rows with no business date as they were on ``on`` (:func:`audit_log_on`), for
+    several kinds in one query. ``groups``: ``(model, instances, fields, dated)``; for each
+    the rows kept — those created after ``on`` left out, unless ``dated`` (the rows have
+    a business date that says when they are known, a cluster's start: only their changes
+    are read from the log) — with ``fields`` of those changed after it set back to their
+    earlier values (in place)."""
+    groups = [(model, list(rows), fields, dated) for model, rows, fields, dated in groups]
+    log = audit_log_on(on, {model: [r.pk for r in rows] for model, rows, _f, _d in groups})
+    out = []
+    for model, rows, fields, dated in groups:
+        created, before = log[model]
+        kept = rows if dated else [r for r in rows if r.pk not in created]
+        for instance in kept:
+            values = before.get(instance.pk)
+            if not values:
+                continue
+            for name in fields:
+                field = model._meta.get_field(name)
+                if field.attname not in values:
+                    continue
+                setattr(instance, field.attname, field.to_python(values[field.attname]))
+                if field.is_relation and field.is_cached(instance):
+                    field.delete_cached_value(instance)
+        out.append(kept)
+    return out
+
+
+def as_on(model, instances, on: datetime.date, fields, *, dated: bool = False) -> list:
+    """:func:`as_on_groups` for one kind of row."""
+    return as_on_groups([(model, instances, fields, dated)], on)[0]
+
+
+#: What of a target the audit-log rule sets back. A target has no date of its own: it is
+#: part of its cluster's agreement and known with it (also when entered later, as the
+#: agreement's); a change to it is known from the time the audit log recorded it.
+TARGET_FIELDS = ("value", "baseline", "due_date")
+
+
+def targets(targets_of_clusters, on: datetime.date) -> list:
+    """Targets as they were on ``on`` (:func:`as_on`)."""
+    from clustermonitor.programmes.models import Target
+
+    return as_on(Target, targets_of_clusters, on, TARGET_FIELDS, dated=True)
+
+
+#: What of a cluster the audit-log rule sets back: the attributes with no date of their
+#: own (an agreement extended later ended, on D, on its earlier end date).
+CLUSTER_FIELDS = ("end_date", "embedding", "subsidy", "call", "future_path", "future_note")
+
+
+def cluster_attributes(clusters, on: datetime.date) -> list:
+    """Clusters (known on ``on`` by their start) with the attributes they had on ``on``
+    (:func:`as_on`, in place)."""
+    from clustermonitor.programmes.models import Cluster
+
+    return as_on(Cluster, clusters, on, CLUSTER_FIELDS, dated=True)
+
+
+def clusters_and_targets(clusters, on: datetime.date) -> list:
+    """:func:`cluster_attributes` and :func:`targets` in one query: the clusters (their
+    targets prefetched), each with ``known_targets``, the targets known on ``on``."""
+    from clustermonitor.programmes.models import Cluster, Target
+
+    clusters = list(clusters)
+    clusters, kept = as_on_groups(
+        [
+            (Cluster, clusters, CLUSTER_FIELDS, True),
+            (Target, [t for c in clusters for t in c.targets.all()], TARGET_FIELDS, True),
+        ],
+        on,
+    )
+    by_cluster = {c.pk: [] for c in clusters}
+    for target in kept:
+        by_cluster[target.cluster_id].append(target)
+    for cluster in clusters:
+        cluster.known_targets = by_cluster[cluster.pk]
+    return clusters
+
+
+def organisation_rows(rows: list[dict], on: datetime.date, id_key: str, prefix: str) -> list:
+    """Organisation attributes in ``values()`` rows as they were on ``on`` (the audit-log
+    rule, :func:`audit_log_on`): an organisation has no business date (it is known through
+    its membership, participation or party); a change of its kind, founding date, sector,
+    municipality or position recorded after ``on`` is set back. ``id_key`` names the
+    organisation's id in a row, ``prefix`` the path of its fields (``"organisation__"``)."""
+    from clustermonitor.registry.models import Municipality, NaceCode, Organisation
+
+    _created, before = audit_log_on(on, {Organisation: {r[id_key] for r in rows}})[Organisation]
+    if not before:
+        return rows
+    nace_ids = {v.get("nace_2008_id") for v in before.values()} - {None}
+    nace = dict(NaceCode.objects.filter(pk__in=nace_ids).values_list("pk", "section"))
+    places = {
+        m["pk"]: m
+        for m in Municipality.objects.filter(
+            pk__in={v.get("municipality_id") for v in before.values()} - {None}
+        ).values("pk", "nis", "name_nl", "province__nis")
+    }
+    for row in rows:
+        values = before.get(row[id_key])
+        if not values:
+            continue
+        plain = ("kind", "start_date", "latitude", "longitude")
+        for name, value in ((f, values[f]) for f in plain if f in values):
+            key = prefix + name
+            if key in row:
+                field = Organisation._meta.get_field(name)
+                row[key] = field.to_python(value)
+        if "nace_2008_id" in values and prefix + "nace_2008__section" in row:
+            row[prefix + "nace_2008__section"] = nace.get(values["nace_2008_id"])
+        if "municipality_id" in values:
+            place = places.get(values["municipality_id"]) or {}
+            for name in ("nis", "name_nl", "province__nis"):
+                if prefix + "municipality__" + name in row:
+                    row[prefix + "municipality__" + name] = place.get(name)
+    return rows
 
 
 def firm_figures_year(on: datetime.date) -> int:

@@ -5,6 +5,7 @@ from ninja import Router, Schema
 
 from clustermonitor.accounts import access
 from clustermonitor.api.params import IsoDate, date_query, id_path, limit_query, offset_query
+from clustermonitor.core import known
 from clustermonitor.members.models import Membership
 from clustermonitor.registry.models import Organisation
 
@@ -114,7 +115,7 @@ def list_memberships(request, cluster: str = "", active_on: IsoDate = ACTIVE_ON)
     if cluster:
         memberships = memberships.filter(cluster__code=cluster)
     if active_on:
-        memberships = memberships.active_on(active_on)
+        memberships = known.running_memberships(memberships, active_on)
     out = []
     visible_contacts: dict[int, bool] = {}
     for m in memberships:

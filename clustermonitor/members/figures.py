@@ -94,6 +94,9 @@ def paid_rows(clusters, up_to: datetime.date) -> list[dict]:
         "membership__end_date",
         "year",
     )
+    rows = known.organisation_rows(
+        list(rows), up_to, "membership__organisation_id", "membership__organisation__"
+    )
     out = []
     for r in rows:
         start, end = r["membership__start_date"], r["membership__end_date"]
@@ -143,10 +146,11 @@ def member_rows(clusters, on: datetime.date) -> list[dict]:
     from clustermonitor.members.contributions import size_classes
 
     memberships = list(
-        Membership.objects.active_on(on)
-        .filter(cluster__in=clusters)
-        .values("cluster__code", "cluster__embedding", "organisation_id", "organisation__kind")
+        known.active_memberships(Membership.objects.filter(cluster__in=clusters), on).values(
+            "cluster__code", "cluster__embedding", "organisation_id", "organisation__kind"
+        )
     )
+    memberships = known.organisation_rows(memberships, on, "organisation_id", "organisation__")
     classes = size_classes({m["organisation_id"] for m in memberships}, known.firm_figures_year(on))
     return [
         {

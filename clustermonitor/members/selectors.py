@@ -5,6 +5,7 @@ import datetime
 
 from django.db.models import Count, Q
 
+from clustermonitor.core import known
 from clustermonitor.members.models import Contact, Membership
 from clustermonitor.registry.models import Organisation
 
@@ -22,7 +23,7 @@ def member_rows(
         .order_by("organisation__name", "start_date")
     )
     if state == "active":
-        memberships = memberships.active_on(on)
+        memberships = known.running_memberships(memberships, on)
     elif state == "ended":
         memberships = memberships.filter(end_date__lt=on)
     if query:

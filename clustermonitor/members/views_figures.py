@@ -13,6 +13,7 @@ from django.utils.translation import gettext as _
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import cofinancing, participation
+from clustermonitor.core import known
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.core.pagecache import kept_page, needs, records_version
@@ -325,9 +326,12 @@ def _kpis(clusters, up_to):
     return participation.kpi1_kpi2(paid, starts, pd.Timestamp(up_to)), companies
 
 
-def _reported(clusters) -> dict:
+def _reported(clusters, on: datetime.date) -> dict:
+    """The latest reported KPI 1 and KPI 2 known on ``on`` (core.known)."""
     out = {}
-    for figure in ReportedFigure.objects.filter(cluster__in=clusters, metric__in=["KPI1", "KPI2"]):
+    for figure in known.reported_figures(
+        ReportedFigure.objects.filter(cluster__in=clusters, metric__in=["KPI1", "KPI2"]), on
+    ).order_by("period_end", "source_date", "pk"):
         out[(figure.cluster_id, figure.metric)] = figure
     return out
 
@@ -344,7 +348,7 @@ def kpi_page(request, code=None):
         clusters = list(Cluster.objects.filter(programme=programme).order_by("code"))
     up_to = _date(request, "on", datetime.date.today())
     table, companies = _kpis(clusters, up_to)
-    reported = _reported(clusters)
+    reported = _reported(clusters, up_to)
     by_code = {c.code: c for c in clusters}
     rows = []
     for r in table.to_dict("records"):

@@ -65,9 +65,17 @@ def _recency(figure: ReportedFigure):
     return (effective_date(figure), figure.source_date, figure.pk or 0)
 
 
-def latest_reported(reported, until: datetime.date | None = None) -> ReportedFigure | None:
-    """The latest of ``reported`` whose period ends on or before ``until`` (any if None)."""
-    candidates = [f for f in reported if until is None or effective_date(f) <= until]
+def latest_reported(
+    reported, until: datetime.date | None = None, known_on: datetime.date | None = None
+) -> ReportedFigure | None:
+    """The latest of ``reported`` whose period ends on or before ``until`` (any if None)
+    among those known on ``known_on`` (core.known.reported; all if None)."""
+    candidates = [
+        f
+        for f in reported
+        if (until is None or effective_date(f) <= until)
+        and (known_on is None or known.reported(f, known_on))
+    ]
     return max(candidates, key=_recency) if candidates else None
 
 
@@ -336,10 +344,10 @@ def _group(key: str, label: str, clusters_cells) -> Group:
     return group
 
 
-def _published(programme: Programme) -> dict[str, PublishedFigure]:
+def _published(programme: Programme, on: datetime.date) -> dict[str, PublishedFigure]:
     found = {}
-    for figure in PublishedFigure.objects.filter(
-        programme=programme, key__startswith=table5_key("")
+    for figure in known.published(
+        PublishedFigure.objects.filter(programme=programme, key__startswith=table5_key("")), on
     ).order_by("source_date", "pk"):
         found[figure.key] = figure  # the latest source wins
     return found
@@ -363,10 +371,10 @@ def dashboard(
     today = today or datetime.date.today()
     until = reporting_date(year, today)
     reported_until = datetime.date(year, 12, 31) if year else None
-    rows = programme_selectors.portfolio_rows(programme, cluster_type=cluster_type)
+    rows = programme_selectors.portfolio_rows(programme, cluster_type=cluster_type, on=today)
     # Known on the date (core.known): a cluster whose agreement starts later, its targets
     # and figures are not in the tables or their totals.
-    rows = [r for r in rows if r["cluster"].start_date <= until]
+    rows = [r for r in rows if known.cluster_started(r["cluster"], until)]
     clusters = [r["cluster"] for r in rows]
     computed = computed_kpis(clusters, until)
     if years is None:
@@ -379,13 +387,13 @@ def dashboard(
         for figure in cluster.reported_figures.all():  # prefetched by portfolio_rows
             reported[figure.metric].append(figure)
         targets = defaultdict(list)
-        for target in cluster.targets.all():  # prefetched, with their KPI
+        for target in cluster.known_targets:  # as on the date (core.known)
             targets[target.kpi.code].append(target)
         values = computed.values.get(cluster.code)
         cells = {
             code: Cell(
                 code,
-                latest_reported(reported[code], reported_until),
+                latest_reported(reported[code], reported_until, known_on=today),
                 values[code] if values else None,
                 three_year_target(targets[code]),
             )
@@ -395,7 +403,7 @@ def dashboard(
         row["kpi_cells"] = [cells[code] for code in KPI_CODES]
         cells_by_cluster.append((cluster, cells))
 
-    published = _published(programme)
+    published = _published(programme, today)
     show_published = cluster_type == PUBLISHED_TYPE and bool(published)
     total = _group("programme", _("Programme"), cells_by_cluster)
     for code in KPI_CODES:
@@ -492,16 +500,17 @@ def _horizon(cluster: Cluster, target: Target | None) -> datetime.date:
 def _trajectory_rows(clusters, today: datetime.date) -> list[TrajectoryRow]:
     """Clusters must be fetched with the prefetches of :func:`_trajectory_clusters`."""
     rows = []
+    clusters = known.clusters_and_targets(clusters, today)  # as they were (core.known)
     for cluster in clusters:
         if cluster.end_date <= cluster.start_date:
             continue  # no agreement period to project over
         kpis = {k.code: k for k in cluster.programme.kpis.all()}
         figures_by_code = defaultdict(list)
         for figure in cluster.reported_figures.all():
-            if figure.metric in KPI_CODES and effective_date(figure) <= today:
+            if figure.metric in KPI_CODES and known.reported(figure, today):
                 figures_by_code[figure.metric].append(figure)
         targets = defaultdict(list)
-        for target in cluster.targets.all():
+        for target in cluster.known_targets:  # as on the date (core.known)
             targets[target.kpi.code].append(target)
         for code in KPI_CODES:
             # By period, and for one period the figure given last wins.

@@ -23,6 +23,7 @@ from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from clustermonitor.core import known
 from clustermonitor.programmes.models import Application, Cluster, ClusterType
 
 FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "published_figures_2020.yaml"
@@ -204,7 +205,7 @@ class Context:
     def intercluster(self):
         from clustermonitor.collaborations.selectors import intercluster_overview
 
-        return intercluster_overview(self.programme)
+        return intercluster_overview(self.programme, until=self.as_of)
 
     def intercluster_call(self, year: int):
         return next((c for c in self.intercluster.calls if c.year == year), None)
@@ -234,7 +235,7 @@ class Context:
         from clustermonitor.surveys.models import Wave
 
         return (
-            Wave.objects.filter(questionnaire__programme=self.programme, opens_on__lte=self.as_of)
+            known.waves(Wave.objects.filter(questionnaire__programme=self.programme), self.as_of)
             .order_by("-closes_on", "-pk")
             .first()
         )
@@ -291,8 +292,8 @@ class NotComputed(Exception):
 def _cluster_type_figure(ctx, key):
     code, field = key.split(".")[2:4]
     if field == "count_2020":
-        n = Cluster.objects.filter(
-            programme=ctx.programme, cluster_type__code=code, start_date__lte=ctx.as_of
+        n = known.clusters(
+            Cluster.objects.filter(programme=ctx.programme, cluster_type__code=code), ctx.as_of
         ).count()
         return n, _("clusters of this type started by %(date)s") % {"date": ctx.as_of}
     cluster_type = ctx.cluster_type(code)

@@ -24,6 +24,7 @@ from django.db.models import Q
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.core import known
 from clustermonitor.programmes import rules_math
 
 PASS, FAIL, UNKNOWN = "pass", "fail", "unknown"
@@ -101,7 +102,8 @@ def paying_members_last_year(cluster, on):
     recorded = Contribution.objects.filter(membership__cluster=cluster, year=year)
     if not recorded.exists():
         return None
-    paid = recorded.filter(status=Contribution.Status.PAID).filter(
+    # Known on `on` (core.known): paid by then, of a membership started by then.
+    paid = known.memberships(known.paid(recorded, on), on, "membership__").filter(
         membership__start_date__lte=datetime.date(year, 12, 31)
     )
     paid = paid.filter(
@@ -119,27 +121,29 @@ def activities_last_12_months(cluster, on):
     member; unknown when the cluster has recorded no activity at all."""
     from clustermonitor.activities.models import Activity
 
-    recorded = Activity.objects.filter(clusters=cluster)
+    recorded = known.activities(Activity.objects.filter(clusters=cluster), on)
     if not recorded.exists():
         return None
     since = rules_math.add_months(on, -12)
-    return Decimal(recorded.filter(date__gt=since, date__lte=on).distinct().count())
+    return Decimal(recorded.filter(date__gt=since).distinct().count())
 
 
-def _collaborations(cluster):
+def _collaborations(cluster, on):
+    """The cluster's collaborations known on `on` (core.known: from their first step,
+    started when the step to *started* was taken by then); None without any."""
     from clustermonitor.collaborations.models import Collaboration
     from clustermonitor.collaborations.selectors import with_derived
 
-    recorded = Collaboration.objects.filter(clusters=cluster)
+    recorded = known.collaborations(Collaboration.objects.filter(clusters=cluster), on)
     if not recorded.exists():
         return None
-    return with_derived(recorded)
+    return with_derived(recorded, on)
 
 
 def collaborations_started(cluster, on):
     """Collaborations of the cluster that reached *started* (or later) by `on`, whatever
     their number of parties."""
-    collaborations = _collaborations(cluster)
+    collaborations = _collaborations(cluster, on)
     if collaborations is None:
         return None
     return Decimal(collaborations.filter(reached_started=True, start_date__lte=on).count())
@@ -148,7 +152,7 @@ def collaborations_started(cluster, on):
 def kpi3(cluster, on):
     from clustermonitor.collaborations.selectors import cluster_kpi3
 
-    if _collaborations(cluster) is None:
+    if _collaborations(cluster, on) is None:
         return None
     return Decimal(cluster_kpi3(cluster, on).value)
 
@@ -156,7 +160,7 @@ def kpi3(cluster, on):
 def intercluster_projects(cluster, on):
     """Collaborations of the cluster with at least one other cluster that reached
     *started* (or later) by `on`."""
-    collaborations = _collaborations(cluster)
+    collaborations = _collaborations(cluster, on)
     if collaborations is None:
         return None
     return Decimal(

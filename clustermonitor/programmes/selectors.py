@@ -1,10 +1,12 @@
 """Reads that feed the programme pages, exports and the API."""
 
+import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
 
+from clustermonitor.core import known
 from clustermonitor.programmes.models import (
     Application,
     Call,
@@ -35,8 +37,12 @@ class Figure:
         return {"reported_1y": "*", "target": "**"}.get(self.basis, "")
 
 
-def _figure(cluster: Cluster, metric: str) -> Figure:
-    reported = [f for f in cluster.reported_figures.all() if f.metric == metric]
+def _figure(cluster: Cluster, metric: str, on: datetime.date | None = None) -> Figure:
+    reported = [
+        f
+        for f in cluster.reported_figures.all()
+        if f.metric == metric and (on is None or known.reported(f, on))
+    ]
     if reported:
         latest = max(reported, key=lambda f: (f.source_date, f.pk))
         return Figure(latest.value, latest.basis)
@@ -79,12 +85,24 @@ def portfolio_clusters(programme: Programme, *, cluster_type="", call="", embedd
 
 
 def portfolio_rows(
-    programme: Programme, *, sort: str = "type", descending: bool = False, **filters
+    programme: Programme,
+    *,
+    sort: str = "type",
+    descending: bool = False,
+    on: datetime.date | None = None,
+    **filters,
 ) -> list[dict]:
     """The report's Table 7, one row per cluster: end date, executing organisation, type,
-    origin, members (KPI 1), collaborations (KPI 3), intercluster projects, future."""
+    origin, members (KPI 1), collaborations (KPI 3), intercluster projects, future.
+
+    With ``on``: as known on that day (core.known): each cluster's attributes as they
+    were then, the reported figures given by then (clusters that start later stay: the
+    caller leaves them out)."""
     rows = []
-    for cluster in portfolio_clusters(programme, **filters):
+    clusters = portfolio_clusters(programme, **filters)
+    if on is not None:  # with the targets known on the day as `known_targets`
+        clusters = known.clusters_and_targets(clusters, on)
+    for cluster in clusters:
         rows.append(
             {
                 "cluster": cluster,
@@ -99,9 +117,9 @@ def portfolio_rows(
                 "embedding": cluster.embedding,
                 "embedding_label": cluster.get_embedding_display() if cluster.embedding else "",
                 "origin": cluster.origin,
-                "members": _figure(cluster, "KPI1"),
-                "collaborations": _figure(cluster, "KPI3"),
-                "intercluster": _figure(cluster, ReportedFigure.Metric.INTERCLUSTER),
+                "members": _figure(cluster, "KPI1", on),
+                "collaborations": _figure(cluster, "KPI3", on),
+                "intercluster": _figure(cluster, ReportedFigure.Metric.INTERCLUSTER, on),
                 "future": cluster.future_note
                 or (cluster.get_future_path_display() if cluster.future_path else ""),
                 "future_path": cluster.future_path,

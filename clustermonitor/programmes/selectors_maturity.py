@@ -8,6 +8,7 @@ from decimal import Decimal
 
 from django.db.models import BooleanField, ExpressionWrapper, Q
 
+from clustermonitor.core import known
 from clustermonitor.programmes import criteria, rules_math
 from clustermonitor.programmes.models_account import AttentionPoint
 from clustermonitor.programmes.models_maturity import (
@@ -38,9 +39,7 @@ def exit_plan_status(cluster, today: datetime.date) -> tuple[datetime.date, bool
 
 def filed_by(plan: ExitPlan | None, today: datetime.date) -> bool:
     """Whether the exit plan had been filed on `today` (the worklist, the report)."""
-    return bool(
-        plan is not None and plan.is_filed and plan.filed_on is not None and plan.filed_on <= today
-    )
+    return bool(plan is not None and plan.is_filed and known.filed(plan, today))
 
 
 def missing_exit_plans(

@@ -32,14 +32,14 @@ def reach_rows(*, on: datetime.date, cluster=None, programme=None, members_of=No
     `members_of` (a cluster) keeps the memberships of that cluster's members only, in
     whichever cluster: all that a cluster's reach figures look at (their other
     memberships count), without the rest of the programme."""
-    memberships = Membership.objects.active_on(on)
+    memberships = known.active_memberships(Membership.objects.all(), on)
     if cluster is not None:
         memberships = memberships.filter(cluster=cluster)
     if programme is not None:
         memberships = memberships.filter(cluster__programme=programme)
     if members_of is not None:
         memberships = memberships.filter(
-            organisation__in=Membership.objects.active_on(on)
+            organisation__in=known.active_memberships(Membership.objects.all(), on)
             .filter(cluster=members_of)
             .values("organisation_id")
         )
@@ -57,6 +57,8 @@ def reach_rows(*, on: datetime.date, cluster=None, programme=None, members_of=No
             "organisation__longitude",
         ).order_by("cluster__code", "organisation_id")
     )
+    # Organisation attributes as they were on `on` (core.known: the audit-log rule).
+    rows = known.organisation_rows(rows, on, "organisation_id", "organisation__")
     figures: dict[int, FirmFigures] = {}
     # Known on `on` (core.known): a year's annual accounts from 1 August of the next year.
     for f in FirmFigures.objects.filter(

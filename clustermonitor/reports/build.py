@@ -110,6 +110,8 @@ def resolve(
         c.code.upper() for c in known.clusters(Cluster.objects.filter(programme=programme), as_of)
     }
     clusters = [c for c in clusters if c.code.upper() not in later]
+    # Their attributes as they were on the date (core.known: the audit-log rule).
+    clusters = known.cluster_attributes(clusters, as_of)
     selected = False
     if cluster_codes:
         codes = [c.strip().upper() for c in cluster_codes if c.strip()]

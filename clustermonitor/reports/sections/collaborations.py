@@ -13,6 +13,7 @@ from dataclasses import dataclass
 
 from django.utils.translation import gettext as _
 
+from clustermonitor.core import known
 from clustermonitor.reports.document import Percent, Section, Table
 
 REASONS = ("few_companies", "not_started", "before_agreement", "after_period")
@@ -38,7 +39,7 @@ def collaborations_on(ctx) -> AsOf:
 
         attributed = Collaboration.objects.filter(clusters__in=ctx.clusters).values("pk")
         steps = (
-            StageChange.objects.filter(collaboration__in=attributed, date__lte=ctx.as_of)
+            known.stage_changes(StageChange.objects.filter(collaboration__in=attributed), ctx.as_of)
             .order_by("collaboration_id", "date", "pk")
             .values_list("collaboration_id", "stage", "reason")
         )
@@ -67,7 +68,9 @@ def annotated_on(ctx) -> list:
 
         states = collaborations_on(ctx).states
         rows = list(
-            with_derived(Collaboration.objects.filter(pk__in=list(states))).order_by("title", "pk")
+            with_derived(Collaboration.objects.filter(pk__in=list(states)), ctx.as_of).order_by(
+                "title", "pk"
+            )
         )
         for collaboration in rows:
             stage, reason = states[collaboration.pk]
@@ -82,9 +85,14 @@ def _reported(ctx) -> dict[int, object]:
     from clustermonitor.programmes.models import ReportedFigure
 
     return dict(
-        ReportedFigure.objects.filter(
-            cluster__in=ctx.clusters, metric=ReportedFigure.Metric.KPI3
-        ).values_list("cluster_id", "value")
+        known.reported_figures(
+            ReportedFigure.objects.filter(
+                cluster__in=ctx.clusters, metric=ReportedFigure.Metric.KPI3
+            ),
+            ctx.as_of,
+        )
+        .order_by("source_date", "pk")
+        .values_list("cluster_id", "value")
     )
 
 

@@ -40,7 +40,9 @@ def overview(ctx):
     """The whole programme's overview (for what the clusters reported)."""
     from clustermonitor.collaborations.selectors import intercluster_overview
 
-    return ctx.shared("intercluster.overview", lambda: intercluster_overview(ctx.programme))
+    return ctx.shared(
+        "intercluster.overview", lambda: intercluster_overview(ctx.programme, until=ctx.as_of)
+    )
 
 
 def tally(ctx) -> Tally:

@@ -36,7 +36,7 @@ def _pct(value: int | None) -> Percent:
 def _latest(cluster, metric: str, until: datetime.date):
     """The latest reported figure of `metric` whose period ended by `until` (prefetched)."""
     found = [f for f in cluster.reported_figures.all() if f.metric == metric]
-    return monitoring.latest_reported(found, until)
+    return monitoring.latest_reported(found, until, known_on=until)
 
 
 def compute(ctx) -> dict | None:
@@ -106,7 +106,7 @@ def _published(ctx, data, complete: bool) -> dict:
     """Table 5 as printed, when the report is about all IBNs and it had been published."""
     if not complete or not data.show_published:
         return {}
-    return {k: f for k, f in data.published.items() if f.source_date <= ctx.as_of}
+    return data.published  # known on the report's date (dashboard: core.known.published)
 
 
 def _active(ctx) -> pd.DataFrame:

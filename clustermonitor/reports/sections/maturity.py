@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from django.utils.translation import gettext as _
 
+from clustermonitor.core import known
 from clustermonitor.reports.document import Section, Table
 
 
@@ -19,7 +20,7 @@ def _status(plan, as_of) -> str:
     """The plan's status on the report's date, from its filing and acceptance dates."""
     if plan is None:
         return _("no exit plan")
-    if plan.accepted_on is not None and plan.accepted_on <= as_of:
+    if known.accepted(plan, as_of):
         return str(plan.Status.ACCEPTED.label)
     from clustermonitor.programmes.selectors_maturity import filed_by
 
@@ -74,9 +75,7 @@ def _exit_plans(ctx) -> Section:
                 _path(plan),
                 _status(plan, ctx.as_of),
                 plan.filed_on if is_filed else None,
-                plan.accepted_on
-                if plan is not None and plan.accepted_on and plan.accepted_on <= ctx.as_of
-                else None,
+                plan.accepted_on if known.accepted(plan, ctx.as_of) else None,
                 late,
             ]
         )
@@ -129,8 +128,9 @@ def latest_sets(ctx) -> list:
 
     latest, seen = [], set()
     for criteria_set in selectors.published_sets(ctx.programme):
-        published = criteria_set.published_on
-        if published is not None and published > ctx.as_of:
+        if criteria_set.published_on is not None and not known.criteria_published(
+            criteria_set, ctx.as_of
+        ):
             continue
         if criteria_set.name not in seen:
             seen.add(criteria_set.name)
@@ -165,8 +165,8 @@ def _readiness(ctx) -> Section:
         )
     assessments = {}
     for assessment in (
-        Assessment.objects.filter(
-            cluster__in=ctx.clusters, criteria_set__in=sets, assessed_on__lte=ctx.as_of
+        known.assessments(
+            Assessment.objects.filter(cluster__in=ctx.clusters, criteria_set__in=sets), ctx.as_of
         )
         .select_related("cluster", "criteria_set")
         .order_by("cluster_id", "criteria_set_id", "-assessed_on", "-pk")

@@ -12,6 +12,7 @@ from collections import Counter
 
 from django.utils.translation import gettext as _
 
+from clustermonitor.core import known
 from clustermonitor.programmes.models import ClusterType, Embedding
 from clustermonitor.programmes.models_maturity import ExitPlan
 from clustermonitor.reports.document import Money, Percent, Section, Table
@@ -109,8 +110,8 @@ def _exit_plans(ctx) -> dict[int, ExitPlan]:
     """Exit plans filed (or accepted) on or before the report's date, by cluster id."""
 
     def load():
-        plans = ExitPlan.objects.filter(
-            cluster__in=[c.pk for c in ctx.clusters], filed_on__lte=ctx.as_of
+        plans = known.exit_plans_filed(
+            ExitPlan.objects.filter(cluster__in=[c.pk for c in ctx.clusters]), ctx.as_of
         ).order_by("cluster_id")
         return {p.cluster_id: p for p in plans}
 
@@ -120,7 +121,7 @@ def _exit_plans(ctx) -> dict[int, ExitPlan]:
 def _exit_plan_text(plan: ExitPlan | None, ctx) -> str:
     if plan is None:
         return ""
-    accepted = plan.accepted_on is not None and plan.accepted_on <= ctx.as_of
+    accepted = known.accepted(plan, ctx.as_of)
     state = _("accepted") if accepted else _("filed")
     path = plan.get_path_display()
     if plan.organisation:

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from clustermonitor.core import known
 from clustermonitor.reports.document import Figure, Percent, Section, Table
 
 #: The question families of the report's profile analyses (Q7–Q10).
@@ -32,10 +33,9 @@ def latest_wave(ctx):
     from clustermonitor.surveys.models import Wave
 
     return (
-        Wave.objects.filter(
-            questionnaire__programme=ctx.programme,
-            closes_on__lte=ctx.as_of,
-            clusters__in=ctx.clusters,
+        known.waves(
+            Wave.objects.filter(questionnaire__programme=ctx.programme, clusters__in=ctx.clusters),
+            ctx.as_of,
         )
         .distinct()
         .select_related("questionnaire")
