@@ -40,8 +40,10 @@ KPI_NAMES = {
 EMBEDDING_FIGURES = {"active_members": "KPI1", "new_members": "KPI2"}
 #: Clusters the 2020 evaluation's reach analysis (chapter 2) left out: The Beacon's
 #: member list had no enterprise numbers. The annex compares the reach figures over the
-#: evaluation's population; the reach chapter and pages keep every IBN.
-REACH_2020_LEFT_OUT = ("BEACON",)
+#: evaluation's population; the reach chapter and pages keep every IBN. Code → the name
+#: the evaluation gives it (a fact of 2020, so a report as of a date before the cluster
+#: started names it the same way).
+REACH_2020_LEFT_OUT = {"BEACON": "IoT Value Chain (The Beacon)"}
 #: Table 5's "end of year 2": each IBN's figure at its agreement start + this many years.
 END_OF_YEAR = 2
 #: The survey's published breakdowns (q7_by_profile, q8_benefits_by_profile, q9_by_…)
@@ -411,7 +413,7 @@ def _reach(field: str):
         note = _(
             "IBN member companies on %(date)s without %(left_out)s, the 2020 evaluation's "
             "population (analysis/reach)"
-        ) % {"date": ctx.as_of, "left_out": ", ".join(REACH_2020_LEFT_OUT)}
+        ) % {"date": ctx.as_of, "left_out": ", ".join(sorted(REACH_2020_LEFT_OUT))}
         if field in ("share_micro_or_small", "share"):
             return reach.sme_share(frame)[field], note
         if field == "in_two_or_more":
