@@ -251,8 +251,9 @@ class _Order:
     One process: the demo tests together, then the e2e tests, last. A parallel run
     (`--no-loadscope-reorder`: xdist hands out the groups in this order): the longest
     groups first, so that no worker starts one when the others are nearly done — the
-    report's demo tests, the other demo tests, the e2e tests, the other groups; then the
-    single tests, which fill the gaps."""
+    report's demo tests, the other demo tests, the modules that load the demo in
+    processes of their own, the e2e tests, the other groups; then the single tests,
+    which fill the gaps."""
 
     def __init__(self, config):
         self.parallel = hasattr(config, "workerinput")
@@ -261,7 +262,11 @@ class _Order:
         if not self.parallel:
             return _order(item)
         group = _group(item)
-        return {"demo-report": 0, "demo": 1, "e2e": 2}.get(group, 3 if group else 4)
+        if group in ("demo-report", "demo"):
+            return 0 if group == "demo-report" else 1
+        if group and item.get_closest_marker("demo"):
+            return 2  # a demo loaded in processes of their own (same bytes, backup)
+        return {"e2e": 3}.get(group, 4 if group else 5)
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):
