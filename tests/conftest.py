@@ -202,7 +202,7 @@ def pytest_collection_modifyitems(config, items):
     for item in items:
         if seen[item.nodeid] > 1:
             _set_nodeid(item, f"{item.parent.nodeid}::{item.name}")
-    if not config.getvalue("loadgroup"):
+    if not getattr(config.option, "loadgroup", False):  # set by xdist, in its workers
         return
     # A parallel run (--dist loadgroup) sends each group to one worker as a whole: the
     # browser tests (one Chromium, one live server), the demo tests (one load of the
