@@ -1,11 +1,16 @@
-# Two entry points (see README): `make run` and `make test`.
+# Two entry points (see README): `make run` and `make test`; `make test-fast` for the
+# inner loop (docs/development.md).
 VENV ?= .venv
 BIN := $(VENV)/bin
+# The suite runs in parallel (pytest-xdist): one worker per core, each with its own
+# database; the tests that share a costly set-up go to one worker as a group.
+TEST_WORKERS ?= auto
+PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
 # The first Python >= 3.12 on PATH, or one that pyenv keeps but has not activated.
 PYTHON ?= $(shell ./scripts/find-python)
 
-.PHONY: run test install install-test lint messages clean
+.PHONY: run test test-fast install install-test lint messages clean
 
 $(BIN)/python:
 	@test -n "$(PYTHON)" || { echo "No Python >= 3.12 found (PATH or pyenv)." >&2; exit 1; }
@@ -22,12 +27,19 @@ install-test: $(BIN)/python
 run: install
 	$(BIN)/clustermonitor demo
 
-## Install the test dependencies and run the whole suite (SQLite unless DATABASE_URL is set).
+## Install the test dependencies, lint and run the whole suite in parallel (SQLite unless
+## DATABASE_URL is set).
 test: install-test
 	./scripts/ensure-browser
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest
+	$(BIN)/pytest $(PYTEST_PARALLEL)
+
+## The fast tier: lint and the suite without the browser and the demo-loading tests.
+test-fast: install-test
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not e2e and not demo"
 
 lint: install-test
 	$(BIN)/ruff check .

@@ -1,16 +1,28 @@
 """Shared fixtures: the real 2020 portfolio and one user per persona, loaded once per
-test session; every test runs in a transaction that is rolled back.
+test session; every test runs in a transaction that is rolled back. The calibrated demo
+(`calibrated_demo`) is loaded once per session too, for the modules that ask for it.
+
+Parallel runs (pytest-xdist, `make test`; docs/development.md): each worker has its own
+database (pytest-django's _gw0, _gw1 suffixes); the tests that share costly set-up run on
+one worker (`xdist_group`, see `pytest_collection_modifyitems`).
 
 Personas (STYLE lesson 3): anonymous, programme manager, account manager, evaluator,
 cluster manager of cluster A (EUKA), cluster manager of cluster B (BIM), member contact.
 """
 
+import collections
+import copy
+import sys
+
 import pytest
 from django.conf import settings
+from django.core.management import call_command
+from django.db import transaction
 from django.test import Client
 from django.utils import translation
 from django_otp import DEVICE_ID_SESSION_KEY
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from pytest_django.plugin import blocking_manager_key
 
 from clustermonitor.accounts import services, twofactor
 from clustermonitor.accounts.models import Role, User
@@ -86,10 +98,199 @@ def django_db_setup(django_db_setup, django_db_blocker):
         build_world()
 
 
-def pytest_collection_modifyitems(items):
+#: The clusters whose progress reports, exit plans and assessments the shared demo writes
+#: (these go through the audited services one by one and take most of a full load's time;
+#: `clustermonitor load-demo` writes them for all): EUKA, reported after two years, and
+#: MaaS, after one.
+DEMO_WORKFLOW = ("EUKA", "MAAS")
+
+
+class SharedDemo:
+    """The calibrated demo (`demodata.load`) on top of the world, loaded once and kept in
+    an open transaction that every demo test runs inside (each in its own savepoint) and
+    that is rolled back as soon as the next test does not use it, so the other tests see
+    the world only. The demo tests run one after the other (`_Order`) and, in a parallel
+    run, on one worker (xdist group "demo"): the demo is loaded once per session (twice
+    in a parallel run: `tests/test_report.py` has a worker of its own, `DEMO_ALONE`)."""
+
+    def __init__(self, blocker):
+        self.blocker = blocker
+        self.atomic = None
+        self.summary = None
+
+    def load(self) -> dict:
+        if self.atomic is None:
+            from clustermonitor import demodata
+
+            with self.blocker.unblock():
+                atomic = transaction.atomic()
+                atomic.__enter__()
+                try:
+                    self.summary = demodata.load(workflow=DEMO_WORKFLOW)
+                except BaseException:
+                    atomic.__exit__(*sys.exc_info())
+                    raise
+                self.atomic = atomic
+        return copy.deepcopy(self.summary)
+
+    def roll_back(self) -> None:
+        if self.atomic is not None:
+            with self.blocker.unblock():
+                transaction.set_rollback(True)
+                self.atomic.__exit__(None, None, None)
+            self.atomic = self.summary = None
+
+
+_DEMO_KEY = pytest.StashKey[SharedDemo]()
+
+
+@pytest.fixture(scope="session")
+def shared_demo(request, django_db_setup, django_db_blocker):
+    demo = SharedDemo(django_db_blocker)
+    request.session.stash[_DEMO_KEY] = demo
+    yield demo
+    demo.roll_back()
+
+
+@pytest.fixture(scope="module")
+def calibrated_demo(shared_demo) -> dict:
+    """The calibrated demo in the test database, loaded once per session (module scope
+    so that it is there before the module's and the test's own transactions open);
+    returns `demodata.load`'s summary. Tests that use it are marked `demo`."""
+    return shared_demo.load()
+
+
+def _uses_demo(item) -> bool:
+    return "calibrated_demo" in getattr(item, "fixturenames", ())
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item, nextitem):
+    yield
+    if nextitem is None:
+        return  # the session's teardown has rolled back and dropped everything
+    if _uses_demo(item) and not _uses_demo(nextitem) and _DEMO_KEY in item.session.stash:
+        item.session.stash[_DEMO_KEY].roll_back()
+    if item.get_closest_marker("e2e") and not nextitem.get_closest_marker("e2e"):
+        # The live server's transactional tests empty every table after each test; the
+        # tests that follow in this process expect the world as the session built it
+        # (the same rows, the same keys): empty the tables, restart the sequences,
+        # build it again.
+        with item.config.stash[blocking_manager_key].unblock():
+            call_command("flush", interactive=False, verbosity=0, reset_sequences=True)
+            build_world()
+
+
+def _order(item) -> int:
     # Browser tests use a live server and a transactional database, which empties the
-    # tables afterwards: run them last so the shared world is there for all others.
-    items.sort(key=lambda item: item.get_closest_marker("e2e") is not None)
+    # tables afterwards: run them last (the hook above builds the world again after
+    # them). The demo tests run one after the other, so the demo is loaded once.
+    if item.get_closest_marker("e2e"):
+        return 2
+    return 1 if _uses_demo(item) else 0
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(config, items):
+    # First (tryfirst), so that xdist sees the groups; the order is set last (_Order).
+    for item in items:
+        if _uses_demo(item):
+            item.add_marker(pytest.mark.demo)
+    # Schemathesis gives all the cases of one test the test's node id (the operation is
+    # only in the name); xdist knows the tests by node id and would run one of them.
+    seen = collections.Counter(item.nodeid for item in items)
+    for item in items:
+        if seen[item.nodeid] > 1:
+            _set_nodeid(item, f"{item.parent.nodeid}::{item.name}")
+    if not getattr(config.option, "loadgroup", False):  # set by xdist, in its workers
+        return
+    # A parallel run (--dist loadgroup) sends each group to one worker as a whole: the
+    # browser tests (one Chromium, one live server), the demo tests (one load of the
+    # demo) and every module whose tests share a module-scoped fixture (built once).
+    # The other tests are handed out one by one. xdist finds the group after an "@" in
+    # the node id, which it writes where pytest 9.2 no longer reads it (`_set_nodeid`).
+    for item in items:
+        group = _group(item)
+        if group:
+            item.add_marker(pytest.mark.xdist_group(group))
+            _set_nodeid(item, f"{item.nodeid}@{group}")
+
+
+def _set_nodeid(item, nodeid: str) -> None:
+    """Give a test another node id: pytest 9.2 keeps it in `_id` (a NodeId), where
+    pytest-xdist 3.8 still writes `_nodeid`, which nothing reads any more."""
+    try:
+        from _pytest.nodeid import coerce_node_id
+    except ImportError:  # pytest < 9.2
+        item._nodeid = nodeid
+    else:
+        item._id = coerce_node_id(nodeid)
+
+
+#: Demo modules that take long enough to have a worker, and a load of the demo, of their
+#: own in a parallel run (the report is built, rendered and checked twice).
+DEMO_ALONE = {"tests.test_report"}
+
+
+def _group(item) -> str | None:
+    if item.get_closest_marker("e2e"):
+        return "e2e"
+    if _uses_demo(item):
+        return "demo-report" if item.module.__name__ in DEMO_ALONE else "demo"
+    if _module_scoped(item):
+        return item.module.__name__
+    return None
+
+
+class _Order:
+    """The order of the tests, set after pytest-django's (which puts the database tests
+    first, then the transactional ones, then those without a database, and so splits a
+    module whose fixture is built once per module: it was built twice). The tests of a
+    module with a module-scoped fixture stay together, where its first test was.
+
+    One process: the demo tests together, then the e2e tests, last. A parallel run
+    (`--no-loadscope-reorder`: xdist hands out the groups in this order): the longest
+    groups first, so that no worker starts one when the others are nearly done — the
+    report's demo tests, the other demo tests, the modules that load the demo in
+    processes of their own, the e2e tests, the other groups; then the single tests,
+    which fill the gaps."""
+
+    def __init__(self, config):
+        self.parallel = hasattr(config, "workerinput")
+
+    def rank(self, item) -> int:
+        if not self.parallel:
+            return _order(item)
+        group = _group(item)
+        if group in ("demo-report", "demo"):
+            return 0 if group == "demo-report" else 1
+        if group and item.get_closest_marker("demo"):
+            return 2  # a demo loaded in processes of their own (same bytes, backup)
+        return {"e2e": 3}.get(group, 4 if group else 5)
+
+    @pytest.hookimpl(trylast=True)
+    def pytest_collection_modifyitems(self, items):
+        def unit(item):
+            return item.module.__name__ if _module_scoped(item) else item.nodeid
+
+        first: dict[str, int] = {}
+        for index, item in enumerate(items):
+            first.setdefault(unit(item), index)
+        items.sort(key=lambda item: (self.rank(item), first[unit(item)]))
+
+
+def pytest_configure(config):
+    config.pluginmanager.register(_Order(config), "clustermonitor-test-order")
+
+
+def _module_scoped(item) -> bool:
+    info = getattr(item, "_fixtureinfo", None)
+    if info is None:
+        return False
+    return any(
+        defs and defs[-1].scope in ("module", "class", "package")
+        for defs in info.name2fixturedefs.values()
+    )
 
 
 @pytest.fixture

@@ -33,6 +33,8 @@ from django.core.management.base import CommandError
 from clustermonitor.core import backup as backups
 from tests.test_report_render import _pdf_tools
 
+pytestmark = pytest.mark.demo  # the source database holds the demo
+
 DATABASE = settings.DATABASES["default"]
 POSTGRES = backups.engine_of(DATABASE) == "postgresql"
 AS_OF = "2020-01-31"

@@ -58,7 +58,9 @@ def test_createtoken_prints_a_working_token(db, capsys):
     assert response.status_code == 200
 
 
-def test_load_demo_creates_the_demo_logins_and_is_idempotent(db, capsys):
+def test_load_demo_creates_the_demo_logins_and_is_idempotent(calibrated_demo, db, capsys):
+    # On the session's shared demo records (a load from scratch by the same command is
+    # tests/test_same_bytes.py's), so what this loads is the reference data and the logins.
     call_command("load-demo")
     out = capsys.readouterr().out
     for login in DEMO_LOGINS:

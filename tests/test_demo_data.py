@@ -1,11 +1,12 @@
 """The demo mirrors 2020 (docs/demo.md): the published figures, recomputed from the demo's
 records with the platform's own selectors and analysis functions.
 
-The demo's records are loaded once for the module, inside a transaction that is rolled
-back at the end. Progress reports, exit plans and assessments go through the audited
-services one by one and take most of a full load's time, so here they are written for
-two clusters (EUKA, reported after two years; MaaS, after one); the load-demo command
-test writes them for all.
+The demo's records are the session's shared demo (`calibrated_demo`, tests/conftest.py),
+loaded once inside a transaction that is rolled back after the last test that uses it.
+Progress reports, exit plans and assessments go through the audited services one by one
+and take most of a full load's time, so there they are written for two clusters
+(WORKFLOW: EUKA, reported after two years; MaaS, after one); the load-demo command
+(tests/test_same_bytes.py) writes them for all.
 """
 
 import datetime
@@ -29,8 +30,9 @@ from clustermonitor.programmes.models import Cluster, ExitPlan
 from clustermonitor.programmes.selectors_maturity import latest_published
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import FirmFigures, Organisation
+from tests.conftest import DEMO_WORKFLOW
 
-WORKFLOW = ("EUKA", "MAAS")
+WORKFLOW = DEMO_WORKFLOW
 SPECS = {s.code: s for s in cluster_specs()}
 REPORTED = [s.code for s in cluster_specs() if s.reported]
 WITH_TABLE8 = [s.code for s in cluster_specs() if s.table8 is not None]
@@ -39,9 +41,9 @@ INCONSISTENT = {("BIM", "k"): 28}
 
 
 @pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
+def demo(calibrated_demo, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        summary = demodata.load(workflow=WORKFLOW)
+        summary = calibrated_demo
         results = check.achieved()
         yield summary, results
         transaction.set_rollback(True)

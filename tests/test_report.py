@@ -2,9 +2,9 @@
 report is built from the records, reproduces the 2020 figures the demo is calibrated
 to, is byte-identical when built twice, and its PDF pages render (pdftoppm).
 
-The demo is loaded once for the module inside a transaction rolled back at the end
-(as in tests/test_demo_data.py); progress reports only for two clusters, to keep it
-quick."""
+The demo is the session's shared one (`calibrated_demo`, tests/conftest.py: progress
+reports only for two clusters, to keep it quick); the report is built once for the module
+inside a transaction rolled back at the end."""
 
 import datetime
 import io
@@ -19,7 +19,6 @@ from hypothesis import settings as hypothesis_settings
 from hypothesis import strategies as st
 from openpyxl import load_workbook
 
-from clustermonitor import demodata
 from clustermonitor.reports import render
 from clustermonitor.reports.build import CHAPTERS, build_document
 from clustermonitor.reports.document import Figure, Table
@@ -29,9 +28,8 @@ AS_OF = datetime.date(2020, 1, 31)
 
 
 @pytest.fixture(scope="module")
-def built(django_db_setup, django_db_blocker):
+def built(calibrated_demo, django_db_blocker):
     with django_db_blocker.unblock(), transaction.atomic():
-        demodata.load(workflow=("EUKA", "MAAS"))
         steps = []
         first = build_document(as_of=AS_OF, progress=lambda p, s: steps.append((p, s)))
         second = build_document(as_of=AS_OF)

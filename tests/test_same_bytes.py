@@ -20,6 +20,8 @@ import uuid
 import pytest
 from django.conf import settings
 
+pytestmark = pytest.mark.demo  # loads the demo with `clustermonitor load-demo`
+
 AS_OF = "2020-01-31"
 FORMATS = "html,pdf,xlsx"
 

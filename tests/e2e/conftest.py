@@ -35,15 +35,17 @@ def _unavailable(message: str):
     pytest.skip(message)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="package")
 def browser():
-    """One Chromium for the whole session; each test gets its own context."""
+    """One Chromium for the end-to-end tests (they run one after the other, on one worker
+    in a parallel run); each test gets its own context. Closed after the last of them,
+    so the tests that follow in the same process run without Playwright's event loop."""
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing: apt-get install chromium to run the e2e tests")
     with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
         # Playwright's sync API keeps an asyncio loop in this thread, so Django would
         # refuse the tests' own ORM calls (SynchronousOnlyOperation). Set only while the
-        # browser lives, i.e. for the e2e tests, which run last.
+        # browser lives, i.e. for the e2e tests.
         env.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
         yield browser
@@ -54,7 +56,8 @@ def browser():
 def world(live_server, transactional_db):
     """The reference portfolio and personas. The live server needs a transactional
     database, whose flush after each test empties the session's shared world, so it
-    is rebuilt here (the loaders are idempotent)."""
+    is rebuilt here (the loaders are idempotent), and once more after the last e2e test
+    for the tests that follow (tests/conftest.py, pytest_runtest_teardown)."""
     build_world()
     return live_server
 
