@@ -227,3 +227,38 @@ def test_the_daily_view_shows_status_outstanding_and_activity(client_for, cluste
     assert page.context["members"][0]["activities"] == 2 and page.context["active"] == 1
     assert [c.amount for c in page.context["outstanding"]] == [500]
     assert [a.title for a in page.context["upcoming"]] == ["Soon"]
+
+
+def test_the_daily_view_counts_active_members_over_a_calendar_year_across_29_february(
+    client_for, cluster_a, monkeypatch
+):
+    # On 1 March 2020 the window is (1 March 2019, 1 March 2020], as in
+    # analysis/participation.window: 366 days, for it holds 29 February. An activity on
+    # 2 March 2019 counts; 365 days back would have left it out, and the member with it.
+    import types
+
+    from clustermonitor.activities.models import Activity, Participation
+    from clustermonitor.analysis import participation
+    from clustermonitor.members import views_dashboard
+
+    class FirstOfMarch2020(datetime.date):
+        @classmethod
+        def today(cls):
+            return cls(2020, 3, 1)
+
+    monkeypatch.setattr(
+        views_dashboard,
+        "datetime",
+        types.SimpleNamespace(date=FirstOfMarch2020, timedelta=datetime.timedelta),
+    )
+    m = _member(1, cluster_a, start=datetime.date(2019, 1, 1))
+    dates = (datetime.date(2019, 3, 1), datetime.date(2019, 3, 2), datetime.date(2019, 6, 1))
+    for day in dates:
+        activity = Activity.objects.create(title=f"A{day}", kind="event", date=day)
+        activity.clusters.add(cluster_a)
+        Participation.objects.create(activity=activity, organisation=m.organisation)
+    start, end = participation.window(datetime.date(2020, 3, 1))
+    assert [d for d in dates if start.date() < d <= end.date()] == list(dates[1:])
+    page = client_for("cluster_manager_a").get(reverse("members:dashboard", args=["EUKA"]))
+    assert page.context["today"] == datetime.date(2020, 3, 1)
+    assert page.context["members"][0]["activities"] == 2 and page.context["active"] == 1

@@ -81,11 +81,7 @@ def plan(table: Table, activity: Activity, mapping: dict[str, str], *, user=None
         from clustermonitor.accounts import access
 
         registry = access.organisations_for(user, registry)
-    get = {f: table.headers.index(c) for f, c in mapping.items() if c in table.headers}
-
-    def value(cells, name):
-        index = get.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+    value = table.mapped(mapping)
 
     # Who is there already: by organisation, or by the organisation's name as typed.
     # A reviewed row keeps its name as typed, so a re-import still recognises it.

@@ -32,8 +32,9 @@ from scipy import stats
 
 from clustermonitor.analysis.charts import BAR, INK, MARKER, STYLE, to_svg
 
-# The 2020 instrument's constants (surveys/instrument.py), copied: the analysis package
-# imports nothing outside itself. tests/analysis/test_survey.py checks they agree.
+# The 2020 instrument's constants (data/reference/survey_instrument_2020.md), defined here
+# once: the analysis package imports nothing outside itself, and surveys/instrument.py
+# imports them from here.
 EFFECT_GROUPS = {
     "collaboration": (
         "innovatiegerichte en operationele samenwerking",
@@ -42,15 +43,19 @@ EFFECT_GROUPS = {
     "networking": ("informeren en netwerking", "information and networking"),
     "leverage": ("leverage", "leverage"),
 }
+#: effect number → group (the survey's own numbering)
 EFFECTS = {n: "collaboration" for n in (1, 2, 3, 4, 5, 9)}
 EFFECTS |= {n: "networking" for n in (6, 7, 8)} | {n: "leverage" for n in (10, 11)}
+#: Q9 answers that expect a gain within three years (the report's "> 60 %").
 Q9_WITHIN_3Y = ("realised", "very_short", "within_3y")
+#: The four profile variables every result is crossed with, and their values.
 PROFILES = {
     "call": ("1", "2"),
-    "size": ("small", "medium_large"),
+    "size": ("small", "medium_large"),  # < 50 employees vs ≥ 50
     "embedding": ("zelfstandig", "gevestigd"),
-    "activity": ("active", "non_active"),
+    "activity": ("active", "non_active"),  # from q1
 }
+#: Below this many respondents a cell is suppressed outside the evaluator's view.
 MIN_CELL = 5
 PROFILE_VARIABLES = tuple(PROFILES)  # call, size, embedding, activity
 UNKNOWN = "unknown"

@@ -263,11 +263,7 @@ def plan(table: Table, cluster: Cluster, mapping: dict[str, str], *, user=None) 
         from clustermonitor.accounts import access
 
         nameable = access.parties_for(user, nameable)
-    get = {f: table.headers.index(c) for f, c in mapping.items() if c in table.headers}
-
-    def value(cells, name):
-        index = get.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+    value = table.mapped(mapping)
 
     existing = {
         c.title.strip().lower(): c
@@ -353,7 +349,7 @@ def plan(table: Table, cluster: Cluster, mapping: dict[str, str], *, user=None) 
                 )
                 continue
         row.stage, row.stage_date = stage, stage_date
-        row.values = {k: v for k, v in values.items() if k == "title" or k in get}
+        row.values = {k: v for k, v in values.items() if k == "title" or k in value.index}
         if current is not None:
             # An empty cell leaves what is recorded: a file fills in, it does not erase.
             row.values = {k: v for k, v in row.values.items() if v not in (None, "")}

@@ -14,6 +14,7 @@ gives the settings and their defaults). A file is read once, at upload; what the
 shows afterwards comes from the parsed table kept with the upload (`dump_parsed`).
 """
 
+import contextlib
 import csv
 import datetime
 import gzip
@@ -80,6 +81,23 @@ class Table:
     def cell(self, row: list[str], column: str) -> str:
         index = self.headers.index(column)
         return row[index].strip() if index < len(row) and row[index] is not None else ""
+
+    def mapped(self, mapping: dict[str, str]) -> "Mapped":
+        """An import's mapping (field → column header) on this table's columns."""
+        return Mapped({f: self.headers.index(c) for f, c in mapping.items() if c in self.headers})
+
+
+@dataclass(frozen=True)
+class Mapped:
+    """The column of each mapped field (`index`; a field unmapped or whose column the table
+    lacks is left out). Called with a row's cells and a field: that cell, stripped, or ""
+    when the field has no column or the row is short."""
+
+    index: dict[str, int]
+
+    def __call__(self, cells: list[str], name: str) -> str:
+        index = self.index.get(name)
+        return cells[index].strip() if index is not None and index < len(cells) else ""
 
 
 def _text(value) -> str:
@@ -205,33 +223,41 @@ def _build(name: str, numbered_rows, counter: _Counter) -> Table:
 # -- xlsx ---------------------------------------------------------------------------
 
 
-def check_zip(data: bytes, name: str, setting: str = "UPLOAD_MAX_UNPACKED_BYTES") -> None:
-    """Refuse a zip (an .xlsx is one) whose parts unpack to more than the limit, before
-    anything is unpacked: the sizes are in the zip's directory, and reading never goes
-    past the size a part declares."""
+# not a zip, damaged, an unknown compression, a password
+_NOT_A_ZIP = (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError)
+
+
+@contextlib.contextmanager
+def _readable(name: str, errors: tuple[type[Exception], ...] = (Exception,)):
+    """A file that fails to open or to stream (damaged, not a zip, an unknown compression,
+    a password): any of `errors` but a TableError becomes "not a readable Excel file"."""
     try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            unpacked = sum(info.file_size for info in archive.infolist())
-            shared = [
-                i for i in archive.infolist() if i.filename.lower().endswith("sharedstrings.xml")
-            ]
-            if unpacked > limit(setting):
-                raise over_limit(
-                    name,
-                    "",
-                    _("it unpacks to %(size)s") % {"size": _megabytes(unpacked)},
-                    setting,
-                )
-            for info in shared:
-                _check_shared_strings(archive, info, name)
+        yield
     except TableError:
         raise
-    except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, RuntimeError) as exc:
-        # not a zip, damaged, an unknown compression, a password
+    except errors as exc:
         raise TableError(
             _("%(name)s: not a readable Excel file (%(error)s).")
             % {"name": name, "error": exc.__class__.__name__}
         ) from None
+
+
+def check_zip(data: bytes, name: str, setting: str = "UPLOAD_MAX_UNPACKED_BYTES") -> None:
+    """Refuse a zip (an .xlsx is one) whose parts unpack to more than the limit, before
+    anything is unpacked: the sizes are in the zip's directory, and reading never goes
+    past the size a part declares."""
+    with _readable(name, _NOT_A_ZIP), zipfile.ZipFile(io.BytesIO(data)) as archive:
+        unpacked = sum(info.file_size for info in archive.infolist())
+        shared = [i for i in archive.infolist() if i.filename.lower().endswith("sharedstrings.xml")]
+        if unpacked > limit(setting):
+            raise over_limit(
+                name,
+                "",
+                _("it unpacks to %(size)s") % {"size": _megabytes(unpacked)},
+                setting,
+            )
+        for info in shared:
+            _check_shared_strings(archive, info, name)
 
 
 def _check_shared_strings(archive: zipfile.ZipFile, info: zipfile.ZipInfo, name: str) -> None:
@@ -286,15 +312,8 @@ def iter_xlsx_rows(sheet):
 def open_xlsx(data: bytes, name: str, setting: str = "UPLOAD_MAX_UNPACKED_BYTES"):
     """The workbook (read-only, values) after the zip checks; the caller closes it."""
     check_zip(data, name, setting)
-    try:
+    with _readable(name):  # openpyxl raises many kinds for a damaged file
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except TableError:
-        raise
-    except Exception as exc:  # openpyxl raises many kinds for a damaged file
-        raise TableError(
-            _("%(name)s: not a readable Excel file (%(error)s).")
-            % {"name": name, "error": exc.__class__.__name__}
-        ) from None
 
 
 def check_dimension(sheet, name: str, max_rows: int, row_setting: str) -> None:
@@ -334,18 +353,12 @@ def check_workbook(data: bytes, name: str, row_setting: str = "UPLOAD_MAX_ROWS")
     counted while streaming. Raises TableError at the first limit crossed."""
     workbook = open_xlsx(data, name)
     try:
-        for sheet in workbook.worksheets:
-            check_dimension(sheet, name, limit(row_setting), row_setting)
-            counter = _Counter(f"{name}, {sheet.title}", "row", row_setting)
-            for number, row in enumerate(iter_xlsx_rows(sheet), start=1):
-                counter.row(number, len(row), header=number == 1)
-    except TableError:
-        raise
-    except Exception as exc:  # a damaged sheet fails while streaming
-        raise TableError(
-            _("%(name)s: not a readable Excel file (%(error)s).")
-            % {"name": name, "error": exc.__class__.__name__}
-        ) from None
+        with _readable(name):
+            for sheet in workbook.worksheets:
+                check_dimension(sheet, name, limit(row_setting), row_setting)
+                counter = _Counter(f"{name}, {sheet.title}", "row", row_setting)
+                for number, row in enumerate(iter_xlsx_rows(sheet), start=1):
+                    counter.row(number, len(row), header=number == 1)
     finally:
         workbook.close()
 
@@ -358,15 +371,8 @@ def _read_xlsx(data: bytes, name: str) -> Table:
         sheet = workbook.worksheets[0]
         check_dimension(sheet, name, limit("UPLOAD_MAX_ROWS"), "UPLOAD_MAX_ROWS")
         counter = _Counter(name, "row")
-        try:
+        with _readable(name):
             return _build(name, enumerate(iter_xlsx_rows(sheet), start=1), counter)
-        except TableError:
-            raise
-        except Exception as exc:  # a damaged sheet fails while streaming
-            raise TableError(
-                _("%(name)s: not a readable Excel file (%(error)s).")
-                % {"name": name, "error": exc.__class__.__name__}
-            ) from None
     finally:
         workbook.close()
 

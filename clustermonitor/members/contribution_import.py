@@ -104,11 +104,7 @@ def plan(
         from clustermonitor.accounts import access
 
         registry = access.organisations_for(user, registry)
-    get = {f: table.headers.index(c) for f, c in mapping.items() if c in table.headers}
-
-    def value(cells, name):
-        index = get.get(name)
-        return cells[index].strip() if index is not None and index < len(cells) else ""
+    value = table.mapped(mapping)
 
     memberships = list(Membership.objects.filter(cluster=cluster).select_related("organisation"))
     existing = {

@@ -31,33 +31,30 @@ def member_rows(
     return memberships
 
 
-def with_contact_counts(memberships) -> list:
-    """The memberships (one page of the list) with `n_contacts`, in one query for the page
-    rather than a count grouped over the whole list."""
-    memberships = list(memberships)
+def _with_counts(objects, model, key: str, attribute: str) -> list:
+    """The objects (one page of a list) with `attribute` = how many rows of `model` point
+    at each through `key`: one query for the page rather than a count grouped over the
+    whole list."""
+    objects = list(objects)
     counts = dict(
-        Contact.objects.filter(membership__in=memberships)
-        .values("membership")
+        model.objects.filter(**{f"{key}__in": objects})
+        .values(key)
         .annotate(n=Count("pk"))
-        .values_list("membership", "n")
+        .values_list(key, "n")
     )
-    for membership in memberships:
-        membership.n_contacts = counts.get(membership.pk, 0)
-    return memberships
+    for obj in objects:
+        setattr(obj, attribute, counts.get(obj.pk, 0))
+    return objects
+
+
+def with_contact_counts(memberships) -> list:
+    """The memberships (one page of the list) with `n_contacts`, in one query."""
+    return _with_counts(memberships, Contact, "membership", "n_contacts")
 
 
 def with_membership_counts(organisations) -> list:
     """The organisations (one page of the list) with `n_memberships`, in one query."""
-    organisations = list(organisations)
-    counts = dict(
-        Membership.objects.filter(organisation__in=organisations)
-        .values("organisation")
-        .annotate(n=Count("pk"))
-        .values_list("organisation", "n")
-    )
-    for organisation in organisations:
-        organisation.n_memberships = counts.get(organisation.pk, 0)
-    return organisations
+    return _with_counts(organisations, Membership, "organisation", "n_memberships")
 
 
 def search_filter(query: str, prefix: str = "") -> Q:

@@ -9,6 +9,7 @@ from django.shortcuts import redirect, render
 
 from clustermonitor.accounts import access
 from clustermonitor.activities.models import Activity, Participation
+from clustermonitor.analysis import participation
 from clustermonitor.members import contributions as contribution_service
 from clustermonitor.members.models import Contribution
 
@@ -19,12 +20,14 @@ def dashboard(request, code):
     today = datetime.date.today()
     year = today.year
     rows = contribution_service.year_rows(cluster, year)
-    since = today - datetime.timedelta(days=365)
+    # The platform's one "active member" (docs/definitions.md, analysis/participation.py):
+    # the window is (a calendar year before today, today].
+    since, until = (day.date() for day in participation.window(today))
     counts = dict(
         Participation.objects.filter(
             activity__clusters=cluster,
             activity__date__gt=since,
-            activity__date__lte=today,
+            activity__date__lte=until,
             organisation__isnull=False,
             is_guest=False,
         )
@@ -59,7 +62,7 @@ def dashboard(request, code):
             "outstanding": outstanding,
             "upcoming": upcoming,
             "totals": contribution_service.totals(cluster, year),
-            "active": sum(1 for m in members if m["activities"] >= 2),
+            "active": sum(1 for m in members if m["activities"] >= participation.MIN_ACTIVITIES),
             "today": today,
             "can_change": request.user.has_perm("members.change_members", cluster),
         },

@@ -2,25 +2,13 @@
 
 import datetime
 
+from clustermonitor.analysis.reach import MEMBER_COLUMNS
 from clustermonitor.core import known
 from clustermonitor.members.models import Membership
 from clustermonitor.registry.models import FirmFigures
 
-REACH_COLUMNS = [
-    "organisation_id",
-    "cluster",
-    "kind",
-    "employees",
-    "turnover",
-    "balance_total",
-    "start_date",
-    "nace_section",
-    "municipality_nis",
-    "municipality",
-    "province_nis",
-    "latitude",
-    "longitude",
-]
+#: The columns of a reach row: analysis/reach's members frame.
+REACH_COLUMNS = MEMBER_COLUMNS
 
 
 def reach_rows(*, on: datetime.date, cluster=None, programme=None, members_of=None) -> list[dict]:

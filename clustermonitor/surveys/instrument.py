@@ -18,43 +18,16 @@ Names:
 - ``employees`` self-reported headcount (integer, optional: the registry's comes first)
 """
 
-EFFECT_GROUPS = {
-    "collaboration": (
-        "innovatiegerichte en operationele samenwerking",
-        "innovation-oriented and operational collaboration",
-    ),
-    "networking": ("informeren en netwerking", "information and networking"),
-    "leverage": ("leverage", "leverage"),
-}
+# The 2020 instrument's effects, their groups, the Q9 answers within three years, the
+# profile variables and the smallest cell shown are defined once, in the analysis package
+# (which imports nothing outside itself): analysis/survey.py.
+from clustermonitor.analysis import survey as _analysis
 
-#: effect number → group (the survey's own numbering)
-EFFECTS = {
-    1: "collaboration",
-    2: "collaboration",
-    3: "collaboration",
-    4: "collaboration",
-    5: "collaboration",
-    9: "collaboration",
-    6: "networking",
-    7: "networking",
-    8: "networking",
-    10: "leverage",
-    11: "leverage",
-}
-
-#: Q9 answers that expect a gain within three years (the report's "> 60 %").
-Q9_WITHIN_3Y = ("realised", "very_short", "within_3y")
-
-#: The four profile variables every result is crossed with, and their values.
-PROFILES = {
-    "call": ("1", "2"),
-    "size": ("small", "medium_large"),  # < 50 employees vs ≥ 50
-    "embedding": ("zelfstandig", "gevestigd"),
-    "activity": ("active", "non_active"),  # from q1
-}
-
-#: Below this many respondents a cell is suppressed outside the evaluator's view.
-MIN_CELL = 5
+EFFECT_GROUPS = _analysis.EFFECT_GROUPS
+EFFECTS = _analysis.EFFECTS
+Q9_WITHIN_3Y = _analysis.Q9_WITHIN_3Y
+PROFILES = _analysis.PROFILES
+MIN_CELL = _analysis.MIN_CELL
 
 
 def wish(n: int) -> str:

@@ -40,7 +40,8 @@ def test_the_module_examples_hold():
 
 
 def test_the_copied_instrument_constants_agree_with_the_instrument():
-    # The analysis package imports nothing outside itself, so it keeps its own copy.
+    # One definition, in the analysis package (which imports nothing outside itself);
+    # surveys/instrument.py takes it from there.
     assert survey.EFFECTS == instrument.EFFECTS
     assert survey.EFFECT_GROUPS == instrument.EFFECT_GROUPS
     assert survey.PROFILES == instrument.PROFILES
