@@ -63,3 +63,57 @@ def test_the_report_chapters_leave_dates_to_core_known():
         if found:
             offenders[path.name] = found
     assert not offenders
+
+
+def _imported_modules(path: Path) -> set[str]:
+    """Every module `path` imports, by full name: `from a.b import c` names both `a.b`
+    and `a.b.c` (c may be a module)."""
+    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    names = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            names.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom) and node.module and not node.level:
+            names.add(node.module)
+            names.update(f"{node.module}.{alias.name}" for alias in node.names)
+    return names
+
+
+def _view_imports(path: Path) -> list[str]:
+    return sorted(
+        name
+        for name in _imported_modules(path)
+        if name.split(".")[0] == "clustermonitor" and name.split(".")[-1].startswith("views")
+    )
+
+
+def test_only_the_urls_modules_import_views():
+    """Issue 15: views only parse the request, check access and render. What a view shows
+    (figures, labels, access helpers, the upload step) lives in a module of its own that
+    the view, the task, the API and the report all import; nothing but `urls*` imports a
+    `views*` module, views included."""
+    offenders = {}
+    for path in sorted(PACKAGE.rglob("*.py")):
+        if path.name.startswith("urls") or "migrations" in path.parts:
+            continue
+        found = _view_imports(path)
+        if found:
+            offenders[str(path.relative_to(PACKAGE))] = found
+    assert not offenders, offenders
+
+
+def test_it_detects_a_views_import(tmp_path):
+    # The check above must be able to fail, whichever form the import takes.
+    module = tmp_path / "bad.py"
+    module.write_text(
+        "from clustermonitor.registry import views_reach\n"
+        "import clustermonitor.core.views\n"
+        "from clustermonitor.members.views_figures import LARGEST_SHARE_WARNING\n"
+        "from django.views.decorators.http import require_POST\n"
+        "from clustermonitor.members import figures\n"
+    )
+    assert _view_imports(module) == [
+        "clustermonitor.core.views",
+        "clustermonitor.members.views_figures",
+        "clustermonitor.registry.views_reach",
+    ]

@@ -424,7 +424,7 @@ def _counting(monkeypatch, module, name):
 def test_table8_after_a_write_answers_at_once_and_the_worker_fills_it(
     queued, web, cluster_a, english, monkeypatch
 ):
-    from clustermonitor.members import views_figures
+    from clustermonitor.members import figures_table8
     from tests.test_figures_pages import _paying_members
 
     _paying_members(cluster_a, 3, 1000)
@@ -436,7 +436,7 @@ def test_table8_after_a_write_answers_at_once_and_the_worker_fills_it(
     assert "<svg" in client.get(url, {"year": 2018}).content.decode()  # warm: all at once
 
     _write_a_fee(cluster_a, 4000)
-    computed = _counting(monkeypatch, views_figures, "_cofinancing")
+    computed = _counting(monkeypatch, figures_table8, "table8_frames")
     with CaptureQueriesContext(connection) as queries:
         first = client.get(url, {"year": 2018})
     page = first.content.decode()

@@ -95,6 +95,35 @@ def get_cluster_for_user(user, code: str, perm: str = "programmes.view_cluster_r
     return cluster
 
 
+#: Who may see a cluster's collaborations, and the programme's collaboration figures.
+COLLABORATIONS_VIEW = "collaborations.view_collaborations"
+COLLABORATIONS_PROGRAMME = "collaborations.view_programme"
+
+
+def get_cluster_collaborations_for_user(user, code: str, perm: str = COLLABORATIONS_VIEW):
+    """A cluster whose collaborations `user` may see (404 otherwise), and 403 when they
+    may see but not do `perm`."""
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
+    if cluster is None:
+        raise Http404
+    check(user, perm, cluster, visible=COLLABORATIONS_VIEW)
+    return cluster
+
+
+def get_collaborations_programme_for_user(user):
+    """The programme whose collaboration figures `user` may see (403 otherwise; 404
+    without a programme)."""
+    from clustermonitor.programmes.models import Programme
+
+    check(user, COLLABORATIONS_PROGRAMME)
+    programme = Programme.objects.order_by("pk").first()
+    if programme is None:
+        raise Http404
+    return programme
+
+
 def require_programme_manager(user) -> None:
     """Programme set-up is the programme manager's. Other agency staff and evaluators
     see the programme (403); everyone else gets 404."""

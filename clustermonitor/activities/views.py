@@ -14,6 +14,7 @@ from clustermonitor.activities.forms import ActivityForm, ParticipantForm, Revie
 from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.core import editing
 from clustermonitor.core.paging import page_of
+from clustermonitor.members.uploads import upload_step
 from clustermonitor.programmes.models import Cluster
 
 
@@ -197,9 +198,7 @@ def participation_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 def attendee_import(request, pk):
     activity, cluster = _activity_for(request, pk, "members.change_members")
-    from clustermonitor.members.views import _upload
-
     if request.method == "POST":
         request.POST = request.POST.copy()
         request.POST["activity"] = str(activity.pk)
-    return _upload(request, cluster, "attendees", initial={"activity": activity.pk})
+    return upload_step(request, cluster, "attendees", initial={"activity": activity.pk})

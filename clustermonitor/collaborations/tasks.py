@@ -6,6 +6,6 @@ from django.tasks import task
 @task
 def network_figures_task(programme_id: int, lang: str) -> None:
     """Keep the programme's network figures for the web workers (core.memo.memo_or_queue)."""
-    from clustermonitor.collaborations.views_network import keep_network_figures
+    from clustermonitor.collaborations.figures_network import keep_network_figures
 
     keep_network_figures(programme_id, lang)

@@ -13,6 +13,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.collaborations import lifecycle, selectors, services
+from clustermonitor.collaborations.exports import collaboration_rows
 from clustermonitor.collaborations.forms import (
     CollaborationForm,
     LinkForm,
@@ -29,22 +30,14 @@ from clustermonitor.collaborations.models import (
     Stage,
 )
 from clustermonitor.core import editing
-from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.exporters import xlsx_response
+from clustermonitor.members.uploads import upload_step
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.models import Organisation
 
-VIEW = "collaborations.view_collaborations"
+VIEW = access.COLLABORATIONS_VIEW
 CHANGE = "collaborations.change_collaborations"
-
-
-def get_cluster(user, code: str, perm: str = VIEW) -> Cluster:
-    cluster = Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
-    if cluster is None:
-        from django.http import Http404
-
-        raise Http404
-    access.check(user, perm, cluster, visible=VIEW)
-    return cluster
+get_cluster = access.get_cluster_collaborations_for_user
 
 
 def _filtered(request, queryset):
@@ -61,51 +54,6 @@ def _filtered(request, queryset):
     if request.GET.get("intercluster") == "1":
         queryset, filters["intercluster"] = selectors.intercluster(queryset), "1"
     return queryset, filters
-
-
-def collaboration_rows(collaborations, counted: set[int]) -> Sheet:
-    return Sheet(
-        _("Collaborations"),
-        [
-            _("Title"),
-            _("Clusters"),
-            _("Stage"),
-            _("Stopped because"),
-            _("Nature"),
-            _("Value chain"),
-            _("Purpose"),
-            _("Funding instrument"),
-            _("Companies"),
-            _("Scale"),
-            _("Knowledge institution"),
-            _("Start"),
-            _("End"),
-            _("Budget (EUR)"),
-            _("Grant (EUR)"),
-            "KPI 3",
-        ],
-        [
-            [
-                c.title,
-                ", ".join(sorted(x.code for x in c.clusters.all())),
-                c.get_stage_display(),
-                c.get_stop_reason_display(),
-                c.get_nature_display(),
-                c.get_value_chain_display(),
-                c.get_purpose_display(),
-                c.get_instrument_display(),
-                c.n_companies,
-                selectors.scale_label(c.n_companies),
-                _("yes") if c.has_knowledge else _("no"),
-                c.start_date,
-                c.end_date,
-                c.budget,
-                c.grant,
-                _("counted") if c.pk in counted else "",
-            ]
-            for c in collaborations
-        ],
-    )
 
 
 @login_required
@@ -343,6 +291,4 @@ def link_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 def collaboration_import(request, code):
     cluster = get_cluster(request.user, code, CHANGE)
-    from clustermonitor.members.views import _upload
-
-    return _upload(request, cluster, "collaborations")
+    return upload_step(request, cluster, "collaborations")

@@ -10,13 +10,15 @@ from django.utils.translation import gettext as _
 
 from clustermonitor.accounts import access
 from clustermonitor.collaborations import selectors
+from clustermonitor.collaborations.exports import collaboration_rows
 from clustermonitor.collaborations.models import Collaboration
-from clustermonitor.collaborations.views import VIEW, collaboration_rows, get_cluster
 from clustermonitor.core import known
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.programmes.models import KPI, Cluster, Programme, ReportedFigure, Target
 
-PROGRAMME = "collaborations.view_programme"
+VIEW = access.COLLABORATIONS_VIEW
+PROGRAMME = access.COLLABORATIONS_PROGRAMME
+get_cluster = access.get_cluster_collaborations_for_user
 
 
 def _on(request) -> datetime.date:
@@ -27,13 +29,7 @@ def _on(request) -> datetime.date:
 
 
 def _programme(request) -> Programme:
-    access.check(request.user, PROGRAMME)
-    programme = Programme.objects.order_by("pk").first()
-    if programme is None:
-        from django.http import Http404
-
-        raise Http404
-    return programme
+    return access.get_collaborations_programme_for_user(request.user)
 
 
 def _verdict_sheet(title, verdicts) -> Sheet:

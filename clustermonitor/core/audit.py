@@ -146,3 +146,26 @@ def history(instance: models.Model):
     return AuditEntry.objects.filter(content_type=ct, object_id=str(instance.pk)).select_related(
         "actor"
     )
+
+
+#: The objects whose history the audit pages show, by URL label.
+AUDITED_MODELS = {
+    "programme": ("programmes", "programme"),
+    "clustertype": ("programmes", "clustertype"),
+    "kpi": ("programmes", "kpi"),
+    "call": ("programmes", "call"),
+    "application": ("programmes", "application"),
+    "cluster": ("programmes", "cluster"),
+    "target": ("programmes", "target"),
+    "reportedfigure": ("programmes", "reportedfigure"),
+    "exitplan": ("programmes", "exitplan"),
+    "criteriaset": ("programmes", "criteriaset"),
+    "criterion": ("programmes", "criterion"),
+    "assessment": ("programmes", "assessment"),
+    "answer": ("programmes", "answer"),
+    "attentionpoint": ("programmes", "attentionpoint"),
+    "steeringgroupmeeting": ("programmes", "steeringgroupmeeting"),
+    "learningsession": ("programmes", "learningsession"),
+    "collaboration": ("collaborations", "collaboration"),
+    "progressreport": ("monitoring", "progressreport"),
+}

@@ -6,29 +6,8 @@ from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
 from clustermonitor.accounts import access
+from clustermonitor.core.audit import AUDITED_MODELS
 from clustermonitor.core.models import AuditEntry
-
-#: The objects whose history the audit pages show, by URL label.
-AUDITED_MODELS = {
-    "programme": ("programmes", "programme"),
-    "clustertype": ("programmes", "clustertype"),
-    "kpi": ("programmes", "kpi"),
-    "call": ("programmes", "call"),
-    "application": ("programmes", "application"),
-    "cluster": ("programmes", "cluster"),
-    "target": ("programmes", "target"),
-    "reportedfigure": ("programmes", "reportedfigure"),
-    "exitplan": ("programmes", "exitplan"),
-    "criteriaset": ("programmes", "criteriaset"),
-    "criterion": ("programmes", "criterion"),
-    "assessment": ("programmes", "assessment"),
-    "answer": ("programmes", "answer"),
-    "attentionpoint": ("programmes", "attentionpoint"),
-    "steeringgroupmeeting": ("programmes", "steeringgroupmeeting"),
-    "learningsession": ("programmes", "learningsession"),
-    "collaboration": ("collaborations", "collaboration"),
-    "progressreport": ("monitoring", "progressreport"),
-}
 
 
 @login_required

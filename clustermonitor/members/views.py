@@ -1,6 +1,3 @@
-import datetime
-import hashlib
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -13,7 +10,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import editing, tabular
+from clustermonitor.core import editing
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.pagecache import kept_page, reads_members
 from clustermonitor.core.paging import page_of, sorted_by
@@ -28,6 +25,7 @@ from clustermonitor.members.forms import (
 )
 from clustermonitor.members.import_kinds import KINDS
 from clustermonitor.members.models import Contact, ImportBatch, ImportMapping, Membership
+from clustermonitor.members.uploads import upload_step
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import Organisation
 
@@ -272,52 +270,18 @@ def contact_delete(request, pk):
 # -- Import wizard -------------------------------------------------------------------
 
 
-def _upload(request, cluster, kind_name: str, initial=None):
-    """Step 1 of every import: the file and the options of its kind."""
-    kind = KINDS[kind_name]
-    form = kind.upload_form(request.POST or None, request.FILES or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            table = tabular.read_table(data, upload.name)
-        except TableError as exc:
-            form.add_error("file", str(exc))
-        else:
-            upload.seek(0)
-            batch = ImportBatch.objects.create(
-                cluster=cluster,
-                kind=kind.kind,
-                file=upload,
-                original_name=upload.name,
-                sha256=hashlib.sha256(data).hexdigest(),
-                full_list=bool(form.cleaned_data.get("full_list")),
-                reference_date=form.cleaned_data.get("reference_date") or datetime.date.today(),
-                options=kind.options(form.cleaned_data),
-                uploaded_by=request.user,
-            )
-            batch.keep_table(table)
-            return redirect("members:import-detail", batch.pk)
-    recent = ImportBatch.objects.filter(cluster=cluster, kind=kind.kind)[:10]
-    return render(
-        request,
-        "members/import_upload.html",
-        {"cluster": cluster, "form": form, "recent": recent, "kind": kind},
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
-    return _upload(request, cluster, "members")
+    return upload_step(request, cluster, "members")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribution_import_upload(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
-    return _upload(request, cluster, "contributions")
+    return upload_step(request, cluster, "contributions")
 
 
 def _batch_for(request, pk) -> ImportBatch:

@@ -16,15 +16,13 @@ from clustermonitor.analysis import cofinancing, participation
 from clustermonitor.core import known
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
-from clustermonitor.core.pagecache import kept_page, needs, records_version
-from clustermonitor.members import figures
+from clustermonitor.core.pagecache import kept_page, needs
+from clustermonitor.members import cofinancing_checks as checks
+from clustermonitor.members import figures, figures_table8
 from clustermonitor.members.models import Membership
 from clustermonitor.members.tasks import table8_chart_task, table8_task
 from clustermonitor.programmes import selectors as programme_selectors
-from clustermonitor.programmes.models import Cluster, Programme, ReportedFigure
-
-#: Large enough that one member's loss is felt (the 2020 evaluation's warning).
-LARGEST_SHARE_WARNING = 0.25
+from clustermonitor.programmes.models import Cluster, ReportedFigure
 
 
 def _lang() -> str:
@@ -48,21 +46,17 @@ def _sheet(title, frame: pd.DataFrame) -> Sheet:
     return Sheet(title, [str(c) for c in clean.columns], clean.itertuples(index=False, name=None))
 
 
-def _cofinancing(clusters, year: int | None):
-    return figures.cofinancing_frames(clusters, year, _lang())
-
-
 @login_required
 def cofinancing_cluster(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code)
     year = _int(request, "year", min(datetime.date.today().year, cluster.end_date.year))
-    _rows, fees, table, ledger = _cofinancing([cluster], None)
+    _rows, fees, table, ledger = figures.cofinancing_frames([cluster], None, _lang())
     row = table[table["year"] == year]
     this_year = ledger[ledger["year"] == year]
     carry_in = float(this_year["carry_in"].iloc[0]) if len(this_year) else 0.0
     required = float(this_year["required"].iloc[0]) if len(this_year) else 0.0
-    year_fees = fees[fees["year"] == year].set_index("membership_id")["amount"]
-    risk = cofinancing.at_risk(year_fees, max(required - carry_in, 0)) if len(year_fees) else []
+    year_fees = checks.year_amounts(fees, cluster.code, year)
+    risk = checks.contributions_at_risk(year_fees, required, carry_in)
     names = dict(
         Membership.objects.filter(pk__in=list(risk)).values_list("pk", "organisation__name")
     )
@@ -82,12 +76,12 @@ def cofinancing_cluster(request, code):
             _("The co-financing rule is not met in %(year)d: %(short)s short.")
             % {"year": year, "short": f"€ {this_year['shortfall'].iloc[0]:,.0f}".replace(",", ".")}
         )
-    if concentration and (concentration.get("largest_share") or 0) >= LARGEST_SHARE_WARNING:
+    if concentration and checks.too_concentrated(concentration.get("largest_share")):
         warnings.append(
             _("One member pays %(share)d %% of the year's contributions.")
             % {"share": round(concentration["largest_share"] * 100)}
         )
-    if risk and getattr(risk, "rule_met", True):
+    if checks.losing_one_breaks_the_rule(risk):
         warnings.append(
             _("Losing one of %(n)d contributions would break the rule.") % {"n": len(risk)}
         )
@@ -123,15 +117,17 @@ def cofinancing_programme(request):
     if request.GET.get("format") == "xlsx" or poll >= MAX_POLLS or programme is None:
         # A download never waits; nor does a page no worker answered for a minute.
         data = memo(
-            "table8", lambda: _table8_inputs(programme, lang), lambda: _table8_data(programme, lang)
+            "table8",
+            lambda: figures_table8.table8_inputs(programme, lang),
+            lambda: figures_table8.table8_data(programme, lang),
         )
     else:
         # Every fee of the programme: seconds at 200 clusters after a change, so computed
         # by the background worker where there is one; the page says it is coming.
         data = memo_or_queue(
             "table8",
-            lambda: _table8_inputs(programme, lang),
-            lambda: _table8_data(programme, lang),
+            lambda: figures_table8.table8_inputs(programme, lang),
+            lambda: figures_table8.table8_data(programme, lang),
             table8_task,
             programme.pk,
             lang,
@@ -162,7 +158,7 @@ def cofinancing_programme(request):
         # One panel per cluster: seconds for a programme of 200 clusters, so kept by its
         # data, and computed by the background worker where there is one (core.memo).
         if poll >= MAX_POLLS:  # no worker answered: compute it here after all
-            chart = _lorenz(amounts, lang)
+            chart = figures_table8.lorenz(amounts, lang)
         else:
             chart = memo_or_queue(
                 "lorenz",
@@ -198,55 +194,6 @@ def cofinancing_programme(request):
 
 #: The placeholders ask every 2 s; after this many the page computes the figures itself.
 MAX_POLLS = 30
-
-
-def _table8_inputs(programme, lang: str) -> tuple:
-    """What the programme's Table 8 is computed from: the version of the records (one
-    query of index look-ups, none between writes with a shared cache)."""
-    return (programme.pk if programme else None, lang, records_version())
-
-
-def _table8_data(programme, lang: str) -> dict:
-    """The programme's Table 8 of every year and the fees behind its chart, by year: the
-    expensive part of the page (every fee of the programme)."""
-    clusters = list(Cluster.objects.filter(programme=programme).select_related("cluster_type"))
-    _rows, fees, table, _ledger = _cofinancing(clusters, None)
-    return {
-        "years": sorted(set(table["year"])) or [datetime.date.today().year],
-        "table": table,
-        "amounts": {year: _year_amounts(fees, year) for year in sorted(set(fees["year"]))},
-    }
-
-
-def keep_table8(programme_id: int, lang: str, year: int | None) -> None:
-    """Compute and keep the programme's Table 8 (the background task of the Table 8 page:
-    the same inputs, so the same key, as the page computes), and the chart of `year`
-    (the latest when None) that the page asks for next."""
-    programme = Programme.objects.get(pk=programme_id)
-    with translation.override(lang):
-        data = memo(
-            "table8",
-            lambda: _table8_inputs(programme, lang),
-            lambda: _table8_data(programme, lang),
-        )
-        amounts = data["amounts"].get(year if year is not None else data["years"][-1])
-        if amounts:
-            _lorenz(amounts, lang)
-
-
-def _year_amounts(fees, year: int) -> dict[str, list]:
-    year_fees = fees[fees["year"] == year]
-    return {c: g["amount"].tolist() for c, g in year_fees.groupby("cluster")}
-
-
-def _lorenz(amounts, lang: str) -> str:
-    return memo("lorenz", (amounts, lang), lambda: cofinancing.lorenz_chart(amounts, lang))
-
-
-def keep_table8_chart(programme_id: int, year: int, lang: str) -> None:
-    """Compute and keep the programme's Table 8 chart of `year` (the background task of
-    the Table 8 page's chart: the same amounts, so the same key, as the page computes)."""
-    keep_table8(programme_id, lang, year)
 
 
 def _participation(clusters, on):

@@ -29,7 +29,9 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db.models import Prefetch
+from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clustermonitor.analysis import participation
 from clustermonitor.analysis import trajectory as trajectories
@@ -579,3 +581,47 @@ def off_track(
             (row.cluster, row.code, row.status, row.trajectory.forecast_display, row.target.value)
         )
     return out
+
+
+# -- The labels of the trajectories and the kept dashboard ----------------------------
+
+STATUS_LABELS = {
+    trajectories.OFF_TRACK: gettext_lazy("off track"),
+    trajectories.AT_RISK: gettext_lazy("at risk"),
+    trajectories.ON_TRACK: gettext_lazy("on track"),
+    trajectories.UNKNOWN: gettext_lazy("unknown"),
+}
+METHOD_LABELS = {
+    trajectories.LEAST_SQUARES: gettext_lazy("least squares through the start"),
+    trajectories.SINGLE_POINT: gettext_lazy("pace of the one report"),
+    trajectories.NO_POINTS: gettext_lazy("no report yet"),
+}
+
+
+def dashboard_inputs(programme, year, today, cluster_type, language, years) -> tuple:
+    """What the dashboard is computed from: the version of the records (one query of
+    index look-ups; none between writes with a shared cache) and the selection."""
+    from clustermonitor.core.pagecache import records_version
+
+    return (programme.pk, year, today, cluster_type, language, records_version())
+
+
+def compute_dashboard(programme, year, today, cluster_type, language, years) -> Dashboard:
+    return dashboard(programme, year=year, today=today, cluster_type=cluster_type, years=years)
+
+
+def keep_dashboard(
+    programme_id: int, year: int | None, today: str, cluster_type: str, language: str
+) -> None:
+    """Compute and keep the programme dashboard's tables (the background task of the
+    dashboard: the same inputs, so the same key, as the page computes)."""
+    from clustermonitor.core.memo import memo
+
+    programme = Programme.objects.get(pk=programme_id)
+    day = datetime.date.fromisoformat(today)
+    with translation.override(language):
+        years = programme_years(programme, day)
+        arguments = (programme, year, day, cluster_type, language, years)
+        memo(
+            "dashboard", lambda: dashboard_inputs(*arguments), lambda: compute_dashboard(*arguments)
+        )

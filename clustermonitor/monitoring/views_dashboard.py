@@ -20,23 +20,12 @@ from clustermonitor.analysis import trajectory as method
 from clustermonitor.core import sharedcache
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
-from clustermonitor.core.pagecache import kept_page, needs, records_version
+from clustermonitor.core.pagecache import kept_page, needs
 from clustermonitor.monitoring import dashboard as selectors
 from clustermonitor.monitoring.tasks import dashboard_task
 from clustermonitor.programmes.models import Cluster, Programme
 from clustermonitor.programmes.selectors import current_programme
 
-STATUS_LABELS = {
-    method.OFF_TRACK: gettext_lazy("off track"),
-    method.AT_RISK: gettext_lazy("at risk"),
-    method.ON_TRACK: gettext_lazy("on track"),
-    method.UNKNOWN: gettext_lazy("unknown"),
-}
-METHOD_LABELS = {
-    method.LEAST_SQUARES: gettext_lazy("least squares through the start"),
-    method.SINGLE_POINT: gettext_lazy("pace of the one report"),
-    method.NO_POINTS: gettext_lazy("no report yet"),
-}
 DATE_FORMAT = "dd/mm/yyyy"
 #: The text's figures on groups of clusters (Table 5's surroundings), by key.
 PUBLISHED_LABELS = {
@@ -103,15 +92,19 @@ def dashboard(request):
     arguments = (programme, year, today, cluster_type, language, years)
     if request.GET.get("format") == "xlsx" or poll >= MAX_POLLS:
         # A download never waits; nor does a page no worker answered for a minute.
-        data = memo("dashboard", lambda: _inputs(*arguments), lambda: _compute(*arguments))
+        data = memo(
+            "dashboard",
+            lambda: selectors.dashboard_inputs(*arguments),
+            lambda: selectors.compute_dashboard(*arguments),
+        )
     else:
         # Every fee and collaboration of the programme: seconds at 200 clusters after a
         # change, so computed by the background worker where there is one (core.memo);
         # the page answers at once and fetches the tables when they are there.
         data = memo_or_queue(
             "dashboard",
-            lambda: _inputs(*arguments),
-            lambda: _compute(*arguments),
+            lambda: selectors.dashboard_inputs(*arguments),
+            lambda: selectors.compute_dashboard(*arguments),
             dashboard_task,
             programme.pk,
             year,
@@ -181,31 +174,6 @@ def _years(programme: Programme, today: datetime.date) -> list[int]:
         f"dashboard-years:{programme.pk}:{today.isoformat()}",
         lambda: selectors.programme_years(programme, today),
     )
-
-
-def _inputs(programme, year, today, cluster_type, language, years) -> tuple:
-    """What the dashboard is computed from: the version of the records (one query of
-    index look-ups; none between writes with a shared cache) and the selection."""
-    return (programme.pk, year, today, cluster_type, language, records_version())
-
-
-def _compute(programme, year, today, cluster_type, language, years) -> selectors.Dashboard:
-    return selectors.dashboard(
-        programme, year=year, today=today, cluster_type=cluster_type, years=years
-    )
-
-
-def keep_dashboard(
-    programme_id: int, year: int | None, today: str, cluster_type: str, language: str
-) -> None:
-    """Compute and keep the programme dashboard's tables (the background task of the
-    dashboard: the same inputs, so the same key, as the page computes)."""
-    programme = Programme.objects.get(pk=programme_id)
-    day = datetime.date.fromisoformat(today)
-    with translation.override(language):
-        years = selectors.programme_years(programme, day)
-        arguments = (programme, year, day, cluster_type, language, years)
-        memo("dashboard", lambda: _inputs(*arguments), lambda: _compute(*arguments))
 
 
 def _note_order(figure) -> tuple[int, str]:
@@ -356,9 +324,9 @@ STATUS_CLASSES = {
 
 def _decorate(rows) -> None:
     for row in rows:
-        row.status_label = STATUS_LABELS[row.status]
+        row.status_label = selectors.STATUS_LABELS[row.status]
         row.status_class = STATUS_CLASSES[row.status]
-        row.method_label = METHOD_LABELS[row.trajectory.method]
+        row.method_label = selectors.METHOD_LABELS[row.trajectory.method]
 
 
 @login_required
@@ -379,7 +347,7 @@ def trajectories(request):
             "programme": programme,
             "on": on,
             "rows": rows,
-            "counts": [(s, STATUS_LABELS[s], counts[s]) for s in method.STATUS_ORDER],
+            "counts": [(s, selectors.STATUS_LABELS[s], counts[s]) for s in method.STATUS_ORDER],
             "cluster_type": cluster_type,
             "cluster_types": programme.cluster_types.all(),
             "at_risk_percent": int(method.AT_RISK_SHARE * 100),

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from clustermonitor.analysis import cofinancing
 from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.monitoring.models import ReportingPeriod, State
 
@@ -80,6 +79,7 @@ def overdue_reports(clusters, today: datetime.date) -> list[Warning]:
 def cofinancing_warnings(clusters, today: datetime.date) -> list[Warning]:
     from django.urls import reverse
 
+    from clustermonitor.members import cofinancing_checks as checks
     from clustermonitor.members.figures import cofinancing_frames
 
     # Only running agreements: a closed one is settled in its final report, not here.
@@ -115,16 +115,14 @@ def cofinancing_warnings(clusters, today: datetime.date) -> list[Warning]:
                 )
             )
         elif year == today.year:
-            year_fees = fees[(fees["cluster"] == cluster.code) & (fees["year"] == year)]
-            amounts = year_fees.set_index("membership_id")["amount"]
-            needed = max(float(row["required"]) - float(row["carry_in"]), 0.0)
-            risk = cofinancing.at_risk(amounts, needed) if len(amounts) else None
+            amounts = checks.year_amounts(fees, cluster.code, year)
+            risk = checks.contributions_at_risk(amounts, row["required"], row["carry_in"])
             if not row["met_if_outstanding_paid"]:
                 message = _(
                     "The co-financing rule is at risk in %(year)d: even with every "
                     "outstanding fee paid, contributions stay below what it requires."
                 ) % {"year": year}
-            elif risk is not None and risk.rule_met and len(risk):
+            elif checks.losing_one_breaks_the_rule(risk):
                 message = _(
                     "The co-financing rule is at risk in %(year)d: losing one of %(n)d "
                     "contributions would break it."

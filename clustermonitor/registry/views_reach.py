@@ -13,10 +13,10 @@ from django.utils.translation import gettext as _
 from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, reach
 from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.core.memo import memo
 from clustermonitor.core.pagecache import kept_page, needs, reads_members
 from clustermonitor.programmes import selectors as programme_selectors
-from clustermonitor.registry.selectors import REACH_COLUMNS, reach_rows
+from clustermonitor.registry import figures_reach
+from clustermonitor.registry.selectors import reach_rows
 
 
 def _reference_date(request) -> datetime.date:
@@ -26,66 +26,14 @@ def _reference_date(request) -> datetime.date:
         return datetime.date.today()
 
 
-def _frame(rows: list[dict]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=REACH_COLUMNS)
-    frame["start_date"] = pd.to_datetime(frame["start_date"])
-    for column in ("employees", "turnover", "balance_total", "latitude", "longitude"):
-        frame[column] = pd.to_numeric(frame[column])
-    return frame
-
-
-def analyse(frame: pd.DataFrame, on: datetime.date, cluster: str | None = None) -> dict:
-    """All figures for the programme, or for one cluster's members (`cluster`); the frame
-    holds the whole programme so that a cluster's members' other memberships count."""
-    reference = pd.Timestamp(on)
-    own = frame if cluster is None else frame[frame["cluster"] == cluster]
-    companies = own["kind"] == "company"
-    return {
-        # Every count names what it counts: companies and their memberships apart from
-        # the memberships of all organisations (knowledge institutions, federations, ...).
-        "n_memberships": len(own),
-        "n_company_memberships": int(companies.sum()),
-        "n_companies": int(own.loc[companies, "organisation_id"].nunique()),
-        "n_organisations": int(own["organisation_id"].nunique()),
-        "sizes": reach.size_classes(frame, cluster=cluster),
-        "sme": reach.sme_share(frame, cluster=cluster),
-        "ages": reach.age_classes(frame, reference, cluster=cluster),
-        "age": reach.age_summary(frame, reference, cluster=cluster),
-        "memberships": reach.memberships_per_organisation(frame, cluster=cluster),
-        "nace": reach.nace_sections(frame, cluster=cluster),
-        "municipalities": reach.by_municipality(frame, cluster=cluster),
-    }
-
-
-def figures(result: dict, lang: str) -> dict:
-    svg = {
-        "sizes": charts.bar_chart(result["sizes"], "size_class", "share", lang=lang),
-        "ages": charts.bar_chart(result["ages"], "age_class", "share", lang=lang),
-        "memberships": charts.stacked_bar_chart(result["memberships"], "memberships", lang=lang),
-        "nace": charts.bar_chart(
-            result["nace"],
-            "nace_section",
-            "n",
-            lang=lang,
-            labels=charts.nace_labels(lang),
-            horizontal=True,
-        ),
-        "map": charts.map_chart(result["municipalities"], lang=lang),
-    }
+def _svg(result: dict, lang: str) -> dict:
     # Our own matplotlib output, text drawn as paths: safe to inline.
-    return {k: mark_safe(v) for k, v in svg.items()}
-
-
-def _figures(result: dict, lang: str) -> dict:
-    """`figures`, kept by the figures' data: five charts, a map among them, take longer
-    to draw than all the queries and tables of the page."""
-    data = {k: v.to_dict("split") if isinstance(v, pd.DataFrame) else v for k, v in result.items()}
-    return memo("reach-figures", (data, lang), lambda: figures(result, lang))
+    return {k: mark_safe(v) for k, v in figures_reach.kept_figures(result, lang).items()}
 
 
 def _render(request, rows, on, cluster=None):
-    frame = _frame(rows)
-    result = analyse(frame, on, cluster.code if cluster else None)
+    frame = figures_reach.reach_frame(rows)
+    result = figures_reach.analyse(frame, on, cluster.code if cluster else None)
     if request.GET.get("format") == "xlsx":
         return _xlsx(result, cluster, on)
     lang = "en" if translation.get_language().startswith("en") else "nl"
@@ -96,7 +44,7 @@ def _render(request, rows, on, cluster=None):
             "cluster": cluster,
             "on": on,
             "result": result,
-            "svg": _figures(result, lang) if result["n_memberships"] else None,
+            "svg": _svg(result, lang) if result["n_memberships"] else None,
             "sizes": result["sizes"].to_dict("records"),
             "ages": result["ages"].to_dict("records"),
             "memberships": result["memberships"].to_dict("records"),

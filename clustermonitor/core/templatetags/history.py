@@ -1,7 +1,7 @@
 from django import template
 from django.urls import reverse
 
-from clustermonitor.core.views import AUDITED_MODELS
+from clustermonitor.core.audit import AUDITED_MODELS
 
 register = template.Library()
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext as _
 
 from clustermonitor.analysis import cofinancing as analysis
 from clustermonitor.members import figures
-from clustermonitor.members.views_figures import LARGEST_SHARE_WARNING
+from clustermonitor.members.cofinancing_checks import LARGEST_SHARE_WARNING
 from clustermonitor.reports.document import Figure, Money, Percent, Section, Table
 
 

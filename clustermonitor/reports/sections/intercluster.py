@@ -208,12 +208,12 @@ def _per_cluster(ctx, data: Tally) -> Table:
 
 def _network(ctx) -> Section:
     from clustermonitor.analysis import network
-    from clustermonitor.collaborations.models import Collaboration
-    from clustermonitor.collaborations.views_network import (
-        _broker_rows,
-        _collaboration_parties,
-        _names,
+    from clustermonitor.collaborations.figures_network import (
+        broker_rows,
+        collaboration_parties,
+        organisation_names,
     )
+    from clustermonitor.collaborations.models import Collaboration
     from clustermonitor.members.models import Membership
 
     section = Section("network", _("The network of the clusters"))
@@ -304,12 +304,12 @@ def _network(ctx) -> Section:
         )
     )
     organisations = network.organisation_graph(
-        _collaboration_parties(Collaboration.objects.filter(pk__in=ids))
+        collaboration_parties(Collaboration.objects.filter(pk__in=ids))
     )
-    names = _names(organisations.nodes)
+    names = organisation_names(organisations.nodes)
     brokers = [
         [b["name"], Percent(b["betweenness"], 1), b["degree"]]
-        for b in _broker_rows(organisations, names)
+        for b in broker_rows(organisations, names)
     ]
     section.add(
         Table(

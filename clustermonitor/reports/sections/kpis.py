@@ -20,7 +20,7 @@ from clustermonitor.analysis import participation
 from clustermonitor.analysis import trajectory as trajectories
 from clustermonitor.members import figures
 from clustermonitor.monitoring import dashboard as monitoring
-from clustermonitor.monitoring.views_dashboard import STATUS_LABELS
+from clustermonitor.monitoring.dashboard import STATUS_LABELS
 from clustermonitor.programmes.models import Embedding, ReportedFigure
 from clustermonitor.reports.document import Paragraph, Percent, Section, Table
 

@@ -1,7 +1,7 @@
 """Reach of the IBNs' member base on the report's date: size classes and SMEs (Figure 2),
 age classes (Figure 3), where the members are (Figure 4), memberships per company
 (Figure 5) and the NACE mix — the figures of the reach pages, computed by the same
-functions (`registry.views_reach.analyse` and `.figures` on `registry.selectors.reach_rows`).
+functions (`registry.figures_reach.analyse` and `.figures` on `registry.selectors.reach_rows`).
 
 The members are the memberships active on `ctx.as_of`. Companies are counted once; the
 memberships of Figure 5 are counted over all the programme's IBNs (a selected IBN's
@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from clustermonitor.analysis import charts
 from clustermonitor.analysis import reach as analysis
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.registry import views_reach
+from clustermonitor.registry import figures_reach
 from clustermonitor.registry.selectors import reach_rows
 from clustermonitor.reports.document import Figure, Paragraph, Percent, Section, Table
 
@@ -43,10 +43,10 @@ def compute(ctx) -> dict | None:
     def run():
         if not ctx.ibns:
             return None
-        frame = views_reach._frame(reach_rows(on=ctx.as_of, programme=ctx.programme))
+        frame = figures_reach.reach_frame(reach_rows(on=ctx.as_of, programme=ctx.programme))
         programme_ibns = frame[frame["cluster"].isin(_all_ibn_codes(ctx))]
         own = programme_ibns[programme_ibns["cluster"].isin(_ibn_codes(ctx))]
-        result = views_reach.analyse(own, ctx.as_of)
+        result = figures_reach.analyse(own, ctx.as_of)
         # Memberships per company over all the programme's IBNs, for the selected members.
         members = programme_ibns[programme_ibns["organisation_id"].isin(own["organisation_id"])]
         result["memberships"] = analysis.memberships_per_organisation(members)
@@ -260,7 +260,7 @@ def build(ctx) -> Section:
     )
     if not result["n_companies"]:
         return section.text(_("The selected IBNs have no member companies on this date."))
-    svg = {k: str(v) for k, v in views_reach.figures(result, _lang(ctx)).items()}
+    svg = {k: str(v) for k, v in figures_reach.figures(result, _lang(ctx)).items()}
     for part in (_size_section, _age_section, _map_section, _memberships_section, _nace_section):
         section.add(*part(ctx, result, svg))
     return section
