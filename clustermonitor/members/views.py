@@ -18,6 +18,7 @@ from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.pagecache import kept_page, reads_members
 from clustermonitor.core.paging import page_of, sorted_by
 from clustermonitor.core.tabular import TableError
+from clustermonitor.core.templatetags.format import format_date
 from clustermonitor.members import importing, selectors, services
 from clustermonitor.members.forms import (
     ContactForm,
@@ -340,6 +341,14 @@ def _remembered(batch) -> dict:
     return stored.mapping if stored else {}
 
 
+# The members' own parts of the shared import page (templates/imports/import_detail.html).
+IMPORT_PARTS = {
+    "mapping": "members/_import_mapping.html",
+    "dry_run": "members/_import_dry_run.html",
+    "committed": "members/_import_committed.html",
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_detail(request, pk):
@@ -369,16 +378,29 @@ def import_detail(request, pk):
         result = kind.plan(table, batch, request.user)
     return render(
         request,
-        "members/import_detail.html",
+        "imports/import_detail.html",
         {
+            "name": batch.original_name,
+            "source": kind.title,
+            "owner": batch.cluster.name,
+            "state_label": batch.get_state_display(),
+            "scope": _("full member list") if batch.full_list else "",
+            "done_url": kind.done_url(batch),
+            "commit_url": reverse("members:import-commit", args=[batch.pk]),
+            "parts": IMPORT_PARTS,
+            "table_class": "data",
             "batch": batch,
             "kind": kind,
-            "done_url": kind.done_url(batch),
             "cluster": batch.cluster,
             "table": table,
             "preview": table.rows[:10],
+            "show_preview": True,
             "form": form,
             "result": result,
+            "can_commit": result is not None,
+            "committed": committed,
+            "committed_note": format_date(batch.committed_at),
+            "report": batch.report,
             "end_form": _end_form(batch) if committed else None,
         },
     )

@@ -388,6 +388,14 @@ def _upload_for(request, pk, key, perm=MANAGE):
     return wave, meta, table, imports.source_module(meta["source"]), chosen
 
 
+# The survey responses' own parts of the shared import page (templates/imports/import_detail.html).
+IMPORT_PARTS = {
+    "columns": "surveys/_import_columns.html",
+    "dry_run": "surveys/_import_dry_run.html",
+    "committed": "surveys/_import_committed.html",
+}
+
+
 @login_required
 def import_detail(request, pk, key):
     """The preview and dry run; after the commit, its result."""
@@ -398,20 +406,37 @@ def import_detail(request, pk, key):
     raw = request.user.has_perm(RAW)
     return render(
         request,
-        "surveys/import_detail.html",
+        "imports/import_detail.html",
         {
+            "name": meta["name"],
+            "source": dict(Response.Source.choices)[source.SOURCE],
+            "owner": wave.name,
+            "state_label": _("imported") if committed else "",
+            "scope": (
+                _("every row about %(code)s") % {"code": chosen.code}
+                if chosen
+                else _("cluster per row")
+            ),
+            "done_url": reverse("surveys:wave-detail", args=[wave.pk]),
+            "commit_url": reverse("surveys:response-import-commit", args=[wave.pk, key]),
+            "another_url": reverse("surveys:response-import", args=[wave.pk]),
+            "parts": IMPORT_PARTS,
+            "table_class": "data compact",
             "wave": wave,
             "meta": meta,
             "key": key,
             "table": table,
-            "source": dict(Response.Source.choices)[source.SOURCE],
             "chosen": chosen,
             "result": result,
             "layout": layout,
             "shown": result.rows[:SHOWN_ROWS] if result else [],
             "preview": table.rows[:10] if raw else None,
+            "show_preview": raw and bool(table.rows),
             "raw": raw,
+            "can_commit": result is not None and result.can_commit,
             "committed": committed,
+            "committed_note": meta.get("committed_by", ""),
+            "report": meta.get("report", {}),
         },
     )
 
