@@ -16,15 +16,12 @@ from clustermonitor.collaborations.models import Collaboration, Party
 from clustermonitor.collaborations.tasks import network_figures_task
 from clustermonitor.collaborations.views import VIEW, get_cluster
 from clustermonitor.collaborations.views_analysis import _programme
+from clustermonitor.core import i18n
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.models import Organisation
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
 
 
 def _collaboration_parties(collaborations) -> list[tuple[int, datetime.date | None, list[int]]]:
@@ -103,7 +100,7 @@ def _network_inputs(programme):
         shared,
         [(o, codes[c]) for o, c in members],
         parties,
-        _lang(),
+        i18n.lang(),
         _("Clusters linked by shared projects and shared members"),
     )
     return inputs, members, codes
@@ -139,7 +136,7 @@ def programme_network(request):
             lambda: _programme_figures(*inputs),
             network_figures_task,
             programme.pk,
-            _lang(),
+            i18n.lang(),
         )
     if figures is None:
         query = request.GET.copy()
@@ -262,7 +259,7 @@ def cluster_network(request, code):
                     graph,
                     labels={n: names.get(n, str(n)) for n in graph.nodes},
                     groups={n: ("member" if n in members else "partner") for n in graph.nodes},
-                    lang=_lang(),
+                    lang=i18n.lang(),
                     title=_("Organisations linked by taking part in the same collaborations"),
                 )
             ),

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import cofinancing, participation
-from clustermonitor.core import known
+from clustermonitor.core import i18n, known
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.core.pagecache import kept_page, needs, records_version
@@ -25,10 +25,6 @@ from clustermonitor.programmes.models import Cluster, Programme, ReportedFigure
 
 #: Large enough that one member's loss is felt (the 2020 evaluation's warning).
 LARGEST_SHARE_WARNING = 0.25
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
 
 
 def _int(request, name, default):
@@ -49,7 +45,7 @@ def _sheet(title, frame: pd.DataFrame) -> Sheet:
 
 
 def _cofinancing(clusters, year: int | None):
-    return figures.cofinancing_frames(clusters, year, _lang())
+    return figures.cofinancing_frames(clusters, year, i18n.lang())
 
 
 @login_required
@@ -93,7 +89,7 @@ def cofinancing_cluster(request, code):
         )
     chart = None
     if len(year_fees):
-        chart = mark_safe(cofinancing.lorenz_chart({cluster.code: year_fees.tolist()}, _lang()))
+        chart = mark_safe(cofinancing.lorenz_chart({cluster.code: year_fees.tolist()}, i18n.lang()))
     return render(
         request,
         "members/cofinancing.html",
@@ -116,7 +112,7 @@ def cofinancing_cluster(request, code):
 def cofinancing_programme(request):
     access.check(request.user, "registry.view_registry")
     programme = programme_selectors.current_programme(request.GET.get("programme"))
-    lang = _lang()
+    lang = i18n.lang()
     poll = _int(request, "poll", 0)
     requested = _int(request, "year", None)
     part = request.GET.get("part")
