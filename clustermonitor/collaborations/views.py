@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.collaborations import lifecycle, selectors, services
+from clustermonitor.collaborations import exports, lifecycle, selectors, services
 from clustermonitor.collaborations.forms import (
     CollaborationForm,
     LinkForm,
@@ -29,7 +29,7 @@ from clustermonitor.collaborations.models import (
     Stage,
 )
 from clustermonitor.core import editing
-from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.models import Organisation
 
@@ -63,51 +63,6 @@ def _filtered(request, queryset):
     return queryset, filters
 
 
-def collaboration_rows(collaborations, counted: set[int]) -> Sheet:
-    return Sheet(
-        _("Collaborations"),
-        [
-            _("Title"),
-            _("Clusters"),
-            _("Stage"),
-            _("Stopped because"),
-            _("Nature"),
-            _("Value chain"),
-            _("Purpose"),
-            _("Funding instrument"),
-            _("Companies"),
-            _("Scale"),
-            _("Knowledge institution"),
-            _("Start"),
-            _("End"),
-            _("Budget (EUR)"),
-            _("Grant (EUR)"),
-            "KPI 3",
-        ],
-        [
-            [
-                c.title,
-                ", ".join(sorted(x.code for x in c.clusters.all())),
-                c.get_stage_display(),
-                c.get_stop_reason_display(),
-                c.get_nature_display(),
-                c.get_value_chain_display(),
-                c.get_purpose_display(),
-                c.get_instrument_display(),
-                c.n_companies,
-                selectors.scale_label(c.n_companies),
-                _("yes") if c.has_knowledge else _("no"),
-                c.start_date,
-                c.end_date,
-                c.budget,
-                c.grant,
-                _("counted") if c.pk in counted else "",
-            ]
-            for c in collaborations
-        ],
-    )
-
-
 @login_required
 def collaboration_list(request, code):
     cluster = get_cluster(request.user, code)
@@ -119,7 +74,8 @@ def collaboration_list(request, code):
     counted = {v.collaboration.pk for v in kpi3.counted}
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            f"collaborations-{cluster.code}.xlsx", [collaboration_rows(collaborations, counted)]
+            f"collaborations-{cluster.code}.xlsx",
+            [exports.collaboration_sheet(collaborations, counted)],
         )
     return render(
         request,

@@ -19,7 +19,7 @@ from clustermonitor.core.pagecache import kept_page, reads_members
 from clustermonitor.core.paging import page_of, sorted_by
 from clustermonitor.core.tabular import TableError
 from clustermonitor.core.templatetags.format import format_date
-from clustermonitor.members import importing, selectors, services
+from clustermonitor.members import exports, importing, selectors, services
 from clustermonitor.members.forms import (
     ContactForm,
     EndMembershipsForm,
@@ -86,30 +86,7 @@ def member_list(request, code):
 def member_list_xlsx(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code)
     rows, _sort = _member_rows(request, cluster)  # every row, in the list's order
-    headers = [
-        _("Name"),
-        _("Enterprise number"),
-        _("Kind"),
-        _("Postcode"),
-        _("Municipality"),
-        _("Member from"),
-        _("Member until"),
-    ]
-    data = (
-        [
-            m.organisation.name,
-            m.organisation.enterprise_number_display,
-            m.organisation.get_kind_display(),
-            m.organisation.postcode,
-            m.organisation.municipality.name_nl
-            if m.organisation.municipality
-            else m.organisation.city,
-            m.start_date,
-            m.end_date,
-        ]
-        for m in rows
-    )
-    sheet = Sheet(_("Members"), headers, data, number_formats={5: "dd/mm/yyyy", 6: "dd/mm/yyyy"})
+    sheet = exports.member_list_sheet(rows)
     return xlsx_response(f"members-{cluster.code}.xlsx", [sheet])
 
 
