@@ -259,22 +259,10 @@ def wave_close(request, pk):
     return redirect("surveys:wave-detail", wave.pk)
 
 
-def _mail_merge_headers() -> list[str]:
-    return [
-        _("Organisation"),
-        _("Enterprise number"),
-        _("Cluster"),
-        _("Cluster name"),
-        _("E-mail"),
-        _("Link"),
-    ]
-
-
 @login_required
 def wave_mail_merge_xlsx(request, pk):
     wave = _wave_for(request, pk)
-    sheet = Sheet(_("Invitations"), _mail_merge_headers(), list(invitations.mail_merge_rows(wave)))
-    return xlsx_response(f"invitations-{wave.pk}.xlsx", [sheet])
+    return xlsx_response(f"invitations-{wave.pk}.xlsx", [invitations.mail_merge_sheet(wave)])
 
 
 @login_required
@@ -288,28 +276,11 @@ def wave_mail_merge_csv(request, pk):
     )
 
 
-def _tracking_sheet(rows, total) -> Sheet:
-    headers = invitations.tracking_headers()
-    data = [
-        [
-            r.code,
-            r.name,
-            r.invited,
-            r.started,
-            r.started_rate,
-            r.completed,
-            r.completed_rate,
-        ]
-        for r in [*rows, total]
-    ]
-    return Sheet(_("Response"), headers, data, number_formats={4: "0.0%", 6: "0.0%"})
-
-
 @login_required
 def wave_tracking_xlsx(request, pk):
     wave = _wave_for(request, pk)
     rows, total = invitations.tracking(wave)
-    return xlsx_response(f"response-{wave.pk}.xlsx", [_tracking_sheet(rows, total)])
+    return xlsx_response(f"response-{wave.pk}.xlsx", [invitations.tracking_sheet(rows, total)])
 
 
 # -- A cluster's own response rate ---------------------------------------------------
