@@ -1,5 +1,5 @@
-"""The collaborations as a sheet (core.exporters): the cluster's list and the programme
-overview download the same columns."""
+"""The collaboration figures' .xlsx sheets: the views pass the rows they gathered, these
+build the sheets and `core.exporters.xlsx_response` writes them."""
 
 from django.utils.translation import gettext as _
 
@@ -7,7 +7,8 @@ from clustermonitor.collaborations import selectors
 from clustermonitor.core.exporters import Sheet
 
 
-def collaboration_rows(collaborations, counted: set[int]) -> Sheet:
+def collaboration_sheet(collaborations, counted: set[int]) -> Sheet:
+    """The collaborations with their typology; "counted" where KPI 3 counts them."""
     return Sheet(
         _("Collaborations"),
         [
@@ -50,3 +51,106 @@ def collaboration_rows(collaborations, counted: set[int]) -> Sheet:
             for c in collaborations
         ],
     )
+
+
+def verdict_sheet(title, verdicts) -> Sheet:
+    """KPI 3's verdict on each collaboration considered."""
+    return Sheet(
+        title,
+        [_("Collaboration"), _("Clusters"), _("Companies"), _("Start"), _("Year"), "KPI 3"],
+        [
+            [
+                v.collaboration.title,
+                ", ".join(sorted(c.code for c in v.collaboration.clusters.all())),
+                v.collaboration.n_companies,
+                v.collaboration.start_date,
+                v.year,
+                selectors.reason_label(v.reason),
+            ]
+            for v in verdicts
+        ],
+    )
+
+
+def kpi3_cluster_sheets(kpi3) -> list[Sheet]:
+    """A cluster's KPI 3 per year and the verdicts behind it."""
+    return [
+        Sheet("KPI 3", [_("Year"), "KPI 3"], list(kpi3.by_year.items())),
+        verdict_sheet(_("Collaborations"), kpi3.verdicts),
+    ]
+
+
+def kpi3_programme_sheets(result, rows, years, breakdown, collaborations) -> list[Sheet]:
+    """KPI 3 per cluster with the programme's two totals, the typology and the records."""
+    distinct = result.distinct_by_year
+    return [
+        Sheet(
+            "KPI 3",
+            [_("Cluster"), "KPI 3", *[str(y) for y in years], _("KPI 3 reported")],
+            [
+                [
+                    r["cluster"].code,
+                    r["value"],
+                    *r["years"],
+                    r["reported"].value if r["reported"] else None,
+                ]
+                for r in rows
+            ]
+            + [
+                [
+                    _("Programme (sum over clusters)"),
+                    result.sum_over_clusters,
+                    *[sum(r["years"][i] for r in rows) for i in range(len(years))],
+                    None,
+                ],
+                [
+                    _("Programme (each collaboration once)"),
+                    result.distinct,
+                    *[distinct.get(y, 0) for y in years],
+                    None,
+                ],
+            ],
+        ),
+        Sheet(
+            _("Typology"),
+            [_("Dimension"), _("Value"), _("Collaborations")],
+            [[dim, label, n] for dim, values in breakdown for label, n in values],
+        ),
+        collaboration_sheet(collaborations.order_by("title", "pk"), set(result.counted_for)),
+    ]
+
+
+def intercluster_sheets(overview) -> list[Sheet]:
+    """Table 10: the intercluster projects and each cluster's involvements."""
+    return [
+        Sheet(
+            _("Intercluster projects"),
+            [
+                _("Title"),
+                _("Participating clusters"),
+                _("Stage"),
+                _("Funding decision"),
+                _("Call"),
+                "IBN–SPC",
+            ],
+            [
+                [
+                    p.title,
+                    ", ".join(f"{c.cluster_type.code} {c.code}" for c in p.cluster_list),
+                    p.get_stage_display(),
+                    p.get_decision_display(),
+                    p.intercluster_call.year if p.intercluster_call else None,
+                    _("yes") if p.is_ibn_spc else _("no"),
+                ]
+                for p in overview.projects
+            ],
+        ),
+        Sheet(
+            _("Involvements"),
+            [_("Cluster"), _("Embedding"), _("Involvements"), _("Reported")],
+            [
+                [c.code, c.get_embedding_display(), n, reported]
+                for c, n, reported in overview.per_cluster
+            ],
+        ),
+    ]

@@ -20,7 +20,7 @@ from clustermonitor.collaborations.models import (
     Party,
     StageChange,
 )
-from clustermonitor.core import known
+from clustermonitor.core import i18n, known
 from clustermonitor.registry.models import Organisation
 
 #: KPI 3's threshold: distinct companies among the parties.
@@ -246,18 +246,12 @@ def intercluster(queryset):
     return queryset.filter(n_clusters__gt=1)
 
 
-def _lang_index() -> int:
-    from django.utils import translation
-
-    return 1 if (translation.get_language() or "nl").startswith("en") else 0
-
-
 def scale_label(n_companies: int) -> str:
-    return SCALE_LABELS[scale(n_companies)][_lang_index()]
+    return SCALE_LABELS[scale(n_companies)][i18n.lang_index()]
 
 
 def reason_label(reason: str) -> str:
-    return REASON_LABELS[reason][_lang_index()]
+    return REASON_LABELS[reason][i18n.lang_index()]
 
 
 def breakdown_table(counts: dict[str, Counter]) -> list[tuple[str, list[tuple[str, int]]]]:

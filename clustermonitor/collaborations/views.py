@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.collaborations import lifecycle, selectors, services
-from clustermonitor.collaborations.exports import collaboration_rows
+from clustermonitor.collaborations import exports, lifecycle, selectors, services
 from clustermonitor.collaborations.forms import (
     CollaborationForm,
     LinkForm,
@@ -67,7 +66,8 @@ def collaboration_list(request, code):
     counted = {v.collaboration.pk for v in kpi3.counted}
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            f"collaborations-{cluster.code}.xlsx", [collaboration_rows(collaborations, counted)]
+            f"collaborations-{cluster.code}.xlsx",
+            [exports.collaboration_sheet(collaborations, counted)],
         )
     return render(
         request,

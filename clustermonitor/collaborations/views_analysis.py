@@ -9,11 +9,10 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from clustermonitor.accounts import access
-from clustermonitor.collaborations import selectors
-from clustermonitor.collaborations.exports import collaboration_rows
+from clustermonitor.collaborations import exports, selectors
 from clustermonitor.collaborations.models import Collaboration
 from clustermonitor.core import known
-from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.programmes.models import KPI, Cluster, Programme, ReportedFigure, Target
 
 VIEW = access.COLLABORATIONS_VIEW
@@ -32,24 +31,6 @@ def _programme(request) -> Programme:
     return access.get_collaborations_programme_for_user(request.user)
 
 
-def _verdict_sheet(title, verdicts) -> Sheet:
-    return Sheet(
-        title,
-        [_("Collaboration"), _("Clusters"), _("Companies"), _("Start"), _("Year"), "KPI 3"],
-        [
-            [
-                v.collaboration.title,
-                ", ".join(sorted(c.code for c in v.collaboration.clusters.all())),
-                v.collaboration.n_companies,
-                v.collaboration.start_date,
-                v.year,
-                selectors.reason_label(v.reason),
-            ]
-            for v in verdicts
-        ],
-    )
-
-
 @login_required
 def kpi3_cluster(request, code):
     cluster = get_cluster(request.user, code, VIEW)
@@ -59,11 +40,7 @@ def kpi3_cluster(request, code):
         verdict.label = selectors.reason_label(verdict.reason)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            f"kpi3-{cluster.code}-{on:%Y-%m-%d}.xlsx",
-            [
-                Sheet("KPI 3", [_("Year"), "KPI 3"], list(kpi3.by_year.items())),
-                _verdict_sheet(_("Collaborations"), kpi3.verdicts),
-            ],
+            f"kpi3-{cluster.code}-{on:%Y-%m-%d}.xlsx", exports.kpi3_cluster_sheets(kpi3)
         )
     reported = (
         known.reported_figures(
@@ -121,44 +98,9 @@ def programme_overview(request):
     ).prefetch_related("clusters")
     breakdown = selectors.breakdown_table(selectors.breakdowns(collaborations))
     if request.GET.get("format") == "xlsx":
-        distinct = result.distinct_by_year
         return xlsx_response(
             f"kpi3-programme-{on:%Y-%m-%d}.xlsx",
-            [
-                Sheet(
-                    "KPI 3",
-                    [_("Cluster"), "KPI 3", *[str(y) for y in years], _("KPI 3 reported")],
-                    [
-                        [
-                            r["cluster"].code,
-                            r["value"],
-                            *r["years"],
-                            r["reported"].value if r["reported"] else None,
-                        ]
-                        for r in rows
-                    ]
-                    + [
-                        [
-                            _("Programme (sum over clusters)"),
-                            result.sum_over_clusters,
-                            *[sum(r["years"][i] for r in rows) for i in range(len(years))],
-                            None,
-                        ],
-                        [
-                            _("Programme (each collaboration once)"),
-                            result.distinct,
-                            *[distinct.get(y, 0) for y in years],
-                            None,
-                        ],
-                    ],
-                ),
-                Sheet(
-                    _("Typology"),
-                    [_("Dimension"), _("Value"), _("Collaborations")],
-                    [[dim, label, n] for dim, values in breakdown for label, n in values],
-                ),
-                collaboration_rows(collaborations.order_by("title", "pk"), set(result.counted_for)),
-            ],
+            exports.kpi3_programme_sheets(result, rows, years, breakdown, collaborations),
         )
     distinct = result.distinct_by_year
     return render(
@@ -183,41 +125,7 @@ def intercluster_overview(request):
     programme = _programme(request)
     overview = selectors.intercluster_overview(programme)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(
-            "intercluster.xlsx",
-            [
-                Sheet(
-                    _("Intercluster projects"),
-                    [
-                        _("Title"),
-                        _("Participating clusters"),
-                        _("Stage"),
-                        _("Funding decision"),
-                        _("Call"),
-                        "IBN–SPC",
-                    ],
-                    [
-                        [
-                            p.title,
-                            ", ".join(f"{c.cluster_type.code} {c.code}" for c in p.cluster_list),
-                            p.get_stage_display(),
-                            p.get_decision_display(),
-                            p.intercluster_call.year if p.intercluster_call else None,
-                            _("yes") if p.is_ibn_spc else _("no"),
-                        ]
-                        for p in overview.projects
-                    ],
-                ),
-                Sheet(
-                    _("Involvements"),
-                    [_("Cluster"), _("Embedding"), _("Involvements"), _("Reported")],
-                    [
-                        [c.code, c.get_embedding_display(), n, reported]
-                        for c, n, reported in overview.per_cluster
-                    ],
-                ),
-            ],
-        )
+        return xlsx_response("intercluster.xlsx", exports.intercluster_sheets(overview))
     published = overview.published
 
     def pub(key):

@@ -5,7 +5,6 @@ from collections import defaultdict
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
@@ -22,15 +21,11 @@ from clustermonitor.collaborations.figures_network import (
 )
 from clustermonitor.collaborations.models import Collaboration
 from clustermonitor.collaborations.tasks import network_figures_task
+from clustermonitor.core import i18n
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
-
 
 #: The placeholder asks every 2 s; after this many the page computes the figures itself.
 MAX_POLLS = 30
@@ -39,7 +34,7 @@ MAX_POLLS = 30
 @login_required
 def programme_network(request):
     programme = access.get_collaborations_programme_for_user(request.user)
-    inputs, members, codes = network_inputs(programme, _lang())
+    inputs, members, codes = network_inputs(programme, i18n.lang())
     poll = int(request.GET["poll"]) if request.GET.get("poll", "").isdigit() else 0
     if request.GET.get("format") == "xlsx" or poll >= MAX_POLLS:
         figures = memo("programme-network", inputs, lambda: programme_figures(*inputs))
@@ -52,7 +47,7 @@ def programme_network(request):
             lambda: programme_figures(*inputs),
             network_figures_task,
             programme.pk,
-            _lang(),
+            i18n.lang(),
         )
     if figures is None:
         query = request.GET.copy()
@@ -164,7 +159,7 @@ def cluster_network(request, code):
                     graph,
                     labels={n: names.get(n, str(n)) for n in graph.nodes},
                     groups={n: ("member" if n in members else "partner") for n in graph.nodes},
-                    lang=_lang(),
+                    lang=i18n.lang(),
                     title=_("Organisations linked by taking part in the same collaborations"),
                 )
             ),

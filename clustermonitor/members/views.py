@@ -15,7 +15,8 @@ from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.pagecache import kept_page, reads_members
 from clustermonitor.core.paging import page_of, sorted_by
 from clustermonitor.core.tabular import TableError
-from clustermonitor.members import importing, selectors, services
+from clustermonitor.core.templatetags.format import format_date
+from clustermonitor.members import exports, importing, selectors, services
 from clustermonitor.members.forms import (
     ContactForm,
     EndMembershipsForm,
@@ -83,30 +84,7 @@ def member_list(request, code):
 def member_list_xlsx(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code)
     rows, _sort = _member_rows(request, cluster)  # every row, in the list's order
-    headers = [
-        _("Name"),
-        _("Enterprise number"),
-        _("Kind"),
-        _("Postcode"),
-        _("Municipality"),
-        _("Member from"),
-        _("Member until"),
-    ]
-    data = (
-        [
-            m.organisation.name,
-            m.organisation.enterprise_number_display,
-            m.organisation.get_kind_display(),
-            m.organisation.postcode,
-            m.organisation.municipality.name_nl
-            if m.organisation.municipality
-            else m.organisation.city,
-            m.start_date,
-            m.end_date,
-        ]
-        for m in rows
-    )
-    sheet = Sheet(_("Members"), headers, data, number_formats={5: "dd/mm/yyyy", 6: "dd/mm/yyyy"})
+    sheet = exports.member_list_sheet(rows)
     return xlsx_response(f"members-{cluster.code}.xlsx", [sheet])
 
 
@@ -304,6 +282,14 @@ def _remembered(batch) -> dict:
     return stored.mapping if stored else {}
 
 
+# The members' own parts of the shared import page (templates/imports/import_detail.html).
+IMPORT_PARTS = {
+    "mapping": "members/_import_mapping.html",
+    "dry_run": "members/_import_dry_run.html",
+    "committed": "members/_import_committed.html",
+}
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_detail(request, pk):
@@ -333,16 +319,29 @@ def import_detail(request, pk):
         result = kind.plan(table, batch, request.user)
     return render(
         request,
-        "members/import_detail.html",
+        "imports/import_detail.html",
         {
+            "name": batch.original_name,
+            "source": kind.title,
+            "owner": batch.cluster.name,
+            "state_label": batch.get_state_display(),
+            "scope": _("full member list") if batch.full_list else "",
+            "done_url": kind.done_url(batch),
+            "commit_url": reverse("members:import-commit", args=[batch.pk]),
+            "parts": IMPORT_PARTS,
+            "table_class": "data",
             "batch": batch,
             "kind": kind,
-            "done_url": kind.done_url(batch),
             "cluster": batch.cluster,
             "table": table,
             "preview": table.rows[:10],
+            "show_preview": True,
             "form": form,
             "result": result,
+            "can_commit": result is not None,
+            "committed": committed,
+            "committed_note": format_date(batch.committed_at),
+            "report": batch.report,
             "end_form": _end_form(batch) if committed else None,
         },
     )

@@ -7,13 +7,12 @@ from urllib.parse import urlencode
 import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import cofinancing, participation
-from clustermonitor.core import known
+from clustermonitor.core import i18n, known
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.core.pagecache import kept_page, needs
@@ -23,10 +22,6 @@ from clustermonitor.members.models import Membership
 from clustermonitor.members.tasks import table8_chart_task, table8_task
 from clustermonitor.programmes import selectors as programme_selectors
 from clustermonitor.programmes.models import Cluster, ReportedFigure
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
 
 
 def _int(request, name, default):
@@ -50,7 +45,7 @@ def _sheet(title, frame: pd.DataFrame) -> Sheet:
 def cofinancing_cluster(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code)
     year = _int(request, "year", min(datetime.date.today().year, cluster.end_date.year))
-    _rows, fees, table, ledger = figures.cofinancing_frames([cluster], None, _lang())
+    _rows, fees, table, ledger = figures.cofinancing_frames([cluster], None, i18n.lang())
     row = table[table["year"] == year]
     this_year = ledger[ledger["year"] == year]
     carry_in = float(this_year["carry_in"].iloc[0]) if len(this_year) else 0.0
@@ -87,7 +82,7 @@ def cofinancing_cluster(request, code):
         )
     chart = None
     if len(year_fees):
-        chart = mark_safe(cofinancing.lorenz_chart({cluster.code: year_fees.tolist()}, _lang()))
+        chart = mark_safe(cofinancing.lorenz_chart({cluster.code: year_fees.tolist()}, i18n.lang()))
     return render(
         request,
         "members/cofinancing.html",
@@ -110,7 +105,7 @@ def cofinancing_cluster(request, code):
 def cofinancing_programme(request):
     access.check(request.user, "registry.view_registry")
     programme = programme_selectors.current_programme(request.GET.get("programme"))
-    lang = _lang()
+    lang = i18n.lang()
     poll = _int(request, "poll", 0)
     requested = _int(request, "year", None)
     part = request.GET.get("part")

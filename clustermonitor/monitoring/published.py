@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clustermonitor.core import known
+from clustermonitor.core.exporters import Sheet
 from clustermonitor.programmes.models import Application, Cluster, ClusterType
 
 FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "published_figures_2020.yaml"
@@ -757,3 +758,39 @@ def display_value(value) -> object:
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
     return value
+
+
+def sheet(rows) -> Sheet:
+    """The comparison as the page's .xlsx download."""
+    return Sheet(
+        _("Published vs computed"),
+        [
+            _("Section"),
+            _("Figure"),
+            _("Label"),
+            _("Unit"),
+            _("Published"),
+            _("Reported (sum over clusters)"),
+            _("Computed"),
+            _("Difference"),
+            _("Approximate difference"),
+            _("Beyond tolerance"),
+            _("Note"),
+        ],
+        [
+            (
+                str(SECTION_LABELS.get(r.section, r.section)),
+                r.key,
+                r.label,
+                r.unit,
+                display_value(r.published),
+                r.reported_sum,
+                display_value(r.computed),
+                r.difference,
+                r.approximate_difference,
+                _("yes") if r.flagged else "",
+                r.note,
+            )
+            for r in rows
+        ],
+    )

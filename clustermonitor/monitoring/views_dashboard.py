@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import trajectory as method
-from clustermonitor.core import sharedcache
+from clustermonitor.core import i18n, sharedcache
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.core.pagecache import kept_page, needs
@@ -45,10 +45,6 @@ PUBLISHED_LABELS = {
     "table5.others_members_end_2018.members": gettext_lazy("their members at the end of 2018"),
     "table5.others_members_end_2018.missing_reports": gettext_lazy("of which without a report"),
 }
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
 
 
 def _programme(request) -> Programme:
@@ -370,7 +366,7 @@ def trajectories_cluster(request, code):
     on = _on(request)
     rows = selectors.cluster_trajectories(cluster, on)
     _decorate(rows)
-    lang = _lang()
+    lang = i18n.lang()
     for row in rows:
         row.chart = None
         if not row.trajectory.points and row.target is None:

@@ -7,10 +7,9 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils.translation import gettext as _
 
 from clustermonitor.accounts import access
-from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.monitoring import published
 from clustermonitor.programmes.selectors import current_programme
 
@@ -31,7 +30,9 @@ def published_vs_computed(request):
     as_of = _as_of(request)
     rows = published.comparison(programme, as_of)
     if request.GET.get("format") == "xlsx":
-        return xlsx_response(f"published-vs-computed-{programme.slug}.xlsx", [_sheet(rows)])
+        return xlsx_response(
+            f"published-vs-computed-{programme.slug}.xlsx", [published.sheet(rows)]
+        )
     sections = []
     for row in rows:
         if not sections or sections[-1][0] != row.section:
@@ -55,39 +56,4 @@ def published_vs_computed(request):
             "n_flagged": sum(r.flagged for r in rows),
             "query": request.GET.urlencode(),
         },
-    )
-
-
-def _sheet(rows) -> Sheet:
-    return Sheet(
-        _("Published vs computed"),
-        [
-            _("Section"),
-            _("Figure"),
-            _("Label"),
-            _("Unit"),
-            _("Published"),
-            _("Reported (sum over clusters)"),
-            _("Computed"),
-            _("Difference"),
-            _("Approximate difference"),
-            _("Beyond tolerance"),
-            _("Note"),
-        ],
-        [
-            (
-                str(published.SECTION_LABELS.get(r.section, r.section)),
-                r.key,
-                r.label,
-                r.unit,
-                published.display_value(r.published),
-                r.reported_sum,
-                published.display_value(r.computed),
-                r.difference,
-                r.approximate_difference,
-                _("yes") if r.flagged else "",
-                r.note,
-            )
-            for r in rows
-        ],
     )

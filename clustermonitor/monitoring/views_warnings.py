@@ -5,16 +5,15 @@ import datetime
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
-from django.utils import translation
 
 from clustermonitor.accounts import access
+from clustermonitor.core import i18n
 from clustermonitor.monitoring import warnings
 from clustermonitor.programmes.models import Cluster
 
 
 def _label(kind: str) -> str:
-    english = (translation.get_language() or "nl").startswith("en")
-    return warnings.KIND_LABELS[kind][1 if english else 0]
+    return warnings.KIND_LABELS[kind][i18n.lang_index()]
 
 
 def _render(request, clusters, *, cluster=None, mine=False):

@@ -5,9 +5,9 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.core import i18n
 from clustermonitor.core.templatetags.format import format_money
 from clustermonitor.programmes import rules_math
 
@@ -28,7 +28,7 @@ class Bilingual(models.Model):
 
     @property
     def label(self) -> str:
-        if (get_language() or "nl").startswith("en") and self.name_en:
+        if i18n.lang() == "en" and self.name_en:
             return self.name_en
         return self.name
 
@@ -73,7 +73,7 @@ class KPI(Bilingual):
 
     @property
     def definition_label(self) -> str:
-        if (get_language() or "nl").startswith("en") and self.definition_en:
+        if i18n.lang() == "en" and self.definition_en:
             return self.definition_en
         return self.definition
 

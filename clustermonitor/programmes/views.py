@@ -8,8 +8,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.core import editing
-from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.programmes import selectors, services
+from clustermonitor.core.exporters import xlsx_response
+from clustermonitor.programmes import exports, selectors, services
 from clustermonitor.programmes.forms import (
     ApplicationForm,
     CallForm,
@@ -93,46 +93,7 @@ def portfolio(request):
 def portfolio_xlsx(request):
     programme = _programme_or_404(request)
     rows = selectors.portfolio_rows(programme, **_portfolio_params(request))
-    if request.user.has_perm("programmes.view_portfolio"):
-        headers = [
-            _("Code"),
-            _("Cluster"),
-            _("Type"),
-            _("Call"),
-            _("End date"),
-            _("Executing organisation"),
-            _("Embedding"),
-            _("Origin"),
-            _("Members (KPI 1)"),
-            _("Basis"),
-            _("Collaborations (KPI 3)"),
-            _("Basis"),
-            _("Intercluster projects"),
-            _("Future"),
-        ]
-        data = (
-            [
-                r["code"],
-                r["name"],
-                r["type"],
-                r["call"],
-                r["end_date"],
-                r["executing_organisation"],
-                r["embedding"],
-                r["origin"],
-                r["members"].value,
-                r["members"].basis,
-                r["collaborations"].value,
-                r["collaborations"].basis,
-                r["intercluster"].value,
-                r["future"],
-            ]
-            for r in rows
-        )
-    else:
-        headers = [_("Code"), _("Cluster"), _("Type"), _("Domain"), _("End date")]
-        data = ([r["code"], r["name"], r["type"], r["domain"], r["end_date"]] for r in rows)
-    sheet = Sheet(_("Portfolio"), headers, data, number_formats={4: "dd/mm/yyyy"})
+    sheet = exports.portfolio_sheet(rows, full=request.user.has_perm("programmes.view_portfolio"))
     return xlsx_response(f"portfolio-{programme.slug}.xlsx", [sheet])
 
 

@@ -3,9 +3,9 @@ from decimal import Decimal
 from django.core.exceptions import ValidationError
 from django.core.validators import MinValueValidator
 from django.db import models
-from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.core import i18n
 from clustermonitor.registry import enterprise
 
 
@@ -19,7 +19,7 @@ class Labelled(models.Model):
 
     @property
     def label(self) -> str:
-        if (get_language() or "nl").startswith("en") and self.label_en:
+        if i18n.lang() == "en" and self.label_en:
             return self.label_en
         return self.label_nl
 

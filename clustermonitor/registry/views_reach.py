@@ -6,12 +6,12 @@ import datetime
 import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
-from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, reach
+from clustermonitor.core import i18n
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.pagecache import kept_page, needs, reads_members
 from clustermonitor.programmes import selectors as programme_selectors
@@ -36,7 +36,7 @@ def _render(request, rows, on, cluster=None):
     result = figures_reach.analyse(frame, on, cluster.code if cluster else None)
     if request.GET.get("format") == "xlsx":
         return _xlsx(result, cluster, on)
-    lang = "en" if translation.get_language().startswith("en") else "nl"
+    lang = i18n.lang()
     return render(
         request,
         "registry/reach.html",

@@ -2,11 +2,11 @@
 evaluation report: the effect matrices' points as rows, and the method texts
 (weighting, tests, effect matrices, privacy)."""
 
-from django.utils import translation
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clustermonitor.analysis import survey
+from clustermonitor.core import i18n
 from clustermonitor.surveys import instrument, results
 
 KIND_LABELS = {
@@ -25,7 +25,7 @@ def labelled(rows: list[dict]) -> list[dict]:
 
 def matrix_rows(data: results.Results) -> list[dict]:
     rows = []
-    lang = 1 if (translation.get_language() or "nl").startswith("en") else 0
+    lang = i18n.lang_index()
     for item in data.matrices:
         for point in item["matrix"]["points"].to_dict("records"):
             row = {k: results.nan_to_none(v) for k, v in point.items()}

@@ -30,6 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clustermonitor.core import audit
+from clustermonitor.core.exporters import Sheet
 from clustermonitor.core.models import AuditEntry
 from clustermonitor.members.models import Contact, Membership
 from clustermonitor.registry.models import FirmFigures, Organisation
@@ -468,3 +469,39 @@ def insert_with_tokens(wave, rows: list[Invitation], batch_size: int = 500) -> l
             [(invitation.token_hash, invitation.pk) for invitation in created],
         )
     return created
+
+
+def _mail_merge_headers() -> list[str]:
+    """The mail-merge columns in the interface language (the .xlsx); the .csv keeps the
+    fixed field names of MAIL_MERGE_HEADERS."""
+    return [
+        _("Organisation"),
+        _("Enterprise number"),
+        _("Cluster"),
+        _("Cluster name"),
+        _("E-mail"),
+        _("Link"),
+    ]
+
+
+def mail_merge_sheet(wave: Wave) -> Sheet:
+    """The wave's invitations for a mail merge, as the .xlsx download."""
+    return Sheet(_("Invitations"), _mail_merge_headers(), list(mail_merge_rows(wave)))
+
+
+def tracking_sheet(rows, total) -> Sheet:
+    """The response per cluster (tracking()) and its total as the .xlsx download."""
+    headers = tracking_headers()
+    data = [
+        [
+            r.code,
+            r.name,
+            r.invited,
+            r.started,
+            r.started_rate,
+            r.completed,
+            r.completed_rate,
+        ]
+        for r in [*rows, total]
+    ]
+    return Sheet(_("Response"), headers, data, number_formats={4: "0.0%", 6: "0.0%"})

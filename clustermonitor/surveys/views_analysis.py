@@ -11,22 +11,18 @@ from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
-from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_safe
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, survey
+from clustermonitor.core import i18n
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.surveys import explain, results
 from clustermonitor.surveys.models import Wave
 
 TEXT, INT, MEAN, SHARE, P, STAT = "text", "int", "mean", "share", "p", "stat"
-
-
-def _lang() -> str:
-    return "en" if (translation.get_language() or "nl").startswith("en") else "nl"
 
 
 def _display(value, fmt: str) -> str:
@@ -36,7 +32,7 @@ def _display(value, fmt: str) -> str:
         return survey.SUPPRESSED
     if value is None or fmt == TEXT:
         return "–" if value in (None, "") else str(value)
-    lang = _lang()
+    lang = i18n.lang()
     if fmt == INT:
         return charts.format_number(value, lang)
     if fmt == SHARE:
@@ -280,7 +276,7 @@ def _render(request, wave, cluster=None, waves=None):
         cluster=cluster,
         suppressed=suppressed,
         include_incomplete=include_incomplete,
-        lang=_lang(),
+        lang=i18n.lang(),
     )
     if request.GET.get("format") == "xlsx":
         suffix = f"-{cluster.code}" if cluster else ""
@@ -289,7 +285,7 @@ def _render(request, wave, cluster=None, waves=None):
     profile = profile if profile in survey.PROFILE_VARIABLES else ""
     weighted = request.GET.get("weighted") == "1"
     params = {k: v for k, v in request.GET.items() if k != "format"}
-    lang = _lang()
+    lang = i18n.lang()
     return render(
         request,
         "surveys/results.html",

@@ -259,22 +259,10 @@ def wave_close(request, pk):
     return redirect("surveys:wave-detail", wave.pk)
 
 
-def _mail_merge_headers() -> list[str]:
-    return [
-        _("Organisation"),
-        _("Enterprise number"),
-        _("Cluster"),
-        _("Cluster name"),
-        _("E-mail"),
-        _("Link"),
-    ]
-
-
 @login_required
 def wave_mail_merge_xlsx(request, pk):
     wave = _wave_for(request, pk)
-    sheet = Sheet(_("Invitations"), _mail_merge_headers(), list(invitations.mail_merge_rows(wave)))
-    return xlsx_response(f"invitations-{wave.pk}.xlsx", [sheet])
+    return xlsx_response(f"invitations-{wave.pk}.xlsx", [invitations.mail_merge_sheet(wave)])
 
 
 @login_required
@@ -288,28 +276,11 @@ def wave_mail_merge_csv(request, pk):
     )
 
 
-def _tracking_sheet(rows, total) -> Sheet:
-    headers = invitations.tracking_headers()
-    data = [
-        [
-            r.code,
-            r.name,
-            r.invited,
-            r.started,
-            r.started_rate,
-            r.completed,
-            r.completed_rate,
-        ]
-        for r in [*rows, total]
-    ]
-    return Sheet(_("Response"), headers, data, number_formats={4: "0.0%", 6: "0.0%"})
-
-
 @login_required
 def wave_tracking_xlsx(request, pk):
     wave = _wave_for(request, pk)
     rows, total = invitations.tracking(wave)
-    return xlsx_response(f"response-{wave.pk}.xlsx", [_tracking_sheet(rows, total)])
+    return xlsx_response(f"response-{wave.pk}.xlsx", [invitations.tracking_sheet(rows, total)])
 
 
 # -- A cluster's own response rate ---------------------------------------------------
@@ -388,6 +359,14 @@ def _upload_for(request, pk, key, perm=MANAGE):
     return wave, meta, table, imports.source_module(meta["source"]), chosen
 
 
+# The survey responses' own parts of the shared import page (templates/imports/import_detail.html).
+IMPORT_PARTS = {
+    "columns": "surveys/_import_columns.html",
+    "dry_run": "surveys/_import_dry_run.html",
+    "committed": "surveys/_import_committed.html",
+}
+
+
 @login_required
 def import_detail(request, pk, key):
     """The preview and dry run; after the commit, its result."""
@@ -398,20 +377,37 @@ def import_detail(request, pk, key):
     raw = request.user.has_perm(RAW)
     return render(
         request,
-        "surveys/import_detail.html",
+        "imports/import_detail.html",
         {
+            "name": meta["name"],
+            "source": dict(Response.Source.choices)[source.SOURCE],
+            "owner": wave.name,
+            "state_label": _("imported") if committed else "",
+            "scope": (
+                _("every row about %(code)s") % {"code": chosen.code}
+                if chosen
+                else _("cluster per row")
+            ),
+            "done_url": reverse("surveys:wave-detail", args=[wave.pk]),
+            "commit_url": reverse("surveys:response-import-commit", args=[wave.pk, key]),
+            "another_url": reverse("surveys:response-import", args=[wave.pk]),
+            "parts": IMPORT_PARTS,
+            "table_class": "data compact",
             "wave": wave,
             "meta": meta,
             "key": key,
             "table": table,
-            "source": dict(Response.Source.choices)[source.SOURCE],
             "chosen": chosen,
             "result": result,
             "layout": layout,
             "shown": result.rows[:SHOWN_ROWS] if result else [],
             "preview": table.rows[:10] if raw else None,
+            "show_preview": raw and bool(table.rows),
             "raw": raw,
+            "can_commit": result is not None and result.can_commit,
             "committed": committed,
+            "committed_note": meta.get("committed_by", ""),
+            "report": meta.get("report", {}),
         },
     )
 

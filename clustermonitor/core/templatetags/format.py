@@ -7,7 +7,9 @@ from decimal import Decimal
 from babel import dates as babel_dates
 from babel import numbers as babel_numbers
 from django import template
-from django.utils import timezone, translation
+from django.utils import timezone
+
+from clustermonitor.core import i18n
 
 register = template.Library()
 
@@ -20,7 +22,7 @@ def _missing(value) -> bool:
 
 
 def current_locale() -> str:
-    return "en_BE" if (translation.get_language() or "nl").startswith("en") else "nl_BE"
+    return "en_BE" if i18n.lang() == "en" else "nl_BE"
 
 
 def format_number(value, decimals: int = 0) -> str:

@@ -15,13 +15,10 @@ import datetime
 from django.utils.translation import gettext as _
 
 from clustermonitor.analysis import cofinancing as analysis
+from clustermonitor.core import i18n
 from clustermonitor.members import figures
 from clustermonitor.members.cofinancing_checks import LARGEST_SHARE_WARNING
 from clustermonitor.reports.document import Figure, Money, Percent, Section, Table
-
-
-def _lang(ctx) -> str:
-    return "en" if ctx.lang.startswith("en") else "nl"
 
 
 def complete_year(as_of: datetime.date) -> int:
@@ -41,7 +38,7 @@ def compute(ctx) -> dict | None:
         if not ctx.ibns:
             return None
         _rows, fees, table, ledger = figures.cofinancing_frames(
-            ctx.ibns, None, _lang(ctx), on=ctx.as_of
+            ctx.ibns, None, i18n.supported(ctx.lang), on=ctx.as_of
         )
         last = ctx.as_of.year
         fees = fees[fees["year"] <= last]
@@ -168,7 +165,7 @@ def _programme_row(ctx, result) -> list | None:
     picked = {(code, int(r["year"])) for code, r in chosen.items()}
     keys = zip(table["cluster"], table["year"].astype(int), strict=True)
     rows = table[[key in picked for key in keys]]
-    summary = analysis.programme_summary(rows.assign(year=years[-1]), _lang(ctx))
+    summary = analysis.programme_summary(rows.assign(year=years[-1]), i18n.supported(ctx.lang))
     if summary.empty:
         return None
     s = summary.iloc[0].to_dict()
@@ -205,7 +202,7 @@ def _concentration_figure(ctx, result) -> Figure | None:
     return Figure(
         "fig_concentration",
         _("Concentration of the member contributions per IBN"),
-        analysis.lorenz_chart(amounts, _lang(ctx)),
+        analysis.lorenz_chart(amounts, i18n.supported(ctx.lang)),
         caption=_(
             "Cumulative share of the year's total against the share of contributions, "
             "largest first; the year is the one of Table 8."

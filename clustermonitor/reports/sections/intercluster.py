@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from clustermonitor.core import i18n
 from clustermonitor.reports.document import Figure, Percent, Section, Table
 from clustermonitor.reports.sections.collaborations import collaborations_on
 
@@ -258,7 +259,7 @@ def _network(ctx) -> Section:
             "isolated": ctx.number(summary["isolated"]),
         }
     )
-    lang = "en" if ctx.lang.startswith("en") else "nl"
+    lang = i18n.supported(ctx.lang)
     title = _("Clusters linked by shared projects and shared members")
     section.add(
         Figure(

@@ -11,6 +11,7 @@ from pathlib import Path
 import yaml
 from django.utils.translation import gettext as _
 
+from clustermonitor.core import i18n
 from clustermonitor.reports.document import Section, Table
 
 DEFINITIONS = Path(__file__).resolve().parent.parent / "definitions.yaml"
@@ -21,12 +22,8 @@ def read(path: Path = DEFINITIONS) -> dict:
     return yaml.safe_load(path.read_text("utf-8"))
 
 
-def _lang(ctx) -> str:
-    return "en" if ctx.lang.startswith("en") else "nl"
-
-
 def _definitions(ctx) -> Table:
-    lang = _lang(ctx)
+    lang = i18n.supported(ctx.lang)
     return Table(
         key="definitions",
         title=_("Definitions of the figures"),
@@ -38,7 +35,7 @@ def _definitions(ctx) -> Table:
 
 
 def _sources(ctx) -> Table:
-    lang = _lang(ctx)
+    lang = i18n.supported(ctx.lang)
     return Table(
         key="sources",
         title=_("Reference data: sources and licences"),

@@ -17,6 +17,7 @@ from django.utils.translation import ngettext
 
 from clustermonitor.analysis import charts
 from clustermonitor.analysis import reach as analysis
+from clustermonitor.core import i18n
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry import figures_reach
 from clustermonitor.registry.selectors import reach_rows
@@ -72,10 +73,6 @@ def _all_ibn_codes(ctx) -> set[str]:
     )
 
 
-def _lang(ctx) -> str:
-    return "en" if ctx.lang.startswith("en") else "nl"
-
-
 def _class_rows(frame, column: str, lang: str) -> list[list]:
     return [
         [charts.label(r[column], lang), int(r["n"]), Percent(_none(r["share"]), 1)]
@@ -109,7 +106,7 @@ def _size_section(ctx, result, svg) -> list:
             key="fig2_data",
             title=_("Member companies of the IBNs by size class (data)"),
             columns=[_("Size class"), _("Companies"), _("Share")],
-            rows=_class_rows(result["sizes"], "size_class", _lang(ctx)),
+            rows=_class_rows(result["sizes"], "size_class", i18n.supported(ctx.lang)),
             notes=[_("Shares of the companies whose size class is known.")],
             source=_("Member registry and firm figures (latest year up to the report's date)."),
         ),
@@ -140,7 +137,7 @@ def _age_section(ctx, result, svg) -> list:
             key="fig3_data",
             title=_("Member companies of the IBNs by age class (data)"),
             columns=[_("Age (years)"), _("Companies"), _("Share")],
-            rows=_class_rows(result["ages"], "age_class", _lang(ctx)),
+            rows=_class_rows(result["ages"], "age_class", i18n.supported(ctx.lang)),
             notes=[
                 _("Age in whole years from the start date to %(date)s.")
                 % {"date": ctx.date(ctx.as_of)}
@@ -190,7 +187,7 @@ def _map_section(ctx, result, svg) -> list:
 
 def _memberships_section(ctx, result, svg) -> list:
     frame = result["memberships"]
-    lang = _lang(ctx)
+    lang = i18n.supported(ctx.lang)
     classes = [*analysis.SIZE_CLASSES, analysis.UNKNOWN]
     rows = [
         [r["memberships"], *(int(r[c]) for c in classes), int(r["total"])]
@@ -215,10 +212,10 @@ def _memberships_section(ctx, result, svg) -> list:
 
 
 def _nace_section(ctx, result, svg) -> list:
-    labels = charts.nace_labels(_lang(ctx))
+    labels = charts.nace_labels(i18n.supported(ctx.lang))
     rows = [
         [
-            charts.label(r["nace_section"], _lang(ctx), labels),
+            charts.label(r["nace_section"], i18n.supported(ctx.lang), labels),
             int(r["n"]),
             Percent(_none(r["share"]), 1),
         ]
@@ -260,7 +257,7 @@ def build(ctx) -> Section:
     )
     if not result["n_companies"]:
         return section.text(_("The selected IBNs have no member companies on this date."))
-    svg = {k: str(v) for k, v in figures_reach.figures(result, _lang(ctx)).items()}
+    svg = {k: str(v) for k, v in figures_reach.figures(result, i18n.supported(ctx.lang)).items()}
     for part in (_size_section, _age_section, _map_section, _memberships_section, _nace_section):
         section.add(*part(ctx, result, svg))
     return section

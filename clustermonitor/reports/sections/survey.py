@@ -15,7 +15,7 @@ from dataclasses import dataclass
 import pandas as pd
 from django.utils.translation import gettext as _
 
-from clustermonitor.core import known
+from clustermonitor.core import i18n, known
 from clustermonitor.reports.document import Figure, Percent, Section, Table
 
 #: The question families of the report's profile analyses (Q7–Q10).
@@ -56,7 +56,7 @@ def survey_data(ctx) -> SurveyData | None:
         selected = {c.pk for c in ctx.clusters}
         in_wave = [c for c in wave.clusters.order_by("code") if c.pk in selected]
         cluster = in_wave[0] if ctx.selected and len(in_wave) == 1 else None
-        lang = "en" if ctx.lang.startswith("en") else "nl"
+        lang = i18n.supported(ctx.lang)
         data = results.build(wave, cluster=cluster, suppressed=True, lang=lang)
         return SurveyData(wave, cluster, data)
 
@@ -211,7 +211,7 @@ def _relevance(ctx, data: SurveyData) -> Section:
         )
     frame = pd.DataFrame({"label": [r["label"] for r in rows], "share": [r["share"] for r in rows]})
     title = _("Relevance of the activities and services for the company")
-    lang = "en" if ctx.lang.startswith("en") else "nl"
+    lang = i18n.supported(ctx.lang)
     section.add(
         Figure(
             key="fig6",
@@ -229,7 +229,7 @@ def _matrices(ctx, data: SurveyData) -> Section:
 
     section = Section("survey_effects", _("Effects: wish, realisation and contribution"))
     section.text(matrix_text())
-    lang = "en" if ctx.lang.startswith("en") else "nl"
+    lang = i18n.supported(ctx.lang)
     keys = {survey.REALISATION: "fig7a", survey.CONTRIBUTION: "fig7b"}
     for item in data.results.matrices:
         if item["profile"] != survey.TOTAL:
@@ -279,7 +279,7 @@ def _profiles(ctx, data: SurveyData) -> Section:
 
     section = Section("survey_profiles", _("Results by profile (Q7–Q10)"))
     tables = data.results.tables
-    lang = "en" if ctx.lang.startswith("en") else "nl"
+    lang = i18n.supported(ctx.lang)
     labels = {q["name"]: _label(q, lang) for q in data.results.questions}
 
     def profile_label(profile):
