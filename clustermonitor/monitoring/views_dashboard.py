@@ -23,6 +23,7 @@ from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.core.pagecache import kept_page, needs
 from clustermonitor.monitoring import dashboard as selectors
 from clustermonitor.monitoring.tasks import dashboard_task
+from clustermonitor.programmes import exports
 from clustermonitor.programmes.models import Cluster, Programme
 from clustermonitor.programmes.selectors import current_programme
 
@@ -246,16 +247,7 @@ def _sheets(data: selectors.Dashboard) -> list[Sheet]:
         ],
         totals,
     )
-    headers = [
-        _("Code"),
-        _("Cluster"),
-        _("Type"),
-        _("Call"),
-        _("End date"),
-        _("Executing organisation"),
-        _("Embedding"),
-        _("Origin"),
-    ]
+    headers = exports.cluster_headers()
     for code in selectors.KPI_CODES:
         headers += [
             f"{code} " + _("reported"),
@@ -270,16 +262,7 @@ def _sheets(data: selectors.Dashboard) -> list[Sheet]:
     headers += [_("Intercluster projects"), _("Future")]
     rows = []
     for r in data.rows:
-        row = [
-            r["code"],
-            r["name"],
-            r["type"],
-            r["call"],
-            r["end_date"],
-            r["executing_organisation"],
-            r["embedding"],
-            r["origin"],
-        ]
+        row = exports.cluster_cells(r)
         for cell in r["kpi_cells"]:
             figure = cell.reported
             row += [

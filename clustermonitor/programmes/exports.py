@@ -5,20 +5,45 @@ from django.utils.translation import gettext as _
 
 from clustermonitor.core.exporters import Sheet
 
+#: The keys of a portfolio row that identify a cluster: the first columns of the portfolio
+#: and of the dashboard's Table 7 sheet (monitoring/views_dashboard.py).
+CLUSTER_KEYS = (
+    "code",
+    "name",
+    "type",
+    "call",
+    "end_date",
+    "executing_organisation",
+    "embedding",
+    "origin",
+)
+
+
+def cluster_headers() -> list[str]:
+    """The headers of :data:`CLUSTER_KEYS`, in the active language."""
+    return [
+        _("Code"),
+        _("Cluster"),
+        _("Type"),
+        _("Call"),
+        _("End date"),
+        _("Executing organisation"),
+        _("Embedding"),
+        _("Origin"),
+    ]
+
+
+def cluster_cells(row) -> list:
+    """A portfolio row's values for :func:`cluster_headers`."""
+    return [row[key] for key in CLUSTER_KEYS]
+
 
 def portfolio_sheet(rows, *, full: bool) -> Sheet:
     """The portfolio (selectors.portfolio_rows); `full` adds the columns only portfolio
     readers (programmes.view_portfolio) see."""
     if full:
         headers = [
-            _("Code"),
-            _("Cluster"),
-            _("Type"),
-            _("Call"),
-            _("End date"),
-            _("Executing organisation"),
-            _("Embedding"),
-            _("Origin"),
+            *cluster_headers(),
             _("Members (KPI 1)"),
             _("Basis"),
             _("Collaborations (KPI 3)"),
@@ -28,14 +53,7 @@ def portfolio_sheet(rows, *, full: bool) -> Sheet:
         ]
         data = (
             [
-                r["code"],
-                r["name"],
-                r["type"],
-                r["call"],
-                r["end_date"],
-                r["executing_organisation"],
-                r["embedding"],
-                r["origin"],
+                *cluster_cells(r),
                 r["members"].value,
                 r["members"].basis,
                 r["collaborations"].value,
