@@ -126,6 +126,20 @@ def read_table(data: bytes, name: str) -> Table:
     )
 
 
+def read_upload(form, field: str = "file") -> tuple[bytes, Table] | None:
+    """The file of a valid upload form, read and parsed (the first step of every import
+    wizard). A refused file becomes the error of that field and gives None."""
+    upload = form.cleaned_data[field]
+    data = upload.read()
+    try:
+        table = read_table(data, upload.name)
+    except TableError as exc:
+        form.add_error(field, str(exc))
+        return None
+    upload.seek(0)
+    return data, table
+
+
 # -- Limits -------------------------------------------------------------------------
 
 

@@ -8,7 +8,6 @@ import hashlib
 from django.shortcuts import redirect, render
 
 from clustermonitor.core import tabular
-from clustermonitor.core.tabular import TableError
 from clustermonitor.members.import_kinds import KINDS
 from clustermonitor.members.models import ImportBatch
 
@@ -18,14 +17,10 @@ def upload_step(request, cluster, kind_name: str, initial=None):
     kind = KINDS[kind_name]
     form = kind.upload_form(request.POST or None, request.FILES or None, initial=initial)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            table = tabular.read_table(data, upload.name)
-        except TableError as exc:
-            form.add_error("file", str(exc))
-        else:
-            upload.seek(0)
+        read = tabular.read_upload(form)
+        if read is not None:
+            data, table = read
+            upload = form.cleaned_data["file"]
             batch = ImportBatch.objects.create(
                 cluster=cluster,
                 kind=kind.kind,

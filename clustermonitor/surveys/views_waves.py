@@ -312,13 +312,10 @@ def import_upload(request, pk):
     clusters = list(invitations.wave_clusters(wave))
     form = ResponseUploadForm(request.POST or None, request.FILES or None, clusters=clusters)
     if request.method == "POST" and form.is_valid():
-        upload = form.cleaned_data["file"]
-        data = upload.read()
-        try:
-            table = tabular.read_table(data, upload.name)
-        except TableError as exc:
-            form.add_error("file", str(exc))
-        else:
+        read = tabular.read_upload(form)
+        if read is not None:
+            data, table = read
+            upload = form.cleaned_data["file"]
             source = form.cleaned_data["source"] or imports.detect_source(table.headers)
             if not source:
                 form.add_error(
