@@ -5,8 +5,9 @@ collaborations (collaborations), survey responses (surveys), the KBO extract (re
 A kind declares its fields and their labels, how to read a row (suggest a mapping, plan
 every row: new, updated, unchanged or rejected with file row and column), how to commit
 (one transaction; the same file again changes nothing), who may use it (a permission on
-the owner, and the one to see the owner at all) and its title. Core never imports an
-app: the apps hand their kinds in.
+the owner, and the one to see the owner at all) and its title. Core imports no app
+(but accounts, whose access.check applies a kind's permissions): the apps hand their
+kinds in.
 
 Kinds whose uploads are ImportBatch records (store="batch") run through the wizard of
 core.imports (upload → preview → mapping → dry run → commit → rejected rows). The
@@ -36,7 +37,7 @@ class ImportKind:
     scope: Callable | None = None  # (batch) -> the words after the row count
     parts: dict = field(default_factory=dict)  # the kind's own templates on the page
     extra_context: Callable | None = None  # (batch, committed) -> more for its parts
-    run: Callable | None = None  # a kind outside the wizard: how it is run (CLI, task)
+    run: Callable | None = None  # an "extract": how it is applied (plan only checks it)
 
     def options(self, cleaned_data: dict) -> dict:
         """What the upload form asked beyond the file, kept on the batch."""
