@@ -52,9 +52,12 @@ def upload_step(request, cluster, kind_name: str, initial=None):
 
 def kind_of(batch: ImportBatch) -> registry.ImportKind:
     try:
-        return registry.get(batch.kind)
+        kind = registry.get(batch.kind)
     except KeyError:  # a kind no app registers (any more)
         raise Http404 from None
+    if kind.store != "batch":  # its uploads are not batches: not the wizard's
+        raise Http404
+    return kind
 
 
 def batch_for(request, pk) -> ImportBatch:
