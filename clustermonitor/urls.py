@@ -5,6 +5,7 @@ from clustermonitor.api.main import api
 
 urlpatterns = [
     path("", include("clustermonitor.programmes.urls")),
+    path("", include("clustermonitor.core.imports.urls")),
     path("", include("clustermonitor.members.urls")),
     path("", include("clustermonitor.registry.urls")),
     path("", include("clustermonitor.activities.urls")),

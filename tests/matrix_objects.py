@@ -85,7 +85,7 @@ def contact():
 def batch():
     from django.core.files.base import ContentFile
 
-    from clustermonitor.members.models import ImportBatch
+    from clustermonitor.core.imports.models import ImportBatch
     from clustermonitor.programmes.models import Cluster
 
     batch = ImportBatch.objects.filter(original_name="matrix.csv").first()

@@ -669,6 +669,18 @@ MATRIX = {
         lambda: reverse("members:import-rejected", args=[objects.batch().pk]),
         MEMBERS_A_CHANGE,
     ),
+    "imports:import-detail": (
+        lambda: reverse("imports:import-detail", args=[objects.batch().pk]),
+        MEMBERS_A_CHANGE,
+    ),
+    "imports:import-commit": (
+        lambda: reverse("imports:import-commit", args=[objects.batch().pk]),
+        POST_ONLY,
+    ),
+    "imports:import-rejected": (
+        lambda: reverse("imports:import-rejected", args=[objects.batch().pk]),
+        MEMBERS_A_CHANGE,
+    ),
     "members:import-end-missing": (
         lambda: reverse("members:import-end-missing", args=[objects.batch().pk]),
         POST_ONLY,

@@ -8,8 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clustermonitor.activities.models import Activity, Participation
+from clustermonitor.core.imports.models import ImportBatch
 from clustermonitor.core.models import AuditEntry
-from clustermonitor.members.models import ImportBatch
 from tests.factories import dotted, enterprise_number, membership, organisation
 
 

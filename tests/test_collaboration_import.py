@@ -9,8 +9,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clustermonitor.collaborations.models import Collaboration, Stage
+from clustermonitor.core.imports.models import ImportBatch
 from clustermonitor.core.models import AuditEntry
-from clustermonitor.members.models import ImportBatch
 from tests.collaboration_helpers import (
     HEADERS,
     _audited,

@@ -12,11 +12,12 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clustermonitor.core import audit
+from clustermonitor.core.imports.models import ImportBatch
 from clustermonitor.core.models import AuditEntry
 from clustermonitor.core.tabular import read_table
 from clustermonitor.members import contribution_import
 from clustermonitor.members import contributions as service
-from clustermonitor.members.models import Contribution, ImportBatch
+from clustermonitor.members.models import Contribution
 from clustermonitor.registry.models import FirmFigures
 from tests.factories import dotted, enterprise_number, membership, organisation
 

@@ -169,7 +169,7 @@ EXPORTS = {
     "members/views.py:member_list_xlsx": _get(
         lambda: reverse("members:member-list-xlsx", args=[CLUSTER_A])
     ),
-    "members/views.py:import_rejected": _get(
+    "core/imports/views.py:import_rejected": _get(
         lambda: reverse("members:import-rejected", args=[_member_batch().pk])
     ),
     "programmes/views.py:portfolio_xlsx": _get(lambda: reverse("programmes:portfolio-xlsx")),
@@ -265,7 +265,7 @@ def test_the_call_site_finder_sees_a_writer_call():
 def _member_batch():
     from django.core.files.base import ContentFile
 
-    from clustermonitor.members.models import ImportBatch
+    from clustermonitor.core.imports.models import ImportBatch
     from clustermonitor.programmes.models import Cluster
 
     batch = ImportBatch(

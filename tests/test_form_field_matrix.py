@@ -35,7 +35,8 @@ from django.urls import reverse
 import clustermonitor
 from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.collaborations.models import Collaboration
-from clustermonitor.members.models import Contribution, ImportBatch, Membership
+from clustermonitor.core.imports.models import ImportBatch
+from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.programmes.models import Cluster
 from tests.conftest import CLUSTER_A, CLUSTER_B
 from tests.factories import dotted, membership, organisation
@@ -406,7 +407,8 @@ FORMS = {
         fixed={"status": ENUM},
     ),
     "clustermonitor.members.forms.UploadForm": NoIds("a file and its options"),
-    "clustermonitor.members.forms.MappingForm": NoIds(
+    "clustermonitor.core.imports.forms.ImportUploadForm": NoIds("a file"),
+    "clustermonitor.core.imports.forms.MappingForm": NoIds(
         "its choices are the column headers of the user's own file (the batch is checked "
         "in the URL)"
     ),

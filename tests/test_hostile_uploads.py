@@ -18,8 +18,8 @@ from django.urls import reverse
 from openpyxl import Workbook
 
 from clustermonitor.core import tabular
+from clustermonitor.core.imports.models import ImportBatch
 from clustermonitor.core.tabular import TableError, read_table
-from clustermonitor.members.models import ImportBatch
 from clustermonitor.registry.models import KboImport
 from clustermonitor.surveys.models import Questionnaire
 from tests import matrix_objects as objects

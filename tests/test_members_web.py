@@ -8,9 +8,10 @@ import openpyxl
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from clustermonitor.core.imports.models import ImportBatch, ImportMapping
+from clustermonitor.core.imports.registry import KINDS
 from clustermonitor.core.models import AuditEntry
-from clustermonitor.members.import_kinds import KINDS
-from clustermonitor.members.models import Contact, ImportBatch, ImportMapping, Membership
+from clustermonitor.members.models import Contact, Membership
 from clustermonitor.registry.models import Organisation
 from tests.factories import dotted, enterprise_number, membership, organisation
 
@@ -372,7 +373,7 @@ def test_the_second_commit_of_one_batch_is_told_it_is_done(client_for, cluster_a
     """The second of two simultaneous commits of one batch read `checked` before the first
     finished; it re-reads the batch under a lock and is told it is imported already,
     instead of importing again (or overwriting the report)."""
-    from clustermonitor.members import views
+    from clustermonitor.core.imports import views
 
     client = client_for("cluster_manager_a")
     batch = _checked_batch(client, [_line(i) for i in range(3)])

@@ -6,3 +6,8 @@ class ActivitiesConfig(AppConfig):
     name = "clustermonitor.activities"
     label = "activities"
     verbose_name = _("Activities")
+
+    def ready(self):
+        from clustermonitor.activities import import_kinds
+
+        import_kinds.register_kinds()

@@ -11,16 +11,16 @@ from django.utils.translation import gettext_lazy
 from clustermonitor.activities import services
 from clustermonitor.activities.models import Activity
 from clustermonitor.core import audit, tabular
+from clustermonitor.core.imports import columns
 from clustermonitor.core.tabular import RowOutcome, Table
-from clustermonitor.members.importing import SYNONYMS as MEMBER_SYNONYMS
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import Organisation
 
 SYNONYMS = {
-    "enterprise_number": MEMBER_SYNONYMS["enterprise_number"],
+    "enterprise_number": columns.ENTERPRISE_NUMBER,
     # On an attendee list "Naam" is the person; the organisation is "Bedrijf" and the like.
-    "organisation": MEMBER_SYNONYMS["name"] - {"naam", "name", "nom"},
-    "postcode": MEMBER_SYNONYMS["postcode"],
+    "organisation": columns.ORGANISATION_NAME - {"naam", "name", "nom"},
+    "postcode": columns.POSTCODE,
     "name": {
         "naam",
         "name",
@@ -34,7 +34,7 @@ SYNONYMS = {
         "nomcomplet",
         "naamdeelnemer",
     },
-    "email": MEMBER_SYNONYMS["contact_email"],
+    "email": columns.EMAIL,
 }
 LABELS = {
     "enterprise_number": gettext_lazy("enterprise number"),

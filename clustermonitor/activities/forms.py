@@ -3,8 +3,9 @@ from django.utils.translation import gettext_lazy as _
 
 from clustermonitor.activities.models import Activity
 from clustermonitor.core.fields import RecordsField
+from clustermonitor.core.imports.forms import ImportUploadForm
 from clustermonitor.core.owners import OwnerClustersMixin
-from clustermonitor.members.forms import DATE, UploadForm
+from clustermonitor.members.forms import DATE
 from clustermonitor.registry.models import Organisation
 
 
@@ -77,9 +78,8 @@ class ReviewForm(forms.Form):
         return data
 
 
-class AttendeeUploadForm(UploadForm):
+class AttendeeUploadForm(ImportUploadForm):
     reference_date = forms.DateField(widget=forms.HiddenInput, required=False)
-    full_list = None
     activity = forms.IntegerField(widget=forms.HiddenInput)
 
     def __init__(self, *args, **kwargs):

@@ -13,8 +13,8 @@ from clustermonitor.activities import services
 from clustermonitor.activities.forms import ActivityForm, ParticipantForm, ReviewForm
 from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.core import editing
+from clustermonitor.core.imports import wizard
 from clustermonitor.core.paging import page_of
-from clustermonitor.members.uploads import upload_step
 from clustermonitor.programmes.models import Cluster
 
 
@@ -201,4 +201,4 @@ def attendee_import(request, pk):
     if request.method == "POST":
         request.POST = request.POST.copy()
         request.POST["activity"] = str(activity.pk)
-    return upload_step(request, cluster, "attendees", initial={"activity": activity.pk})
+    return wizard.upload_step(request, cluster, "attendees", initial={"activity": activity.pk})

@@ -6,3 +6,8 @@ class CollaborationsConfig(AppConfig):
     name = "clustermonitor.collaborations"
     label = "collaborations"
     verbose_name = _("Collaborations")
+
+    def ready(self):
+        from clustermonitor.collaborations import import_kinds
+
+        import_kinds.register_kinds()

@@ -12,8 +12,9 @@ from clustermonitor.collaborations.models import (
     StopReason,
 )
 from clustermonitor.core.fields import RecordsField
+from clustermonitor.core.imports.forms import ImportUploadForm
 from clustermonitor.core.owners import OwnerClustersMixin
-from clustermonitor.members.forms import DATE, UploadForm
+from clustermonitor.members.forms import DATE
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import Organisation
 
@@ -159,9 +160,8 @@ class LinkForm(forms.ModelForm):
         fields = ["title", "url"]
 
 
-class CollaborationUploadForm(UploadForm):
+class CollaborationUploadForm(ImportUploadForm):
     reference_date = forms.DateField(widget=forms.HiddenInput, required=False)
-    full_list = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -30,7 +30,7 @@ from clustermonitor.collaborations.models import (
 )
 from clustermonitor.core import editing
 from clustermonitor.core.exporters import xlsx_response
-from clustermonitor.members.uploads import upload_step
+from clustermonitor.core.imports import wizard
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.models import Organisation
 
@@ -291,4 +291,4 @@ def link_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 def collaboration_import(request, code):
     cluster = get_cluster(request.user, code, CHANGE)
-    return upload_step(request, cluster, "collaborations")
+    return wizard.upload_step(request, cluster, "collaborations")

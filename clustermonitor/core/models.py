@@ -45,3 +45,7 @@ class AuditEntry(models.Model):
         before, after = self.before or {}, self.after or {}
         keys = sorted(set(before) | set(after))
         return [(k, before.get(k), after.get(k)) for k in keys if before.get(k) != after.get(k)]
+
+
+# The import wizard's models live with it (core/imports); Django finds them here.
+from clustermonitor.core.imports.models import ImportBatch, ImportMapping  # noqa: E402, F401

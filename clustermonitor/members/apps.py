@@ -6,3 +6,8 @@ class MembersConfig(AppConfig):
     name = "clustermonitor.members"
     label = "members"
     verbose_name = _("Members")
+
+    def ready(self):
+        from clustermonitor.members import import_kinds
+
+        import_kinds.register_kinds()

@@ -1,38 +1,22 @@
-"""The kinds of file import that share one experience (upload, preview, column mapping
-remembered per cluster, dry run with a verdict per row, one-transaction commit,
-rejected rows as .xlsx): member lists, contributions, and later attendee lists and
-collaborations. The views in members/views.py serve them all."""
+"""The members' kinds of import (core.imports): member lists and contributions,
+registered in MembersConfig.ready(). The wizard of core.imports serves them; what is
+the members' own is here: the fields, the plan and commit, the end dates a full list
+proposes (members/_import_*.html parts of the one import page)."""
 
 import datetime
-from collections.abc import Callable
-from dataclasses import dataclass
 
 from django import forms
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.core.imports import registry
+from clustermonitor.core.imports.registry import ImportKind
 from clustermonitor.members import contribution_import, importing
-from clustermonitor.members.forms import FIELD_LABELS, UploadForm
+from clustermonitor.members.forms import FIELD_LABELS, EndMembershipsForm, UploadForm
+from clustermonitor.members.models import Membership
 
-
-@dataclass(frozen=True)
-class ImportKind:
-    kind: str
-    title: str
-    labels: dict
-    upload_form: type[forms.Form]
-    suggest: Callable  # (table, remembered mapping) -> mapping
-    plan: Callable  # (table, batch, user) -> plan with .rows, .counts, .rejected, .missing
-    commit: Callable  # (table, batch, actor) -> plan
-    done_url: Callable  # (batch) -> where the user goes afterwards
-    required_any: tuple[str, ...]  # at least one of these fields must be mapped
-
-    def options(self, cleaned_data: dict) -> dict:
-        return {
-            k: v
-            for k, v in cleaned_data.items()
-            if k not in ("file", "reference_date", "full_list")
-        }
+CHANGE = "members.change_members"
+VIEW = "members.view_members"
 
 
 class ContributionUploadForm(UploadForm):
@@ -54,34 +38,11 @@ class ContributionUploadForm(UploadForm):
         return datetime.date.today()
 
 
-def _activity(batch):
-    from clustermonitor.activities.models import Activity
-
-    return Activity.objects.get(pk=batch.options["activity"])
-
-
-def _attendee_kind() -> ImportKind:
-    from clustermonitor.activities import attendee_import
-    from clustermonitor.activities.forms import AttendeeUploadForm
-
-    return ImportKind(
-        kind="attendees",
-        title=_("Import an attendee list"),
-        labels=attendee_import.LABELS,
-        upload_form=AttendeeUploadForm,
-        suggest=attendee_import.suggest_mapping,
-        plan=lambda table, b, user: attendee_import.plan(table, _activity(b), b.mapping, user=user),
-        commit=lambda table, b, actor: attendee_import.commit(
-            table, _activity(b), b.mapping, actor=actor
-        ),
-        done_url=lambda b: reverse("activities:activity-detail", args=[b.options["activity"]]),
-        required_any=("enterprise_number", "organisation", "name"),
-    )
-
-
 KINDS = {
     "members": ImportKind(
         kind="members",
+        permission=CHANGE,
+        visible=VIEW,
         title=_("Import a member list"),
         labels=FIELD_LABELS,
         upload_form=UploadForm,
@@ -99,9 +60,14 @@ KINDS = {
         ),
         done_url=lambda b: reverse("members:member-list", args=[b.cluster.code]),
         required_any=("enterprise_number", "name"),
+        scope=lambda b: _("full member list") if b.full_list else "",
+        parts={"dry_run": "members/_import_missing.html", "committed": "members/_import_end.html"},
+        extra_context=lambda b, committed: {"end_form": end_form(b) if committed else None},
     ),
     "contributions": ImportKind(
         kind="contributions",
+        permission=CHANGE,
+        visible=VIEW,
         title=_("Import contributions"),
         labels=contribution_import.LABELS,
         upload_form=ContributionUploadForm,
@@ -119,28 +85,21 @@ KINDS = {
         required_any=("enterprise_number", "name"),
     ),
 }
-KINDS["attendees"] = _attendee_kind()
 
 
-def _collaboration_kind() -> ImportKind:
-    from clustermonitor.collaborations import importing as collaboration_import
-    from clustermonitor.collaborations.forms import CollaborationUploadForm
-
-    return ImportKind(
-        kind="collaborations",
-        title=_("Import a list of collaborations"),
-        labels=collaboration_import.LABELS,
-        upload_form=CollaborationUploadForm,
-        suggest=collaboration_import.suggest_mapping,
-        plan=lambda table, b, user: collaboration_import.plan(
-            table, b.cluster, b.mapping, user=user
-        ),
-        commit=lambda table, b, actor: collaboration_import.commit(
-            table, b.cluster, b.mapping, actor=actor
-        ),
-        done_url=lambda b: reverse("collaborations:collaboration-list", args=[b.cluster.code]),
-        required_any=("title",),
+def end_form(batch, data=None):
+    """After a full member list: the members it lacks, to confirm their end date."""
+    ids = batch.report.get("missing", []) if batch.report else []
+    candidates = Membership.objects.filter(
+        pk__in=ids, cluster=batch.cluster, end_date__isnull=True
+    ).select_related("organisation")
+    if not candidates.exists():
+        return None
+    return EndMembershipsForm(
+        data, candidates=candidates, initial={"memberships": list(candidates)}
     )
 
 
-KINDS["collaborations"] = _collaboration_kind()
+def register_kinds() -> None:
+    for kind in KINDS.values():
+        registry.register(kind)

@@ -17,6 +17,7 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from clustermonitor.core import audit, tabular
+from clustermonitor.core.imports import columns
 from clustermonitor.core.tabular import (
     RowOutcome,
     Table,
@@ -30,50 +31,13 @@ from clustermonitor.registry.models import FirmFigures, Organisation, Postcode
 
 #: Field → the usual column names, normalised (lowercase ASCII letters and digits).
 SYNONYMS: dict[str, set[str]] = {
-    "enterprise_number": {
-        "ondernemingsnummer",
-        "ondernemingsnr",
-        "kbonummer",
-        "kbonr",
-        "kbo",
-        "btwnummer",
-        "btwnr",
-        "btw",
-        "vat",
-        "vatnumber",
-        "vatnr",
-        "numerodentreprise",
-        "numerobce",
-        "bce",
-        "tva",
-        "numerotva",
-        "enterprisenumber",
-        "companynumber",
-        "registrationnumber",
-    },
-    "name": {
-        "naam",
-        "bedrijfsnaam",
-        "bedrijf",
-        "organisatie",
-        "onderneming",
-        "firma",
-        "name",
-        "companyname",
-        "company",
-        "organisation",
-        "organization",
-        "nom",
-        "raisonsociale",
-        "denomination",
-        "entreprise",
-        "societe",
-    },
+    "enterprise_number": columns.ENTERPRISE_NUMBER,
+    "name": columns.ORGANISATION_NAME,
     "kind": {"type", "soort", "kind", "typeorganisatie", "categorie", "category"},
     "street": {"straat", "adres", "straatnaam", "street", "address", "rue", "adresse"},
     "house_number": {"huisnummer", "nr", "nummer", "number", "housenumber", "numero", "no"},
     "box": {"bus", "box", "boite", "bte"},
-    "postcode": {"postcode", "postnummer", "zip", "zipcode", "postalcode", "codepostal", "cp"},
+    "postcode": columns.POSTCODE,
     "city": {
         "gemeente",
         "stad",
@@ -111,15 +75,7 @@ SYNONYMS: dict[str, set[str]] = {
         "personnedecontact",
     },
     "contact_role": {"functie", "rol", "role", "function", "fonction", "jobtitle"},
-    "contact_email": {
-        "email",
-        "emailadres",
-        "mail",
-        "mailadres",
-        "courriel",
-        "adressemail",
-        "emailaddress",
-    },
+    "contact_email": columns.EMAIL,
     "contact_phone": {"telefoon", "telefoonnummer", "tel", "gsm", "phone", "telephone", "mobile"},
     "employees": {
         "werknemers",

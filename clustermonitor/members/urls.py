@@ -1,5 +1,6 @@
 from django.urls import path
 
+from clustermonitor.core.imports import views as import_views
 from clustermonitor.members import views, views_contributions, views_dashboard, views_figures
 
 app_name = "members"
@@ -60,8 +61,9 @@ urlpatterns = [
     path("memberships/<int:pk>/contacts/new/", views.contact_create, name="contact-create"),
     path("contacts/<int:pk>/edit/", views.contact_edit, name="contact-edit"),
     path("contacts/<int:pk>/delete/", views.contact_delete, name="contact-delete"),
-    path("imports/<int:pk>/", views.import_detail, name="import-detail"),
-    path("imports/<int:pk>/commit/", views.import_commit, name="import-commit"),
-    path("imports/<int:pk>/rejected.xlsx", views.import_rejected, name="import-rejected"),
+    # The wizard's pages (core.imports, "imports:…") by their first names, same paths.
+    path("imports/<int:pk>/", import_views.import_detail, name="import-detail"),
+    path("imports/<int:pk>/commit/", import_views.import_commit, name="import-commit"),
+    path("imports/<int:pk>/rejected.xlsx", import_views.import_rejected, name="import-rejected"),
     path("imports/<int:pk>/end-missing/", views.import_end_missing, name="import-end-missing"),
 ]

@@ -1,32 +1,25 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.db import IntegrityError, transaction
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.core import editing
-from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.exporters import xlsx_response
+from clustermonitor.core.imports import wizard
 from clustermonitor.core.pagecache import kept_page, reads_members
 from clustermonitor.core.paging import page_of, sorted_by
-from clustermonitor.core.tabular import TableError
-from clustermonitor.core.templatetags.format import format_date
-from clustermonitor.members import exports, importing, selectors, services
+from clustermonitor.members import exports, import_kinds, importing, selectors, services
 from clustermonitor.members.forms import (
     ContactForm,
-    EndMembershipsForm,
-    MappingForm,
     MembershipForm,
     NewMemberForm,
 )
-from clustermonitor.members.import_kinds import KINDS
-from clustermonitor.members.models import Contact, ImportBatch, ImportMapping, Membership
-from clustermonitor.members.uploads import upload_step
+from clustermonitor.members.models import Contact, Membership
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import Organisation
 
@@ -252,201 +245,21 @@ def contact_delete(request, pk):
 @require_http_methods(["GET", "POST"])
 def import_upload(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
-    return upload_step(request, cluster, "members")
+    return wizard.upload_step(request, cluster, "members")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribution_import_upload(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
-    return upload_step(request, cluster, "contributions")
-
-
-def _batch_for(request, pk) -> ImportBatch:
-    batch = get_object_or_404(ImportBatch.objects.select_related("cluster"), pk=pk)
-    access.check(
-        request.user, "members.change_members", batch.cluster, visible="members.view_members"
-    )
-    return batch
-
-
-def _table(batch):
-    try:
-        return batch.table()
-    except TableError:  # a file kept from before the limits, over one of them now
-        raise Http404 from None
-
-
-def _remembered(batch) -> dict:
-    stored = ImportMapping.objects.filter(cluster=batch.cluster, kind=batch.kind).first()
-    return stored.mapping if stored else {}
-
-
-# The members' own parts of the shared import page (templates/imports/import_detail.html).
-IMPORT_PARTS = {
-    "mapping": "members/_import_mapping.html",
-    "dry_run": "members/_import_dry_run.html",
-    "committed": "members/_import_committed.html",
-}
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def import_detail(request, pk):
-    """Preview and mapping; after the dry run its report; after the commit its result."""
-    batch = _batch_for(request, pk)
-    kind = KINDS[batch.kind]
-    table = _table(batch)
-    mapping = batch.mapping or kind.suggest(table, _remembered(batch))
-    form = MappingForm(
-        request.POST or None,
-        headers=table.headers,
-        initial_mapping=mapping,
-        labels=kind.labels,
-        required_any=kind.required_any,
-    )
-    committed = batch.state == ImportBatch.State.COMMITTED
-    if request.method == "POST" and not committed and form.is_valid():
-        batch.mapping = form.mapping
-        batch.state = ImportBatch.State.CHECKED
-        batch.save(update_fields=["mapping", "state"])
-        ImportMapping.objects.update_or_create(
-            cluster=batch.cluster, kind=batch.kind, defaults={"mapping": form.mapping}
-        )
-        return redirect("members:import-detail", batch.pk)
-    result = None
-    if batch.state == ImportBatch.State.CHECKED:
-        result = kind.plan(table, batch, request.user)
-    return render(
-        request,
-        "imports/import_detail.html",
-        {
-            "name": batch.original_name,
-            "source": kind.title,
-            "owner": batch.cluster.name,
-            "state_label": batch.get_state_display(),
-            "scope": _("full member list") if batch.full_list else "",
-            "done_url": kind.done_url(batch),
-            "commit_url": reverse("members:import-commit", args=[batch.pk]),
-            "parts": IMPORT_PARTS,
-            "table_class": "data",
-            "batch": batch,
-            "kind": kind,
-            "cluster": batch.cluster,
-            "table": table,
-            "preview": table.rows[:10],
-            "show_preview": True,
-            "form": form,
-            "result": result,
-            "can_commit": result is not None,
-            "committed": committed,
-            "committed_note": format_date(batch.committed_at),
-            "report": batch.report,
-            "end_form": _end_form(batch) if committed else None,
-        },
-    )
-
-
-class _AlreadyImported(Exception):
-    pass
-
-
-@transaction.atomic
-def _commit_batch(request, pk):
-    """Apply a checked batch, in one transaction that first locks the batch: of two
-    simultaneous commits of one batch the second waits, then finds it imported."""
-    batch = ImportBatch.objects.select_for_update().select_related("cluster").get(pk=pk)
-    if batch.state == ImportBatch.State.COMMITTED:
-        raise _AlreadyImported
-    result = KINDS[batch.kind].commit(_table(batch), batch, editing.actor(request))
-    batch.state = ImportBatch.State.COMMITTED
-    batch.committed_at = timezone.now()
-    batch.report = {
-        "counts": result.counts,
-        "rejected": [{"row": o.number, "reason": o.reason} for o in result.rejected],
-        "missing": [m.pk for m in getattr(result, "missing", [])],
-    }
-    batch.save(update_fields=["state", "committed_at", "report"])
-    return result
-
-
-#: A commit that lost a race (another import inserted the same organisation between
-#: its plan and its insert) is planned and applied again this many times.
-COMMIT_ATTEMPTS = 2
-
-
-@login_required
-@require_POST
-def import_commit(request, pk):
-    batch = _batch_for(request, pk)
-    if batch.state != ImportBatch.State.CHECKED:
-        messages.error(request, _("Check the file (dry run) before importing it."))
-        return redirect("members:import-detail", batch.pk)
-    for attempt in range(1, COMMIT_ATTEMPTS + 1):
-        try:
-            result = _commit_batch(request, batch.pk)
-            break
-        except _AlreadyImported:
-            messages.info(request, _("This file was imported already."))
-            return redirect("members:import-detail", batch.pk)
-        except IntegrityError:
-            if attempt == COMMIT_ATTEMPTS:
-                messages.error(
-                    request,
-                    _(
-                        "Another import changed the same records at the same moment, so "
-                        "nothing of this file was imported. Check the file again (dry run) "
-                        "and import it."
-                    ),
-                )
-                return redirect("members:import-detail", batch.pk)
-    messages.success(
-        request,
-        _(
-            "Imported: %(new)d new, %(updated)d updated, %(unchanged)d "
-            "unchanged, %(rejected)d rejected."
-        )
-        % result.counts,
-    )
-    return redirect("members:import-detail", batch.pk)
-
-
-@login_required
-def import_rejected(request, pk):
-    """The rejected rows as they were, with a reason column, to fix and import again."""
-    batch = _batch_for(request, pk)
-    if not batch.mapping:
-        raise Http404
-    table = _table(batch)
-    if batch.state == ImportBatch.State.COMMITTED:
-        wanted = {r["row"]: r["reason"] for r in batch.report.get("rejected", [])}
-    else:
-        wanted = {
-            o.number: o.reason for o in KINDS[batch.kind].plan(table, batch, request.user).rejected
-        }
-    rows = [[*cells, wanted[number]] for number, cells in table.rows if number in wanted]
-    sheet = Sheet(_("Rejected"), [*table.headers, _("reason")], rows)
-    stem = batch.original_name.rsplit(".", 1)[0]
-    return xlsx_response(f"{stem}-rejected.xlsx", [sheet])
-
-
-def _end_form(batch, data=None):
-    ids = batch.report.get("missing", []) if batch.report else []
-    candidates = Membership.objects.filter(
-        pk__in=ids, cluster=batch.cluster, end_date__isnull=True
-    ).select_related("organisation")
-    if not candidates.exists():
-        return None
-    return EndMembershipsForm(
-        data, candidates=candidates, initial={"memberships": list(candidates)}
-    )
+    return wizard.upload_step(request, cluster, "contributions")
 
 
 @login_required
 @require_POST
 def import_end_missing(request, pk):
-    batch = _batch_for(request, pk)
-    form = _end_form(batch, request.POST)
+    batch = wizard.batch_for(request, pk)
+    form = import_kinds.end_form(batch, request.POST)
     if form is None:
         raise Http404
     if form.is_valid():
@@ -456,7 +269,7 @@ def import_end_missing(request, pk):
         messages.success(request, _("%(count)d memberships ended.") % {"count": count})
     else:
         messages.error(request, _("Choose the memberships and an end date."))
-    return redirect("members:import-detail", batch.pk)
+    return redirect("imports:import-detail", batch.pk)
 
 
 def validate_number(text: str) -> str | None:

@@ -6,3 +6,8 @@ class RegistryConfig(AppConfig):
     name = "clustermonitor.registry"
     label = "registry"
     verbose_name = _("Registry")
+
+    def ready(self):
+        from clustermonitor.registry import import_kinds
+
+        import_kinds.register_kinds()

@@ -4,6 +4,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clustermonitor.core.fields import RecordsField
+from clustermonitor.core.imports.forms import ImportUploadForm
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.surveys.models import Questionnaire, Wave
 
@@ -86,7 +87,7 @@ class ClustersForm(forms.Form):
         self.fields["clusters"].choices = list(choices)
 
 
-class ResponseUploadForm(forms.Form):
+class ResponseUploadForm(ImportUploadForm):
     SOURCES = [
         ("", _("recognise from the columns")),
         ("limesurvey", _("LimeSurvey (CSV, question codes)")),
@@ -102,19 +103,9 @@ class ResponseUploadForm(forms.Form):
         help_text=_("When every row is about one cluster; else the file has a column “cluster”."),
     )
 
-    MAX_BYTES = 20 * 1024 * 1024
-
     def __init__(self, *args, clusters=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["cluster"].choices = [
             ("", _("per row (column “cluster”)")),
             *[(c.code, f"{c.code} – {c.name}") for c in clusters],
         ]
-
-    def clean_file(self):
-        upload = self.cleaned_data["file"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 20 MB."))
-        if not upload.name.lower().endswith((".xlsx", ".xlsm", ".csv", ".txt")):
-            raise forms.ValidationError(_("Use an .xlsx or .csv file."))
-        return upload

@@ -18,11 +18,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.core import audit, editing, tabular
-from clustermonitor.core.exporters import Sheet, csv_response, xlsx_response
+from clustermonitor.core.exporters import csv_response, xlsx_response
+from clustermonitor.core.imports import wizard
 from clustermonitor.core.tabular import TableError
 from clustermonitor.core.templatetags.format import format_percent
 from clustermonitor.surveys import imports, invitations
 from clustermonitor.surveys.forms_waves import ClustersForm, ResponseUploadForm, WaveForm
+from clustermonitor.surveys.import_kinds import RESPONSES, Upload
 from clustermonitor.surveys.models import Response, Wave
 
 MANAGE = "surveys.manage_surveys"
@@ -356,20 +358,13 @@ def _upload_for(request, pk, key, perm=MANAGE):
     return wave, meta, table, imports.source_module(meta["source"]), chosen
 
 
-# The survey responses' own parts of the shared import page (templates/imports/import_detail.html).
-IMPORT_PARTS = {
-    "columns": "surveys/_import_columns.html",
-    "dry_run": "surveys/_import_dry_run.html",
-    "committed": "surveys/_import_committed.html",
-}
-
-
 @login_required
 def import_detail(request, pk, key):
     """The preview and dry run; after the commit, its result."""
     wave, meta, table, source, chosen = _upload_for(request, pk, key)
     committed = meta.get("state") == "committed"
-    result = None if committed else imports.plan(table, wave, source, chosen)
+    upload = Upload(wave, key, meta, source, chosen)
+    result = None if committed else RESPONSES.plan(table, upload, request.user)
     layout = result.layout if result else imports.layout_of(table, wave, source, chosen)
     raw = request.user.has_perm(RAW)
     return render(
@@ -385,10 +380,10 @@ def import_detail(request, pk, key):
                 if chosen
                 else _("cluster per row")
             ),
-            "done_url": reverse("surveys:wave-detail", args=[wave.pk]),
+            "done_url": RESPONSES.done_url(upload),
             "commit_url": reverse("surveys:response-import-commit", args=[wave.pk, key]),
             "another_url": reverse("surveys:response-import", args=[wave.pk]),
-            "parts": IMPORT_PARTS,
+            "parts": RESPONSES.parts,
             "table_class": "data compact",
             "wave": wave,
             "meta": meta,
@@ -416,9 +411,8 @@ def import_commit(request, pk, key):
     if meta.get("state") == "committed":
         messages.info(request, _("This file was imported already."))
         return redirect("surveys:response-import-detail", wave.pk, key)
-    result = imports.commit(
-        table, wave, source, editing.actor(request), chosen, note=f"import {meta['name']}"
-    )
+    upload = Upload(wave, key, meta, source, chosen)
+    result = RESPONSES.commit(table, upload, editing.actor(request))
     if not result.can_commit:
         for error in result.layout.errors:
             messages.error(request, error)
@@ -433,14 +427,7 @@ def import_commit(request, pk, key):
         },
     )
     imports.write_meta(wave, key, meta)
-    messages.success(
-        request,
-        _(
-            "Imported: %(new)d new, %(updated)d updated, %(unchanged)d "
-            "unchanged, %(rejected)d rejected."
-        )
-        % result.counts,
-    )
+    messages.success(request, wizard.committed_message(result.counts))
     return redirect("surveys:response-import-detail", wave.pk, key)
 
 
@@ -451,8 +438,7 @@ def import_rejected(request, pk, key):
     if meta.get("state") == "committed":
         wanted = {r["row"]: r["reason"] for r in meta.get("report", {}).get("rejected", [])}
     else:
-        wanted = {o.number: o.reason for o in imports.plan(table, wave, source, chosen).rejected}
-    rows = [[*cells, wanted[number]] for number, cells in table.rows if number in wanted]
-    sheet = Sheet(_("Rejected"), [*table.headers, _("reason")], rows)
-    stem = meta["name"].rsplit(".", 1)[0]
-    return xlsx_response(f"{stem}-rejected.xlsx", [sheet])
+        upload = Upload(wave, key, meta, source, chosen)
+        wanted = {o.number: o.reason for o in RESPONSES.plan(table, upload, request.user).rejected}
+    sheet = wizard.rejected_sheet(table, wanted)
+    return xlsx_response(wizard.rejected_filename(meta["name"]), [sheet])

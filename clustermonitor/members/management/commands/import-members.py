@@ -4,9 +4,9 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from clustermonitor.core import audit
+from clustermonitor.core.imports.models import ImportMapping
 from clustermonitor.core.tabular import TableError, read_table
 from clustermonitor.members import importing
-from clustermonitor.members.models import ImportMapping
 from clustermonitor.programmes.models import Cluster
 
 

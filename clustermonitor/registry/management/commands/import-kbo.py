@@ -4,7 +4,7 @@ import duckdb
 from django.core.management.base import BaseCommand, CommandError
 
 from clustermonitor.core import audit
-from clustermonitor.registry import kbo
+from clustermonitor.core.imports import registry
 from clustermonitor.registry.kbo import KboFormatError
 from clustermonitor.registry.models import KboImport
 
@@ -26,10 +26,11 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, **options):
+        kind = registry.get("kbo")  # registered by the registry app (import_kinds)
         path = Path(options["path"])
         try:
             # Checked before the run is even recorded: a wrong file writes nothing at all.
-            info = kbo.inspect_source(path)
+            info = kind.plan(path)
         except KboFormatError as exc:
             raise CommandError(f"Not imported, nothing was written:\n  {exc}") from None
         date = f" of {info['extract_date']:%d-%m-%Y}" if info["extract_date"] else ""
@@ -37,7 +38,7 @@ class Command(BaseCommand):
         run = KboImport.objects.create(source=str(path)[:500], kind=info["kind"])
         lookup_dir = Path(options["lookup_dir"]) if options["lookup_dir"] else None
         try:
-            kbo.run_import(
+            kind.run(
                 run, path, actor=audit.Actor.system("cli"), progress=self.bar, lookup_dir=lookup_dir
             )
         except (KboFormatError, duckdb.Error, OSError) as exc:
