@@ -120,7 +120,7 @@ class SharedDemo:
 
     def load(self) -> dict:
         if self.atomic is None:
-            from clustermonitor import demodata
+            from clustermonitor.demodata import loader as demodata
 
             with self.blocker.unblock():
                 atomic = transaction.atomic()

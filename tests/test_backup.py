@@ -47,7 +47,7 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from clustermonitor import demodata
+from clustermonitor.demodata import loader as demodata
 from clustermonitor.core import audit
 from clustermonitor.programmes.reference import load_reference
 from clustermonitor.registry.reference import load_registry_reference

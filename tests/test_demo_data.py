@@ -17,7 +17,7 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from clustermonitor import demodata
+from clustermonitor.demodata import loader as demodata
 from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.collaborations.models import Collaboration, Party, StageChange
 from clustermonitor.core.models import AuditEntry

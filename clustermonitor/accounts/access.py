@@ -356,3 +356,13 @@ rules.add_perm("surveys.view_raw_responses", is_evaluator)
 rules.add_perm("surveys.view_results", reads_programme)
 # The object is the cluster: its own results and response rate, aggregated.
 rules.add_perm("surveys.view_cluster_results", reads_programme | manages_cluster)
+
+
+# Checks for core.pagecache.kept_page: asked before a kept page is served.
+def needs(perm: str):
+    """A `check` for kept_page: the user must hold `perm` (404/403 as access.check)."""
+
+    def check_perm_of(request, *args, **kwargs):
+        check(request.user, perm)
+
+    return check_perm_of

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.accounts.owners import OwnerClustersMixin
 from clustermonitor.collaborations.models import (
     Collaboration,
     InterclusterCall,
@@ -12,7 +13,6 @@ from clustermonitor.collaborations.models import (
     StopReason,
 )
 from clustermonitor.core.fields import RecordsField
-from clustermonitor.core.owners import OwnerClustersMixin
 from clustermonitor.members.forms import DATE, UploadForm
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import Organisation

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clustermonitor.accounts import access
 from clustermonitor.core import editing
 from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.core.pagecache import kept_page, reads_members
+from clustermonitor.core.pagecache import kept_page
 from clustermonitor.core.paging import page_of, sorted_by
 from clustermonitor.core.tabular import TableError
 from clustermonitor.core.templatetags.format import format_date
@@ -25,9 +25,11 @@ from clustermonitor.members.forms import (
     NewMemberForm,
 )
 from clustermonitor.members.import_kinds import KINDS
+from clustermonitor.members.kept import reads_members
 from clustermonitor.members.models import Contact, ImportBatch, ImportMapping, Membership
 from clustermonitor.members.uploads import upload_step
 from clustermonitor.registry import enterprise
+from clustermonitor.registry import selectors as registry_selectors
 from clustermonitor.registry.models import Organisation
 
 STATES = ("active", "ended", "all")
@@ -130,7 +132,7 @@ def member_lookup(request, code):
         {
             "cluster": cluster,
             "query": query,
-            "registry": selectors.registry_matches(
+            "registry": registry_selectors.registry_matches(
                 query, Organisation.objects.for_user(request.user)
             ),
             "kbo": kbo_hits,
