@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "clustermonitor.monitoring",
     "clustermonitor.surveys",
     "clustermonitor.reports",
+    "clustermonitor.demodata",  # the demo: its loaders and commands (demo, load-demo, generate)
     "django_tasks_db",
 ]
 
@@ -92,7 +93,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
-                "clustermonitor.core.context_processors.navigation",
+                "clustermonitor.context_processors.navigation",
             ],
             "builtins": ["django.templatetags.i18n", "clustermonitor.core.templatetags.format"],
         },

@@ -1,7 +1,7 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from clustermonitor.api.main import api
+from clustermonitor.urls_api import api
 
 urlpatterns = [
     path("", include("clustermonitor.programmes.urls")),

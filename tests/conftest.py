@@ -30,6 +30,7 @@ from clustermonitor.core import audit
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.reference import load_reference
 from clustermonitor.registry.reference import load_registry_reference
+from tests import demo_copies
 
 CLUSTER_A = "EUKA"
 CLUSTER_B = "BIM"
@@ -106,27 +107,30 @@ DEMO_WORKFLOW = ("EUKA", "MAAS")
 
 
 class SharedDemo:
-    """The calibrated demo (`demodata.load`) on top of the world, loaded once and kept in
-    an open transaction that every demo test runs inside (each in its own savepoint) and
-    that is rolled back as soon as the next test does not use it, so the other tests see
-    the world only. The demo tests run one after the other (`_Order`) and, in a parallel
-    run, on one worker (xdist group "demo"): the demo is loaded once per session (twice
-    in a parallel run: `tests/test_report.py` has a worker of its own, `DEMO_ALONE`)."""
+    """The calibrated demo (`demodata.load`) on top of the world, kept in an open
+    transaction that every demo test runs inside (each in its own savepoint) and that is
+    rolled back as soon as the next test does not use it, so the other tests see the
+    world only. The demo tests of a module run one after the other (`_Order`). The demo
+    is loaded once per session; every other time (another worker, another module after
+    a roll-back) its rows are copied from the session's file (tests/demo_copies.py)."""
 
-    def __init__(self, blocker):
+    def __init__(self, blocker, folder):
         self.blocker = blocker
+        self.folder = folder
         self.atomic = None
         self.summary = None
 
     def load(self) -> dict:
         if self.atomic is None:
-            from clustermonitor import demodata
+            from clustermonitor.demodata import loader as demodata
 
             with self.blocker.unblock():
                 atomic = transaction.atomic()
                 atomic.__enter__()
                 try:
-                    self.summary = demodata.load(workflow=DEMO_WORKFLOW)
+                    self.summary = demo_copies.restore_or_load(
+                        self.folder, lambda: demodata.load(workflow=DEMO_WORKFLOW)
+                    )
                 except BaseException:
                     atomic.__exit__(*sys.exc_info())
                     raise
@@ -145,8 +149,8 @@ _DEMO_KEY = pytest.StashKey[SharedDemo]()
 
 
 @pytest.fixture(scope="session")
-def shared_demo(request, django_db_setup, django_db_blocker):
-    demo = SharedDemo(django_db_blocker)
+def shared_demo(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    demo = SharedDemo(django_db_blocker, demo_copies.shared_folder(tmp_path_factory))
     request.session.stash[_DEMO_KEY] = demo
     yield demo
     demo.roll_back()
@@ -227,19 +231,21 @@ def _set_nodeid(item, nodeid: str) -> None:
         item._id = coerce_node_id(nodeid)
 
 
-#: Demo modules that take long enough to have a worker, and a load of the demo, of their
-#: own in a parallel run (the report is built, rendered and checked twice).
-DEMO_ALONE = {"tests.test_report"}
-
-
 def _group(item) -> str | None:
     if item.get_closest_marker("e2e"):
         return "e2e"
-    if _uses_demo(item):
-        return "demo-report" if item.module.__name__ in DEMO_ALONE else "demo"
-    if _module_scoped(item):
+    if _module_scoped(item) or _uses_demo(item):
         return item.module.__name__
     return None
+
+
+#: The groups that take longest in a parallel run, longest first (docs/development.md).
+LONGEST = [
+    "tests.test_report_known_on",
+    "tests.test_report",
+    "tests.test_backup",
+    "tests.test_same_bytes",
+]
 
 
 class _Order:
@@ -251,9 +257,9 @@ class _Order:
     One process: the demo tests together, then the e2e tests, last. A parallel run
     (`--no-loadscope-reorder`: xdist hands out the groups in this order): the longest
     groups first, so that no worker starts one when the others are nearly done — the
-    report's demo tests, the other demo tests, the modules that load the demo in
-    processes of their own, the e2e tests, the other groups; then the single tests,
-    which fill the gaps."""
+    modules that load the demo in processes of their own or build the report, the other
+    demo modules (each copies the demo: tests/demo_copies.py), the e2e tests, the other
+    groups; then the single tests, which fill the gaps."""
 
     def __init__(self, config):
         self.parallel = hasattr(config, "workerinput")
@@ -262,11 +268,11 @@ class _Order:
         if not self.parallel:
             return _order(item)
         group = _group(item)
-        if group in ("demo-report", "demo"):
-            return 0 if group == "demo-report" else 1
+        if group in LONGEST:
+            return LONGEST.index(group)
         if group and item.get_closest_marker("demo"):
-            return 2  # a demo loaded in processes of their own (same bytes, backup)
-        return {"e2e": 3}.get(group, 4 if group else 5)
+            return len(LONGEST)
+        return {"e2e": len(LONGEST) + 1}.get(group, len(LONGEST) + 2 if group else len(LONGEST) + 3)
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):
@@ -277,6 +283,16 @@ class _Order:
         for index, item in enumerate(items):
             first.setdefault(unit(item), index)
         items.sort(key=lambda item: (self.rank(item), first[unit(item)]))
+
+
+def pytest_sessionfinish(session):
+    """The controller of a parallel run (or a run without workers) drops what the workers
+    shared: the PostgreSQL demo template (tests/demo_copies.py)."""
+    if hasattr(session.config, "workerinput"):
+        return
+    factory = getattr(session.config, "_tmp_path_factory", None)
+    if factory is not None and factory._basetemp is not None:
+        demo_copies.drop_demo_template(factory.getbasetemp())
 
 
 def pytest_configure(config):

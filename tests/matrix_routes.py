@@ -622,19 +622,19 @@ MATRIX = {
         ),
         POST_ONLY,
     ),
-    "members:dashboard": (lambda: reverse("members:dashboard", args=[CLUSTER_A]), MEMBERS_A),
+    "monitoring:today": (lambda: reverse("monitoring:today", args=[CLUSTER_A]), MEMBERS_A),
     # Cluster managers go to their cluster; everyone else to the portfolio.
-    "members:my-cluster": (
-        lambda: reverse("members:my-cluster"),
+    "monitoring:my-cluster": (
+        lambda: reverse("monitoring:my-cluster"),
         row(LOGIN, 302, 302, 302, 302, 302, 302),
     ),
     "members:cofinancing": (lambda: reverse("members:cofinancing", args=[CLUSTER_A]), MEMBERS_A),
     "members:table8": (lambda: reverse("members:table8"), REGISTRY),
-    "members:participation-cluster": (
-        lambda: reverse("members:participation-cluster", args=[CLUSTER_A]),
+    "monitoring:participation-cluster": (
+        lambda: reverse("monitoring:participation-cluster", args=[CLUSTER_A]),
         MEMBERS_A,
     ),
-    "members:participation": (lambda: reverse("members:participation"), REGISTRY),
+    "monitoring:participation": (lambda: reverse("monitoring:participation"), REGISTRY),
     "members:kpis-cluster": (lambda: reverse("members:kpis-cluster", args=[CLUSTER_A]), MEMBERS_A),
     "members:kpis": (lambda: reverse("members:kpis"), REGISTRY),
     "members:membership-detail": (
@@ -712,9 +712,9 @@ MATRIX = {
         lambda: reverse("registry:quality-cluster", args=[CLUSTER_A]),
         MEMBERS_A,
     ),
-    "registry:reach": (lambda: reverse("registry:reach"), REGISTRY),
-    "registry:reach-cluster": (
-        lambda: reverse("registry:reach-cluster", args=[CLUSTER_A]),
+    "members:reach": (lambda: reverse("members:reach"), REGISTRY),
+    "members:reach-cluster": (
+        lambda: reverse("members:reach-cluster", args=[CLUSTER_A]),
         MEMBERS_A,
     ),
     "registry:kbo-imports": (lambda: reverse("registry:kbo-imports"), PROGRAMME_SETUP),

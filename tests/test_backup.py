@@ -1,8 +1,8 @@
 """Backups that restore (issue 13; docs/deployment.md, "Backups").
 
 End to end, through the `clustermonitor` command in separate processes, on the engine the
-suite runs on (DATABASE_URL): a source database is migrated and loaded with the demo (its
-progress reports only for EUKA, to keep it quick), a report run writes the evaluation
+suite runs on (DATABASE_URL): a source database holds the demo (a copy of the session's,
+as `clustermonitor load-demo` writes it: tests/demo_copies.py), a report run writes the evaluation
 report (HTML, XLSX, PDF) into MEDIA_ROOT, `clustermonitor backup` saves it all, and
 `clustermonitor restore` puts it into a fresh database (a new SQLite file; on PostgreSQL
 a new database, dropped afterwards) and an empty MEDIA_ROOT. The report generated again
@@ -31,6 +31,7 @@ from django.core.management import call_command
 from django.core.management.base import CommandError
 
 from clustermonitor.core import backup as backups
+from tests import demo_copies
 from tests.test_report_render import _pdf_tools
 
 pytestmark = pytest.mark.demo  # the source database holds the demo
@@ -47,14 +48,8 @@ from django.core.management import call_command
 call_command("migrate", verbosity=0)
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from clustermonitor import demodata
 from clustermonitor.core import audit
-from clustermonitor.programmes.reference import load_reference
-from clustermonitor.registry.reference import load_registry_reference
 from clustermonitor.reports import services
-load_reference()
-load_registry_reference()
-demodata.load(workflow=("EUKA",))
 default_storage.save("imports/2020/01/members.csv", ContentFile("naam;ondernemingsnummer\\n"))
 run = services.ReportRun(as_of=datetime.date.fromisoformat("{AS_OF}"), lang="nl",
                          formats=["html", "pdf", "xlsx"])
@@ -102,6 +97,16 @@ class Site:
         else:
             self.sqlite = self.root / "clustermonitor.sqlite3"
             self.env["SQLITE_PATH"] = str(self.sqlite)
+
+    def copy_demo(self, tmp_path_factory) -> None:
+        """The session's demo (tests/demo_copies.py) in this site's database."""
+        folder = demo_copies.shared_folder(tmp_path_factory)
+        if POSTGRES:
+            template = demo_copies.demo_postgres_template(folder, _admin, _pg_url, DATABASE["NAME"])
+            _admin(f'DROP DATABASE IF EXISTS "{self.database}"')
+            _admin(f'CREATE DATABASE "{self.database}" TEMPLATE "{template}"')
+        else:
+            demo_copies.copy_demo_sqlite(folder, self.sqlite)
 
     def run(self, *args, check=True) -> subprocess.CompletedProcess:
         out = subprocess.run(
@@ -208,6 +213,7 @@ def world(tmp_path_factory):
     try:
         source = Site(root, "bk_source")
         sites.append(source)
+        source.copy_demo(tmp_path_factory)
         run_id = int(source.run("shell", "-c", LOAD).stdout.split()[-1])
         folder = root / "backup"
         made = source.run("backup", str(folder))

@@ -6,8 +6,8 @@ from django.core.management.base import CommandError
 
 from clustermonitor.accounts.models import User
 from clustermonitor.cli import main
-from clustermonitor.core.demo import DEMO_LOGINS, DEMO_PASSWORD
 from clustermonitor.core.models import AuditEntry
+from clustermonitor.demodata.personas import DEMO_LOGINS, DEMO_PASSWORD
 
 
 def test_createuser_makes_a_cluster_manager(db, capsys):

@@ -220,11 +220,11 @@ def test_the_daily_view_shows_status_outstanding_and_activity(client_for, cluste
     )
     upcoming.clusters.add(cluster_a)
     client = client_for("cluster_manager_a")
-    assert client.get("/")["Location"] == reverse("members:my-cluster")
-    assert client.get(reverse("members:my-cluster"))["Location"] == reverse(
-        "members:dashboard", args=["EUKA"]
+    assert client.get("/")["Location"] == reverse("monitoring:my-cluster")
+    assert client.get(reverse("monitoring:my-cluster"))["Location"] == reverse(
+        "monitoring:today", args=["EUKA"]
     )
-    page = client.get(reverse("members:dashboard", args=["EUKA"]))
+    page = client.get(reverse("monitoring:today", args=["EUKA"]))
     assert page.context["members"][0]["activities"] == 2 and page.context["active"] == 1
     assert [c.amount for c in page.context["outstanding"]] == [500]
     assert [a.title for a in page.context["upcoming"]] == ["Soon"]
@@ -240,7 +240,7 @@ def test_the_daily_view_counts_active_members_over_a_calendar_year_across_29_feb
 
     from clustermonitor.activities.models import Activity, Participation
     from clustermonitor.analysis import participation
-    from clustermonitor.members import views_dashboard
+    from clustermonitor.monitoring import views_today as views_dashboard
 
     class FirstOfMarch2020(datetime.date):
         @classmethod
@@ -260,6 +260,6 @@ def test_the_daily_view_counts_active_members_over_a_calendar_year_across_29_feb
         Participation.objects.create(activity=activity, organisation=m.organisation)
     start, end = participation.window(datetime.date(2020, 3, 1))
     assert [d for d in dates if start.date() < d <= end.date()] == list(dates[1:])
-    page = client_for("cluster_manager_a").get(reverse("members:dashboard", args=["EUKA"]))
+    page = client_for("cluster_manager_a").get(reverse("monitoring:today", args=["EUKA"]))
     assert page.context["today"] == datetime.date(2020, 3, 1)
     assert page.context["members"][0]["activities"] == 2 and page.context["active"] == 1

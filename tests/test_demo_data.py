@@ -17,11 +17,11 @@ import pytest
 from django.core.management import call_command
 from django.db import transaction
 
-from clustermonitor import demodata
 from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.collaborations.models import Collaboration, Party, StageChange
 from clustermonitor.core.models import AuditEntry
 from clustermonitor.demodata import check, table8
+from clustermonitor.demodata import loader as demodata
 from clustermonitor.demodata.calibrate import TABLE8_YEAR, cluster_specs, inconsistencies
 from clustermonitor.demodata.writer import VIA
 from clustermonitor.members.models import Contact, Contribution, Membership

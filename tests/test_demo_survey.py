@@ -15,9 +15,9 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from clustermonitor import demodata
 from clustermonitor.core.models import AuditEntry
 from clustermonitor.demodata import check
+from clustermonitor.demodata import loader as demodata
 from clustermonitor.demodata import survey as demo_survey
 from clustermonitor.demodata.calibrate import cluster_specs
 from clustermonitor.demodata.writer import VIA

@@ -29,7 +29,7 @@ def test_every_command_is_documented():
 
 
 def test_the_readme_keeps_its_two_commands_and_every_demo_login():
-    from clustermonitor.core.demo import DEMO_LOGINS, DEMO_PASSWORD
+    from clustermonitor.demodata.personas import DEMO_LOGINS, DEMO_PASSWORD
 
     readme = (ROOT / "README.md").read_text("utf-8")
     assert "make run" in readme and "make test" in readme

@@ -86,7 +86,7 @@ def test_the_share_of_active_members(client_for, cluster_a):
         activity.clusters.add(cluster_a)
         Participation.objects.create(activity=activity, organisation=members[0].organisation)
     page = client_for("cluster_manager_a").get(
-        reverse("members:participation-cluster", args=["EUKA"]), {"on": "2019-12-31"}
+        reverse("monitoring:participation-cluster", args=["EUKA"]), {"on": "2019-12-31"}
     )
     euka = next(r for r in page.context["overall"] if r["cluster"] == "EUKA")
     assert (euka["n_members"], euka["n_active"]) == (3, 1)
@@ -107,7 +107,7 @@ def test_query_counts_stay_the_same_when_the_data_grows(client_for, cluster_a):
         (reverse("members:cofinancing", args=["EUKA"]), {"year": 2018}),
         (reverse("members:table8"), {"year": 2018}),
         (reverse("members:kpis"), {"on": "2019-12-31"}),
-        (reverse("members:participation"), {"on": "2019-12-31"}),
+        (reverse("monitoring:participation"), {"on": "2019-12-31"}),
         (reverse("members:contribution-list", args=["EUKA"]), {"year": 2018}),
     ]
     _paying_members(cluster_a, 5, 1000)

@@ -412,7 +412,7 @@ FORMS = {
         "its choices are the column headers of the user's own file (the batch is checked "
         "in the URL)"
     ),
-    "clustermonitor.members.forms.OrganisationForm": NoIds(
+    "clustermonitor.registry.forms.OrganisationForm": NoIds(
         "the organisation is the URL's",
         fixed={
             "kind": ENUM,
@@ -430,7 +430,7 @@ FORMS = {
     ),
     "clustermonitor.members.forms.MembershipForm": NoIds("dates and a note"),
     "clustermonitor.members.forms.ContactForm": NoIds("a contact person's details"),
-    "clustermonitor.members.forms.FirmFiguresForm": NoIds("figures of the URL's organisation"),
+    "clustermonitor.registry.forms.FirmFiguresForm": NoIds("figures of the URL's organisation"),
     "clustermonitor.members.forms.FeeScheduleForm": NoIds("amounts per size class"),
     "clustermonitor.members.import_kinds.ContributionUploadForm": NoIds("a file and a year"),
     "clustermonitor.collaborations.forms.StageForm": NoIds(

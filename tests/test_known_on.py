@@ -107,8 +107,8 @@ def test_firm_figures_are_known_from_august_of_the_next_year():
 def test_firm_figures_count_from_the_day_they_could_have_been_filed(cluster_a):
     """Size classes as of a date use the latest year whose accounts were filed by then:
     on 30/06/2019 the 2018 figures (filed by 31/07/2019 at the latest) are not known."""
+    from clustermonitor.members.reach import reach_rows
     from clustermonitor.registry.models import FirmFigures
-    from clustermonitor.registry.selectors import reach_rows
 
     org = factories.organisation(5)
     factories.membership(org, cluster_a, datetime.date(2017, 1, 1))
@@ -281,8 +281,8 @@ def test_an_organisation_changed_later_is_as_it_was_on_the_date(cluster_a):
     from django.utils import timezone
 
     from clustermonitor.core import audit
+    from clustermonitor.members.reach import reach_rows
     from clustermonitor.registry.models import Organisation
-    from clustermonitor.registry.selectors import reach_rows
 
     org = factories.organisation(8, kind=Organisation.Kind.COMPANY)
     factories.membership(org, cluster_a, datetime.date(2017, 1, 1))

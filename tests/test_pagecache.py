@@ -36,8 +36,8 @@ def _get(client, url):
     [
         reverse("monitoring:dashboard"),
         reverse("members:member-list", args=[CLUSTER_A]),
-        reverse("registry:reach"),
-        reverse("registry:reach-cluster", args=[CLUSTER_A]),
+        reverse("members:reach"),
+        reverse("members:reach-cluster", args=[CLUSTER_A]),
         reverse("members:table8"),
     ],
 )

@@ -38,7 +38,7 @@ def _members(cluster_a, cluster_b):
 def test_the_cluster_page_computes_the_figures(client_for, cluster_a, cluster_b):
     _members(cluster_a, cluster_b)
     page = client_for("cluster_manager_a").get(
-        reverse("registry:reach-cluster", args=["EUKA"]), {"on": ON.isoformat()}
+        reverse("members:reach-cluster", args=["EUKA"]), {"on": ON.isoformat()}
     )
     result = page.context["result"]
     assert result["n_companies"] == 5
@@ -55,7 +55,7 @@ def test_the_cluster_page_computes_the_figures(client_for, cluster_a, cluster_b)
 
 def test_the_reference_date_decides_who_counts(client_for, cluster_a, cluster_b):
     _members(cluster_a, cluster_b)
-    before = client_for("programme_manager").get(reverse("registry:reach"), {"on": "2016-12-31"})
+    before = client_for("programme_manager").get(reverse("members:reach"), {"on": "2016-12-31"})
     assert before.context["result"]["n_companies"] == 0
     assert "<svg" not in before.content.decode()
 
@@ -63,7 +63,7 @@ def test_the_reference_date_decides_who_counts(client_for, cluster_a, cluster_b)
 def test_the_xlsx_has_a_sheet_per_table(client_for, cluster_a, cluster_b):
     _members(cluster_a, cluster_b)
     response = client_for("evaluator").get(
-        reverse("registry:reach"), {"on": ON.isoformat(), "format": "xlsx"}
+        reverse("members:reach"), {"on": ON.isoformat(), "format": "xlsx"}
     )
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     assert len(workbook.sheetnames) == 6
@@ -76,9 +76,9 @@ def test_the_reach_page_needs_a_fixed_number_of_queries(
 ):
     _members(cluster_a, cluster_b)
     client = client_for("programme_manager")
-    client.get(reverse("registry:reach"))
+    client.get(reverse("members:reach"))
     with django_assert_max_num_queries(10):
-        client.get(reverse("registry:reach"), {"on": ON.isoformat()})
+        client.get(reverse("members:reach"), {"on": ON.isoformat()})
 
 
 def test_the_page_names_what_each_count_counts(client_for, cluster_a, cluster_b):
@@ -89,12 +89,12 @@ def test_the_page_names_what_each_count_counts(client_for, cluster_a, cluster_b)
     _members(cluster_a, cluster_b)
     university = organisation(90, kind=Organisation.Kind.KNOWLEDGE, name="Universiteit")
     membership(university, cluster_a)
-    page = client_for("programme_manager").get(reverse("registry:reach"), {"on": ON.isoformat()})
+    page = client_for("programme_manager").get(reverse("members:reach"), {"on": ON.isoformat()})
     html = page.content.decode()
     assert "5 bedrijven met 7 lidmaatschappen; 8 lidmaatschappen van alle organisaties" in html
     assert "(6 organisaties)" in html
     response = client_for("evaluator").get(
-        reverse("registry:reach"), {"on": ON.isoformat(), "format": "xlsx"}
+        reverse("members:reach"), {"on": ON.isoformat(), "format": "xlsx"}
     )
     workbook = openpyxl.load_workbook(io.BytesIO(response.content))
     summary = dict(workbook.worksheets[0].iter_rows(min_row=2, values_only=True))

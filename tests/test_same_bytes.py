@@ -9,8 +9,8 @@ clusters" differed in the last digits of the betweenness (0.0907936507936508 aga
 When the suite runs on PostgreSQL the demo is also loaded into a PostgreSQL database of
 its own, and its report must be the same bytes as the SQLite one.
 
-Costly (the demo is loaded in a separate process, and each report takes its time), so
-the processes run side by side and the module loads the demo once per database."""
+Costly (each report takes its time), so the processes run side by side, on copies of
+the session's demo (tests/demo_copies.py: loaded once by `clustermonitor load-demo`)."""
 
 import os
 import subprocess
@@ -19,6 +19,8 @@ import uuid
 
 import pytest
 from django.conf import settings
+
+from tests import demo_copies
 
 pytestmark = pytest.mark.demo  # loads the demo with `clustermonitor load-demo`
 
@@ -52,11 +54,6 @@ def _wait(process, timeout=1500):
     return out
 
 
-def _load_demo(env) -> None:
-    _wait(_run(["migrate", "-v0"], env))
-    _wait(_run(["load-demo", "-v0"], env))
-
-
 def _files(folder) -> dict:
     return {p.suffix[1:]: p.read_bytes() for p in folder.iterdir()}
 
@@ -76,7 +73,8 @@ def _reports(tmp, envs: dict) -> dict:
 @pytest.fixture(scope="module")
 def sqlite_demo(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("same-bytes")
-    _load_demo(_env(tmp, "0"))
+    # The session's demo as `clustermonitor load-demo` wrote it (tests/demo_copies.py).
+    demo_copies.copy_demo_sqlite(demo_copies.shared_folder(tmp_path_factory), tmp / "demo.sqlite3")
     return tmp
 
 
@@ -97,18 +95,29 @@ def _postgres_url() -> str | None:
     return f"postgres://{user}{password}@{host}:{port}"
 
 
-def test_sqlite_and_postgresql_with_the_same_records_write_the_same_bytes(sqlite_demo):
+def test_sqlite_and_postgresql_with_the_same_records_write_the_same_bytes(
+    sqlite_demo, tmp_path_factory
+):
     base = _postgres_url()
     if base is None:
         pytest.skip("runs when the suite runs on PostgreSQL (DATABASE_URL)")
     import psycopg
 
+    def admin(sql: str) -> None:
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
+            connection.execute(sql)
+
+    # The session's demo as `clustermonitor load-demo` wrote it into PostgreSQL.
+    template = demo_copies.demo_postgres_template(
+        demo_copies.shared_folder(tmp_path_factory),
+        admin,
+        lambda database: f"{base}/{database}",
+        settings.DATABASES["default"]["NAME"],
+    )
     name = f"cm_same_bytes_{uuid.uuid4().hex[:8]}"
-    with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-        admin.execute(f'CREATE DATABASE "{name}"')
+    admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
         postgres = _env(sqlite_demo, "3", f"{base}/{name}")
-        _load_demo(postgres)
         found = _reports(sqlite_demo, {"sqlite": _env(sqlite_demo, "4"), "postgres": postgres})
         for kind in ("html", "xlsx", "pdf"):
             assert found["sqlite"][kind] == found["postgres"][kind], kind

@@ -293,7 +293,7 @@ def test_an_unreachable_redis_degrades_to_computing(redis_down, client_for, engl
     for url in (
         reverse("monitoring:dashboard"),
         reverse("members:member-list", args=[CLUSTER_A]),
-        reverse("registry:reach-cluster", args=[CLUSTER_A]),
+        reverse("members:reach-cluster", args=[CLUSTER_A]),
     ):
         first, again = client.get(url), client.get(url)
         assert first.status_code == again.status_code == 200

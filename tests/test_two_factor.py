@@ -285,7 +285,7 @@ def test_the_command_line_resets_a_second_factor_audited(db):
 def test_the_demo_printout_explains_the_second_step(capsys):
     import io
 
-    from clustermonitor.core.demo import print_logins
+    from clustermonitor.demodata.personas import print_logins
 
     out = io.StringIO()
     print_logins(out)

@@ -12,6 +12,7 @@ from django.db import models
 from django.http import Http404
 
 from clustermonitor.accounts.models import Role
+from clustermonitor.core.permissions import check  # the 404/403 answer, for every view
 
 
 def _has(role):
@@ -68,17 +69,6 @@ def clusters_with_records(user, queryset):
     if is_cluster_manager(user):
         return queryset.filter(pk__in=user.managed_cluster_ids)
     return queryset.none()
-
-
-def check(user, perm: str, obj=None, *, visible: str | None = None) -> None:
-    """Raise 404 when `user` may not see `obj` (per `visible`), 403 when they may see it
-    but lack `perm`."""
-    if visible is not None and not user.has_perm(visible, obj):
-        raise Http404
-    if not user.has_perm(perm, obj):
-        if visible is None:
-            raise Http404
-        raise PermissionDenied
 
 
 def get_cluster_for_user(user, code: str, perm: str = "programmes.view_cluster_records"):
@@ -356,3 +346,13 @@ rules.add_perm("surveys.view_raw_responses", is_evaluator)
 rules.add_perm("surveys.view_results", reads_programme)
 # The object is the cluster: its own results and response rate, aggregated.
 rules.add_perm("surveys.view_cluster_results", reads_programme | manages_cluster)
+
+
+# Checks for core.pagecache.kept_page: asked before a kept page is served.
+def needs(perm: str):
+    """A `check` for kept_page: the user must hold `perm` (404/403 as access.check)."""
+
+    def check_perm_of(request, *args, **kwargs):
+        check(request.user, perm)
+
+    return check_perm_of

@@ -1,10 +1,10 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.accounts.owners import OwnerClustersMixin
 from clustermonitor.activities.models import Activity
 from clustermonitor.core.fields import RecordsField
 from clustermonitor.core.imports.forms import ImportUploadForm
-from clustermonitor.core.owners import OwnerClustersMixin
 from clustermonitor.members.forms import DATE
 from clustermonitor.registry.models import Organisation
 

@@ -3,6 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.accounts.owners import OwnerClustersMixin
 from clustermonitor.collaborations.models import (
     Collaboration,
     InterclusterCall,
@@ -13,7 +14,6 @@ from clustermonitor.collaborations.models import (
 )
 from clustermonitor.core.fields import RecordsField
 from clustermonitor.core.imports.forms import ImportUploadForm
-from clustermonitor.core.owners import OwnerClustersMixin
 from clustermonitor.members.forms import DATE
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import Organisation

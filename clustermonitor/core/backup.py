@@ -761,10 +761,14 @@ def _audit(target: Target, actor, via: str, what: str, after: dict, note: str) -
     `clustermonitor generate` does), in the target's database."""
     if target.alias is None:
         return
+    from django.apps import apps
     from django.contrib.contenttypes.models import ContentType
 
     from clustermonitor.core.models import AuditEntry
-    from clustermonitor.programmes.models import Programme
+
+    # The backup copies every app's tables and names models by label; the entry goes on
+    # the programme, the first of them.
+    Programme = apps.get_model("programmes", "Programme")
 
     alias = target.alias
     connections[alias].close()  # a restored database: start on a fresh connection

@@ -2,6 +2,7 @@
 the audited service and go on."""
 
 from django.contrib import messages
+from django.db import transaction
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -11,6 +12,19 @@ from clustermonitor.core import audit
 
 def actor(request) -> audit.Actor:
     return audit.Actor(request.user, "web")
+
+
+@transaction.atomic
+def save_form(actor: audit.Actor, form):
+    """Save a validated ModelForm's instance (and its many-to-many fields), audited."""
+    instance = form.save(commit=False)
+    m2m = {
+        f.name: list(form.cleaned_data[f.name])
+        for f in instance._meta.many_to_many
+        if f.name in form.cleaned_data
+    }
+    audit.save(actor, instance, m2m=m2m, validate=False)
+    return instance
 
 
 def edit(
@@ -27,9 +41,7 @@ def edit(
     cancel_url=None,
     initial=None,
 ):
-    """`save(actor, form)` defaults to core.audit-backed ModelForm saving."""
-    from clustermonitor.programmes.services import save_form
-
+    """`save(actor, form)` defaults to :func:`save_form` (audited)."""
     form_kwargs = form_kwargs or {}
     if request.method == "POST":
         form = form_class(request.POST, instance=instance, **form_kwargs)

@@ -28,6 +28,10 @@ import datetime
 
 from django.db.models import Q, QuerySet
 
+#: A contribution's status once paid (members.Contribution.Status.PAID; this module sits
+#: below the apps whose records it dates and names their fields, not their models).
+PAID = "paid"
+
 #: Annual accounts of a year ending 31/12/Y are known from this day and month of Y + 1.
 FIRM_FIGURES_KNOWN_FROM = (8, 1)
 
@@ -78,11 +82,7 @@ def active_memberships(queryset: QuerySet, on: datetime.date) -> QuerySet:
 
 def paid(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
     """Contributions paid on or before ``on``; one paid later was unpaid on ``on``."""
-    from clustermonitor.members.models import Contribution
-
-    return queryset.filter(
-        Q(**{f"{prefix}status": Contribution.Status.PAID}) & Q(**{f"{prefix}paid_on__lte": on})
-    )
+    return queryset.filter(Q(**{f"{prefix}status": PAID}) & Q(**{f"{prefix}paid_on__lte": on}))
 
 
 def status_on(contribution: dict, on: datetime.date) -> str:
@@ -94,7 +94,7 @@ def status_on(contribution: dict, on: datetime.date) -> str:
         contribution["invoiced_on"],
         contribution["paid_on"],
     )
-    if status == "paid" and paid is not None and paid > on:
+    if status == PAID and paid is not None and paid > on:
         status = "invoiced"
     if status == "invoiced" and invoiced is not None and invoiced > on:
         status = "expected"
@@ -136,10 +136,13 @@ def collaborations(queryset: QuerySet, on: datetime.date) -> QuerySet:
     """Collaborations that existed on ``on``: their first step was taken by then."""
     from django.db.models import Exists, OuterRef
 
-    from clustermonitor.collaborations.models import StageChange
-
+    steps = queryset.model._meta.get_field("stage_changes")
     return queryset.filter(
-        Exists(stage_changes(StageChange.objects.filter(collaboration=OuterRef("pk")), on))
+        Exists(
+            stage_changes(
+                steps.related_model.objects.filter(**{steps.field.name: OuterRef("pk")}), on
+            )
+        )
     )
 
 
@@ -268,9 +271,11 @@ TARGET_FIELDS = ("value", "baseline", "due_date")
 
 def targets(targets_of_clusters, on: datetime.date) -> list:
     """Targets as they were on ``on`` (:func:`as_on`)."""
-    from clustermonitor.programmes.models import Target
-
-    return as_on(Target, targets_of_clusters, on, TARGET_FIELDS, dated=True)
+    targets_of_clusters = list(targets_of_clusters)
+    if not targets_of_clusters:
+        return []
+    model = type(targets_of_clusters[0])
+    return as_on(model, targets_of_clusters, on, TARGET_FIELDS, dated=True)
 
 
 #: What of a cluster the audit-log rule sets back: the attributes with no date of their
@@ -281,21 +286,24 @@ CLUSTER_FIELDS = ("end_date", "embedding", "subsidy", "call", "future_path", "fu
 def cluster_attributes(clusters, on: datetime.date) -> list:
     """Clusters (known on ``on`` by their start) with the attributes they had on ``on``
     (:func:`as_on`, in place)."""
-    from clustermonitor.programmes.models import Cluster
-
-    return as_on(Cluster, clusters, on, CLUSTER_FIELDS, dated=True)
+    clusters = list(clusters)
+    if not clusters:
+        return []
+    return as_on(type(clusters[0]), clusters, on, CLUSTER_FIELDS, dated=True)
 
 
 def clusters_and_targets(clusters, on: datetime.date) -> list:
     """:func:`cluster_attributes` and :func:`targets` in one query: the clusters (their
     targets prefetched), each with ``known_targets``, the targets known on ``on``."""
-    from clustermonitor.programmes.models import Cluster, Target
-
     clusters = list(clusters)
+    if not clusters:
+        return []
+    cluster_model = type(clusters[0])
+    target_model = cluster_model._meta.get_field("targets").related_model
     clusters, kept = as_on_groups(
         [
-            (Cluster, clusters, CLUSTER_FIELDS, True),
-            (Target, [t for c in clusters for t in c.targets.all()], TARGET_FIELDS, True),
+            (cluster_model, clusters, CLUSTER_FIELDS, True),
+            (target_model, [t for c in clusters for t in c.targets.all()], TARGET_FIELDS, True),
         ],
         on,
     )
@@ -305,45 +313,6 @@ def clusters_and_targets(clusters, on: datetime.date) -> list:
     for cluster in clusters:
         cluster.known_targets = by_cluster[cluster.pk]
     return clusters
-
-
-def organisation_rows(rows: list[dict], on: datetime.date, id_key: str, prefix: str) -> list:
-    """Organisation attributes in ``values()`` rows as they were on ``on`` (the audit-log
-    rule, :func:`audit_log_on`): an organisation has no business date (it is known through
-    its membership, participation or party); a change of its kind, founding date, sector,
-    municipality or position recorded after ``on`` is set back. ``id_key`` names the
-    organisation's id in a row, ``prefix`` the path of its fields (``"organisation__"``)."""
-    from clustermonitor.registry.models import Municipality, NaceCode, Organisation
-
-    _created, before = audit_log_on(on, {Organisation: {r[id_key] for r in rows}})[Organisation]
-    if not before:
-        return rows
-    nace_ids = {v.get("nace_2008_id") for v in before.values()} - {None}
-    nace = dict(NaceCode.objects.filter(pk__in=nace_ids).values_list("pk", "section"))
-    places = {
-        m["pk"]: m
-        for m in Municipality.objects.filter(
-            pk__in={v.get("municipality_id") for v in before.values()} - {None}
-        ).values("pk", "nis", "name_nl", "province__nis")
-    }
-    for row in rows:
-        values = before.get(row[id_key])
-        if not values:
-            continue
-        plain = ("kind", "start_date", "latitude", "longitude")
-        for name, value in ((f, values[f]) for f in plain if f in values):
-            key = prefix + name
-            if key in row:
-                field = Organisation._meta.get_field(name)
-                row[key] = field.to_python(value)
-        if "nace_2008_id" in values and prefix + "nace_2008__section" in row:
-            row[prefix + "nace_2008__section"] = nace.get(values["nace_2008_id"])
-        if "municipality_id" in values:
-            place = places.get(values["municipality_id"]) or {}
-            for name in ("nis", "name_nl", "province__nis"):
-                if prefix + "municipality__" + name in row:
-                    row[prefix + "municipality__" + name] = place.get(name)
-    return rows
 
 
 def firm_figures_year(on: datetime.date) -> int:

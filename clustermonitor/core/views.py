@@ -5,14 +5,14 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_safe
 
-from clustermonitor.accounts import access
+from clustermonitor.core import permissions
 from clustermonitor.core.audit import AUDITED_MODELS
 from clustermonitor.core.models import AuditEntry
 
 
 @login_required
 def audit_log(request):
-    access.check(request.user, "core.view_audit")
+    permissions.check(request.user, "core.view_audit")
     entries = AuditEntry.objects.select_related("actor", "content_type")
     via = request.GET.get("via", "")
     if via:
@@ -24,7 +24,7 @@ def audit_log(request):
 
 @login_required
 def object_history(request, model, pk):
-    access.check(request.user, "core.view_audit")
+    permissions.check(request.user, "core.view_audit")
     if model not in AUDITED_MODELS:
         raise Http404
     app_label, model_name = AUDITED_MODELS[model]

@@ -8,6 +8,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from clustermonitor.activities import figures as activity_figures
 from clustermonitor.analysis import cofinancing, participation, reach
 from clustermonitor.collaborations.selectors import cluster_kpi3
 from clustermonitor.demodata.calibrate import (
@@ -17,8 +18,8 @@ from clustermonitor.demodata.calibrate import (
     cluster_specs,
 )
 from clustermonitor.members import figures
+from clustermonitor.members.reach import REACH_COLUMNS, reach_rows
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.registry.selectors import REACH_COLUMNS, reach_rows
 
 
 def table8(clusters) -> pd.DataFrame:
@@ -50,7 +51,7 @@ def active_share(clusters) -> float:
 
     degree = participation.activity_degree(
         pd.DataFrame(
-            figures.participation_rows(
+            activity_figures.participation_rows(
                 clusters, REFERENCE_DATE - datetime.timedelta(days=366), REFERENCE_DATE
             ),
             columns=["cluster", "organisation_id", "activity_id", "date"],

@@ -87,7 +87,7 @@ def list_organisations(
 ):
     """Organisations the caller may see (agency and evaluators: all; a cluster manager:
     those in their cluster). Paged with `limit` (at most 1000) and `offset`."""
-    from clustermonitor.members.selectors import search_filter
+    from clustermonitor.registry.selectors import search_filter
 
     queryset = _organisations(request.user)
     if q:

@@ -6,10 +6,10 @@ import datetime
 
 from django.db.models import Min
 
-from clustermonitor.activities.models import Participation
 from clustermonitor.core import known
 from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.programmes.rules_math import subsidy_by_year
+from clustermonitor.registry import known as registry_known
 
 
 def contribution_rows(clusters, years=None, on: datetime.date | None = None) -> list[dict]:
@@ -94,7 +94,7 @@ def paid_rows(clusters, up_to: datetime.date) -> list[dict]:
         "membership__end_date",
         "year",
     )
-    rows = known.organisation_rows(
+    rows = registry_known.organisation_rows(
         list(rows), up_to, "membership__organisation_id", "membership__organisation__"
     )
     out = []
@@ -118,29 +118,6 @@ def paid_rows(clusters, up_to: datetime.date) -> list[dict]:
     return out
 
 
-def participation_rows(clusters, since: datetime.date, until: datetime.date) -> list[dict]:
-    """Member participations (no guests, no unresolved rows) in activities of the clusters;
-    a joint activity gives a row for each organising cluster."""
-    rows = Participation.objects.filter(
-        activity__clusters__in=clusters,
-        activity__date__gt=since,
-        activity__date__lte=until,
-        organisation__isnull=False,
-        is_guest=False,
-    ).values("activity__clusters__code", "organisation_id", "activity_id", "activity__date")
-    wanted = {c.code for c in clusters}
-    return [
-        {
-            "cluster": r["activity__clusters__code"],
-            "organisation_id": r["organisation_id"],
-            "activity_id": r["activity_id"],
-            "date": r["activity__date"],
-        }
-        for r in rows
-        if r["activity__clusters__code"] in wanted
-    ]
-
-
 def member_rows(clusters, on: datetime.date) -> list[dict]:
     """Members on a date with the profile the participation figures split by."""
     from clustermonitor.members.contributions import size_classes
@@ -150,7 +127,9 @@ def member_rows(clusters, on: datetime.date) -> list[dict]:
             "cluster__code", "cluster__embedding", "organisation_id", "organisation__kind"
         )
     )
-    memberships = known.organisation_rows(memberships, on, "organisation_id", "organisation__")
+    memberships = registry_known.organisation_rows(
+        memberships, on, "organisation_id", "organisation__"
+    )
     classes = size_classes({m["organisation_id"] for m in memberships}, known.firm_figures_year(on))
     return [
         {

@@ -7,7 +7,7 @@ from clustermonitor.core.fields import RecordsField
 from clustermonitor.core.imports.forms import ImportUploadForm
 from clustermonitor.members.models import Contact, Contribution, FeeTier, Membership
 from clustermonitor.registry import enterprise
-from clustermonitor.registry.models import FirmFigures, Organisation
+from clustermonitor.registry.forms import OrganisationForm
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -50,40 +50,6 @@ class UploadForm(ImportUploadForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].label = _("member list")
-
-
-class OrganisationForm(forms.ModelForm):
-    # Typed in any notation (dots, spaces, BE prefix, 9 digits); stored as 10 digits.
-    enterprise_number = forms.CharField(label=_("enterprise number"), max_length=20, required=False)
-
-    class Meta:
-        model = Organisation
-        fields = [
-            "enterprise_number",
-            "no_number_reason",
-            "name",
-            "kind",
-            "street",
-            "house_number",
-            "box",
-            "postcode",
-            "city",
-            "country",
-            "website",
-        ]
-        help_texts = {"country": _("Two-letter code: BE, NL, FR, ...")}
-
-    def clean_country(self):
-        return (self.cleaned_data.get("country") or "BE").upper()
-
-    def clean_enterprise_number(self):
-        text = self.cleaned_data.get("enterprise_number", "").strip()
-        if not text:
-            return None
-        try:
-            return enterprise.normalise(text)
-        except enterprise.InvalidEnterpriseNumber as exc:
-            raise forms.ValidationError(f"{text}: {_(exc.reason)}") from None
 
 
 class NewMemberForm(OrganisationForm):
@@ -130,21 +96,6 @@ class EndMembershipsForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["memberships"].queryset = candidates
         self.fields["memberships"].label_from_instance = lambda m: str(m.organisation)
-
-
-class FirmFiguresForm(forms.ModelForm):
-    class Meta:
-        model = FirmFigures
-        fields = ["year", "employees", "turnover", "balance_total", "value_added", "source"]
-
-    def __init__(self, *args, organisation, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.instance.organisation = organisation
-
-    def _get_validation_exclusions(self):
-        excluded = super()._get_validation_exclusions()
-        excluded.discard("organisation")  # one row per organisation and year
-        return excluded
 
 
 class ContributionForm(forms.ModelForm):

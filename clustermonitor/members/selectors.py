@@ -1,13 +1,12 @@
 """Reads for the member pages, exports and the API."""
 
-import contextlib
 import datetime
 
-from django.db.models import Count, Q
+from django.db.models import Count
 
 from clustermonitor.core import known
 from clustermonitor.members.models import Contact, Membership
-from clustermonitor.registry.models import Organisation
+from clustermonitor.registry.selectors import search_filter
 
 
 def member_rows(
@@ -50,40 +49,3 @@ def _with_counts(objects, model, key: str, attribute: str) -> list:
 def with_contact_counts(memberships) -> list:
     """The memberships (one page of the list) with `n_contacts`, in one query."""
     return _with_counts(memberships, Contact, "membership", "n_contacts")
-
-
-def with_membership_counts(organisations) -> list:
-    """The organisations (one page of the list) with `n_memberships`, in one query."""
-    return _with_counts(organisations, Membership, "organisation", "n_memberships")
-
-
-def search_filter(query: str, prefix: str = "") -> Q:
-    """Name (part), enterprise number in any notation, or postcode."""
-    from clustermonitor.registry import enterprise
-
-    query = query.strip()
-    condition = Q(**{f"{prefix}name__icontains": query})
-    digits = "".join(c for c in query if c.isdigit())
-    if len(digits) >= 4:
-        condition |= Q(**{f"{prefix}enterprise_number__contains": digits.lstrip("0")[:10]})
-        with contextlib.suppress(enterprise.InvalidEnterpriseNumber):
-            condition |= Q(**{f"{prefix}enterprise_number": enterprise.normalise(query)})
-    if len(digits) == 4 and digits == query:
-        condition |= Q(**{f"{prefix}postcode": digits})
-    return condition
-
-
-def organisations(queryset, query: str = ""):
-    """The registry list's organisations (add `with_membership_counts` to one page)."""
-    queryset = queryset.select_related("municipality", "nace_2008")
-    if query:
-        queryset = queryset.filter(search_filter(query))
-    return queryset.order_by("name", "pk")
-
-
-def registry_matches(query: str, organisations, limit: int = 10) -> list[Organisation]:
-    """Organisations among `organisations` (what the user may see: access.organisations_for)
-    whose name or number matches `query`."""
-    if len(query.strip()) < 2:
-        return []
-    return list(organisations.filter(search_filter(query)).order_by("name")[:limit])

@@ -51,17 +51,5 @@ def delete_contact(actor: audit.Actor, contact: Contact) -> None:
     audit.delete(actor, contact)
 
 
-def save_organisation(actor: audit.Actor, form) -> Organisation:
-    organisation = form.save(commit=False)
-    audit.save(actor, organisation, validate=False)
-    return organisation
-
-
-def save_figures(actor: audit.Actor, form):
-    figures = form.save(commit=False)
-    audit.save(actor, figures, validate=False)
-    return figures
-
-
 def describe(exc: ValidationError) -> str:
     return " ".join(exc.messages) or _("invalid")

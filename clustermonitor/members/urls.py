@@ -1,21 +1,18 @@
 from django.urls import path
 
 from clustermonitor.core.imports import views as import_views
-from clustermonitor.members import views, views_contributions, views_dashboard, views_figures
+from clustermonitor.members import (
+    views,
+    views_contributions,
+    views_figures,
+    views_reach,
+)
 
 app_name = "members"
 
 urlpatterns = [
-    path("my-cluster/", views_dashboard.my_cluster, name="my-cluster"),
-    path("clusters/<str:code>/today/", views_dashboard.dashboard, name="dashboard"),
     path("clusters/<str:code>/cofinancing/", views_figures.cofinancing_cluster, name="cofinancing"),
     path("cofinancing/", views_figures.cofinancing_programme, name="table8"),
-    path(
-        "clusters/<str:code>/participation/",
-        views_figures.participation_page,
-        name="participation-cluster",
-    ),
-    path("participation/", views_figures.participation_page, name="participation"),
     path("clusters/<str:code>/kpis/", views_figures.kpi_page, name="kpis-cluster"),
     path("kpis/", views_figures.kpi_page, name="kpis"),
     path("clusters/<str:code>/members/", views.member_list, name="member-list"),
@@ -66,4 +63,7 @@ urlpatterns = [
     path("imports/<int:pk>/commit/", import_views.import_commit, name="import-commit"),
     path("imports/<int:pk>/rejected.xlsx", import_views.import_rejected, name="import-rejected"),
     path("imports/<int:pk>/end-missing/", views.import_end_missing, name="import-end-missing"),
+    # The reach of the members (their organisations against the registry).
+    path("reach/", views_reach.reach_programme, name="reach"),
+    path("clusters/<str:code>/reach/", views_reach.reach_cluster, name="reach-cluster"),
 ]

@@ -11,7 +11,7 @@ from clustermonitor.accounts import access
 from clustermonitor.core import editing
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.imports import wizard
-from clustermonitor.core.pagecache import kept_page, reads_members
+from clustermonitor.core.pagecache import kept_page
 from clustermonitor.core.paging import page_of, sorted_by
 from clustermonitor.members import exports, import_kinds, importing, selectors, services
 from clustermonitor.members.forms import (
@@ -19,8 +19,10 @@ from clustermonitor.members.forms import (
     MembershipForm,
     NewMemberForm,
 )
+from clustermonitor.members.kept import reads_members
 from clustermonitor.members.models import Contact, Membership
 from clustermonitor.registry import enterprise
+from clustermonitor.registry import selectors as registry_selectors
 from clustermonitor.registry.models import Organisation
 
 STATES = ("active", "ended", "all")
@@ -123,7 +125,7 @@ def member_lookup(request, code):
         {
             "cluster": cluster,
             "query": query,
-            "registry": selectors.registry_matches(
+            "registry": registry_selectors.registry_matches(
                 query, Organisation.objects.for_user(request.user)
             ),
             "kbo": kbo_hits,

@@ -15,7 +15,7 @@ from clustermonitor.analysis import cofinancing, participation
 from clustermonitor.core import i18n, known
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
-from clustermonitor.core.pagecache import kept_page, needs
+from clustermonitor.core.pagecache import kept_page
 from clustermonitor.members import cofinancing_checks as checks
 from clustermonitor.members import figures, figures_table8
 from clustermonitor.members.models import Membership
@@ -101,7 +101,7 @@ def cofinancing_cluster(request, code):
 
 
 @login_required
-@kept_page(needs("registry.view_registry"))
+@kept_page(access.needs("registry.view_registry"))
 def cofinancing_programme(request):
     access.check(request.user, "registry.view_registry")
     programme = programme_selectors.current_programme(request.GET.get("programme"))
@@ -189,62 +189,6 @@ def cofinancing_programme(request):
 
 #: The placeholders ask every 2 s; after this many the page computes the figures itself.
 MAX_POLLS = 30
-
-
-def _participation(clusters, on):
-    degree = participation.activity_degree(
-        pd.DataFrame(
-            figures.participation_rows(clusters, on - datetime.timedelta(days=366), on),
-            columns=["cluster", "organisation_id", "activity_id", "date"],
-        ),
-        pd.DataFrame(
-            figures.member_rows(clusters, on),
-            columns=["cluster", "organisation_id", "kind", "size_class", "embedding"],
-        ),
-        pd.Timestamp(on),
-    )
-    return degree
-
-
-@login_required
-def participation_page(request, code=None):
-    if code:
-        cluster = access.get_cluster_members_for_user(request.user, code)
-        clusters = [cluster]
-    else:
-        access.check(request.user, "registry.view_registry")
-        cluster = None
-        programme = programme_selectors.current_programme(request.GET.get("programme"))
-        clusters = list(Cluster.objects.filter(programme=programme))
-    on = _date(request, "on", datetime.date.today())
-    degree = _participation(clusters, on)
-    overall = participation.active_share(degree)
-    by_size = participation.active_share(degree, ["size_class"])
-    by_embedding = participation.active_share(degree, ["embedding"])
-    members = []
-    if cluster is not None:
-        names = dict(
-            Membership.objects.filter(cluster=cluster).values_list(
-                "organisation_id", "organisation__name"
-            )
-        )
-        members = [
-            {"name": names.get(r["organisation_id"]), **r} for r in degree.to_dict("records")
-        ]
-        members.sort(key=lambda r: (-r["n_activities"], r["name"] or ""))
-    return render(
-        request,
-        "members/participation.html",
-        {
-            "cluster": cluster,
-            "on": on,
-            "overall": overall.to_dict("records"),
-            "by_size": by_size.to_dict("records"),
-            "by_embedding": by_embedding.to_dict("records"),
-            "members": members,
-            "window": participation.window(pd.Timestamp(on)),
-        },
-    )
 
 
 def _kpis(clusters, up_to):

@@ -215,7 +215,7 @@ class Context:
 
     @cached_property
     def reach(self) -> pd.DataFrame:
-        from clustermonitor.registry.selectors import REACH_COLUMNS, reach_rows
+        from clustermonitor.members.reach import REACH_COLUMNS, reach_rows
 
         frame = pd.DataFrame(
             reach_rows(on=self.as_of, programme=self.programme), columns=REACH_COLUMNS

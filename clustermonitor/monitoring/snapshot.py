@@ -7,6 +7,7 @@ from decimal import Decimal
 import pandas as pd
 from django.utils import timezone
 
+from clustermonitor.activities import figures as activity_figures
 from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.analysis import participation
 from clustermonitor.collaborations import selectors as collaboration_selectors
@@ -85,7 +86,7 @@ def _activities(cluster, period) -> dict:
         columns=["cluster", "organisation_id", "kind", "size_class", "embedding"],
     )
     seen = pd.DataFrame(
-        figures.participation_rows([cluster], until - datetime.timedelta(days=366), until),
+        activity_figures.participation_rows([cluster], until - datetime.timedelta(days=366), until),
         columns=["cluster", "organisation_id", "activity_id", "date"],
     )
     degree = participation.activity_degree(seen, members, pd.Timestamp(until))

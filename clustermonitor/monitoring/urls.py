@@ -1,6 +1,11 @@
 from django.urls import path
 
-from clustermonitor.monitoring import views_reports, views_warnings
+from clustermonitor.monitoring import (
+    views_participation,
+    views_reports,
+    views_today,
+    views_warnings,
+)
 from clustermonitor.monitoring.urls_dashboard import urlpatterns as dashboard_urls
 
 app_name = "monitoring"
@@ -38,4 +43,13 @@ urlpatterns = [
     path("warnings/", views_warnings.worklist, name="warnings"),
     path("clusters/<str:code>/warnings/", views_warnings.cluster_worklist, name="warnings-cluster"),
     *dashboard_urls,
+    # A cluster's day (its manager's start page) and the share of active members.
+    path("my-cluster/", views_today.my_cluster, name="my-cluster"),
+    path("clusters/<str:code>/today/", views_today.dashboard, name="today"),
+    path(
+        "clusters/<str:code>/participation/",
+        views_participation.participation_page,
+        name="participation-cluster",
+    ),
+    path("participation/", views_participation.participation_page, name="participation"),
 ]

@@ -20,7 +20,7 @@ from clustermonitor.analysis import trajectory as method
 from clustermonitor.core import i18n, sharedcache
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
-from clustermonitor.core.pagecache import kept_page, needs
+from clustermonitor.core.pagecache import kept_page
 from clustermonitor.monitoring import dashboard as selectors
 from clustermonitor.monitoring.tasks import dashboard_task
 from clustermonitor.programmes import exports
@@ -74,7 +74,7 @@ def _cluster_type(request, programme: Programme) -> str:
 
 
 @login_required
-@kept_page(needs("monitoring.view_dashboard"))
+@kept_page(access.needs("monitoring.view_dashboard"))
 def dashboard(request):
     access.check(request.user, "monitoring.view_dashboard")
     programme = _programme(request)

@@ -44,7 +44,7 @@ def _programme_or_404(request, slug=None) -> Programme:
 @login_required
 def home(request):
     if request.user.managed_cluster_ids:
-        return redirect("members:my-cluster")
+        return redirect("monitoring:my-cluster")
     return redirect("programmes:portfolio")
 
 

@@ -4,6 +4,9 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.registry import enterprise
+from clustermonitor.registry.models import FirmFigures, Organisation
+
 
 def available_extracts() -> list[tuple[str, str]]:
     """KBO extracts (zips or unpacked folders) put in KBO_DIR on the server."""
@@ -74,3 +77,52 @@ def upload_problem(upload) -> str | None:
     if unpacked > settings.KBO_UPLOAD_MAX_UNPACKED_BYTES:
         return _limit_message(upload.name, unpacked, "KBO_UPLOAD_MAX_UNPACKED_BYTES")
     return None
+
+
+class OrganisationForm(forms.ModelForm):
+    # Typed in any notation (dots, spaces, BE prefix, 9 digits); stored as 10 digits.
+    enterprise_number = forms.CharField(label=_("enterprise number"), max_length=20, required=False)
+
+    class Meta:
+        model = Organisation
+        fields = [
+            "enterprise_number",
+            "no_number_reason",
+            "name",
+            "kind",
+            "street",
+            "house_number",
+            "box",
+            "postcode",
+            "city",
+            "country",
+            "website",
+        ]
+        help_texts = {"country": _("Two-letter code: BE, NL, FR, ...")}
+
+    def clean_country(self):
+        return (self.cleaned_data.get("country") or "BE").upper()
+
+    def clean_enterprise_number(self):
+        text = self.cleaned_data.get("enterprise_number", "").strip()
+        if not text:
+            return None
+        try:
+            return enterprise.normalise(text)
+        except enterprise.InvalidEnterpriseNumber as exc:
+            raise forms.ValidationError(f"{text}: {_(exc.reason)}") from None
+
+
+class FirmFiguresForm(forms.ModelForm):
+    class Meta:
+        model = FirmFigures
+        fields = ["year", "employees", "turnover", "balance_total", "value_added", "source"]
+
+    def __init__(self, *args, organisation, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.organisation = organisation
+
+    def _get_validation_exclusions(self):
+        excluded = super()._get_validation_exclusions()
+        excluded.discard("organisation")  # one row per organisation and year
+        return excluded

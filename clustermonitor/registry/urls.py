@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clustermonitor.registry import views, views_reach
+from clustermonitor.registry import views
 
 app_name = "registry"
 
@@ -12,8 +12,6 @@ urlpatterns = [
     path("figures/<int:pk>/edit/", views.figures_edit, name="figures-edit"),
     path("data-quality/", views.quality_programme, name="quality"),
     path("clusters/<str:code>/data-quality/", views.quality_cluster, name="quality-cluster"),
-    path("reach/", views_reach.reach_programme, name="reach"),
-    path("clusters/<str:code>/reach/", views_reach.reach_cluster, name="reach-cluster"),
     path("kbo/", views.kbo_imports, name="kbo-imports"),
     path("kbo/<int:pk>/", views.kbo_import_detail, name="kbo-import-detail"),
 ]

@@ -13,12 +13,8 @@ from django.views.decorators.http import require_http_methods
 from clustermonitor.accounts import access
 from clustermonitor.core import editing
 from clustermonitor.core.paging import page_of
-from clustermonitor.members import selectors as member_selectors
-from clustermonitor.members import services as member_services
-from clustermonitor.members.forms import FirmFiguresForm, OrganisationForm
-from clustermonitor.members.models import Membership
-from clustermonitor.registry import quality
-from clustermonitor.registry.forms import KboImportForm
+from clustermonitor.registry import quality, selectors, services
+from clustermonitor.registry.forms import FirmFiguresForm, KboImportForm, OrganisationForm
 from clustermonitor.registry.models import FirmFigures, KboImport, Organisation
 
 
@@ -27,13 +23,13 @@ def organisation_list(request):
     if not (request.user.has_perm("registry.view_registry") or request.user.managed_cluster_ids):
         raise Http404
     query = request.GET.get("q", "")
-    rows = member_selectors.organisations(Organisation.objects.for_user(request.user), query)
+    rows = selectors.organisations(Organisation.objects.for_user(request.user), query)
     page = page_of(request, rows)
     return render(
         request,
         "registry/organisation_list.html",
         {
-            "rows": member_selectors.with_membership_counts(page.object_list),
+            "rows": selectors.with_membership_counts(page.object_list),
             "page": page,
             "total": page.paginator.count,
             "query": query,
@@ -45,7 +41,7 @@ def organisation_list(request):
 def organisation_detail(request, pk):
     organisation = access.get_organisation_for_user(request.user, pk)
     memberships = access.memberships_for(
-        request.user, Membership.objects.filter(organisation=organisation)
+        request.user, organisation.memberships.all()
     ).select_related("cluster")
     return render(
         request,
@@ -67,7 +63,7 @@ def organisation_edit(request, pk):
         request,
         OrganisationForm,
         instance=organisation,
-        save=member_services.save_organisation,
+        save=services.save_organisation,
         success_url=reverse("registry:organisation-detail", args=[organisation.pk]),
         title=_("Edit %(name)s") % {"name": organisation.name},
     )
@@ -90,7 +86,7 @@ def figures_create(request, pk):
         request,
         FirmFiguresForm,
         form_kwargs={"organisation": organisation},
-        save=member_services.save_figures,
+        save=services.save_figures,
         success_url=reverse("registry:organisation-detail", args=[organisation.pk]),
         title=_("Figures of %(name)s") % {"name": organisation.name},
     )
@@ -106,7 +102,7 @@ def figures_edit(request, pk):
         FirmFiguresForm,
         instance=figures,
         form_kwargs={"organisation": organisation},
-        save=member_services.save_figures,
+        save=services.save_figures,
         success_url=reverse("registry:organisation-detail", args=[organisation.pk]),
         title=_("Figures of %(name)s") % {"name": organisation.name},
     )
@@ -118,7 +114,11 @@ def figures_edit(request, pk):
 @login_required
 def quality_programme(request):
     access.check(request.user, "registry.view_registry")
-    organisations = Organisation.objects.filter(pk__in=Membership.objects.values("organisation"))
+    # The organisations that were ever a member (the registry sits below the member base:
+    # it reaches memberships through their relation, not their app).
+    organisations = Organisation.objects.filter(
+        pk__in=Organisation.objects.filter(memberships__isnull=False).values("pk")
+    )
     return render(
         request, "registry/quality.html", {"checks": quality.checks(organisations), "cluster": None}
     )
@@ -128,9 +128,7 @@ def quality_programme(request):
 def quality_cluster(request, code):
     cluster = access.get_cluster_members_for_user(request.user, code)
     organisations = Organisation.objects.filter(
-        pk__in=Membership.objects.filter(cluster=cluster, end_date__isnull=True).values(
-            "organisation"
-        )
+        pk__in=cluster.memberships.filter(end_date__isnull=True).values("organisation")
     )
     return render(
         request,

@@ -6,8 +6,8 @@ A kind declares its fields and their labels, how to read a row (suggest a mappin
 every row: new, updated, unchanged or rejected with file row and column), how to commit
 (one transaction; the same file again changes nothing), who may use it (a permission on
 the owner, and the one to see the owner at all) and its title. Core imports no app
-(but accounts, whose access.check applies a kind's permissions): the apps hand their
-kinds in.
+(core.permissions.check applies a kind's permissions by the rules of accounts.access):
+the apps hand their kinds in.
 
 Kinds whose uploads are ImportBatch records (store="batch") run through the wizard of
 core.imports (upload → preview → mapping → dry run → commit → rejected rows). The

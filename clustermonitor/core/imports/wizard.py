@@ -12,8 +12,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clustermonitor.accounts import access
-from clustermonitor.core import tabular
+from clustermonitor.core import permissions, tabular
 from clustermonitor.core.exporters import Sheet
 from clustermonitor.core.imports import registry
 from clustermonitor.core.imports.models import ImportBatch, ImportMapping
@@ -65,7 +64,7 @@ def batch_for(request, pk) -> ImportBatch:
     may see the cluster but not import)."""
     batch = get_object_or_404(ImportBatch.objects.select_related("cluster"), pk=pk)
     kind = kind_of(batch)
-    access.check(request.user, kind.permission, batch.cluster, visible=kind.visible)
+    permissions.check(request.user, kind.permission, batch.cluster, visible=kind.visible)
     return batch
 
 

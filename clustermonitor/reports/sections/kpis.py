@@ -16,6 +16,7 @@ import datetime
 import pandas as pd
 from django.utils.translation import gettext as _
 
+from clustermonitor.activities import figures as activity_figures
 from clustermonitor.analysis import participation
 from clustermonitor.analysis import trajectory as trajectories
 from clustermonitor.members import figures
@@ -114,7 +115,7 @@ def _active(ctx) -> pd.DataFrame:
     on = ctx.as_of
     degree = participation.activity_degree(
         pd.DataFrame(
-            figures.participation_rows(ctx.ibns, on - datetime.timedelta(days=366), on),
+            activity_figures.participation_rows(ctx.ibns, on - datetime.timedelta(days=366), on),
             columns=["cluster", "organisation_id", "activity_id", "date"],
         ),
         pd.DataFrame(

@@ -1,7 +1,7 @@
 """Reach of the IBNs' member base on the report's date: size classes and SMEs (Figure 2),
 age classes (Figure 3), where the members are (Figure 4), memberships per company
 (Figure 5) and the NACE mix — the figures of the reach pages, computed by the same
-functions (`registry.figures_reach.analyse` and `.figures` on `registry.selectors.reach_rows`).
+functions (`members.figures_reach.analyse` and `.figures` on `members.reach.reach_rows`).
 
 The members are the memberships active on `ctx.as_of`. Companies are counted once; the
 memberships of Figure 5 are counted over all the programme's IBNs (a selected IBN's
@@ -18,9 +18,9 @@ from django.utils.translation import ngettext
 from clustermonitor.analysis import charts
 from clustermonitor.analysis import reach as analysis
 from clustermonitor.core import i18n
+from clustermonitor.members import figures_reach
+from clustermonitor.members.reach import reach_rows
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.registry import figures_reach
-from clustermonitor.registry.selectors import reach_rows
 from clustermonitor.reports.document import Figure, Paragraph, Percent, Section, Table
 
 IBN = "IBN"

@@ -3,8 +3,8 @@ import time
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection
 
-from clustermonitor import demodata
-from clustermonitor.core.demo import load_demo
+from clustermonitor.demodata import loader as demodata
+from clustermonitor.demodata.personas import load_demo
 
 
 class Command(BaseCommand):

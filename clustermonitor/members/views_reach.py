@@ -13,10 +13,11 @@ from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, reach
 from clustermonitor.core import i18n
 from clustermonitor.core.exporters import Sheet, xlsx_response
-from clustermonitor.core.pagecache import kept_page, needs, reads_members
+from clustermonitor.core.pagecache import kept_page
+from clustermonitor.members import figures_reach
+from clustermonitor.members.kept import reads_members
+from clustermonitor.members.reach import reach_rows
 from clustermonitor.programmes import selectors as programme_selectors
-from clustermonitor.registry import figures_reach
-from clustermonitor.registry.selectors import reach_rows
 
 
 def _reference_date(request) -> datetime.date:
@@ -39,7 +40,7 @@ def _render(request, rows, on, cluster=None):
     lang = i18n.lang()
     return render(
         request,
-        "registry/reach.html",
+        "members/reach.html",
         {
             "cluster": cluster,
             "on": on,
@@ -105,7 +106,7 @@ def _xlsx(result, cluster, on):
 
 
 @login_required
-@kept_page(needs("registry.view_registry"))
+@kept_page(access.needs("registry.view_registry"))
 def reach_programme(request):
     access.check(request.user, "registry.view_registry")
     on = _reference_date(request)

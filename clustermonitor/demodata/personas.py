@@ -5,10 +5,10 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
-from clustermonitor import demodata
 from clustermonitor.accounts import services
 from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
+from clustermonitor.demodata import loader as demodata
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.reference import load_reference
 from clustermonitor.registry.reference import load_registry_reference

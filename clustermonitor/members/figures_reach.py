@@ -8,7 +8,7 @@ import pandas as pd
 
 from clustermonitor.analysis import charts, reach
 from clustermonitor.core.memo import memo
-from clustermonitor.registry.selectors import REACH_COLUMNS
+from clustermonitor.members.reach import REACH_COLUMNS
 
 
 def reach_frame(rows: list[dict]) -> pd.DataFrame:

@@ -1,7 +1,7 @@
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
-from clustermonitor.core.demo import load_demo, print_logins
+from clustermonitor.demodata.personas import load_demo, print_logins
 
 
 class Command(BaseCommand):

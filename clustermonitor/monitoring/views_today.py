@@ -54,7 +54,7 @@ def dashboard(request, code):
     )
     return render(
         request,
-        "members/dashboard.html",
+        "monitoring/today.html",
         {
             "cluster": cluster,
             "year": year,
@@ -76,5 +76,5 @@ def my_cluster(request):
     if len(codes) == 1:
         from clustermonitor.programmes.models import Cluster
 
-        return redirect("members:dashboard", Cluster.objects.get(pk=codes[0]).code)
+        return redirect("monitoring:today", Cluster.objects.get(pk=codes[0]).code)
     return redirect("programmes:portfolio")

@@ -1,3 +1,6 @@
+"""The /api/ of clustermonitor: one NinjaAPI with every app's router (docs/api.md). It sits
+beside urls.py, above the apps, so that no app imports the apps above it to serve them."""
+
 from ninja import NinjaAPI
 
 from clustermonitor.activities.api import router as activities_router

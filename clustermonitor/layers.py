@@ -1,0 +1,34 @@
+"""The apps in layers (docs/architecture.md): each app may import the apps below it and
+never one above it; tests/test_architecture.py holds the code to this order.
+
+Where a lower app must reach up — the member base showing a figure that needs the
+activities, the kind registry of the import wizard, the API's routers — the higher app
+registers itself (an import kind in its `AppConfig.ready()`), the composition happens
+above all apps (`urls.py`, `urls_api.py`, `context_processors.py` of the project), or the
+lower app follows a relation by name (`organisation.memberships`) rather than importing
+the model that defines it.
+"""
+
+#: From the bottom up. `analysis` is pure (pandas, no Django); `core` the framework every
+#: app builds on (audit log, known on D, tabular files, exporters, the import wizard);
+#: `accounts` users, roles and the one place of access decisions; `api` the API's
+#: authentication and parameters; then the domain, in the order the records depend on one
+#: another (monitoring's early warnings read the exit plans of maturity and the attention
+#: points of account management); `reports` reads them all; `demodata` writes them all.
+LAYERS = (
+    "analysis",
+    "core",
+    "accounts",
+    "api",
+    "registry",
+    "programmes",
+    "members",
+    "activities",
+    "collaborations",
+    "surveys",
+    "maturity",
+    "accountmanagement",
+    "monitoring",
+    "reports",
+    "demodata",
+)
