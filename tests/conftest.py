@@ -233,7 +233,8 @@ def _set_nodeid(item, nodeid: str) -> None:
 
 def _group(item) -> str | None:
     if item.get_closest_marker("e2e"):
-        return "e2e"
+        # One live server and one Chromium per worker; a module's tests stay together.
+        return f"e2e:{item.module.__name__}"
     if _module_scoped(item) or _uses_demo(item):
         return item.module.__name__
     return None
@@ -242,8 +243,9 @@ def _group(item) -> str | None:
 #: The groups that take longest in a parallel run, longest first (docs/development.md).
 LONGEST = [
     "tests.test_report_known_on",
-    "tests.test_report",
+    "e2e:tests.e2e.test_journeys",
     "tests.test_backup",
+    "tests.test_report",
     "tests.test_same_bytes",
 ]
 
@@ -272,7 +274,9 @@ class _Order:
             return LONGEST.index(group)
         if group and item.get_closest_marker("demo"):
             return len(LONGEST)
-        return {"e2e": len(LONGEST) + 1}.get(group, len(LONGEST) + 2 if group else len(LONGEST) + 3)
+        if group and group.startswith("e2e:"):
+            return len(LONGEST) + 1
+        return len(LONGEST) + 2 if group else len(LONGEST) + 3
 
     @pytest.hookimpl(trylast=True)
     def pytest_collection_modifyitems(self, items):

@@ -37,9 +37,10 @@ def _unavailable(message: str):
 
 @pytest.fixture(scope="package")
 def browser():
-    """One Chromium for the end-to-end tests (they run one after the other, on one worker
-    in a parallel run); each test gets its own context. Closed after the last of them,
-    so the tests that follow in the same process run without Playwright's event loop."""
+    """One Chromium for the end-to-end tests of a worker (they run one after the other;
+    a parallel run hands out a module's at once); each test gets its own context. Closed
+    after the last of them, so the tests that follow in the same process run without
+    Playwright's event loop."""
     if not CHROMIUM.exists():
         _unavailable(f"{CHROMIUM} is missing: apt-get install chromium to run the e2e tests")
     with pytest.MonkeyPatch.context() as env, sync_playwright() as playwright:
