@@ -11,8 +11,9 @@ others, and the tests that run `clustermonitor` in processes of their own, copy 
   other workers inside the transaction a load would have used. Only where the workers'
   content types are the same (they are: each worker's database is migrated the same way);
   otherwise the worker loads the demo itself.
-- `demo_database` (the tests of backups and of the same bytes from any process): the demo
-  as `clustermonitor load-demo` writes it, in a SQLite file of its own or a PostgreSQL
+- `demo_sqlite_file`, `demo_postgres_template` (the tests of backups and of the same
+  bytes from any process): the same calibrated demo on the reference portfolio,
+  committed by a `clustermonitor` process of its own, in a SQLite file or a PostgreSQL
   database that serves as a template (`CREATE DATABASE … TEMPLATE`), dropped when the
   session ends (`drop_demo_template`).
 """
@@ -132,7 +133,7 @@ def restore_or_load(folder: Path, load) -> dict:
         return summary
 
 
-# -- The demo as `clustermonitor load-demo` writes it, for processes of their own --------
+# -- The demo committed, for processes of their own -------------------------------------
 
 
 def _command(env: dict, *args: str) -> None:
@@ -147,6 +148,25 @@ def _command(env: dict, *args: str) -> None:
         raise RuntimeError(f"clustermonitor {' '.join(args)}: {out.stderr[-2000:]}")
 
 
+#: What the processes load: the reference portfolio and the calibrated demo with the
+#: progress reports of the suite's two clusters (tests/conftest.py, DEMO_WORKFLOW) — the
+#: records `clustermonitor load-demo` writes, but the workflows of the other clusters,
+#: which take most of its time.
+LOAD = """
+from clustermonitor.demodata import loader
+from clustermonitor.programmes.reference import load_reference
+from clustermonitor.registry.reference import load_registry_reference
+load_reference()
+load_registry_reference()
+loader.load(workflow=("EUKA", "MAAS"))
+"""
+
+
+def _load(env: dict) -> None:
+    _command(env, "migrate", "-v0")
+    _command(env, "shell", "-c", LOAD)
+
+
 def _base_env(folder: Path) -> dict:
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH"}}
     env.update(
@@ -159,16 +179,14 @@ def _base_env(folder: Path) -> dict:
 
 
 def demo_sqlite_file(folder: Path) -> Path:
-    """A SQLite file holding the demo (`migrate`, `load-demo`), made once per session:
+    """A SQLite file holding the demo (`LOAD`), made once per session:
     copy it (`shutil.copyfile`), never write to it."""
     path = folder / "demo.sqlite3"
     with locked(folder / "demo-sqlite.lock"):
         if not path.exists():
             partial = folder / "demo.sqlite3.partial"
             partial.unlink(missing_ok=True)
-            env = _base_env(folder) | {"SQLITE_PATH": str(partial)}
-            _command(env, "migrate", "-v0")
-            _command(env, "load-demo", "-v0")
+            _load(_base_env(folder) | {"SQLITE_PATH": str(partial)})
             for suffix in ("-wal", "-shm"):  # checkpointed on close; nothing to keep
                 Path(f"{partial}{suffix}").unlink(missing_ok=True)
             partial.rename(path)
@@ -191,9 +209,7 @@ def demo_postgres_template(folder: Path, admin, database_url, database_name: str
             name = f"{database_name}_demo"[:63]
             admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
             admin(f'CREATE DATABASE "{name}"')
-            env = _base_env(folder) | {"DATABASE_URL": database_url(name)}
-            _command(env, "migrate", "-v0")
-            _command(env, "load-demo", "-v0")
+            _load(_base_env(folder) | {"DATABASE_URL": database_url(name)})
             marker.write_text(name)
         return marker.read_text()
 

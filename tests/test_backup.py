@@ -2,7 +2,7 @@
 
 End to end, through the `clustermonitor` command in separate processes, on the engine the
 suite runs on (DATABASE_URL): a source database holds the demo (a copy of the session's,
-as `clustermonitor load-demo` writes it: tests/demo_copies.py), a report run writes the evaluation
+committed by a process of its own: tests/demo_copies.py), a report run writes the evaluation
 report (HTML, XLSX, PDF) into MEDIA_ROOT, `clustermonitor backup` saves it all, and
 `clustermonitor restore` puts it into a fresh database (a new SQLite file; on PostgreSQL
 a new database, dropped afterwards) and an empty MEDIA_ROOT. The report generated again

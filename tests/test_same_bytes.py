@@ -1,7 +1,7 @@
 """The same bytes from any process, on either database (issue 14; docs/report.md).
 
 `clustermonitor report` runs as a real command in fresh processes with different
-PYTHONHASHSEED on the demo, loaded by `clustermonitor load-demo` into a SQLite file:
+PYTHONHASHSEED on the calibrated demo, committed to a SQLite file by a process of its own:
 HTML, XLSX and PDF are byte-identical. Before issue 14 sheet "T23 Makelaars onder de
 clusters" differed in the last digits of the betweenness (0.0907936507936508 against
 0.09079365079365082): the order of a set of nodes decided the order of the float sums.
@@ -10,7 +10,7 @@ When the suite runs on PostgreSQL the demo is also loaded into a PostgreSQL data
 its own, and its report must be the same bytes as the SQLite one.
 
 Costly (each report takes its time), so the processes run side by side, on copies of
-the session's demo (tests/demo_copies.py: loaded once by `clustermonitor load-demo`)."""
+the session's demo (tests/demo_copies.py: loaded once per session)."""
 
 import os
 import subprocess
@@ -22,7 +22,7 @@ from django.conf import settings
 
 from tests import demo_copies
 
-pytestmark = pytest.mark.demo  # loads the demo with `clustermonitor load-demo`
+pytestmark = pytest.mark.demo  # reports on a copy of the session's committed demo
 
 AS_OF = "2020-01-31"
 FORMATS = "html,pdf,xlsx"
@@ -73,7 +73,7 @@ def _reports(tmp, envs: dict) -> dict:
 @pytest.fixture(scope="module")
 def sqlite_demo(tmp_path_factory):
     tmp = tmp_path_factory.mktemp("same-bytes")
-    # The session's demo as `clustermonitor load-demo` wrote it (tests/demo_copies.py).
+    # The session's committed demo (tests/demo_copies.py).
     demo_copies.copy_demo_sqlite(demo_copies.shared_folder(tmp_path_factory), tmp / "demo.sqlite3")
     return tmp
 
@@ -107,7 +107,7 @@ def test_sqlite_and_postgresql_with_the_same_records_write_the_same_bytes(
         with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
             connection.execute(sql)
 
-    # The session's demo as `clustermonitor load-demo` wrote it into PostgreSQL.
+    # The same demo, committed to PostgreSQL by a process of its own.
     template = demo_copies.demo_postgres_template(
         demo_copies.shared_folder(tmp_path_factory),
         admin,
