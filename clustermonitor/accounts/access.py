@@ -4,6 +4,10 @@ Predicates (django-rules) name the roles of DESIGN §1; permissions combine them
 the `get_*_for_user` helpers fetch an object or raise 404 for anyone who may not
 see it at all (outsiders learn nothing, not even that it exists) and 403 for
 someone who may see it but not do this with it.
+
+`accounts` sits below the apps whose records it guards: this module imports none of
+them. A helper that reads records takes them from its caller (a queryset or manager:
+`Cluster.objects`, `Membership.objects`, ...).
 """
 
 import rules
@@ -81,11 +85,10 @@ def check(user, perm: str, obj=None, *, visible: str | None = None) -> None:
         raise PermissionDenied
 
 
-def get_cluster_for_user(user, code: str, perm: str = "programmes.view_cluster_records"):
-    from clustermonitor.programmes.models import Cluster
-
+def get_cluster_for_user(user, clusters, code: str, perm: str = "programmes.view_cluster_records"):
+    """The cluster `code` of `clusters` (Cluster.objects) whose records `user` reads."""
     cluster = (
-        Cluster.objects.select_related("programme", "cluster_type", "call", "account_manager")
+        clusters.select_related("programme", "cluster_type", "call", "account_manager")
         .filter(code=code)
         .first()
     )
@@ -100,25 +103,21 @@ COLLABORATIONS_VIEW = "collaborations.view_collaborations"
 COLLABORATIONS_PROGRAMME = "collaborations.view_programme"
 
 
-def get_cluster_collaborations_for_user(user, code: str, perm: str = COLLABORATIONS_VIEW):
-    """A cluster whose collaborations `user` may see (404 otherwise), and 403 when they
-    may see but not do `perm`."""
-    from clustermonitor.programmes.models import Cluster
-
-    cluster = Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
+def get_cluster_collaborations_for_user(user, clusters, code: str, perm: str = COLLABORATIONS_VIEW):
+    """A cluster of `clusters` (Cluster.objects) whose collaborations `user` may see (404
+    otherwise), and 403 when they may see but not do `perm`."""
+    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
     if cluster is None:
         raise Http404
     check(user, perm, cluster, visible=COLLABORATIONS_VIEW)
     return cluster
 
 
-def get_collaborations_programme_for_user(user):
-    """The programme whose collaboration figures `user` may see (403 otherwise; 404
-    without a programme)."""
-    from clustermonitor.programmes.models import Programme
-
+def get_collaborations_programme_for_user(user, programmes):
+    """The programme of `programmes` (Programme.objects) whose collaboration figures
+    `user` may see (403 otherwise; 404 without a programme)."""
     check(user, COLLABORATIONS_PROGRAMME)
-    programme = Programme.objects.order_by("pk").first()
+    programme = programmes.order_by("pk").first()
     if programme is None:
         raise Http404
     return programme
@@ -149,26 +148,23 @@ def memberships_for(user, queryset):
 
 
 def get_cluster_members_for_user(
-    user, code: str, perm: str = "members.view_members", *, cluster=None
+    user, clusters, code: str, perm: str = "members.view_members", *, cluster=None
 ):
-    """A cluster whose member records `user` may see (404 otherwise), and 403 when they
-    may see but not do `perm`. `cluster`: the cluster of that code, already read."""
-    from clustermonitor.programmes.models import Cluster
-
+    """A cluster of `clusters` (Cluster.objects) whose member records `user` may see (404
+    otherwise), and 403 when they may see but not do `perm`. `cluster`: the cluster of
+    that code, already read."""
     if cluster is None:
-        cluster = (
-            Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
-        )
+        cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
     if cluster is None:
         raise Http404
     check(user, perm, cluster, visible="members.view_members")
     return cluster
 
 
-def get_organisation_for_user(user, pk: int):
-    from clustermonitor.registry.models import Organisation
-
-    organisation = organisations_for(user, Organisation.objects.all()).filter(pk=pk).first()
+def get_organisation_for_user(user, organisations, pk: int):
+    """The organisation `pk` of `organisations` (Organisation.objects) that `user` may
+    see (404 otherwise)."""
+    organisation = organisations_for(user, organisations.all()).filter(pk=pk).first()
     if organisation is None:
         raise Http404
     return organisation
@@ -215,19 +211,17 @@ def owners_refusal(user, before, after, *, home=None):
     return None
 
 
-def members_on(user, clusters, on=None):
+def members_on(user, memberships, clusters, on=None):
     """Organisations that are members of `clusters` (on `on`, else today) through a
-    membership `user` may see: what a participant or party drop-down may offer. Naming
-    another cluster on a joint record never lists that cluster's members to a user who
-    does not read them."""
-    from clustermonitor.members.models import Membership
-    from clustermonitor.registry.models import Organisation
-
-    memberships = Membership.objects.filter(cluster__in=clusters)
+    membership of `memberships` (Membership.objects) `user` may see: what a participant
+    or party drop-down may offer. Naming another cluster on a joint record never lists
+    that cluster's members to a user who does not read them."""
+    organisations = memberships.model._meta.get_field("organisation").related_model.objects
+    memberships = memberships.filter(cluster__in=clusters)
     memberships = (
         memberships.filter(end_date__isnull=True) if on is None else memberships.active_on(on)
     )
-    return Organisation.objects.filter(
+    return organisations.filter(
         pk__in=memberships_for(user, memberships).values("organisation")
     ).order_by("name")
 
@@ -248,13 +242,12 @@ def parties_for(user, queryset):
     return queryset.none()
 
 
-def organisation_by_number(user, number: str):
-    """The organisation with enterprise number `number` (normalised) among those `user`
-    may see, or None: a number typed in a form reveals nothing about an organisation the
-    user may not see (it answers exactly like a number not in the registry)."""
-    from clustermonitor.registry.models import Organisation
-
-    return organisations_for(user, Organisation.objects.filter(enterprise_number=number)).first()
+def organisation_by_number(user, organisations, number: str):
+    """The organisation of `organisations` (Organisation.objects) with enterprise number
+    `number` (normalised) among those `user` may see, or None: a number typed in a form
+    reveals nothing about an organisation the user may not see (it answers exactly like
+    a number not in the registry)."""
+    return organisations_for(user, organisations.filter(enterprise_number=number)).first()
 
 
 def activities_for(user, queryset):
@@ -283,13 +276,14 @@ def collaborations_for(user, queryset):
     return queryset.none()
 
 
-def get_collaboration_for_user(user, pk: int, perm: str = "collaborations.view_collaborations"):
-    """The collaboration and the first of its clusters through which `user` may `perm`
-    (404 when they see none of its clusters, 403 when they see but may not act)."""
-    from clustermonitor.collaborations.models import Collaboration
-
+def get_collaboration_for_user(
+    user, collaborations, pk: int, perm: str = "collaborations.view_collaborations"
+):
+    """The collaboration `pk` of `collaborations` (Collaboration.objects) and the first of
+    its clusters through which `user` may `perm` (404 when they see none of its clusters,
+    403 when they see but may not act)."""
     collaboration = (
-        Collaboration.objects.select_related("programme", "intercluster_call")
+        collaborations.select_related("programme", "intercluster_call")
         .prefetch_related("clusters")
         .filter(pk=pk)
         .first()

@@ -14,13 +14,14 @@ from clustermonitor.activities.forms import ActivityForm, ParticipantForm, Revie
 from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.core import editing
 from clustermonitor.core.paging import page_of
+from clustermonitor.members.models import Membership
 from clustermonitor.members.uploads import upload_step
 from clustermonitor.programmes.models import Cluster
 
 
 @login_required
 def activity_list(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     activities = (
         Activity.objects.filter(clusters=cluster)
         .prefetch_related("clusters")
@@ -53,7 +54,9 @@ def activity_list(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_create(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     return editing.edit(
         request,
         ActivityForm,
@@ -108,7 +111,7 @@ def activity_edit(request, pk):
 def _organisations(user, activity):
     """Members of the organising clusters on the day that `user` may see, for choosing a
     participant (a partner cluster's members only for those who read them)."""
-    return access.members_on(user, activity.clusters.all(), activity.date)
+    return access.members_on(user, Membership.objects, activity.clusters.all(), activity.date)
 
 
 @login_required

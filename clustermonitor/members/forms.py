@@ -227,7 +227,7 @@ class ContributionForm(forms.ModelForm):
         from clustermonitor.accounts import access
 
         # Only an organisation the user may see; any other answers like an unknown number.
-        payer = access.organisation_by_number(self.user, number)
+        payer = access.organisation_by_number(self.user, Organisation.objects, number)
         if payer is None:
             raise forms.ValidationError(
                 _("%s is not among the organisations of the registry you can see.") % text

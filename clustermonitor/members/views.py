@@ -27,6 +27,7 @@ from clustermonitor.members.forms import (
 from clustermonitor.members.import_kinds import KINDS
 from clustermonitor.members.models import Contact, ImportBatch, ImportMapping, Membership
 from clustermonitor.members.uploads import upload_step
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import Organisation
 
@@ -61,7 +62,7 @@ def _member_rows(request, cluster):
 @login_required
 @kept_page(reads_members)
 def member_list(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     params = _list_params(request)
     rows, sort = _member_rows(request, cluster)
     page = page_of(request, rows)
@@ -82,7 +83,7 @@ def member_list(request, code):
 
 @login_required
 def member_list_xlsx(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     rows, _sort = _member_rows(request, cluster)  # every row, in the list's order
     sheet = exports.member_list_sheet(rows)
     return xlsx_response(f"members-{cluster.code}.xlsx", [sheet])
@@ -92,7 +93,9 @@ def member_list_xlsx(request, code):
 @require_http_methods(["GET", "POST"])
 def member_add(request, code):
     """Add a member by hand: find it in the registry or the KBO lookup, or type it in."""
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     if request.method == "POST":
         form = NewMemberForm(request.POST)
         if form.is_valid():
@@ -117,7 +120,9 @@ def member_add(request, code):
 @login_required
 def member_lookup(request, code):
     """Candidates for a new member, from our registry and from the KBO lookup (htmx)."""
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     query = request.GET.get("q", "").strip()
     kbo_hits = []
     if len(query) >= 2:
@@ -251,14 +256,18 @@ def contact_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     return upload_step(request, cluster, "members")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribution_import_upload(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     return upload_step(request, cluster, "contributions")
 
 

@@ -14,6 +14,7 @@ from clustermonitor.core import editing
 from clustermonitor.members import contributions as service
 from clustermonitor.members.forms import ContributionForm, FeeScheduleForm
 from clustermonitor.members.models import Contribution, FeeSchedule, Membership
+from clustermonitor.programmes.models import Cluster
 
 
 def _year(request) -> int:
@@ -23,7 +24,7 @@ def _year(request) -> int:
 
 @login_required
 def contribution_list(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     year = _year(request)
     rows = service.year_rows(cluster, year)
     return render(
@@ -47,7 +48,9 @@ def contribution_list(request, code):
 @login_required
 @require_POST
 def contributions_generate(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     year = _year(request)
     result = service.generate_expected(editing.actor(request), cluster, year)
     if result["no_schedule"]:
@@ -67,7 +70,9 @@ def contributions_generate(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def fee_schedule(request, code, year):
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     schedule = FeeSchedule.objects.filter(cluster=cluster, year=year).first()
     initial = {}
     if schedule:

@@ -132,7 +132,9 @@ def cluster_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_edit(request, code):
-    cluster = access.get_cluster_for_user(request.user, code, "programmes.manage_programme")
+    cluster = access.get_cluster_for_user(
+        request.user, Cluster.objects, code, "programmes.manage_programme"
+    )
     return _edit(
         request,
         ClusterForm,
@@ -145,7 +147,7 @@ def cluster_edit(request, code):
 
 @login_required
 def target_list(request, code):
-    cluster = access.get_cluster_for_user(request.user, code)
+    cluster = access.get_cluster_for_user(request.user, Cluster.objects, code)
     return render(
         request,
         "programmes/target_list.html",
@@ -160,7 +162,9 @@ def target_list(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_create(request, code):
-    cluster = access.get_cluster_for_user(request.user, code, "programmes.manage_programme")
+    cluster = access.get_cluster_for_user(
+        request.user, Cluster.objects, code, "programmes.manage_programme"
+    )
     return _edit(
         request,
         TargetForm,

@@ -17,6 +17,7 @@ from clustermonitor.members import selectors as member_selectors
 from clustermonitor.members import services as member_services
 from clustermonitor.members.forms import FirmFiguresForm, OrganisationForm
 from clustermonitor.members.models import Membership
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry import quality
 from clustermonitor.registry.forms import KboImportForm
 from clustermonitor.registry.models import FirmFigures, KboImport, Organisation
@@ -43,7 +44,7 @@ def organisation_list(request):
 
 @login_required
 def organisation_detail(request, pk):
-    organisation = access.get_organisation_for_user(request.user, pk)
+    organisation = access.get_organisation_for_user(request.user, Organisation.objects, pk)
     memberships = access.memberships_for(
         request.user, Membership.objects.filter(organisation=organisation)
     ).select_related("cluster")
@@ -76,7 +77,7 @@ def organisation_edit(request, pk):
 def _changeable_organisation(request, pk) -> Organisation:
     from django.core.exceptions import PermissionDenied
 
-    organisation = access.get_organisation_for_user(request.user, pk)
+    organisation = access.get_organisation_for_user(request.user, Organisation.objects, pk)
     if not access.can_change_organisation(request.user, organisation):
         raise PermissionDenied
     return organisation
@@ -126,7 +127,7 @@ def quality_programme(request):
 
 @login_required
 def quality_cluster(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     organisations = Organisation.objects.filter(
         pk__in=Membership.objects.filter(cluster=cluster, end_date__isnull=True).values(
             "organisation"

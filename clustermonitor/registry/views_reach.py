@@ -15,6 +15,7 @@ from clustermonitor.core import i18n
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.pagecache import kept_page, needs, reads_members
 from clustermonitor.programmes import selectors as programme_selectors
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry import figures_reach
 from clustermonitor.registry.selectors import reach_rows
 
@@ -116,7 +117,7 @@ def reach_programme(request):
 @login_required
 @kept_page(reads_members)
 def reach_cluster(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     on = _reference_date(request)
     rows = reach_rows(on=on, programme=cluster.programme, members_of=cluster)
     return _render(request, rows, on, cluster)

@@ -19,6 +19,7 @@ from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, survey
 from clustermonitor.core import i18n
 from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.surveys import explain, results
 from clustermonitor.surveys.models import Wave
 
@@ -335,7 +336,9 @@ def wave_results(request, pk: int):
 @login_required
 @require_safe
 def cluster_results(request, code: str):
-    cluster = access.get_cluster_for_user(request.user, code, "surveys.view_cluster_results")
+    cluster = access.get_cluster_for_user(
+        request.user, Cluster.objects, code, "surveys.view_cluster_results"
+    )
     waves = list(Wave.objects.filter(clusters=cluster).select_related("questionnaire"))
     chosen = request.GET.get("wave", "")
     wave = next((w for w in waves if str(w.pk) == chosen), waves[0] if waves else None)

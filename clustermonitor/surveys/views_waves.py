@@ -21,6 +21,7 @@ from clustermonitor.core import audit, editing, tabular
 from clustermonitor.core.exporters import Sheet, csv_response, xlsx_response
 from clustermonitor.core.tabular import TableError
 from clustermonitor.core.templatetags.format import format_percent
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.surveys import imports, invitations
 from clustermonitor.surveys.forms_waves import ClustersForm, ResponseUploadForm, WaveForm
 from clustermonitor.surveys.models import Response, Wave
@@ -288,7 +289,9 @@ def wave_tracking_xlsx(request, pk):
 
 @login_required
 def cluster_tracking(request, code):
-    cluster = access.get_cluster_for_user(request.user, code, "surveys.view_cluster_results")
+    cluster = access.get_cluster_for_user(
+        request.user, Cluster.objects, code, "surveys.view_cluster_results"
+    )
     waves = Wave.objects.filter(clusters=cluster).select_related("questionnaire")
     rows = [(wave, invitations.tracking(wave, [cluster.code])[0][0]) for wave in waves]
     return render(
