@@ -14,6 +14,7 @@ import rules
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from clustermonitor.accounts.models import Role
 
@@ -350,3 +351,218 @@ rules.add_perm("surveys.view_raw_responses", is_evaluator)
 rules.add_perm("surveys.view_results", reads_programme)
 # The object is the cluster: its own results and response rate, aggregated.
 rules.add_perm("surveys.view_cluster_results", reads_programme | manages_cluster)
+
+
+# Fetching one record for a user: 404 for who may not see it, 403 for who sees it but may
+# not do this with it. The caller hands in the records (a manager or queryset such as
+# `Membership.objects`): accounts imports none of the apps above it. A helper that needs
+# the records a foreign key points at reaches them through that key (_related).
+
+
+def _related(records, field: str):
+    """The records that `field` of the model of `records` points at (its manager)."""
+    return records.model._meta.get_field(field).related_model.objects
+
+
+# Members (issue 3): the object of the permission is the membership's cluster.
+def membership_for(user, memberships, pk, perm="members.view_members"):
+    membership = get_object_or_404(
+        memberships.select_related("organisation", "cluster", "organisation__municipality"),
+        pk=pk,
+    )
+    check(user, perm, membership.cluster, visible="members.view_members")
+    return membership
+
+
+def check_contacts(user, membership) -> None:
+    """Contact persons: seen and changed by the agency and the cluster's own manager."""
+    check(user, "members.view_contacts", membership.cluster, visible="members.view_members")
+    check(user, "members.change_members", membership.cluster, visible="members.view_members")
+
+
+def contact_for(user, contacts, pk):
+    contact = get_object_or_404(
+        contacts.select_related("membership__cluster", "membership__organisation"), pk=pk
+    )
+    check_contacts(user, contact.membership)
+    return contact
+
+
+def membership_for_change(user, memberships, pk):
+    membership = get_object_or_404(memberships.select_related("cluster", "organisation"), pk=pk)
+    check(user, "members.change_members", membership.cluster, visible="members.view_members")
+    return membership
+
+
+def contribution_for_change(user, contributions, pk):
+    contribution = get_object_or_404(
+        contributions.select_related("membership__cluster", "membership__organisation", "payer"),
+        pk=pk,
+    )
+    check(
+        user,
+        "members.change_members",
+        contribution.membership.cluster,
+        visible="members.view_members",
+    )
+    return contribution
+
+
+# Activities: through their organising clusters' member records.
+def activity_for(user, activities, pk, perm="members.view_members"):
+    """The activity and the first organising cluster through which `user` may act."""
+    activity = get_object_or_404(activities.prefetch_related("clusters"), pk=pk)
+    clusters = list(activity.clusters.all())
+    visible = [c for c in clusters if user.has_perm("members.view_members", c)]
+    if not visible:
+        raise Http404
+    allowed = [c for c in visible if user.has_perm(perm, c)]
+    if not allowed:
+        raise PermissionDenied
+    return activity, allowed[0]
+
+
+def participation_for(user, participations, pk):
+    """A participation whose activity `user` may change (activities through its key)."""
+    participation = get_object_or_404(participations.select_related("activity"), pk=pk)
+    activity_for(
+        user,
+        _related(participations, "activity"),
+        participation.activity_id,
+        "members.change_members",
+    )
+    return participation
+
+
+# The registry.
+def changeable_organisation(user, organisations, pk):
+    """An organisation `user` sees (404 otherwise) and may correct (403 otherwise)."""
+    organisation = get_organisation_for_user(user, organisations, pk)
+    if not can_change_organisation(user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+# The programme: targets, calls, the programme itself.
+def target_for(user, targets, pk):
+    target = get_object_or_404(targets.select_related("cluster", "kpi"), pk=pk)
+    check(
+        user,
+        "programmes.manage_programme",
+        target.cluster,
+        visible="programmes.view_cluster_records",
+    )
+    return target
+
+
+def call_for(user, calls, pk, perm="programmes.view_applications"):
+    call = get_object_or_404(calls.select_related("programme", "cluster_type"), pk=pk)
+    check(user, perm, visible="programmes.view_applications")
+    return call
+
+
+def programme_for(user, programmes, slug, perm="programmes.view_portfolio"):
+    programme = get_object_or_404(programmes, slug=slug)
+    check(user, perm, visible="programmes.view_portfolio")
+    return programme
+
+
+# Account management (attention points, steering groups, learning network).
+ACCOUNT_VIEW = "programmes.view_account"
+ACCOUNT_CHANGE = "programmes.change_account"
+
+
+def account_cluster(user, clusters, code: str, perm: str = ACCOUNT_VIEW):
+    cluster = (
+        clusters.select_related("programme", "cluster_type", "account_manager")
+        .filter(code=code)
+        .first()
+    )
+    if cluster is None:
+        raise Http404
+    check(user, ACCOUNT_VIEW, cluster, visible="programmes.view_cluster_records")
+    if perm != ACCOUNT_VIEW:
+        check(user, perm, cluster, visible="programmes.view_cluster_records")
+    return cluster
+
+
+def attention_point_for(user, points, pk):
+    point = get_object_or_404(points.select_related("cluster"), pk=pk)
+    account_cluster(user, _related(points, "cluster"), point.cluster.code, ACCOUNT_CHANGE)
+    return point
+
+
+def meeting_for(user, meetings, pk):
+    meeting = get_object_or_404(meetings.select_related("cluster"), pk=pk)
+    account_cluster(user, _related(meetings, "cluster"), meeting.cluster.code, ACCOUNT_CHANGE)
+    return meeting
+
+
+def require_agency(user) -> None:
+    """Learning-network sessions are the agency's: any of its staff records them;
+    evaluators see that the page exists (403), everyone else gets 404."""
+    check(user, ACCOUNT_VIEW, visible="programmes.view_portfolio")
+
+
+def session_for(user, sessions, pk):
+    session = get_object_or_404(sessions.select_related("programme"), pk=pk)
+    require_agency(user)
+    return session
+
+
+# Criteria sets and readiness.
+CRITERIA_VIEW = "programmes.view_criteria"
+CRITERIA_MANAGE = "programmes.manage_criteria"
+READINESS = "programmes.view_readiness"
+
+
+def criteria_set_for(user, criteria_sets, pk, perm=CRITERIA_VIEW):
+    criteria_set = get_object_or_404(
+        criteria_sets.select_related("programme", "published_by", "previous"), pk=pk
+    )
+    check(user, perm, visible=CRITERIA_VIEW)
+    # Drafts are the programme manager's work in progress.
+    if not criteria_set.is_published and not user.has_perm(CRITERIA_MANAGE):
+        raise Http404
+    return criteria_set
+
+
+def criterion_for(user, criteria, pk):
+    item = get_object_or_404(criteria.select_related("criteria_set"), pk=pk)
+    criteria_set_for(
+        user, _related(criteria, "criteria_set"), item.criteria_set_id, CRITERIA_MANAGE
+    )
+    return item
+
+
+def readiness_cluster(user, clusters, code):
+    cluster = (
+        clusters.select_related("programme", "cluster_type", "account_manager")
+        .filter(code=code)
+        .first()
+    )
+    if cluster is None:
+        raise Http404
+    check(user, READINESS, cluster, visible=READINESS)
+    return cluster
+
+
+def answer_for(user, answers, pk, perm):
+    answer = get_object_or_404(answers.select_related("assessment__cluster", "criterion"), pk=pk)
+    check(user, perm, answer.assessment.cluster, visible=READINESS)
+    return answer
+
+
+# The member survey.
+SURVEYS_MANAGE = "surveys.manage_surveys"
+SURVEYS_VISIBLE = "surveys.view_results"
+
+
+def check_surveys(user, perm=SURVEYS_MANAGE) -> None:
+    """404 for who sees no survey results at all, 403 for who sees but may not manage."""
+    check(user, perm, visible=SURVEYS_VISIBLE)
+
+
+def wave_for(user, waves, pk, perm=SURVEYS_MANAGE):
+    check_surveys(user, perm)
+    return get_object_or_404(waves.select_related("questionnaire"), pk=pk)

@@ -146,18 +146,9 @@ def member_lookup(request, code):
 # -- One membership and its contacts -------------------------------------------------
 
 
-def _membership_for(request, pk, perm="members.view_members") -> Membership:
-    membership = get_object_or_404(
-        Membership.objects.select_related("organisation", "cluster", "organisation__municipality"),
-        pk=pk,
-    )
-    access.check(request.user, perm, membership.cluster, visible="members.view_members")
-    return membership
-
-
 @login_required
 def membership_detail(request, pk):
-    membership = _membership_for(request, pk)
+    membership = access.membership_for(request.user, Membership.objects, pk)
     cluster = membership.cluster
     can_see_contacts = request.user.has_perm("members.view_contacts", cluster)
     return render(
@@ -183,7 +174,9 @@ def membership_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def membership_edit(request, pk):
-    membership = _membership_for(request, pk, "members.change_members")
+    membership = access.membership_for(
+        request.user, Membership.objects, pk, "members.change_members"
+    )
     return editing.edit(
         request,
         MembershipForm,
@@ -194,20 +187,11 @@ def membership_edit(request, pk):
     )
 
 
-def _contact_perm(request, membership):
-    access.check(
-        request.user, "members.view_contacts", membership.cluster, visible="members.view_members"
-    )
-    access.check(
-        request.user, "members.change_members", membership.cluster, visible="members.view_members"
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_create(request, pk):
-    membership = _membership_for(request, pk)
-    _contact_perm(request, membership)
+    membership = access.membership_for(request.user, Membership.objects, pk)
+    access.check_contacts(request.user, membership)
     return editing.edit(
         request,
         ContactForm,
@@ -218,18 +202,10 @@ def contact_create(request, pk):
     )
 
 
-def _contact_for(request, pk) -> Contact:
-    contact = get_object_or_404(
-        Contact.objects.select_related("membership__cluster", "membership__organisation"), pk=pk
-    )
-    _contact_perm(request, contact.membership)
-    return contact
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, pk):
-    contact = _contact_for(request, pk)
+    contact = access.contact_for(request.user, Contact.objects, pk)
     return editing.edit(
         request,
         ContactForm,
@@ -244,7 +220,7 @@ def contact_edit(request, pk):
 @login_required
 @require_POST
 def contact_delete(request, pk):
-    contact = _contact_for(request, pk)
+    contact = access.contact_for(request.user, Contact.objects, pk)
     services.delete_contact(editing.actor(request), contact)
     messages.success(request, _("Contact person deleted."))
     return redirect("members:membership-detail", contact.membership_id)

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -91,20 +91,10 @@ def fee_schedule(request, code, year):
     )
 
 
-def _membership_for_change(request, pk) -> Membership:
-    membership = get_object_or_404(
-        Membership.objects.select_related("cluster", "organisation"), pk=pk
-    )
-    access.check(
-        request.user, "members.change_members", membership.cluster, visible="members.view_members"
-    )
-    return membership
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribution_create(request, pk):
-    membership = _membership_for_change(request, pk)
+    membership = access.membership_for_change(request.user, Membership.objects, pk)
     return editing.edit(
         request,
         ContributionForm,
@@ -119,26 +109,10 @@ def contribution_create(request, pk):
     )
 
 
-def _contribution_for_change(request, pk) -> Contribution:
-    contribution = get_object_or_404(
-        Contribution.objects.select_related(
-            "membership__cluster", "membership__organisation", "payer"
-        ),
-        pk=pk,
-    )
-    access.check(
-        request.user,
-        "members.change_members",
-        contribution.membership.cluster,
-        visible="members.view_members",
-    )
-    return contribution
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribution_edit(request, pk):
-    contribution = _contribution_for_change(request, pk)
+    contribution = access.contribution_for_change(request.user, Contribution.objects, pk)
     code = contribution.membership.cluster.code
     return editing.edit(
         request,
@@ -156,7 +130,7 @@ def contribution_edit(request, pk):
 @require_POST
 def contribution_pay(request, pk):
     """Mark one contribution paid, as a bank statement comes in (htmx: just the row)."""
-    contribution = _contribution_for_change(request, pk)
+    contribution = access.contribution_for_change(request.user, Contribution.objects, pk)
     try:
         paid_on = datetime.date.fromisoformat(request.POST.get("paid_on", ""))
     except ValueError:

@@ -63,7 +63,7 @@ def organisation_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, pk):
-    organisation = _changeable_organisation(request, pk)
+    organisation = access.changeable_organisation(request.user, Organisation.objects, pk)
     return editing.edit(
         request,
         OrganisationForm,
@@ -74,19 +74,10 @@ def organisation_edit(request, pk):
     )
 
 
-def _changeable_organisation(request, pk) -> Organisation:
-    from django.core.exceptions import PermissionDenied
-
-    organisation = access.get_organisation_for_user(request.user, Organisation.objects, pk)
-    if not access.can_change_organisation(request.user, organisation):
-        raise PermissionDenied
-    return organisation
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def figures_create(request, pk):
-    organisation = _changeable_organisation(request, pk)
+    organisation = access.changeable_organisation(request.user, Organisation.objects, pk)
     return editing.edit(
         request,
         FirmFiguresForm,
@@ -101,7 +92,9 @@ def figures_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def figures_edit(request, pk):
     figures = get_object_or_404(FirmFigures.objects.select_related("organisation"), pk=pk)
-    organisation = _changeable_organisation(request, figures.organisation_id)
+    organisation = access.changeable_organisation(
+        request.user, Organisation.objects, figures.organisation_id
+    )
     return editing.edit(
         request,
         FirmFiguresForm,
