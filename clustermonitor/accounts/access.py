@@ -566,3 +566,74 @@ def check_surveys(user, perm=SURVEYS_MANAGE) -> None:
 def wave_for(user, waves, pk, perm=SURVEYS_MANAGE):
     check_surveys(user, perm)
     return get_object_or_404(waves.select_related("questionnaire"), pk=pk)
+
+
+def questionnaire_for(user, questionnaires, pk: int):
+    check_surveys(user)
+    questionnaire = questionnaires.select_related("programme", "created_by").filter(pk=pk)
+    found = questionnaire.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def raw_wave_for(user, waves, pk: int):
+    """A wave whose raw responses `user` reads (the evaluator)."""
+    check(user, "surveys.view_raw_responses", visible="surveys.view_results")
+    return get_object_or_404(waves.select_related("questionnaire"), pk=pk)
+
+
+# Progress reports (monitoring): the object is the cluster.
+REPORTS_VIEW = "monitoring.view_reports"
+
+
+def reports_cluster(user, clusters, code, perm=REPORTS_VIEW):
+    cluster = clusters.select_related("cluster_type", "account_manager").filter(code=code).first()
+    if cluster is None:
+        raise Http404
+    check(user, perm, cluster, visible=REPORTS_VIEW)
+    return cluster
+
+
+def progress_report_for(user, reports, pk, perm=REPORTS_VIEW):
+    report = get_object_or_404(
+        reports.select_related("period__cluster__cluster_type", "period__cluster__account_manager"),
+        pk=pk,
+    )
+    check(user, perm, report.period.cluster, visible=REPORTS_VIEW)
+    return report
+
+
+# Exit plans: the object is the cluster.
+EXIT_VIEW = "programmes.view_exit_plan"
+
+
+def exit_plan_cluster(user, clusters, code: str, perm: str = EXIT_VIEW):
+    cluster = (
+        clusters.select_related("programme", "cluster_type", "account_manager")
+        .filter(code=code)
+        .first()
+    )
+    if cluster is None:
+        raise Http404
+    check(user, perm, cluster, visible=EXIT_VIEW)
+    return cluster
+
+
+def exit_plan_follower_cluster(user, clusters, code: str):
+    """The cluster, for its account manager or the programme manager (403 for others who
+    may read the plan, 404 for everyone else)."""
+    cluster = exit_plan_cluster(user, clusters, code)
+    if not follows_cluster(user, cluster):
+        raise PermissionDenied
+    return cluster
+
+
+# User management (the programme manager).
+def require_user_admin(user) -> None:
+    check(user, "accounts.manage_users", visible="programmes.view_portfolio")
+
+
+def managed_user(user, users, pk):
+    require_user_admin(user)
+    return get_object_or_404(users, pk=pk)

@@ -347,16 +347,11 @@ def cluster_results(request, code: str):
     return _render(request, wave, cluster, waves)
 
 
-def _raw_wave(request, pk: int) -> Wave:
-    access.check(request.user, "surveys.view_raw_responses", visible="surveys.view_results")
-    return get_object_or_404(Wave.objects.select_related("questionnaire"), pk=pk)
-
-
 @login_required
 @require_safe
 def raw_identities(request, pk: int):
     """Who answered, without answers (one file, one sheet)."""
-    wave = _raw_wave(request, pk)
+    wave = access.raw_wave_for(request.user, Wave.objects, pk)
     headers, rows = results.raw_identities(wave)
     return xlsx_response(
         f"survey-{wave.pk}-identities.xlsx", [Sheet(_("Identities"), headers, rows)]
@@ -367,6 +362,6 @@ def raw_identities(request, pk: int):
 @require_safe
 def raw_answers(request, pk: int):
     """What was answered, under a pseudonymous id only (one file, one sheet)."""
-    wave = _raw_wave(request, pk)
+    wave = access.raw_wave_for(request.user, Wave.objects, pk)
     headers, rows = results.raw_answers(wave)
     return xlsx_response(f"survey-{wave.pk}-answers.xlsx", [Sheet(_("Answers"), headers, rows)])
