@@ -708,8 +708,8 @@ MATRIX = {
         MEMBERS_A_CHANGE,
     ),
     "registry:quality": (lambda: reverse("registry:quality"), REGISTRY),
-    "registry:quality-cluster": (
-        lambda: reverse("registry:quality-cluster", args=[CLUSTER_A]),
+    "members:quality-cluster": (
+        lambda: reverse("members:quality-cluster", args=[CLUSTER_A]),
         MEMBERS_A,
     ),
     "members:reach": (lambda: reverse("members:reach"), REGISTRY),

@@ -277,7 +277,7 @@ def test_the_data_quality_page_finds_the_problems(client_for, cluster_a):
     membership(organisation(13, name="Dubbel NV", postcode="9000"), cluster_a)
     membership(organisation(14, name="dubbel nv", postcode="9000"), cluster_a)
     membership(organisation(15, postcode="", status="ceased"), cluster_a)
-    page = client_for("cluster_manager_a").get(reverse("registry:quality-cluster", args=["EUKA"]))
+    page = client_for("cluster_manager_a").get(reverse("members:quality-cluster", args=["EUKA"]))
     checks = {c.code: [o.name for o in c.organisations] for c in page.context["checks"]}
     assert sorted(checks["duplicates"]) == ["Dubbel NV", "dubbel nv"]
     assert checks["ceased"] == ["Bedrijf 15 NV"]

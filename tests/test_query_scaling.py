@@ -58,7 +58,7 @@ PAGES = [
     ("members:kpis", {}, "?on=2019-12-31"),
     ("registry:organisation-list", {}, ""),
     ("registry:quality", {}, ""),
-    ("registry:quality-cluster", {"code": CODE}, ""),
+    ("members:quality-cluster", {"code": CODE}, ""),
     ("members:reach", {}, ""),
     ("members:reach-cluster", {"code": CODE}, ""),
     ("registry:kbo-imports", {}, ""),

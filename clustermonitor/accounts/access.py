@@ -4,12 +4,17 @@ Predicates (django-rules) name the roles of DESIGN §1; permissions combine them
 the `get_*_for_user` helpers fetch an object or raise 404 for anyone who may not
 see it at all (outsiders learn nothing, not even that it exists) and 403 for
 someone who may see it but not do this with it.
+
+`accounts` sits below the apps whose records it guards: this module imports none of
+them. A helper that reads records takes them from its caller (a queryset or manager:
+`Cluster.objects`, `Membership.objects`, ...).
 """
 
 import rules
 from django.core.exceptions import PermissionDenied
 from django.db import models
 from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from clustermonitor.accounts.models import Role
 from clustermonitor.core.permissions import check  # the 404/403 answer, for every view
@@ -71,11 +76,10 @@ def clusters_with_records(user, queryset):
     return queryset.none()
 
 
-def get_cluster_for_user(user, code: str, perm: str = "programmes.view_cluster_records"):
-    from clustermonitor.programmes.models import Cluster
-
+def get_cluster_for_user(user, clusters, code: str, perm: str = "programmes.view_cluster_records"):
+    """The cluster `code` of `clusters` (Cluster.objects) whose records `user` reads."""
     cluster = (
-        Cluster.objects.select_related("programme", "cluster_type", "call", "account_manager")
+        clusters.select_related("programme", "cluster_type", "call", "account_manager")
         .filter(code=code)
         .first()
     )
@@ -90,25 +94,21 @@ COLLABORATIONS_VIEW = "collaborations.view_collaborations"
 COLLABORATIONS_PROGRAMME = "collaborations.view_programme"
 
 
-def get_cluster_collaborations_for_user(user, code: str, perm: str = COLLABORATIONS_VIEW):
-    """A cluster whose collaborations `user` may see (404 otherwise), and 403 when they
-    may see but not do `perm`."""
-    from clustermonitor.programmes.models import Cluster
-
-    cluster = Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
+def get_cluster_collaborations_for_user(user, clusters, code: str, perm: str = COLLABORATIONS_VIEW):
+    """A cluster of `clusters` (Cluster.objects) whose collaborations `user` may see (404
+    otherwise), and 403 when they may see but not do `perm`."""
+    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
     if cluster is None:
         raise Http404
     check(user, perm, cluster, visible=COLLABORATIONS_VIEW)
     return cluster
 
 
-def get_collaborations_programme_for_user(user):
-    """The programme whose collaboration figures `user` may see (403 otherwise; 404
-    without a programme)."""
-    from clustermonitor.programmes.models import Programme
-
+def get_collaborations_programme_for_user(user, programmes):
+    """The programme of `programmes` (Programme.objects) whose collaboration figures
+    `user` may see (403 otherwise; 404 without a programme)."""
     check(user, COLLABORATIONS_PROGRAMME)
-    programme = Programme.objects.order_by("pk").first()
+    programme = programmes.order_by("pk").first()
     if programme is None:
         raise Http404
     return programme
@@ -139,26 +139,23 @@ def memberships_for(user, queryset):
 
 
 def get_cluster_members_for_user(
-    user, code: str, perm: str = "members.view_members", *, cluster=None
+    user, clusters, code: str, perm: str = "members.view_members", *, cluster=None
 ):
-    """A cluster whose member records `user` may see (404 otherwise), and 403 when they
-    may see but not do `perm`. `cluster`: the cluster of that code, already read."""
-    from clustermonitor.programmes.models import Cluster
-
+    """A cluster of `clusters` (Cluster.objects) whose member records `user` may see (404
+    otherwise), and 403 when they may see but not do `perm`. `cluster`: the cluster of
+    that code, already read."""
     if cluster is None:
-        cluster = (
-            Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
-        )
+        cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
     if cluster is None:
         raise Http404
     check(user, perm, cluster, visible="members.view_members")
     return cluster
 
 
-def get_organisation_for_user(user, pk: int):
-    from clustermonitor.registry.models import Organisation
-
-    organisation = organisations_for(user, Organisation.objects.all()).filter(pk=pk).first()
+def get_organisation_for_user(user, organisations, pk: int):
+    """The organisation `pk` of `organisations` (Organisation.objects) that `user` may
+    see (404 otherwise)."""
+    organisation = organisations_for(user, organisations.all()).filter(pk=pk).first()
     if organisation is None:
         raise Http404
     return organisation
@@ -205,19 +202,17 @@ def owners_refusal(user, before, after, *, home=None):
     return None
 
 
-def members_on(user, clusters, on=None):
+def members_on(user, memberships, clusters, on=None):
     """Organisations that are members of `clusters` (on `on`, else today) through a
-    membership `user` may see: what a participant or party drop-down may offer. Naming
-    another cluster on a joint record never lists that cluster's members to a user who
-    does not read them."""
-    from clustermonitor.members.models import Membership
-    from clustermonitor.registry.models import Organisation
-
-    memberships = Membership.objects.filter(cluster__in=clusters)
+    membership of `memberships` (Membership.objects) `user` may see: what a participant
+    or party drop-down may offer. Naming another cluster on a joint record never lists
+    that cluster's members to a user who does not read them."""
+    organisations = memberships.model._meta.get_field("organisation").related_model.objects
+    memberships = memberships.filter(cluster__in=clusters)
     memberships = (
         memberships.filter(end_date__isnull=True) if on is None else memberships.active_on(on)
     )
-    return Organisation.objects.filter(
+    return organisations.filter(
         pk__in=memberships_for(user, memberships).values("organisation")
     ).order_by("name")
 
@@ -238,13 +233,12 @@ def parties_for(user, queryset):
     return queryset.none()
 
 
-def organisation_by_number(user, number: str):
-    """The organisation with enterprise number `number` (normalised) among those `user`
-    may see, or None: a number typed in a form reveals nothing about an organisation the
-    user may not see (it answers exactly like a number not in the registry)."""
-    from clustermonitor.registry.models import Organisation
-
-    return organisations_for(user, Organisation.objects.filter(enterprise_number=number)).first()
+def organisation_by_number(user, organisations, number: str):
+    """The organisation of `organisations` (Organisation.objects) with enterprise number
+    `number` (normalised) among those `user` may see, or None: a number typed in a form
+    reveals nothing about an organisation the user may not see (it answers exactly like
+    a number not in the registry)."""
+    return organisations_for(user, organisations.filter(enterprise_number=number)).first()
 
 
 def activities_for(user, queryset):
@@ -273,13 +267,14 @@ def collaborations_for(user, queryset):
     return queryset.none()
 
 
-def get_collaboration_for_user(user, pk: int, perm: str = "collaborations.view_collaborations"):
-    """The collaboration and the first of its clusters through which `user` may `perm`
-    (404 when they see none of its clusters, 403 when they see but may not act)."""
-    from clustermonitor.collaborations.models import Collaboration
-
+def get_collaboration_for_user(
+    user, collaborations, pk: int, perm: str = "collaborations.view_collaborations"
+):
+    """The collaboration `pk` of `collaborations` (Collaboration.objects) and the first of
+    its clusters through which `user` may `perm` (404 when they see none of its clusters,
+    403 when they see but may not act)."""
     collaboration = (
-        Collaboration.objects.select_related("programme", "intercluster_call")
+        collaborations.select_related("programme", "intercluster_call")
         .prefetch_related("clusters")
         .filter(pk=pk)
         .first()
@@ -356,3 +351,289 @@ def needs(perm: str):
         check(request.user, perm)
 
     return check_perm_of
+
+
+# Fetching one record for a user: 404 for who may not see it, 403 for who sees it but may
+# not do this with it. The caller hands in the records (a manager or queryset such as
+# `Membership.objects`): accounts imports none of the apps above it. A helper that needs
+# the records a foreign key points at reaches them through that key (_related).
+
+
+def _related(records, field: str):
+    """The records that `field` of the model of `records` points at (its manager)."""
+    return records.model._meta.get_field(field).related_model.objects
+
+
+# Members (issue 3): the object of the permission is the membership's cluster.
+def membership_for(user, memberships, pk, perm="members.view_members"):
+    membership = get_object_or_404(
+        memberships.select_related("organisation", "cluster", "organisation__municipality"),
+        pk=pk,
+    )
+    check(user, perm, membership.cluster, visible="members.view_members")
+    return membership
+
+
+def check_contacts(user, membership) -> None:
+    """Contact persons: seen and changed by the agency and the cluster's own manager."""
+    check(user, "members.view_contacts", membership.cluster, visible="members.view_members")
+    check(user, "members.change_members", membership.cluster, visible="members.view_members")
+
+
+def contact_for(user, contacts, pk):
+    contact = get_object_or_404(
+        contacts.select_related("membership__cluster", "membership__organisation"), pk=pk
+    )
+    check_contacts(user, contact.membership)
+    return contact
+
+
+def membership_for_change(user, memberships, pk):
+    membership = get_object_or_404(memberships.select_related("cluster", "organisation"), pk=pk)
+    check(user, "members.change_members", membership.cluster, visible="members.view_members")
+    return membership
+
+
+def contribution_for_change(user, contributions, pk):
+    contribution = get_object_or_404(
+        contributions.select_related("membership__cluster", "membership__organisation", "payer"),
+        pk=pk,
+    )
+    check(
+        user,
+        "members.change_members",
+        contribution.membership.cluster,
+        visible="members.view_members",
+    )
+    return contribution
+
+
+# Activities: through their organising clusters' member records.
+def activity_for(user, activities, pk, perm="members.view_members"):
+    """The activity and the first organising cluster through which `user` may act."""
+    activity = get_object_or_404(activities.prefetch_related("clusters"), pk=pk)
+    clusters = list(activity.clusters.all())
+    visible = [c for c in clusters if user.has_perm("members.view_members", c)]
+    if not visible:
+        raise Http404
+    allowed = [c for c in visible if user.has_perm(perm, c)]
+    if not allowed:
+        raise PermissionDenied
+    return activity, allowed[0]
+
+
+def participation_for(user, participations, pk):
+    """A participation whose activity `user` may change (activities through its key)."""
+    participation = get_object_or_404(participations.select_related("activity"), pk=pk)
+    activity_for(
+        user,
+        _related(participations, "activity"),
+        participation.activity_id,
+        "members.change_members",
+    )
+    return participation
+
+
+# The registry.
+def changeable_organisation(user, organisations, pk):
+    """An organisation `user` sees (404 otherwise) and may correct (403 otherwise)."""
+    organisation = get_organisation_for_user(user, organisations, pk)
+    if not can_change_organisation(user, organisation):
+        raise PermissionDenied
+    return organisation
+
+
+# The programme: targets, calls, the programme itself.
+def target_for(user, targets, pk):
+    target = get_object_or_404(targets.select_related("cluster", "kpi"), pk=pk)
+    check(
+        user,
+        "programmes.manage_programme",
+        target.cluster,
+        visible="programmes.view_cluster_records",
+    )
+    return target
+
+
+def call_for(user, calls, pk, perm="programmes.view_applications"):
+    call = get_object_or_404(calls.select_related("programme", "cluster_type"), pk=pk)
+    check(user, perm, visible="programmes.view_applications")
+    return call
+
+
+def programme_for(user, programmes, slug, perm="programmes.view_portfolio"):
+    programme = get_object_or_404(programmes, slug=slug)
+    check(user, perm, visible="programmes.view_portfolio")
+    return programme
+
+
+# Account management (attention points, steering groups, learning network).
+ACCOUNT_VIEW = "programmes.view_account"
+ACCOUNT_CHANGE = "programmes.change_account"
+
+
+def account_cluster(user, clusters, code: str, perm: str = ACCOUNT_VIEW):
+    cluster = (
+        clusters.select_related("programme", "cluster_type", "account_manager")
+        .filter(code=code)
+        .first()
+    )
+    if cluster is None:
+        raise Http404
+    check(user, ACCOUNT_VIEW, cluster, visible="programmes.view_cluster_records")
+    if perm != ACCOUNT_VIEW:
+        check(user, perm, cluster, visible="programmes.view_cluster_records")
+    return cluster
+
+
+def attention_point_for(user, points, pk):
+    point = get_object_or_404(points.select_related("cluster"), pk=pk)
+    account_cluster(user, _related(points, "cluster"), point.cluster.code, ACCOUNT_CHANGE)
+    return point
+
+
+def meeting_for(user, meetings, pk):
+    meeting = get_object_or_404(meetings.select_related("cluster"), pk=pk)
+    account_cluster(user, _related(meetings, "cluster"), meeting.cluster.code, ACCOUNT_CHANGE)
+    return meeting
+
+
+def require_agency(user) -> None:
+    """Learning-network sessions are the agency's: any of its staff records them;
+    evaluators see that the page exists (403), everyone else gets 404."""
+    check(user, ACCOUNT_VIEW, visible="programmes.view_portfolio")
+
+
+def session_for(user, sessions, pk):
+    session = get_object_or_404(sessions.select_related("programme"), pk=pk)
+    require_agency(user)
+    return session
+
+
+# Criteria sets and readiness.
+CRITERIA_VIEW = "programmes.view_criteria"
+CRITERIA_MANAGE = "programmes.manage_criteria"
+READINESS = "programmes.view_readiness"
+
+
+def criteria_set_for(user, criteria_sets, pk, perm=CRITERIA_VIEW):
+    criteria_set = get_object_or_404(
+        criteria_sets.select_related("programme", "published_by", "previous"), pk=pk
+    )
+    check(user, perm, visible=CRITERIA_VIEW)
+    # Drafts are the programme manager's work in progress.
+    if not criteria_set.is_published and not user.has_perm(CRITERIA_MANAGE):
+        raise Http404
+    return criteria_set
+
+
+def criterion_for(user, criteria, pk):
+    item = get_object_or_404(criteria.select_related("criteria_set"), pk=pk)
+    criteria_set_for(
+        user, _related(criteria, "criteria_set"), item.criteria_set_id, CRITERIA_MANAGE
+    )
+    return item
+
+
+def readiness_cluster(user, clusters, code):
+    cluster = (
+        clusters.select_related("programme", "cluster_type", "account_manager")
+        .filter(code=code)
+        .first()
+    )
+    if cluster is None:
+        raise Http404
+    check(user, READINESS, cluster, visible=READINESS)
+    return cluster
+
+
+def answer_for(user, answers, pk, perm):
+    answer = get_object_or_404(answers.select_related("assessment__cluster", "criterion"), pk=pk)
+    check(user, perm, answer.assessment.cluster, visible=READINESS)
+    return answer
+
+
+# The member survey.
+SURVEYS_MANAGE = "surveys.manage_surveys"
+SURVEYS_VISIBLE = "surveys.view_results"
+
+
+def check_surveys(user, perm=SURVEYS_MANAGE) -> None:
+    """404 for who sees no survey results at all, 403 for who sees but may not manage."""
+    check(user, perm, visible=SURVEYS_VISIBLE)
+
+
+def wave_for(user, waves, pk, perm=SURVEYS_MANAGE):
+    check_surveys(user, perm)
+    return get_object_or_404(waves.select_related("questionnaire"), pk=pk)
+
+
+def questionnaire_for(user, questionnaires, pk: int):
+    check_surveys(user)
+    questionnaire = questionnaires.select_related("programme", "created_by").filter(pk=pk)
+    found = questionnaire.first()
+    if found is None:
+        raise Http404
+    return found
+
+
+def raw_wave_for(user, waves, pk: int):
+    """A wave whose raw responses `user` reads (the evaluator)."""
+    check(user, "surveys.view_raw_responses", visible="surveys.view_results")
+    return get_object_or_404(waves.select_related("questionnaire"), pk=pk)
+
+
+# Progress reports (monitoring): the object is the cluster.
+REPORTS_VIEW = "monitoring.view_reports"
+
+
+def reports_cluster(user, clusters, code, perm=REPORTS_VIEW):
+    cluster = clusters.select_related("cluster_type", "account_manager").filter(code=code).first()
+    if cluster is None:
+        raise Http404
+    check(user, perm, cluster, visible=REPORTS_VIEW)
+    return cluster
+
+
+def progress_report_for(user, reports, pk, perm=REPORTS_VIEW):
+    report = get_object_or_404(
+        reports.select_related("period__cluster__cluster_type", "period__cluster__account_manager"),
+        pk=pk,
+    )
+    check(user, perm, report.period.cluster, visible=REPORTS_VIEW)
+    return report
+
+
+# Exit plans: the object is the cluster.
+EXIT_VIEW = "programmes.view_exit_plan"
+
+
+def exit_plan_cluster(user, clusters, code: str, perm: str = EXIT_VIEW):
+    cluster = (
+        clusters.select_related("programme", "cluster_type", "account_manager")
+        .filter(code=code)
+        .first()
+    )
+    if cluster is None:
+        raise Http404
+    check(user, perm, cluster, visible=EXIT_VIEW)
+    return cluster
+
+
+def exit_plan_follower_cluster(user, clusters, code: str):
+    """The cluster, for its account manager or the programme manager (403 for others who
+    may read the plan, 404 for everyone else)."""
+    cluster = exit_plan_cluster(user, clusters, code)
+    if not follows_cluster(user, cluster):
+        raise PermissionDenied
+    return cluster
+
+
+# User management (the programme manager).
+def require_user_admin(user) -> None:
+    check(user, "accounts.manage_users", visible="programmes.view_portfolio")
+
+
+def managed_user(user, users, pk):
+    require_user_admin(user)
+    return get_object_or_404(users, pk=pk)

@@ -1,7 +1,13 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clustermonitor.accounts.models import CLUSTER_ROLES, Role, User
+from clustermonitor.accounts.models import CLUSTER_ROLES, Role, RoleAssignment, User
+
+
+def _clusters():
+    """The clusters, ordered by code: the model a role's cluster points at (accounts sits
+    below programmes and imports none of it)."""
+    return RoleAssignment._meta.get_field("cluster").related_model.objects.order_by("code")
 
 
 class ApiTokenForm(forms.Form):
@@ -27,9 +33,7 @@ class UserCreateForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        from clustermonitor.programmes.models import Cluster
-
-        self.fields["cluster"].queryset = Cluster.objects.order_by("code")
+        self.fields["cluster"].queryset = _clusters()
 
     def clean_username(self):
         username = self.cleaned_data["username"]
@@ -53,10 +57,8 @@ class RoleForm(forms.Form):
 
     def __init__(self, *args, user: User, **kwargs):
         super().__init__(*args, **kwargs)
-        from clustermonitor.programmes.models import Cluster
-
         self.user = user
-        self.fields["cluster"].queryset = Cluster.objects.order_by("code")
+        self.fields["cluster"].queryset = _clusters()
 
     def clean(self):
         data = super().clean()

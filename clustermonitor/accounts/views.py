@@ -67,18 +67,9 @@ def token_delete(request, pk):
 # -- User management (programme manager) ---------------------------------------------
 
 
-def _require_user_admin(request) -> None:
-    access.check(request.user, "accounts.manage_users", visible="programmes.view_portfolio")
-
-
-def _managed_user(request, pk) -> User:
-    _require_user_admin(request)
-    return get_object_or_404(User, pk=pk)
-
-
 @login_required
 def user_list(request):
-    _require_user_admin(request)
+    access.require_user_admin(request.user)
     users = User.objects.prefetch_related("role_assignments__cluster").order_by("username")
     return render(request, "accounts/user_list.html", {"users": users})
 
@@ -86,7 +77,7 @@ def user_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_create(request):
-    _require_user_admin(request)
+    access.require_user_admin(request.user)
     form = UserCreateForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -113,7 +104,7 @@ def user_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def user_detail(request, pk):
-    person = _managed_user(request, pk)
+    person = access.managed_user(request.user, User.objects, pk)
     form = RoleForm(request.POST or None, user=person)
     if request.method == "POST" and form.is_valid():
         services.assign_role(
@@ -142,7 +133,7 @@ def user_detail(request, pk):
 @require_POST
 def role_remove(request, pk):
     assignment = get_object_or_404(RoleAssignment.objects.select_related("user"), pk=pk)
-    _require_user_admin(request)
+    access.require_user_admin(request.user)
     if assignment.user_id == request.user.pk and assignment.role == Role.PROGRAMME_MANAGER:
         messages.error(request, _("You cannot take away your own programme manager role."))
     else:
@@ -154,7 +145,7 @@ def role_remove(request, pk):
 @login_required
 @require_POST
 def user_set_active(request, pk):
-    person = _managed_user(request, pk)
+    person = access.managed_user(request.user, User.objects, pk)
     active = request.POST.get("active") == "1"
     if person.pk == request.user.pk and not active:
         messages.error(request, _("You cannot deactivate your own account."))
@@ -167,7 +158,7 @@ def user_set_active(request, pk):
 @login_required
 @require_POST
 def user_invite(request, pk):
-    person = _managed_user(request, pk)
+    person = access.managed_user(request.user, User.objects, pk)
     if not person.email:
         messages.error(request, _("This account has no e-mail address."))
     else:

@@ -105,15 +105,11 @@ def otp_disable(request):
 # -- Programme manager -----------------------------------------------------------------
 
 
-def _require_user_admin(request) -> None:
-    access.check(request.user, "accounts.manage_users", visible="programmes.view_portfolio")
-
-
 @login_required
 @require_POST
 def user_otp_reset(request, pk):
     """Remove a person's authenticator app and recovery codes (a lost phone)."""
-    _require_user_admin(request)
+    access.require_user_admin(request.user)
     person = get_object_or_404(User, pk=pk)
     if twofactor.reset(audit.Actor(request.user, "web"), person):
         messages.success(
@@ -127,7 +123,7 @@ def user_otp_reset(request, pk):
 @login_required
 def lockout_list(request):
     """Usernames and addresses locked out now after too many wrong passwords."""
-    _require_user_admin(request)
+    access.require_user_admin(request.user)
     return render(
         request,
         "accounts/lockout_list.html",
@@ -138,7 +134,7 @@ def lockout_list(request):
 @login_required
 @require_POST
 def lockout_unlock(request):
-    _require_user_admin(request)
+    access.require_user_admin(request.user)
     username = request.POST.get("username", "")[:150]
     address = request.POST.get("address", "")[:45]
     if lockout.unlock(audit.Actor(request.user, "web"), username=username, address=address):

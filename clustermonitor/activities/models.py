@@ -4,11 +4,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.accounts import access
+
 
 class ActivityQuerySet(models.QuerySet):
     def for_user(self, user):
-        from clustermonitor.accounts import access
-
         return access.activities_for(user, self)
 
 

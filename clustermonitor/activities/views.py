@@ -3,7 +3,7 @@ import datetime
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.db.models import Count, Q
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -15,12 +15,13 @@ from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.core import editing
 from clustermonitor.core.imports import wizard
 from clustermonitor.core.paging import page_of
+from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
 
 
 @login_required
 def activity_list(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     activities = (
         Activity.objects.filter(clusters=cluster)
         .prefetch_related("clusters")
@@ -53,7 +54,9 @@ def activity_list(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_create(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     return editing.edit(
         request,
         ActivityForm,
@@ -70,27 +73,12 @@ def activity_create(request, code):
     )
 
 
-def _activity_for(request, pk, perm="members.view_members") -> tuple[Activity, Cluster]:
-    """The activity and the first organising cluster through which `user` may act."""
-    activity = get_object_or_404(Activity.objects.prefetch_related("clusters"), pk=pk)
-    clusters = list(activity.clusters.all())
-    visible = [c for c in clusters if request.user.has_perm("members.view_members", c)]
-    if not visible:
-        from django.http import Http404
-
-        raise Http404
-    allowed = [c for c in visible if request.user.has_perm(perm, c)]
-    if not allowed:
-        from django.core.exceptions import PermissionDenied
-
-        raise PermissionDenied
-    return activity, allowed[0]
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_edit(request, pk):
-    activity, cluster = _activity_for(request, pk, "members.change_members")
+    activity, cluster = access.activity_for(
+        request.user, Activity.objects, pk, "members.change_members"
+    )
     return editing.edit(
         request,
         ActivityForm,
@@ -108,13 +96,13 @@ def activity_edit(request, pk):
 def _organisations(user, activity):
     """Members of the organising clusters on the day that `user` may see, for choosing a
     participant (a partner cluster's members only for those who read them)."""
-    return access.members_on(user, activity.clusters.all(), activity.date)
+    return access.members_on(user, Membership.objects, activity.clusters.all(), activity.date)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def activity_detail(request, pk):
-    activity, cluster = _activity_for(request, pk)
+    activity, cluster = access.activity_for(request.user, Activity.objects, pk)
     can_change = request.user.has_perm("members.change_members", cluster)
     form = ParticipantForm(
         request.POST or None, organisations=_organisations(request.user, activity)
@@ -159,16 +147,10 @@ def activity_detail(request, pk):
     )
 
 
-def _participation_for(request, pk) -> Participation:
-    participation = get_object_or_404(Participation.objects.select_related("activity"), pk=pk)
-    _activity_for(request, participation.activity_id, "members.change_members")
-    return participation
-
-
 @login_required
 @require_POST
 def participation_review(request, pk):
-    participation = _participation_for(request, pk)
+    participation = access.participation_for(request.user, Participation.objects, pk)
     form = ReviewForm(
         request.POST, organisations=_organisations(request.user, participation.activity)
     )
@@ -188,7 +170,7 @@ def participation_review(request, pk):
 @login_required
 @require_POST
 def participation_delete(request, pk):
-    participation = _participation_for(request, pk)
+    participation = access.participation_for(request.user, Participation.objects, pk)
     services.remove(editing.actor(request), participation)
     messages.success(request, _("Participant removed."))
     return redirect("activities:activity-detail", participation.activity_id)
@@ -197,7 +179,9 @@ def participation_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def attendee_import(request, pk):
-    activity, cluster = _activity_for(request, pk, "members.change_members")
+    activity, cluster = access.activity_for(
+        request.user, Activity.objects, pk, "members.change_members"
+    )
     if request.method == "POST":
         request.POST = request.POST.copy()
         request.POST["activity"] = str(activity.pk)

@@ -14,6 +14,7 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.accounts import access
 from clustermonitor.programmes.models import money
 
 
@@ -119,8 +120,6 @@ class InterclusterCall(models.Model):
 
 class CollaborationQuerySet(models.QuerySet):
     def for_user(self, user):
-        from clustermonitor.accounts import access
-
         return access.collaborations_for(user, self)
 
 

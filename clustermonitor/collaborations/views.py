@@ -31,12 +31,16 @@ from clustermonitor.collaborations.models import (
 from clustermonitor.core import editing
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.imports import wizard
+from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.models import Organisation
 
 VIEW = access.COLLABORATIONS_VIEW
 CHANGE = "collaborations.change_collaborations"
-get_cluster = access.get_cluster_collaborations_for_user
+
+
+def get_cluster(user, code: str, perm: str = VIEW):
+    return access.get_cluster_collaborations_for_user(user, Cluster.objects, code, perm)
 
 
 def _filtered(request, queryset):
@@ -140,7 +144,9 @@ def _form_page(request, form, cluster):
 @login_required
 @require_http_methods(["GET", "POST"])
 def collaboration_edit(request, pk):
-    collaboration, _cluster = access.get_collaboration_for_user(request.user, pk, CHANGE)
+    collaboration, _cluster = access.get_collaboration_for_user(
+        request.user, Collaboration.objects, pk, CHANGE
+    )
     return editing.edit(
         request,
         CollaborationForm,
@@ -160,14 +166,18 @@ def _party_form(request, collaboration, data=None):
     user may see, or by the enterprise number of an organisation they may see."""
     return PartyForm(
         data,
-        organisations=access.members_on(request.user, collaboration.clusters.all()),
+        organisations=access.members_on(
+            request.user, Membership.objects, collaboration.clusters.all()
+        ),
         registry=access.parties_for(request.user, Organisation.objects.all()),
     )
 
 
 @login_required
 def collaboration_detail(request, pk):
-    collaboration, cluster = access.get_collaboration_for_user(request.user, pk)
+    collaboration, cluster = access.get_collaboration_for_user(
+        request.user, Collaboration.objects, pk
+    )
     derived = selectors.with_derived(Collaboration.objects.filter(pk=pk)).get()
     can_change = any(request.user.has_perm(CHANGE, c) for c in collaboration.clusters.all())
     verdict_rows = [
@@ -205,7 +215,9 @@ def collaboration_detail(request, pk):
 @login_required
 @require_POST
 def stage_change(request, pk):
-    collaboration, _cluster = access.get_collaboration_for_user(request.user, pk, CHANGE)
+    collaboration, _cluster = access.get_collaboration_for_user(
+        request.user, Collaboration.objects, pk, CHANGE
+    )
     form = StageForm(request.POST)
     if form.is_valid():
         data = form.cleaned_data
@@ -234,7 +246,9 @@ def stage_change(request, pk):
 @login_required
 @require_POST
 def party_add(request, pk):
-    collaboration, _cluster = access.get_collaboration_for_user(request.user, pk, CHANGE)
+    collaboration, _cluster = access.get_collaboration_for_user(
+        request.user, Collaboration.objects, pk, CHANGE
+    )
     form = _party_form(request, collaboration, request.POST)
     if form.is_valid():
         services.set_party(
@@ -253,7 +267,9 @@ def party_add(request, pk):
 @require_POST
 def party_delete(request, pk):
     party = get_object_or_404(Party, pk=pk)
-    access.get_collaboration_for_user(request.user, party.collaboration_id, CHANGE)
+    access.get_collaboration_for_user(
+        request.user, Collaboration.objects, party.collaboration_id, CHANGE
+    )
     services.remove_party(editing.actor(request), party)
     messages.success(request, _("Party removed."))
     return redirect("collaborations:collaboration-detail", party.collaboration_id)
@@ -262,7 +278,9 @@ def party_delete(request, pk):
 @login_required
 @require_POST
 def link_add(request, pk):
-    collaboration, _cluster = access.get_collaboration_for_user(request.user, pk, CHANGE)
+    collaboration, _cluster = access.get_collaboration_for_user(
+        request.user, Collaboration.objects, pk, CHANGE
+    )
     form = LinkForm(request.POST)
     if form.is_valid():
         services.add_link(
@@ -281,7 +299,9 @@ def link_add(request, pk):
 @require_POST
 def link_delete(request, pk):
     link = get_object_or_404(Link, pk=pk)
-    access.get_collaboration_for_user(request.user, link.collaboration_id, CHANGE)
+    access.get_collaboration_for_user(
+        request.user, Collaboration.objects, link.collaboration_id, CHANGE
+    )
     services.remove_link(editing.actor(request), link)
     messages.success(request, _("Link removed."))
     return redirect("collaborations:collaboration-detail", link.collaboration_id)

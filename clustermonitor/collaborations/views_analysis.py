@@ -17,7 +17,10 @@ from clustermonitor.programmes.models import KPI, Cluster, Programme, ReportedFi
 
 VIEW = access.COLLABORATIONS_VIEW
 PROGRAMME = access.COLLABORATIONS_PROGRAMME
-get_cluster = access.get_cluster_collaborations_for_user
+
+
+def get_cluster(user, code: str, perm: str = VIEW):
+    return access.get_cluster_collaborations_for_user(user, Cluster.objects, code, perm)
 
 
 def _on(request) -> datetime.date:
@@ -28,7 +31,7 @@ def _on(request) -> datetime.date:
 
 
 def _programme(request) -> Programme:
-    return access.get_collaborations_programme_for_user(request.user)
+    return access.get_collaborations_programme_for_user(request.user, Programme.objects)
 
 
 @login_required

@@ -25,7 +25,7 @@ from clustermonitor.core import i18n
 from clustermonitor.core.exporters import Sheet, xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.members.models import Membership
-from clustermonitor.programmes.models import Cluster
+from clustermonitor.programmes.models import Cluster, Programme
 
 #: The placeholder asks every 2 s; after this many the page computes the figures itself.
 MAX_POLLS = 30
@@ -33,7 +33,7 @@ MAX_POLLS = 30
 
 @login_required
 def programme_network(request):
-    programme = access.get_collaborations_programme_for_user(request.user)
+    programme = access.get_collaborations_programme_for_user(request.user, Programme.objects)
     inputs, members, codes = network_inputs(programme, i18n.lang())
     poll = int(request.GET["poll"]) if request.GET.get("poll", "").isdigit() else 0
     if request.GET.get("format") == "xlsx" or poll >= MAX_POLLS:
@@ -118,7 +118,7 @@ def programme_network(request):
 
 @login_required
 def cluster_network(request, code):
-    cluster = access.get_cluster_collaborations_for_user(request.user, code)
+    cluster = access.get_cluster_collaborations_for_user(request.user, Cluster.objects, code)
     collaborations = Collaboration.objects.filter(clusters=cluster)
     graph = network.organisation_graph(collaboration_parties(collaborations))
     joined = dict(
@@ -173,7 +173,7 @@ def cluster_network(request, code):
 
 @login_required
 def matchmaking_view(request, code):
-    cluster = access.get_cluster_collaborations_for_user(request.user, code)
+    cluster = access.get_cluster_collaborations_for_user(request.user, Cluster.objects, code)
     all_profiles = profiles(cluster.programme)
     target = all_profiles.pop(cluster.code)
     suggestions = matchmaking.rank_partners(target, all_profiles.values(), top=10)

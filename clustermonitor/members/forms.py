@@ -8,6 +8,7 @@ from clustermonitor.core.imports.forms import ImportUploadForm
 from clustermonitor.members.models import Contact, Contribution, FeeTier, Membership
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.forms import OrganisationForm
+from clustermonitor.registry.models import Organisation
 
 DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 
@@ -130,7 +131,7 @@ class ContributionForm(forms.ModelForm):
         from clustermonitor.accounts import access
 
         # Only an organisation the user may see; any other answers like an unknown number.
-        payer = access.organisation_by_number(self.user, number)
+        payer = access.organisation_by_number(self.user, Organisation.objects, number)
         if payer is None:
             raise forms.ValidationError(
                 _("%s is not among the organisations of the registry you can see.") % text

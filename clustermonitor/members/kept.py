@@ -14,7 +14,7 @@ def reads_members(request, code, *args, **kwargs):
         return Cluster.objects.select_related("programme", "cluster_type").filter(code=code).first()
 
     access.get_cluster_members_for_user(
-        request.user, code, cluster=sharedcache.mirrored(f"cluster:{code}", load)
+        request.user, Cluster.objects, code, cluster=sharedcache.mirrored(f"cluster:{code}", load)
     )
 
 

@@ -7,11 +7,11 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.accounts import access
+
 
 class MembershipQuerySet(models.QuerySet):
     def for_user(self, user):
-        from clustermonitor.accounts import access
-
         return access.memberships_for(user, self)
 
     def active_on(self, day: datetime.date):

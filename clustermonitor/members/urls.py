@@ -66,4 +66,5 @@ urlpatterns = [
     # The reach of the members (their organisations against the registry).
     path("reach/", views_reach.reach_programme, name="reach"),
     path("clusters/<str:code>/reach/", views_reach.reach_cluster, name="reach-cluster"),
+    path("clusters/<str:code>/data-quality/", views.quality_cluster, name="quality-cluster"),
 ]

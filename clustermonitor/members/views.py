@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -21,7 +21,8 @@ from clustermonitor.members.forms import (
 )
 from clustermonitor.members.kept import reads_members
 from clustermonitor.members.models import Contact, Membership
-from clustermonitor.registry import enterprise
+from clustermonitor.programmes.models import Cluster
+from clustermonitor.registry import enterprise, quality
 from clustermonitor.registry import selectors as registry_selectors
 from clustermonitor.registry.models import Organisation
 
@@ -56,7 +57,7 @@ def _member_rows(request, cluster):
 @login_required
 @kept_page(reads_members)
 def member_list(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     params = _list_params(request)
     rows, sort = _member_rows(request, cluster)
     page = page_of(request, rows)
@@ -77,7 +78,7 @@ def member_list(request, code):
 
 @login_required
 def member_list_xlsx(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     rows, _sort = _member_rows(request, cluster)  # every row, in the list's order
     sheet = exports.member_list_sheet(rows)
     return xlsx_response(f"members-{cluster.code}.xlsx", [sheet])
@@ -87,7 +88,9 @@ def member_list_xlsx(request, code):
 @require_http_methods(["GET", "POST"])
 def member_add(request, code):
     """Add a member by hand: find it in the registry or the KBO lookup, or type it in."""
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     if request.method == "POST":
         form = NewMemberForm(request.POST)
         if form.is_valid():
@@ -112,7 +115,9 @@ def member_add(request, code):
 @login_required
 def member_lookup(request, code):
     """Candidates for a new member, from our registry and from the KBO lookup (htmx)."""
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     query = request.GET.get("q", "").strip()
     kbo_hits = []
     if len(query) >= 2:
@@ -136,18 +141,9 @@ def member_lookup(request, code):
 # -- One membership and its contacts -------------------------------------------------
 
 
-def _membership_for(request, pk, perm="members.view_members") -> Membership:
-    membership = get_object_or_404(
-        Membership.objects.select_related("organisation", "cluster", "organisation__municipality"),
-        pk=pk,
-    )
-    access.check(request.user, perm, membership.cluster, visible="members.view_members")
-    return membership
-
-
 @login_required
 def membership_detail(request, pk):
-    membership = _membership_for(request, pk)
+    membership = access.membership_for(request.user, Membership.objects, pk)
     cluster = membership.cluster
     can_see_contacts = request.user.has_perm("members.view_contacts", cluster)
     return render(
@@ -173,7 +169,9 @@ def membership_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def membership_edit(request, pk):
-    membership = _membership_for(request, pk, "members.change_members")
+    membership = access.membership_for(
+        request.user, Membership.objects, pk, "members.change_members"
+    )
     return editing.edit(
         request,
         MembershipForm,
@@ -184,20 +182,11 @@ def membership_edit(request, pk):
     )
 
 
-def _contact_perm(request, membership):
-    access.check(
-        request.user, "members.view_contacts", membership.cluster, visible="members.view_members"
-    )
-    access.check(
-        request.user, "members.change_members", membership.cluster, visible="members.view_members"
-    )
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_create(request, pk):
-    membership = _membership_for(request, pk)
-    _contact_perm(request, membership)
+    membership = access.membership_for(request.user, Membership.objects, pk)
+    access.check_contacts(request.user, membership)
     return editing.edit(
         request,
         ContactForm,
@@ -208,18 +197,10 @@ def contact_create(request, pk):
     )
 
 
-def _contact_for(request, pk) -> Contact:
-    contact = get_object_or_404(
-        Contact.objects.select_related("membership__cluster", "membership__organisation"), pk=pk
-    )
-    _contact_perm(request, contact.membership)
-    return contact
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contact_edit(request, pk):
-    contact = _contact_for(request, pk)
+    contact = access.contact_for(request.user, Contact.objects, pk)
     return editing.edit(
         request,
         ContactForm,
@@ -234,7 +215,7 @@ def contact_edit(request, pk):
 @login_required
 @require_POST
 def contact_delete(request, pk):
-    contact = _contact_for(request, pk)
+    contact = access.contact_for(request.user, Contact.objects, pk)
     services.delete_contact(editing.actor(request), contact)
     messages.success(request, _("Contact person deleted."))
     return redirect("members:membership-detail", contact.membership_id)
@@ -246,14 +227,18 @@ def contact_delete(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     return wizard.upload_step(request, cluster, "members")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribution_import_upload(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     return wizard.upload_step(request, cluster, "contributions")
 
 
@@ -280,3 +265,18 @@ def validate_number(text: str) -> str | None:
         return enterprise.display(enterprise.normalise(text))
     except enterprise.InvalidEnterpriseNumber:
         return None
+
+
+@login_required
+def quality_cluster(request, code):
+    """The data-quality checks of the registry (registry/quality.py) on a cluster's
+    running members."""
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
+    organisations = Organisation.objects.filter(
+        pk__in=cluster.memberships.filter(end_date__isnull=True).values("organisation")
+    )
+    return render(
+        request,
+        "registry/quality.html",
+        {"checks": quality.checks(organisations), "cluster": cluster},
+    )

@@ -4,7 +4,7 @@ import datetime
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -14,6 +14,7 @@ from clustermonitor.core import editing
 from clustermonitor.members import contributions as service
 from clustermonitor.members.forms import ContributionForm, FeeScheduleForm
 from clustermonitor.members.models import Contribution, FeeSchedule, Membership
+from clustermonitor.programmes.models import Cluster
 
 
 def _year(request) -> int:
@@ -23,7 +24,7 @@ def _year(request) -> int:
 
 @login_required
 def contribution_list(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     year = _year(request)
     rows = service.year_rows(cluster, year)
     return render(
@@ -47,7 +48,9 @@ def contribution_list(request, code):
 @login_required
 @require_POST
 def contributions_generate(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     year = _year(request)
     result = service.generate_expected(editing.actor(request), cluster, year)
     if result["no_schedule"]:
@@ -67,7 +70,9 @@ def contributions_generate(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def fee_schedule(request, code, year):
-    cluster = access.get_cluster_members_for_user(request.user, code, "members.change_members")
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
     schedule = FeeSchedule.objects.filter(cluster=cluster, year=year).first()
     initial = {}
     if schedule:
@@ -86,20 +91,10 @@ def fee_schedule(request, code, year):
     )
 
 
-def _membership_for_change(request, pk) -> Membership:
-    membership = get_object_or_404(
-        Membership.objects.select_related("cluster", "organisation"), pk=pk
-    )
-    access.check(
-        request.user, "members.change_members", membership.cluster, visible="members.view_members"
-    )
-    return membership
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribution_create(request, pk):
-    membership = _membership_for_change(request, pk)
+    membership = access.membership_for_change(request.user, Membership.objects, pk)
     return editing.edit(
         request,
         ContributionForm,
@@ -114,26 +109,10 @@ def contribution_create(request, pk):
     )
 
 
-def _contribution_for_change(request, pk) -> Contribution:
-    contribution = get_object_or_404(
-        Contribution.objects.select_related(
-            "membership__cluster", "membership__organisation", "payer"
-        ),
-        pk=pk,
-    )
-    access.check(
-        request.user,
-        "members.change_members",
-        contribution.membership.cluster,
-        visible="members.view_members",
-    )
-    return contribution
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def contribution_edit(request, pk):
-    contribution = _contribution_for_change(request, pk)
+    contribution = access.contribution_for_change(request.user, Contribution.objects, pk)
     code = contribution.membership.cluster.code
     return editing.edit(
         request,
@@ -151,7 +130,7 @@ def contribution_edit(request, pk):
 @require_POST
 def contribution_pay(request, pk):
     """Mark one contribution paid, as a bank statement comes in (htmx: just the row)."""
-    contribution = _contribution_for_change(request, pk)
+    contribution = access.contribution_for_change(request.user, Contribution.objects, pk)
     try:
         paid_on = datetime.date.fromisoformat(request.POST.get("paid_on", ""))
     except ValueError:

@@ -43,7 +43,7 @@ def _sheet(title, frame: pd.DataFrame) -> Sheet:
 
 @login_required
 def cofinancing_cluster(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     year = _int(request, "year", min(datetime.date.today().year, cluster.end_date.year))
     _rows, fees, table, ledger = figures.cofinancing_frames([cluster], None, i18n.lang())
     row = table[table["year"] == year]
@@ -225,7 +225,7 @@ def _reported(clusters, on: datetime.date) -> dict:
 @login_required
 def kpi_page(request, code=None):
     if code:
-        cluster = access.get_cluster_members_for_user(request.user, code)
+        cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
         clusters = [cluster]
     else:
         access.check(request.user, "registry.view_registry")

@@ -18,6 +18,7 @@ from clustermonitor.members import figures_reach
 from clustermonitor.members.kept import reads_members
 from clustermonitor.members.reach import reach_rows
 from clustermonitor.programmes import selectors as programme_selectors
+from clustermonitor.programmes.models import Cluster
 
 
 def _reference_date(request) -> datetime.date:
@@ -117,7 +118,7 @@ def reach_programme(request):
 @login_required
 @kept_page(reads_members)
 def reach_cluster(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     on = _reference_date(request)
     rows = reach_rows(on=on, programme=cluster.programme, members_of=cluster)
     return _render(request, rows, on, cluster)

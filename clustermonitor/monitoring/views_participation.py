@@ -41,7 +41,7 @@ def _participation(clusters, on):
 @login_required
 def participation_page(request, code=None):
     if code:
-        cluster = access.get_cluster_members_for_user(request.user, code)
+        cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
         clusters = [cluster]
     else:
         access.check(request.user, "registry.view_registry")

@@ -6,7 +6,7 @@ from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.http import FileResponse, Http404
+from django.http import FileResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -31,30 +31,9 @@ EDIT = "monitoring.edit_report"
 REVIEW = "monitoring.review_report"
 
 
-def _cluster(user, code, perm=VIEW) -> Cluster:
-    cluster = (
-        Cluster.objects.select_related("cluster_type", "account_manager").filter(code=code).first()
-    )
-    if cluster is None:
-        raise Http404
-    access.check(user, perm, cluster, visible=VIEW)
-    return cluster
-
-
-def _report(user, pk, perm=VIEW) -> ProgressReport:
-    report = get_object_or_404(
-        ProgressReport.objects.select_related(
-            "period__cluster__cluster_type", "period__cluster__account_manager"
-        ),
-        pk=pk,
-    )
-    access.check(user, perm, report.period.cluster, visible=VIEW)
-    return report
-
-
 @login_required
 def report_list(request, code):
-    cluster = _cluster(request.user, code)
+    cluster = access.reports_cluster(request.user, Cluster.objects, code)
     periods = cluster.reporting_periods.select_related("report").order_by("number")
     return render(
         request,
@@ -71,7 +50,7 @@ def report_list(request, code):
 @login_required
 @require_POST
 def periods_create(request, code):
-    cluster = _cluster(request.user, code)
+    cluster = access.reports_cluster(request.user, Cluster.objects, code)
     access.require_programme_manager(request.user)
     written = services.create_periods(editing.actor(request), cluster)
     messages.success(
@@ -86,7 +65,7 @@ def periods_create(request, code):
 @require_http_methods(["GET", "POST"])
 def period_create(request, code):
     """An irregular period, added by the programme manager."""
-    cluster = _cluster(request.user, code)
+    cluster = access.reports_cluster(request.user, Cluster.objects, code)
     access.require_programme_manager(request.user)
 
     def save(actor, form):
@@ -132,7 +111,7 @@ def _figures_for(report: ProgressReport) -> tuple[dict, bool]:
 @login_required
 @require_http_methods(["GET", "POST"])
 def report_detail(request, pk):
-    report = _report(request.user, pk)
+    report = access.progress_report_for(request.user, ProgressReport.objects, pk)
     cluster = report.period.cluster
     can_edit = report.is_editable and request.user.has_perm(EDIT, cluster)
     can_review = report.state == State.SUBMITTED and request.user.has_perm(REVIEW, cluster)
@@ -196,7 +175,7 @@ def report_detail(request, pk):
 
 
 def _step(request, pk, perm, action):
-    report = _report(request.user, pk, perm)
+    report = access.progress_report_for(request.user, ProgressReport.objects, pk, perm)
     form = CommentForm(request.POST)
     comment = form.cleaned_data["comment"] if form.is_valid() else ""
     try:
@@ -249,7 +228,7 @@ def report_reopen(request, pk):
 @login_required
 @require_POST
 def attachment_add(request, pk):
-    report = _report(request.user, pk, EDIT)
+    report = access.progress_report_for(request.user, ProgressReport.objects, pk, EDIT)
     form = AttachmentForm(request.POST, request.FILES)
     if form.is_valid():
         try:
@@ -272,7 +251,7 @@ def attachment_add(request, pk):
 @require_POST
 def attachment_delete(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
-    _report(request.user, attachment.report_id, EDIT)
+    access.progress_report_for(request.user, ProgressReport.objects, attachment.report_id, EDIT)
     try:
         services.remove_attachment(editing.actor(request), attachment)
     except services.WorkflowError as error:
@@ -283,14 +262,14 @@ def attachment_delete(request, pk):
 @login_required
 def attachment_download(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
-    _report(request.user, attachment.report_id)
+    access.progress_report_for(request.user, ProgressReport.objects, attachment.report_id)
     name = attachment.file.name.rsplit("/", 1)[-1]
     return FileResponse(attachment.file.open("rb"), as_attachment=True, filename=name)
 
 
 @login_required
 def version_detail(request, pk, number):
-    report = _report(request.user, pk)
+    report = access.progress_report_for(request.user, ProgressReport.objects, pk)
     version = get_object_or_404(report.versions, number=number)
     return render(
         request,

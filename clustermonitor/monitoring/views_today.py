@@ -12,11 +12,12 @@ from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.analysis import participation
 from clustermonitor.members import contributions as contribution_service
 from clustermonitor.members.models import Contribution
+from clustermonitor.programmes.models import Cluster
 
 
 @login_required
 def dashboard(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
+    cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     today = datetime.date.today()
     year = today.year
     rows = contribution_service.year_rows(cluster, year)

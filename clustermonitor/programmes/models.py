@@ -7,6 +7,7 @@ from django.core.validators import MinValueValidator, RegexValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.accounts import access
 from clustermonitor.core import i18n
 from clustermonitor.core.templatetags.format import format_money
 from clustermonitor.programmes import rules_math
@@ -218,8 +219,6 @@ class FuturePath(models.TextChoices):
 class ClusterQuerySet(models.QuerySet):
     def for_user(self, user):
         """Clusters whose records `user` may read (accounts/access.py decides)."""
-        from clustermonitor.accounts import access
-
         return access.clusters_with_records(user, self)
 
 

@@ -132,7 +132,9 @@ def cluster_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_edit(request, code):
-    cluster = access.get_cluster_for_user(request.user, code, "programmes.manage_programme")
+    cluster = access.get_cluster_for_user(
+        request.user, Cluster.objects, code, "programmes.manage_programme"
+    )
     return _edit(
         request,
         ClusterForm,
@@ -145,7 +147,7 @@ def cluster_edit(request, code):
 
 @login_required
 def target_list(request, code):
-    cluster = access.get_cluster_for_user(request.user, code)
+    cluster = access.get_cluster_for_user(request.user, Cluster.objects, code)
     return render(
         request,
         "programmes/target_list.html",
@@ -160,7 +162,9 @@ def target_list(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_create(request, code):
-    cluster = access.get_cluster_for_user(request.user, code, "programmes.manage_programme")
+    cluster = access.get_cluster_for_user(
+        request.user, Cluster.objects, code, "programmes.manage_programme"
+    )
     return _edit(
         request,
         TargetForm,
@@ -170,21 +174,10 @@ def target_create(request, code):
     )
 
 
-def _target_for_user(request, pk) -> Target:
-    target = get_object_or_404(Target.objects.select_related("cluster", "kpi"), pk=pk)
-    access.check(
-        request.user,
-        "programmes.manage_programme",
-        target.cluster,
-        visible="programmes.view_cluster_records",
-    )
-    return target
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def target_edit(request, pk):
-    target = _target_for_user(request, pk)
+    target = access.target_for(request.user, Target.objects, pk)
     return _edit(
         request,
         TargetForm,
@@ -198,7 +191,7 @@ def target_edit(request, pk):
 @login_required
 @require_POST
 def target_delete(request, pk):
-    target = _target_for_user(request, pk)
+    target = access.target_for(request.user, Target.objects, pk)
     services.delete(_actor(request), target)
     messages.success(request, _("Target deleted."))
     return redirect("programmes:target-list", target.cluster.code)
@@ -222,15 +215,9 @@ def call_list(request):
     )
 
 
-def _call_for_user(request, pk, perm="programmes.view_applications") -> Call:
-    call = get_object_or_404(Call.objects.select_related("programme", "cluster_type"), pk=pk)
-    access.check(request.user, perm, visible="programmes.view_applications")
-    return call
-
-
 @login_required
 def call_detail(request, pk):
-    call = _call_for_user(request, pk)
+    call = access.call_for(request.user, Call.objects, pk)
     return render(
         request,
         "programmes/call_detail.html",
@@ -260,7 +247,7 @@ def call_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def call_edit(request, pk):
-    call = _call_for_user(request, pk, "programmes.manage_programme")
+    call = access.call_for(request.user, Call.objects, pk, "programmes.manage_programme")
     return _edit(
         request,
         CallForm,
@@ -274,7 +261,7 @@ def call_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def application_create(request, pk):
-    call = _call_for_user(request, pk, "programmes.manage_programme")
+    call = access.call_for(request.user, Call.objects, pk, "programmes.manage_programme")
     return _edit(
         request,
         ApplicationForm,
@@ -304,12 +291,6 @@ def application_edit(request, pk):
 # -- Programme set-up ----------------------------------------------------------------
 
 
-def _programme_for_user(request, slug, perm="programmes.view_portfolio") -> Programme:
-    programme = get_object_or_404(Programme, slug=slug)
-    access.check(request.user, perm, visible="programmes.view_portfolio")
-    return programme
-
-
 @login_required
 def programme_list(request):
     access.check(request.user, "programmes.view_portfolio")
@@ -325,7 +306,7 @@ def programme_list(request):
 
 @login_required
 def programme_detail(request, slug):
-    programme = _programme_for_user(request, slug)
+    programme = access.programme_for(request.user, Programme.objects, slug)
     return render(
         request,
         "programmes/programme_detail.html",
@@ -353,7 +334,9 @@ def programme_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def programme_edit(request, slug):
-    programme = _programme_for_user(request, slug, "programmes.manage_programme")
+    programme = access.programme_for(
+        request.user, Programme.objects, slug, "programmes.manage_programme"
+    )
     return _edit(
         request,
         ProgrammeForm,
@@ -366,7 +349,9 @@ def programme_edit(request, slug):
 @login_required
 @require_http_methods(["GET", "POST"])
 def cluster_type_create(request, slug):
-    programme = _programme_for_user(request, slug, "programmes.manage_programme")
+    programme = access.programme_for(
+        request.user, Programme.objects, slug, "programmes.manage_programme"
+    )
     return _edit(
         request,
         ClusterTypeForm,
@@ -394,7 +379,9 @@ def cluster_type_edit(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def kpi_create(request, slug):
-    programme = _programme_for_user(request, slug, "programmes.manage_programme")
+    programme = access.programme_for(
+        request.user, Programme.objects, slug, "programmes.manage_programme"
+    )
     return _edit(
         request,
         KPIForm,

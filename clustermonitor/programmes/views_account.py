@@ -38,27 +38,13 @@ VISIBLE = "programmes.view_cluster_records"
 SOON_DAYS = 14
 
 
-def _cluster(user, code: str, perm: str = VIEW) -> Cluster:
-    cluster = (
-        Cluster.objects.select_related("programme", "cluster_type", "account_manager")
-        .filter(code=code)
-        .first()
-    )
-    if cluster is None:
-        raise Http404
-    access.check(user, VIEW, cluster, visible=VISIBLE)
-    if perm != VIEW:
-        access.check(user, perm, cluster, visible=VISIBLE)
-    return cluster
-
-
 def _account_url(cluster) -> str:
     return reverse("programmes:account", args=[cluster.code])
 
 
 @login_required
 def account(request, code):
-    cluster = _cluster(request.user, code)
+    cluster = access.account_cluster(request.user, Cluster.objects, code)
     today = timezone.localdate()
     points = cluster.attention_points.select_related("owner", "created_by")
     due, filed = selectors.exit_plan_status(cluster, today)
@@ -92,7 +78,7 @@ def _save_point(actor, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def attention_point_create(request, code):
-    cluster = _cluster(request.user, code, CHANGE)
+    cluster = access.account_cluster(request.user, Cluster.objects, code, CHANGE)
     return editing.edit(
         request,
         AttentionPointForm,
@@ -104,16 +90,10 @@ def attention_point_create(request, code):
     )
 
 
-def _point_for_user(request, pk) -> AttentionPoint:
-    point = get_object_or_404(AttentionPoint.objects.select_related("cluster"), pk=pk)
-    _cluster(request.user, point.cluster.code, CHANGE)
-    return point
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def attention_point_edit(request, pk):
-    point = _point_for_user(request, pk)
+    point = access.attention_point_for(request.user, AttentionPoint.objects, pk)
     return editing.edit(
         request,
         AttentionPointForm,
@@ -131,9 +111,9 @@ def attention_point_close(request, pk):
     """Those who follow the cluster close a point, and so does the point's owner (from
     their own list) when they do not follow the cluster."""
     point = get_object_or_404(AttentionPoint.objects.select_related("cluster"), pk=pk)
-    _cluster(request.user, point.cluster.code)
+    access.account_cluster(request.user, Cluster.objects, point.cluster.code)
     if point.owner_id != request.user.pk:
-        _cluster(request.user, point.cluster.code, CHANGE)
+        access.account_cluster(request.user, Cluster.objects, point.cluster.code, CHANGE)
     services.close_attention_point(editing.actor(request), point, timezone.localdate())
     messages.success(request, _("Attention point closed: %(point)s") % {"point": point.title})
     target = request.POST.get("next", "")
@@ -145,7 +125,7 @@ def attention_point_close(request, pk):
 @login_required
 @require_POST
 def attention_point_reopen(request, pk):
-    point = _point_for_user(request, pk)
+    point = access.attention_point_for(request.user, AttentionPoint.objects, pk)
     form = ReopenForm(request.POST)
     if form.is_valid():
         services.reopen_attention_point(
@@ -169,7 +149,7 @@ def _save_meeting(actor, form):
 @login_required
 @require_http_methods(["GET", "POST"])
 def steering_meeting_create(request, code):
-    cluster = _cluster(request.user, code, CHANGE)
+    cluster = access.account_cluster(request.user, Cluster.objects, code, CHANGE)
     return editing.edit(
         request,
         SteeringMeetingForm,
@@ -181,16 +161,10 @@ def steering_meeting_create(request, code):
     )
 
 
-def _meeting_for_user(request, pk) -> SteeringGroupMeeting:
-    meeting = get_object_or_404(SteeringGroupMeeting.objects.select_related("cluster"), pk=pk)
-    _cluster(request.user, meeting.cluster.code, CHANGE)
-    return meeting
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def steering_meeting_edit(request, pk):
-    meeting = _meeting_for_user(request, pk)
+    meeting = access.meeting_for(request.user, SteeringGroupMeeting.objects, pk)
     return editing.edit(
         request,
         SteeringMeetingForm,
@@ -205,25 +179,13 @@ def steering_meeting_edit(request, pk):
 @login_required
 @require_POST
 def steering_meeting_delete(request, pk):
-    meeting = _meeting_for_user(request, pk)
+    meeting = access.meeting_for(request.user, SteeringGroupMeeting.objects, pk)
     services.delete(editing.actor(request), meeting)
     messages.success(request, _("Meeting deleted."))
     return redirect(_account_url(meeting.cluster))
 
 
 # -- Learning network ---------------------------------------------------------------------
-
-
-def _require_agency(user) -> None:
-    """Learning-network sessions are the agency's: any of its staff records them;
-    evaluators see that the page exists (403), everyone else gets 404."""
-    access.check(user, VIEW, visible="programmes.view_portfolio")
-
-
-def _session_for_user(request, pk) -> LearningSession:
-    session = get_object_or_404(LearningSession.objects.select_related("programme"), pk=pk)
-    _require_agency(request.user)
-    return session
 
 
 def _save_session(actor, form):
@@ -234,7 +196,7 @@ def _save_session(actor, form):
 
 @login_required
 def learning_session_list(request):
-    _require_agency(request.user)
+    access.require_agency(request.user)
     programme = current_programme(request.GET.get("programme"))
     if programme is None:
         raise Http404
@@ -258,7 +220,7 @@ def learning_session_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def learning_session_create(request):
-    _require_agency(request.user)
+    access.require_agency(request.user)
     programme = current_programme(request.GET.get("programme"))
     if programme is None:
         raise Http404
@@ -276,7 +238,7 @@ def learning_session_create(request):
 
 @login_required
 def learning_session_detail(request, pk):
-    session = _session_for_user(request, pk)
+    session = access.session_for(request.user, LearningSession.objects, pk)
     attendees = set(session.attendees.values_list("pk", flat=True))
     clusters = session.programme.clusters.order_by("code")
     return render(
@@ -293,7 +255,7 @@ def learning_session_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def learning_session_edit(request, pk):
-    session = _session_for_user(request, pk)
+    session = access.session_for(request.user, LearningSession.objects, pk)
     return editing.edit(
         request,
         LearningSessionForm,
@@ -308,7 +270,7 @@ def learning_session_edit(request, pk):
 @login_required
 @require_POST
 def learning_session_delete(request, pk):
-    session = _session_for_user(request, pk)
+    session = access.session_for(request.user, LearningSession.objects, pk)
     services.delete(editing.actor(request), session)
     messages.success(request, _("Session deleted."))
     return redirect("programmes:learning-session-list")
@@ -319,7 +281,7 @@ def learning_session_delete(request, pk):
 
 @login_required
 def my_attention_points(request):
-    _require_agency(request.user)
+    access.require_agency(request.user)
     today = timezone.localdate()
     mine = selectors.open_attention_points(user=request.user, today=today)
     soon = selectors.open_attention_points(user=request.user, today=today, within_days=SOON_DAYS)

@@ -75,17 +75,6 @@ def _form_page(
 # -- Criteria sets ------------------------------------------------------------------------
 
 
-def _set_for_user(request, pk, perm=VIEW) -> CriteriaSet:
-    criteria_set = get_object_or_404(
-        CriteriaSet.objects.select_related("programme", "published_by", "previous"), pk=pk
-    )
-    access.check(request.user, perm, visible=VIEW)
-    # Drafts are the programme manager's work in progress.
-    if not criteria_set.is_published and not request.user.has_perm(MANAGE):
-        raise Http404
-    return criteria_set
-
-
 def _published_only_refused(request, criteria_set):
     messages.info(
         request,
@@ -145,7 +134,7 @@ def criteria_set_create(request):
 
 @login_required
 def criteria_set_detail(request, pk):
-    criteria_set = _set_for_user(request, pk)
+    criteria_set = access.criteria_set_for(request.user, CriteriaSet.objects, pk)
     can_manage = request.user.has_perm(MANAGE)
     versions = selectors.versions(criteria_set).annotate(
         n_assessments=Count("assessments", distinct=True)
@@ -169,7 +158,7 @@ def criteria_set_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def criteria_set_edit(request, pk):
-    criteria_set = _set_for_user(request, pk, MANAGE)
+    criteria_set = access.criteria_set_for(request.user, CriteriaSet.objects, pk, MANAGE)
     if criteria_set.is_published:
         return _published_only_refused(request, criteria_set)
     return _form_page(
@@ -185,7 +174,7 @@ def criteria_set_edit(request, pk):
 
 
 def _set_step(request, pk, step, success):
-    criteria_set = _set_for_user(request, pk, MANAGE)
+    criteria_set = access.criteria_set_for(request.user, CriteriaSet.objects, pk, MANAGE)
     try:
         result = step(editing.actor(request), criteria_set)
     except services.MaturityError as error:
@@ -248,22 +237,16 @@ def _criterion_page(request, criteria_set, instance=None):
 @login_required
 @require_http_methods(["GET", "POST"])
 def criterion_create(request, pk):
-    criteria_set = _set_for_user(request, pk, MANAGE)
+    criteria_set = access.criteria_set_for(request.user, CriteriaSet.objects, pk, MANAGE)
     if criteria_set.is_published:
         return _published_only_refused(request, criteria_set)
     return _criterion_page(request, criteria_set)
 
 
-def _criterion_for_user(request, pk) -> Criterion:
-    item = get_object_or_404(Criterion.objects.select_related("criteria_set"), pk=pk)
-    _set_for_user(request, item.criteria_set_id, MANAGE)
-    return item
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def criterion_edit(request, pk):
-    item = _criterion_for_user(request, pk)
+    item = access.criterion_for(request.user, Criterion.objects, pk)
     if item.criteria_set.is_published:
         return _published_only_refused(request, item.criteria_set)
     return _criterion_page(request, item.criteria_set, item)
@@ -272,7 +255,7 @@ def criterion_edit(request, pk):
 @login_required
 @require_POST
 def criterion_delete(request, pk):
-    item = _criterion_for_user(request, pk)
+    item = access.criterion_for(request.user, Criterion.objects, pk)
     try:
         services.delete_criterion(editing.actor(request), item)
     except services.MaturityError as error:
@@ -285,25 +268,13 @@ def criterion_delete(request, pk):
 # -- Readiness ----------------------------------------------------------------------------
 
 
-def _cluster(user, code) -> Cluster:
-    cluster = (
-        Cluster.objects.select_related("programme", "cluster_type", "account_manager")
-        .filter(code=code)
-        .first()
-    )
-    if cluster is None:
-        raise Http404
-    access.check(user, READINESS, cluster, visible=READINESS)
-    return cluster
-
-
 def _may_assess(user, cluster) -> bool:
     return user.has_perm(ANSWER, cluster) or user.has_perm(CHECK, cluster)
 
 
 @login_required
 def readiness(request, code):
-    cluster = _cluster(request.user, code)
+    cluster = access.readiness_cluster(request.user, Cluster.objects, code)
     published = selectors.published_sets(cluster.programme)
     chosen = None
     wanted = request.GET.get("set", "")
@@ -335,7 +306,7 @@ def readiness(request, code):
 @login_required
 @require_POST
 def assess(request, code):
-    cluster = _cluster(request.user, code)
+    cluster = access.readiness_cluster(request.user, Cluster.objects, code)
     if not _may_assess(request.user, cluster):
         raise PermissionDenied
     wanted = request.POST.get("set", "")
@@ -390,14 +361,6 @@ def assessment_detail(request, pk):
     )
 
 
-def _answer_for_user(request, pk, perm) -> Answer:
-    answer = get_object_or_404(
-        Answer.objects.select_related("assessment__cluster", "criterion"), pk=pk
-    )
-    access.check(request.user, perm, answer.assessment.cluster, visible=READINESS)
-    return answer
-
-
 def _back(answer):
     return redirect(
         reverse("programmes:assessment-detail", args=[answer.assessment_id])
@@ -408,7 +371,7 @@ def _back(answer):
 @login_required
 @require_POST
 def answer_evidence(request, pk):
-    answer = _answer_for_user(request, pk, ANSWER)
+    answer = access.answer_for(request.user, Answer.objects, pk, ANSWER)
     form = EvidenceForm(request.POST, prefix=f"a{answer.pk}")
     evidence = form.cleaned_data["evidence"] if form.is_valid() else ""
     try:
@@ -423,7 +386,7 @@ def answer_evidence(request, pk):
 @login_required
 @require_POST
 def answer_check(request, pk):
-    answer = _answer_for_user(request, pk, CHECK)
+    answer = access.answer_for(request.user, Answer.objects, pk, CHECK)
     form = CheckForm(request.POST, prefix=f"c{answer.pk}")
     if not form.is_valid():
         messages.error(request, _("Choose accept or reject."))

@@ -4,8 +4,6 @@ manager, never the person who filed it)."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,27 +20,6 @@ from clustermonitor.programmes.models_maturity import ExitPlan
 
 VIEW = "programmes.view_exit_plan"
 CHANGE = "programmes.change_exit_plan"
-
-
-def _cluster(user, code: str, perm: str = VIEW) -> Cluster:
-    cluster = (
-        Cluster.objects.select_related("programme", "cluster_type", "account_manager")
-        .filter(code=code)
-        .first()
-    )
-    if cluster is None:
-        raise Http404
-    access.check(user, perm, cluster, visible=VIEW)
-    return cluster
-
-
-def _follower_cluster(user, code: str) -> Cluster:
-    """The cluster, for its account manager or the programme manager (403 for others who
-    may read the plan, 404 for everyone else)."""
-    cluster = _cluster(user, code)
-    if not access.follows_cluster(user, cluster):
-        raise PermissionDenied
-    return cluster
 
 
 def _plan(cluster: Cluster) -> ExitPlan | None:
@@ -66,7 +43,7 @@ def _history(plan: ExitPlan | None) -> list:
 
 @login_required
 def exit_plan(request, code):
-    cluster = _cluster(request.user, code)
+    cluster = access.exit_plan_cluster(request.user, Cluster.objects, code)
     plan = _plan(cluster)
     today = timezone.localdate()
     due, filed = selectors.exit_plan_status(cluster, today)
@@ -98,7 +75,7 @@ def exit_plan(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def exit_plan_edit(request, code):
-    cluster = _cluster(request.user, code, CHANGE)
+    cluster = access.exit_plan_cluster(request.user, Cluster.objects, code, CHANGE)
     plan = _plan(cluster)
 
     def save(actor, form):
@@ -138,7 +115,7 @@ def _step(request, cluster, step, success: str):
 @login_required
 @require_POST
 def exit_plan_file(request, code):
-    cluster = _cluster(request.user, code, CHANGE)
+    cluster = access.exit_plan_cluster(request.user, Cluster.objects, code, CHANGE)
     today = timezone.localdate()
     return _step(
         request,
@@ -151,7 +128,7 @@ def exit_plan_file(request, code):
 @login_required
 @require_POST
 def exit_plan_accept(request, code):
-    cluster = _follower_cluster(request.user, code)
+    cluster = access.exit_plan_follower_cluster(request.user, Cluster.objects, code)
     today = timezone.localdate()
     return _step(
         request,
@@ -164,7 +141,7 @@ def exit_plan_accept(request, code):
 @login_required
 @require_POST
 def exit_plan_return(request, code):
-    cluster = _follower_cluster(request.user, code)
+    cluster = access.exit_plan_follower_cluster(request.user, Cluster.objects, code)
     form = ReturnForm(request.POST)
     note = form.cleaned_data["note"] if form.is_valid() else ""
     return _step(

@@ -5,6 +5,7 @@ from django.core.validators import MinValueValidator
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.accounts import access
 from clustermonitor.core import i18n
 from clustermonitor.registry import enterprise
 
@@ -115,8 +116,6 @@ class LegalForm(Labelled):
 
 class OrganisationQuerySet(models.QuerySet):
     def for_user(self, user):
-        from clustermonitor.accounts import access
-
         return access.organisations_for(user, self)
 
 

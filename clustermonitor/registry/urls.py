@@ -11,7 +11,6 @@ urlpatterns = [
     path("organisations/<int:pk>/figures/new/", views.figures_create, name="figures-create"),
     path("figures/<int:pk>/edit/", views.figures_edit, name="figures-edit"),
     path("data-quality/", views.quality_programme, name="quality"),
-    path("clusters/<str:code>/data-quality/", views.quality_cluster, name="quality-cluster"),
     path("kbo/", views.kbo_imports, name="kbo-imports"),
     path("kbo/<int:pk>/", views.kbo_import_detail, name="kbo-import-detail"),
 ]

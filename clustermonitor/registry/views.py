@@ -39,7 +39,7 @@ def organisation_list(request):
 
 @login_required
 def organisation_detail(request, pk):
-    organisation = access.get_organisation_for_user(request.user, pk)
+    organisation = access.get_organisation_for_user(request.user, Organisation.objects, pk)
     memberships = access.memberships_for(
         request.user, organisation.memberships.all()
     ).select_related("cluster")
@@ -58,7 +58,7 @@ def organisation_detail(request, pk):
 @login_required
 @require_http_methods(["GET", "POST"])
 def organisation_edit(request, pk):
-    organisation = _changeable_organisation(request, pk)
+    organisation = access.changeable_organisation(request.user, Organisation.objects, pk)
     return editing.edit(
         request,
         OrganisationForm,
@@ -69,19 +69,10 @@ def organisation_edit(request, pk):
     )
 
 
-def _changeable_organisation(request, pk) -> Organisation:
-    from django.core.exceptions import PermissionDenied
-
-    organisation = access.get_organisation_for_user(request.user, pk)
-    if not access.can_change_organisation(request.user, organisation):
-        raise PermissionDenied
-    return organisation
-
-
 @login_required
 @require_http_methods(["GET", "POST"])
 def figures_create(request, pk):
-    organisation = _changeable_organisation(request, pk)
+    organisation = access.changeable_organisation(request.user, Organisation.objects, pk)
     return editing.edit(
         request,
         FirmFiguresForm,
@@ -96,7 +87,9 @@ def figures_create(request, pk):
 @require_http_methods(["GET", "POST"])
 def figures_edit(request, pk):
     figures = get_object_or_404(FirmFigures.objects.select_related("organisation"), pk=pk)
-    organisation = _changeable_organisation(request, figures.organisation_id)
+    organisation = access.changeable_organisation(
+        request.user, Organisation.objects, figures.organisation_id
+    )
     return editing.edit(
         request,
         FirmFiguresForm,
@@ -121,19 +114,6 @@ def quality_programme(request):
     )
     return render(
         request, "registry/quality.html", {"checks": quality.checks(organisations), "cluster": None}
-    )
-
-
-@login_required
-def quality_cluster(request, code):
-    cluster = access.get_cluster_members_for_user(request.user, code)
-    organisations = Organisation.objects.filter(
-        pk__in=cluster.memberships.filter(end_date__isnull=True).values("organisation")
-    )
-    return render(
-        request,
-        "registry/quality.html",
-        {"checks": quality.checks(organisations), "cluster": cluster},
     )
 
 

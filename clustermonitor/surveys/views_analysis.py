@@ -19,6 +19,7 @@ from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, survey
 from clustermonitor.core import i18n
 from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.surveys import explain, results
 from clustermonitor.surveys.models import Wave
 
@@ -335,7 +336,9 @@ def wave_results(request, pk: int):
 @login_required
 @require_safe
 def cluster_results(request, code: str):
-    cluster = access.get_cluster_for_user(request.user, code, "surveys.view_cluster_results")
+    cluster = access.get_cluster_for_user(
+        request.user, Cluster.objects, code, "surveys.view_cluster_results"
+    )
     waves = list(Wave.objects.filter(clusters=cluster).select_related("questionnaire"))
     chosen = request.GET.get("wave", "")
     wave = next((w for w in waves if str(w.pk) == chosen), waves[0] if waves else None)
@@ -344,16 +347,11 @@ def cluster_results(request, code: str):
     return _render(request, wave, cluster, waves)
 
 
-def _raw_wave(request, pk: int) -> Wave:
-    access.check(request.user, "surveys.view_raw_responses", visible="surveys.view_results")
-    return get_object_or_404(Wave.objects.select_related("questionnaire"), pk=pk)
-
-
 @login_required
 @require_safe
 def raw_identities(request, pk: int):
     """Who answered, without answers (one file, one sheet)."""
-    wave = _raw_wave(request, pk)
+    wave = access.raw_wave_for(request.user, Wave.objects, pk)
     headers, rows = results.raw_identities(wave)
     return xlsx_response(
         f"survey-{wave.pk}-identities.xlsx", [Sheet(_("Identities"), headers, rows)]
@@ -364,6 +362,6 @@ def raw_identities(request, pk: int):
 @require_safe
 def raw_answers(request, pk: int):
     """What was answered, under a pseudonymous id only (one file, one sheet)."""
-    wave = _raw_wave(request, pk)
+    wave = access.raw_wave_for(request.user, Wave.objects, pk)
     headers, rows = results.raw_answers(wave)
     return xlsx_response(f"survey-{wave.pk}-answers.xlsx", [Sheet(_("Answers"), headers, rows)])

@@ -24,10 +24,6 @@ MANAGE = "surveys.manage_surveys"
 VISIBLE = "surveys.view_results"
 
 
-def _check(user) -> None:
-    access.check(user, MANAGE, visible=VISIBLE)
-
-
 class UploadForm(forms.Form):
     programme = forms.ModelChoiceField(
         label=gettext_lazy("Programme"), queryset=Programme.objects.all(), empty_label=None
@@ -52,7 +48,7 @@ class UploadForm(forms.Form):
 
 @login_required
 def questionnaire_list(request):
-    _check(request.user)
+    access.check_surveys(request.user)
     questionnaires = Questionnaire.objects.select_related("programme", "created_by").order_by(
         "programme", "-created_at", "title"
     )
@@ -75,7 +71,7 @@ def questionnaire_list(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def questionnaire_upload(request):
-    _check(request.user)
+    access.check_surveys(request.user)
     problems: list[str] = []
     if request.method == "POST":
         form = UploadForm(request.POST, request.FILES)
@@ -113,18 +109,9 @@ def questionnaire_upload(request):
     )
 
 
-def _get(user, pk: int) -> Questionnaire:
-    _check(user)
-    questionnaire = Questionnaire.objects.select_related("programme", "created_by").filter(pk=pk)
-    found = questionnaire.first()
-    if found is None:
-        raise Http404
-    return found
-
-
 @login_required
 def questionnaire_detail(request, pk):
-    questionnaire = _get(request.user, pk)
+    questionnaire = access.questionnaire_for(request.user, Questionnaire.objects, pk)
     definition = questionnaire.definition
     by_name = {q["name"]: q for q in questionnaire.questions}
     pages = [
@@ -160,7 +147,7 @@ def questionnaire_detail(request, pk):
 
 @login_required
 def questionnaire_xlsform(request, pk):
-    questionnaire = _get(request.user, pk)
+    questionnaire = access.questionnaire_for(request.user, Questionnaire.objects, pk)
     if not questionnaire.xlsform:
         raise Http404
     try:

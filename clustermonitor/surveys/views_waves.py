@@ -10,7 +10,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.db.models import Count, Q
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -22,6 +22,7 @@ from clustermonitor.core.exporters import csv_response, xlsx_response
 from clustermonitor.core.imports import wizard
 from clustermonitor.core.tabular import TableError
 from clustermonitor.core.templatetags.format import format_percent
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.surveys import imports, invitations
 from clustermonitor.surveys.forms_waves import ClustersForm, ResponseUploadForm, WaveForm
 from clustermonitor.surveys.import_kinds import RESPONSES, Upload
@@ -31,16 +32,6 @@ MANAGE = "surveys.manage_surveys"
 VISIBLE = "surveys.view_results"
 RAW = "surveys.view_raw_responses"
 SHOWN_ROWS = 500
-
-
-def _check(request, perm=MANAGE) -> None:
-    """404 for who sees no survey results at all, 403 for who sees but may not manage."""
-    access.check(request.user, perm, visible=VISIBLE)
-
-
-def _wave_for(request, pk, perm=MANAGE) -> Wave:
-    _check(request, perm)
-    return get_object_or_404(Wave.objects.select_related("questionnaire"), pk=pk)
 
 
 def _messages_for(request, exc: ValidationError) -> None:
@@ -53,7 +44,7 @@ def _messages_for(request, exc: ValidationError) -> None:
 
 @login_required
 def wave_list(request):
-    _check(request)
+    access.check_surveys(request.user)
     waves = list(Wave.objects.select_related("questionnaire"))
     ids = [w.pk for w in waves]
     counts = defaultdict(dict)
@@ -93,7 +84,7 @@ def _save_wave(actor: audit.Actor, form: WaveForm) -> Wave:
 @login_required
 @require_http_methods(["GET", "POST"])
 def wave_create(request):
-    _check(request)
+    access.check_surveys(request.user)
     return editing.edit(
         request,
         WaveForm,
@@ -107,7 +98,7 @@ def wave_create(request):
 @login_required
 @require_http_methods(["GET", "POST"])
 def wave_edit(request, pk):
-    wave = _wave_for(request, pk)
+    wave = access.wave_for(request.user, Wave.objects, pk)
     return editing.edit(
         request,
         WaveForm,
@@ -131,7 +122,7 @@ def _cluster_choices(rows, counts, key) -> list[tuple[str, str]]:
 
 @login_required
 def wave_detail(request, pk):
-    wave = _wave_for(request, pk)
+    wave = access.wave_for(request.user, Wave.objects, pk)
     rows, total = invitations.tracking(wave)
     counts = invitations.mailing_counts(wave)
     slowest = invitations.slowest_first(rows)
@@ -185,7 +176,7 @@ def wave_detail(request, pk):
 @login_required
 @require_POST
 def wave_generate(request, pk):
-    wave = _wave_for(request, pk)
+    wave = access.wave_for(request.user, Wave.objects, pk)
     try:
         counts = invitations.generate(editing.actor(request), wave)
     except ValidationError as exc:
@@ -215,7 +206,7 @@ def _chosen_clusters(request, wave) -> list[str]:
 
 
 def _mailing(request, pk, action, done_message):
-    wave = _wave_for(request, pk)
+    wave = access.wave_for(request.user, Wave.objects, pk)
     try:
         count = action(editing.actor(request), wave, _chosen_clusters(request, wave) or None)
     except ValidationError as exc:
@@ -248,7 +239,7 @@ def wave_mark_sent(request, pk):
 @login_required
 @require_POST
 def wave_close(request, pk):
-    wave = _wave_for(request, pk)
+    wave = access.wave_for(request.user, Wave.objects, pk)
     try:
         changed = invitations.close(editing.actor(request), wave)
     except ValidationError as exc:
@@ -263,14 +254,14 @@ def wave_close(request, pk):
 
 @login_required
 def wave_mail_merge_xlsx(request, pk):
-    wave = _wave_for(request, pk)
+    wave = access.wave_for(request.user, Wave.objects, pk)
     return xlsx_response(f"invitations-{wave.pk}.xlsx", [invitations.mail_merge_sheet(wave)])
 
 
 @login_required
 def wave_mail_merge_csv(request, pk):
     """Semicolon-separated UTF-8 with BOM: what Excel in Belgium opens as columns."""
-    wave = _wave_for(request, pk)
+    wave = access.wave_for(request.user, Wave.objects, pk)
     return csv_response(
         f"invitations-{wave.pk}.csv",
         invitations.MAIL_MERGE_HEADERS,
@@ -280,7 +271,7 @@ def wave_mail_merge_csv(request, pk):
 
 @login_required
 def wave_tracking_xlsx(request, pk):
-    wave = _wave_for(request, pk)
+    wave = access.wave_for(request.user, Wave.objects, pk)
     rows, total = invitations.tracking(wave)
     return xlsx_response(f"response-{wave.pk}.xlsx", [invitations.tracking_sheet(rows, total)])
 
@@ -290,7 +281,9 @@ def wave_tracking_xlsx(request, pk):
 
 @login_required
 def cluster_tracking(request, code):
-    cluster = access.get_cluster_for_user(request.user, code, "surveys.view_cluster_results")
+    cluster = access.get_cluster_for_user(
+        request.user, Cluster.objects, code, "surveys.view_cluster_results"
+    )
     waves = Wave.objects.filter(clusters=cluster).select_related("questionnaire")
     rows = [(wave, invitations.tracking(wave, [cluster.code])[0][0]) for wave in waves]
     return render(
@@ -310,7 +303,7 @@ def cluster_tracking(request, code):
 @login_required
 @require_http_methods(["GET", "POST"])
 def import_upload(request, pk):
-    wave = _wave_for(request, pk)
+    wave = access.wave_for(request.user, Wave.objects, pk)
     clusters = list(invitations.wave_clusters(wave))
     form = ResponseUploadForm(request.POST or None, request.FILES or None, clusters=clusters)
     if request.method == "POST" and form.is_valid():
@@ -345,7 +338,7 @@ def import_upload(request, pk):
 
 
 def _upload_for(request, pk, key, perm=MANAGE):
-    wave = _wave_for(request, pk, perm)
+    wave = access.wave_for(request.user, Wave.objects, pk, perm)
     try:
         meta, table = imports.read_upload_table(wave, key)
     except (FileNotFoundError, TableError):

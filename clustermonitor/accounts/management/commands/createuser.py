@@ -3,9 +3,8 @@ import secrets
 from django.core.management.base import BaseCommand, CommandError
 
 from clustermonitor.accounts import services
-from clustermonitor.accounts.models import CLUSTER_ROLES, Role
+from clustermonitor.accounts.models import CLUSTER_ROLES, Role, RoleAssignment
 from clustermonitor.core import audit
-from clustermonitor.programmes.models import Cluster
 
 
 class Command(BaseCommand):
@@ -28,7 +27,8 @@ class Command(BaseCommand):
         if role in CLUSTER_ROLES:
             if not options["cluster"]:
                 raise CommandError(f"--cluster CODE is required for the role {role}.")
-            cluster = Cluster.objects.filter(code=options["cluster"]).first()
+            clusters = RoleAssignment._meta.get_field("cluster").related_model.objects
+            cluster = clusters.filter(code=options["cluster"]).first()
             if cluster is None:
                 raise CommandError(f"There is no cluster with code {options['cluster']!r}.")
         elif options["cluster"]:
