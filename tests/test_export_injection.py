@@ -197,7 +197,7 @@ EXPORTS = {
     "monitoring/views_published.py:published_vs_computed": _xlsx_format(
         lambda: reverse("monitoring:published")
     ),
-    "members/views_reach.py:_xlsx": _xlsx_format(lambda: reverse("members:reach")),
+    "members/views_reach.py:_render": _xlsx_format(lambda: reverse("members:reach")),
     "members/views_figures.py:cofinancing_cluster": _xlsx_format(
         lambda: reverse("members:cofinancing", args=[CLUSTER_A])
     ),
@@ -241,7 +241,7 @@ WITHOUT_FREE_TEXT = {
     "members/views_figures.py:cofinancing_cluster",
     "members/views_figures.py:cofinancing_programme",
     "monitoring/views_published.py:published_vs_computed",
-    "members/views_reach.py:_xlsx",
+    "members/views_reach.py:_render",
 }
 
 

@@ -1,5 +1,6 @@
-"""The collaboration figures' .xlsx sheets: the views pass the rows they gathered, these
-build the sheets and `core.exporters.xlsx_response` writes them."""
+"""The collaboration figures' .xlsx sheets (the collaborations, KPI 3, the network): the
+views pass the rows they gathered, these build the sheets and
+`core.exporters.xlsx_response` writes them."""
 
 from django.utils.translation import gettext as _
 
@@ -153,4 +154,37 @@ def intercluster_sheets(overview) -> list[Sheet]:
                 for c, n, reported in overview.per_cluster
             ],
         ),
+    ]
+
+
+def programme_network_sheets(edges, brokers: list[dict], bridging: list[tuple]) -> list[Sheet]:
+    """The programme's network: cluster links, brokers and members bridging clusters;
+    `bridging` is (organisation name, cluster codes) per organisation."""
+    return [
+        Sheet(
+            _("Cluster links"),
+            [_("Cluster"), _("Cluster"), _("Shared projects"), _("Shared members")],
+            edges,
+        ),
+        Sheet(
+            _("Brokers"),
+            [_("Organisation"), _("Betweenness"), _("Partners")],
+            [[b["name"], b["betweenness"], b["degree"]] for b in brokers],
+        ),
+        Sheet(
+            _("Bridging members"),
+            [_("Organisation"), _("Clusters")],
+            [[name, ", ".join(cs)] for name, cs in bridging],
+        ),
+    ]
+
+
+def cluster_network_sheets(tie_rows: list[dict]) -> list[Sheet]:
+    """A cluster's new ties since joining, one row per tie as the page shows them."""
+    return [
+        Sheet(
+            _("New ties since joining"),
+            [_("Member"), _("Partner"), _("First together"), _("Collaborations")],
+            [list(r.values()) for r in tie_rows],
+        )
     ]

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import matchmaking, network
+from clustermonitor.collaborations import exports
 from clustermonitor.collaborations.figures_network import (
     broker_rows,
     collaboration_parties,
@@ -22,7 +23,7 @@ from clustermonitor.collaborations.figures_network import (
 from clustermonitor.collaborations.models import Collaboration
 from clustermonitor.collaborations.tasks import network_figures_task
 from clustermonitor.core import i18n
-from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster, Programme
@@ -78,23 +79,9 @@ def programme_network(request):
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             "network.xlsx",
-            [
-                Sheet(
-                    _("Cluster links"),
-                    [_("Cluster"), _("Cluster"), _("Shared projects"), _("Shared members")],
-                    edges,
-                ),
-                Sheet(
-                    _("Brokers"),
-                    [_("Organisation"), _("Betweenness"), _("Partners")],
-                    [[b["name"], b["betweenness"], b["degree"]] for b in brokers],
-                ),
-                Sheet(
-                    _("Bridging members"),
-                    [_("Organisation"), _("Clusters")],
-                    [[names.get(o, str(o)), ", ".join(cs)] for o, cs in bridging],
-                ),
-            ],
+            exports.programme_network_sheets(
+                edges, brokers, [(names.get(o, str(o)), cs) for o, cs in bridging]
+            ),
         )
     return render(
         request,
@@ -140,14 +127,7 @@ def cluster_network(request, code):
     ]
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
-            f"network-{cluster.code}.xlsx",
-            [
-                Sheet(
-                    _("New ties since joining"),
-                    [_("Member"), _("Partner"), _("First together"), _("Collaborations")],
-                    [list(r.values()) for r in tie_rows],
-                )
-            ],
+            f"network-{cluster.code}.xlsx", exports.cluster_network_sheets(tie_rows)
         )
     return render(
         request,

@@ -36,6 +36,19 @@ class Sheet:
     number_formats: dict[int, str] | None = None  # column index → Excel number format
 
 
+def frame_sheet(title: str, frame, *, blanks: bool = True) -> Sheet:
+    """A pandas DataFrame as a sheet, one row per frame row (no index).
+
+    With `blanks` (the default) a missing value (NaN, NaT, None) becomes an empty cell and
+    the headers are the column names as text. Without it the frame's values and column
+    names are written as they are (the reach download has always done so; its bytes stay
+    the same)."""
+    if not blanks:
+        return Sheet(title, list(frame.columns), frame.itertuples(index=False, name=None))
+    clean = frame.astype(object).where(frame.notna(), None)
+    return Sheet(title, [str(c) for c in clean.columns], clean.itertuples(index=False, name=None))
+
+
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 
 

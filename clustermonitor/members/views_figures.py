@@ -13,11 +13,11 @@ from django.utils.translation import gettext as _
 from clustermonitor.accounts import access
 from clustermonitor.analysis import cofinancing, participation
 from clustermonitor.core import i18n, known
-from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.core.pagecache import kept_page
 from clustermonitor.members import cofinancing_checks as checks
-from clustermonitor.members import figures, figures_table8
+from clustermonitor.members import exports, figures, figures_table8
 from clustermonitor.members.models import Membership
 from clustermonitor.members.tasks import table8_chart_task, table8_task
 from clustermonitor.programmes import selectors as programme_selectors
@@ -34,11 +34,6 @@ def _date(request, name, default):
         return datetime.date.fromisoformat(request.GET.get(name, ""))
     except ValueError:
         return default
-
-
-def _sheet(title, frame: pd.DataFrame) -> Sheet:
-    clean = frame.astype(object).where(frame.notna(), None)
-    return Sheet(title, [str(c) for c in clean.columns], clean.itertuples(index=False, name=None))
 
 
 @login_required
@@ -58,11 +53,7 @@ def cofinancing_cluster(request, code):
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             f"cofinancing-{cluster.code}.xlsx",
-            [
-                _sheet(_("Ledger"), ledger),
-                _sheet(_("Table 8"), table),
-                _sheet(_("At risk"), pd.DataFrame({"membership": [names.get(i) for i in risk]})),
-            ],
+            exports.cofinancing_cluster_sheets(ledger, table, [names.get(i) for i in risk]),
         )
     concentration = row.iloc[0].to_dict() if len(row) else None
     warnings = []
@@ -143,10 +134,7 @@ def cofinancing_programme(request):
     table = table[table["year"] == year]
     summary = cofinancing.programme_summary(table, lang) if len(table) else None
     if request.GET.get("format") == "xlsx":
-        sheets = [_sheet(_("Table 8"), table)]
-        if summary is not None:
-            sheets.append(_sheet(_("Programme"), summary))
-        return xlsx_response(f"table8-{year}.xlsx", sheets)
+        return xlsx_response(f"table8-{year}.xlsx", exports.table8_sheets(table, summary))
     amounts = data["amounts"].get(year, {})
     chart, pending = None, False
     if amounts:
@@ -250,10 +238,7 @@ def kpi_page(request, code=None):
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             f"kpi-{code or 'programme'}-{up_to.isoformat()}.xlsx",
-            [
-                _sheet("KPI", table.drop(columns=["agreement_start"])),
-                _sheet(_("Companies"), companies.drop(columns=["agreement_start"])),
-            ],
+            exports.kpi_sheets(table, companies),
         )
     return render(
         request,

@@ -3,18 +3,16 @@ programme and per cluster, for a chosen reference date: SVG figures, tables, .xl
 
 import datetime
 
-import pandas as pd
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
-from django.utils.translation import gettext as _
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, reach
 from clustermonitor.core import i18n
-from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.pagecache import kept_page
-from clustermonitor.members import figures_reach
+from clustermonitor.members import exports, figures_reach
 from clustermonitor.members.kept import reads_members
 from clustermonitor.members.reach import reach_rows
 from clustermonitor.programmes import selectors as programme_selectors
@@ -37,7 +35,8 @@ def _render(request, rows, on, cluster=None):
     frame = figures_reach.reach_frame(rows)
     result = figures_reach.analyse(frame, on, cluster.code if cluster else None)
     if request.GET.get("format") == "xlsx":
-        return _xlsx(result, cluster, on)
+        name = f"reach-{cluster.code if cluster else 'programme'}-{on.isoformat()}.xlsx"
+        return xlsx_response(name, exports.reach_sheets(result, on))
     lang = i18n.lang()
     return render(
         request,
@@ -66,43 +65,6 @@ def _render(request, rows, on, cluster=None):
             },
             "query": request.GET.urlencode(),
         },
-    )
-
-
-def _xlsx(result, cluster, on):
-    def sheet(title, frame):
-        return Sheet(title, list(frame.columns), frame.itertuples(index=False, name=None))
-
-    sme = result["sme"]
-    summary = pd.DataFrame(
-        [
-            ("reference_date", on.isoformat()),
-            ("companies", result["n_companies"]),
-            ("company_memberships", result["n_company_memberships"]),
-            ("memberships_all_organisations", result["n_memberships"]),
-            ("organisations", result["n_organisations"]),
-            ("sme", sme["sme"]),
-            ("non_sme", sme["non_sme"]),
-            ("sme_unknown", sme["unknown"]),
-            ("sme_share", sme["share"]),
-            ("sme_basis_financials", sme["basis_counts"]["financials"]),
-            ("sme_basis_headcount_only", sme["basis_counts"]["headcount_only"]),
-            ("mean_age", result["age"]["mean_age"]),
-            ("share_startups", result["age"]["share_startups"]),
-        ],
-        columns=["figure", "value"],
-    )
-    name = f"reach-{cluster.code if cluster else 'programme'}-{on.isoformat()}.xlsx"
-    return xlsx_response(
-        name,
-        [
-            sheet(_("Summary"), summary),
-            sheet(_("Size classes"), result["sizes"]),
-            sheet(_("Age classes"), result["ages"]),
-            sheet(_("Memberships"), result["memberships"]),
-            sheet("NACE", result["nace"]),
-            sheet(_("Municipalities"), result["municipalities"]),
-        ],
     )
 
 

@@ -6,7 +6,7 @@ from django.utils.translation import gettext as _
 from clustermonitor.core.exporters import Sheet
 
 #: The keys of a portfolio row that identify a cluster: the first columns of the portfolio
-#: and of the dashboard's Table 7 sheet (monitoring/views_dashboard.py).
+#: and of the dashboard's Table 7 sheet (monitoring/exports.py).
 CLUSTER_KEYS = (
     "code",
     "name",

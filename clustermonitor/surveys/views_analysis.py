@@ -18,9 +18,9 @@ from django.views.decorators.http import require_safe
 from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, survey
 from clustermonitor.core import i18n
-from clustermonitor.core.exporters import Sheet, xlsx_response
+from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.surveys import explain, results
+from clustermonitor.surveys import explain, exports, results
 from clustermonitor.surveys.models import Wave
 
 TEXT, INT, MEAN, SHARE, P, STAT = "text", "int", "mean", "share", "p", "stat"
@@ -132,50 +132,6 @@ def _columns(key: str) -> list[tuple[str, str, str]]:
     }[key]
 
 
-def _sheets(data: results.Results) -> list[Sheet]:
-    tables = {k: explain.labelled(v) for k, v in data.tables.items()} | {
-        "matrices": explain.matrix_rows(data)
-    }
-    titles = {
-        "nonresponse": _("Non-response"),
-        "distributions": _("Distributions"),
-        "means": _("Means"),
-        "crosses": _("Crosses (scales)"),
-        "cross_shares": _("Crosses (categories)"),
-        "tests": _("Tests"),
-        "q9": "Q9",
-        "matrices": _("Effect matrices"),
-    }
-    sheets = [Sheet(_("Method"), [_("Item"), _("Value")], _method_rows(data))]
-    for key, title in titles.items():
-        columns = _columns(key)
-        rows = [[row.get(c[0]) for c in columns] for row in tables[key]]
-        sheets.append(Sheet(title, [c[1] for c in columns], rows))
-    return sheets
-
-
-def _method_rows(data: results.Results) -> list[tuple]:
-    w = data.weighting
-    summary = w.summary
-    return [
-        (_("Wave"), data.wave.name),
-        (_("Cluster"), data.cluster.code if data.cluster else _("all")),
-        (_("Responses analysed"), data.counts["analysed"]),
-        (
-            _("Responses"),
-            _("complete and incomplete") if data.include_incomplete else _("complete only"),
-        ),
-        (_("Invited"), data.counts["invited"]),
-        (_("Weighting"), explain.weighting_text(w)),
-        (_("Weights from"), summary["min"]),
-        (_("Weights to"), summary["max"]),
-        (_("Effective sample size (Kish)"), summary["n_eff"]),
-        (_("Tests"), explain.tests_text()),
-        (_("Effect matrices"), explain.matrix_text()),
-        (_("Privacy"), explain.privacy_text(data)),
-    ]
-
-
 # -- Page -----------------------------------------------------------------------------
 
 
@@ -281,7 +237,9 @@ def _render(request, wave, cluster=None, waves=None):
     )
     if request.GET.get("format") == "xlsx":
         suffix = f"-{cluster.code}" if cluster else ""
-        return xlsx_response(f"survey-results-{wave.pk}{suffix}.xlsx", _sheets(data))
+        return xlsx_response(
+            f"survey-results-{wave.pk}{suffix}.xlsx", exports.results_sheets(data, _columns)
+        )
     profile = request.GET.get("profile", "")
     profile = profile if profile in survey.PROFILE_VARIABLES else ""
     weighted = request.GET.get("weighted") == "1"
@@ -354,7 +312,7 @@ def raw_identities(request, pk: int):
     wave = access.raw_wave_for(request.user, Wave.objects, pk)
     headers, rows = results.raw_identities(wave)
     return xlsx_response(
-        f"survey-{wave.pk}-identities.xlsx", [Sheet(_("Identities"), headers, rows)]
+        f"survey-{wave.pk}-identities.xlsx", exports.raw_identities_sheets(headers, rows)
     )
 
 
@@ -364,4 +322,6 @@ def raw_answers(request, pk: int):
     """What was answered, under a pseudonymous id only (one file, one sheet)."""
     wave = access.raw_wave_for(request.user, Wave.objects, pk)
     headers, rows = results.raw_answers(wave)
-    return xlsx_response(f"survey-{wave.pk}-answers.xlsx", [Sheet(_("Answers"), headers, rows)])
+    return xlsx_response(
+        f"survey-{wave.pk}-answers.xlsx", exports.raw_answers_sheets(headers, rows)
+    )
