@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "clustermonitor.collaborations",
     "clustermonitor.monitoring",
     "clustermonitor.surveys",
+    "clustermonitor.maturity",
+    "clustermonitor.accountmanagement",
     "clustermonitor.reports",
     "django_tasks_db",
 ]

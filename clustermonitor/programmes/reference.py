@@ -444,7 +444,7 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
             basis=ReportedFigure.Basis.REPORTED,
         )
     _load_intercluster(summary, data, programme)
-    from clustermonitor.programmes.criteria_reference import load_criteria_sets
+    from clustermonitor.maturity.criteria_reference import load_criteria_sets
     from clustermonitor.programmes.table5_reference import load_table5
 
     for label, written in (

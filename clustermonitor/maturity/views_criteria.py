@@ -17,17 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.core import editing
-from clustermonitor.programmes import criteria
-from clustermonitor.programmes import selectors_maturity as selectors
-from clustermonitor.programmes import services_maturity as services
-from clustermonitor.programmes.forms_maturity import (
+from clustermonitor.maturity import criteria, selectors, services
+from clustermonitor.maturity.forms import (
     CheckForm,
     CriteriaSetForm,
     CriterionForm,
     EvidenceForm,
 )
+from clustermonitor.maturity.models import Answer, Assessment, CriteriaSet, Criterion
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.programmes.models_maturity import Answer, Assessment, CriteriaSet, Criterion
 from clustermonitor.programmes.selectors import current_programme
 
 VIEW = "programmes.view_criteria"

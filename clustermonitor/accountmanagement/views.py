@@ -12,22 +12,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clustermonitor.accounts import access
-from clustermonitor.core import editing
-from clustermonitor.programmes import selectors_maturity as selectors
-from clustermonitor.programmes import services_account as services
-from clustermonitor.programmes.forms_maturity import (
+from clustermonitor.accountmanagement import selectors, services
+from clustermonitor.accountmanagement.forms import (
     AttentionPointForm,
     LearningSessionForm,
     ReopenForm,
     SteeringMeetingForm,
 )
-from clustermonitor.programmes.models import Cluster
-from clustermonitor.programmes.models_account import (
+from clustermonitor.accountmanagement.models import (
     AttentionPoint,
     LearningSession,
     SteeringGroupMeeting,
 )
+from clustermonitor.accounts import access
+from clustermonitor.core import editing
+from clustermonitor.maturity import selectors as maturity_selectors
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.selectors import current_programme
 
 VIEW = "programmes.view_account"
@@ -61,7 +61,7 @@ def account(request, code):
     cluster = _cluster(request.user, code)
     today = timezone.localdate()
     points = cluster.attention_points.select_related("owner", "created_by")
-    due, filed = selectors.exit_plan_status(cluster, today)
+    due, filed = maturity_selectors.exit_plan_status(cluster, today)
     return render(
         request,
         "programmes/account.html",
