@@ -49,7 +49,7 @@ from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from clustermonitor import demodata
 from clustermonitor.core import audit
-from clustermonitor.programmes.reference import load_reference
+from clustermonitor.demodata.reference import load_reference
 from clustermonitor.registry.reference import load_registry_reference
 from clustermonitor.reports import services
 load_reference()
