@@ -64,7 +64,7 @@ def account(request, code):
     due, filed = maturity_selectors.exit_plan_status(cluster, today)
     return render(
         request,
-        "programmes/account.html",
+        "accountmanagement/account.html",
         {
             "cluster": cluster,
             "open_points": selectors.open_attention_points(cluster=cluster, today=today),
@@ -246,7 +246,7 @@ def learning_session_list(request):
             attended[cluster.pk] = attended.get(cluster.pk, 0) + 1
     return render(
         request,
-        "programmes/learning_session_list.html",
+        "accountmanagement/learning_session_list.html",
         {
             "programme": programme,
             "sessions": sessions,
@@ -281,7 +281,7 @@ def learning_session_detail(request, pk):
     clusters = session.programme.clusters.order_by("code")
     return render(
         request,
-        "programmes/learning_session_detail.html",
+        "accountmanagement/learning_session_detail.html",
         {
             "session": session,
             "attended": [c for c in clusters if c.pk in attendees],
@@ -325,7 +325,7 @@ def my_attention_points(request):
     soon = selectors.open_attention_points(user=request.user, today=today, within_days=SOON_DAYS)
     return render(
         request,
-        "programmes/my_attention_points.html",
+        "accountmanagement/my_attention_points.html",
         {
             "soon": soon,
             "later": mine.exclude(pk__in=soon.values("pk")),

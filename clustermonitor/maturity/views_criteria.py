@@ -65,7 +65,7 @@ def _form_page(
         form = form_class(instance=instance, **form_kwargs)
     return render(
         request,
-        "programmes/criteria_form.html",
+        "maturity/criteria_form.html",
         {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})},
     )
 
@@ -110,7 +110,7 @@ def criteria_set_list(request):
         groups.setdefault(s.name, []).append(s)
     return render(
         request,
-        "programmes/criteria_set_list.html",
+        "maturity/criteria_set_list.html",
         {"programme": programme, "groups": groups, "can_manage": can_manage},
     )
 
@@ -152,7 +152,7 @@ def criteria_set_detail(request, pk):
         versions = versions.filter(status=CriteriaSet.Status.PUBLISHED)
     return render(
         request,
-        "programmes/criteria_set_detail.html",
+        "maturity/criteria_set_detail.html",
         {
             "set": criteria_set,
             "criteria": criteria_set.criteria.all(),
@@ -317,7 +317,7 @@ def readiness(request, code):
     ]
     return render(
         request,
-        "programmes/readiness.html",
+        "maturity/readiness.html",
         {
             "cluster": cluster,
             "published": published,
@@ -383,7 +383,7 @@ def assessment_detail(request, pk):
         row.check_form = CheckForm(prefix=f"c{answer.pk}")
     return render(
         request,
-        "programmes/assessment_detail.html",
+        "maturity/assessment_detail.html",
         {"assessment": assessment, "cluster": cluster, "result": result},
     )
 

@@ -72,7 +72,7 @@ def exit_plan(request, code):
     follows = access.follows_cluster(request.user, cluster)
     return render(
         request,
-        "programmes/exit_plan.html",
+        "maturity/exit_plan.html",
         {
             "cluster": cluster,
             "plan": plan,
