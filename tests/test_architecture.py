@@ -117,3 +117,46 @@ def test_it_detects_a_views_import(tmp_path):
         "clustermonitor.members.views_figures",
         "clustermonitor.registry.views_reach",
     ]
+
+
+#: Issue 15: the apps above programmes (its set-up is what they hang on).
+ABOVE_PROGRAMMES = (
+    "members",
+    "activities",
+    "collaborations",
+    "surveys",
+    "monitoring",
+    "reports",
+    "demodata",
+    "maturity",
+    "accountmanagement",
+)
+
+
+def test_programmes_imports_no_app_above_it():
+    """Issue 15: programmes keeps the set-up (programmes, calls, clusters, targets);
+    maturity, account management and the reference loaders of the other apps import it,
+    never the other way round, not even inside a function."""
+    offenders = {}
+    for path in sorted((PACKAGE / "programmes").rglob("*.py")):
+        tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+        found = set()
+        for node in ast.walk(tree):
+            if isinstance(node, ast.Import):
+                found.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom):
+                module = node.module or ""
+                if node.level:  # relative: from the package the module is in
+                    package = ["clustermonitor", *path.relative_to(PACKAGE).parent.parts]
+                    base = package[: len(package) - node.level + 1]
+                    module = ".".join(base + ([module] if module else []))
+                found.add(module)
+                found.update(f"{module}.{alias.name}" for alias in node.names)
+        bad = sorted(
+            n
+            for n in found
+            if n.split(".")[:2] in (["clustermonitor", a] for a in ABOVE_PROGRAMMES)
+        )
+        if bad:
+            offenders[str(path.relative_to(PACKAGE))] = bad
+    assert not offenders, offenders
