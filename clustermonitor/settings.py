@@ -52,6 +52,8 @@ INSTALLED_APPS = [
     "clustermonitor.collaborations",
     "clustermonitor.monitoring",
     "clustermonitor.surveys",
+    "clustermonitor.maturity",
+    "clustermonitor.accountmanagement",
     "clustermonitor.reports",
     "clustermonitor.demodata",  # the demo: its loaders and commands (demo, load-demo, generate)
     "django_tasks_db",

@@ -1,10 +1,19 @@
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from clustermonitor.accountmanagement import urls as accountmanagement_urls
+from clustermonitor.maturity import urls as maturity_urls
+from clustermonitor.programmes import urls as programmes_urls
 from clustermonitor.urls_api import api
 
+#: Maturity (exit plans, criteria sets) and account management keep the URL names they
+#: had inside the programmes app: one "programmes" namespace over the three apps.
+programmes_patterns = (
+    programmes_urls.urlpatterns + maturity_urls.urlpatterns + accountmanagement_urls.urlpatterns
+)
+
 urlpatterns = [
-    path("", include("clustermonitor.programmes.urls")),
+    path("", include((programmes_patterns, programmes_urls.app_name))),
     path("", include("clustermonitor.core.imports.urls")),
     path("", include("clustermonitor.members.urls")),
     path("", include("clustermonitor.registry.urls")),

@@ -27,8 +27,8 @@ from pytest_django.plugin import blocking_manager_key
 from clustermonitor.accounts import services, twofactor
 from clustermonitor.accounts.models import Role, User
 from clustermonitor.core import audit
+from clustermonitor.demodata.reference import load_reference
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.programmes.reference import load_reference
 from clustermonitor.registry.reference import load_registry_reference
 from tests import demo_copies
 

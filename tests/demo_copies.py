@@ -154,7 +154,7 @@ def _command(env: dict, *args: str) -> None:
 #: which take most of its time.
 LOAD = """
 from clustermonitor.demodata import loader
-from clustermonitor.programmes.reference import load_reference
+from clustermonitor.demodata.reference import load_reference
 from clustermonitor.registry.reference import load_registry_reference
 load_reference()
 load_registry_reference()

@@ -141,7 +141,7 @@ def report():
 
 
 def criteria_set(status="published"):
-    from clustermonitor.programmes.models_maturity import CriteriaSet, Criterion
+    from clustermonitor.maturity.models import CriteriaSet, Criterion
 
     if status == "published":
         return CriteriaSet.objects.filter(status="published").order_by("pk").first()
@@ -158,9 +158,9 @@ def criteria_set(status="published"):
 
 def assessment():
     from clustermonitor.core import audit
-    from clustermonitor.programmes import services_maturity
+    from clustermonitor.maturity import services as services_maturity
+    from clustermonitor.maturity.models import Assessment
     from clustermonitor.programmes.models import Cluster
-    from clustermonitor.programmes.models_maturity import Assessment
 
     cluster = Cluster.objects.get(code=CLUSTER_A)
     found = Assessment.objects.filter(cluster=cluster).first()
@@ -174,8 +174,8 @@ def answer():
 
 
 def attention_point():
+    from clustermonitor.accountmanagement.models import AttentionPoint
     from clustermonitor.programmes.models import Cluster
-    from clustermonitor.programmes.models_account import AttentionPoint
 
     return AttentionPoint.objects.get_or_create(
         cluster=Cluster.objects.get(code=CLUSTER_A),
@@ -185,8 +185,8 @@ def attention_point():
 
 
 def steering_meeting():
+    from clustermonitor.accountmanagement.models import SteeringGroupMeeting
     from clustermonitor.programmes.models import Cluster
-    from clustermonitor.programmes.models_account import SteeringGroupMeeting
 
     return SteeringGroupMeeting.objects.get_or_create(
         cluster=Cluster.objects.get(code=CLUSTER_A), date=datetime.date(2019, 3, 1)
@@ -194,8 +194,8 @@ def steering_meeting():
 
 
 def learning_session():
+    from clustermonitor.accountmanagement.models import LearningSession
     from clustermonitor.programmes.models import Programme
-    from clustermonitor.programmes.models_account import LearningSession
 
     return LearningSession.objects.get_or_create(
         programme=Programme.objects.get(), date=datetime.date(2019, 5, 1), title="Matrix"

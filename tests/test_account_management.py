@@ -6,16 +6,15 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from clustermonitor.core import audit
-from clustermonitor.core.models import AuditEntry
-from clustermonitor.programmes import selectors_maturity as selectors
-from clustermonitor.programmes import services_account as services
-from clustermonitor.programmes.models import Cluster
-from clustermonitor.programmes.models_account import (
+from clustermonitor.accountmanagement import selectors, services
+from clustermonitor.accountmanagement.models import (
     AttentionPoint,
     LearningSession,
     SteeringGroupMeeting,
 )
+from clustermonitor.core import audit
+from clustermonitor.core.models import AuditEntry
+from clustermonitor.programmes.models import Cluster
 
 D = datetime.date
 ACTOR = audit.Actor.system("tests")

@@ -14,13 +14,11 @@ from clustermonitor.collaborations import services as collaboration_services
 from clustermonitor.collaborations.models import Collaboration, Party
 from clustermonitor.core import audit
 from clustermonitor.core.models import AuditEntry
+from clustermonitor.maturity import criteria, criteria_reference, selectors, services
+from clustermonitor.maturity.forms import CriterionForm
+from clustermonitor.maturity.models import Answer, Assessment, CriteriaSet, Criterion
 from clustermonitor.members.models import Contribution
-from clustermonitor.programmes import criteria, criteria_reference
-from clustermonitor.programmes import selectors_maturity as selectors
-from clustermonitor.programmes import services_maturity as services
-from clustermonitor.programmes.forms_maturity import CriterionForm
 from clustermonitor.programmes.models import Cluster, ClusterType
-from clustermonitor.programmes.models_maturity import Answer, Assessment, CriteriaSet, Criterion
 from clustermonitor.registry.models import Organisation
 from tests import factories
 

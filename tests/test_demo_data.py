@@ -24,10 +24,11 @@ from clustermonitor.demodata import check, table8
 from clustermonitor.demodata import loader as demodata
 from clustermonitor.demodata.calibrate import TABLE8_YEAR, cluster_specs, inconsistencies
 from clustermonitor.demodata.writer import VIA
+from clustermonitor.maturity.models import ExitPlan
+from clustermonitor.maturity.selectors import latest_published
 from clustermonitor.members.models import Contact, Contribution, Membership
 from clustermonitor.monitoring.models import ProgressReport, State
-from clustermonitor.programmes.models import Cluster, ExitPlan
-from clustermonitor.programmes.selectors_maturity import latest_published
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import FirmFigures, Organisation
 from tests.conftest import DEMO_WORKFLOW

@@ -9,11 +9,10 @@ from django.urls import reverse
 
 from clustermonitor.core import audit
 from clustermonitor.core.models import AuditEntry
+from clustermonitor.maturity import selectors, services
+from clustermonitor.maturity.models import ExitPath, ExitPlan
 from clustermonitor.programmes import rules_math
-from clustermonitor.programmes import selectors_maturity as selectors
-from clustermonitor.programmes import services_maturity as services
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.programmes.models_maturity import ExitPath, ExitPlan
 
 pytestmark = pytest.mark.usefixtures("english")
 

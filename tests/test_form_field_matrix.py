@@ -442,14 +442,14 @@ FORMS = {
     "clustermonitor.monitoring.forms.ReportForm": NoIds("texts and numbers per KPI"),
     "clustermonitor.monitoring.forms.CommentForm": NoIds("a comment"),
     "clustermonitor.monitoring.forms.AttachmentForm": NoIds("a title and a file"),
-    "clustermonitor.programmes.forms_maturity.ExitPlanForm": NoIds(
+    "clustermonitor.maturity.forms.ExitPlanForm": NoIds(
         "an exit plan of the URL's cluster",
         fixed={
             "path": ENUM,
             "spc": "the programme's SPC clusters: the cluster list is public",
         },
     ),
-    "clustermonitor.programmes.forms_maturity.EvidenceForm": NoIds("a text"),
+    "clustermonitor.maturity.forms.EvidenceForm": NoIds("a text"),
     "clustermonitor.accounts.forms.ApiTokenForm": NoIds("a token's name"),
     "clustermonitor.accounts.forms.CodeForm": NoIds("a code from the authenticator app"),
     "clustermonitor.accounts.reset.PasswordResetForm": NoIds("an e-mail address"),
@@ -483,29 +483,25 @@ FORMS = {
     "clustermonitor.programmes.forms.TargetForm": ProgrammeOnly(
         ("programmes:target-create", "programmes:target-edit"), ("kpi",)
     ),
-    "clustermonitor.programmes.forms_maturity.CriteriaSetForm": ProgrammeOnly(
+    "clustermonitor.maturity.forms.CriteriaSetForm": ProgrammeOnly(
         ("programmes:criteria-set-create", "programmes:criteria-set-edit")
     ),
-    "clustermonitor.programmes.forms_maturity.CriterionForm": ProgrammeOnly(
+    "clustermonitor.maturity.forms.CriterionForm": ProgrammeOnly(
         ("programmes:criterion-create", "programmes:criterion-edit")
     ),
-    "clustermonitor.programmes.forms_maturity.CheckForm": ProgrammeOnly(
-        ("programmes:answer-check",)
-    ),
-    "clustermonitor.programmes.forms_maturity.ReturnForm": ProgrammeOnly(
-        ("programmes:exit-plan-return",)
-    ),
-    "clustermonitor.programmes.forms_maturity.AttentionPointForm": ProgrammeOnly(
+    "clustermonitor.maturity.forms.CheckForm": ProgrammeOnly(("programmes:answer-check",)),
+    "clustermonitor.maturity.forms.ReturnForm": ProgrammeOnly(("programmes:exit-plan-return",)),
+    "clustermonitor.accountmanagement.forms.AttentionPointForm": ProgrammeOnly(
         ("programmes:attention-point-create", "programmes:attention-point-edit"), ("owner",)
     ),
-    "clustermonitor.programmes.forms_maturity.ReopenForm": ProgrammeOnly(
+    "clustermonitor.accountmanagement.forms.ReopenForm": ProgrammeOnly(
         ("programmes:attention-point-reopen",)
     ),
-    "clustermonitor.programmes.forms_maturity.SteeringMeetingForm": ProgrammeOnly(
+    "clustermonitor.accountmanagement.forms.SteeringMeetingForm": ProgrammeOnly(
         ("programmes:steering-meeting-create", "programmes:steering-meeting-edit"),
         ("attended_by",),
     ),
-    "clustermonitor.programmes.forms_maturity.LearningSessionForm": ProgrammeOnly(
+    "clustermonitor.accountmanagement.forms.LearningSessionForm": ProgrammeOnly(
         ("programmes:learning-session-create", "programmes:learning-session-edit"),
         ("attendees",),
     ),

@@ -9,6 +9,7 @@ import pytest
 from django.core.management import call_command
 
 from clustermonitor.core.models import AuditEntry
+from clustermonitor.demodata.reference import load_reference
 from clustermonitor.programmes.models import (
     Call,
     Cluster,
@@ -20,7 +21,6 @@ from clustermonitor.programmes.models import (
 from clustermonitor.programmes.reference import (
     REFERENCE_DIR,
     ReferenceDataError,
-    load_reference,
     read_reference,
     split_keywords,
 )

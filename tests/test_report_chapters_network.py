@@ -13,8 +13,8 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import translation
 
 from clustermonitor.collaborations import selectors
-from clustermonitor.programmes import criteria
-from clustermonitor.programmes.models_maturity import (
+from clustermonitor.maturity import criteria
+from clustermonitor.maturity.models import (
     Answer,
     Assessment,
     CriteriaSet,

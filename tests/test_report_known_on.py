@@ -34,15 +34,15 @@ def _forget_after(day: datetime.date) -> None:
     from clustermonitor.activities.models import Activity
     from clustermonitor.collaborations.models import Collaboration, StageChange
     from clustermonitor.core import known
-    from clustermonitor.members.models import Contribution, Membership
-    from clustermonitor.monitoring.models import ReportVersion, Transition
-    from clustermonitor.programmes.models import Call, Cluster, PublishedFigure, ReportedFigure
-    from clustermonitor.programmes.models_maturity import (
+    from clustermonitor.maturity.models import (
         Answer,
         Assessment,
         CriteriaSet,
         ExitPlan,
     )
+    from clustermonitor.members.models import Contribution, Membership
+    from clustermonitor.monitoring.models import ReportVersion, Transition
+    from clustermonitor.programmes.models import Call, Cluster, PublishedFigure, ReportedFigure
     from clustermonitor.registry.models import FirmFigures
     from clustermonitor.surveys.models import Invitation, ReminderRun, Response, Wave
 

@@ -17,10 +17,10 @@ import datetime
 import random
 
 from clustermonitor.core import audit
-from clustermonitor.programmes import services_maturity as services
+from clustermonitor.maturity import services
+from clustermonitor.maturity.models import ExitPath, ExitPlan
+from clustermonitor.maturity.selectors import exit_plan_due_date, latest_published
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.programmes.models_maturity import ExitPath, ExitPlan
-from clustermonitor.programmes.selectors_maturity import exit_plan_due_date, latest_published
 
 #: Integrations into an organisation that is one of the programme's spearhead clusters.
 SPC_BY_ORGANISATION = {"Blauwe Cluster": "BLAUW", "SIM": "SIM"}

@@ -9,8 +9,8 @@ from clustermonitor.accounts import services
 from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
 from clustermonitor.demodata import loader as demodata
+from clustermonitor.demodata.reference import load_reference
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.programmes.reference import load_reference
 from clustermonitor.registry.reference import load_registry_reference
 
 DEMO_PASSWORD = "clustermonitor"

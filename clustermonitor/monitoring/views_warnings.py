@@ -24,7 +24,7 @@ def _render(request, clusters, *, cluster=None, mine=False):
         found = [w for w in found if w.kind == kind]
     for w in found:
         w.label = _label(w.kind)
-    from clustermonitor.programmes.selectors_maturity import open_attention_points
+    from clustermonitor.accountmanagement.selectors import open_attention_points
 
     points = (
         open_attention_points(user=request.user if mine else None, cluster=cluster, today=today)

@@ -216,7 +216,7 @@ def exit_plan_warnings(clusters, today: datetime.date) -> list[Warning]:
     end) has passed (high) or comes within EXIT_PLAN_NOTICE_DAYS (medium)."""
     from django.urls import reverse
 
-    from clustermonitor.programmes.selectors_maturity import missing_exit_plans
+    from clustermonitor.maturity.selectors import missing_exit_plans
 
     out = []
     for cluster, due in missing_exit_plans(clusters, today, horizon_days=EXIT_PLAN_NOTICE_DAYS):

@@ -468,19 +468,3 @@ class PublishedFigure(models.Model):
 
     def __str__(self):
         return f"{self.key} = {self.value:g} ({self.source})"
-
-
-# Issue 6 (exit plans, criteria sets, account management) keeps its models in their own
-# modules; importing them here makes them models of this app.
-from clustermonitor.programmes.models_account import (  # noqa: E402, F401
-    AttentionPoint,
-    LearningSession,
-    SteeringGroupMeeting,
-)
-from clustermonitor.programmes.models_maturity import (  # noqa: E402, F401
-    Answer,
-    Assessment,
-    CriteriaSet,
-    Criterion,
-    ExitPlan,
-)

@@ -24,7 +24,6 @@ from clustermonitor.programmes.models import (
     Embedding,
     FuturePath,
     Programme,
-    PublishedFigure,
     ReportedFigure,
     Target,
 )
@@ -316,7 +315,7 @@ class LoadSummary:
         return sum(self.changed.values())
 
 
-def _upsert(summary, label, model, lookup: dict, values: dict, m2m=None):
+def upsert(summary, label, model, lookup: dict, values: dict, m2m=None):
     instance = model.objects.filter(**lookup).first() or model(**lookup)
     for key, value in values.items():
         setattr(instance, key, value)
@@ -331,17 +330,22 @@ def _ibn_start(end: datetime.date, years: int) -> datetime.date:
 
 
 @transaction.atomic
-def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
+def load_programme_reference(
+    directory: Path = REFERENCE_DIR,
+) -> tuple["LoadSummary", dict, Programme]:
+    """The programme's set-up: programme, KPIs, cluster types, calls, clusters, targets
+    and reported figures. Returns the summary, the data read and the programme, for the
+    loaders of the other apps (load_reference in demodata/reference.py)."""
     data = read_reference(directory)
     summary = LoadSummary()
-    programme = _upsert(summary, "programme", Programme, {"slug": PROGRAMME["slug"]}, PROGRAMME)
+    programme = upsert(summary, "programme", Programme, {"slug": PROGRAMME["slug"]}, PROGRAMME)
     kpis = [
-        _upsert(summary, "KPI", KPI, {"programme": programme, "code": k["code"]}, k) for k in KPIS
+        upsert(summary, "KPI", KPI, {"programme": programme, "code": k["code"]}, k) for k in KPIS
     ]
     kpi = {k.code: k for k in kpis}
     types = {}
     for code, spec in data["types"].items():
-        types[code] = _upsert(
+        types[code] = upsert(
             summary,
             "cluster type",
             ClusterType,
@@ -357,7 +361,7 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
         )
     calls = {}
     for spec in data["calls"]:
-        call = _upsert(
+        call = upsert(
             summary,
             "call",
             Call,
@@ -372,7 +376,7 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
         ):
             _reported(summary, metric, spec[key], call=call, basis=ReportedFigure.Basis.REPORTED)
     for row in data["spc"]:
-        _upsert(
+        upsert(
             summary,
             "cluster",
             Cluster,
@@ -388,7 +392,7 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
         )
     ibn_type = types["IBN"]
     for row in data["ibn"]:
-        cluster = _upsert(
+        cluster = upsert(
             summary,
             "cluster",
             Cluster,
@@ -413,7 +417,7 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
         if row["basis"] == "target":
             # Table 7 (**): no report yet; the figures printed are the targets.
             for code, value in (("KPI1", row["members"]), ("KPI3", row["collaborations"])):
-                _upsert(
+                upsert(
                     summary,
                     "target",
                     Target,
@@ -443,18 +447,7 @@ def load_reference(directory: Path = REFERENCE_DIR) -> LoadSummary:
             cluster=cluster,
             basis=ReportedFigure.Basis.REPORTED,
         )
-    _load_intercluster(summary, data, programme)
-    from clustermonitor.programmes.criteria_reference import load_criteria_sets
-    from clustermonitor.programmes.table5_reference import load_table5
-
-    for label, written in (
-        ("published figure", load_table5(programme, ACTOR, directory)),
-        ("criteria set", load_criteria_sets(programme, ACTOR)),
-        ("questionnaire", int(_load_questionnaire(programme))),
-    ):
-        if written:
-            summary.changed[label] = summary.changed.get(label, 0) + written
-    return summary
+    return summary, data, programme
 
 
 def _read_intercluster(directory: Path, data: dict, problems: Problems, published) -> None:
@@ -507,71 +500,8 @@ def _read_intercluster(directory: Path, data: dict, problems: Problems, publishe
         problems.add("published_figures_2020.yaml", None, "intercluster_calls", f"{exc}")
 
 
-def _load_intercluster(summary: LoadSummary, data: dict, programme: Programme) -> None:
-    from clustermonitor.collaborations.models import (
-        Collaboration,
-        Instrument,
-        InterclusterCall,
-        Stage,
-    )
-    from clustermonitor.collaborations.services import change_stage
-
-    for spec in data["intercluster_calls"]:
-        _upsert(
-            summary,
-            "intercluster call",
-            InterclusterCall,
-            {"programme": programme, "year": spec["year"]},
-            {**spec, "source": SOURCE},
-        )
-    for key, value in data["intercluster_published"].items():
-        _upsert(
-            summary,
-            "published figure",
-            PublishedFigure,
-            {"programme": programme, "key": key, "source": SOURCE},
-            {"value": Decimal(value), "source_date": SOURCE_DATE},
-        )
-    clusters = {c.code: c for c in Cluster.objects.filter(programme=programme)}
-    for spec in data["intercluster_projects"]:
-        description = "Aanvraag in de interclusteroproep van 2017 of 2018 (tabel 10)."
-        if spec["others"]:
-            description += " Andere partner: " + ", ".join(spec["others"]) + "."
-        collaboration = _upsert(
-            summary,
-            "collaboration",
-            Collaboration,
-            {"programme": programme, "title": spec["title"], "source": f"{SOURCE}, tabel 10"},
-            {"instrument": Instrument.INTERCLUSTER, "description": description},
-            m2m={"clusters": [clusters[code] for code in spec["clusters"]]},
-        )
-        if not collaboration.stage_changes.exists():
-            # Submitted by the time of the report; the decision per project is not
-            # published (only the totals: 10 of 15 approved).
-            change_stage(
-                ACTOR,
-                collaboration,
-                Stage.SUBMITTED,
-                on=SOURCE_DATE,
-                note=(
-                    "IBN-evaluatie 2020, tabel 10: ingediend; "
-                    "beslissing per project niet gepubliceerd"
-                ),
-            )
-
-
-def _load_questionnaire(programme) -> bool:
-    """The 2020 member survey as the default questionnaire; True when it was written."""
-    from clustermonitor.surveys.models import Questionnaire
-    from clustermonitor.surveys.services_forms import load_default_questionnaire
-
-    before = Questionnaire.objects.filter(programme=programme).count()
-    load_default_questionnaire(programme, ACTOR)
-    return Questionnaire.objects.filter(programme=programme).count() > before
-
-
 def _reported(summary, metric, value, *, cluster=None, call=None, basis, period_end=None):
-    return _upsert(
+    return upsert(
         summary,
         "reported figure",
         ReportedFigure,

@@ -22,7 +22,7 @@ def _status(plan, as_of) -> str:
         return _("no exit plan")
     if known.accepted(plan, as_of):
         return str(plan.Status.ACCEPTED.label)
-    from clustermonitor.programmes.selectors_maturity import filed_by
+    from clustermonitor.maturity.selectors import filed_by
 
     if filed_by(plan, as_of):
         return str(plan.Status.FILED.label)
@@ -48,8 +48,8 @@ def _future(cluster) -> str:
 
 
 def _exit_plans(ctx) -> Section:
-    from clustermonitor.programmes import selectors_maturity as selectors
-    from clustermonitor.programmes.models_maturity import ExitPlan
+    from clustermonitor.maturity import selectors
+    from clustermonitor.maturity.models import ExitPlan
 
     section = Section("exit_plans", _("Exit plans"))
     plans = {
@@ -124,7 +124,7 @@ def _exit_plans(ctx) -> Section:
 
 def latest_sets(ctx) -> list:
     """The latest version of each criteria set published on or before the date."""
-    from clustermonitor.programmes import selectors_maturity as selectors
+    from clustermonitor.maturity import selectors
 
     latest, seen = [], set()
     for criteria_set in selectors.published_sets(ctx.programme):
@@ -139,8 +139,7 @@ def latest_sets(ctx) -> list:
 
 
 def _readiness_of(ctx, cluster, criteria_set, assessment):
-    from clustermonitor.programmes import criteria
-    from clustermonitor.programmes import selectors_maturity as selectors
+    from clustermonitor.maturity import criteria, selectors
 
     if assessment is not None:
         return selectors.assessment_readiness(assessment)
@@ -154,8 +153,8 @@ def _readiness_of(ctx, cluster, criteria_set, assessment):
 
 
 def _readiness(ctx) -> Section:
-    from clustermonitor.programmes import criteria
-    from clustermonitor.programmes.models_maturity import Assessment
+    from clustermonitor.maturity import criteria
+    from clustermonitor.maturity.models import Assessment
 
     section = Section("readiness", _("Readiness against the criteria sets"))
     sets = latest_sets(ctx)

@@ -13,8 +13,8 @@ from collections import Counter
 from django.utils.translation import gettext as _
 
 from clustermonitor.core import known
+from clustermonitor.maturity.models import ExitPlan
 from clustermonitor.programmes.models import ClusterType, Embedding
-from clustermonitor.programmes.models_maturity import ExitPlan
 from clustermonitor.reports.document import Money, Percent, Section, Table
 
 NO_EMBEDDING = ""

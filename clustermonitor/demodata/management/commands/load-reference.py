@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
-from clustermonitor.programmes.reference import REFERENCE_DIR, ReferenceDataError, load_reference
+from clustermonitor.demodata.reference import load_reference
+from clustermonitor.programmes.reference import REFERENCE_DIR, ReferenceDataError
 
 
 class Command(BaseCommand):

@@ -46,6 +46,7 @@ class AttentionPoint(models.Model):
     closed_on = models.DateField(_("closed on"), null=True, blank=True, editable=False)
 
     class Meta:
+        db_table = "programmes_attentionpoint"
         ordering = ["follow_up_on", "pk"]
         verbose_name = _("attention point")
         verbose_name_plural = _("attention points")
@@ -70,10 +71,12 @@ class SteeringGroupMeeting(models.Model):
         verbose_name=_("attended by (agency)"),
         blank=True,
         related_name="+",
+        db_table="programmes_steeringgroupmeeting_attended_by",
     )
     notes = models.TextField(_("notes"), blank=True)
 
     class Meta:
+        db_table = "programmes_steeringgroupmeeting"
         ordering = ["cluster", "-date", "-pk"]
         verbose_name = _("steering-group meeting")
         verbose_name_plural = _("steering-group meetings")
@@ -100,10 +103,12 @@ class LearningSession(models.Model):
         verbose_name=_("clusters that attended"),
         blank=True,
         related_name="learning_sessions",
+        db_table="programmes_learningsession_attendees",
     )
     note = models.TextField(_("note"), blank=True)
 
     class Meta:
+        db_table = "programmes_learningsession"
         ordering = ["programme", "-date", "title"]
         verbose_name = _("learning-network session")
         verbose_name_plural = _("learning-network sessions")

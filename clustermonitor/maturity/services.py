@@ -14,8 +14,8 @@ from django.db.models import Max
 from django.utils.translation import gettext as _
 
 from clustermonitor.core import audit
-from clustermonitor.programmes import criteria
-from clustermonitor.programmes.models_maturity import (
+from clustermonitor.maturity import criteria
+from clustermonitor.maturity.models import (
     Answer,
     Assessment,
     CriteriaSet,

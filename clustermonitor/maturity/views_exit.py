@@ -12,11 +12,10 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.core import audit, editing
-from clustermonitor.programmes import selectors_maturity as selectors
-from clustermonitor.programmes import services_maturity as services
-from clustermonitor.programmes.forms_maturity import ExitPlanForm, ReturnForm
+from clustermonitor.maturity import selectors, services
+from clustermonitor.maturity.forms import ExitPlanForm, ReturnForm
+from clustermonitor.maturity.models import ExitPlan
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.programmes.models_maturity import ExitPlan
 
 VIEW = "programmes.view_exit_plan"
 CHANGE = "programmes.change_exit_plan"
@@ -50,7 +49,7 @@ def exit_plan(request, code):
     follows = access.follows_cluster(request.user, cluster)
     return render(
         request,
-        "programmes/exit_plan.html",
+        "maturity/exit_plan.html",
         {
             "cluster": cluster,
             "plan": plan,

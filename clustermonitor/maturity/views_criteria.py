@@ -17,17 +17,15 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.core import editing
-from clustermonitor.programmes import criteria
-from clustermonitor.programmes import selectors_maturity as selectors
-from clustermonitor.programmes import services_maturity as services
-from clustermonitor.programmes.forms_maturity import (
+from clustermonitor.maturity import criteria, selectors, services
+from clustermonitor.maturity.forms import (
     CheckForm,
     CriteriaSetForm,
     CriterionForm,
     EvidenceForm,
 )
+from clustermonitor.maturity.models import Answer, Assessment, CriteriaSet, Criterion
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.programmes.models_maturity import Answer, Assessment, CriteriaSet, Criterion
 from clustermonitor.programmes.selectors import current_programme
 
 VIEW = "programmes.view_criteria"
@@ -67,7 +65,7 @@ def _form_page(
         form = form_class(instance=instance, **form_kwargs)
     return render(
         request,
-        "programmes/criteria_form.html",
+        "maturity/criteria_form.html",
         {"form": form, "title": title, "cancel_url": cancel_url, **(context or {})},
     )
 
@@ -101,7 +99,7 @@ def criteria_set_list(request):
         groups.setdefault(s.name, []).append(s)
     return render(
         request,
-        "programmes/criteria_set_list.html",
+        "maturity/criteria_set_list.html",
         {"programme": programme, "groups": groups, "can_manage": can_manage},
     )
 
@@ -143,7 +141,7 @@ def criteria_set_detail(request, pk):
         versions = versions.filter(status=CriteriaSet.Status.PUBLISHED)
     return render(
         request,
-        "programmes/criteria_set_detail.html",
+        "maturity/criteria_set_detail.html",
         {
             "set": criteria_set,
             "criteria": criteria_set.criteria.all(),
@@ -290,7 +288,7 @@ def readiness(request, code):
     ]
     return render(
         request,
-        "programmes/readiness.html",
+        "maturity/readiness.html",
         {
             "cluster": cluster,
             "published": published,
@@ -356,7 +354,7 @@ def assessment_detail(request, pk):
         row.check_form = CheckForm(prefix=f"c{answer.pk}")
     return render(
         request,
-        "programmes/assessment_detail.html",
+        "maturity/assessment_detail.html",
         {"assessment": assessment, "cluster": cluster, "result": result},
     )
 

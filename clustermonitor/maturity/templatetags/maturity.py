@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import template
 
 from clustermonitor.core.templatetags.format import format_number
-from clustermonitor.programmes import criteria
+from clustermonitor.maturity import criteria
 
 register = template.Library()
 

@@ -80,6 +80,7 @@ class ExitPlan(models.Model):
     )
 
     class Meta:
+        db_table = "programmes_exitplan"
         ordering = ["cluster"]
         verbose_name = _("exit plan")
         verbose_name_plural = _("exit plans")
@@ -156,6 +157,7 @@ class CriteriaSet(models.Model):
     )
 
     class Meta:
+        db_table = "programmes_criteriaset"
         ordering = ["programme", "name", "-version"]
         constraints = [
             models.UniqueConstraint(
@@ -212,6 +214,7 @@ class Criterion(models.Model):
     )
 
     class Meta:
+        db_table = "programmes_criterion"
         ordering = ["criteria_set", "order", "pk"]
         verbose_name = _("criterion")
         verbose_name_plural = _("criteria")
@@ -224,7 +227,7 @@ class Criterion(models.Model):
         return self.kind == CriterionKind.COMPUTED
 
     def clean(self):
-        from clustermonitor.programmes.criteria import unknown_metric_message
+        from clustermonitor.maturity.criteria import unknown_metric_message
 
         errors = {}
         if self.criteria_set_id and self.criteria_set.is_published:
@@ -272,6 +275,7 @@ class Assessment(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
     class Meta:
+        db_table = "programmes_assessment"
         ordering = ["cluster", "-assessed_on", "-pk"]
         verbose_name = _("assessment")
         verbose_name_plural = _("assessments")
@@ -335,6 +339,7 @@ class Answer(models.Model):
     check_note = models.CharField(_("comment"), max_length=500, blank=True, editable=False)
 
     class Meta:
+        db_table = "programmes_answer"
         ordering = ["assessment", "criterion__order", "criterion__pk"]
         constraints = [
             models.UniqueConstraint(fields=["assessment", "criterion"], name="unique_answer")
@@ -355,7 +360,7 @@ class Answer(models.Model):
 
     @property
     def outcome(self) -> str:
-        from clustermonitor.programmes import criteria
+        from clustermonitor.maturity import criteria
 
         if self.criterion.is_computed:
             return criteria.compare(self.value, self.criterion.operator, self.criterion.threshold)

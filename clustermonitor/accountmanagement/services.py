@@ -5,12 +5,12 @@ import datetime
 
 from django.db import transaction
 
-from clustermonitor.core import audit
-from clustermonitor.programmes.models_account import (
+from clustermonitor.accountmanagement.models import (
     AttentionPoint,
     LearningSession,
     SteeringGroupMeeting,
 )
+from clustermonitor.core import audit
 
 
 def _user(actor: audit.Actor):

@@ -26,7 +26,7 @@ import yaml
 from django.db import transaction
 
 from clustermonitor.core import audit
-from clustermonitor.programmes.models_maturity import CriteriaSet, Criterion, CriterionKind
+from clustermonitor.maturity.models import CriteriaSet, Criterion, CriterionKind
 
 REFERENCE_YAML = (
     Path(__file__).resolve().parent.parent / "data" / "reference" / "published_figures_2020.yaml"

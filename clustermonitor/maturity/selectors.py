@@ -6,18 +6,16 @@ import datetime
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
-
 from clustermonitor.core import known
-from clustermonitor.programmes import criteria, rules_math
-from clustermonitor.programmes.models_account import AttentionPoint
-from clustermonitor.programmes.models_maturity import (
+from clustermonitor.maturity import criteria
+from clustermonitor.maturity.models import (
     Answer,
     Assessment,
     CriteriaSet,
     Criterion,
     ExitPlan,
 )
+from clustermonitor.programmes import rules_math
 
 #: An exit plan is due this many months before the funding ends (the Norwegian
 #: programme's rule, published_figures_2020.yaml: exit_strategy_due_months_before_end).
@@ -155,36 +153,4 @@ def assessment_readiness(assessment: Assessment) -> Readiness:
     ]
     return Readiness(
         assessment.cluster, assessment.criteria_set, assessment.assessed_on, rows, assessment
-    )
-
-
-# -- Account management -------------------------------------------------------------------
-
-
-def open_attention_points(
-    user=None,
-    cluster=None,
-    today: datetime.date | None = None,
-    *,
-    within_days: int | None = None,
-):
-    """Open attention points, the earliest follow-up first, annotated with `overdue`
-    (follow-up date before `today`).
-
-    `user`: the points they follow up — owned by them, or without an owner on a cluster
-    whose account manager they are. `cluster`: only that cluster's. `within_days`: only
-    those to follow up on or before `today + within_days` (overdue ones included).
-    """
-    today = today or datetime.date.today()
-    points = AttentionPoint.objects.filter(status=AttentionPoint.Status.OPEN)
-    if user is not None:
-        points = points.filter(Q(owner=user) | Q(owner__isnull=True, cluster__account_manager=user))
-    if cluster is not None:
-        points = points.filter(cluster=cluster)
-    if within_days is not None:
-        points = points.filter(follow_up_on__lte=today + datetime.timedelta(days=within_days))
-    return (
-        points.select_related("cluster", "owner")
-        .annotate(overdue=ExpressionWrapper(Q(follow_up_on__lt=today), output_field=BooleanField()))
-        .order_by("follow_up_on", "pk")
     )

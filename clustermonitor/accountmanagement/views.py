@@ -12,22 +12,22 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
-from clustermonitor.accounts import access
-from clustermonitor.core import editing
-from clustermonitor.programmes import selectors_maturity as selectors
-from clustermonitor.programmes import services_account as services
-from clustermonitor.programmes.forms_maturity import (
+from clustermonitor.accountmanagement import selectors, services
+from clustermonitor.accountmanagement.forms import (
     AttentionPointForm,
     LearningSessionForm,
     ReopenForm,
     SteeringMeetingForm,
 )
-from clustermonitor.programmes.models import Cluster
-from clustermonitor.programmes.models_account import (
+from clustermonitor.accountmanagement.models import (
     AttentionPoint,
     LearningSession,
     SteeringGroupMeeting,
 )
+from clustermonitor.accounts import access
+from clustermonitor.core import editing
+from clustermonitor.maturity import selectors as maturity_selectors
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.selectors import current_programme
 
 VIEW = "programmes.view_account"
@@ -47,10 +47,10 @@ def account(request, code):
     cluster = access.account_cluster(request.user, Cluster.objects, code)
     today = timezone.localdate()
     points = cluster.attention_points.select_related("owner", "created_by")
-    due, filed = selectors.exit_plan_status(cluster, today)
+    due, filed = maturity_selectors.exit_plan_status(cluster, today)
     return render(
         request,
-        "programmes/account.html",
+        "accountmanagement/account.html",
         {
             "cluster": cluster,
             "open_points": selectors.open_attention_points(cluster=cluster, today=today),
@@ -208,7 +208,7 @@ def learning_session_list(request):
             attended[cluster.pk] = attended.get(cluster.pk, 0) + 1
     return render(
         request,
-        "programmes/learning_session_list.html",
+        "accountmanagement/learning_session_list.html",
         {
             "programme": programme,
             "sessions": sessions,
@@ -243,7 +243,7 @@ def learning_session_detail(request, pk):
     clusters = session.programme.clusters.order_by("code")
     return render(
         request,
-        "programmes/learning_session_detail.html",
+        "accountmanagement/learning_session_detail.html",
         {
             "session": session,
             "attended": [c for c in clusters if c.pk in attendees],
@@ -287,7 +287,7 @@ def my_attention_points(request):
     soon = selectors.open_attention_points(user=request.user, today=today, within_days=SOON_DAYS)
     return render(
         request,
-        "programmes/my_attention_points.html",
+        "accountmanagement/my_attention_points.html",
         {
             "soon": soon,
             "later": mine.exclude(pk__in=soon.values("pk")),
