@@ -2,8 +2,6 @@
 the typology breakdowns, the intercluster overview (Table 10), the collaboration
 network and matchmaking between clusters."""
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.translation import gettext as _
@@ -11,7 +9,7 @@ from django.utils.translation import gettext as _
 from clustermonitor.accounts import access
 from clustermonitor.collaborations import exports, selectors
 from clustermonitor.collaborations.models import Collaboration
-from clustermonitor.core import known
+from clustermonitor.core import known, paging
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.programmes.models import KPI, Cluster, Programme, ReportedFigure, Target
 
@@ -23,13 +21,6 @@ def get_cluster(user, code: str, perm: str = VIEW):
     return access.get_cluster_collaborations_for_user(user, Cluster.objects, code, perm)
 
 
-def _on(request) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        return datetime.date.today()
-
-
 def _programme(request) -> Programme:
     return access.get_collaborations_programme_for_user(request.user, Programme.objects)
 
@@ -37,7 +28,7 @@ def _programme(request) -> Programme:
 @login_required
 def kpi3_cluster(request, code):
     cluster = get_cluster(request.user, code, VIEW)
-    on = _on(request)
+    on = paging.date_param(request)
     kpi3 = selectors.cluster_kpi3(cluster, on)
     for verdict in kpi3.verdicts:
         verdict.label = selectors.reason_label(verdict.reason)
@@ -71,7 +62,7 @@ def kpi3_cluster(request, code):
 @login_required
 def programme_overview(request):
     programme = _programme(request)
-    on = _on(request)
+    on = paging.date_param(request)
     clusters = known.clusters(Cluster.objects.filter(programme=programme), on).select_related(
         "cluster_type"
     )

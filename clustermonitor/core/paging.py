@@ -5,6 +5,8 @@ the query count does not grow with the list. The page links keep every other par
 of the address (filters, sort order) through Django's ``{% querystring %}`` tag in
 templates/core/_pager.html. Downloads (.xlsx) are never paged: they hold every row."""
 
+import datetime
+
 from django.core.paginator import Page, Paginator
 
 PER_PAGE = 100
@@ -22,3 +24,12 @@ def sorted_by(request, choices: dict[str, tuple[str, ...]], default: str) -> tup
     if key not in choices:
         key = default
     return key, choices[key]
+
+
+def date_param(request, name: str = "on") -> datetime.date:
+    """The date a figure page is asked for (``?on=YYYY-MM-DD``); today when it is missing
+    or not a date."""
+    try:
+        return datetime.date.fromisoformat(request.GET.get(name, ""))
+    except ValueError:
+        return datetime.date.today()

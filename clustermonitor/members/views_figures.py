@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import cofinancing, participation
-from clustermonitor.core import i18n, known
+from clustermonitor.core import i18n, known, paging
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.core.pagecache import kept_page
@@ -27,13 +27,6 @@ from clustermonitor.programmes.models import Cluster, ReportedFigure
 def _int(request, name, default):
     text = request.GET.get(name, "")
     return int(text) if text.isdigit() else default
-
-
-def _date(request, name, default):
-    try:
-        return datetime.date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return default
 
 
 @login_required
@@ -220,7 +213,7 @@ def kpi_page(request, code=None):
         cluster = None
         programme = programme_selectors.current_programme(request.GET.get("programme"))
         clusters = list(Cluster.objects.filter(programme=programme).order_by("code"))
-    up_to = _date(request, "on", datetime.date.today())
+    up_to = paging.date_param(request)
     table, companies = _kpis(clusters, up_to)
     reported = _reported(clusters, up_to)
     by_code = {c.code: c for c in clusters}

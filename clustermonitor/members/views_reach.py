@@ -1,15 +1,13 @@
 """The reach analysis pages (the evaluation's Figures 2–5 and the NACE mix), per
 programme and per cluster, for a chosen reference date: SVG figures, tables, .xlsx."""
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 from django.utils.safestring import mark_safe
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, reach
-from clustermonitor.core import i18n
+from clustermonitor.core import i18n, paging
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.pagecache import kept_page
 from clustermonitor.members import exports, figures_reach
@@ -17,13 +15,6 @@ from clustermonitor.members.kept import reads_members
 from clustermonitor.members.reach import reach_rows
 from clustermonitor.programmes import selectors as programme_selectors
 from clustermonitor.programmes.models import Cluster
-
-
-def _reference_date(request) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        return datetime.date.today()
 
 
 def _svg(result: dict, lang: str) -> dict:
@@ -72,7 +63,7 @@ def _render(request, rows, on, cluster=None):
 @kept_page(access.needs("registry.view_registry"))
 def reach_programme(request):
     access.check(request.user, "registry.view_registry")
-    on = _reference_date(request)
+    on = paging.date_param(request)
     programme = programme_selectors.current_programme(request.GET.get("programme"))
     return _render(request, reach_rows(on=on, programme=programme), on)
 
@@ -81,6 +72,6 @@ def reach_programme(request):
 @kept_page(reads_members)
 def reach_cluster(request, code):
     cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
-    on = _reference_date(request)
+    on = paging.date_param(request)
     rows = reach_rows(on=on, programme=cluster.programme, members_of=cluster)
     return _render(request, rows, on, cluster)

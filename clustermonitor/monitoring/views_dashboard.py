@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy
 
 from clustermonitor.accounts import access
 from clustermonitor.analysis import trajectory as method
-from clustermonitor.core import i18n, sharedcache
+from clustermonitor.core import i18n, paging, sharedcache
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.memo import memo, memo_or_queue
 from clustermonitor.core.pagecache import kept_page
@@ -52,13 +52,6 @@ def _programme(request) -> Programme:
     if programme is None:
         raise Http404
     return programme
-
-
-def _on(request) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        return datetime.date.today()
 
 
 def _cluster_type(request, programme: Programme) -> str:
@@ -201,7 +194,7 @@ def _decorate(rows) -> None:
 def trajectories(request):
     access.check(request.user, "monitoring.view_dashboard")
     programme = _programme(request)
-    on = _on(request)
+    on = paging.date_param(request)
     cluster_type = _cluster_type(request, programme)
     rows = selectors.programme_trajectories(programme, on, cluster_type=cluster_type)
     _decorate(rows)
@@ -235,7 +228,7 @@ def trajectories_cluster(request, code):
     access.check(
         request.user, "monitoring.view_reports", cluster, visible="monitoring.view_reports"
     )
-    on = _on(request)
+    on = paging.date_param(request)
     rows = selectors.cluster_trajectories(cluster, on)
     _decorate(rows)
     lang = i18n.lang()

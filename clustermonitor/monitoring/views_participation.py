@@ -10,17 +10,11 @@ from django.shortcuts import render
 from clustermonitor.accounts import access
 from clustermonitor.activities import figures as activity_figures
 from clustermonitor.analysis import participation
+from clustermonitor.core import paging
 from clustermonitor.members import figures
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes import selectors as programme_selectors
 from clustermonitor.programmes.models import Cluster
-
-
-def _date(request, name, default):
-    try:
-        return datetime.date.fromisoformat(request.GET.get(name, ""))
-    except ValueError:
-        return default
 
 
 def _participation(clusters, on):
@@ -48,7 +42,7 @@ def participation_page(request, code=None):
         cluster = None
         programme = programme_selectors.current_programme(request.GET.get("programme"))
         clusters = list(Cluster.objects.filter(programme=programme))
-    on = _date(request, "on", datetime.date.today())
+    on = paging.date_param(request)
     degree = _participation(clusters, on)
     overall = participation.active_share(degree)
     by_size = participation.active_share(degree, ["size_class"])

@@ -2,23 +2,15 @@
 computed from the current records. For programme readers (monitoring.view_dashboard:
 agency and evaluators); everyone else gets 404, an anonymous visitor the login page."""
 
-import datetime
-
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
 
 from clustermonitor.accounts import access
+from clustermonitor.core import paging
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.monitoring import published
 from clustermonitor.programmes.selectors import current_programme
-
-
-def _as_of(request) -> datetime.date:
-    try:
-        return datetime.date.fromisoformat(request.GET.get("on", ""))
-    except ValueError:
-        return datetime.date.today()
 
 
 @login_required
@@ -27,7 +19,7 @@ def published_vs_computed(request):
     programme = current_programme(request.GET.get("programme"))
     if programme is None:
         raise Http404
-    as_of = _as_of(request)
+    as_of = paging.date_param(request)
     rows = published.comparison(programme, as_of)
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
