@@ -6,6 +6,7 @@ PDF's pages (rendered to PNG with pdftoppm and checked non-empty)."""
 
 import datetime
 import io
+import itertools
 import os
 import re
 import shutil
@@ -232,3 +233,20 @@ def test_long_tables_show_their_first_rows_and_say_how_many_more(monkeypatch):
     assert html.count("… en nog") == render.render_html(doc).count("… en nog")
     sheet = load_workbook(io.BytesIO(render.render_xlsx(doc)))["T01 Leden per cluster"]
     assert sheet["A4"].value == "Totaal"  # the workbook keeps every row
+
+
+def test_pdf_bytes_do_not_depend_on_the_clock_when_fonts_are_subset_by_fonttools(monkeypatch):
+    """Without libharfbuzz-subset WeasyPrint subsets fonts with fontTools, which stamped
+    each subset with the time of the run: the same report written a second later was
+    other bytes (seen in test_same_bytes on a machine without the library)."""
+    _pdf_tools()
+    from fontTools.misc import timeTools
+    from weasyprint.pdf import fonts
+
+    monkeypatch.setattr(fonts, "harfbuzz_subset", None)  # the fontTools path
+    monkeypatch.delenv("SOURCE_DATE_EPOCH", raising=False)
+    clock = itertools.count(1_700_000_000.0, 1_000.0)  # every reading 1,000 s later
+    monkeypatch.setattr(timeTools.time, "time", lambda: next(clock))
+    first, second = render.render_pdf(document()), render.render_pdf(document())
+    assert first == second
+    assert "SOURCE_DATE_EPOCH" not in os.environ  # set for the render only

@@ -8,14 +8,19 @@ workbook has a contents sheet and one sheet per table, with real numbers (percen
 and euro as number formats), not text.
 
 HTML and workbook are byte-identical for the same data and date (no clock, no random);
-WeasyPrint's PDF is too, as far as WeasyPrint goes (it writes no creation date).
+so is the PDF: WeasyPrint writes no creation date, and the one clock it can reach (the
+"modified" stamp fontTools writes into a subset font when HarfBuzz's subsetter is not
+installed) is pinned to the report's date (`_font_clock`).
 """
 
 from __future__ import annotations
 
 import base64
+import contextlib
 import datetime
+import os
 import re
+import threading
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -205,13 +210,39 @@ def _data_uri(svg: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode("utf-8")).decode("ascii")
 
 
+_FONT_CLOCK_LOCK = threading.Lock()
+
+
+@contextlib.contextmanager
+def _font_clock(on: datetime.date):
+    """While WeasyPrint writes the PDF, fontTools' clock reads `on` (midnight UTC).
+
+    Without HarfBuzz's subsetter (libharfbuzz-subset), WeasyPrint subsets fonts with
+    fontTools, which stamps each subset's `head.modified` with the time of the run: two
+    runs a second apart wrote different bytes. fontTools reads SOURCE_DATE_EPOCH
+    (reproducible-builds.org) instead of the clock when it is set; it is set for the
+    render only, under a lock so that threads rendering other dates wait."""
+    epoch = datetime.datetime.combine(on, datetime.time(), tzinfo=datetime.UTC).timestamp()
+    with _FONT_CLOCK_LOCK:
+        before = os.environ.get("SOURCE_DATE_EPOCH")
+        os.environ["SOURCE_DATE_EPOCH"] = str(int(epoch))
+        try:
+            yield
+        finally:
+            if before is None:
+                del os.environ["SOURCE_DATE_EPOCH"]
+            else:
+                os.environ["SOURCE_DATE_EPOCH"] = before
+
+
 def render_pdf(document: Document) -> bytes:
     """The report as an A4 PDF (WeasyPrint; imported here so that the rest of the
     platform runs on a machine without Pango)."""
     import weasyprint
 
     html = render_html(document, for_pdf=True)
-    return weasyprint.HTML(string=html, base_url=None).write_pdf()
+    with _font_clock(document.as_of):
+        return weasyprint.HTML(string=html, base_url=None).write_pdf()
 
 
 def render_xlsx(document: Document) -> bytes:
