@@ -7,6 +7,11 @@ BIN := $(VENV)/bin
 TEST_WORKERS ?= auto
 PYTEST_PARALLEL := -n $(TEST_WORKERS) --dist loadgroup --no-loadscope-reorder
 
+# Python may write its bytecode (and pytest its rewritten test modules) even where the
+# shell asks it not to (PYTHONDONTWRITEBYTECODE): without the cache every worker and every
+# `clustermonitor` process a test starts compiles the project again (half of collection).
+unexport PYTHONDONTWRITEBYTECODE
+
 # The first Python >= 3.12 on PATH, or one that pyenv keeps but has not activated.
 PYTHON ?= $(shell ./scripts/find-python)
 
