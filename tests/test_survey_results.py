@@ -437,3 +437,41 @@ def test_imported_responses_without_invitation_and_other_question_types(web, wav
         r["choice"]: r["share"] for r in data.tables["distributions"] if r["question"] == "topics"
     }
     assert shares == {"a": 1.0, "b": 0.0, "c": 1.0}  # the 6 imported answered it
+
+
+def _plain(built) -> tuple:
+    """A build's figures as comparable values (NaN as text, matrices as records)."""
+
+    def cell(value):
+        return "NaN" if isinstance(value, float) and value != value else value
+
+    tables = {k: [{c: cell(v) for c, v in row.items()} for row in rows]
+              for k, rows in built.tables.items()}  # fmt: skip
+    matrices = [
+        (m["profile"], m["group"], m["kind"], m["matrix"]["points"].to_dict("records"))
+        for m in built.matrices
+    ]
+    return tables, repr(matrices), built.counts, built.n_suppressed
+
+
+def test_builds_inside_sharing_compute_once_and_give_what_separate_builds_give(wave, monkeypatch):
+    """The report builds the survey chapter (suppressed, Dutch) and the published
+    comparison (unsuppressed, English) inside `results.sharing()`: each cross is computed
+    once, and neither build differs from one made on its own."""
+    alone = {
+        (suppressed, lang): _plain(results.build(wave, suppressed=suppressed, lang=lang))
+        for suppressed, lang in ((True, "nl"), (False, "en"))
+    }
+    calls = []
+    cross = results.survey.cross
+    monkeypatch.setattr(results.survey, "cross", lambda *a, **k: calls.append(1) or cross(*a, **k))
+    with results.sharing():
+        shared = {
+            (suppressed, lang): _plain(results.build(wave, suppressed=suppressed, lang=lang))
+            for suppressed, lang in ((True, "nl"), (False, "en"))
+        }
+        once = len(calls)
+        results.build(wave, suppressed=True, lang="en")
+        assert len(calls) == once  # a third build computes nothing again
+    assert shared == alone
+    assert once and results.build(wave, suppressed=True) and len(calls) == 2 * once  # outside

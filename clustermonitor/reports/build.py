@@ -141,7 +141,10 @@ def build_document(
     progress: Callable[[int, str], None] | None = None,
 ) -> Document:
     """The whole report. `progress(percent, chapter)` is called after each chapter."""
-    with translation.override(lang):
+    from clustermonitor.surveys import results
+
+    # The survey chapter and the published comparison compute on the same responses once.
+    with translation.override(lang), results.sharing():
         ctx = resolve(as_of, cluster_codes, lang)
         sections: list[Section] = []
         for i, name in enumerate(CHAPTERS):

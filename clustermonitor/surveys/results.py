@@ -13,6 +13,8 @@ results page and its export, and the privacy rules applied to them.
 The computations are `analysis/survey.py`; this module only selects and labels.
 """
 
+import contextlib
+import contextvars
 import re
 from dataclasses import dataclass, field
 
@@ -311,12 +313,69 @@ def _direction(result: dict, labels: dict) -> str:
     return _("no difference") if result["test"] else ""
 
 
+#: Inside `sharing()`: {(wave, cluster, include_incomplete): _Computed}.
+_SHARED: contextvars.ContextVar[dict | None] = contextvars.ContextVar(
+    "survey_results_shared", default=None
+)
+
+
+@contextlib.contextmanager
+def sharing():
+    """Inside the block, the builds of one wave (and cluster, and completeness) read the
+    responses once and compute each distribution, cross and matrix once, whatever their
+    suppression and language: the report builds the survey chapter (suppressed, in the
+    report's language) and the published comparison (unsuppressed, English) from the same
+    records. Only for a block in which the records do not change (one report)."""
+    token = _SHARED.set({})
+    try:
+        yield
+    finally:
+        _SHARED.reset(token)
+
+
+@dataclass
+class _Computed:
+    """A wave's analysis inputs and the language-free computations on them."""
+
+    frame: pd.DataFrame
+    population: pd.DataFrame
+    questions: list[dict]
+    results: dict = field(default_factory=dict)
+
+    def get(self, key: tuple, function, *args, **kwargs):
+        if key not in self.results:
+            self.results[key] = function(*args, **kwargs)
+        return self.results[key]
+
+
+def _computed(wave, cluster, include_incomplete) -> _Computed:
+    shared = _SHARED.get()
+    key = (wave.pk, getattr(cluster, "pk", None), include_incomplete)
+    if shared is not None and key in shared:
+        return shared[key]
+    computed = _Computed(
+        frame=analysis_frame(wave, cluster=cluster, include_incomplete=include_incomplete),
+        population=population_frame(wave, cluster=cluster),
+        questions=analysed_questions(wave.questionnaire),
+    )
+    if shared is not None:
+        shared[key] = computed
+    return computed
+
+
 class _Builder:
-    def __init__(self, frame, population, questions, *, suppressed, lang):
-        self.frame, self.population, self.questions = frame, population, questions
+    def __init__(self, computed: _Computed, *, suppressed, lang):
+        self.frame, self.population = computed.frame, computed.population
+        self.questions, self.computed = computed.questions, computed
         self.suppressed, self.lang, self.count = suppressed, lang, 0
-        self.weighting = weigh(frame, population)
+        self.weighting = weigh(self.frame, self.population)
         self.weights = self.weighting.weights
+
+    def _once(self, key: tuple, function, *args, **kwargs):
+        """`function(*args, **kwargs)`, computed once for the builds inside `sharing()`
+        (the weights are the same numbers in every language: only their reasons are
+        translated)."""
+        return self.computed.get(key, function, *args, **kwargs)
 
     def _hide(self, rows: list[dict], keep: set[str]) -> None:
         _blank(rows, keep)
@@ -329,7 +388,13 @@ class _Builder:
             labels = _choice_labels(q, self.lang)
             column = self.frame[name] if name in self.frame else pd.Series(dtype=object)
             if kind in (survey.SCALE, survey.NOMINAL):
-                dist = survey.distribution(column, q.get("choices"), self.weights)
+                dist = self._once(
+                    ("distribution", name),
+                    survey.distribution,
+                    column,
+                    q.get("choices"),
+                    self.weights,
+                )
                 rows = _records(dist, question=name)
                 for row in rows:
                     row["label"] = labels.get(row["choice"], row["choice"])
@@ -338,8 +403,9 @@ class _Builder:
                     self._hide(rows, {"question", "choice", "label"})
                 tables["distributions"] += rows
             if kind == survey.MULTIPLE:  # each option's share among those who answered
-                overall = survey.cross(
-                    self.frame.assign(everyone=survey.TOTAL), q, "everyone", self.weights
+                everyone = self.frame.assign(everyone=survey.TOTAL)
+                overall = self._once(
+                    ("cross", name, "everyone"), survey.cross, everyone, q, "everyone", self.weights
                 )["table"]
                 rows = [
                     {"question": name, "choice": r["choice"], "n": r["count"]}
@@ -351,8 +417,13 @@ class _Builder:
                     self._hide(rows, {"question", "choice", "label"})
                 tables["distributions"] += rows
             if kind in (survey.SCALE, survey.NUMERIC):
-                plain = survey.mean_ci(column)
-                weighted = survey.weighted_mean_ci(survey.as_numbers(column), self.weights)
+                plain = self._once(("mean", name), survey.mean_ci, column)
+                weighted = self._once(
+                    ("weighted_mean", name),
+                    survey.weighted_mean_ci,
+                    survey.as_numbers(column),
+                    self.weights,
+                )
                 row = {"question": name} | {k: plain[k] for k in ("n", "mean", "low", "high")}
                 row |= {f"weighted_{k}": weighted[k] for k in ("mean", "low", "high")}
                 if self.suppressed and plain["n"] < MIN_CELL:
@@ -361,7 +432,9 @@ class _Builder:
             for profile in survey.PROFILE_VARIABLES:
                 if profile == "activity" and name == ACTIVITY_QUESTION:
                     continue  # activity is Q1: the cross is Q1 by itself
-                result = survey.cross(self.frame, q, profile, self.weights)
+                result = self._once(
+                    ("cross", name, profile), survey.cross, self.frame, q, profile, self.weights
+                )
                 self._cross(tables, q, kind, result, labels)
         return tables
 
@@ -395,7 +468,7 @@ class _Builder:
             return []
         rows = []
         for profile in survey.PROFILE_VARIABLES:
-            table = survey.q9_shares(self.frame, profile, self.weights)
+            table = self._once(("q9", profile), survey.q9_shares, self.frame, profile, self.weights)
             block = _records(table, profile=profile)
             if rows:  # the "all" row once, at the top
                 block = block[1:]
@@ -414,7 +487,14 @@ class _Builder:
 
     def nonresponse(self) -> list[dict]:
         variables = [v for v in NONRESPONSE_VARIABLES if v in self.population]
-        table = survey.nonresponse(self.frame, self.population, variables, self.weights)
+        table = self._once(
+            ("nonresponse", tuple(variables)),
+            survey.nonresponse,
+            self.frame,
+            self.population,
+            variables,
+            self.weights,
+        )
         rows = _records(table)
         for row in rows:
             row["label"] = level_label(row["variable"], row["category"])
@@ -438,8 +518,12 @@ class _Builder:
                 scopes.append((profile, level, self.frame.index[values == level]))
         for kind in (survey.REALISATION, survey.CONTRIBUTION):
             for profile, level, index in scopes:
-                matrix = survey.effect_matrix(
-                    self.frame.loc[index], kind=kind, weights=self.weights.loc[index]
+                matrix = self._once(
+                    ("matrix", kind, profile, level),
+                    survey.effect_matrix,
+                    self.frame.loc[index],
+                    kind=kind,
+                    weights=self.weights.loc[index],
                 )
                 items.append({"profile": profile, "group": level, "kind": kind, "matrix": matrix})
         if self.suppressed:
@@ -485,10 +569,9 @@ def build(
     lang: str = "nl",
 ) -> Results:
     """Every table of the results page (programme-wide, or `cluster`'s own)."""
-    frame = analysis_frame(wave, cluster=cluster, include_incomplete=include_incomplete)
-    population = population_frame(wave, cluster=cluster)
-    questions = analysed_questions(wave.questionnaire)
-    builder = _Builder(frame, population, questions, suppressed=suppressed, lang=lang)
+    computed = _computed(wave, cluster, include_incomplete)
+    frame, population, questions = computed.frame, computed.population, computed.questions
+    builder = _Builder(computed, suppressed=suppressed, lang=lang)
     tables = builder.question_tables()
     tables["q9"] = builder.q9()
     tables["nonresponse"] = builder.nonresponse()
