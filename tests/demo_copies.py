@@ -67,36 +67,42 @@ def _fingerprint() -> tuple:
         return (connection.vendor, tuple(_tables()), tuple(map(tuple, cursor.fetchall())))
 
 
-def _dump(path: Path, summary: dict) -> None:
-    tables = {}
+def all_tables() -> list[str]:
+    """Every table but the migrations' record: with the content types and permissions,
+    for a copy that is put back after a flush has made them again with other ids."""
+    return sorted(t for t in connection.introspection.table_names() if t != "django_migrations")
+
+
+def snapshot(tables: list[str] | None = None) -> dict:
+    """Every row of `tables` (all but NOT_COPIED by default) as this connection sees
+    them, with the content types they were written against (`put_back`)."""
+    saved = {}
     with connection.cursor() as cursor:
-        for table in _tables():
+        for table in tables if tables is not None else _tables():
             if connection.vendor == "postgresql":
                 data = bytearray()
                 with cursor.cursor.copy(f'COPY "{table}" TO STDOUT (FORMAT binary)') as copy:
                     for chunk in copy:
                         data += chunk
-                tables[table] = (None, bytes(data))
+                saved[table] = (None, bytes(data))
             else:
                 cursor.execute(f'SELECT * FROM "{table}"')
                 columns = [c[0] for c in cursor.description]
-                tables[table] = (columns, cursor.fetchall())
-    partial = path.with_suffix(".partial")
-    partial.write_bytes(
-        pickle.dumps({"fingerprint": _fingerprint(), "summary": summary, "tables": tables})
-    )
-    partial.rename(path)
+                saved[table] = (columns, cursor.fetchall())
+    return {"fingerprint": _fingerprint(), "tables": saved}
 
 
-def _restore(path: Path) -> dict | None:
-    """The tables as the file holds them, in the open transaction; None (nothing
-    written) when this database's content types differ from the file's."""
-    saved = pickle.loads(path.read_bytes())
-    if saved["fingerprint"] != _fingerprint():
-        return None
+def put_back(saved: dict) -> bool:
+    """The tables as `snapshot` saw them, in the open transaction (their other rows
+    deleted); False, with nothing written, when this database's content types differ
+    (unless the snapshot holds them too)."""
+    now = _fingerprint()
+    with_types = "django_content_type" in saved["tables"]
+    if saved["fingerprint"][: 2 if with_types else 3] != now[: 2 if with_types else 3]:
+        return False
     with connection.cursor() as cursor:
-        # Foreign keys are checked at commit (Django makes them deferrable), and the
-        # transaction is rolled back after the demo tests: the order does not matter.
+        # Foreign keys are checked at commit (Django makes them deferrable): the order
+        # does not matter.
         for table in saved["tables"]:
             cursor.execute(f'DELETE FROM "{table}"')
         for table, (columns, rows) in saved["tables"].items():
@@ -115,7 +121,24 @@ def _restore(path: Path) -> dict | None:
             models = apps.get_models(include_auto_created=True)
             for sql in connection.ops.sequence_reset_sql(no_style(), models):
                 cursor.execute(sql)
-    return saved["summary"]
+    if with_types:
+        from django.contrib.contenttypes.models import ContentType
+
+        ContentType.objects.clear_cache()  # the ids a flush gave them are gone
+    return True
+
+
+def _dump(path: Path, summary: dict) -> None:
+    partial = path.with_suffix(".partial")
+    partial.write_bytes(pickle.dumps(snapshot() | {"summary": summary}))
+    partial.rename(path)
+
+
+def _restore(path: Path) -> dict | None:
+    """The tables as the file holds them, in the open transaction; None (nothing
+    written) when this database's content types differ from the file's."""
+    saved = pickle.loads(path.read_bytes())
+    return saved["summary"] if put_back(saved) else None
 
 
 def restore_or_load(folder: Path, load) -> dict:

@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import sync_playwright
 
-from tests.conftest import PASSWORD, build_world, totp_code
+from tests.conftest import PASSWORD, restore_world, totp_code
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -57,9 +57,9 @@ def browser():
 def world(live_server, transactional_db):
     """The reference portfolio and personas. The live server needs a transactional
     database, whose flush after each test empties the session's shared world, so it
-    is rebuilt here (the loaders are idempotent), and once more after the last e2e test
-    for the tests that follow (tests/conftest.py, pytest_runtest_teardown)."""
-    build_world()
+    is put back here (from the session's snapshot), and once more after the last e2e
+    test for the tests that follow (tests/conftest.py, pytest_runtest_teardown)."""
+    restore_world()
     return live_server
 
 
