@@ -77,11 +77,15 @@ def totp_code(username: str) -> str:
     import time
 
     device = TOTPDevice.objects.get(user__username=username, confirmed=True)
-    now_t = int((time.time() - device.t0) // device.step)
+    # Steps as the server counts them: the clock's plus the drift it learnt when a code
+    # from a neighbouring step was accepted (a set-up across a 30 s boundary).
+    now_t = int((time.time() - device.t0) // device.step) + device.drift
     t = max(now_t, device.last_t + 1)
     if t > now_t + device.tolerance:  # beyond what the server accepts now: wait for it
-        time.sleep(device.t0 + (t - device.tolerance) * device.step - time.time() + 0.1)
-    return twofactor.totp_code(device, at=device.t0 + t * device.step)
+        time.sleep(
+            device.t0 + (t - device.tolerance - device.drift) * device.step - time.time() + 0.1
+        )
+    return twofactor.totp_code(device, at=device.t0 + (t - device.drift) * device.step)
 
 
 def verify_session(client: Client, user) -> None:
