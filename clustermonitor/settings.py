@@ -188,7 +188,7 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 AUTH_USER_MODEL = "accounts.User"
 LOGIN_URL = "accounts:login"
-LOGIN_REDIRECT_URL = "programmes:portfolio"
+LOGIN_REDIRECT_URL = "programmes:home"  # the persona's inbox (monitoring/inbox.py)
 LOGOUT_REDIRECT_URL = "accounts:login"
 
 # Login throttling (django-axes, docs/access.md): LOGIN_FAILURE_LIMIT wrong passwords in

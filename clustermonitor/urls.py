@@ -3,14 +3,19 @@ from django.views.i18n import set_language
 
 from clustermonitor.accountmanagement import urls as accountmanagement_urls
 from clustermonitor.maturity import urls as maturity_urls
+from clustermonitor.monitoring import views_home
 from clustermonitor.programmes import urls as programmes_urls
 from clustermonitor.urls_api import api
 
 #: Maturity (exit plans, criteria sets) and account management keep the URL names they
-#: had inside the programmes app: one "programmes" namespace over the three apps.
-programmes_patterns = (
-    programmes_urls.urlpatterns + maturity_urls.urlpatterns + accountmanagement_urls.urlpatterns
-)
+#: had inside the programmes app: one "programmes" namespace over the three apps. The home
+#: page (the persona's inbox) is monitoring's and keeps its name "programmes:home".
+programmes_patterns = [
+    path("", views_home.home, name="home"),
+    *programmes_urls.urlpatterns,
+    *maturity_urls.urlpatterns,
+    *accountmanagement_urls.urlpatterns,
+]
 
 urlpatterns = [
     path("", include((programmes_patterns, programmes_urls.app_name))),

@@ -34,10 +34,7 @@ PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
 
 
 MATRIX = {
-    "programmes:home": (
-        lambda: reverse("programmes:home"),
-        row(LOGIN, 302, 302, 302, 302, 302, 302),
-    ),
+    "programmes:home": (lambda: reverse("programmes:home"), EVERYONE),
     "programmes:portfolio": (lambda: reverse("programmes:portfolio"), EVERYONE),
     "programmes:portfolio-xlsx": (lambda: reverse("programmes:portfolio-xlsx"), EVERYONE),
     "programmes:cluster-create": (lambda: reverse("programmes:cluster-create"), PROGRAMME_SETUP),

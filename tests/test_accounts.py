@@ -11,9 +11,9 @@ from tests.conftest import PASSWORD
 LOGIN = reverse("accounts:login")
 
 
-def test_it_logs_in_and_lands_on_the_portfolio(db):
+def test_it_logs_in_and_lands_on_the_home_page(db):
     response = Client().post(LOGIN, {"username": "evaluator", "password": PASSWORD})
-    assert response.status_code == 302 and response["Location"] == reverse("programmes:portfolio")
+    assert response.status_code == 302 and response["Location"] == reverse("programmes:home")
 
 
 @pytest.mark.parametrize(

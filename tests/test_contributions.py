@@ -220,7 +220,8 @@ def test_the_daily_view_shows_status_outstanding_and_activity(client_for, cluste
     )
     upcoming.clusters.add(cluster_a)
     client = client_for("cluster_manager_a")
-    assert client.get("/")["Location"] == reverse("monitoring:my-cluster")
+    home = client.get("/").content.decode()  # the inbox, with the way to "Today"
+    assert reverse("monitoring:today", args=["EUKA"]) in home
     assert client.get(reverse("monitoring:my-cluster"))["Location"] == reverse(
         "monitoring:today", args=["EUKA"]
     )

@@ -99,6 +99,66 @@ def _previous(report: ProgressReport):
     return previous.versions.filter(approved_at__isnull=False).order_by("-number").first()
 
 
+def _returned(report: ProgressReport):
+    """The step that sent the report back (its comment leads the page), while returned."""
+    if report.state != State.RETURNED:
+        return None
+    return (
+        report.transitions.filter(to_state=State.RETURNED)
+        .select_related("by")
+        .order_by("-at", "-pk")
+        .first()
+    )
+
+
+def _why_no_buttons(user, report: ProgressReport, cluster, *, can_edit, can_review, can_reopen):
+    """For a reader of the report who gets no button, the reason in one sentence."""
+    if can_edit or can_review or can_reopen or not user.has_perm(VIEW, cluster):
+        return ""
+    manager = cluster.account_manager
+    if report.state == State.SUBMITTED:
+        if manager is None:
+            return _(
+                "Only a programme manager can approve or return this report: %(cluster)s has "
+                "no account manager."
+            ) % {"cluster": cluster.code}
+        return _(
+            "Only the account manager of %(cluster)s (%(name)s) or a programme manager can "
+            "approve or return this report."
+        ) % {"cluster": cluster.code, "name": manager.get_full_name() or manager.username}
+    if report.state == State.APPROVED:
+        return _(
+            "This report is approved and frozen. Only the cluster's account manager or a "
+            "programme manager can reopen it for a correction."
+        )
+    if report.state == State.RETURNED:
+        return _(
+            "The report was returned to the cluster; it can be reviewed again once the cluster "
+            "submits it."
+        )
+    return _("The cluster is still writing this report; it can be reviewed once it is submitted.")
+
+
+def _submitted_message(report: ProgressReport) -> str:
+    """Who was told of the submission, as it happened (services.recipients)."""
+    cluster = report.period.cluster
+    told = services.recipients(report, "submitted")
+    manager = cluster.account_manager
+    if manager is not None and manager.email and told == [manager.email]:
+        return _("Report submitted. %(name)s, your account manager, has been told.") % {
+            "name": manager.get_full_name() or manager.username
+        }
+    if told:
+        return _(
+            "Report submitted. %(cluster)s has no account manager yet: the programme managers "
+            "have been told."
+        ) % {"cluster": cluster.code}
+    return _(
+        "Report submitted. Nobody could be told by e-mail: no account manager or programme "
+        "manager has an e-mail address."
+    )
+
+
 def _figures_for(report: ProgressReport) -> tuple[dict, bool]:
     """The frozen figures of the latest version, or for a report being written the live
     figures from the records (and whether they are live)."""
@@ -143,6 +203,7 @@ def report_detail(request, pk):
         messages.error(request, _("This report can no longer be edited."))
         return redirect("monitoring:report-detail", report.pk)
     version = report.latest_version
+    can_reopen = report.state == State.APPROVED and request.user.has_perm(REVIEW, cluster)
     return render(
         request,
         "monitoring/report_detail.html",
@@ -153,7 +214,16 @@ def report_detail(request, pk):
             "form": form,
             "can_edit": can_edit,
             "can_review": can_review,
-            "can_reopen": report.state == State.APPROVED and request.user.has_perm(REVIEW, cluster),
+            "can_reopen": can_reopen,
+            "returned": _returned(report),
+            "why_no_buttons": _why_no_buttons(
+                request.user,
+                report,
+                cluster,
+                can_edit=can_edit,
+                can_review=can_review,
+                can_reopen=can_reopen,
+            ),
             "figures": figures,
             "live": live,
             "version": version,
@@ -190,7 +260,7 @@ def _step(request, pk, perm, action):
 def report_submit(request, pk):
     def action(actor, report, _comment):
         services.submit(actor, report)
-        messages.success(request, _("Report submitted. Your account manager has been told."))
+        messages.success(request, _submitted_message(report))
 
     return _step(request, pk, EDIT, action)
 

@@ -12,6 +12,7 @@ from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.analysis import participation
 from clustermonitor.members import contributions as contribution_service
 from clustermonitor.members.models import Contribution
+from clustermonitor.monitoring import inbox
 from clustermonitor.programmes.models import Cluster
 
 
@@ -66,6 +67,7 @@ def dashboard(request, code):
             "active": sum(1 for m in members if m["activities"] >= participation.MIN_ACTIVITIES),
             "today": today,
             "can_change": request.user.has_perm("members.change_members", cluster),
+            "todo": inbox.for_cluster(request.user, cluster, today),
         },
     )
 

@@ -5,7 +5,6 @@ from clustermonitor.programmes import views
 app_name = "programmes"
 
 urlpatterns = [
-    path("", views.home, name="home"),
     path("portfolio/", views.portfolio, name="portfolio"),
     path("portfolio.xlsx", views.portfolio_xlsx, name="portfolio-xlsx"),
     path("clusters/new/", views.cluster_create, name="cluster-create"),

@@ -41,13 +41,6 @@ def _programme_or_404(request, slug=None) -> Programme:
     return programme
 
 
-@login_required
-def home(request):
-    if request.user.managed_cluster_ids:
-        return redirect("monitoring:my-cluster")
-    return redirect("programmes:portfolio")
-
-
 # -- Portfolio (Table 7) -------------------------------------------------------------
 
 

@@ -55,7 +55,10 @@ def by_end_date(clusters) -> list[str]:
 @pytest.mark.e2e
 def test_programme_manager_filters_sorts_opens_and_switches_language(page, login):
     login("programme_manager")
-    expect(page).to_have_url(path_is("/portfolio/"))
+    # Every persona lands on their home: the inbox (issue 16), then goes to the portfolio.
+    expect(page).to_have_url(path_is("/"))
+    expect(page.locator("#inbox")).to_be_visible()
+    page.goto("/portfolio/")
     # Dutch by default even though the browser asks for English (see the page fixture).
     expect(page.locator("html")).to_have_attribute("lang", "nl")
     expect(page.locator(ROWS)).to_have_count(26)
@@ -119,7 +122,9 @@ def test_a_wrong_password_does_not_say_which_part_was_wrong(page, login):
 @pytest.mark.e2e
 def test_cluster_manager_sees_only_the_public_profile_of_another_cluster(page, login):
     login("cluster_manager_a")
-    expect(page).to_have_url(path_is("/portfolio/"))
+    expect(page).to_have_url(path_is("/"))
+    expect(page.locator("#inbox")).to_be_visible()
+    page.goto("/portfolio/")
 
     assert page.goto(f"/clusters/{CLUSTER_B}/targets/").status == 404
     assert page.goto(f"/clusters/{CLUSTER_A}/targets/").status == 200
@@ -472,7 +477,9 @@ def test_a_new_programme_manager_enrols_an_app_and_gets_in(page, login):
     page.locator("#main form").get_by_role("button").click()
     expect(page.locator("#recovery-codes li")).to_have_count(10)
     page.locator("#continue").click()
-    expect(page).to_have_url(path_is("/portfolio/"))
+    expect(page).to_have_url(path_is("/"))
+    expect(page.locator("#inbox")).to_be_visible()
+    page.goto("/portfolio/")
     expect(page.locator(ROWS)).to_have_count(26)
 
     page.locator("header form[action$='/logout/'] button").click()
