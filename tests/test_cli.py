@@ -74,3 +74,47 @@ def test_load_demo_creates_the_demo_logins_and_is_idempotent(calibrated_demo, db
 def test_the_console_script_runs_django_commands(capsys):
     main(["help", "load-reference"])
     assert "Load the real 2020" in capsys.readouterr().out
+
+
+def test_the_demo_queues_long_work_for_a_worker_it_starts_beside_the_server(monkeypatch, settings):
+    """Issue 16: "Rapport maken" blocked the page ~15 s (the tasks ran in the request).
+    `clustermonitor demo` queues them in the database and serves with `db_worker` beside
+    the web server, stopped with it."""
+    import io
+    import subprocess
+
+    from clustermonitor import cli
+    from clustermonitor.demodata.management.commands import demo
+
+    monkeypatch.delenv("TASKS_BACKEND", raising=False)
+    seen = {}
+    monkeypatch.setattr(
+        "django.core.management.execute_from_command_line",
+        lambda argv: seen.update(argv=argv, backend=__import__("os").environ.get("TASKS_BACKEND")),
+    )
+    cli.main(["demo", "--no-serve"])
+    assert seen == {"argv": ["clustermonitor", "demo", "--no-serve"], "backend": "database"}
+
+    class Worker:
+        pid, stopped = 4242, False
+
+        def __init__(self, args, env):
+            self.args = args
+            started.append(self)
+
+        def terminate(self):
+            self.stopped = True
+
+        def wait(self, timeout):
+            return 0
+
+    started = []
+    monkeypatch.setattr(subprocess, "Popen", Worker)
+    settings.TASKS_BACKEND = "database"
+    with demo.background_worker(io.StringIO()):
+        assert started and started[0].args[-1] == "db_worker" and not started[0].stopped
+    assert started[0].stopped
+    settings.TASKS_BACKEND = "immediate"  # as the tests run: nothing to start
+    with demo.background_worker(io.StringIO()):
+        pass
+    assert len(started) == 1

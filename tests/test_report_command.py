@@ -210,3 +210,24 @@ def test_a_running_run_polls_its_progress(web):
     )
     assert b'hx-trigger="every 2s"' in detail.content and b'value="40"' in detail.content
     assert b"<html" not in detail.content  # only the card, for htmx to swap
+
+
+@pytest.mark.parametrize(
+    ("files", "opened"),
+    [
+        (["r.html", "r.pdf", "r.xlsx"], ("html", "")),
+        (["r.xlsx"], ("xlsx", "?download=1")),
+    ],
+)
+def test_a_run_that_finishes_while_the_page_waits_opens_its_report(web, files, opened):
+    """Issue 16: the page polls while the run works; the poll that finds it done sends
+    the browser to the report (the HTML one, else the first file as a download)."""
+    run = ReportRun.objects.create(
+        as_of=datetime.date(2020, 1, 31), formats=["html"], state="done", progress=100, files=files
+    )
+    url = reverse("reports:run-detail", args=[run.pk])
+    poll = web("evaluator").get(url, HTTP_HX_REQUEST="true")
+    fmt, query = opened
+    assert poll["HX-Redirect"] == reverse("reports:run-file", args=[run.pk, fmt]) + query
+    page = web("evaluator").get(url)  # opened later, without waiting: the list of files
+    assert page.status_code == 200 and "HX-Redirect" not in page and b"report-files" in page.content

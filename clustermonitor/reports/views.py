@@ -61,8 +61,25 @@ def run_detail(request, pk):
     access.check(request.user, PERM)
     services.fail_stale_runs()
     run = get_object_or_404(ReportRun.objects.select_related("requested_by"), pk=pk)
+    if request.htmx and run.state == ReportRun.State.DONE and run.files:
+        # The page was waiting for it (it polls only while the run is active): open the
+        # report where the user is — the HTML one, or the first file as a download.
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = _opened(run)
+        return response
     template = "reports/_run_progress.html" if request.htmx else "reports/run_detail.html"
     return render(request, template, {"run": run})
+
+
+def _opened(run: ReportRun) -> str:
+    from django.urls import reverse
+
+    names = list(run.files)
+    html = [n for n in names if n.endswith(".html")]
+    if html:
+        return reverse("reports:run-file", args=[run.pk, "html"])
+    extension = names[0].rsplit(".", 1)[-1]
+    return reverse("reports:run-file", args=[run.pk, extension]) + "?download=1"
 
 
 @login_required

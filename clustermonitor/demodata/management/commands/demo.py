@@ -1,3 +1,8 @@
+import contextlib
+import os
+import subprocess
+import sys
+
 from django.core.management import call_command
 from django.core.management.base import BaseCommand
 
@@ -22,4 +27,26 @@ class Command(BaseCommand):
         if options["no_serve"]:
             return
         self.stdout.write(f"Open http://{options['addrport']}/ (Ctrl-C stops the server).")
-        call_command("runserver", options["addrport"], use_reloader=False)
+        with background_worker(self.stdout):
+            call_command("runserver", options["addrport"], use_reloader=False)
+
+
+@contextlib.contextmanager
+def background_worker(stdout):
+    """`clustermonitor db_worker` beside the web server while it serves (when the tasks
+    are queued in the database, as `clustermonitor demo` sets them up); stopped with it."""
+    from django.conf import settings
+
+    if settings.TASKS_BACKEND != "database":
+        yield
+        return
+    worker = subprocess.Popen([sys.executable, "-m", "clustermonitor", "db_worker"], env=os.environ)
+    stdout.write(f"Background worker started (pid {worker.pid}): reports run there.")
+    try:
+        yield
+    finally:
+        worker.terminate()
+        try:
+            worker.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            worker.kill()
