@@ -166,7 +166,9 @@ def test_attendee_rows_to_check_reach_the_clusters_own_manager(persona, cluster_
     activity.clusters.add(cluster_a)
     Participation.objects.create(activity=activity, name="J. Peeters", needs_review=True)
     items = [i for i in inbox.items_for(persona("cluster_manager_a")) if i.kind == "rows"]
-    assert len(items) == 1 and items[0].detail == "Werkgroep drones: 1 row to check"
+    assert len(items) == 1 and items[0].detail == "EUKA: 1 row to check in 1 activity"
+    assert items[0].url == reverse("activities:activity-list", args=["EUKA"])
+    assert not [i for i in inbox.items_for(persona("programme_manager")) if i.kind == "rows"]
     assert not [i for i in inbox.items_for(persona("cluster_manager_b")) if i.kind == "rows"]
 
 

@@ -8,6 +8,7 @@ from django.db import transaction
 from clustermonitor.accounts import services
 from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
+from clustermonitor.demodata import live
 from clustermonitor.demodata import loader as demodata
 from clustermonitor.demodata.reference import load_reference
 from clustermonitor.programmes.models import Cluster
@@ -44,6 +45,9 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
     load_registry_reference()
     # Before the logins: the demo's progress reports then notify nobody.
     summary = demodata.load(seed=seed, log=log)
+    # The present: a call with clusters running today (relative to this day), also before
+    # the logins; `attach_logins` then puts the people in.
+    summary["live"] = live.load_live(seed=seed)
     for login in DEMO_LOGINS:
         cluster = Cluster.objects.get(code=login.cluster) if login.cluster else None
         services.create_user(
@@ -61,6 +65,7 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
     for cluster in Cluster.objects.filter(call__number=2, account_manager__isnull=True):
         cluster.account_manager = manager
         audit.save(actor, cluster)
+    live.attach_logins()
     return summary
 
 

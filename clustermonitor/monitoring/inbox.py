@@ -5,7 +5,7 @@ is dealt with (a report reviewed, an import committed, a follow-up closed). Each
 reads only the clusters the person follows:
 
 - a cluster manager: the clusters they manage (reports returned or due, warnings,
-  attendee rows "to check", imports they left half-way);
+  attendee rows "to check" counted per cluster, imports they left half-way);
 - an account manager: the clusters whose account manager they are (reports to review,
   warnings, their attention points);
 - a programme manager: every cluster (reports to review, warnings by kind, attention
@@ -182,22 +182,28 @@ def _imports(user, today: datetime.date) -> list[Item]:
 
 
 def _rows_to_check(user, clusters) -> list[Item]:
-    managed = [c for c in clusters if user.has_perm("members.change_members", c)]
+    """Attendee rows the import could not match, one line per cluster the user manages."""
+    managed = [c for c in clusters if c.pk in set(user.managed_cluster_ids)]
     if not managed:
         return []
     counts = (
         Participation.objects.filter(needs_review=True, activity__clusters__in=managed)
-        .values("activity_id", "activity__title", "activity__date")
-        .annotate(n=Count("pk", distinct=True))
-        .order_by("activity__date", "activity_id")
+        .values("activity__clusters__code")
+        .annotate(rows=Count("pk", distinct=True), activities=Count("activity", distinct=True))
+        .order_by("activity__clusters__code")
     )
+    codes = {c.code for c in managed}
     return [
         Item("rows", "medium", _("Attendees to check"),
-             ngettext("%(activity)s: %(n)d row to check", "%(activity)s: %(n)d rows to check",
-                      row["n"]) % {"activity": row["activity__title"], "n": row["n"]},
-             reverse("activities:activity-detail", args=[row["activity_id"]]),
-             row["activity__date"])
+             _("%(code)s: %(rows)s to check in %(activities)s")
+             % {"code": row["activity__clusters__code"],
+                "rows": ngettext("%(n)d row", "%(n)d rows", row["rows"]) % {"n": row["rows"]},
+                "activities": ngettext("%(n)d activity", "%(n)d activities", row["activities"])
+                % {"n": row["activities"]}},
+             reverse("activities:activity-list", args=[row["activity__clusters__code"]]),
+             None, row["activity__clusters__code"])
         for row in counts
+        if row["activity__clusters__code"] in codes
     ]  # fmt: skip
 
 
@@ -328,7 +334,8 @@ def kpi_cards(user, today: datetime.date | None = None, *, limit: int = 4) -> li
             )  # fmt: skip
         return cards
     cards = []
-    for cluster in clusters[:limit]:
+    running_first = sorted(clusters, key=lambda c: (c.end_date < today, c.code))
+    for cluster in running_first[:limit]:
         if not user.has_perm("programmes.view_cluster_records", cluster):
             continue
         for row in dashboard.cluster_trajectories(cluster, today):

@@ -1,0 +1,105 @@
+"""The demo's present (issue 16; clustermonitor/demodata/live.py): on top of the calibrated
+history, a current call whose clusters give every demo login real work in its inbox on the
+day the demo is loaded — and the 2020 report stays the same bytes."""
+
+import datetime
+
+import pytest
+from django.db import transaction
+
+from clustermonitor.accounts import services as account_services
+from clustermonitor.accounts.models import Role
+from clustermonitor.core import audit
+from clustermonitor.demodata import live
+from clustermonitor.members.models import Contribution, Membership
+from clustermonitor.monitoring import inbox
+from clustermonitor.monitoring.models import ProgressReport, State
+from clustermonitor.programmes.models import Cluster
+from clustermonitor.reports import render
+from clustermonitor.reports.build import build_document
+from clustermonitor.surveys.models import Wave
+
+pytestmark = pytest.mark.usefixtures("english")
+
+TODAY = datetime.date(2026, 12, 6)
+REPORT_DATE = datetime.date(2020, 1, 31)
+
+
+def _logins():
+    actor = audit.Actor.system("test")
+    made = {}
+    for username, role, code in (
+        ("account.manager", Role.ACCOUNT_MANAGER, None),
+        ("cluster.euka", Role.CLUSTER_MANAGER, "EUKA"),
+        ("cluster.bim", Role.CLUSTER_MANAGER, "BIM"),
+    ):
+        cluster = Cluster.objects.get(code=code) if code else None
+        made[username] = account_services.create_user(
+            actor, username=username, password=None, role=role, cluster=cluster
+        )
+    return made
+
+
+def _fingerprint() -> list:
+    return sorted(
+        (m.cluster.code, m.organisation_id, m.start_date.isoformat(), str(c.amount), c.status)
+        for m in Membership.objects.filter(
+            cluster__code__in=["EUKA2", "BIM2", "HYDRO"]
+        ).select_related("cluster")
+        for c in m.contributions.all()
+    )
+
+
+def test_the_present_gives_each_login_work_and_leaves_the_2020_report_alone(calibrated_demo, db):
+    before = render.render_html(build_document(as_of=REPORT_DATE))
+    people = _logins()
+    summary = live.load_live(TODAY)
+    live.attach_logins(TODAY)
+    assert summary["clusters"] == ["EUKA2", "BIM2", "HYDRO"] and summary["written"] > 200
+
+    running = Cluster.objects.filter(code__in=summary["clusters"])
+    assert all(c.start_date <= TODAY <= c.end_date for c in running)
+    assert {c.account_manager for c in Cluster.objects.filter(code__in=["EUKA", "BIM"])} == {
+        people["account.manager"]
+    }
+    # Work on day one, in the inbox of each login.
+    assert ("review", "EUKA2") in [
+        (i.kind, i.cluster) for i in inbox.items_for(people["account.manager"], TODAY)
+    ]
+    bim = [(i.kind, i.cluster) for i in inbox.items_for(people["cluster.bim"], TODAY)]
+    assert ("returned", "BIM2") in bim
+    euka = {i.kind for i in inbox.items_for(people["cluster.euka"], TODAY)}
+    assert "rows" in euka
+    returned = ProgressReport.objects.get(period__cluster__code="BIM2", period__number=1)
+    step = returned.transitions.get(to_state=State.RETURNED)
+    assert step.by == people["account.manager"] and step.at.date() == TODAY - datetime.timedelta(3)
+    hydro = ProgressReport.objects.get(period__cluster__code="HYDRO", period__number=1)
+    assert hydro.state == State.DRAFT and hydro.period.due_date == TODAY + datetime.timedelta(12)
+    wave = Wave.objects.get(name=f"Ledenbevraging {TODAY.year}")
+    assert wave.opens_on < TODAY < wave.closes_on and wave.invitations.exists()
+    assert Contribution.objects.filter(
+        membership__cluster__code="HYDRO", status=Contribution.Status.INVOICED
+    ).exists()  # fees outstanding: a live co-financing warning
+
+    # The calibrated history is untouched: the 2020 report is the same bytes.
+    assert render.render_html(build_document(as_of=REPORT_DATE)) == before
+    # A second run changes nothing.
+    assert live.load_live(TODAY) == {"written": 0}
+    live.attach_logins(TODAY)
+    assert ProgressReport.objects.get(pk=returned.pk).versions.count() == 1
+
+
+def test_a_given_day_always_gives_the_same_records(calibrated_demo, db):
+    _logins()
+    found = []
+    for _ in range(2):
+        with transaction.atomic():
+            live.load_live(TODAY)
+            found.append(_fingerprint())
+            transaction.set_rollback(True)
+    assert found[0] == found[1] and found[0]
+    with transaction.atomic():
+        live.load_live(TODAY + datetime.timedelta(days=1))
+        other = _fingerprint()
+        transaction.set_rollback(True)
+    assert other != found[0]
