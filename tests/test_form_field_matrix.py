@@ -190,6 +190,12 @@ _joint_collaboration = lambda w: reverse(  # noqa: E731
     "collaborations:collaboration-detail", args=[w.joint_collaboration.pk]
 )
 
+def _open_contribution(side: Side) -> Contribution:
+    return Contribution.objects.get_or_create(
+        membership=side.membership, year=2019, defaults={"amount": 100}
+    )[0]
+
+
 COLLABORATION_FIXED = {
     "nature": ENUM,
     "value_chain": ENUM,
@@ -405,6 +411,21 @@ FORMS = {
             ),
         ),
         fixed={"status": ENUM},
+    ),
+    "clustermonitor.members.forms.BulkPayForm": Probed(
+        probes=(
+            Probe(
+                field="contributions",
+                post=lambda w: reverse("members:contributions-pay-bulk", args=[w.own.cluster.code]),
+                data=lambda w: {
+                    "contributions": [_open_contribution(w.other).pk],
+                    "paid_on": "2019-03-01",
+                    "confirmed": "on",
+                },
+                state=lambda w: Contribution.objects.filter(status="paid").count(),
+                hostile=lambda w: _open_contribution(w.other),
+            ),
+        ),
     ),
     "clustermonitor.members.forms.UploadForm": NoIds("a file and its options"),
     "clustermonitor.core.imports.forms.ImportUploadForm": NoIds("a file"),
