@@ -309,9 +309,7 @@ def test_the_list_searches_filters_and_pages(web, cluster_a):
     assert members(status="paid") == {paid.membership_id}
     assert members(status="none") == {no_contribution.pk}
     assert members(q=no_contribution.organisation.name) == {no_contribution.pk}
-    assert members(q=dotted(paid.membership.organisation.enterprise_number)) == {
-        paid.membership_id
-    }
+    assert members(q=dotted(paid.membership.organisation.enterprise_number)) == {paid.membership_id}
     assert members(status="nonsense") == members()
     assert len(members()) == 3
 
@@ -346,9 +344,9 @@ def test_bulk_payment_asks_first_then_marks_each_audited(web, cluster_a):
     done = client.post(url, {**data, "confirmed": "on"})
     assert done.status_code == 302
     assert {c.pk for c in Contribution.objects.filter(status="paid")} == {c.pk for c in chosen}
-    assert set(
-        Contribution.objects.filter(status="paid").values_list("paid_on", flat=True)
-    ) == {datetime.date(2018, 4, 1)}
+    assert set(Contribution.objects.filter(status="paid").values_list("paid_on", flat=True)) == {
+        datetime.date(2018, 4, 1)
+    }
     left.refresh_from_db()
     assert left.status == "expected"
     assert AuditEntry.objects.filter(content_type__model="contribution").count() == before + 2

@@ -190,6 +190,7 @@ _joint_collaboration = lambda w: reverse(  # noqa: E731
     "collaborations:collaboration-detail", args=[w.joint_collaboration.pk]
 )
 
+
 def _open_contribution(side: Side) -> Contribution:
     return Contribution.objects.get_or_create(
         membership=side.membership, year=2019, defaults={"amount": 100}
