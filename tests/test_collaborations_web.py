@@ -680,3 +680,35 @@ def test_a_university_missing_from_the_registry_is_added_from_the_kbo_lookup(
     )
     assert _said(by_pm) == ["Party saved."]
     assert Organisation.objects.get(enterprise_number=supplier).kind == "company"
+
+
+def test_the_programme_manager_adds_a_party_neither_registry_nor_lookup_knows(
+    web, cluster_a, settings, tmp_path
+):
+    """Without a KBO lookup (no full import yet, or the demo) a university the registry
+    lacks is added by the programme manager with its name and kind; a cluster manager's
+    typed name makes nothing (whether the registry holds a number must not show)."""
+    settings.VAR_DIR = tmp_path  # no lookup there
+    collaboration = _collaboration([cluster_a])
+    data = {
+        "enterprise_number": "0419.052.173",
+        "name": "KU Leuven",
+        "kind": "knowledge",
+        "role": "knowledge",
+    }
+    page = web("cluster_manager_a").get(_detail(collaboration.pk))
+    assert "name" not in page.context["party_form"].fields
+    refused = _add_party(web("cluster_manager_a"), collaboration, **data)
+    assert "is not among the organisations you can name" in _said(refused)[0]
+    assert not Organisation.objects.filter(enterprise_number=KU_LEUVEN).exists()
+    added = _add_party(web("programme_manager"), collaboration, **data)
+    assert _said(added) == ["Party saved."]
+    leuven = Organisation.objects.get(enterprise_number=KU_LEUVEN)
+    assert (leuven.name, leuven.kind) == ("KU Leuven", "knowledge")
+    assert collaboration.parties.get().organisation == leuven
+    # Now a knowledge institution of the registry: EUKA's manager names it too.
+    other = _collaboration([cluster_a], title="Tweede project")
+    again = _add_party(
+        web("cluster_manager_a"), other, enterprise_number="0419.052.173", role="knowledge"
+    )
+    assert _said(again) == ["Party saved."]

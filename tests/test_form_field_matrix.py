@@ -38,6 +38,7 @@ from clustermonitor.collaborations.models import Collaboration
 from clustermonitor.core.imports.models import ImportBatch
 from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.programmes.models import Cluster
+from clustermonitor.registry.models import Organisation
 from tests.conftest import CLUSTER_A, CLUSTER_B
 from tests.factories import dotted, membership, organisation
 from tests.matrix_routes import MATRIX
@@ -378,8 +379,25 @@ FORMS = {
                 state=lambda w: w.own.collaboration.parties.count(),
                 hostile=lambda w: w.other.member,
             ),
+            # A typed name makes no organisation for a cluster manager: the number is
+            # refused as any other they may not name, nothing is created.
+            Probe(
+                field="enterprise_number",
+                post=lambda w: reverse("collaborations:party-add", args=[w.own.collaboration.pk]),
+                data=lambda w: {
+                    "enterprise_number": dotted(w.other.member.enterprise_number),
+                    "name": "Nieuwe Universiteit",
+                    "kind": "knowledge",
+                    "role": "knowledge",
+                },
+                state=lambda w: (
+                    w.own.collaboration.parties.count(),
+                    Organisation.objects.count(),
+                ),
+                hostile=lambda w: w.other.member,
+            ),
         ),
-        fixed={"role": ENUM},
+        fixed={"role": ENUM, "kind": ENUM},
     ),
     # -- members --
     "clustermonitor.members.forms.EndMembershipsForm": Probed(

@@ -127,14 +127,32 @@ class PartyForm(forms.Form):
         ),
     )
     role = forms.ChoiceField(label=_("role"), choices=Party.Role.choices)
+    # Only for those who see the whole registry (may_create): a number that neither the
+    # registry nor the KBO lookup knows is added under this name and kind.
+    name = forms.CharField(
+        label=_("name of a new organisation"),
+        max_length=300,
+        required=False,
+        help_text=_("Only for an enterprise number that the registry and the KBO lookup lack."),
+    )
+    kind = forms.ChoiceField(
+        label=_("kind of the new organisation"),
+        choices=Organisation.Kind.choices,
+        initial=Organisation.Kind.KNOWLEDGE,
+        required=False,
+    )
 
-    def __init__(self, *args, organisations, registry, lookup=None, **kwargs):
+    def __init__(self, *args, organisations, registry, lookup=None, may_create=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         #: The organisations a number may name: those the user may see.
         self.registry = registry
         #: number -> the KBO lookup's record the user may add, or None (partners.lookup).
         self.lookup = lookup
+        if not may_create:
+            # A cluster manager: whether a number the registry holds is unknown to them
+            # must not show, so no organisation is made from a typed name.
+            del self.fields["name"], self.fields["kind"]
 
     def clean(self):
         data = super().clean()
@@ -156,6 +174,13 @@ class PartyForm(forms.Form):
                 data["kbo_record"] = self.lookup(normalised)
                 if data["kbo_record"] is not None:
                     return data
+            if organisation is None and (data.get("name") or "").strip():
+                data["kbo_record"] = {
+                    "enterprise_number": normalised,
+                    "name": data["name"].strip(),
+                    "kind": data.get("kind") or Organisation.Kind.COMPANY,
+                }
+                return data
             if organisation is None:
                 self.add_error(
                     "enterprise_number",

@@ -173,6 +173,7 @@ def _party_form(request, collaboration, data=None):
         ),
         registry=access.parties_for(request.user, Organisation.objects.all()),
         lookup=functools.partial(partners.lookup, any_kind=access.reads_programme(request.user)),
+        may_create=access.reads_programme(request.user),
     )
 
 
@@ -256,9 +257,9 @@ def party_add(request, pk):
     if form.is_valid():
         actor = editing.actor(request)
         organisation = form.cleaned_data["organisation"]
-        if organisation is None:  # named by a number the registry lacks: from KBO
+        if organisation is None:  # a number the registry lacks: from KBO, or as named
             organisation = partners.organisation_for(
-                actor, form.cleaned_data["kbo_record"], note="party from the KBO lookup"
+                actor, form.cleaned_data["kbo_record"], note="added as a party"
             )
         services.set_party(actor, collaboration, organisation, form.cleaned_data["role"])
         messages.success(request, _("Party saved."))

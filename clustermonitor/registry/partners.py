@@ -30,20 +30,24 @@ def lookup(number: str, *, any_kind: bool) -> dict | None:
 
 
 def organisation_for(actor: audit.Actor, record: dict, note: str) -> Organisation:
-    """The registry's organisation of a KBO lookup record: the one with its number, or a
-    new one (knowledge institution when its activity is research or education)."""
+    """The registry's organisation of a KBO lookup record (or of a number and name typed
+    by someone who sees the whole registry, with its `kind`): the one with its number, or
+    a new one (a knowledge institution when its activity is research or education)."""
     number = record["enterprise_number"]
     organisation = Organisation.objects.filter(enterprise_number=number).first()
     if organisation is not None:
         return organisation
     nace = record.get("nace_2008")
     research = access.is_research_or_education(nace)
+    kind = record.get("kind") or (
+        Organisation.Kind.KNOWLEDGE if research else Organisation.Kind.COMPANY
+    )
     organisation = Organisation(
         enterprise_number=number,
         name=(record.get("name") or number)[: Organisation._meta.get_field("name").max_length],
         postcode=record.get("postcode") or "",
         start_date=record.get("start_date"),
-        kind=Organisation.Kind.KNOWLEDGE if research else Organisation.Kind.COMPANY,
+        kind=kind,
         nace_2008=NaceCode.objects.filter(version=2008, code=nace).first() if nace else None,
     )
     if organisation.country == "BE":
