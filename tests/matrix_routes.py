@@ -183,6 +183,10 @@ MATRIX = {
         lambda: reverse("members:contributions-generate", args=[CLUSTER_A]),
         POST_ONLY,
     ),
+    "members:contributions-pay-bulk": (
+        lambda: reverse("members:contributions-pay-bulk", args=[CLUSTER_A]),
+        POST_ONLY,
+    ),
     "members:contribution-import": (
         lambda: reverse("members:contribution-import", args=[CLUSTER_A]),
         MEMBERS_A_CHANGE,

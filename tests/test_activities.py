@@ -177,3 +177,63 @@ def test_a_reviewed_row_is_recognised_when_the_list_comes_again(client_for, clus
 
     services.resolve(audit.Actor.system("t"), activity.participations.get(), organisation=org)
     assert attendee_import.plan(table, activity, mapping).counts["unchanged"] == 1
+
+
+def test_review_suggests_the_best_matches_first_with_the_reason(web, cluster_a, cluster_b):
+    """Issue 16: the review picked from a list of every member with no hint."""
+    drone = organisation(60, name="Drone-Tech NV", postcode="9000")
+    haven = organisation(61, name="Haven Logistiek NV", postcode="2000")
+    for org in [drone, haven, *(organisation(70 + i, name=f"Lid {i} BV") for i in range(20))]:
+        membership(org, cluster_a)
+    hidden = organisation(62, name="Drone Tech Gent BV", postcode="9000")  # BIM's only
+    membership(hidden, cluster_b)
+    activity = Activity.objects.create(
+        title="Dronedag", kind="workshop", date=datetime.date(2018, 5, 1)
+    )
+    activity.clusters.set([cluster_a])
+    by_name = Participation.objects.create(
+        activity=activity,
+        name="Anna",
+        organisation_name="DRONE TECH n.v.",
+        postcode="9000",
+        needs_review=True,
+    )
+    by_number = Participation.objects.create(
+        activity=activity,
+        name="Bert",
+        organisation_name=f"HL (BE {dotted(haven.enterprise_number)})",
+        needs_review=True,
+    )
+    nothing = Participation.objects.create(
+        activity=activity, name="Carl", organisation_name="Iets heel anders", needs_review=True
+    )
+    page = web("cluster_manager_a").get(reverse("activities:activity-detail", args=[activity.pk]))
+    review = {p.pk: p for p in page.context["review"]}
+    first = review[by_name.pk].suggestions[0]
+    assert first.organisation == drone and first.reason == "same name, same postcode"
+    assert review[by_number.pk].suggestions[0].organisation == haven
+    assert review[by_number.pk].suggestions[0].reason == "same enterprise number"
+    assert review[nothing.pk].suggestions == []
+    suggested = {s.organisation for p in review.values() for s in p.suggestions}
+    assert hidden not in suggested and hidden not in page.context["choices"]
+    html = page.content.decode()
+    assert "Drone Tech Gent" not in html
+    # Preselected at the top of the row's list, the full list after it.
+    row = html.split(f'action="{reverse("activities:participation-review", args=[by_name.pk])}"')[1]
+    select = row.split("</select>")[0]
+    assert select.index(f'<option value="{drone.pk}" selected>') < select.index("Lid 0 BV")
+    # Settling with the suggestion goes through the checked form.
+    web("cluster_manager_a").post(
+        reverse("activities:participation-review", args=[by_name.pk]),
+        {"organisation": drone.pk},
+    )
+    by_name.refresh_from_db()
+    assert by_name.organisation == drone and not by_name.needs_review
+
+
+def test_plain_names_drop_legal_forms_accents_and_punctuation():
+    from clustermonitor.activities.matching import plain_name
+
+    assert plain_name("Drone-Tech N.V.") == "drone tech"
+    assert plain_name("Société Générale SA") == "societe generale"
+    assert plain_name("BV De Haven") == "haven"

@@ -596,3 +596,119 @@ def test_the_api_hides_a_cluster_only_collaboration_from_the_other_manager(
     assert _api("/api/clusters/EUKA/kpi3", token).status_code == 404
     everything = _api("/api/collaborations", token_for("evaluator")).json()
     assert {"Alleen EUKA", "EUKA en BIM"} <= {c["title"] for c in everything}
+
+
+# A university as a party (issue 16: KU Leuven, 0419.052.173, could not be added) -------
+
+KU_LEUVEN = "0419052173"
+
+
+def _kbo_lookup(folder, rows) -> None:
+    """A KBO lookup (registry.kbo's parquet file) holding `rows`."""
+    import duckdb
+
+    from clustermonitor.registry import kbo
+
+    folder.mkdir(parents=True, exist_ok=True)
+    values = ", ".join(
+        f"('{n}', '{name}', '{pc}', DATE '1970-01-01', '{nace}', '{name.lower()}')"
+        for n, name, pc, nace in rows
+    )
+    duckdb.sql(
+        f"COPY (SELECT * FROM (VALUES {values}) AS t(enterprise_number, name, postcode, "
+        f"start_date, nace_2008, folded)) TO '{folder / kbo.LOOKUP_NAME}' (FORMAT parquet)"
+    )
+
+
+def test_a_university_the_registry_holds_as_a_company_can_be_a_party(web, cluster_a, cluster_b):
+    """Added once by hand as a member of another cluster (the default kind: company), KU
+    Leuven was no public partner for EUKA's manager: its activity (tertiary education)
+    makes it one."""
+    leuven = Organisation.objects.create(
+        enterprise_number=KU_LEUVEN,
+        name="KU Leuven",
+        nace_2008=NaceCode.objects.get(version=2008, code="85421"),
+    )
+    membership(leuven, cluster_b)
+    collaboration = _collaboration([cluster_a])
+    added = _add_party(
+        web("cluster_manager_a"), collaboration, enterprise_number="0419.052.173", role="knowledge"
+    )
+    assert _said(added) == ["Party saved."]
+    assert list(collaboration.parties.values_list("organisation", flat=True)) == [leuven.pk]
+
+
+def test_a_university_missing_from_the_registry_is_added_from_the_kbo_lookup(
+    web, cluster_a, cluster_b, settings, tmp_path
+):
+    settings.VAR_DIR = tmp_path
+    supplier = _number(95)  # a company of the KBO, not in the registry
+    hidden = _org(96, name="Geheim BIM-lid NV")  # another cluster's member
+    membership(hidden, cluster_b)
+    _kbo_lookup(
+        tmp_path / "kbo",
+        [
+            (KU_LEUVEN, "KU Leuven", "3000", "85421"),
+            (supplier, "Leverancier NV", "9000", "46900"),
+            (hidden.enterprise_number, "Geheim BIM-lid NV", "9000", "46900"),
+        ],
+    )
+    collaboration = _collaboration([cluster_a])
+    client = web("cluster_manager_a")
+    added = _add_party(client, collaboration, enterprise_number="0419.052.173", role="knowledge")
+    assert _said(added) == ["Party saved."]
+    leuven = Organisation.objects.get(enterprise_number=KU_LEUVEN)
+    assert (leuven.name, leuven.kind, leuven.nace_2008.code) == ("KU Leuven", "knowledge", "85421")
+    assert leuven.municipality is not None
+    assert AuditEntry.objects.filter(
+        content_type__model="organisation", object_id=str(leuven.pk), action="create"
+    ).exists()
+    assert collaboration.parties.get().organisation == leuven
+    # A company: neither the one the registry lacks nor another cluster's member, and
+    # both answered alike.
+    for number in (supplier, hidden.enterprise_number):
+        refused = _add_party(
+            client, collaboration, enterprise_number=dotted(number), role="partner"
+        )
+        assert "is not among the organisations you can name" in _said(refused)[0]
+        assert "Geheim" not in refused.content.decode()
+    assert not Organisation.objects.filter(enterprise_number=supplier).exists()
+    assert collaboration.parties.count() == 1
+    # The programme manager may add any enterprise of the lookup.
+    by_pm = _add_party(
+        web("programme_manager"), collaboration, enterprise_number=dotted(supplier), role="partner"
+    )
+    assert _said(by_pm) == ["Party saved."]
+    assert Organisation.objects.get(enterprise_number=supplier).kind == "company"
+
+
+def test_the_programme_manager_adds_a_party_neither_registry_nor_lookup_knows(
+    web, cluster_a, settings, tmp_path
+):
+    """Without a KBO lookup (no full import yet, or the demo) a university the registry
+    lacks is added by the programme manager with its name and kind; a cluster manager's
+    typed name makes nothing (whether the registry holds a number must not show)."""
+    settings.VAR_DIR = tmp_path  # no lookup there
+    collaboration = _collaboration([cluster_a])
+    data = {
+        "enterprise_number": "0419.052.173",
+        "name": "KU Leuven",
+        "kind": "knowledge",
+        "role": "knowledge",
+    }
+    page = web("cluster_manager_a").get(_detail(collaboration.pk))
+    assert "name" not in page.context["party_form"].fields
+    refused = _add_party(web("cluster_manager_a"), collaboration, **data)
+    assert "is not among the organisations you can name" in _said(refused)[0]
+    assert not Organisation.objects.filter(enterprise_number=KU_LEUVEN).exists()
+    added = _add_party(web("programme_manager"), collaboration, **data)
+    assert _said(added) == ["Party saved."]
+    leuven = Organisation.objects.get(enterprise_number=KU_LEUVEN)
+    assert (leuven.name, leuven.kind) == ("KU Leuven", "knowledge")
+    assert collaboration.parties.get().organisation == leuven
+    # Now a knowledge institution of the registry: EUKA's manager names it too.
+    other = _collaboration([cluster_a], title="Tweede project")
+    again = _add_party(
+        web("cluster_manager_a"), other, enterprise_number="0419.052.173", role="knowledge"
+    )
+    assert _said(again) == ["Party saved."]

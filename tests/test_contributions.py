@@ -264,3 +264,112 @@ def test_the_daily_view_counts_active_members_over_a_calendar_year_across_29_feb
     page = client_for("cluster_manager_a").get(reverse("monitoring:today", args=["EUKA"]))
     assert page.context["today"] == datetime.date(2020, 3, 1)
     assert page.context["members"][0]["activities"] == 2 and page.context["active"] == 1
+
+
+# The list's working functions (issue 16): totals after an inline payment, search,
+# filters, paging, and marking many paid at once.
+
+
+def _open(i, cluster, amount=100, status="expected", year=2018):
+    m = _member(i, cluster)
+    return Contribution.objects.create(membership=m, year=year, amount=amount, status=status)
+
+
+def test_an_inline_payment_swaps_the_totals_too(web, cluster_a):
+    """The tester's "betaald: € 0" after three "Paid" clicks: htmx swapped only the row,
+    the totals above the table stayed as the page was loaded."""
+    client = web("cluster_manager_a")
+    opened = [_open(i, cluster_a, amount=100 * i) for i in (1, 2, 3)]
+    for c in opened:
+        response = client.post(
+            reverse("members:contribution-pay", args=[c.pk]),
+            {"paid_on": "2018-03-15"},
+            HTTP_HX_REQUEST="true",
+        )
+    html = response.content.decode()
+    assert f'id="contribution-{opened[-1].membership_id}"' in html
+    assert 'id="totals" hx-swap-oob="true"' in html
+    assert response.context["totals"]["paid"] == 600
+    assert "600" in html.split('id="totals"')[1]
+
+
+def test_the_list_searches_filters_and_pages(web, cluster_a):
+    client = web("cluster_manager_a")
+    paid = _open(1, cluster_a, status="paid")
+    paid.paid_on = datetime.date(2018, 2, 1)
+    paid.save()
+    _open(2, cluster_a, status="expected")
+    no_contribution = _member(3, cluster_a)
+    url = reverse("members:contribution-list", args=["EUKA"])
+
+    def members(**params):
+        page = client.get(url, {"year": 2018, **params})
+        assert page.status_code == 200
+        return {m.pk for m, _c in page.context["rows"]}
+
+    assert members(status="paid") == {paid.membership_id}
+    assert members(status="none") == {no_contribution.pk}
+    assert members(q=no_contribution.organisation.name) == {no_contribution.pk}
+    assert members(q=dotted(paid.membership.organisation.enterprise_number)) == {paid.membership_id}
+    assert members(status="nonsense") == members()
+    assert len(members()) == 3
+
+
+def test_the_list_is_paged(web, cluster_a, monkeypatch):
+    from clustermonitor.core import paging
+
+    monkeypatch.setattr(paging, "PER_PAGE", 2)
+    monkeypatch.setattr(paging.page_of, "__defaults__", (2,))
+    for i in range(1, 6):
+        _open(i, cluster_a)
+    client = web("cluster_manager_a")
+    url = reverse("members:contribution-list", args=["EUKA"])
+    first = client.get(url, {"year": 2018})
+    third = client.get(url, {"year": 2018, "page": 3})
+    assert len(first.context["rows"]) == 2 and len(third.context["rows"]) == 1
+    assert 'rel="next"' in first.content.decode()
+
+
+def test_bulk_payment_asks_first_then_marks_each_audited(web, cluster_a):
+    client = web("cluster_manager_a")
+    chosen = [_open(1, cluster_a, amount=250), _open(2, cluster_a, amount=1000)]
+    left = _open(3, cluster_a, amount=500)
+    url = reverse("members:contributions-pay-bulk", args=["EUKA"]) + "?year=2018"
+    data = {"contributions": [c.pk for c in chosen], "paid_on": "2018-04-01"}
+    ask = client.post(url, data)
+    assert ask.status_code == 200
+    summary = ask.content.decode().split('id="bulk-summary">')[1].split("</p>")[0]
+    assert "2 contributions" in summary and "1,250" in summary.replace(".", ",")
+    assert not Contribution.objects.filter(status="paid").exists()
+    before = AuditEntry.objects.filter(content_type__model="contribution").count()
+    done = client.post(url, {**data, "confirmed": "on"})
+    assert done.status_code == 302
+    assert {c.pk for c in Contribution.objects.filter(status="paid")} == {c.pk for c in chosen}
+    assert set(Contribution.objects.filter(status="paid").values_list("paid_on", flat=True)) == {
+        datetime.date(2018, 4, 1)
+    }
+    left.refresh_from_db()
+    assert left.status == "expected"
+    assert AuditEntry.objects.filter(content_type__model="contribution").count() == before + 2
+
+
+def test_bulk_payment_refuses_another_clusters_contribution(web, cluster_a, cluster_b):
+    client = web("cluster_manager_a")
+    own = _open(1, cluster_a)
+    foreign = _open(2, cluster_b)
+    url = reverse("members:contributions-pay-bulk", args=["EUKA"])
+    response = client.post(
+        url,
+        {"contributions": [own.pk, foreign.pk], "paid_on": "2018-04-01", "confirmed": "on"},
+    )
+    assert response.status_code == 200
+    assert response.context["form"].errors["contributions"]
+    assert foreign.membership.organisation.name not in response.content.decode()
+    assert not Contribution.objects.filter(status="paid").exists()
+    # Nor the other cluster's own page.
+    other = client.post(
+        reverse("members:contributions-pay-bulk", args=["BIM"]),
+        {"contributions": [foreign.pk], "paid_on": "2018-04-01", "confirmed": "on"},
+    )
+    assert other.status_code == 404
+    assert not Contribution.objects.filter(status="paid").exists()

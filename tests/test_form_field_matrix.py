@@ -38,6 +38,7 @@ from clustermonitor.collaborations.models import Collaboration
 from clustermonitor.core.imports.models import ImportBatch
 from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.programmes.models import Cluster
+from clustermonitor.registry.models import Organisation
 from tests.conftest import CLUSTER_A, CLUSTER_B
 from tests.factories import dotted, membership, organisation
 from tests.matrix_routes import MATRIX
@@ -189,6 +190,13 @@ _joint_activity = lambda w: reverse("activities:activity-detail", args=[w.joint_
 _joint_collaboration = lambda w: reverse(  # noqa: E731
     "collaborations:collaboration-detail", args=[w.joint_collaboration.pk]
 )
+
+
+def _open_contribution(side: Side) -> Contribution:
+    return Contribution.objects.get_or_create(
+        membership=side.membership, year=2019, defaults={"amount": 100}
+    )[0]
+
 
 COLLABORATION_FIXED = {
     "nature": ENUM,
@@ -371,8 +379,25 @@ FORMS = {
                 state=lambda w: w.own.collaboration.parties.count(),
                 hostile=lambda w: w.other.member,
             ),
+            # A typed name makes no organisation for a cluster manager: the number is
+            # refused as any other they may not name, nothing is created.
+            Probe(
+                field="enterprise_number",
+                post=lambda w: reverse("collaborations:party-add", args=[w.own.collaboration.pk]),
+                data=lambda w: {
+                    "enterprise_number": dotted(w.other.member.enterprise_number),
+                    "name": "Nieuwe Universiteit",
+                    "kind": "knowledge",
+                    "role": "knowledge",
+                },
+                state=lambda w: (
+                    w.own.collaboration.parties.count(),
+                    Organisation.objects.count(),
+                ),
+                hostile=lambda w: w.other.member,
+            ),
         ),
-        fixed={"role": ENUM},
+        fixed={"role": ENUM, "kind": ENUM},
     ),
     # -- members --
     "clustermonitor.members.forms.EndMembershipsForm": Probed(
@@ -405,6 +430,21 @@ FORMS = {
             ),
         ),
         fixed={"status": ENUM},
+    ),
+    "clustermonitor.members.forms.BulkPayForm": Probed(
+        probes=(
+            Probe(
+                field="contributions",
+                post=lambda w: reverse("members:contributions-pay-bulk", args=[w.own.cluster.code]),
+                data=lambda w: {
+                    "contributions": [_open_contribution(w.other).pk],
+                    "paid_on": "2019-03-01",
+                    "confirmed": "on",
+                },
+                state=lambda w: Contribution.objects.filter(status="paid").count(),
+                hostile=lambda w: _open_contribution(w.other),
+            ),
+        ),
     ),
     "clustermonitor.members.forms.UploadForm": NoIds("a file and its options"),
     "clustermonitor.core.imports.forms.ImportUploadForm": NoIds("a file"),

@@ -326,3 +326,94 @@ def test_the_reader_needs_no_django_settings():
     modules = {a.name for n in top if isinstance(n, ast.Import) for a in n.names}
     modules |= {n.module for n in top if isinstance(n, ast.ImportFrom) and n.module}
     assert not {m for m in modules if m.startswith(("django", "clustermonitor.registry.models"))}
+
+
+# A "full" file that is clearly no full extract (issue 16) ------------------------------
+
+
+def _many_more_of_ours(n: int = 12) -> None:
+    for i in range(n):
+        Organisation.objects.create(enterprise_number=kf.valid_number(2000000 + i), name=f"Lid {i}")
+
+
+def _snapshot() -> list:
+    return list(
+        Organisation.objects.order_by("pk").values_list(
+            "pk", "name", "status", "kbo_seen_at", "enterprise_number"
+        )
+    )
+
+
+def test_a_full_file_with_far_fewer_enterprises_than_the_registry_is_refused(orgs, tmp_path):
+    """The tester's 5-company "full" file marked 1,474 organisations not found."""
+    _many_more_of_ours()  # 18 of ours with a number, 5 enterprises in the file
+    source = kf.write_full(tmp_path / "KboOpenData_0999_2025_07_Full.zip", extract(), as_zip=True)
+    before, entries = _snapshot(), AuditEntry.objects.count()
+    with pytest.raises(kbo.KboFormatError, match=r"KboOpenData_0999_2025_07_Full\.zip") as refused:
+        run(source, tmp_path / "lookup")
+    assert "only 5 enterprises" in str(refused.value) and "18 organisations" in str(refused.value)
+    assert _snapshot() == before and AuditEntry.objects.count() == entries
+    failed = KboImport.objects.latest("pk")
+    assert failed.state == "failed" and failed.not_found == 0
+    # Confirmed on purpose, it runs.
+    done = run(source, tmp_path / "lookup", allow_partial=True)
+    assert done.state == "done" and done.matched == 4
+
+
+def test_the_command_refuses_a_partial_full_file_unless_allowed(orgs, tmp_path):
+    _many_more_of_ours()
+    source = kf.write_full(tmp_path / "klein.zip", extract(), as_zip=True)
+    runs, entries = KboImport.objects.count(), AuditEntry.objects.count()
+    with pytest.raises(CommandError, match=r"klein\.zip: a full extract with only 5"):
+        call_command("import-kbo", str(source), "--lookup-dir", str(tmp_path / "lookup"))
+    assert (KboImport.objects.count(), AuditEntry.objects.count()) == (runs, entries)
+    call_command(
+        "import-kbo", str(source), "--lookup-dir", str(tmp_path / "lookup"), "--allow-partial"
+    )
+    assert KboImport.objects.latest("pk").state == "done"
+
+
+def _upload(path: Path):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return SimpleUploadedFile(path.name, path.read_bytes(), content_type="application/zip")
+
+
+def test_the_page_refuses_a_partial_full_upload_then_runs_it_confirmed_under_its_name(
+    orgs, tmp_path, web, settings
+):
+    from django.urls import reverse
+
+    settings.VAR_DIR = tmp_path / "var"
+    _many_more_of_ours()
+    source = kf.write_full(tmp_path / "KboOpenData_0140_2025_07_Full.zip", extract(), as_zip=True)
+    client = web("programme_manager")
+    url = reverse("registry:kbo-imports")
+    before = _snapshot()
+    refused = client.post(url, {"upload": _upload(source)})
+    assert refused.status_code == 200
+    assert "KboOpenData_0140_2025_07_Full.zip: a full extract with only 5" in str(
+        refused.context["form"].errors["confirm_partial"]
+    )
+    assert not KboImport.objects.exists() and _snapshot() == before
+    assert not list((tmp_path / "var" / "kbo" / "uploads").iterdir())  # not kept
+    done = client.post(url, {"upload": _upload(source), "confirm_partial": "on"}, follow=True)
+    run_ = KboImport.objects.get()
+    assert run_.state == "done" and run_.source == "KboOpenData_0140_2025_07_Full.zip"
+    listed = client.get(url).content.decode()
+    assert "KboOpenData_0140_2025_07_Full.zip" in listed and "tmp" not in run_.source
+    assert done.status_code == 200
+
+
+def test_an_uploaded_update_is_listed_under_its_own_name(orgs, tmp_path, web, settings):
+    from django.urls import reverse
+
+    settings.VAR_DIR = tmp_path / "var"
+    update = kf.write_update(
+        tmp_path / "KboOpenData_0141_2025_08_Update.zip", deleted={}, inserted={}
+    )
+    client = web("programme_manager")
+    client.post(reverse("registry:kbo-imports"), {"upload": _upload(update)})
+    assert KboImport.objects.get().source == "KboOpenData_0141_2025_08_Update.zip"
+    page = client.get(reverse("registry:kbo-imports")).content.decode()
+    assert "KboOpenData_0141_2025_08_Update.zip" in page

@@ -220,16 +220,33 @@ def members_on(user, memberships, clusters, on=None):
 #: Organisations of these kinds (universities, research centres, government bodies) are
 #: public partners: any cluster manager may name one as a party of a collaboration.
 PUBLIC_PARTNER_KINDS = ("knowledge", "government")
+#: ... and so are those whose main activity (NACE-BEL 2008, as KBO gives it) is research
+#: and development (72) or tertiary education (85.4): a university the registry holds as
+#: a "company" (the default kind) is still a public partner (issue 16).
+RESEARCH_EDUCATION_NACE = ("72", "854")
+
+
+def is_research_or_education(nace_code: str | None) -> bool:
+    code = (nace_code or "").replace(".", "")
+    return any(code.startswith(prefix) for prefix in RESEARCH_EDUCATION_NACE)
+
+
+def public_partners() -> models.Q:
+    """The organisations any cluster manager may name as a party (on Organisation)."""
+    condition = models.Q(kind__in=PUBLIC_PARTNER_KINDS)
+    for prefix in RESEARCH_EDUCATION_NACE:
+        condition |= models.Q(nace_2008__code__startswith=prefix)
+    return condition
 
 
 def parties_for(user, queryset):
     """Organisations `user` may name as a party by enterprise number: those they may see
-    (organisations_for) and the registry's public partners (PUBLIC_PARTNER_KINDS)."""
+    (organisations_for) and the registry's public partners (public_partners)."""
     if reads_programme(user):
         return queryset
     if is_cluster_manager(user):
         seen = organisations_for(user, queryset.model.objects.all()).values("pk")
-        return queryset.filter(models.Q(pk__in=seen) | models.Q(kind__in=PUBLIC_PARTNER_KINDS))
+        return queryset.filter(models.Q(pk__in=seen) | public_partners())
     return queryset.none()
 
 

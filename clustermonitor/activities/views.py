@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.activities import services
+from clustermonitor.activities import matching, services
 from clustermonitor.activities.forms import ActivityForm, ParticipantForm, ReviewForm
 from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.core import editing
@@ -132,6 +132,11 @@ def activity_detail(request, pk):
                 messages.success(request, _("Participant added."))
                 return redirect("activities:activity-detail", activity.pk)
     participations = activity.participations.select_related("organisation", "contact")
+    review = [p for p in participations if p.needs_review]
+    choices = list(_organisations(request.user, activity)) if review else []
+    suggested = matching.suggestions(review, choices)
+    for p in review:
+        p.suggestions = suggested[p.pk]
     return render(
         request,
         "activities/activity_detail.html",
@@ -141,8 +146,10 @@ def activity_detail(request, pk):
             "form": form,
             "can_change": can_change,
             "participations": participations,
-            "review": [p for p in participations if p.needs_review],
+            "review": review,
             "review_form": ReviewForm(organisations=_organisations(request.user, activity)),
+            # The review form's choices, once: each row's list puts its suggestions first.
+            "choices": choices,
         },
     )
 

@@ -108,24 +108,55 @@ class PartyForm(forms.Form):
     collaboration's clusters, or by its enterprise number (a university, a supplier, ...)
     one that the user may name (access.parties_for: any for the programme's readers; for
     a cluster manager present and past members of their cluster and the registry's
-    knowledge institutions and government bodies)."""
+    public partners: knowledge institutions, government bodies and research or education
+    organisations). A number the registry lacks may be added from the KBO lookup
+    (registry.partners: any enterprise for the programme's readers, a research or
+    education organisation for a cluster manager): `kbo_record` is then set and
+    `organisation` left empty for the view to add it."""
 
     organisation = forms.ModelChoiceField(
         label=_("member"), queryset=Organisation.objects.none(), required=False
     )
     enterprise_number = forms.CharField(
-        label=_("or enterprise number"), max_length=20, required=False
+        label=_("or enterprise number"),
+        max_length=20,
+        required=False,
+        help_text=_(
+            "Any organisation of the registry you may see, a knowledge institution, a "
+            "research or education organisation (a university) or a government body."
+        ),
     )
     role = forms.ChoiceField(label=_("role"), choices=Party.Role.choices)
+    # Only for those who see the whole registry (may_create): a number that neither the
+    # registry nor the KBO lookup knows is added under this name and kind.
+    name = forms.CharField(
+        label=_("name of a new organisation"),
+        max_length=300,
+        required=False,
+        help_text=_("Only for an enterprise number that the registry and the KBO lookup lack."),
+    )
+    kind = forms.ChoiceField(
+        label=_("kind of the new organisation"),
+        choices=Organisation.Kind.choices,
+        initial=Organisation.Kind.KNOWLEDGE,
+        required=False,
+    )
 
-    def __init__(self, *args, organisations, registry, **kwargs):
+    def __init__(self, *args, organisations, registry, lookup=None, may_create=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["organisation"].queryset = organisations
         #: The organisations a number may name: those the user may see.
         self.registry = registry
+        #: number -> the KBO lookup's record the user may add, or None (partners.lookup).
+        self.lookup = lookup
+        if not may_create:
+            # A cluster manager: whether a number the registry holds is unknown to them
+            # must not show, so no organisation is made from a typed name.
+            del self.fields["name"], self.fields["kind"]
 
     def clean(self):
         data = super().clean()
+        data["kbo_record"] = None
         number = (data.get("enterprise_number") or "").strip()
         if bool(data.get("organisation")) == bool(number):
             raise forms.ValidationError(_("Choose a member or give an enterprise number."))
@@ -138,14 +169,27 @@ class PartyForm(forms.Form):
             # An organisation the user may not see answers like a number not in the
             # registry: the form reveals nothing about it.
             organisation = self.registry.filter(enterprise_number=normalised).first()
+            if organisation is None and self.lookup is not None:
+                # Decided on the public KBO data only, never on the registry's contents.
+                data["kbo_record"] = self.lookup(normalised)
+                if data["kbo_record"] is not None:
+                    return data
+            if organisation is None and (data.get("name") or "").strip():
+                data["kbo_record"] = {
+                    "enterprise_number": normalised,
+                    "name": data["name"].strip(),
+                    "kind": data.get("kind") or Organisation.Kind.COMPANY,
+                }
+                return data
             if organisation is None:
                 self.add_error(
                     "enterprise_number",
                     _(
                         "%(number)s is not among the organisations you can name: a party is "
                         "an organisation of the registry and, for a cluster manager, a "
-                        "(former) member of their cluster, a knowledge institution or a "
-                        "government body. Ask the programme manager to add another."
+                        "(former) member of their cluster, a knowledge institution, a "
+                        "research or education organisation or a government body. Ask the "
+                        "programme manager to add another."
                     )
                     % {"number": enterprise.display(normalised)},
                 )

@@ -2,6 +2,7 @@
 collaboration, its page (parties, links, the stage history), editing and import."""
 
 import datetime
+import functools
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -33,6 +34,7 @@ from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.imports import wizard
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
+from clustermonitor.registry import partners
 from clustermonitor.registry.models import Organisation
 
 VIEW = access.COLLABORATIONS_VIEW
@@ -170,6 +172,8 @@ def _party_form(request, collaboration, data=None):
             request.user, Membership.objects, collaboration.clusters.all()
         ),
         registry=access.parties_for(request.user, Organisation.objects.all()),
+        lookup=functools.partial(partners.lookup, any_kind=access.reads_programme(request.user)),
+        may_create=access.reads_programme(request.user),
     )
 
 
@@ -251,12 +255,13 @@ def party_add(request, pk):
     )
     form = _party_form(request, collaboration, request.POST)
     if form.is_valid():
-        services.set_party(
-            editing.actor(request),
-            collaboration,
-            form.cleaned_data["organisation"],
-            form.cleaned_data["role"],
-        )
+        actor = editing.actor(request)
+        organisation = form.cleaned_data["organisation"]
+        if organisation is None:  # a number the registry lacks: from KBO, or as named
+            organisation = partners.organisation_for(
+                actor, form.cleaned_data["kbo_record"], note="added as a party"
+            )
+        services.set_party(actor, collaboration, organisation, form.cleaned_data["role"])
         messages.success(request, _("Party saved."))
     else:
         messages.error(request, " ".join(str(e) for errors in form.errors.values() for e in errors))

@@ -6,12 +6,13 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db import transaction
-from django.db.models import Count, Q, Sum
+from django.db.models import Count, Exists, OuterRef, Q, Sum
 
 from clustermonitor.analysis.reach import size_class
 from clustermonitor.core import audit
 from clustermonitor.members.models import Contribution, FeeSchedule, Membership
 from clustermonitor.registry.models import FirmFigures
+from clustermonitor.registry.selectors import search_filter
 
 
 def size_classes(organisation_ids, year: int) -> dict[int, str]:
@@ -86,10 +87,12 @@ def save_schedule(
     return schedule
 
 
-def mark_paid(actor: audit.Actor, contribution: Contribution, paid_on: datetime.date) -> None:
+def mark_paid(
+    actor: audit.Actor, contribution: Contribution, paid_on: datetime.date, note="marked paid"
+) -> None:
     contribution.status = Contribution.Status.PAID
     contribution.paid_on = paid_on
-    audit.save(actor, contribution, note="marked paid")
+    audit.save(actor, contribution, note=note)
 
 
 def save_contribution(actor: audit.Actor, form) -> Contribution:
@@ -98,21 +101,69 @@ def save_contribution(actor: audit.Actor, form) -> Contribution:
     return contribution
 
 
-def year_rows(cluster, year: int):
-    """Every membership active in `year` with its contribution for that year (or None)."""
-    memberships = list(
+#: The list's status filter: a contribution's status, or "none" (no contribution yet).
+STATUS_FILTERS = (*Contribution.Status.values, "none")
+
+
+def year_memberships(cluster, year: int, *, query: str = "", status: str = ""):
+    """The memberships active in `year` of the contributions list, by name, optionally
+    searched (name or enterprise number) and filtered on the year's contribution status
+    ("none": without a contribution that year). A queryset: the list pages it."""
+    memberships = (
         Membership.objects.filter(cluster=cluster)
         .active_in_year(year)
         .select_related("organisation")
-        .order_by("organisation__name")
+        .order_by("organisation__name", "pk")
     )
+    if query.strip():
+        memberships = memberships.filter(search_filter(query, prefix="organisation__"))
+    of_year = Contribution.objects.filter(membership=OuterRef("pk"), year=year)
+    if status == "none":
+        memberships = memberships.filter(~Exists(of_year))
+    elif status in Contribution.Status.values:
+        memberships = memberships.filter(Exists(of_year.filter(status=status)))
+    return memberships
+
+
+def rows_of(memberships, year: int) -> list:
+    """(membership, its contribution of `year` or None) for one page of memberships: one
+    query for the contributions, whatever the page's length."""
+    memberships = list(memberships)
     contributions = {
         c.membership_id: c
-        for c in Contribution.objects.filter(membership__cluster=cluster, year=year).select_related(
+        for c in Contribution.objects.filter(membership__in=memberships, year=year).select_related(
             "payer"
         )
     }
     return [(m, contributions.get(m.pk)) for m in memberships]
+
+
+def year_rows(cluster, year: int):
+    """Every membership active in `year` with its contribution for that year (or None)."""
+    return rows_of(year_memberships(cluster, year), year)
+
+
+def payable(cluster, year: int | None = None):
+    """The cluster's contributions that can still be marked paid (expected or invoiced)."""
+    contributions = Contribution.objects.filter(
+        membership__cluster=cluster,
+        status__in=[Contribution.Status.EXPECTED, Contribution.Status.INVOICED],
+    )
+    if year is not None:
+        contributions = contributions.filter(year=year)
+    return contributions.select_related("membership__organisation").order_by(
+        "membership__organisation__name", "pk"
+    )
+
+
+@transaction.atomic
+def mark_all_paid(actor: audit.Actor, contributions, paid_on: datetime.date) -> int:
+    """Mark each of `contributions` paid on `paid_on`, each audited on its own."""
+    n = 0
+    for contribution in contributions:
+        mark_paid(actor, contribution, paid_on, note="marked paid (bulk)")
+        n += 1
+    return n
 
 
 def totals(cluster, year: int) -> dict[str, Decimal]:

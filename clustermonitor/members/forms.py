@@ -162,3 +162,28 @@ class FeeScheduleForm(forms.Form):
             size: self.cleaned_data.get(f"tier_{size or 'default'}")
             for size, _label in FeeTier.SIZE_CLASSES
         }
+
+
+class BulkPayForm(forms.Form):
+    """Mark the selected contributions paid on one date (the contributions list's bulk
+    action). Each id is an access decision: only the payable contributions of the URL's
+    cluster are accepted (`contributions`); anything else refuses the whole request."""
+
+    contributions = RecordsField(
+        label=_("contributions"),
+        queryset=Contribution.objects.none(),
+        widget=forms.MultipleHiddenInput,
+        error_messages={
+            "required": _("Select the contributions to mark paid."),
+            "invalid_choice": _(
+                "Contribution %(value)s cannot be marked paid here (it is not one of this "
+                "cluster's open contributions); nothing was changed."
+            ),
+        },
+    )
+    paid_on = forms.DateField(label=_("paid on"), widget=DATE)
+    confirmed = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+    def __init__(self, *args, contributions, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["contributions"].queryset = contributions

@@ -31,6 +31,11 @@ urlpatterns = [
         name="contributions-generate",
     ),
     path(
+        "clusters/<str:code>/contributions/pay/",
+        views_contributions.contributions_pay_bulk,
+        name="contributions-pay-bulk",
+    ),
+    path(
         "clusters/<str:code>/contributions/import/",
         views.contribution_import_upload,
         name="contribution-import",

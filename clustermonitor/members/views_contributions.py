@@ -1,6 +1,7 @@
 """Contributions and fee schedules of a cluster (issue 4)."""
 
 import datetime
+from decimal import Decimal
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -11,8 +12,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.core import editing
+from clustermonitor.core.paging import page_of
 from clustermonitor.members import contributions as service
-from clustermonitor.members.forms import ContributionForm, FeeScheduleForm
+from clustermonitor.members.forms import BulkPayForm, ContributionForm, FeeScheduleForm
 from clustermonitor.members.models import Contribution, FeeSchedule, Membership
 from clustermonitor.programmes.models import Cluster
 
@@ -22,25 +24,74 @@ def _year(request) -> int:
     return int(text) if text.isdigit() and 1990 <= int(text) <= 2100 else datetime.date.today().year
 
 
+def _list_params(request) -> dict:
+    status = request.GET.get("status", "")
+    return {
+        "query": request.GET.get("q", "").strip(),
+        "status": status if status in service.STATUS_FILTERS else "",
+    }
+
+
 @login_required
 def contribution_list(request, code):
     cluster = access.get_cluster_members_for_user(request.user, Cluster.objects, code)
     year = _year(request)
-    rows = service.year_rows(cluster, year)
+    params = _list_params(request)
+    page = page_of(request, service.year_memberships(cluster, year, **params))
+    can_change = request.user.has_perm("members.change_members", cluster)
     return render(
         request,
         "members/contribution_list.html",
         {
             "cluster": cluster,
             "year": year,
-            "rows": rows,
+            "rows": service.rows_of(page.object_list, year),
+            "page": page,
+            "params": params,
+            "statuses": [
+                ("", _("all")),
+                *Contribution.Status.choices,
+                ("none", _("no contribution")),
+            ],
             "totals": service.totals(cluster, year),
             "years": range(cluster.start_date.year, max(cluster.end_date.year, year) + 1),
             "schedule": FeeSchedule.objects.filter(cluster=cluster, year=year)
             .prefetch_related("tiers")
             .first(),
-            "can_change": request.user.has_perm("members.change_members", cluster),
+            "can_change": can_change,
             "today": datetime.date.today(),
+        },
+    )
+
+
+@login_required
+@require_POST
+def contributions_pay_bulk(request, code):
+    """Mark the selected contributions paid: a first POST shows how many and how much and
+    asks to confirm; the confirmed POST marks them, each audited."""
+    cluster = access.get_cluster_members_for_user(
+        request.user, Cluster.objects, code, "members.change_members"
+    )
+    year = _year(request)
+    back = reverse("members:contribution-list", args=[code]) + f"?year={year}"
+    form = BulkPayForm(request.POST, contributions=service.payable(cluster))
+    if form.is_valid() and form.cleaned_data["confirmed"]:
+        n = service.mark_all_paid(
+            editing.actor(request), form.cleaned_data["contributions"], form.cleaned_data["paid_on"]
+        )
+        messages.success(request, _("%(n)d contributions marked paid.") % {"n": n})
+        return redirect(back)
+    chosen = list(form.cleaned_data["contributions"]) if form.is_valid() else []
+    return render(
+        request,
+        "members/contributions_pay_bulk.html",
+        {
+            "cluster": cluster,
+            "year": year,
+            "form": form,
+            "chosen": chosen,
+            "total": sum((c.amount for c in chosen), Decimal(0)),
+            "back": back,
         },
     )
 
@@ -137,14 +188,17 @@ def contribution_pay(request, pk):
         paid_on = datetime.date.today()
     service.mark_paid(editing.actor(request), contribution, paid_on)
     if request.htmx:
+        # The row, and the year's totals swapped out of band: they changed too.
         return render(
             request,
-            "members/_contribution_row.html",
+            "members/_contribution_paid.html",
             {
                 "m": contribution.membership,
                 "c": contribution,
                 "can_change": True,
                 "today": datetime.date.today(),
+                "totals": service.totals(contribution.membership.cluster, contribution.year),
+                "oob": True,
             },
         )
     return redirect(

@@ -30,6 +30,14 @@ class KboImportForm(forms.Form):
             "A monthly update zip. A full extract (about 2 GB) is better put in the server folder."
         ),
     )
+    confirm_partial = forms.BooleanField(
+        label=_("Import this partial full extract anyway"),
+        required=False,
+        help_text=_(
+            "Only when a “full” extract holds far fewer enterprises than the registry on "
+            "purpose: every organisation missing from it is marked not found or ceased."
+        ),
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

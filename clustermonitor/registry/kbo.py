@@ -66,6 +66,11 @@ MEMORY_LIMIT = "1GB"
 #: The most a header line of an extract's file may take (a hostile file can be one line).
 HEADER_BYTES = 64 * 1024
 THREADS = 2
+#: A full extract counts its enterprises up to this many lines (a real one holds about
+#: 1.9 million; the check only needs to know that it is not a handful).
+FULL_COUNT_LIMIT = 100_000
+#: About how many enterprises a real full extract holds, for messages.
+REAL_FULL_ENTERPRISES = "1.9 million"
 
 
 class KboFormatError(Exception):
@@ -149,6 +154,13 @@ def _inspect(source: _Source) -> dict:
             problems.append(f"{name}: no enterprises after the header (truncated file?)")
     if problems:
         raise KboFormatError(problems)
+    enterprises = None
+    if kind == "full":
+        with source.open_text("enterprise.csv") as handle:
+            handle.readline(HEADER_BYTES)
+            enterprises = 0
+            while enterprises < FULL_COUNT_LIMIT and handle.readline(HEADER_BYTES).strip():
+                enterprises += 1
     with source.open_text("meta.csv") as handle:
         meta = {r["Variable"]: (r["Value"] or "").strip() for r in csv.DictReader(handle)}
     declared = meta.get("ExtractType", "").lower()
@@ -170,7 +182,38 @@ def _inspect(source: _Source) -> dict:
         "extract_number": meta.get("ExtractNumber", ""),
         "version": meta.get("Version", ""),
         "files": sorted(expected),
+        "enterprises": enterprises,
+        "name": source.name,
     }
+
+
+def partial_full_problem(info: dict, numbered: int) -> str | None:
+    """Why a "full" extract is clearly not one, or None: it holds far fewer enterprises
+    (fewer than half) than the registry has organisations with an enterprise number.
+    Importing it would mark every organisation missing from it "not found" or "ceased"
+    (the tester's 5-company file marked 1,474 not found), so it is refused unless the
+    person confirms that this is meant (`allow_partial`)."""
+    enterprises = info.get("enterprises")
+    if info.get("kind") != "full" or enterprises is None or enterprises * 2 >= numbered:
+        return None
+    return (
+        f"{info.get('name') or 'the file'}: a full extract with only {enterprises} "
+        f"enterprises, while the registry holds {numbered} organisations with an enterprise "
+        f"number (a real full extract holds about {REAL_FULL_ENTERPRISES}). Importing it would "
+        f"mark every organisation missing from it as not found or ceased. Not imported, "
+        f"nothing was changed; confirm only if this partial file is meant as a full extract."
+    )
+
+
+def numbered_organisations() -> int:
+    """How many organisations of the registry have an enterprise number."""
+    from clustermonitor.registry.models import Organisation
+
+    return (
+        Organisation.objects.exclude(enterprise_number__isnull=True)
+        .exclude(enterprise_number="")
+        .count()
+    )
 
 
 def inspect_source(path: Path, name: str | None = None) -> dict:
@@ -598,12 +641,14 @@ def run_import(
     actor: audit.Actor,
     progress: Callable[[int, str], None] | None = None,
     lookup_dir: Path | None = None,
+    allow_partial: bool = False,
 ) -> KboImport:
     """Enrich every organisation of ours that has an enterprise number from the full
     extract or update at `path` (zip or folder), and build (full) or update the lookup.
     The counts land on `kbo_import`: matched (in the extract), not_found (never found),
     ceased (found before, gone now), updated (organisations changed). KboFormatError is
-    raised before any organisation is written; a failure marks the run failed and is
+    raised before any organisation is written, also for a "full" extract that is clearly
+    not one (partial_full_problem) unless `allow_partial`; a failure marks the run failed and is
     re-raised."""
     from django.db import transaction
     from django.utils import timezone
@@ -619,8 +664,13 @@ def run_import(
         report(0, "checking the files")
         lookup_path = _lookup_path(lookup_dir)
         lookup_path.parent.mkdir(parents=True, exist_ok=True)
-        with _Source(Path(path)) as source:
+        # Messages name the file as recorded (an upload's own name), not a server path.
+        with _Source(Path(path), Path(kbo_import.source).name or None) as source:
             info = _inspect(source)
+            if not allow_partial:
+                problem = partial_full_problem(info, numbered_organisations())
+                if problem:
+                    raise KboFormatError(problem)
             kbo_import.kind, kbo_import.extract_date = info["kind"], info["extract_date"]
             kbo_import.extract_number = info["extract_number"][:20]
             kbo_import.save(update_fields=["kind", "extract_number", "extract_date"])

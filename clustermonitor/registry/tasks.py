@@ -11,10 +11,14 @@ from clustermonitor.registry.models import KboImport
 
 
 @task
-def kbo_import_task(import_id: int, path: str, user_id: int | None = None) -> int:
+def kbo_import_task(
+    import_id: int, path: str, user_id: int | None = None, allow_partial: bool = False
+) -> int:
     from clustermonitor.registry import kbo
 
     kbo_import = KboImport.objects.get(pk=import_id)
     user = User.objects.filter(pk=user_id).first() if user_id else None
-    kbo.run_import(kbo_import, Path(path), actor=audit.Actor(user, "kbo"))
+    kbo.run_import(
+        kbo_import, Path(path), actor=audit.Actor(user, "kbo"), allow_partial=allow_partial
+    )
     return kbo_import.pk

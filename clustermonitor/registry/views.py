@@ -138,14 +138,30 @@ def kbo_imports(request):
                 path.unlink(missing_ok=True)
             form.add_error(None, str(exc))
         else:
+            allow_partial = form.cleaned_data.get("confirm_partial", False)
+            problem = kbo.partial_full_problem(info, kbo.numbered_organisations())
+            if problem and not allow_partial:
+                if upload:
+                    path.unlink(missing_ok=True)
+                form.add_error("confirm_partial", problem)
+                return render(
+                    request,
+                    "registry/kbo_imports.html",
+                    {
+                        "form": form,
+                        "runs": KboImport.objects.all()[:20],
+                        "kbo_dir": settings.KBO_DIR,
+                    },
+                )
             run = KboImport.objects.create(
-                source=path.name,
+                # The name it was uploaded with (the server keeps it under a temporary one).
+                source=upload.name[:500] if upload else path.name,
                 kind=info["kind"],
                 extract_date=info.get("extract_date"),
                 extract_number=info.get("extract_number") or "",
                 started_by=request.user,
             )
-            kbo_import_task.enqueue(run.pk, str(path), request.user.pk)
+            kbo_import_task.enqueue(run.pk, str(path), request.user.pk, allow_partial)
             return redirect("registry:kbo-import-detail", run.pk)
     return render(
         request,

@@ -5,7 +5,11 @@ from django.core.management.base import BaseCommand, CommandError
 
 from clustermonitor.core import audit
 from clustermonitor.core.imports import registry
-from clustermonitor.registry.kbo import KboFormatError
+from clustermonitor.registry.kbo import (
+    KboFormatError,
+    numbered_organisations,
+    partial_full_problem,
+)
 from clustermonitor.registry.models import KboImport
 
 BAR_WIDTH = 30
@@ -22,6 +26,11 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("path", help="KboOpenData_..._Full.zip or _Update.zip, or a folder")
         parser.add_argument(
+            "--allow-partial",
+            action="store_true",
+            help="import a full extract that holds far fewer enterprises than the registry",
+        )
+        parser.add_argument(
             "--lookup-dir", help="where the enterprise lookup lives (default: VAR_DIR/kbo)"
         )
 
@@ -31,6 +40,9 @@ class Command(BaseCommand):
         try:
             # Checked before the run is even recorded: a wrong file writes nothing at all.
             info = kind.plan(path)
+            problem = partial_full_problem(info, numbered_organisations())
+            if problem and not options["allow_partial"]:
+                raise KboFormatError(problem + " (--allow-partial)")
         except KboFormatError as exc:
             raise CommandError(f"Not imported, nothing was written:\n  {exc}") from None
         date = f" of {info['extract_date']:%d-%m-%Y}" if info["extract_date"] else ""
@@ -39,7 +51,12 @@ class Command(BaseCommand):
         lookup_dir = Path(options["lookup_dir"]) if options["lookup_dir"] else None
         try:
             kind.run(
-                run, path, actor=audit.Actor.system("cli"), progress=self.bar, lookup_dir=lookup_dir
+                run,
+                path,
+                actor=audit.Actor.system("cli"),
+                progress=self.bar,
+                lookup_dir=lookup_dir,
+                allow_partial=options["allow_partial"],
             )
         except (KboFormatError, duckdb.Error, OSError) as exc:
             # The run is marked failed with the same message, for the web page.
