@@ -35,6 +35,7 @@ PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
 
 MATRIX = {
     "programmes:home": (lambda: reverse("programmes:home"), EVERYONE),
+    "monitoring:search": (lambda: reverse("monitoring:search") + "?q=EU", EVERYONE),
     "programmes:portfolio": (lambda: reverse("programmes:portfolio"), EVERYONE),
     "programmes:portfolio-xlsx": (lambda: reverse("programmes:portfolio-xlsx"), EVERYONE),
     "programmes:cluster-create": (lambda: reverse("programmes:cluster-create"), PROGRAMME_SETUP),

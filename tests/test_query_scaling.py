@@ -89,6 +89,7 @@ PAGES = [
     ("accounts:lockout-list", {}, ""),
     ("core:audit-log", {}, ""),
     ("reports:runs", {}, ""),
+    ("monitoring:search", {}, "?q=e"),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a

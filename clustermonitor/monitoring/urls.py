@@ -3,6 +3,7 @@ from django.urls import path
 from clustermonitor.monitoring import (
     views_participation,
     views_reports,
+    views_search,
     views_today,
     views_warnings,
 )
@@ -45,6 +46,7 @@ urlpatterns = [
     *dashboard_urls,
     # A cluster's day (its manager's start page) and the share of active members.
     path("my-cluster/", views_today.my_cluster, name="my-cluster"),
+    path("search/", views_search.search_page, name="search"),
     path("clusters/<str:code>/today/", views_today.dashboard, name="today"),
     path(
         "clusters/<str:code>/participation/",
