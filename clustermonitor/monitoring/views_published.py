@@ -9,11 +9,13 @@ from django.shortcuts import render
 from clustermonitor.accounts import access
 from clustermonitor.core import paging
 from clustermonitor.core.exporters import xlsx_response
+from clustermonitor.core.pagecache import kept_page
 from clustermonitor.monitoring import published
 from clustermonitor.programmes.selectors import current_programme
 
 
 @login_required
+@kept_page(access.needs("monitoring.view_dashboard"))
 def published_vs_computed(request):
     access.check(request.user, "monitoring.view_dashboard")
     programme = current_programme(request.GET.get("programme"))

@@ -19,6 +19,7 @@ from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, survey
 from clustermonitor.core import i18n
 from clustermonitor.core.exporters import xlsx_response
+from clustermonitor.core.pagecache import kept_page
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.surveys import explain, exports, results
 from clustermonitor.surveys.models import Wave
@@ -285,14 +286,20 @@ def _render(request, wave, cluster=None, waves=None):
 
 @login_required
 @require_safe
+@kept_page(access.needs("surveys.view_results"))
 def wave_results(request, pk: int):
     access.check(request.user, "surveys.view_results")
     wave = get_object_or_404(Wave.objects.select_related("questionnaire"), pk=pk)
     return _render(request, wave)
 
 
+def _check_cluster_results(request, code: str) -> None:
+    access.get_cluster_for_user(request.user, Cluster.objects, code, "surveys.view_cluster_results")
+
+
 @login_required
 @require_safe
+@kept_page(_check_cluster_results)
 def cluster_results(request, code: str):
     cluster = access.get_cluster_for_user(
         request.user, Cluster.objects, code, "surveys.view_cluster_results"
