@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.utils.translation import gettext as _
 
 from clustermonitor.core import known
+from clustermonitor.core.templatetags.format import format_money
 from clustermonitor.programmes.models import (
     Application,
     Call,
@@ -192,3 +194,37 @@ def _ratio(part, whole):
     if part is None or not whole:
         return None
     return Decimal(part) / Decimal(whole)
+
+
+def budget_warnings(call: Call) -> list[str]:
+    """Warnings, not refusals: where the funding decided on a call — its funded
+    applications, or the subsidies of the clusters it funded — adds up to more than the
+    call's budget, one sentence each with both amounts and the excess (issue 16)."""
+    if call.budget is None:
+        return []
+    funded = call.applications.filter(status=Application.Status.FUNDED).aggregate(
+        total=Sum("funded_amount")
+    )["total"]
+    subsidy = call.clusters.aggregate(total=Sum("subsidy"))["total"]
+    sentences = {
+        "funded": _(
+            "The funded applications total %(total)s: %(excess)s more than the call's "
+            "budget of %(budget)s."
+        ),
+        "subsidy": _(
+            "The subsidies of the clusters funded by this call total %(total)s: "
+            "%(excess)s more than the call's budget of %(budget)s."
+        ),
+    }
+    warnings = []
+    for key, total in (("funded", funded), ("subsidy", subsidy)):
+        if total is not None and total > call.budget:
+            warnings.append(
+                sentences[key]
+                % {
+                    "total": format_money(total),
+                    "excess": format_money(total - call.budget),
+                    "budget": format_money(call.budget),
+                }
+            )
+    return warnings

@@ -34,6 +34,22 @@ _actor = editing.actor
 _edit = editing.edit
 
 
+def _budget_checked(request, call_of):
+    """A save for editing.edit that warns — never refuses — when the funding decided on
+    the saved record's call now exceeds the call's budget (the warning also stays on
+    the call's page)."""
+
+    def save(actor, form):
+        saved = editing.save_form(actor, form)
+        call = call_of(saved)
+        if call is not None:
+            for warning in selectors.budget_warnings(call):
+                messages.warning(request, warning)
+        return saved
+
+    return save
+
+
 def _programme_or_404(request, slug=None) -> Programme:
     programme = selectors.current_programme(slug or request.GET.get("programme"))
     if programme is None:
@@ -126,6 +142,7 @@ def cluster_create(request):
         form_kwargs={"programme": programme},
         success_url=lambda c: reverse("programmes:cluster-detail", args=[c.code]),
         title=_("New cluster"),
+        save=_budget_checked(request, lambda c: c.call),
     )
 
 
@@ -142,6 +159,7 @@ def cluster_edit(request, code):
         form_kwargs={"programme": cluster.programme},
         success_url=lambda c: reverse("programmes:cluster-detail", args=[c.code]),
         title=_("Edit %(cluster)s") % {"cluster": cluster.code},
+        save=_budget_checked(request, lambda c: c.call),
     )
 
 
@@ -226,6 +244,7 @@ def call_detail(request, pk):
             "applications": call.applications.select_related("cluster"),
             "clusters": call.clusters.all(),
             "can_manage": request.user.has_perm("programmes.manage_programme"),
+            "budget_warnings": selectors.budget_warnings(call),
         },
     )
 
@@ -241,6 +260,7 @@ def call_create(request):
         form_kwargs={"programme": programme},
         success_url=lambda c: reverse("programmes:call-detail", args=[c.pk]),
         title=_("New call"),
+        save=_budget_checked(request, lambda c: c),
     )
 
 
@@ -255,6 +275,8 @@ def call_edit(request, pk):
         form_kwargs={"programme": call.programme},
         success_url=reverse("programmes:call-detail", args=[call.pk]),
         title=_("Edit %(call)s") % {"call": call},
+        save=_budget_checked(request, lambda c: c),
+        context={"warnings": selectors.budget_warnings(call)},
     )
 
 
@@ -268,6 +290,8 @@ def application_create(request, pk):
         form_kwargs={"call": call},
         success_url=reverse("programmes:call-detail", args=[call.pk]),
         title=_("New application for %(call)s") % {"call": call},
+        save=_budget_checked(request, lambda a: a.call),
+        context={"warnings": selectors.budget_warnings(call)},
     )
 
 
@@ -285,6 +309,8 @@ def application_edit(request, pk):
         form_kwargs={"call": application.call},
         success_url=reverse("programmes:call-detail", args=[application.call_id]),
         title=_("Edit application"),
+        save=_budget_checked(request, lambda a: a.call),
+        context={"warnings": selectors.budget_warnings(application.call)},
     )
 
 
