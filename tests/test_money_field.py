@@ -6,6 +6,7 @@ from decimal import Decimal
 
 import pytest
 from django import forms
+from django.core.exceptions import FieldDoesNotExist
 from django.db import models
 from django.urls import reverse
 from django.utils import translation
@@ -94,7 +95,7 @@ def test_every_money_field_of_the_web_forms_reads_belgian_amounts():
                 continue
             try:
                 model_field = model._meta.get_field(field_name)
-            except Exception:  # noqa: BLE001 - a form-only field
+            except FieldDoesNotExist:  # a form-only field
                 continue
             if _money(model_field):
                 money.append(f"{name}.{field_name}")
