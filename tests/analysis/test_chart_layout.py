@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 
-from clustermonitor.analysis import charts, cofinancing, survey
+from clustermonitor.analysis import charts, cofinancing, effect_chart, survey
 
 
 @pytest.fixture
@@ -24,7 +24,7 @@ def drawn(monkeypatch):
         return charts.to_svg(fig)
 
     monkeypatch.setattr(cofinancing, "to_svg", keep)
-    monkeypatch.setattr(survey, "to_svg", keep)
+    monkeypatch.setattr(effect_chart, "to_svg", keep)
     return figures
 
 
@@ -95,12 +95,21 @@ def test_the_effect_matrix_has_a_key_to_effects_1_to_11(drawn, lang, index):
 def test_a_label_is_placed_clear_of_the_points_and_the_other_labels():
     points = [(100 + i, 100 + (i % 3)) for i in range(11)]
     texts = [str(i + 1) for i in range(11)]
-    offsets = survey.place_labels(points, texts, (0, 0, 300, 300))
+    offsets = effect_chart.place_labels(points, texts, (0, 0, 300, 300))
     boxes = [
         (p[0] + o[0], p[1] + o[1], 5.1 * len(t) + 1.5, 9.5)
         for p, o, t in zip(points, offsets, texts, strict=True)
     ]
     for i, a in enumerate(boxes):
-        assert not any(survey._box_hits_disc(a, p, survey._MARKER_RADIUS) for p in points)
-        assert not any(survey._boxes_overlap(a, b) for b in boxes[i + 1 :])
-    assert offsets == survey.place_labels(points, texts, (0, 0, 300, 300))
+        assert not any(
+            effect_chart._box_hits_disc(a, p, effect_chart._MARKER_RADIUS) for p in points
+        )
+        assert not any(effect_chart._boxes_overlap(a, b) for b in boxes[i + 1 :])
+    assert offsets == effect_chart.place_labels(points, texts, (0, 0, 300, 300))
+
+
+def test_the_module_examples_hold():
+    import doctest
+
+    assert doctest.testmod(effect_chart).failed == 0
+    assert doctest.testmod(cofinancing, optionflags=doctest.NORMALIZE_WHITESPACE).failed == 0
