@@ -37,6 +37,7 @@ def test_funding_beyond_the_budget_is_saved_with_a_warning(client_for):
     _application(client, call, "1.000.000", "Netwerk A")
     page = client.get(detail).content.decode()
     assert "data-budget-warning" not in page
+    assert "data-over-budget" not in client.get(reverse("programmes:call-list")).content.decode()
 
     response = _application(client, call, "1.140.000", "Netwerk B")
     assert Application.objects.filter(call=call, status="funded").count() == 2  # not refused
@@ -45,6 +46,10 @@ def test_funding_beyond_the_budget_is_saved_with_a_warning(client_for):
     page = client.get(detail).content.decode()
     assert "data-budget-warning" in page
     assert "€ 2.140.000" in page and "€ 640.000" in page and "begroting" in page
+    # The calls page marks the call.
+    calls = client.get(reverse("programmes:call-list"))
+    row = next(r for r in calls.context["rows"] if r["call"] == call)
+    assert row["over_budget"] and "data-over-budget" in calls.content.decode()
     # Where the decision is entered, the warning is shown too.
     form_page = client.get(reverse("programmes:application-create", args=[call.pk]))
     assert "€ 640.000" in form_page.content.decode()

@@ -176,6 +176,13 @@ def call_overview(programme: Programme) -> list[dict]:
                 "clusters": stats["n"],
                 "cluster_subsidy": stats["total_subsidy"],
                 "clusters_without_subsidy": stats["unknown"],
+                # Funded applications or the clusters' subsidies above the budget (a
+                # warning, see budget_warnings).
+                "over_budget": call.budget is not None
+                and any(
+                    total is not None and total > call.budget
+                    for total in (call.recorded_amount, stats["total_subsidy"])
+                ),
                 "success_rate": _ratio(
                     _value(reported, ReportedFigure.Metric.FUNDED),
                     _value(reported, ReportedFigure.Metric.SUBMITTED),
