@@ -355,7 +355,7 @@ def test_raising_the_bar_keeps_past_assessments_on_version_1(reference_sets, cli
     old = v1.criteria.get(metric="private_companies")
     response = manager.get(reverse("programmes:criterion-edit", args=[old.pk]))
     assert response["Location"] == reverse("programmes:criteria-set-detail", args=[v1.pk])
-    manager.post(reverse("programmes:criteria-set-publish", args=[v2.pk]))
+    manager.post(reverse("programmes:criteria-set-publish", args=[v2.pk]), {"confirmed": "yes"})
     v2.refresh_from_db()
     assert v2.is_published and v2.published_by.username == "programme_manager"
 
@@ -499,7 +499,7 @@ def test_who_may_publish(client_for, name, status):
     criteria_set = draft()
     services.add_criterion(ACTOR, criteria_set, text="website", kind="evidence")
     response = client_for(name).post(
-        reverse("programmes:criteria-set-publish", args=[criteria_set.pk])
+        reverse("programmes:criteria-set-publish", args=[criteria_set.pk]), {"confirmed": "yes"}
     )
     assert response.status_code == status
     if name == "anonymous":

@@ -33,6 +33,7 @@ pytestmark = pytest.mark.usefixtures("english")
 ACTOR = audit.Actor.system("tests")
 TODAY = timezone.localdate()
 DAY = datetime.timedelta(days=1)
+CONFIRMED = {"confirmed": "yes"}  # the second, explicit step of a mailing or closing
 
 DEFINITION = {
     "schema": 1,
@@ -458,7 +459,7 @@ def test_writes_per_persona(
     expected = WRITES[name]
     with django_capture_on_commit_callbacks(execute=True):
         for route in ("wave-generate", "wave-send", "wave-remind", "wave-mark-sent"):
-            response = client.post(reverse(f"surveys:{route}", args=[wave.pk]))
+            response = client.post(reverse(f"surveys:{route}", args=[wave.pk]), CONFIRMED)
             assert response.status_code == expected, route
     assert wave.invitations.exists() == (expected == 302)
     assert len(mail.outbox) == (4 if expected == 302 else 0)  # 2 invitations, 2 reminders
@@ -473,7 +474,7 @@ def test_writes_per_persona(
         },
     )
     assert created.status_code == expected
-    response = client.post(reverse("surveys:wave-close", args=[wave.pk]))
+    response = client.post(reverse("surveys:wave-close", args=[wave.pk]), CONFIRMED)
     assert response.status_code == expected
     wave.refresh_from_db()
     assert wave.is_open(TODAY) == (expected != 302)

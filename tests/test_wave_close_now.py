@@ -27,7 +27,7 @@ def test_close_now_on_a_wave_opened_today_closes_it_at_once(opened_today, token,
     wave = opened_today
     assert Client().get(url(token)).status_code == 200
     client = web("programme_manager")
-    response = client.post(reverse("surveys:wave-close", args=[wave.pk]))
+    response = client.post(reverse("surveys:wave-close", args=[wave.pk]), {"confirmed": "yes"})
     assert response.status_code == 302
     wave.refresh_from_db()
     today = timezone.localdate()
@@ -39,4 +39,7 @@ def test_close_now_on_a_wave_opened_today_closes_it_at_once(opened_today, token,
     assert link.status_code == 404
     assert "surveys/respond_unavailable.html" in [t.name for t in link.templates]
     # Closing again changes nothing.
-    assert client.post(reverse("surveys:wave-close", args=[wave.pk])).status_code == 302
+    assert (
+        client.post(reverse("surveys:wave-close", args=[wave.pk]), {"confirmed": "yes"}).status_code
+        == 302
+    )

@@ -24,6 +24,7 @@ Python's round-half-even) is our choice, not something the report shows.
 from __future__ import annotations
 
 import math
+import textwrap
 from collections.abc import Iterable, Mapping
 
 import matplotlib
@@ -463,6 +464,17 @@ def lorenz_points(amounts: Iterable) -> tuple[list[float], list[float]]:
     return x, y
 
 
+def _fit(text: str, inches: float, points: float = 8) -> str:
+    """``text`` wrapped into lines that fit ``inches`` at ``points`` type (about 0.6 em a
+    character, a little margin).
+
+    >>> _fit("Aandeel van de bijdragen, grootste eerst", 2.2)
+    'Aandeel van de bijdragen,\\ngrootste eerst'
+    """
+    chars = max(12, int((inches * 72 - 12) / (0.6 * points)))
+    return textwrap.fill(text, chars, break_long_words=False)
+
+
 def lorenz_chart(
     amounts_by_cluster: Mapping[str, Iterable[float]],
     lang: str = "nl",
@@ -532,8 +544,11 @@ def lorenz_chart(
                 va="bottom",
                 color=INK,
             )
-        fig.supxlabel(label("lorenz_x", lang), fontsize=8, color=INK)
-        fig.supylabel(label("lorenz_y", lang), fontsize=8, color=INK)
+        # The axis labels wrapped to the figure: one panel (a cluster's page) is narrower
+        # than "Aandeel van de bijdragen, grootste eerst" and cut it off at both ends.
+        width, height = fig.get_size_inches()
+        fig.supxlabel(_fit(label("lorenz_x", lang), width), fontsize=8, color=INK)
+        fig.supylabel(_fit(label("lorenz_y", lang), height - 0.4), fontsize=8, color=INK)
         if title:
             fig.suptitle(title, x=0.01, ha="left", fontsize=10)
         return to_svg(fig)

@@ -23,14 +23,11 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
 from scipy import stats
 
-from clustermonitor.analysis.charts import BAR, INK, MARKER, STYLE, to_svg
+from clustermonitor.analysis.charts import BAR, MARKER
 
 # The 2020 instrument's constants (data/reference/survey_instrument_2020.md), defined here
 # once: the analysis package imports nothing outside itself, and surveys/instrument.py
@@ -46,6 +43,21 @@ EFFECT_GROUPS = {
 #: effect number → group (the survey's own numbering)
 EFFECTS = {n: "collaboration" for n in (1, 2, 3, 4, 5, 9)}
 EFFECTS |= {n: "networking" for n in (6, 7, 8)} | {n: "leverage" for n in (10, 11)}
+#: effect number → short name (nl, en) for the matrices' key; the instrument's full
+#: wording is in surveys/data/ibn_survey_2020.xlsx (q3_e1 ... q3_e11).
+EFFECT_NAMES = {
+    1: ("projectsamenwerking in de waardeketen", "project collaboration in the value chain"),
+    2: ("zakelijke samenwerking in de waardeketen", "doing business in the value chain"),
+    3: ("projectsamenwerking buiten de waardeketen", "project collaboration beyond the chain"),
+    4: ("zakelijke samenwerking buiten de waardeketen", "doing business beyond the chain"),
+    5: ("samenwerking met kennisinstellingen", "collaboration with knowledge institutions"),
+    6: ("netwerk van adviseurs en dienstverleners", "network of advisers and service providers"),
+    7: ("kennisdeling met andere bedrijven", "knowledge sharing with other companies"),
+    8: ("kennis van onderzoek", "knowledge of research"),
+    9: ("testen en valideren (pilootinfrastructuur)", "testing and validation (pilot lines)"),
+    10: ("publieke financiering aantrekken", "attracting public funding"),
+    11: ("toegang tot nieuwe markten", "access to new markets"),
+}
 #: Q9 answers that expect a gain within three years (the report's "> 60 %").
 Q9_WITHIN_3Y = ("realised", "very_short", "within_3y")
 #: The four profile variables every result is crossed with, and their values.
@@ -481,56 +493,13 @@ def suppress_matrix(matrix: dict, min_n: int = MIN_CELL) -> tuple[dict, int]:
 
 
 def effect_matrix_svg(
-    matrix: dict, lang: str = "nl", title: str | None = None, figsize=(6.4, 4.4)
+    matrix: dict, lang: str = "nl", title: str | None = None, figsize=(6.4, 5.4)
 ) -> str:
-    """The matrix as a deterministic SVG scatter: effect numbers as labels, colour by effect
-    group, dashed cross-hairs at ``x_mean``/``y_mean``. Points without x or y are left out.
+    """The matrix as a deterministic SVG scatter with its key: see
+    :func:`clustermonitor.analysis.effect_chart.effect_matrix_svg`."""
+    from clustermonitor.analysis.effect_chart import effect_matrix_svg as draw
 
-    >>> m = effect_matrix(pd.DataFrame({"q3_e1": [2, 1], "q5_e1": [2, 1]}), {1: "leverage"})
-    >>> svg = effect_matrix_svg(m, "en")
-    >>> svg.startswith("<svg"), svg == effect_matrix_svg(m, "en")
-    (True, True)
-    """
-    if lang not in AXIS_LABELS:
-        raise ValueError(f"lang must be one of {sorted(AXIS_LABELS)}, not {lang!r}")
-    kind, points = matrix["kind"], matrix["points"]
-    shown = points.dropna(subset=["x", "y"]) if len(points) else points
-    top = Y_RANGE[kind][1]
-    with matplotlib.rc_context(STYLE):
-        # A fixed layout: constrained layout doubles the time for the same picture.
-        fig = Figure(figsize=figsize)
-        fig.subplots_adjust(left=0.13, right=0.97, top=0.92, bottom=0.31)
-        ax = fig.add_subplot()
-        for group, color in GROUP_COLORS.items():
-            rows = shown[shown["group"] == group] if len(shown) else shown
-            ax.scatter(rows["x"], rows["y"], s=36, color=color, edgecolors="white", zorder=3)
-            for _, row in rows.iterrows():
-                ax.annotate(
-                    str(row["effect"]),
-                    (row["x"], row["y"]),
-                    xytext=(5, 3),
-                    textcoords="offset points",
-                    color=INK,
-                    fontsize=8,
-                )
-        for value, line in ((matrix["x_mean"], ax.axvline), (matrix["y_mean"], ax.axhline)):
-            if not pd.isna(value):
-                line(value, color="#888888", linestyle="--", linewidth=0.8, zorder=1)
-        ax.set_xlim(0, 2)
-        ax.set_ylim(0, top)
-        ax.set_xticks([0, 0.5, 1, 1.5, 2])
-        ax.set_xlabel(AXIS_LABELS[lang]["x"])
-        ax.set_ylabel(f"{AXIS_LABELS[lang][kind]}\n{AXIS_LABELS[lang]['wanting']}")
-        index = 0 if lang == "nl" else 1
-        handles = [
-            Line2D([], [], linestyle="", marker="o", color=color, label=names[index])
-            for group, color in GROUP_COLORS.items()
-            if (names := EFFECT_GROUPS.get(group))
-        ]
-        fig.legend(handles=handles, loc="lower center", ncols=1)
-        if title:
-            ax.set_title(title)
-        return to_svg(fig)
+    return draw(matrix, lang, title, figsize)
 
 
 # -- Q9 -------------------------------------------------------------------------------

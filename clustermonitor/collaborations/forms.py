@@ -12,7 +12,7 @@ from clustermonitor.collaborations.models import (
     Stage,
     StopReason,
 )
-from clustermonitor.core.fields import RecordsField
+from clustermonitor.core.fields import MoneyField, RecordsField
 from clustermonitor.core.imports.forms import ImportUploadForm
 from clustermonitor.members.forms import DATE
 from clustermonitor.registry import enterprise
@@ -46,7 +46,7 @@ class CollaborationForm(OwnerClustersMixin, forms.ModelForm):
         help_texts = {
             "clusters": _("Two or more clusters make it an intercluster project."),
         }
-        field_classes = {"clusters": RecordsField}
+        field_classes = {"clusters": RecordsField, "budget": MoneyField, "grant": MoneyField}
 
     empty_message = _("A collaboration belongs to at least one cluster.")
     strip_message = _(

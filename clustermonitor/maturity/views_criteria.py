@@ -16,7 +16,8 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import editing
+from clustermonitor.core import confirm, editing
+from clustermonitor.core.templatetags.format import format_number
 from clustermonitor.maturity import criteria, selectors, services
 from clustermonitor.maturity.forms import (
     CheckForm,
@@ -171,8 +172,20 @@ def criteria_set_edit(request, pk):
     )
 
 
-def _set_step(request, pk, step, success):
+def _set_step(request, pk, step, success, ask=None):
+    """`ask(criteria_set)`, when given, is the confirmation page's (title, question,
+    button): the step is done only on a POST that confirms it."""
     criteria_set = access.criteria_set_for(request.user, CriteriaSet.objects, pk, MANAGE)
+    if ask is not None and not confirm.confirmed(request) and not criteria_set.is_published:
+        title, question, button = ask(criteria_set)
+        return confirm.ask(
+            request,
+            title=title,
+            question=question,
+            details=[_("This cannot be undone.")],
+            button=button,
+            cancel_url=_set_url(criteria_set),
+        )
     try:
         result = step(editing.actor(request), criteria_set)
     except services.MaturityError as error:
@@ -180,6 +193,10 @@ def _set_step(request, pk, step, success):
         return redirect("programmes:criteria-set-detail", criteria_set.pk)
     messages.success(request, success)
     return redirect(result or "programmes:criteria-set-list")
+
+
+def _criteria_count(criteria_set) -> str:
+    return format_number(criteria_set.criteria.count())
 
 
 @login_required
@@ -191,6 +208,15 @@ def criteria_set_publish(request, pk):
         pk,
         lambda actor, s: _set_url(services.publish(actor, s, today)),
         _("Published. From now on this version never changes."),
+        ask=lambda s: (
+            _("Publish %(set)s") % {"set": s},
+            _(
+                "Publish %(set)s with its %(n)s criteria? From then on this version never "
+                "changes and clusters are assessed against it."
+            )
+            % {"set": s, "n": _criteria_count(s)},
+            _("Yes, publish"),
+        ),
     )
 
 
@@ -212,7 +238,18 @@ def criteria_set_delete(request, pk):
         services.delete_draft(actor, criteria_set)
         return None
 
-    return _set_step(request, pk, delete, _("Draft deleted."))
+    return _set_step(
+        request,
+        pk,
+        delete,
+        _("Draft deleted."),
+        ask=lambda s: (
+            _("Delete %(set)s") % {"set": s},
+            _("Delete the draft %(set)s and its %(n)s criteria?")
+            % {"set": s, "n": _criteria_count(s)},
+            _("Yes, delete the draft"),
+        ),
+    )
 
 
 # -- Criteria -----------------------------------------------------------------------------

@@ -3,7 +3,7 @@ import datetime
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from clustermonitor.core.fields import RecordsField
+from clustermonitor.core.fields import MoneyField, RecordsField
 from clustermonitor.core.imports.forms import ImportUploadForm
 from clustermonitor.members.models import Contact, Contribution, FeeTier, Membership
 from clustermonitor.registry import enterprise
@@ -111,6 +111,7 @@ class ContributionForm(forms.ModelForm):
         model = Contribution
         fields = ["year", "amount", "status", "invoiced_on", "paid_on", "note"]
         widgets = {"invoiced_on": DATE, "paid_on": DATE}
+        field_classes = {"amount": MoneyField}
 
     def __init__(self, *args, membership, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -153,7 +154,7 @@ class FeeScheduleForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         for size, label in FeeTier.SIZE_CLASSES:
-            self.fields[f"tier_{size or 'default'}"] = forms.DecimalField(
+            self.fields[f"tier_{size or 'default'}"] = MoneyField(
                 label=label, required=False, min_value=0, decimal_places=2, max_digits=12
             )
 

@@ -2,7 +2,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from clustermonitor.accounts.models import Role, User
-from clustermonitor.core.fields import RecordsField
+from clustermonitor.core.fields import MoneyField, RecordsField
 from clustermonitor.programmes.models import (
     KPI,
     Application,
@@ -50,7 +50,7 @@ class ClusterTypeForm(ParentBoundForm):
             "kpis",
         ]
         widgets = {"kpis": forms.CheckboxSelectMultiple}
-        field_classes = {"kpis": RecordsField}
+        field_classes = {"kpis": RecordsField, "max_annual_subsidy": MoneyField}
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -77,6 +77,7 @@ class CallForm(ParentBoundForm):
         model = Call
         fields = ["cluster_type", "number", "name", "period", "opens_on", "closes_on", "budget"]
         widgets = {"opens_on": DATE, "closes_on": DATE}
+        field_classes = {"budget": MoneyField}
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)
@@ -90,6 +91,7 @@ class ApplicationForm(ParentBoundForm):
     class Meta:
         model = Application
         fields = ["applicant", "title", "requested_amount", "status", "funded_amount", "cluster"]
+        field_classes = {"requested_amount": MoneyField, "funded_amount": MoneyField}
 
     def __init__(self, *args, call: Call, **kwargs):
         super().__init__(*args, **kwargs)
@@ -138,6 +140,7 @@ class ClusterForm(ParentBoundForm):
             "account_manager",
         ]
         widgets = {"start_date": DATE, "end_date": DATE}
+        field_classes = {"subsidy": MoneyField}
 
     def __init__(self, *args, programme: Programme, **kwargs):
         super().__init__(*args, **kwargs)

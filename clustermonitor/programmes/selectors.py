@@ -5,8 +5,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.db.models import Count, Prefetch, Q, Sum
+from django.utils.translation import gettext as _
 
 from clustermonitor.core import known
+from clustermonitor.core.templatetags.format import format_money
 from clustermonitor.programmes.models import (
     Application,
     Call,
@@ -174,6 +176,13 @@ def call_overview(programme: Programme) -> list[dict]:
                 "clusters": stats["n"],
                 "cluster_subsidy": stats["total_subsidy"],
                 "clusters_without_subsidy": stats["unknown"],
+                # Funded applications or the clusters' subsidies above the budget (a
+                # warning, see budget_warnings).
+                "over_budget": call.budget is not None
+                and any(
+                    total is not None and total > call.budget
+                    for total in (call.recorded_amount, stats["total_subsidy"])
+                ),
                 "success_rate": _ratio(
                     _value(reported, ReportedFigure.Metric.FUNDED),
                     _value(reported, ReportedFigure.Metric.SUBMITTED),
@@ -192,3 +201,37 @@ def _ratio(part, whole):
     if part is None or not whole:
         return None
     return Decimal(part) / Decimal(whole)
+
+
+def budget_warnings(call: Call) -> list[str]:
+    """Warnings, not refusals: where the funding decided on a call — its funded
+    applications, or the subsidies of the clusters it funded — adds up to more than the
+    call's budget, one sentence each with both amounts and the excess (issue 16)."""
+    if call.budget is None:
+        return []
+    funded = call.applications.filter(status=Application.Status.FUNDED).aggregate(
+        total=Sum("funded_amount")
+    )["total"]
+    subsidy = call.clusters.aggregate(total=Sum("subsidy"))["total"]
+    sentences = {
+        "funded": _(
+            "The funded applications total %(total)s: %(excess)s more than the call's "
+            "budget of %(budget)s."
+        ),
+        "subsidy": _(
+            "The subsidies of the clusters funded by this call total %(total)s: "
+            "%(excess)s more than the call's budget of %(budget)s."
+        ),
+    }
+    warnings = []
+    for key, total in (("funded", funded), ("subsidy", subsidy)):
+        if total is not None and total > call.budget:
+            warnings.append(
+                sentences[key]
+                % {
+                    "total": format_money(total),
+                    "excess": format_money(total - call.budget),
+                    "budget": format_money(call.budget),
+                }
+            )
+    return warnings

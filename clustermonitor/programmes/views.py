@@ -34,6 +34,22 @@ _actor = editing.actor
 _edit = editing.edit
 
 
+def _budget_checked(request, call_of):
+    """A save for editing.edit that warns — never refuses — when the funding decided on
+    the saved record's call now exceeds the call's budget (the warning also stays on
+    the call's page)."""
+
+    def save(actor, form):
+        saved = editing.save_form(actor, form)
+        call = call_of(saved)
+        if call is not None:
+            for warning in selectors.budget_warnings(call):
+                messages.warning(request, warning)
+        return saved
+
+    return save
+
+
 def _programme_or_404(request, slug=None) -> Programme:
     programme = selectors.current_programme(slug or request.GET.get("programme"))
     if programme is None:
@@ -119,6 +135,7 @@ def cluster_create(request):
         form_kwargs={"programme": programme},
         success_url=lambda c: reverse("programmes:cluster-detail", args=[c.code]),
         title=_("New cluster"),
+        save=_budget_checked(request, lambda c: c.call),
     )
 
 
@@ -135,6 +152,7 @@ def cluster_edit(request, code):
         form_kwargs={"programme": cluster.programme},
         success_url=lambda c: reverse("programmes:cluster-detail", args=[c.code]),
         title=_("Edit %(cluster)s") % {"cluster": cluster.code},
+        save=_budget_checked(request, lambda c: c.call),
     )
 
 
@@ -219,6 +237,7 @@ def call_detail(request, pk):
             "applications": call.applications.select_related("cluster"),
             "clusters": call.clusters.all(),
             "can_manage": request.user.has_perm("programmes.manage_programme"),
+            "budget_warnings": selectors.budget_warnings(call),
         },
     )
 
@@ -234,6 +253,7 @@ def call_create(request):
         form_kwargs={"programme": programme},
         success_url=lambda c: reverse("programmes:call-detail", args=[c.pk]),
         title=_("New call"),
+        save=_budget_checked(request, lambda c: c),
     )
 
 
@@ -248,6 +268,8 @@ def call_edit(request, pk):
         form_kwargs={"programme": call.programme},
         success_url=reverse("programmes:call-detail", args=[call.pk]),
         title=_("Edit %(call)s") % {"call": call},
+        save=_budget_checked(request, lambda c: c),
+        context={"warnings": selectors.budget_warnings(call)},
     )
 
 
@@ -261,6 +283,8 @@ def application_create(request, pk):
         form_kwargs={"call": call},
         success_url=reverse("programmes:call-detail", args=[call.pk]),
         title=_("New application for %(call)s") % {"call": call},
+        save=_budget_checked(request, lambda a: a.call),
+        context={"warnings": selectors.budget_warnings(call)},
     )
 
 
@@ -278,6 +302,8 @@ def application_edit(request, pk):
         form_kwargs={"call": application.call},
         success_url=reverse("programmes:call-detail", args=[application.call_id]),
         title=_("Edit application"),
+        save=_budget_checked(request, lambda a: a.call),
+        context={"warnings": selectors.budget_warnings(application.call)},
     )
 
 

@@ -4,6 +4,7 @@ from django import forms
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.core.fields import MoneyField
 from clustermonitor.registry import enterprise
 from clustermonitor.registry.models import FirmFigures, Organisation
 
@@ -125,6 +126,11 @@ class FirmFiguresForm(forms.ModelForm):
     class Meta:
         model = FirmFigures
         fields = ["year", "employees", "turnover", "balance_total", "value_added", "source"]
+        field_classes = {
+            "turnover": MoneyField,
+            "balance_total": MoneyField,
+            "value_added": MoneyField,
+        }
 
     def __init__(self, *args, organisation, **kwargs):
         super().__init__(*args, **kwargs)

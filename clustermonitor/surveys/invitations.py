@@ -243,14 +243,22 @@ def _selected(wave: Wave, clusters):
     return invitations
 
 
+def to_send(wave: Wave, clusters=None):
+    """Invitations not sent yet that have an e-mail (what `send` e-mails)."""
+    return _selected(wave, clusters).filter(sent_at__isnull=True).exclude(email="")
+
+
+def unsent(wave: Wave, clusters=None):
+    """Invitations not sent yet, with or without an e-mail (what `mark_sent` records)."""
+    return _selected(wave, clusters).filter(sent_at__isnull=True)
+
+
 @transaction.atomic
 def send(actor: audit.Actor, wave: Wave, clusters=None) -> int:
     """E-mail the invitations not sent yet (of `clusters`' codes, default all), after the
     transaction commits; logged as one mailing."""
     _refuse_if_closed(wave, _("sending invitations"))
-    invitations = list(
-        _selected(wave, clusters).filter(sent_at__isnull=True).exclude(email="").order_by("pk")
-    )
+    invitations = list(to_send(wave, clusters).order_by("pk"))
     if not invitations:
         return 0
     messages = [_message(i, ReminderRun.Kind.INVITATION) for i in invitations]
@@ -290,11 +298,16 @@ def remind(actor: audit.Actor, wave: Wave, clusters=None) -> int:
 def mark_sent(actor: audit.Actor, wave: Wave, clusters=None) -> int:
     """Record that the invitations not sent yet went out by a mail merge (so reminders
     reach them too); logged as an invitation mailing."""
-    invitations = _selected(wave, clusters).filter(sent_at__isnull=True)
-    count = invitations.update(sent_at=timezone.now())
+    count = unsent(wave, clusters).update(sent_at=timezone.now())
     if count:
         _log(actor, wave, ReminderRun.Kind.INVITATION, clusters, count)
     return count
+
+
+def open_links(wave: Wave) -> int:
+    """The invitations whose link still leads to a questionnaire not completed: what
+    closing the wave stops."""
+    return wave.invitations.exclude(response__completed_at__isnull=False).count()
 
 
 def close(actor: audit.Actor, wave: Wave, today: datetime.date | None = None) -> bool:

@@ -14,14 +14,15 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import audit, editing, tabular
+from clustermonitor.core import audit, confirm, editing, tabular
 from clustermonitor.core.exporters import csv_response, xlsx_response
 from clustermonitor.core.imports import wizard
 from clustermonitor.core.tabular import TableError
-from clustermonitor.core.templatetags.format import format_percent
+from clustermonitor.core.templatetags.format import format_number, format_percent
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.surveys import imports, invitations
 from clustermonitor.surveys.forms_waves import ClustersForm, ResponseUploadForm, WaveForm
@@ -205,10 +206,30 @@ def _chosen_clusters(request, wave) -> list[str]:
     return form.cleaned_data["clusters"] if form.is_valid() else []
 
 
-def _mailing(request, pk, action, done_message):
+def _mailing(request, pk, action, done_message, pending, ask):
+    """A mailing (or its record) acts only on a POST that confirms it; the first POST
+    shows how many it concerns (`pending(wave, clusters)`, a queryset) and asks."""
     wave = access.wave_for(request.user, Wave.objects, pk)
+    clusters = _chosen_clusters(request, wave) or None
+    if not confirm.confirmed(request) and not wave.is_closed(timezone.localdate()):
+        n = pending(wave, clusters).count()
+        if n:
+            title, question, button = ask(n)
+            return confirm.ask(
+                request,
+                title=title,
+                question=question,
+                details=[
+                    _("Clusters: %(clusters)s.")
+                    % {"clusters": ", ".join(clusters) if clusters else _("all")},
+                    _("This cannot be undone."),
+                ],
+                button=button,
+                cancel_url=reverse("surveys:wave-detail", args=[wave.pk]),
+                keep=["clusters"],
+            )
     try:
-        count = action(editing.actor(request), wave, _chosen_clusters(request, wave) or None)
+        count = action(editing.actor(request), wave, clusters)
     except ValidationError as exc:
         _messages_for(request, exc)
     else:
@@ -219,20 +240,58 @@ def _mailing(request, pk, action, done_message):
 @login_required
 @require_POST
 def wave_send(request, pk):
-    return _mailing(request, pk, invitations.send, _("%(n)d invitations sent."))
+    return _mailing(
+        request,
+        pk,
+        invitations.send,
+        _("%(n)d invitations sent."),
+        invitations.to_send,
+        lambda n: (
+            _("Send the invitations"),
+            ngettext("Send %(n)s invitation by e-mail?", "Send %(n)s invitations by e-mail?", n)
+            % {"n": format_number(n)},
+            _("Yes, send them"),
+        ),
+    )
 
 
 @login_required
 @require_POST
 def wave_remind(request, pk):
-    return _mailing(request, pk, invitations.remind, _("%(n)d reminders sent."))
+    return _mailing(
+        request,
+        pk,
+        invitations.remind,
+        _("%(n)d reminders sent."),
+        invitations.to_remind,
+        lambda n: (
+            _("Send reminders"),
+            ngettext("Send %(n)s reminder by e-mail?", "Send %(n)s reminders by e-mail?", n)
+            % {"n": format_number(n)},
+            _("Yes, send them"),
+        ),
+    )
 
 
 @login_required
 @require_POST
 def wave_mark_sent(request, pk):
     return _mailing(
-        request, pk, invitations.mark_sent, _("%(n)d invitations recorded as sent by mail merge.")
+        request,
+        pk,
+        invitations.mark_sent,
+        _("%(n)d invitations recorded as sent by mail merge."),
+        invitations.unsent,
+        lambda n: (
+            _("Record as sent by mail merge"),
+            ngettext(
+                "Record %(n)s invitation as sent by mail merge?",
+                "Record %(n)s invitations as sent by mail merge?",
+                n,
+            )
+            % {"n": format_number(n)},
+            _("Yes, record them as sent"),
+        ),
     )
 
 
@@ -240,6 +299,24 @@ def wave_mark_sent(request, pk):
 @require_POST
 def wave_close(request, pk):
     wave = access.wave_for(request.user, Wave.objects, pk)
+    today = timezone.localdate()
+    if not confirm.confirmed(request) and not wave.is_closed(today) and wave.opens_on <= today:
+        n = invitations.open_links(wave)
+        return confirm.ask(
+            request,
+            title=_("Close %(wave)s now") % {"wave": wave.name},
+            question=ngettext(
+                "Close the wave now? %(n)s personal link of a questionnaire not completed "
+                "stops working at once.",
+                "Close the wave now? %(n)s personal links of questionnaires not completed "
+                "stop working at once.",
+                n,
+            )
+            % {"n": format_number(n)},
+            details=[_("This cannot be undone: a closed wave does not open again.")],
+            button=_("Yes, close the wave now"),
+            cancel_url=reverse("surveys:wave-detail", args=[wave.pk]),
+        )
     try:
         changed = invitations.close(editing.actor(request), wave)
     except ValidationError as exc:

@@ -435,6 +435,10 @@ def test_the_evaluator_opens_a_wave_invites_follows_and_reminds(page, login, mai
     page.click("#generate")
     expect(page.locator("#tracking-total")).to_contain_text("3")
     page.click("#send")
+    expect(page.locator("#confirm")).to_contain_text("3")  # first what and how many
+    assert len(mailoutbox) == 0
+    page.click("#confirm-action")
+    page.wait_for_load_state()
     assert len(mailoutbox) == 3
     assert all("/s/" in m.body for m in mailoutbox)
     assert {m.to[0] for m in mailoutbox} == {
@@ -444,6 +448,8 @@ def test_the_evaluator_opens_a_wave_invites_follows_and_reminds(page, login, mai
     }
 
     page.click("#remind")
+    page.click("#confirm-action")
+    page.wait_for_load_state()
     assert len(mailoutbox) == 6  # nobody has answered yet: everyone is reminded
     expect(page.locator("#tracking")).to_contain_text(CLUSTER_A)
 
