@@ -1,3 +1,113 @@
+"""What the menu offers this user: a handful of groups of pages, each holding only the
+pages the user may open (the same permissions as the pages themselves check), the trail
+of breadcrumbs to the page shown, and, on a cluster's pages, the cluster's tabs."""
+
+from django.urls import NoReverseMatch, reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+# The main menu: (group, [(label, url name, permission or None for everyone)]).
+# A group without a page the user may open is left out.
+MENU = [
+    (
+        _("Programme"),
+        [
+            (_("Programme"), "programmes:programme-list", "programmes.view_portfolio"),
+            (_("Calls"), "programmes:call-list", "programmes.view_calls"),
+            (_("Dashboard"), "monitoring:dashboard", "registry.view_registry"),
+            (_("Criteria"), "programmes:criteria-set-list", "programmes.view_criteria"),
+        ],
+    ),
+    (
+        _("Clusters"),
+        [
+            (_("Portfolio"), "programmes:portfolio", None),
+            # and the user's own clusters (_own_clusters)
+        ],
+    ),
+    (
+        _("Members & activities"),
+        [
+            (_("Organisations"), "registry:organisation-list", "registry.view_registry"),
+            (_("Reach"), "members:reach", "registry.view_registry"),
+            (_("Co-financing"), "members:table8", "registry.view_registry"),
+            ("KPI", "members:kpis", "registry.view_registry"),
+            (_("Collaborations"), "collaborations:programme", "registry.view_registry"),
+        ],
+    ),
+    (
+        _("Follow-up"),
+        [
+            (_("Worklist"), "monitoring:warnings", "programmes.view_account"),
+            (_("Progress reports"), "monitoring:reports", "registry.view_registry"),
+            (_("Data quality"), "registry:quality", "registry.view_registry"),
+            (_("Learning network"), "programmes:learning-session-list", "programmes.view_account"),
+        ],
+    ),
+    (
+        _("Evaluation"),
+        [
+            (_("Survey"), "surveys:wave-list", "surveys.manage_surveys"),
+            (_("Evaluation report"), "reports:runs", "reports.generate_report"),
+        ],
+    ),
+    (
+        _("Administration"),
+        [
+            ("KBO", "registry:kbo-imports", "registry.run_kbo_import"),
+            (_("Users"), "accounts:user-list", "accounts.manage_users"),
+            (_("Audit log"), "core:audit-log", "core.view_audit"),
+        ],
+    ),
+]
+
+# A cluster's pages as tabs in a few groups: (group, [(label, url name, who)]), where
+# "records" is whoever reads the cluster's records (every tab's page checks that itself),
+# "account" the agency's account managers, "warnings" those and the cluster's managers.
+CLUSTER_TABS = [
+    (
+        _("Overview"),
+        [
+            (_("Profile"), "programmes:cluster-detail", "records"),
+            (_("Today"), "monitoring:today", "records"),
+            (_("Targets"), "programmes:target-list", "records"),
+            (_("Warnings"), "monitoring:warnings-cluster", "warnings"),
+            (_("Account management"), "programmes:account", "account"),
+        ],
+    ),
+    (
+        _("Members & activities"),
+        [
+            (_("Members"), "members:member-list", "records"),
+            (_("Contributions"), "members:contribution-list", "records"),
+            (_("Activities"), "activities:activity-list", "records"),
+            (_("Collaborations"), "collaborations:collaboration-list", "records"),
+            (_("Participation"), "monitoring:participation-cluster", "records"),
+            (_("Reach"), "members:reach-cluster", "records"),
+        ],
+    ),
+    (
+        _("Figures"),
+        [
+            ("KPI 1 & 2", "members:kpis-cluster", "records"),
+            ("KPI 3", "collaborations:kpi3-cluster", "records"),
+            (_("Co-financing"), "members:cofinancing", "records"),
+            (_("Progress reports"), "monitoring:report-list", "records"),
+            (_("Data quality"), "members:quality-cluster", "records"),
+        ],
+    ),
+    (
+        pgettext_lazy("cluster tabs", "Future"),
+        [
+            (_("Trajectories"), "monitoring:trajectories-cluster", "records"),
+            (_("Survey"), "surveys:cluster-tracking", "records"),
+            (_("Readiness"), "programmes:readiness", "records"),
+            (_("Exit plan"), "programmes:exit-plan", "records"),
+        ],
+    ),
+]
+
+
 def navigation(request):
     """What the menu offers this user."""
     user = getattr(request, "user", None)
@@ -8,6 +118,11 @@ def navigation(request):
     step = pending_step(request)
     if step is not None:  # password given, second step not yet: no menu
         return {"nav": {}, "second_step": step}
+    match = getattr(request, "resolver_match", None)
+    here = match.view_name if match else ""
+    own = _own_clusters(user)
+    menu = _menu(user, own, request.path)
+    cluster = _cluster_of(user, match)
     return {
         "nav": {
             "portfolio": True,
@@ -21,17 +136,119 @@ def navigation(request):
             "criteria": user.has_perm("programmes.view_criteria"),
             "surveys": user.has_perm("surveys.manage_surveys"),
             "reports": user.has_perm("reports.generate_report"),
-            "own_cluster_codes": _own_codes(user),
+            "own_cluster_codes": [code for _pk, code in own],
             "own_clusters": sorted(user.managed_cluster_ids),
+            "menu": menu,
+            "cluster_tabs": _cluster_tabs(user, cluster, here) if cluster else [],
+            "crumbs": _crumbs(menu, match, here, request.path),
         }
     }
 
 
-def _own_codes(user) -> list[str]:
+def _item(label, name, *args, current_path=""):
+    url = reverse(name, args=args)
+    return {"label": label, "url": url, "name": name, "current": url == current_path}
+
+
+def _menu(user, own, path) -> list[dict]:
+    """The groups of the main menu with the pages this user may open, in order."""
+    groups = []
+    for label, entries in MENU:
+        items = [
+            _item(text, name, current_path=path)
+            for text, name, perm in entries
+            if perm is None or user.has_perm(perm)
+        ]
+        if entries[0][1] == "programmes:portfolio":
+            items += [_item(code, "monitoring:today", code, current_path=path) for _pk, code in own]
+        if items:
+            groups.append({"label": label, "items": items, "current": _holds(items, path)})
+    return groups
+
+
+def _holds(items, path) -> bool:
+    """Whether the page at `path` is one of these items or below one of them."""
+    return any(path.startswith(item["url"]) for item in items)
+
+
+def _cluster_of(user, match):
+    """The cluster whose page this is (a `code` in the URL) if the user reads its
+    records, else None: its tabs are for those who do."""
+    if match is None or "code" not in match.kwargs or match.view_name.startswith("api:"):
+        return None
+    from clustermonitor.accounts import access
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = Cluster.objects.filter(code=match.kwargs["code"]).only("pk", "code").first()
+    if cluster is None or not user.has_perm("programmes.view_cluster_records", cluster):
+        return None
+    cluster.can_account = user.has_perm("programmes.view_account")
+    cluster.can_warnings = cluster.can_account or access.manages_cluster(user, cluster)
+    return cluster
+
+
+def _cluster_tabs(user, cluster, here) -> list[dict]:
+    allowed = {"records": True, "account": cluster.can_account, "warnings": cluster.can_warnings}
+    groups = []
+    for label, entries in CLUSTER_TABS:
+        items = []
+        for text, name, who in entries:
+            if not allowed[who]:
+                continue
+            try:
+                url = reverse(name, args=[cluster.code])
+            except NoReverseMatch:  # a code that no URL takes
+                return []
+            items.append({"label": text, "url": url, "name": name, "current": name == here})
+        if items:
+            groups.append(
+                {"label": label, "items": items, "current": any(i["current"] for i in items)}
+            )
+    return groups
+
+
+def _crumbs(menu, match, here, path) -> list[dict]:
+    """The way to this page from the top: nothing on a page of the main menu itself; on a
+    cluster's page the portfolio, the cluster and the tab it lies below; elsewhere the
+    menu's group and the menu page the address lies below, or else the portfolio."""
+    items = [item for group in menu for item in group["items"]]
+    if any(item["url"] == path for item in items):
+        return []
+    portfolio = {"label": _("Portfolio"), "url": reverse("programmes:portfolio")}
+    code = match.kwargs.get("code") if match is not None else None
+    if code is not None and not here.startswith("api:"):
+        try:
+            detail = reverse("programmes:cluster-detail", args=[code])
+        except NoReverseMatch:
+            return [portfolio]
+        crumbs = [portfolio, {"label": code, "url": detail}]
+        for _group, entries in CLUSTER_TABS:
+            for text, name, _who in entries:
+                url = reverse(name, args=[code])
+                if url != detail and url != path and path.startswith(url):
+                    crumbs.append({"label": text, "url": url})
+        if path == detail:
+            crumbs[-1] = {"label": code, "current": True}
+        return crumbs
+    best = None
+    for group in menu:
+        for item in group["items"]:
+            if path.startswith(item["url"]) and (
+                best is None or len(item["url"]) > len(best[1]["url"])
+            ):
+                best = (group, item)
+    if best is None:
+        return [portfolio] if here != "programmes:portfolio" else []
+    return [{"label": best[0]["label"]}, {"label": best[1]["label"], "url": best[1]["url"]}]
+
+
+def _own_clusters(user) -> list[tuple[int, str]]:
     if not user.managed_cluster_ids:
         return []
     from clustermonitor.programmes.models import Cluster
 
     return list(
-        Cluster.objects.filter(pk__in=user.managed_cluster_ids).values_list("code", flat=True)
+        Cluster.objects.filter(pk__in=user.managed_cluster_ids)
+        .order_by("code")
+        .values_list("pk", "code")
     )
