@@ -2,6 +2,8 @@
 pages the user may open (the same permissions as the pages themselves check), the trail
 of breadcrumbs to the page shown, and, on a cluster's pages, the cluster's tabs."""
 
+from types import SimpleNamespace
+
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -121,8 +123,9 @@ def navigation(request):
     match = getattr(request, "resolver_match", None)
     here = match.view_name if match else ""
     own = _own_clusters(user)
-    menu = _menu(user, own, request.path)
-    cluster = _cluster_of(user, match)
+    on_cluster = match is not None and "code" in match.kwargs and not here.startswith("api:")
+    menu = _menu(user, own, request.path, on_cluster)
+    cluster = _cluster_of(user, match, own)
     return {
         "nav": {
             "portfolio": True,
@@ -150,8 +153,9 @@ def _item(label, name, *args, current_path=""):
     return {"label": label, "url": url, "name": name, "current": url == current_path}
 
 
-def _menu(user, own, path) -> list[dict]:
-    """The groups of the main menu with the pages this user may open, in order."""
+def _menu(user, own, path, on_cluster=False) -> list[dict]:
+    """The groups of the main menu with the pages this user may open, in order; the
+    group of the page shown is marked (a cluster's pages belong to Clusters)."""
     groups = []
     for label, entries in MENU:
         items = [
@@ -159,10 +163,12 @@ def _menu(user, own, path) -> list[dict]:
             for text, name, perm in entries
             if perm is None or user.has_perm(perm)
         ]
-        if entries[0][1] == "programmes:portfolio":
+        clusters = entries[0][1] == "programmes:portfolio"
+        if clusters:
             items += [_item(code, "monitoring:today", code, current_path=path) for _pk, code in own]
         if items:
-            groups.append({"label": label, "items": items, "current": _holds(items, path)})
+            current = _holds(items, path) or (clusters and on_cluster)
+            groups.append({"label": label, "items": items, "current": current})
     return groups
 
 
@@ -171,16 +177,18 @@ def _holds(items, path) -> bool:
     return any(path.startswith(item["url"]) for item in items)
 
 
-def _cluster_of(user, match):
+def _cluster_of(user, match, own):
     """The cluster whose page this is (a `code` in the URL) if the user reads its
-    records, else None: its tabs are for those who do."""
+    records, else None: its tabs are for those who do. Without a query: the permission
+    needs the cluster's pk only for a cluster manager, whose clusters `own` holds (a
+    code that names no cluster gets the page's 404, which shows no tabs)."""
     if match is None or "code" not in match.kwargs or match.view_name.startswith("api:"):
         return None
     from clustermonitor.accounts import access
-    from clustermonitor.programmes.models import Cluster
 
-    cluster = Cluster.objects.filter(code=match.kwargs["code"]).only("pk", "code").first()
-    if cluster is None or not user.has_perm("programmes.view_cluster_records", cluster):
+    code = match.kwargs["code"]
+    cluster = SimpleNamespace(pk=dict((c, pk) for pk, c in own).get(code), code=code)
+    if not user.has_perm("programmes.view_cluster_records", cluster):
         return None
     cluster.can_account = user.has_perm("programmes.view_account")
     cluster.can_warnings = cluster.can_account or access.manages_cluster(user, cluster)

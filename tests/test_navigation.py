@@ -123,6 +123,7 @@ def test_a_clusters_tabs_are_its_pages_in_groups(web, persona, account, warnings
     tabs_html = html[html.index('<nav class="tabs"') :]
     assert 'href="/clusters/EUKA/" aria-current="page">Profile</a>' in tabs_html
     assert f'href="/clusters/{CLUSTER_A}/kpis/">KPI 1 &amp; 2</a>' in tabs_html
+    assert '<summary class="current">Clusters</summary>' in html  # a cluster's page
 
 
 @pytest.mark.parametrize("persona", ["cluster_manager_b", "member_contact"])
@@ -161,3 +162,14 @@ def test_breadcrumbs_lead_from_the_top_to_the_page(web):
     assert '<nav class="crumbs" aria-label="Breadcrumb">' in html
     # Anywhere else: back to the portfolio.
     assert crumbs_of(client.get(reverse("accounts:profile"))) == [portfolio]
+
+
+@pytest.mark.parametrize(
+    "persona, code", [("cluster_manager_b", CLUSTER_A), ("programme_manager", "NOSUCH")]
+)
+def test_a_refused_or_unknown_clusters_page_shows_no_tabs_and_no_trail(web, persona, code):
+    response = web(persona).get(reverse("members:member-list", args=[code]))
+    assert response.status_code == 404
+    html = response.content.decode()
+    assert 'class="tabs"' not in html and 'class="crumbs"' not in html
+    assert f"/clusters/{code}/" not in html
