@@ -8,6 +8,7 @@ together, with each page's width, so that one run shows every page to fix.
 
 import pytest
 from django.urls import reverse
+from playwright.sync_api import expect
 
 from tests.matrix_routes import MATRIX
 
@@ -131,3 +132,37 @@ def test_a_wide_table_scrolls_in_its_own_box_with_its_header_and_first_column_in
     assert abs(first_header.bounding_box()["y"] - top) < 2  # the header stays on top
     # and what scrolled did move: the last header went left.
     assert box.locator("thead th").last.evaluate("e => e.getBoundingClientRect().left") < 700
+
+
+def test_the_menu_opens_by_keyboard_and_without_script(page, login, browser, world):
+    login("programme_manager")
+    page.set_viewport_size(DESKTOP)
+    page.goto(reverse("programmes:portfolio"))
+    group = page.locator("header nav.menu details").filter(has_text="Beheer")
+    link = group.get_by_role("link", name="Auditlog")
+    expect(link).to_be_hidden()
+    group.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(link).to_be_visible()
+    page.keyboard.press("Tab")  # into the group's first page
+    expect(group.get_by_role("link").first).to_be_focused()
+    page.keyboard.press("Escape")  # closes the group, back on its heading
+    expect(link).to_be_hidden()
+    expect(group.locator("summary")).to_be_focused()
+    # Another group opening closes the first (one open at a time).
+    page.locator("header nav.menu summary", has_text="Programma").click()
+    group.locator("summary").click()
+    expect(page.locator("header nav.menu details[open]")).to_have_count(1)
+
+    # Without script: the same session's cookies in a context that runs no JavaScript.
+    context = browser.new_context(
+        base_url=world.url, java_script_enabled=False, storage_state=page.context.storage_state()
+    )
+    try:
+        plain = context.new_page()
+        plain.goto(reverse("programmes:portfolio"))
+        plain.locator("header nav.menu summary", has_text="Beheer").click()
+        plain.locator("header nav.menu").get_by_role("link", name="Auditlog").click()
+        assert plain.url.endswith(reverse("core:audit-log"))
+    finally:
+        context.close()
