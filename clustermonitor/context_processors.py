@@ -4,6 +4,7 @@ of breadcrumbs to the page shown, and, on a cluster's pages, the cluster's tabs.
 
 from types import SimpleNamespace
 
+from django import template
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -108,6 +109,59 @@ CLUSTER_TABS = [
         ],
     ),
 ]
+
+
+#: A cluster's pages whose address has no cluster code (a record's own page): the tab
+#: they lie below. Their views hand the cluster to the template (`cluster`).
+PARENT_TAB = {
+    "activities:activity-detail": "activities:activity-list",
+    "activities:attendee-import": "activities:activity-list",
+    "collaborations:collaboration-detail": "collaborations:collaboration-list",
+    "members:membership-detail": "members:member-list",
+    "members:import-detail": "members:member-list",
+    "imports:import-detail": "members:member-list",
+    "monitoring:report-detail": "monitoring:report-list",
+    "monitoring:version-detail": "monitoring:report-list",
+    "programmes:assessment-detail": "programmes:readiness",
+}
+
+register = template.Library()  # settings.TEMPLATES: {% load navigation %}
+
+
+@register.simple_tag(takes_context=True)
+def workspace(context):
+    """The breadcrumbs and a cluster's tabs of the page being rendered: those of its
+    address (`nav`), or, on a record's own page whose view hands the template its
+    `cluster`, the way to that cluster and its tabs, for whoever reads its records."""
+    nav = context.get("nav") or {}
+    crumbs, tabs = nav.get("crumbs", []), nav.get("cluster_tabs", [])
+    request = context.get("request")
+    cluster = context.get("cluster")
+    match = getattr(request, "resolver_match", None)
+    here = match.view_name if match else ""
+    if (
+        not nav
+        or tabs
+        or here not in PARENT_TAB
+        or not getattr(cluster, "code", None)
+        or not request.user.has_perm("programmes.view_cluster_records", cluster)
+    ):
+        return {"crumbs": crumbs, "tabs": tabs}
+    from clustermonitor.accounts import access
+
+    view = SimpleNamespace(pk=cluster.pk, code=cluster.code)
+    view.can_account = request.user.has_perm("programmes.view_account")
+    view.can_warnings = view.can_account or access.manages_cluster(request.user, view)
+    tab = PARENT_TAB[here]
+    crumbs = [
+        {"label": _("Portfolio"), "url": reverse("programmes:portfolio")},
+        {"label": cluster.code, "url": reverse("programmes:cluster-detail", args=[cluster.code])},
+    ]
+    for _group, entries in CLUSTER_TABS:
+        for text, name, _who in entries:
+            if name == tab:
+                crumbs.append({"label": text, "url": reverse(name, args=[cluster.code])})
+    return {"crumbs": crumbs, "tabs": _cluster_tabs(request.user, view, here)}
 
 
 def navigation(request):
@@ -239,10 +293,15 @@ def _crumbs(menu, match, here, path) -> list[dict]:
             crumbs[-1] = {"label": code, "current": True}
         return crumbs
     best = None
+    namespace = here.partition(":")[0]
     for group in menu:
         for item in group["items"]:
-            if path.startswith(item["url"]) and (
-                best is None or len(item["url"]) > len(best[1]["url"])
+            # Below a page of the same app (/kpis/ is the members' KPI page, /kpis/5/edit/
+            # a programme KPI's form).
+            if (
+                path.startswith(item["url"])
+                and item["name"].partition(":")[0] == namespace
+                and (best is None or len(item["url"]) > len(best[1]["url"]))
             ):
                 best = (group, item)
     if best is None:

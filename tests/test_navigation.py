@@ -173,3 +173,28 @@ def test_a_refused_or_unknown_clusters_page_shows_no_tabs_and_no_trail(web, pers
     html = response.content.decode()
     assert 'class="tabs"' not in html and 'class="crumbs"' not in html
     assert f"/clusters/{code}/" not in html
+
+
+def test_a_records_own_page_leads_to_its_cluster_with_its_tabs(web):
+    """An activity's page has no cluster code in its address: its view hands the cluster
+    to the template, and the trail and the tabs come from there."""
+    from tests import matrix_objects as objects
+
+    url = reverse("activities:activity-detail", args=[objects.activity().pk])
+    response = web("cluster_manager_a").get(url)
+    html = response.content.decode()
+    assert '<nav class="tabs"' in html and "/clusters/EUKA/account/" not in html
+    trail = html[html.index('<nav class="crumbs"') : html.index("</nav>", html.index("crumbs"))]
+    assert trail.count("<li>") == 3
+    assert 'href="/clusters/EUKA/activities/">Activities</a>' in trail
+    # Whoever may not read the cluster's records gets no page here, and no tabs anywhere.
+    assert web("cluster_manager_b").get(url).status_code == 404
+
+
+def test_a_programme_kpis_form_is_not_below_the_members_kpi_page(web):
+    from clustermonitor.programmes.models import KPI
+
+    response = web("programme_manager").get(
+        reverse("programmes:kpi-edit", args=[KPI.objects.first().pk])
+    )
+    assert crumbs_of(response) == [("Portfolio", "/portfolio/")]
