@@ -98,6 +98,8 @@ TEMPLATES = [
                 "clustermonitor.context_processors.navigation",
             ],
             "builtins": ["django.templatetags.i18n", "clustermonitor.core.templatetags.format"],
+            # The breadcrumbs and a cluster's tabs (base.html).
+            "libraries": {"navigation": "clustermonitor.context_processors"},
         },
     }
 ]

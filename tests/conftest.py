@@ -264,6 +264,7 @@ def _group(item) -> str | None:
 LONGEST = [
     "tests.test_report_known_on",
     "e2e:tests.e2e.test_journeys",
+    "e2e:tests.e2e.test_layout",
     "tests.test_backup",
     "tests.test_report",
     "tests.test_same_bytes",

@@ -98,6 +98,8 @@ def test_programme_manager_filters_sorts_opens_and_switches_language(page, login
         assert page.locator("header nav").inner_text() != menu_nl
 
     # The choice is a cookie, so it holds on the next page.
+    # The menu's pages are in groups that open on a click (the portfolio under Clusters).
+    page.locator("header nav summary", has_text="Clusters").click()
     page.locator("header nav a[href='/portfolio/']").click()
     expect(page).to_have_url(path_is("/portfolio/"))
     expect(page.locator("html")).to_have_attribute("lang", "en")

@@ -11,6 +11,7 @@ pytestmark = pytest.mark.e2e
 def test_evaluator_generates_the_report_and_opens_it(page, login, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path
     login("evaluator")
+    page.locator("header nav summary", has_text="Evaluatie").click()  # the menu's group
     page.get_by_role("link", name="Evaluatierapport").click()
     page.fill("input[name=as_of]", "2020-01-31")
     page.select_option("select[name=clusters]", ["EUKA", "BIM"])

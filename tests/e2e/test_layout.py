@@ -1,0 +1,168 @@
+"""No page scrolls sideways: every HTML page a persona may open (tests/matrix_routes.py,
+status 200) fits a 1,366 px wide window, and the pages members use fit a 375 px phone.
+
+Wide tables scroll inside their own container (.table-wrap); the page itself must not.
+One browser context per persona, logged in once; the failures are collected and listed
+together, with each page's width, so that one run shows every page to fix.
+"""
+
+import pytest
+from django.urls import reverse
+from playwright.sync_api import expect
+
+from tests.matrix_routes import MATRIX
+
+pytestmark = pytest.mark.e2e
+
+DESKTOP = {"width": 1366, "height": 800}
+PHONE = {"width": 375, "height": 740}
+
+# Routes whose 200 is not an HTML page of the interface: files, fragments and the health
+# check (and the API's, under api:).
+NOT_PAGES = {
+    "members:member-list-xlsx",
+    "members:import-rejected",
+    "imports:import-rejected",
+    "surveys:response-import-rejected",
+    "members:member-lookup",  # an htmx fragment of the member-add page
+    "programmes:portfolio-xlsx",
+    "surveys:questionnaire-xlsform",
+    "surveys:wave-mail-merge-xlsx",
+    "surveys:wave-mail-merge-csv",
+    "surveys:wave-tracking-xlsx",
+    "surveys:wave-raw-identities",
+    "surveys:wave-raw-answers",
+    "reports:run-file",
+    "monitoring:attachment-download",
+    "core:healthz",
+}
+# The pages a member (a member organisation's contact, a survey respondent) opens, also
+# on a phone.
+MEMBER_PAGES = {
+    "accounts:login",
+    "accounts:password-reset",
+    "accounts:password-reset-done",
+    "accounts:password-reset-confirm",
+    "surveys:respond",
+}
+
+OVERFLOW_JS = """() => ({
+    page: document.documentElement.scrollWidth,
+    window: window.innerWidth,
+    widest: [...document.querySelectorAll('body *')]
+        .filter(e => e.getBoundingClientRect().right > window.innerWidth + 1
+                     && !e.closest('.table-wrap'))
+        .slice(-3)
+        .map(e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '')
+                  + (e.className && typeof e.className === 'string'
+                     ? '.' + e.className.trim().split(/\\s+/).join('.') : '')
+                  + ' ' + Math.round(e.getBoundingClientRect().right)),
+})"""
+
+
+def pages_for(persona: str) -> list[str]:
+    return [
+        name
+        for name, (_, expected) in MATRIX.items()
+        if expected[persona] == 200 and name not in NOT_PAGES and not name.startswith("api:")
+    ]
+
+
+def overflowing(page, names, viewport) -> list[str]:
+    """The pages among these that are wider than the window, with what sticks out."""
+    page.set_viewport_size(viewport)
+    wide = []
+    for name in names:
+        url = MATRIX[name][0]()
+        response = page.goto(url)
+        assert response is not None and response.status == 200, (name, url)
+        assert response.headers.get("content-type", "").startswith("text/html"), (name, url)
+        sizes = page.evaluate(OVERFLOW_JS)
+        if sizes["page"] > sizes["window"]:
+            wide.append(
+                f"{name} {url}: {sizes['page']} px > {sizes['window']} px {sizes['widest']}"
+            )
+    return wide
+
+
+@pytest.mark.parametrize(
+    "persona",
+    [
+        "programme_manager",
+        "account_manager",
+        "evaluator",
+        "cluster_manager_a",
+        "cluster_manager_b",
+        "member_contact",
+    ],
+)
+def test_no_page_a_persona_may_open_scrolls_sideways(page, login, persona):
+    login(persona)
+    names = pages_for(persona)
+    assert len(names) >= 8  # the member contact opens the fewest
+    wide = overflowing(page, names, DESKTOP)
+    if persona == "member_contact":  # the member's own pages, on a phone as well
+        wide += overflowing(page, names, PHONE)
+    assert not wide, "\n".join(wide)
+
+
+def test_the_pages_members_open_fit_a_phone_and_a_desktop(page):
+    names = [name for name in pages_for("anonymous") if name in MEMBER_PAGES]
+    assert set(names) == MEMBER_PAGES
+    wide = overflowing(page, names, PHONE) + overflowing(page, names, DESKTOP)
+    assert not wide, "\n".join(wide)
+
+
+def test_a_wide_table_scrolls_in_its_own_box_with_its_header_and_first_column_in_view(page, login):
+    """In a window too narrow for it, the published-versus-computed comparison scrolls
+    in its own box: the page stays within the window, and the header row and the first
+    column stay in view while the box scrolls."""
+    login("programme_manager")
+    page.set_viewport_size({"width": 700, "height": 600})
+    page.goto(reverse("monitoring:published"))
+    box = page.locator(".table-wrap").first
+    assert box.evaluate("e => e.scrollWidth > e.clientWidth && e.scrollHeight > e.clientHeight")
+    assert page.evaluate("document.documentElement.scrollWidth") <= 700
+    box.scroll_into_view_if_needed()
+    first_header = box.locator("thead th").first
+    first_cell = box.locator("tbody tr td").first
+    top, left = box.bounding_box()["y"], first_cell.bounding_box()["x"]
+    box.evaluate("e => { e.scrollLeft = 300; e.scrollTop = 200; }")
+    assert abs(first_cell.bounding_box()["x"] - left) < 1  # the first column stays put
+    assert abs(first_header.bounding_box()["y"] - top) < 2  # the header stays on top
+    # and what scrolled did move: the last header went left.
+    assert box.locator("thead th").last.evaluate("e => e.getBoundingClientRect().left") < 700
+
+
+def test_the_menu_opens_by_keyboard_and_without_script(page, login, browser, world):
+    login("programme_manager")
+    page.set_viewport_size(DESKTOP)
+    page.goto(reverse("programmes:portfolio"))
+    group = page.locator("header nav.menu details").filter(has_text="Beheer")
+    link = group.get_by_role("link", name="Auditlog")
+    expect(link).to_be_hidden()
+    group.locator("summary").focus()
+    page.keyboard.press("Enter")
+    expect(link).to_be_visible()
+    page.keyboard.press("Tab")  # into the group's first page
+    expect(group.get_by_role("link").first).to_be_focused()
+    page.keyboard.press("Escape")  # closes the group, back on its heading
+    expect(link).to_be_hidden()
+    expect(group.locator("summary")).to_be_focused()
+    # Another group opening closes the first (one open at a time).
+    page.locator("header nav.menu summary", has_text="Programma").click()
+    group.locator("summary").click()
+    expect(page.locator("header nav.menu details[open]")).to_have_count(1)
+
+    # Without script: the same session's cookies in a context that runs no JavaScript.
+    context = browser.new_context(
+        base_url=world.url, java_script_enabled=False, storage_state=page.context.storage_state()
+    )
+    try:
+        plain = context.new_page()
+        plain.goto(reverse("programmes:portfolio"))
+        plain.locator("header nav.menu summary", has_text="Beheer").click()
+        plain.locator("header nav.menu").get_by_role("link", name="Auditlog").click()
+        assert plain.url.endswith(reverse("core:audit-log"))
+    finally:
+        context.close()
