@@ -144,6 +144,7 @@ def test_cluster_manager_sees_only_the_public_profile_of_another_cluster(page, l
 @pytest.mark.e2e
 def test_portfolio_downloads_as_xlsx(page, login, tmp_path):
     login("programme_manager")
+    page.goto("/portfolio/")  # login lands on the home page (the inbox)
     with page.expect_download() as download_info:
         page.click("#download-xlsx")
     download = download_info.value
@@ -176,6 +177,7 @@ def test_pages_load_their_stylesheet_and_scripts(page, login):
     page.on("response", on_response)
     page.on("console", on_console)
     login("programme_manager")
+    page.goto("/portfolio/")  # login lands on the home page (the inbox)
     page.select_option("select[name=type]", "IBN")
     expect(page.locator(ROWS)).to_have_count(20)
     page.goto(f"/clusters/{CLUSTER_B}/")
@@ -186,6 +188,7 @@ def test_pages_load_their_stylesheet_and_scripts(page, login):
 @pytest.mark.e2e
 def test_a_filter_change_keeps_the_chosen_sort(page, login):
     login("programme_manager")
+    page.goto("/portfolio/")  # login lands on the home page (the inbox)
     page.click("a[data-sort=end_date]")
     expect_order(page, by_end_date(Cluster.objects.all()))
     page.select_option("select[name=type]", "IBN")
