@@ -380,3 +380,42 @@ def test_small_numbers_are_written_readably():
         assert "< 0,001" in text and "e-0" not in text
     with translation.override("en"):  # Belgian notation in English too (en_BE)
         assert format_small(4.7e-09) == "< 0,001"
+
+
+def test_the_reference_criteria_sets_are_dutch_and_english(client_for):
+    from django.urls import reverse
+    from django.utils import translation
+
+    from clustermonitor.maturity import criteria_reference
+    from clustermonitor.maturity.models import CriteriaSet, Criterion
+
+    # Every text of the reference sets has its Dutch.
+    for spec in criteria_reference.reference_sets():
+        texts = [spec["name"], spec["description"]]
+        texts += [t for c in spec["criteria"] for t in (c["text"], c.get("guidance")) if t]
+        assert all(t in criteria_reference.DUTCH for t in texts), [
+            t for t in texts if t not in criteria_reference.DUTCH
+        ]
+    # As the session's world loaded them: Dutch first, English beside.
+    arena = CriteriaSet.objects.get(name_en="Norway Arena entry", version=1)
+    assert arena.name == "Noorwegen: instap Arena"
+    criterion = Criterion.objects.get(
+        criteria_set=arena, text_en="steering group of relevant actors"
+    )
+    with translation.override("nl"):
+        assert (str(criterion), arena.label) == (
+            "een stuurgroep van relevante actoren",
+            "Noorwegen: instap Arena",
+        )
+    with translation.override("en"):
+        assert (str(criterion), arena.label) == (
+            "steering group of relevant actors",
+            "Norway Arena entry",
+        )
+    html = (
+        _dutch(client_for("programme_manager"))
+        .get(reverse("programmes:criteria-set-detail", args=[arena.pk]))
+        .content.decode()
+    )
+    assert "een stuurgroep van relevante actoren" in html
+    assert "steering group of relevant actors" not in html
