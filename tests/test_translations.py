@@ -419,3 +419,22 @@ def test_the_reference_criteria_sets_are_dutch_and_english(client_for):
     )
     assert "een stuurgroep van relevante actoren" in html
     assert "steering group of relevant actors" not in html
+
+
+def test_the_published_kpi_definitions_show_in_dutch():
+    import yaml
+    from django.conf import settings as django_settings
+    from django.utils import translation
+
+    from clustermonitor.monitoring.published import display_value
+
+    path = django_settings.BASE_DIR / "data" / "reference" / "published_figures_2020.yaml"
+    definitions = yaml.safe_load(path.read_text("utf-8"))["programme_kpis"]["kpi_definitions"]
+    with translation.override("nl"):
+        shown = {key: display_value(text) for key, text in definitions.items()}
+    assert shown["unique_active_companies"] == "aantal betalende ledenbedrijven van het IBN"
+    assert all(shown[key] != text for key, text in definitions.items())
+    with translation.override("en"):
+        assert display_value(definitions["new_active_companies"]) == (
+            "number of paying members that joined during the project period"
+        )

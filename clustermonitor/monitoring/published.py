@@ -21,7 +21,7 @@ import pandas as pd
 import yaml
 from django.db.models import Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, gettext_noop
 
 from clustermonitor.core import known
 from clustermonitor.core.exporters import Sheet
@@ -751,12 +751,29 @@ SECTION_LABELS = {
 }
 
 
+#: The published texts that are words, not figures (published_figures_2020.yaml keeps
+#: them in English): shown in the reader's language.
+PUBLISHED_TEXTS = {
+    gettext_noop("number of paying member companies of the IBN"),
+    gettext_noop("number of paying members that joined during the project period"),
+    gettext_noop(
+        "successful collaboration initiatives started under impulse of the IBN with at least "
+        '3 companies ("successful" = the project has started)'
+    ),
+    gettext_noop("3, extendable to 5"),
+    gettext_noop("one shared cluster portal website and one shared CRM platform for all clusters"),
+}
+
+
 def display_value(value) -> object:
-    """A published or computed value for display: yes/no and lists as text."""
+    """A published or computed value for display: yes/no and lists as text, the published
+    texts that are words in the reader's language."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
+    if isinstance(value, str) and value in PUBLISHED_TEXTS:
+        return _(value)
     return value
 
 
