@@ -438,3 +438,11 @@ def test_the_published_kpi_definitions_show_in_dutch():
         assert display_value(definitions["new_active_companies"]) == (
             "number of paying members that joined during the project period"
         )
+
+
+def test_the_audit_log_names_the_kind_of_record_and_the_system_in_dutch(client_for):
+    from django.urls import reverse
+
+    html = _dutch(client_for("programme_manager")).get(reverse("core:audit-log")).content.decode()
+    assert "<td>systeem</td>" in html and "<td>system</td>" not in html
+    assert "<td>gebruiker: " in html and "<td>user: " not in html

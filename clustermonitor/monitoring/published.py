@@ -21,10 +21,11 @@ import pandas as pd
 import yaml
 from django.db.models import Sum
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy, gettext_noop
+from django.utils.translation import gettext_lazy
 
 from clustermonitor.core import known
 from clustermonitor.core.exporters import Sheet
+from clustermonitor.monitoring import published_texts
 from clustermonitor.programmes.models import Application, Cluster, ClusterType
 
 FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "published_figures_2020.yaml"
@@ -751,20 +752,6 @@ SECTION_LABELS = {
 }
 
 
-#: The published texts that are words, not figures (published_figures_2020.yaml keeps
-#: them in English): shown in the reader's language.
-PUBLISHED_TEXTS = {
-    gettext_noop("number of paying member companies of the IBN"),
-    gettext_noop("number of paying members that joined during the project period"),
-    gettext_noop(
-        "successful collaboration initiatives started under impulse of the IBN with at least "
-        '3 companies ("successful" = the project has started)'
-    ),
-    gettext_noop("3, extendable to 5"),
-    gettext_noop("one shared cluster portal website and one shared CRM platform for all clusters"),
-}
-
-
 def display_value(value) -> object:
     """A published or computed value for display: yes/no and lists as text, the published
     texts that are words in the reader's language."""
@@ -772,9 +759,7 @@ def display_value(value) -> object:
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
-    if isinstance(value, str) and value in PUBLISHED_TEXTS:
-        return _(value)
-    return value
+    return published_texts.in_words(value)
 
 
 def sheet(rows) -> Sheet:
