@@ -287,6 +287,20 @@ def test_a_repeated_combination_of_fields_reads_as_proper_dutch(db):
         ]
 
 
+def test_a_repeated_value_of_one_field_reads_as_proper_dutch(db):
+    from django.utils import translation
+
+    from clustermonitor.programmes.forms import ProgrammeForm
+    from clustermonitor.programmes.models import Programme
+
+    taken = Programme.objects.first()
+    data = {"name": "Tweede", "slug": taken.slug, "agency": "VLAIO"}
+    with translation.override("nl"):
+        assert ProgrammeForm(data=data).errors["slug"] == [
+            "Er is al een programma met deze waarde voor korte naam."
+        ]
+
+
 def test_the_reader_of_files_speaks_dutch():
     import pytest
     from django.utils import translation
