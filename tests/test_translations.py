@@ -460,3 +460,25 @@ def test_the_audit_log_names_the_kind_of_record_and_the_system_in_dutch(client_f
     html = _dutch(client_for("programme_manager")).get(reverse("core:audit-log")).content.decode()
     assert "<td>systeem</td>" in html and "<td>system</td>" not in html
     assert "<td>gebruiker: " in html and "<td>user: " not in html
+
+
+def test_the_reports_published_annex_gives_the_kpi_definitions_in_dutch(db):
+    import datetime
+
+    from django.utils import translation
+
+    from clustermonitor.reports.build import resolve
+    from clustermonitor.reports.document import Table
+    from clustermonitor.reports.sections import published
+
+    with translation.override("nl"):
+        section = published.build(resolve(datetime.date(2020, 1, 31), None, "nl"))
+        cells = {
+            str(cell)
+            for block in section.blocks
+            if isinstance(block, Table)
+            for r in block.rows
+            for cell in r
+        }
+    assert "aantal betalende ledenbedrijven van het IBN" in cells
+    assert "number of paying member companies of the IBN" not in cells
