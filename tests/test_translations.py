@@ -13,7 +13,10 @@ routes where the persona gets 200) is rendered in Dutch and in English.
   visible text; dates and times are written the Belgian way.
 
 The pages are rendered on the session's world (the real 2020 portfolio and the personas),
-one client per persona.
+one client per persona: in Dutch for every persona, in English for the first persona who
+may open the route (what differs between personas is the records, not the language).
+The first rows of an uploaded file (`<tbody data-file-cells>`) are shown as the file has
+them and are not checked. The tester's findings of issue 16 follow, one test each.
 """
 
 import html as htmlmod
