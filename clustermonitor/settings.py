@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
+from django.utils.translation import gettext_noop
 
 from clustermonitor.env import env_bool, env_choice, env_int, env_list, env_str
 
@@ -222,7 +223,8 @@ OTP_STATIC_THROTTLE_FACTOR = 1
 # Dutch first, English second. The language is the visitor's choice (cookie), not
 # the browser's Accept-Language: see core.middleware.LanguageMiddleware.
 LANGUAGE_CODE = "nl"
-LANGUAGES = [("nl", "Nederlands"), ("en", "English")]
+# Each language by its own name, in both interfaces (the catalogue keeps them as they are).
+LANGUAGES = [("nl", gettext_noop("Nederlands")), ("en", gettext_noop("English"))]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = "Europe/Brussels"
 USE_I18N = True

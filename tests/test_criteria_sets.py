@@ -291,7 +291,7 @@ def reference_sets():
 
 def test_the_reference_sets_load_once_as_published_version_1(reference_sets):
     programme, written = reference_sets
-    sets = {s.name: s for s in CriteriaSet.objects.filter(programme=programme)}
+    sets = {s.name_en: s for s in CriteriaSet.objects.filter(programme=programme)}
     assert set(sets) == {
         "Norway Arena entry",
         "Norway growth",
@@ -307,9 +307,9 @@ def test_the_reference_sets_load_once_as_published_version_1(reference_sets):
     assert rules["Norway growth"] == [("private_companies", 20)]
     assert rules["ECCP profile"] == [("members", 15), ("member_kinds", 2)]
     assert ("private_companies", 15) in rules["Accreditation (Catalonia style)"]
-    arena = [c.text for c in sets["Norway Arena entry"].criteria.all()]
+    arena = [c.text_en for c in sets["Norway Arena entry"].criteria.all()]
     assert "1 actor stimulating entrepreneurial thinking" in arena and len(arena) == 9
-    growth = [c.text for c in sets["Norway growth"].criteria.all()]
+    growth = [c.text_en for c in sets["Norway growth"].criteria.all()]
     assert "attracts at least EUR 300,000 project financing for members per year" in growth
     # load-reference loaded them already (the session world): nothing left to write, and
     # every set and criterion came with its audit entry.
@@ -328,7 +328,7 @@ def test_raising_the_bar_keeps_past_assessments_on_version_1(reference_sets, cli
     cluster = hand_cluster()
     add_members(cluster, 17)
     add_members(cluster, 1, KNOWLEDGE)
-    v1 = CriteriaSet.objects.get(name="Accreditation (Catalonia style)", version=1)
+    v1 = CriteriaSet.objects.get(name_en="Accreditation (Catalonia style)", version=1)
     past = services.assess(ACTOR, cluster, v1, D(2019, 6, 30))
     companies = past.answers.get(criterion__metric="private_companies")
     assert (companies.value, companies.outcome) == (17, "pass")

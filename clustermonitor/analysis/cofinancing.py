@@ -100,14 +100,15 @@ def k_label(k: int, n: int, lang: str = "nl") -> str:
 
 
 def fee_range(maximum: float, minimum: float, lang: str = "nl") -> str:
-    """The report's range column: "€max - €min", or one amount when all fees are equal.
+    """The range column, low to high: "€min – €max", or one amount when all fees are
+    equal.
 
     >>> fee_range(35000, 175), fee_range(5000, 5000), fee_range(1525.5, 50, "en")
-    ('€35.000 - €175', '€5.000', '€1,525.50 - €50')
+    ('€175 – €35.000', '€5.000', '€50 – €1,525.50')
     """
     if maximum == minimum:
         return _money(maximum, lang)
-    return f"{_money(maximum, lang)} - {_money(minimum, lang)}"
+    return f"{_money(minimum, lang)} – {_money(maximum, lang)}"
 
 
 def concentration(amounts: Iterable, lang: str = "nl") -> dict:
@@ -122,7 +123,7 @@ def concentration(amounts: Iterable, lang: str = "nl") -> dict:
     largest), ``k`` (the smallest number of contributions, largest first, whose sum is at
     least half the total), ``k_share`` = k/N, ``k_percent`` (k/N in whole percent, halves
     up — see the module docstring), ``label`` ("k van N (p%)", or "k of N (p%)" with
-    ``lang="en"``), ``fee_range`` ("€35.000 - €175", one amount when max == min),
+    ``lang="en"``), ``fee_range`` ("€175 – €35.000", one amount when max == min),
     ``herfindahl`` (sum of squared shares of the total: 1/N for equal fees, 1 for a single
     payer) and ``largest_share`` (largest contribution / total). Without any contribution
     ``n`` is 0 and every other value ``None``.
@@ -131,7 +132,7 @@ def concentration(amounts: Iterable, lang: str = "nl") -> dict:
 
     >>> c = concentration([20_000] + [50] * 50 + [100] * 50)
     >>> c["n"], c["total"], c["k"], c["label"], c["fee_range"]
-    (101, 27500.0, 1, '1 van 101 (1%)', '€20.000 - €50')
+    (101, 27500.0, 1, '1 van 101 (1%)', '€50 – €20.000')
     >>> round(c["largest_share"], 3), round(c["herfindahl"], 3)
     (0.727, 0.53)
     >>> concentration([5000] * 31)["label"], concentration([2900] * 55, "en")["label"]
@@ -206,7 +207,7 @@ def table8(
     ...                         "subsidy": [1000.0, 500.0]})
     >>> table8(rows, subsidy)[["cluster", "subsidy", "n", "total", "label", "fee_range"]]
       cluster  subsidy  n   total            label     fee_range
-    0       A   1000.0  2  1250.0  1 van 2 (50%)  €1.000 - €250
+    0       A   1000.0  2  1250.0  1 van 2 (50%)  €250 – €1.000
     1       B      NaN  1    90.0  1 van 1 (100%)           €90
     2       C    500.0  0     NaN             None          None
     """

@@ -252,8 +252,21 @@ def _readable(name: str, errors: tuple[type[Exception], ...] = (Exception,)):
     except errors as exc:
         raise TableError(
             _("%(name)s: not a readable Excel file (%(error)s).")
-            % {"name": name, "error": exc.__class__.__name__}
+            % {"name": name, "error": _why_unreadable(exc)}
         ) from None
+
+
+def _why_unreadable(exc: Exception) -> str:
+    """Why a file did not open, in the reader's words (not the exception's class)."""
+    if isinstance(exc, zipfile.BadZipFile):
+        return _("it is not a zip archive, as an .xlsx is")
+    if isinstance(exc, EOFError):
+        return _("the file is cut off")
+    if isinstance(exc, zlib.error | NotImplementedError):
+        return _("the file is damaged or compressed in an unknown way")
+    if isinstance(exc, RuntimeError) and "password" in str(exc).lower():
+        return _("the file is protected with a password")
+    return _("the file is damaged")
 
 
 def check_zip(data: bytes, name: str, setting: str = "UPLOAD_MAX_UNPACKED_BYTES") -> None:
@@ -620,7 +633,7 @@ def parse_date(text: str) -> datetime.date:
             return datetime.datetime.strptime(text, fmt).date()
         except ValueError:
             continue
-    raise ValueError(f"{text!r} is not a date (use dd/mm/yyyy)")
+    raise ValueError(_("%(text)s is not a date (use dd/mm/yyyy)") % {"text": repr(text)})
 
 
 def parse_amount(text: str) -> Decimal:
@@ -635,7 +648,7 @@ def parse_amount(text: str) -> Decimal:
     try:
         return Decimal(cleaned)
     except InvalidOperation:
-        raise ValueError(f"{text!r} is not an amount") from None
+        raise ValueError(_("%(text)s is not an amount") % {"text": repr(text)}) from None
 
 
 class PlanSummary:

@@ -12,9 +12,14 @@
   is not the official Catalan list, which the evaluation does not give; the programme
   manager adapts it by publishing new versions.
 
+The sets are written in English (as the evaluation lists them) and given in Dutch by
+DUTCH: the Dutch goes into name, description, text and guidance (the interface is Dutch
+first), the English into their `_en` fields. A line the table does not know (a change in
+the published figures) stays English in both.
+
 A published version never changes, so a set that is already there (published) is left
-alone; re-running writes nothing. The lead wires `load_criteria_sets` into
-load-reference.
+alone, also one loaded before the sets had Dutch; re-running writes nothing. The lead
+wires `load_criteria_sets` into load-reference.
 """
 
 import datetime
@@ -34,6 +39,115 @@ REFERENCE_YAML = (
 NOTE = "reference criteria set (criteria_reference.py)"
 
 _PRIVATE_COMPANIES = re.compile(r"^at least (\d+) private companies$")
+
+#: The Dutch of every name, description, criterion and guidance of the sets below.
+DUTCH = {
+    # Norway Arena entry
+    "Norway Arena entry": "Noorwegen: instap Arena",
+    "Entry criteria of the Arena level of the Norwegian Innovation Clusters programme, as "
+    "listed in the IBN evaluation 2020 (international cases).": (
+        "Instapcriteria van het Arena-niveau van het programma Norwegian Innovation "
+        "Clusters, zoals de IBN-evaluatie van 2020 ze opsomt (internationale cases)."
+    ),
+    "clear vision for the cluster and the reason for collaborating": (
+        "een duidelijke visie op de cluster en op de reden om samen te werken"
+    ),
+    "at least 10 private companies": "minstens 10 private bedrijven",
+    "1 structural collaboration with an R&D or innovation actor": (
+        "1 structurele samenwerking met een O&O- of innovatieactor"
+    ),
+    "1 actor stimulating entrepreneurial thinking": "1 actor die ondernemend denken stimuleert",
+    "clear role of research institutions (if part of the cluster)": (
+        "een duidelijke rol van de onderzoeksinstellingen (als ze deel uitmaken van de cluster)"
+    ),
+    "vision on the cluster's contribution to the SDGs": (
+        "een visie op de bijdrage van de cluster aan de duurzameontwikkelingsdoelen (SDG's)"
+    ),
+    "cluster-specific experts affiliated with the cluster": (
+        "clusterspecifieke experts die aan de cluster verbonden zijn"
+    ),
+    "at least 3 actors representing new knowledge/competences/value chains essential for "
+    "future innovation": (
+        "minstens 3 actoren die nieuwe kennis, competenties of waardeketens vertegenwoordigen "
+        "die essentieel zijn voor toekomstige innovatie"
+    ),
+    "steering group of relevant actors": "een stuurgroep van relevante actoren",
+    # Norway growth
+    "Norway growth": "Noorwegen: groei",
+    "Growth criteria of the Norwegian Innovation Clusters programme, as listed in the IBN "
+    "evaluation 2020 (international cases).": (
+        "Groeicriteria van het programma Norwegian Innovation Clusters, zoals de "
+        "IBN-evaluatie van 2020 ze opsomt (internationale cases)."
+    ),
+    "at least 20 private companies": "minstens 20 private bedrijven",
+    "a centrally organised administration": "een centraal georganiseerde administratie",
+    "active in organising/applying for project financing for members": (
+        "actief in het opzetten en aanvragen van projectfinanciering voor de leden"
+    ),
+    "demonstrably realises projects that are lucrative for all members": (
+        "realiseert aantoonbaar projecten die voor alle leden lonend zijn"
+    ),
+    "attracts at least EUR 300,000 project financing for members per year": (
+        "haalt per jaar minstens 300.000 euro projectfinanciering binnen voor de leden"
+    ),
+    # ECCP profile
+    "ECCP profile": "ECCP-profiel",
+    "What a cluster profile on the European Cluster Collaboration Platform asks.": (
+        "Wat een clusterprofiel op het European Cluster Collaboration Platform vraagt."
+    ),
+    "at least 0.5 FTE of cluster management": "minstens 0,5 VTE clustermanagement",
+    "The people of the cluster organisation and their time on it.": (
+        "De mensen van de clusterorganisatie en de tijd die ze eraan besteden."
+    ),
+    "at least 15 committed members": "minstens 15 geëngageerde leden",
+    "at least 2 member types": "minstens 2 soorten leden",
+    "a website in English": "een website in het Engels",
+    "Its address.": "Het adres ervan.",
+    # Accreditation (Catalonia style)
+    "Accreditation (Catalonia style)": "Accreditatie (naar Catalaans model)",
+    "Our own accreditation list in the style of Catalonia's (16 criteria, tightened every 3 "
+    "years); not the official Catalan list.": (
+        "Onze eigen accreditatielijst naar het model van Catalonië (16 criteria, om de 3 jaar "
+        "strenger); niet de officiële Catalaanse lijst."
+    ),
+    "at least 15 member companies": "minstens 15 ledenbedrijven",
+    "at least 2 kinds of members": "minstens 2 soorten leden",
+    "at least 1 knowledge institution among the members": (
+        "minstens 1 kennisinstelling onder de leden"
+    ),
+    "at least 10 paying members last year": "minstens 10 betalende leden vorig jaar",
+    "at least 6 activities in the last 12 months": (
+        "minstens 6 activiteiten in de laatste 12 maanden"
+    ),
+    "at least 2 collaborations among members started": (
+        "minstens 2 gestarte samenwerkingen tussen leden"
+    ),
+    "a legal entity with its own governance (board, general assembly)": (
+        "een rechtspersoon met een eigen bestuur (raad van bestuur, algemene vergadering)"
+    ),
+    "Statutes and the composition of the board.": (
+        "De statuten en de samenstelling van het bestuur."
+    ),
+    "a strategic plan for at least 3 years, approved by the members": (
+        "een strategisch plan voor minstens 3 jaar, goedgekeurd door de leden"
+    ),
+    "The plan and the decision approving it.": "Het plan en de beslissing die het goedkeurt.",
+    "a professional cluster manager": "een professionele clustermanager",
+    "Name, role and time spent on the cluster.": "Naam, rol en tijd besteed aan de cluster.",
+    "a yearly activity plan and activity report": "een jaarlijks activiteitenplan en -verslag",
+    "Last year's report and this year's plan.": (
+        "Het verslag van vorig jaar en het plan van dit jaar."
+    ),
+    "a member satisfaction survey at least every 2 years": (
+        "minstens om de 2 jaar een tevredenheidsbevraging bij de leden"
+    ),
+    "The last survey's results.": "De resultaten van de laatste bevraging.",
+}
+
+
+def dutch(english: str) -> str:
+    """The Dutch of a text of the reference sets (the English when DUTCH lacks it)."""
+    return DUTCH.get(english, english)
 
 
 def computed(text: str, metric: str, threshold, operator: str = ">=") -> dict:
@@ -156,20 +270,29 @@ def load_criteria_sets(
     on = on or datetime.date.today()
     written = 0
     for spec in reference_sets(path):
-        criteria_set = CriteriaSet.objects.filter(
-            programme=programme, name=spec["name"], version=1
-        ).first()
+        # By its Dutch name, or by the English one it had before the sets had Dutch.
+        criteria_set = (
+            CriteriaSet.objects.filter(programme=programme, version=1)
+            .filter(name__in=[dutch(spec["name"]), spec["name"]])
+            .first()
+        )
         if criteria_set is not None and criteria_set.is_published:
             continue
         if criteria_set is None:
-            criteria_set = CriteriaSet(programme=programme, name=spec["name"])
-        criteria_set.description = spec["description"]
+            criteria_set = CriteriaSet(programme=programme)
+        criteria_set.name, criteria_set.name_en = dutch(spec["name"]), spec["name"]
+        criteria_set.description = dutch(spec["description"])
+        criteria_set.description_en = spec["description"]
         written += audit.save(actor, criteria_set, note=NOTE)
         existing = {c.order: c for c in criteria_set.criteria.all()}
         for order, values in enumerate(spec["criteria"], start=1):
             item = existing.pop(order, None) or Criterion(criteria_set=criteria_set, order=order)
-            item.metric, item.operator, item.threshold, item.guidance = "", "", None, ""
+            item.metric, item.operator, item.threshold = "", "", None
+            item.guidance = item.guidance_en = ""
             for name, value in values.items():
+                if name in ("text", "guidance"):
+                    setattr(item, f"{name}_en", value)
+                    value = dutch(value) if value else ""
                 setattr(item, name, value)
             written += audit.save(actor, item)
         for stale in existing.values():

@@ -56,15 +56,19 @@ class ReturnForm(forms.Form):
 class CriteriaSetForm(ParentBoundForm):
     class Meta:
         model = CriteriaSet
-        fields = ["name", "description"]
-        widgets = {"description": forms.Textarea(attrs={"rows": 3})}
+        fields = ["name", "name_en", "description", "description_en"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
 
     def __init__(self, *args, programme, **kwargs):
         super().__init__(*args, **kwargs)
         self.instance.programme = programme
         if self.instance.previous_id:
-            self.fields["name"].disabled = True
-            self.fields["name"].help_text = _("A new version keeps the name of the set.")
+            for name in ("name", "name_en"):
+                self.fields[name].disabled = True
+                self.fields[name].help_text = _("A new version keeps the name of the set.")
 
 
 class CriterionForm(forms.ModelForm):
@@ -78,7 +82,17 @@ class CriterionForm(forms.ModelForm):
 
     class Meta:
         model = Criterion
-        fields = ["order", "text", "kind", "metric", "operator", "threshold", "guidance"]
+        fields = [
+            "order",
+            "text",
+            "text_en",
+            "kind",
+            "metric",
+            "operator",
+            "threshold",
+            "guidance",
+            "guidance_en",
+        ]
 
     def __init__(self, *args, criteria_set: CriteriaSet, **kwargs):
         super().__init__(*args, **kwargs)

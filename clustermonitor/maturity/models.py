@@ -10,6 +10,8 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.core import i18n
+
 #: The cluster type an exit plan may merge into.
 SPC_CODE = "SPC"
 
@@ -131,7 +133,9 @@ class CriteriaSet(models.Model):
         "programmes.Programme", on_delete=models.CASCADE, related_name="criteria_sets"
     )
     name = models.CharField(_("name"), max_length=200)
+    name_en = models.CharField(_("name (English)"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
+    description_en = models.TextField(_("description (English)"), blank=True)
     version = models.PositiveSmallIntegerField(_("version"), default=1, editable=False)
     status = models.CharField(
         _("status"), max_length=10, choices=Status.choices, default=Status.DRAFT, editable=False
@@ -173,7 +177,18 @@ class CriteriaSet(models.Model):
         verbose_name_plural = _("criteria sets")
 
     def __str__(self):
-        return _("%(name)s, version %(version)d") % {"name": self.name, "version": self.version}
+        return _("%(name)s, version %(version)d") % {"name": self.label, "version": self.version}
+
+    @property
+    def label(self) -> str:
+        """The name in the reader's language (Dutch when there is no English)."""
+        return self.name_en if i18n.lang() == "en" and self.name_en else self.name
+
+    @property
+    def description_label(self) -> str:
+        if i18n.lang() == "en" and self.description_en:
+            return self.description_en
+        return self.description
 
     @property
     def is_published(self) -> bool:
@@ -195,6 +210,7 @@ class Criterion(models.Model):
     criteria_set = models.ForeignKey(CriteriaSet, on_delete=models.CASCADE, related_name="criteria")
     order = models.PositiveSmallIntegerField(_("order"), default=0)
     text = models.CharField(_("criterion"), max_length=300)
+    text_en = models.CharField(_("criterion (English)"), max_length=300, blank=True)
     kind = models.CharField(_("kind"), max_length=10, choices=CriterionKind.choices)
     metric = models.CharField(
         _("metric"),
@@ -212,6 +228,7 @@ class Criterion(models.Model):
         blank=True,
         help_text=_("For an evidence criterion: what the cluster should show."),
     )
+    guidance_en = models.CharField(_("evidence asked (English)"), max_length=300, blank=True)
 
     class Meta:
         db_table = "programmes_criterion"
@@ -220,7 +237,16 @@ class Criterion(models.Model):
         verbose_name_plural = _("criteria")
 
     def __str__(self):
-        return self.text
+        return self.text_label
+
+    @property
+    def text_label(self) -> str:
+        """The criterion in the reader's language (Dutch when there is no English)."""
+        return self.text_en if i18n.lang() == "en" and self.text_en else self.text
+
+    @property
+    def guidance_label(self) -> str:
+        return self.guidance_en if i18n.lang() == "en" and self.guidance_en else self.guidance
 
     @property
     def is_computed(self) -> bool:

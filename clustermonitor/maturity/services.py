@@ -195,7 +195,9 @@ def new_version(actor: audit.Actor, source: CriteriaSet) -> CriteriaSet:
     copy = CriteriaSet(
         programme=source.programme,
         name=source.name,
+        name_en=source.name_en,
         description=source.description,
+        description_en=source.description_en,
         version=siblings.aggregate(m=Max("version"))["m"] + 1,
         previous=source,
     )
@@ -207,11 +209,13 @@ def new_version(actor: audit.Actor, source: CriteriaSet) -> CriteriaSet:
                 criteria_set=copy,
                 order=item.order,
                 text=item.text,
+                text_en=item.text_en,
                 kind=item.kind,
                 metric=item.metric,
                 operator=item.operator,
                 threshold=item.threshold,
                 guidance=item.guidance,
+                guidance_en=item.guidance_en,
             ),
             # Copied as it was: a metric gone from the registry since is refused on
             # publishing the copy, where it can be fixed.

@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from clustermonitor.core import known
 from clustermonitor.core.exporters import Sheet
+from clustermonitor.monitoring import published_texts
 from clustermonitor.programmes.models import Application, Cluster, ClusterType
 
 FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "published_figures_2020.yaml"
@@ -752,12 +753,13 @@ SECTION_LABELS = {
 
 
 def display_value(value) -> object:
-    """A published or computed value for display: yes/no and lists as text."""
+    """A published or computed value for display: yes/no and lists as text, the published
+    texts that are words in the reader's language."""
     if isinstance(value, bool):
         return _("yes") if value else _("no")
     if isinstance(value, list):
         return "; ".join(str(v) for v in value)
-    return value
+    return published_texts.in_words(value)
 
 
 def sheet(rows) -> Sheet:

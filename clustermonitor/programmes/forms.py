@@ -56,6 +56,7 @@ class ClusterTypeForm(ParentBoundForm):
         super().__init__(*args, **kwargs)
         self.instance.programme = programme
         self.fields["kpis"].queryset = programme.kpis.all()
+        self.fields["kpis"].label_from_instance = lambda kpi: f"{kpi.code} {kpi.label}"
 
 
 class KPIForm(ParentBoundForm):

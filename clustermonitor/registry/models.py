@@ -328,3 +328,20 @@ class KboImport(models.Model):
 
     def __str__(self):
         return f"KBO {self.kind} {self.extract_date or ''} ({self.state})"
+
+    #: The steps a run records (in English, kbo.py), and what the page says for them.
+    STEPS = {
+        "checking the files": _("checking the files"),
+        "extracting the zip": _("extracting the zip"),
+        "updating organisations": _("updating organisations"),
+    }
+
+    @property
+    def step_label(self) -> str:
+        """The step in the reader's language; nothing once the run is over (its state
+        says it)."""
+        if self.state in (self.State.DONE, self.State.FAILED) or not self.step:
+            return ""
+        if self.step.startswith("reading "):
+            return _("reading %(file)s") % {"file": self.step.removeprefix("reading ")}
+        return str(self.STEPS.get(self.step, self.step))

@@ -55,6 +55,29 @@ class ReportRun(models.Model):
     def folder(self):
         return settings.MEDIA_ROOT / "reports" / str(self.pk)
 
+    #: The steps a run records (the chapters, reports/build.py, then the formats), and
+    #: what the page says for them.
+    STEPS = {
+        "summary": _("Summary"),
+        "portfolio": _("Portfolio"),
+        "reach": _("Reach"),
+        "kpis": _("KPIs"),
+        "cofinancing": _("Co-financing"),
+        "collaborations": _("Collaborations"),
+        "intercluster": _("Intercluster projects"),
+        "survey": _("Member survey"),
+        "maturity": _("Exit and maturity"),
+        "methods": _("Methods"),
+        "published": _("Published figures"),
+    }
+
+    @property
+    def step_label(self) -> str:
+        """The step in the reader's language; nothing once the run is over."""
+        if not self.is_active or not self.step:
+            return ""
+        return str(self.STEPS.get(self.step, self.step))
+
     @property
     def is_active(self) -> bool:
         return self.state in (self.State.QUEUED, self.State.RUNNING)

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy
 
 from clustermonitor.analysis import survey
 from clustermonitor.core import i18n
+from clustermonitor.core.templatetags.format import format_small
 from clustermonitor.surveys import instrument, results
 
 KIND_LABELS = {
@@ -52,7 +53,7 @@ def weighting_text(w: results.Weighting) -> str:
             "variables": ", ".join(str(results.PROFILE_LABELS[v]).lower() for v in w.variables),
             "state": _("converged") if w.converged else _("not converged"),
             "iterations": w.iterations,
-            "error": f"{w.max_error:.1e}",
+            "error": format_small(w.max_error),
         }
     if left_out:
         text += " " + _("Left out: %(reasons)s.") % {"reasons": left_out}

@@ -28,6 +28,7 @@ class WaveForm(forms.ModelForm):
             "closes_on": DATE,
         }
         field_classes = {"clusters": RecordsField}
+        labels = {"questionnaire": _("questionnaire")}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

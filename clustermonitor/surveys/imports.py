@@ -49,7 +49,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from clustermonitor.core import audit, tabular
+from clustermonitor.core import audit, i18n, tabular
 from clustermonitor.core.models import AuditEntry
 from clustermonitor.core.tabular import PlanSummary, RowOutcome, Table, normalise_header
 from clustermonitor.registry import enterprise
@@ -437,7 +437,9 @@ def _read_answers(row: PlannedRow, table, layout: Layout, index: Index) -> None:
     _check_constraints(row, layout)
 
 
-def _text(value, language: str = "en") -> str:
+def _text(value, language: str | None = None) -> str:
+    """A text of the form in the reader's language (the other one when it has none)."""
+    language = language or i18n.lang()
     if isinstance(value, dict):
         return str(value.get(language) or value.get("nl") or next(iter(value.values()), ""))
     return str(value or "")

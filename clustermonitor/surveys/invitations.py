@@ -28,6 +28,7 @@ from django.db.models import Count, F, Prefetch, Q
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clustermonitor.core import audit
 from clustermonitor.core.exporters import Sheet
@@ -396,7 +397,7 @@ def tracking_headers() -> list[str]:
         _("Cluster"),
         _("Name"),
         _("Invited"),
-        _("Started"),
+        pgettext("survey", "Started"),
         _("Started (%)"),
         _("Completed"),
         _("Completed (%)"),

@@ -13,6 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_safe
 
 from clustermonitor.accounts import access
@@ -64,7 +65,7 @@ def _columns(key: str) -> list[tuple[str, str, str]]:
         ],
         "distributions": [
             ("question", _("Question"), TEXT),
-            ("choice", _("Answer"), TEXT),
+            ("choice", pgettext("survey", "Answer"), TEXT),
             ("label", _("Label"), TEXT),
             ("n", "n", INT),
             ("share", _("Share"), SHARE),
@@ -94,7 +95,7 @@ def _columns(key: str) -> list[tuple[str, str, str]]:
             ("question", _("Question"), TEXT),
             ("profile_label", _("Profile"), TEXT),
             ("group_label", _("Group"), TEXT),
-            ("label", _("Answer"), TEXT),
+            ("label", pgettext("survey", "Answer"), TEXT),
             ("n", "n", INT),
             ("count", _("Count"), INT),
             ("share", _("Share"), SHARE),

@@ -120,7 +120,7 @@ def test_one_large_payer_and_a_hundred_small_ones():
     assert c["total"] == 20_000 + 7450
     assert c["median"] == 75.0  # the 51st of 101 sorted amounts: 50, 50, 51, 51, ..., 75
     assert c["label"] == "1 van 101 (1%)"
-    assert c["fee_range"] == "€20.000 - €50"
+    assert c["fee_range"] == "€50 – €20.000"
     assert c["largest_share"] == pytest.approx(20_000 / 27_450)
 
 
@@ -148,7 +148,7 @@ def test_a_year_without_contributions():
 
 
 def test_amounts_may_be_decimals_but_not_text():
-    assert concentration([Decimal("1525.50"), Decimal("50")])["fee_range"] == "€1.525,50 - €50"
+    assert concentration([Decimal("1525.50"), Decimal("50")])["fee_range"] == "€50 – €1.525,50"
     with pytest.raises(ValueError):
         concentration([100, "a lot"])
 
@@ -236,7 +236,7 @@ def test_table8_adds_instalments_and_keeps_subsidy_only_years():
         2,
         3000,
         1,
-        "€3,000 - €500",
+        "€500 – €3,000",
     )
     assert (
         table.iloc[2]["n"] == 0 and pd.isna(table.iloc[2]["k"]) and table.iloc[2]["label"] is None
@@ -271,7 +271,7 @@ def test_table8_rebuilds_the_report_and_a_programme_row():
     acb = table.set_index("cluster").loc["ACB"]
     assert (acb["subsidy"], acb["fee_range"], acb["label"]) == (
         450000.0,
-        "€35.000 - €175",
+        "€175 – €35.000",
         "9 van 82 (11%)",
     )
     summary = programme_summary(table)
@@ -282,7 +282,7 @@ def test_table8_rebuilds_the_report_and_a_programme_row():
     assert total["n"] == sum(len(expand(p)) for p in TABLE8_FEES.values())
     assert total["subsidy"] == sum(float(r["subsidy_eur"]) for r in rows.values())
     assert total["max"] == 35000 and total["min"] == 50
-    assert total["fee_range"] == "€35.000 - €50"
+    assert total["fee_range"] == "€50 – €35.000"
     assert total["median"] == table["median"].median()
     assert pd.isna(total["k"]) and pd.isna(total["n_max"])
 

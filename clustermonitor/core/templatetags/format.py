@@ -34,6 +34,17 @@ def format_number(value, decimals: int = 0) -> str:
     )
 
 
+def format_small(value, decimals: int = 3) -> str:
+    """A small number (a p-value, a deviation) readably: "0,042", or "< 0,001" below the
+    last decimal shown, never "4.7e-09"."""
+    if _missing(value):
+        return EMPTY
+    floor = Decimal(1).scaleb(-decimals)
+    if 0 < abs(value) < floor:
+        return "< " + format_number(floor, decimals)
+    return format_number(value, decimals)
+
+
 def format_money(value) -> str:
     if _missing(value):
         return EMPTY

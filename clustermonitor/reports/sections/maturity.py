@@ -205,7 +205,7 @@ def _readiness(ctx) -> Section:
                     [
                         cluster.code,
                         name,
-                        item.text,
+                        item.text_label,
                         item.get_kind_display(),
                         row.value if item.is_computed else None,
                         threshold,

@@ -22,10 +22,11 @@ def rows(ctx) -> list:
 
 
 def _value(value):
-    """A cell: a yes/no or a list as text; numbers stay numbers."""
+    """A cell: a yes/no, a list or a published text in words as text (in the report's
+    language); numbers stay numbers."""
     from clustermonitor.monitoring.published import display_value
 
-    if isinstance(value, bool | list):
+    if isinstance(value, bool | list | str):
         return display_value(value)
     if isinstance(value, float) and value.is_integer():
         return int(value)

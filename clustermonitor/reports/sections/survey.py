@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import pandas as pd
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 
 from clustermonitor.core import i18n, known
 from clustermonitor.reports.document import Figure, Percent, Section, Table
@@ -197,7 +198,7 @@ def _relevance(ctx, data: SurveyData) -> Section:
         Table(
             key="q2",
             title=_("Relevance of the activities and services for the company"),
-            columns=[_("Answer"), _("Count"), _("Share"), _("Share, weighted")],
+            columns=[pgettext("survey", "Answer"), _("Count"), _("Share"), _("Share, weighted")],
             rows=[
                 [r["label"], r["n"], _share(r["share"]), _share(r["weighted_share"])] for r in rows
             ],
