@@ -10,6 +10,7 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from tests.e2e import accessibility
 from tests.matrix_routes import MATRIX
 
 pytestmark = pytest.mark.e2e
@@ -68,10 +69,12 @@ def pages_for(persona: str) -> list[str]:
     ]
 
 
-def overflowing(page, names, viewport) -> list[str]:
-    """The pages among these that are wider than the window, with what sticks out."""
+def overflowing(page, names, viewport, audited=frozenset()) -> list[str]:
+    """The pages among these that are wider than the window, with what sticks out; and
+    on the `audited` ones, axe-core's serious and critical findings (tests/e2e/
+    accessibility.py: one page load for both checks)."""
     page.set_viewport_size(viewport)
-    wide = []
+    wide, axe = [], accessibility.Axe()
     for name in names:
         url = MATRIX[name][0]()
         response = page.goto(url)
@@ -82,6 +85,8 @@ def overflowing(page, names, viewport) -> list[str]:
             wide.append(
                 f"{name} {url}: {sizes['page']} px > {sizes['window']} px {sizes['widest']}"
             )
+        if name in audited and (problems := accessibility.check(page, axe)):
+            wide.append(f"{name} {url}: accessibility {problems}")
     return wide
 
 
@@ -96,11 +101,11 @@ def overflowing(page, names, viewport) -> list[str]:
         "member_contact",
     ],
 )
-def test_no_page_a_persona_may_open_scrolls_sideways(page, login, persona):
+def test_no_page_a_persona_may_open_scrolls_sideways_or_fails_axe(page, login, persona):
     login(persona)
     names = pages_for(persona)
     assert len(names) >= 8  # the member contact opens the fewest
-    wide = overflowing(page, names, DESKTOP)
+    wide = overflowing(page, names, DESKTOP, accessibility.routes_for(persona, pages_for))
     if persona == "member_contact":  # the member's own pages, on a phone as well
         wide += overflowing(page, names, PHONE)
     assert not wide, "\n".join(wide)

@@ -1,0 +1,44 @@
+"""Accessibility (issue 16): axe-core (bundled by axe-playwright-python, injected by
+Playwright) over the pages of every persona: no serious or critical violation of WCAG 2.1
+A/AA. Run by tests/e2e/test_layout.py on the pages it opens anyway (one page load for
+both checks).
+
+Every GET page of the permission matrix is checked once, as the first persona (in the
+matrix's order) who may open it, plus each persona's home page; downloads and htmx
+fragments (no page of their own) are left out.
+"""
+
+from axe_playwright_python.sync_playwright import Axe
+
+from tests.matrix_routes import PERSONA_ORDER
+
+SERIOUS = {"serious", "critical"}
+#: WCAG 2.1 A and AA only (axe's best practices are advice, not the standard).
+OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
+PERSONAS = [p for p in PERSONA_ORDER if p != "anonymous"]
+
+
+def routes_for(persona: str, pages_for) -> set[str]:
+    """The routes checked as `persona`: its home page and, of the pages `pages_for(p)`
+    lists for each persona (the HTML pages p may open), those no persona before it in
+    the matrix's order may open."""
+    earlier = set()
+    for other in PERSONAS:
+        mine = set(pages_for(other)) - earlier
+        if other == persona:
+            return {"programmes:home", *mine}
+        earlier |= mine
+    raise ValueError(persona)
+
+
+def _serious(results) -> list[str]:
+    return [
+        f"{v['id']} ({v['impact']}): {v['help']} — {[n['target'] for n in v['nodes']][:3]}"
+        for v in results.response["violations"]
+        if v["impact"] in SERIOUS
+    ]
+
+
+def check(page, axe: Axe) -> list[str]:
+    """The serious and critical violations on the page as it is now."""
+    return _serious(axe.run(page, options=OPTIONS))
