@@ -3,11 +3,14 @@
     clustermonitor demo &                      # or: make run
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 docs/screenshots
 
-Logs in as the demo's evaluator (with the second step: the first run enrols an
-authenticator app for the evaluator and keeps its key in var/screenshots-totp.key, later
-runs compute the code from it) and captures: the programme dashboard, the programme's
-reach (a figure), the survey's effect matrix and a page of a generated evaluation
-report. Uses Debian's Chromium through Playwright, like the end-to-end tests.
+Logs in as BIM's cluster manager and captures their home page (the inbox: the demo's
+present gives them a returned report, attendees to check and outstanding fees). Then as
+the demo's evaluator (with the second step: the first run enrols an authenticator app for
+the evaluator and keeps its key in var/screenshots-totp.key, later runs compute the code
+from it) and captures: the programme dashboard, the programme's reach (a figure), the
+survey's effect matrix and a page of a generated evaluation report (made by the demo's
+background worker; the page opens it when it is done). Uses Debian's Chromium through
+Playwright, like the end-to-end tests.
 """
 
 import base64
@@ -23,6 +26,8 @@ from playwright.sync_api import sync_playwright
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 LOGIN, PASSWORD = "evaluator", "clustermonitor"
+CLUSTER_MANAGER = "cluster.bim"
+SHOTS = ("home", "dashboard", "reach-figure", "effect-matrix", "report-page")
 KEY_FILE = Path("var/screenshots-totp.key")
 
 
@@ -61,6 +66,14 @@ def main(base: str, folder: Path) -> None:
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         page.set_default_timeout(120_000)
         page.goto(f"{base}/accounts/login/")
+        page.fill("input[name=username]", CLUSTER_MANAGER)
+        page.fill("input[name=password]", PASSWORD)
+        page.locator("#main form").get_by_role("button").click()
+        page.wait_for_selector("#inbox")
+        page.screenshot(path=folder / "home.png")
+        page.context.clear_cookies()
+
+        page.goto(f"{base}/accounts/login/")
         page.fill("input[name=username]", LOGIN)
         page.fill("input[name=password]", PASSWORD)
         page.locator("#main form").get_by_role("button").click()  # not the header's
@@ -86,17 +99,16 @@ def main(base: str, folder: Path) -> None:
         page.fill("input[name=as_of]", "2020-01-31")
         page.uncheck("input[name=formats][value=pdf]")
         page.click("#generate-report")
-        page.wait_for_selector("#report-files a", timeout=600_000)
-        with page.context.expect_page() as opened:
-            page.locator("#report-files a").first.click()
-        report = opened.value
+        # The run page polls the worker and opens the HTML report in its place when done.
+        page.wait_for_url(re.compile(r"/evaluation/\d+/html/"), timeout=600_000)
+        report = page
         report.wait_for_load_state()
         report.set_viewport_size({"width": 1100, "height": 1400})
         box = report.locator("#s3").bounding_box()  # the reach chapter: text, figure, table
         clip = {"x": box["x"], "y": box["y"], "width": box["width"], "height": 1500}
         report.screenshot(path=folder / "report-page.png", clip=clip, full_page=True)
         browser.close()
-    for name in ("dashboard", "reach-figure", "effect-matrix", "report-page"):
+    for name in SHOTS:
         print(folder / f"{name}.png")
 
 
