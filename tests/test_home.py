@@ -17,16 +17,11 @@ from clustermonitor.core.imports.models import ImportBatch
 from clustermonitor.monitoring import inbox, services
 from clustermonitor.monitoring.models import ProgressReport, State
 from tests.conftest import PASSWORD
+from tests.test_progress_reports import SECTIONS
 
 pytestmark = pytest.mark.usefixtures("english")
 
 ACTOR = audit.Actor.system("test")
-SECTIONS = {
-    "achievements": "Drie werkgroepen opgestart.",
-    "internationalisation": "Missie naar Nederland.",
-    "competences": "Twee opleidingen.",
-    "sustainability": "Ledenbijdragen dekken de helft.",
-}
 
 
 @pytest.fixture
