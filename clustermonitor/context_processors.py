@@ -270,12 +270,13 @@ def _cluster_tabs(user, cluster, here) -> list[dict]:
 
 
 def _crumbs(menu, match, here, path) -> list[dict]:
-    """The way to this page from the top: nothing on a page of the main menu itself; on a
-    cluster's page the portfolio, the cluster and the tab it lies below; elsewhere the
-    menu's group and the menu page the address lies below, or else the portfolio."""
+    """The way to this page from the top: nothing on the home page or a page of the main
+    menu itself; on a cluster's page the portfolio, the cluster and the tab it lies below;
+    elsewhere the menu's group and the menu page the address lies below, or else the
+    portfolio."""
     items = [item for group in menu for item in group["items"]]
-    if any(item["url"] == path for item in items):
-        return []
+    if here == "programmes:home" or any(item["url"] == path for item in items):
+        return []  # the home page is the top
     portfolio = {"label": _("Portfolio"), "url": reverse("programmes:portfolio")}
     code = match.kwargs.get("code") if match is not None else None
     if code is not None and not here.startswith("api:"):

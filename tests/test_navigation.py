@@ -144,7 +144,8 @@ def test_breadcrumbs_lead_from_the_top_to_the_page(web):
     client = web("programme_manager")
     portfolio = ("Portfolio", "/portfolio/")
     cluster = (CLUSTER_A, f"/clusters/{CLUSTER_A}/")
-    # A page of the menu is the top: no trail.
+    # The home page and a page of the menu are the top: no trail.
+    assert crumbs_of(client.get(reverse("programmes:home"))) == []
     assert crumbs_of(client.get(reverse("programmes:portfolio"))) == []
     assert crumbs_of(client.get(reverse("programmes:call-list"))) == []
     # Below a page of the menu: its group and the page.
