@@ -112,7 +112,8 @@ def test_the_demo_queues_long_work_for_a_worker_it_starts_beside_the_server(monk
     monkeypatch.setattr(subprocess, "Popen", Worker)
     settings.TASKS_BACKEND = "database"
     with demo.background_worker(io.StringIO()):
-        assert started and started[0].args[-1] == "db_worker" and not started[0].stopped
+        assert started and started[0].args[-2:] == ["db_worker", "--no-reload"]
+        assert not started[0].stopped
     assert started[0].stopped
     settings.TASKS_BACKEND = "immediate"  # as the tests run: nothing to start
     with demo.background_worker(io.StringIO()):

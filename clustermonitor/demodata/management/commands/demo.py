@@ -79,7 +79,8 @@ def background_worker(stdout, serving: dict | None = None):
     env = dict(os.environ)
     if serving:
         env["SITE_URL"] = serving["SITE_URL"]
-    worker = subprocess.Popen([sys.executable, "-m", "clustermonitor", "db_worker"], env=env)
+    command = [sys.executable, "-m", "clustermonitor", "db_worker", "--no-reload"]
+    worker = subprocess.Popen(command, env=env)
     stdout.write(f"Background worker started (pid {worker.pid}): reports run there.")
     try:
         yield
