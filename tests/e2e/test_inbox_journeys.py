@@ -69,3 +69,55 @@ def test_a_report_goes_round_through_the_inboxes(page, login):
     page.click("#submit button.primary")
     page.goto("/")
     expect(page.locator("#inbox .kind-returned")).to_have_count(0)
+
+
+def test_the_programme_manager_and_the_evaluator_start_from_their_inbox(page, login):
+    import datetime
+
+    from clustermonitor.accounts.models import User
+    from clustermonitor.core import audit
+    from clustermonitor.monitoring import services
+    from clustermonitor.monitoring.models import ProgressReport
+    from clustermonitor.surveys.models import Questionnaire, Wave
+    from tests.conftest import CLUSTER_B
+    from tests.test_progress_reports import SECTIONS
+
+    bim = Cluster.objects.get(code=CLUSTER_B)
+    services.create_periods(audit.Actor.system("e2e"), bim)
+    report = ProgressReport.objects.get(period__cluster=bim, period__number=1)
+    writer = audit.Actor(User.objects.get(username="cluster_manager_b"), "e2e")
+    services.save_draft(writer, report, SECTIONS, {})
+    services.submit(writer, report, tell=False)
+    today = datetime.date.today()
+    wave = Wave.objects.create(
+        questionnaire=Questionnaire.objects.order_by("pk").first(),
+        name="Ledenbevraging nu",
+        opens_on=today - datetime.timedelta(days=3),
+        closes_on=today + datetime.timedelta(days=10),
+    )
+    wave.clusters.add(bim)
+
+    # The programme manager: BIM has no account manager, so the review is theirs.
+    login("programme_manager")
+    inbox = _home(page)
+    expect(inbox.locator(".kind-wave")).to_contain_text("Ledenbevraging nu")
+    inbox.locator(".kind-review a").click()
+    page.click("#review button.primary")
+    expect(page.locator(".badge.state-approved")).to_be_visible()
+    page.goto("/")
+    expect(page.locator("#inbox .kind-review")).to_have_count(0)
+
+    # The evaluator: the open wave, and from it the wave's page.
+    page.context.clear_cookies()
+    login("evaluator")
+    _home(page).locator(".kind-wave a").click()
+    expect(page).to_have_url(re.compile(rf"/surveys/waves/{wave.pk}/$"))
+
+
+def test_a_member_contact_lands_on_an_empty_inbox_and_finds_a_cluster(page, login):
+    login("member_contact")
+    expect(_home(page).locator("#inbox-empty")).to_be_visible()
+    page.fill("#header-search", CLUSTER_A)
+    page.press("#header-search", "Enter")
+    expect(page.locator("#results-clusters")).to_contain_text(CLUSTER_A)
+    expect(page.locator("#results-organisations")).to_have_count(0)
