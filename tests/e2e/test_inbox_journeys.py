@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from clustermonitor.programmes.models import Cluster
-from tests.conftest import CLUSTER_A
+from tests.conftest import CLUSTER_A, PASSWORD
 
 pytestmark = pytest.mark.e2e
 
@@ -121,3 +121,35 @@ def test_a_member_contact_lands_on_an_empty_inbox_and_finds_a_cluster(page, logi
     page.press("#header-search", "Enter")
     expect(page.locator("#results-clusters")).to_contain_text(CLUSTER_A)
     expect(page.locator("#results-organisations")).to_have_count(0)
+
+
+def _tab_to(page, selector: str, limit: int = 60) -> None:
+    """Press Tab until the element matched by `selector` has the focus (a keyboard user's
+    way there); fails when it is not reached within `limit` presses."""
+    target = page.locator(selector).first
+    for _ in range(limit):
+        if target.evaluate("e => e === document.activeElement"):
+            return
+        page.keyboard.press("Tab")
+    raise AssertionError(f"{selector} not reached by keyboard in {limit} presses")
+
+
+def test_a_cluster_manager_works_by_keyboard_only(page):
+    """Issue 16: keyboard-only journeys. Log in, reach the inbox's first item and open it,
+    come back, search for the cluster: Tab, typing and Enter only."""
+    page.goto("/accounts/login/")
+    _tab_to(page, "input[name=username]")
+    page.keyboard.type("cluster_manager_a")
+    page.keyboard.press("Tab")
+    page.keyboard.type(PASSWORD)
+    page.keyboard.press("Enter")
+    expect(page.locator("#inbox")).to_be_visible()
+    _tab_to(page, "a.skip")  # the first stop: straight to the content
+    expect(page.locator("a.skip")).to_be_focused()
+    _tab_to(page, "#header-search")
+    page.keyboard.type(CLUSTER_A)
+    page.keyboard.press("Enter")
+    expect(page.locator("#results-clusters")).to_be_visible()
+    _tab_to(page, "#results-clusters a")
+    page.keyboard.press("Enter")
+    expect(page).to_have_url(re.compile(rf"/clusters/{CLUSTER_A}/$"))
