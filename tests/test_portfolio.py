@@ -169,3 +169,27 @@ def test_the_xlsx_carries_no_save_time(client_for, monkeypatch):
         excel, "datetime", types.SimpleNamespace(datetime=Later, timezone=dt.timezone)
     )
     assert client.get(url).content == first
+
+
+def test_each_row_says_whether_its_agreement_runs(client_for, settings):
+    """Issue 16: status badges on lists. The reference portfolio's agreements ended long
+    ago; a cluster whose agreement starts later says when."""
+    import datetime
+
+    from clustermonitor.programmes.models import Cluster
+
+    later = Cluster.objects.order_by("code").first()
+    later.start_date = datetime.date.today() + datetime.timedelta(days=30)
+    later.end_date = later.start_date + datetime.timedelta(days=1000)
+    later.save()
+    client = client_for("programme_manager")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    html = client.get(URL).content.decode()
+    row = html[html.index(f'data-code="{later.code}"') :]
+    row = row[: row.index("</tr>")]
+    assert f"start {later.start_date.strftime('%d/%m/%Y')}" in row
+    today = datetime.date.today()
+    ended = Cluster.objects.filter(end_date__lt=today).count()
+    running = Cluster.objects.filter(start_date__lte=today, end_date__gte=today).count()
+    assert html.count('<span class="status status-expected">afgelopen</span>') == ended > 0
+    assert html.count('<span class="status status-paid">loopt</span>') == running

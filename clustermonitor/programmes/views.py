@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
@@ -93,6 +94,7 @@ def portfolio(request):
         "calls": programme.calls.select_related("cluster_type"),
         "embeddings": Embedding.choices,
         "query": request.GET.urlencode(),
+        "today": timezone.localdate(),
     }
     template = "programmes/_portfolio_table.html" if request.htmx else "programmes/portfolio.html"
     return render(request, template, context)
