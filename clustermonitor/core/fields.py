@@ -71,21 +71,14 @@ def parse_amount(text: str) -> Decimal:
         if not grouped.fullmatch(whole) or not _DIGITS.fullmatch(cents):
             raise ValueError(text)
         number = whole.replace(".", "").replace(",", "") + "." + cents
-    elif commas:
-        if commas > 1:
-            raise ValueError(text)
-        whole, _sep, cents = cleaned.partition(",")
-        if not _DIGITS.fullmatch(whole) or not _DIGITS.fullmatch(cents):
-            raise ValueError(text)
-        if len(cents) == 3:
-            raise AmbiguousAmount(text)
-        number = f"{whole}.{cents}"
+    elif commas > 1:
+        raise ValueError(text)
     elif dots > 1:
         if not _GROUPED.fullmatch(cleaned):
             raise ValueError(text)
         number = cleaned.replace(".", "")
-    elif dots == 1:
-        whole, _sep, cents = cleaned.partition(".")
+    elif commas or dots:  # one separator: the decimal one, unless it is ambiguous
+        whole, _sep, cents = cleaned.partition("," if commas else ".")
         if not _DIGITS.fullmatch(whole) or not _DIGITS.fullmatch(cents):
             raise ValueError(text)
         if len(cents) == 3:

@@ -28,6 +28,7 @@ import random
 from decimal import Decimal
 
 from django.db import transaction
+from django.db.models import Max
 from django.utils import timezone
 
 from clustermonitor.accounts import services as account_services
@@ -86,10 +87,16 @@ def load_live(today: datetime.date | None = None, seed: int = 1) -> dict:
     ibn = ClusterType.objects.get(code="IBN")
     earlier = {c.code: c for c in Cluster.objects.filter(code__in=["EUKA", "BIM"])}
     programme = next(iter(earlier.values())).programme
-    call = Call.objects.create(
+    call = Call(
         programme=programme,
         cluster_type=ibn,
-        number=(Call.objects.filter(programme=programme, cluster_type=ibn).count() + 1),
+        number=(
+            Call.objects.filter(programme=programme, cluster_type=ibn).aggregate(n=Max("number"))[
+                "n"
+            ]
+            or 0
+        )
+        + 1,
         name=f"Oproep IBN {today.year - 1}",
         period=str(today.year - 1),
         opens_on=today - datetime.timedelta(days=480),

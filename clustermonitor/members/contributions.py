@@ -157,8 +157,10 @@ def payable(cluster, year: int | None = None):
 
 
 @transaction.atomic
+@transaction.atomic
 def mark_all_paid(actor: audit.Actor, contributions, paid_on: datetime.date) -> int:
-    """Mark each of `contributions` paid on `paid_on`, each audited on its own."""
+    """Mark each of `contributions` paid on `paid_on`, each audited on its own; all or
+    none."""
     n = 0
     for contribution in contributions:
         mark_paid(actor, contribution, paid_on, note="marked paid (bulk)")

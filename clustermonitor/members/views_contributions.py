@@ -8,6 +8,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
@@ -79,7 +80,11 @@ def contributions_pay_bulk(request, code):
         n = service.mark_all_paid(
             editing.actor(request), form.cleaned_data["contributions"], form.cleaned_data["paid_on"]
         )
-        messages.success(request, _("%(n)d contributions marked paid.") % {"n": n})
+        messages.success(
+            request,
+            ngettext("%(n)d contribution marked paid.", "%(n)d contributions marked paid.", n)
+            % {"n": n},
+        )
         return redirect(back)
     chosen = list(form.cleaned_data["contributions"]) if form.is_valid() else []
     return render(

@@ -27,13 +27,16 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
+from clustermonitor.accountmanagement.selectors import open_attention_points
 from clustermonitor.accounts import access
 from clustermonitor.activities.models import Participation
+from clustermonitor.analysis import trajectory
 from clustermonitor.core import i18n
 from clustermonitor.core.imports.models import ImportBatch
 from clustermonitor.monitoring import dashboard, warnings
 from clustermonitor.monitoring.models import ProgressReport, State
 from clustermonitor.programmes.models import Cluster
+from clustermonitor.programmes.selectors import current_programme
 from clustermonitor.surveys.models import Wave
 
 #: A draft report comes into the inbox this many days before it is due.
@@ -151,8 +154,6 @@ def _warnings(user, clusters, today: datetime.date, *, grouped: bool) -> list[It
 def _attention(user, today: datetime.date) -> list[Item]:
     if not user.has_perm("programmes.view_account"):
         return []
-    from clustermonitor.accountmanagement.selectors import open_attention_points
-
     points = open_attention_points(user=user, today=today, within_days=14)
     return [
         Item("attention", "high" if p.overdue else "medium", _("Follow-up"),
@@ -277,8 +278,6 @@ class Card:
     @property
     def count_labels(self) -> list[tuple[str, str, int]]:
         """(status, label, clusters) in the trajectories' order, the statuses present."""
-        from clustermonitor.analysis import trajectory
-
         return [
             (s, str(dashboard.STATUS_LABELS[s]), self.counts[s])
             for s in trajectory.STATUS_ORDER
@@ -314,9 +313,7 @@ def kpi_cards(user, today: datetime.date | None = None, *, limit: int = 4) -> li
     if access.is_programme_manager(user) or (
         not clusters and user.has_perm("programmes.view_portfolio")
     ):
-        from clustermonitor.programmes import selectors
-
-        programme = selectors.current_programme(None)
+        programme = current_programme(None)
         if programme is None:
             return []
         rows = dashboard.programme_trajectories(programme, today)

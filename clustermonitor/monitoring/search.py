@@ -1,5 +1,6 @@
-"""One search box over what a person may see (issue 16): clusters, organisations (by name
-or enterprise number), collaborations, activities and progress reports.
+"""One search box over what a person may see (issue 16): clusters, organisations (by name,
+enterprise number or postcode, as the registry's list searches), collaborations,
+activities and progress reports.
 
 Every kind is read through the same access functions as its own list page
 (accounts/access.py): a search never finds what the person could not open. At most
@@ -8,7 +9,6 @@ Every kind is read through the same access functions as its own list page
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -21,6 +21,7 @@ from clustermonitor.collaborations.models import Collaboration
 from clustermonitor.monitoring.models import ProgressReport
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry import enterprise
+from clustermonitor.registry import selectors as registry_selectors
 from clustermonitor.registry.models import Organisation
 
 LIMIT = 10
@@ -42,16 +43,6 @@ class Group:
     hits: list[Hit] = field(default_factory=list)
 
 
-def _number(query: str) -> str | None:
-    """The query as an enterprise number (any notation), or None."""
-    if len(re.sub(r"\D", "", query)) < 9:
-        return None
-    try:
-        return enterprise.normalise(query)
-    except enterprise.InvalidEnterpriseNumber:
-        return None
-
-
 def _clusters(user, query: str) -> Group:
     found = Cluster.objects.filter(
         Q(code__icontains=query) | Q(name__icontains=query) | Q(domain__icontains=query)
@@ -64,9 +55,11 @@ def _clusters(user, query: str) -> Group:
 
 
 def _organisations(user, query: str) -> Group:
-    number = _number(query)
-    where = Q(enterprise_number=number) if number else Q(name__icontains=query)
-    found = access.organisations_for(user, Organisation.objects.filter(where)).order_by("name")
+    # The registry list's own search: name, enterprise number in any notation, postcode.
+    where = registry_selectors.search_filter(query)
+    found = access.organisations_for(user, Organisation.objects.filter(where)).order_by(
+        "name", "pk"
+    )
     hits = [
         Hit(o.name, enterprise.display(o.enterprise_number) if o.enterprise_number else "",
             reverse("registry:organisation-detail", args=[o.pk]))

@@ -14,7 +14,8 @@ def home(request):
     user = request.user
     items = inbox.items_for(user, today)
     clusters = list(inbox.followed_clusters(user, today))
-    managed = [c for c in clusters if c.pk in set(user.managed_cluster_ids)]
+    own = set(user.managed_cluster_ids)
+    managed = [c for c in clusters if c.pk in own]
     return render(
         request,
         "monitoring/home.html",

@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
@@ -72,8 +73,6 @@ def run_detail(request, pk):
 
 
 def _opened(run: ReportRun) -> str:
-    from django.urls import reverse
-
     names = list(run.files)
     html = [n for n in names if n.endswith(".html")]
     if html:
