@@ -44,7 +44,7 @@ test: install-test
 test-fast: install-test
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not e2e and not demo"
+	$(BIN)/pytest $(PYTEST_PARALLEL) -m "not e2e and not demo and not slow"
 
 lint: install-test
 	$(BIN)/ruff check .

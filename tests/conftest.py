@@ -12,6 +12,7 @@ cluster manager of cluster A (EUKA), cluster manager of cluster B (BIM), member 
 
 import collections
 import copy
+import os
 import sys
 
 import pytest
@@ -217,9 +218,17 @@ def _order(item) -> int:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     # First (tryfirst), so that xdist sees the groups; the order is set last (_Order).
+    if os.environ.get("CLUSTERMONITOR_SKIP_ANY_DATABASE"):
+        # CI's second database: what cannot depend on the database ran on the first.
+        skipped = [item for item in items if item.get_closest_marker("any_database")]
+        if skipped:
+            config.hook.pytest_deselected(items=skipped)
+            items[:] = [item for item in items if not item.get_closest_marker("any_database")]
     for item in items:
         if _uses_demo(item):
             item.add_marker(pytest.mark.demo)
+        if item.path.parent.name == "e2e" and not item.get_closest_marker("e2e"):
+            item.add_marker(pytest.mark.e2e)  # every test in tests/e2e drives the browser
     # Schemathesis gives all the cases of one test the test's node id (the operation is
     # only in the name); xdist knows the tests by node id and would run one of them.
     seen = collections.Counter(item.nodeid for item in items)

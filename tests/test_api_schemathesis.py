@@ -15,6 +15,8 @@ from clustermonitor.accounts.models import User
 from clustermonitor.core import audit
 from clustermonitor.wsgi import application
 
+pytestmark = [pytest.mark.slow]
+
 # The schema is the one the app serves (ninja's, with the error answers added).
 schema = schemathesis.openapi.from_wsgi("/api/openapi.json", application)
 

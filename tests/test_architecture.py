@@ -1,9 +1,12 @@
 import ast
 from pathlib import Path
 
+import pytest
 from django.conf import settings
 
 import clustermonitor
+
+pytestmark = [pytest.mark.any_database]
 
 PACKAGE = Path(clustermonitor.__file__).parent
 

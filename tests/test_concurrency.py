@@ -32,6 +32,7 @@ def sqlite_file(django_db_setup, django_db_blocker, tmp_path_factory) -> Path:
 
 
 @pytest.mark.django_db  # the suite's database is created for this module's copy
+@pytest.mark.slow
 def test_20_respondents_saving_at_once_lose_nothing_and_get_no_error(sqlite_file, tmp_path):
     env = {
         **os.environ,
@@ -56,6 +57,7 @@ def test_20_respondents_saving_at_once_lose_nothing_and_get_no_error(sqlite_file
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_a_database_still_locked_after_the_busy_timeout_answers_503(sqlite_file, tmp_path):
     """Another connection holds the write lock past the busy timeout (1 s here): the
     save is refused with 503 and Retry-After and a short page in both languages, not a

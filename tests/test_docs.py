@@ -3,7 +3,11 @@
 import re
 from pathlib import Path
 
+import pytest
+
 import clustermonitor
+
+pytestmark = [pytest.mark.any_database]
 
 ROOT = Path(clustermonitor.__file__).parent.parent
 DOCS = ROOT / "docs"

@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 
+import pytest
 from django.core.management import call_command
 
 
@@ -16,6 +17,7 @@ def test_the_models_need_no_new_migration(db):
     assert "No changes detected" in out.getvalue()
 
 
+@pytest.mark.slow
 def test_a_fresh_database_migrates_from_nothing(tmp_path):
     env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH"}}
     env |= {

@@ -282,6 +282,7 @@ def _counts(client, programme) -> dict[str, int]:
 
 
 @pytest.mark.django_db
+@pytest.mark.slow
 def test_the_query_count_of_every_page_is_the_same_at_x1_and_x3(client_for):
     client = client_for("programme_manager")
     programme = Programme()

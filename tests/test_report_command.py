@@ -91,6 +91,7 @@ def test_an_unwritable_folder_is_refused_before_the_report_is_built(tmp_path):
         (["--clusters", "NOPE"], "De databank is niet klaar (no such table"),
     ],
 )
+@pytest.mark.slow
 def test_the_command_line_exits_non_zero_with_one_line(tmp_path, args, message):
     """The real process, on an empty database: one line on stderr, exit code 1."""
     result = subprocess.run(

@@ -235,6 +235,7 @@ def test_long_tables_show_their_first_rows_and_say_how_many_more(monkeypatch):
     assert sheet["A4"].value == "Totaal"  # the workbook keeps every row
 
 
+@pytest.mark.any_database
 def test_pdf_bytes_do_not_depend_on_the_clock_when_fonts_are_subset_by_fonttools(monkeypatch):
     """Without libharfbuzz-subset WeasyPrint subsets fonts with fontTools, which stamped
     each subset with the time of the run: the same report written a second later was

@@ -51,6 +51,8 @@ def _run(args, **extra_env):
     )
 
 
+@pytest.mark.slow
+@pytest.mark.any_database
 def test_check_deploy_is_clean_with_production_settings(tmp_path):
     result = _run(
         ["check", "--deploy", "--fail-level", "WARNING"],

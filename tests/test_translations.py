@@ -23,6 +23,7 @@ import html as htmlmod
 import re
 from collections import defaultdict
 
+import pytest
 from django.conf import settings
 from django.utils.translation import trans_real
 
@@ -204,6 +205,8 @@ def _problems(title: str, found: dict) -> list[str]:
     ]
 
 
+@pytest.mark.slow
+@pytest.mark.any_database
 def test_every_page_is_translated(client_for, monkeypatch):
     misses = _Misses(monkeypatch)
     dutch = _render(client_for, "nl", PAGES, misses)

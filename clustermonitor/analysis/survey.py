@@ -25,9 +25,17 @@ from collections.abc import Mapping, Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 from clustermonitor.analysis.charts import BAR, MARKER
+
+
+def _stats():
+    """scipy.stats, imported when a test is computed (it takes most of a second to
+    import, and every process that only loads this module would pay it)."""
+    from scipy import stats
+
+    return stats
+
 
 # The 2020 instrument's constants (data/reference/survey_instrument_2020.md), defined here
 # once: the analysis package imports nothing outside itself, and surveys/instrument.py
@@ -229,7 +237,7 @@ def mean_ci(values, level: float = 0.95) -> dict:
     result = {"n": n, "mean": float(x.mean()) if n else None, "sd": None, "low": None, "high": None}
     if n >= 2:
         sd = float(x.std(ddof=1))
-        half = stats.t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n)
+        half = _stats().t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n)
         low, high = result["mean"] - half, result["mean"] + half
         result |= {"sd": sd, "low": float(low), "high": float(high)}
     return result
@@ -257,7 +265,7 @@ def weighted_mean_ci(values, weights, level: float = 0.95) -> dict:
     result |= {"mean": mean, "n_eff": float(w.sum() ** 2 / (w**2).sum())}
     if n >= 2:
         se = math.sqrt(n / (n - 1) * ((w * (x - mean)) ** 2).sum() / w.sum() ** 2)
-        half = stats.t.ppf(0.5 + level / 2, n - 1) * se
+        half = _stats().t.ppf(0.5 + level / 2, n - 1) * se
         result |= {"low": float(mean - half), "high": float(mean + half)}
     return result
 
@@ -274,14 +282,14 @@ def _rank_test(samples: dict[str, np.ndarray]) -> dict:
     names = list(samples)
     if len(names) == 2:
         a, b = samples[names[0]], samples[names[1]]
-        result = stats.mannwhitneyu(a, b, alternative="two-sided")
+        result = _stats().mannwhitneyu(a, b, alternative="two-sided")
         middle = len(a) * len(b) / 2
         higher = names[0] if result.statistic > middle else names[1]
         higher = None if result.statistic == middle else higher
         test = MANN_WHITNEY
     else:
-        result = stats.kruskal(*samples.values())
-        ranks = stats.rankdata(np.concatenate(list(samples.values())))
+        result = _stats().kruskal(*samples.values())
+        ranks = _stats().rankdata(np.concatenate(list(samples.values())))
         bounds = np.cumsum([0] + [len(v) for v in samples.values()])
         means = [ranks[bounds[i] : bounds[i + 1]].mean() for i in range(len(names))]
         higher, test = names[int(np.argmax(means))], KRUSKAL
@@ -301,7 +309,7 @@ def _chi_square(observed: pd.DataFrame) -> dict:
     observed = observed.loc[observed.sum(axis=1) > 0, observed.sum(axis=0) > 0]
     if observed.shape[0] < 2 or observed.shape[1] < 2:
         return {}
-    result = stats.chi2_contingency(observed.to_numpy())
+    result = _stats().chi2_contingency(observed.to_numpy())
     expected = result.expected_freq
     residuals = (observed.to_numpy() - expected) / np.sqrt(expected)
     row, column = np.unravel_index(int(np.argmax(residuals)), residuals.shape)

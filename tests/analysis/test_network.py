@@ -340,6 +340,8 @@ print(sorted((node, repr(value)) for node, value in values.items()))
 """
 
 
+@pytest.mark.slow
+@pytest.mark.any_database
 def test_betweenness_is_the_same_to_the_last_bit_in_every_process():
     """The report's workbook shows betweenness unrounded: restored from a backup (another
     process, another hash seed) it must be byte-identical. The nodes of a component came

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 from tests.e2e import accessibility
 from tests.matrix_routes import MATRIX
 
-pytestmark = pytest.mark.e2e
+pytestmark = [pytest.mark.e2e, pytest.mark.any_database]
 
 DESKTOP = {"width": 1366, "height": 800}
 PHONE = {"width": 375, "height": 740}
