@@ -156,6 +156,13 @@
       if (chooser.contains(document.activeElement)) chooser.querySelector("summary").focus();
     });
   });
+  // Tabbing out of an open chooser closes it (it would cover the table otherwise).
+  document.addEventListener("focusout", function (event) {
+    var chooser = event.target.closest && event.target.closest("details.column-chooser[open]");
+    if (chooser && event.relatedTarget && !chooser.contains(event.relatedTarget)) {
+      chooser.removeAttribute("open");
+    }
+  });
   if (document.readyState === "loading") {
     document.addEventListener("DOMContentLoaded", setUpAll);
   } else {
