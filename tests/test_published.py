@@ -148,8 +148,9 @@ def test_the_dutch_page_and_download_name_the_figures_in_dutch(client_for):
     assert "KPI 1, unieke actieve bedrijven: gerapporteerd" in html
     assert "Gemiddelde leeftijd van de bedrijven (jaren)" in html
     assert "unique active companies · reported" not in html
+    assert "<td>aantal</td>" in html and "<td>count</td>" not in html  # the unit
     body = list(
         load_workbook(io.BytesIO(client.get(URL, {"format": "xlsx"}).content)).active.values
     )
     row = next(r for r in body if r[1] == "reach.mean_company_age_years")
-    assert row[2] == "Gemiddelde leeftijd van de bedrijven (jaren)"
+    assert row[2:4] == ("Gemiddelde leeftijd van de bedrijven (jaren)", "jaren")

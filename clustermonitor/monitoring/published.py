@@ -783,7 +783,7 @@ def sheet(rows) -> Sheet:
                 str(SECTION_LABELS.get(r.section, r.section)),
                 r.key,
                 r.label,
-                r.unit,
+                published_labels.unit(r.unit),
                 display_value(r.published),
                 r.reported_sum,
                 display_value(r.computed),

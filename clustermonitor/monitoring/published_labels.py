@@ -6,13 +6,14 @@ download and in the report's annex as the figure's key.
 Most figures are named one by one; the repeated shapes (a call's, a KPI's, a profile
 group's figures) are composed of a translated pattern and translated parts. A figure the
 file gains later without a label here shows its path ("calls[2] · funded") until it gets
-one (tests/test_published.py checks that every figure of the file has a label).
+one (tests/test_published.py checks that every figure of the file has a label). The
+units (count, share, …) are named here too.
 """
 
 import re
 
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 #: The programme's KPIs of Table 5, by their key in the file.
 KPIS = {
@@ -168,6 +169,16 @@ LABELS = {
     "international_cases.upper_austria": gettext_lazy("Upper Austria"),
 }
 
+#: The unit of a figure (published.unit_of) as the reader reads it.
+UNITS = {
+    "count": pgettext_lazy("unit", "count"),
+    "share": pgettext_lazy("unit", "share"),
+    "eur": pgettext_lazy("unit", "amount (EUR)"),
+    "years": pgettext_lazy("unit", "years"),
+    "score": pgettext_lazy("unit", "score"),
+    "text": pgettext_lazy("unit", "text"),
+}
+
 _CLUSTER_TYPE = re.compile(r"programme\.cluster_types\.(\w+)\.(\w+)")
 _CALL = re.compile(r"programme\.calls\[(\d+)\]\.(\w+)")
 _KPI = re.compile(r"programme_kpis\.(\w+)\.(\w+)")
@@ -176,6 +187,11 @@ _EMBEDDING = re.compile(r"programme_kpis\.by_embedding_end_of_year_2\.(\w+)\.(\w
 _INTERCLUSTER_CALL = re.compile(r"intercluster_calls\.call_(\d{4})\.(\w+)")
 _NORWAY_LEVEL = re.compile(r"international_cases\.norway\.levels\.(\w+)\.(\w+)")
 _GROUP = re.compile(r"(.+)\.(\w+)")
+
+
+def unit(code: str) -> str:
+    """A unit's name in the reader's language ("aantal" for count)."""
+    return str(UNITS[code]) if code in UNITS else code
 
 
 def label(key: str) -> str:
