@@ -1,10 +1,14 @@
 """The column chooser of wide tables in Chromium (core/templatetags/columns.py, static
 columns.js): by keyboard only, a column hides and stays hidden after a reload, a group
 header narrows and hides with its columns, "Show all columns" brings everything back,
-the choice survives an htmx sort, and without script the table shows in full."""
+the choice survives an htmx sort, the download keeps every column, and without script
+the table shows in full."""
+
+import io
 
 import pytest
 from django.urls import reverse
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.e2e import accessibility
@@ -135,6 +139,11 @@ def test_the_choice_holds_after_an_htmx_sort_and_without_script_the_table_is_ful
     expect(page.locator("#portfolio thead th[aria-sort]")).to_have_count(1)
     expect(origin).to_be_hidden()
     expect(page.locator("#portfolio tbody tr").first.locator("td:visible")).to_have_count(10)
+    # The download has every column all the same: the choice is what the reader sees.
+    with page.expect_download() as download:
+        page.click("#download-xlsx")
+    sheet = load_workbook(io.BytesIO(download.value.path().read_bytes())).active
+    assert "Oorsprong" in next(sheet.iter_rows(values_only=True))
 
     context = browser.new_context(
         base_url=world.url, java_script_enabled=False, storage_state=page.context.storage_state()
