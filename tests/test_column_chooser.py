@@ -47,6 +47,9 @@ def test_groups_and_spanning_headers_are_laid_out_on_the_grid():
         "Future",
         "",
     ]
+    # Two cells that read the same are two cells.
+    same = "<thead><tr><th>Total</th><th>2019</th></tr><tr><th>Total</th><th>%</th></tr></thead>"
+    assert header_columns(same) == ["Total · Total", "2019 · %"]
 
 
 def test_the_tag_marks_the_table_and_offers_every_column_but_the_kept_and_the_unnamed():

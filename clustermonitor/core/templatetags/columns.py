@@ -41,7 +41,7 @@ _THEAD = re.compile(r"(?is)<thead\b.*?</thead>")
 _ID = re.compile(r"^[a-z][a-z0-9-]*$")
 
 
-@dataclass
+@dataclass(eq=False)  # cells are told apart by identity: two may read the same
 class _Cell:
     text: str
     colspan: int
@@ -131,8 +131,8 @@ class ChooseColumnsNode(template.Node):
             content,
             count=1,
         )
-        # One control per id and page (render_context lives as long as this template's
-        # rendering, e.g. through a {% for %} of tables that share the id).
+        # One control per id and page: the render context lasts the page's rendering
+        # (its includes share it), e.g. through a {% for %} of tables that share the id.
         shown = context.render_context.setdefault("choosecolumns", set())
         if table_id in shown:
             return content
