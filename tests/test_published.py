@@ -111,3 +111,46 @@ def test_the_page_downloads_as_xlsx(client_for):
     row = next(r for r in body if r[1] == "programme_kpis.unique_active_companies.reported")
     assert (row[4], row[5]) == (1132, 1166)  # published, reported sum over clusters
     assert len(header) == len(row) == 11
+
+
+def test_every_figure_has_a_name_in_both_languages():
+    """The rows are named, not shown by their YAML path ("unique active companies ·
+    pct"): every figure of the file has a label of its own, in Dutch and in English."""
+    from django.utils import translation
+
+    from clustermonitor.monitoring import published_labels
+
+    keys = _leaf_keys(published.read())
+    assert not [key for key in keys if published_labels.named(key) is None]
+    with translation.override("nl"):
+        dutch = {key: published.label_of(key) for key in keys}
+    with translation.override("en"):
+        english = {key: published.label_of(key) for key in keys}
+    assert len(set(dutch.values())) == len(keys)  # no two figures share a name
+    assert not [key for key in keys if dutch[key] == english[key]]
+    key = "programme_kpis.unique_active_companies.pct"
+    assert dutch[key] == "KPI 1, unieke actieve bedrijven: percentage van de streefwaarde behaald"
+    assert english[key] == "KPI 1, unique active companies: percentage of the target attained"
+    assert dutch["programme.calls[1].funded"] == "Oproep 2: gefinancierde aanvragen"
+    assert dutch["survey.q7_by_profile.ingebed"] == (
+        "V7 samenwerkingskracht: gemiddelde, gevestigde (ingebedde) IBN's"
+    )
+    # A figure the file gains later shows its path until it is named.
+    assert published_labels.label("programme.calls[5].refused") == "calls[5] · refused"
+
+
+def test_the_dutch_page_and_download_name_the_figures_in_dutch(client_for):
+    from django.conf import settings
+
+    client = client_for("programme_manager")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    html = client.get(URL).content.decode()
+    assert "KPI 1, unieke actieve bedrijven: gerapporteerd" in html
+    assert "Gemiddelde leeftijd van de bedrijven (jaren)" in html
+    assert "unique active companies · reported" not in html
+    assert "<td>aantal</td>" in html and "<td>count</td>" not in html  # the unit
+    body = list(
+        load_workbook(io.BytesIO(client.get(URL, {"format": "xlsx"}).content)).active.values
+    )
+    row = next(r for r in body if r[1] == "reach.mean_company_age_years")
+    assert row[2:4] == ("Gemiddelde leeftijd van de bedrijven (jaren)", "jaren")

@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 
 from clustermonitor.core import known
 from clustermonitor.core.exporters import Sheet
-from clustermonitor.monitoring import published_texts
+from clustermonitor.monitoring import published_labels, published_texts
 from clustermonitor.programmes.models import Application, Cluster, ClusterType
 
 FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "published_figures_2020.yaml"
@@ -181,8 +181,7 @@ def unit_of(key: str, value) -> str:
 
 
 def label_of(key: str) -> str:
-    parts = [p for p in re.split(r"\.", key) if p]
-    return " · ".join(p.replace("_", " ") for p in parts[1:]) or key
+    return published_labels.label(key)
 
 
 # -- The context: what the computations share, each computed once ----------------------
@@ -784,7 +783,7 @@ def sheet(rows) -> Sheet:
                 str(SECTION_LABELS.get(r.section, r.section)),
                 r.key,
                 r.label,
-                r.unit,
+                published_labels.unit(r.unit),
                 display_value(r.published),
                 r.reported_sum,
                 display_value(r.computed),

@@ -10,7 +10,7 @@ from clustermonitor.accounts import access
 from clustermonitor.core import paging
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.pagecache import kept_page
-from clustermonitor.monitoring import published
+from clustermonitor.monitoring import published, published_labels
 from clustermonitor.programmes.selectors import current_programme
 
 
@@ -34,6 +34,7 @@ def published_vs_computed(request):
                 (row.section, published.SECTION_LABELS.get(row.section, row.section), [])
             )
         row.published_text = published.display_value(row.published)
+        row.unit_text = published_labels.unit(row.unit)
         row.computed_text = (
             published.display_value(row.computed) if isinstance(row.computed, bool) else None
         )

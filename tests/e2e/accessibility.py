@@ -39,6 +39,7 @@ def _serious(results) -> list[str]:
     ]
 
 
-def check(page, axe: Axe) -> list[str]:
-    """The serious and critical violations on the page as it is now."""
-    return _serious(axe.run(page, options=OPTIONS))
+def check(page, axe: Axe, context: str | None = None) -> list[str]:
+    """The serious and critical violations on the page as it is now (in `context`, a
+    CSS selector, if given)."""
+    return _serious(axe.run(page, context=context, options=OPTIONS))
