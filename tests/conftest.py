@@ -70,6 +70,33 @@ def build_world() -> None:
             TOTPDevice.objects.get_or_create(
                 user=user, defaults={"name": twofactor.TOTP_NAME, "confirmed": True}
             )
+    _open_sessions()
+
+
+#: Each persona's session, opened once with the world (`client_for` hands out its cookie).
+_SESSIONS: dict[str, str] = {}
+
+
+def _open_sessions() -> None:
+    """A logged-in session per persona, as `Client.force_login` and the two-factor step
+    leave it (without the login's signals: the world's `last_login` stays empty). Kept
+    in the world, so each test that asks `client_for` gets the session's cookie instead
+    of logging in again (a test that changes the session or logs out does so inside its
+    own transaction, rolled back after it)."""
+    from django.contrib.auth import BACKEND_SESSION_KEY, HASH_SESSION_KEY, SESSION_KEY
+    from django.contrib.sessions.backends.db import SessionStore
+
+    backend = Client()._get_backend()
+    for user in User.objects.filter(username__in=PERSONAS).order_by("username"):
+        session = SessionStore()
+        session[SESSION_KEY] = user._meta.pk.value_to_string(user)
+        session[BACKEND_SESSION_KEY] = backend
+        session[HASH_SESSION_KEY] = user.get_session_auth_hash()
+        device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+        if device is not None:
+            session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+        session.create()
+        _SESSIONS[user.username] = session.session_key
 
 
 def totp_code(username: str) -> str:
@@ -361,12 +388,19 @@ def persona(db):
 
 @pytest.fixture
 def client_for(db):
-    def make(name: str) -> Client:
+    def make(name: str, own_session: bool = False) -> Client:
+        """The persona's client: logged in, past the two-factor step, in the persona's
+        session of the world; or, with `own_session`, logged in afresh (a session of
+        its own, as a second browser would have)."""
         client = Client()
-        if name != "anonymous":
+        if name == "anonymous":
+            return client
+        if own_session:
             user = User.objects.get(username=name)
             client.force_login(user)
-            verify_session(client, user)  # as after the two-factor step
+            verify_session(client, user)
+        else:
+            client.cookies[settings.SESSION_COOKIE_NAME] = _SESSIONS[name]
         return client
 
     return make

@@ -78,7 +78,7 @@ def test_an_audited_change_makes_the_page_new(client_for):
 def test_pages_are_not_shared_between_sessions(client_for):
     url = reverse("monitoring:dashboard")
     client_for("programme_manager").get(url)
-    other = client_for("programme_manager").get(url)
+    other = client_for("programme_manager", own_session=True).get(url)
     assert "X-Kept-Page" not in other
     evaluator = client_for("evaluator").get(url)
     assert "X-Kept-Page" not in evaluator and b"Evaluator" in evaluator.content

@@ -213,7 +213,7 @@ def test_a_kept_member_list_reads_no_row(redis_cache, client_for):
 def test_pages_are_not_shared_between_sessions(redis_cache, client_for):
     url = reverse("monitoring:dashboard")
     client_for("programme_manager").get(url)
-    other = client_for("programme_manager").get(url)
+    other = client_for("programme_manager", own_session=True).get(url)
     assert "X-Kept-Page" not in other
     evaluator = client_for("evaluator").get(url)
     assert "X-Kept-Page" not in evaluator and b"Evaluator" in evaluator.content
