@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import audit, confirm, editing, tabular
+from clustermonitor.core import audit, badges, confirm, editing, tabular
 from clustermonitor.core.exporters import csv_response, xlsx_response
 from clustermonitor.core.imports import wizard
 from clustermonitor.core.tabular import TableError
@@ -70,7 +70,7 @@ def wave_list(request):
     ):
         counts[item["wave_id"]].update(started=item["started"], completed=item["completed"])
     today = timezone.localdate()
-    rows = [(w, counts[w.pk], w.is_open(today)) for w in waves]
+    rows = [(w, counts[w.pk], badges.wave_state(w, today)) for w in waves]
     return render(request, "surveys/wave_list.html", {"rows": rows})
 
 
@@ -162,6 +162,7 @@ def wave_detail(request, pk):
             "total": total,
             "is_open": wave.is_open(today),
             "is_closed": wave.is_closed(today),
+            "state": badges.wave_state(wave, today),
             "unsent": sum(c["unsent"] for c in counts.values()),
             "to_remind": sum(c["to_remind"] for c in counts.values()),
             "send_form": send_form,
