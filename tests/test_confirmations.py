@@ -2,6 +2,8 @@
 happen and how many and does nothing; only a POST with the explicit confirmation acts.
 The check is on the server: a POST without the confirmation field never acts."""
 
+import datetime
+
 import pytest
 from django.core import mail
 from django.urls import reverse
@@ -9,8 +11,11 @@ from django.utils import timezone
 
 from clustermonitor.maturity import services
 from clustermonitor.maturity.models import CriteriaSet
+from clustermonitor.members.models import Membership
 from clustermonitor.surveys import invitations
+from tests import factories
 from tests.test_criteria_sets import ACTOR, draft
+from tests.test_members_web import _line, _mapping, _upload
 from tests.test_survey_waves import members, questionnaire, wave  # noqa: F401 - fixtures
 
 YES = {"confirmed": "yes"}
@@ -120,3 +125,90 @@ def test_the_count_is_written_the_belgian_way(n):
             "Send %(n)s invitation by e-mail?", "Send %(n)s invitations by e-mail?", n
         ) % {"n": format_number(n)}
     assert text == "1.006 uitnodigingen per e-mail versturen?"
+
+
+def test_generating_invitations_says_how_many_for_how_many_clusters_first(
+    wave,  # noqa: F811
+    members,  # noqa: F811
+    cluster_a,
+    client_for,
+):
+    """Three invitations to make (one company in A and in B, one only in A) for two
+    clusters, one without an e-mail address, none made yet."""
+    client = client_for("evaluator")
+    url = reverse("surveys:wave-generate", args=[wave.pk])
+    page = _asks(
+        client.post(url),
+        "3 nieuwe uitnodigingen maken voor 2 clusters?",
+        "1 ervan heeft geen e-mailadres",
+        "0 lidbedrijven hebben al een uitnodiging",
+    )
+    assert "ontbrekend" not in page  # no address to fill in: no such line
+    assert not wave.invitations.exists()
+    _asks(client.post(url, {"confirmed": "1"}))
+    assert not wave.invitations.exists()
+    assert client.post(url, YES).status_code == 302
+    assert wave.invitations.count() == 3
+    # One more member of A since: the next question counts only that one.
+    factories.membership(factories.organisation(9106, name="Nieuw NV"), cluster_a)
+    _asks(
+        client.post(url),
+        "1 nieuwe uitnodiging maken voor 1 cluster?",
+        "3 lidbedrijven hebben al een uitnodiging",
+    )
+    assert wave.invitations.count() == 3
+    assert client.post(url, YES).status_code == 302
+    assert wave.invitations.count() == 4
+    # Nothing left to make: nothing to confirm, nothing changes.
+    response = client.post(url)
+    assert response.status_code == 302 and wave.invitations.count() == 4
+
+
+def test_the_preview_counts_what_generating_then_does(wave, members, cluster_a):  # noqa: F811
+    """The confirmation's counts are the ones the action then reports."""
+    contact = Membership.objects.get(
+        organisation__name="Alleen A BV", cluster=cluster_a
+    ).contacts.create(name="Later", email="later@alleen.example")
+    first = invitations.preview(wave)
+    assert first == {"created": 3, "clusters": 2, "no_email": 0, "existing": 0, "email_filled": 0}
+    contact.delete()
+    first = invitations.preview(wave)
+    assert first == {"created": 3, "clusters": 2, "no_email": 1, "existing": 0, "email_filled": 0}
+    done = invitations.generate(ACTOR, wave)
+    assert {k: done[k] for k in ("created", "no_email", "existing")} == {
+        "created": 3,
+        "no_email": 1,
+        "existing": 0,
+    }
+    Membership.objects.get(organisation__name="Alleen A BV", cluster=cluster_a).contacts.create(
+        name="Nu wel", email="nu@alleen.example"
+    )
+    again = invitations.preview(wave)
+    assert again == {"created": 0, "clusters": 0, "no_email": 0, "existing": 3, "email_filled": 1}
+    assert invitations.generate(ACTOR, wave)["email_filled"] == 1
+    assert wave.invitations.filter(email="nu@alleen.example").count() == 1
+
+
+def test_ending_the_missing_members_of_a_full_list_asks_how_many_first(client_for, cluster_a):
+    gone = [
+        factories.membership(factories.organisation(600 + i, name=f"Weg {i}"), cluster_a)
+        for i in range(2)
+    ]
+    client = client_for("cluster_manager_a")
+    batch = _upload(client, [_line(1)], full_list="on")
+    client.post(reverse("members:import-detail", args=[batch.pk]), _mapping(batch, client))
+    client.post(reverse("members:import-commit", args=[batch.pk]))
+    url = reverse("members:import-end-missing", args=[batch.pk])
+    chosen = {"end_date": "2019-06-30", "memberships": [m.pk for m in gone]}
+    page = _asks(client.post(url, chosen), "2 lidmaatschappen beëindigen op 30/06/2019?", "Weg 0")
+    for m in gone:
+        assert f'name="memberships" value="{m.pk}"' in page
+    assert 'name="end_date" value="2019-06-30"' in page
+    assert not Membership.objects.filter(pk__in=[m.pk for m in gone], end_date__isnull=False)
+    assert client.post(url, {**chosen, **YES}).status_code == 302
+    assert (
+        Membership.objects.filter(
+            pk__in=[m.pk for m in gone], end_date=datetime.date(2019, 6, 30)
+        ).count()
+        == 2
+    )

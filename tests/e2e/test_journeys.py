@@ -438,6 +438,9 @@ def test_the_evaluator_opens_a_wave_invites_follows_and_reminds(page, login, mai
     expect(page).to_have_url(path_is(f"/surveys/waves/{wave.pk}/"))
 
     page.click("#generate")
+    expect(page.locator("#confirm")).to_contain_text("3")  # how many, before it acts
+    assert not wave.invitations.exists()
+    page.click("#confirm-action")
     expect(page.locator("#tracking-total")).to_contain_text("3")
     page.click("#send")
     expect(page.locator("#confirm")).to_contain_text("3")  # first what and how many
