@@ -11,9 +11,10 @@ from django.utils import timezone
 
 from clustermonitor.maturity import services
 from clustermonitor.maturity.models import CriteriaSet
-from clustermonitor.members.models import Membership
+from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.surveys import invitations
 from tests import factories
+from tests.test_contributions import _member
 from tests.test_criteria_sets import ACTOR, draft
 from tests.test_members_web import _line, _mapping, _upload
 from tests.test_survey_waves import members, questionnaire, wave  # noqa: F401 - fixtures
@@ -212,3 +213,28 @@ def test_ending_the_missing_members_of_a_full_list_asks_how_many_first(client_fo
         ).count()
         == 2
     )
+
+
+def test_creating_the_expected_contributions_asks_how_many_first(client_for, cluster_a):
+    _member(1, cluster_a, 5)
+    _member(2, cluster_a, 5000)
+    _member(3, cluster_a)
+    client = client_for("cluster_manager_a")
+    client.post(
+        reverse("members:fee-schedule", args=["EUKA", 2018]),
+        {"tier_micro": "250", "tier_default": "", "note": ""},
+    )
+    url = reverse("members:contributions-generate", args=["EUKA"]) + "?year=2018"
+    page = _asks(
+        client.post(url),
+        "1 verwachte bijdrage voor 2018 aanmaken?",
+        "0 leden hebben er al een",
+        "2 leden hebben geen passend tarief",
+    )
+    assert 'action="' not in page.split('id="confirm"')[1].split("</form>")[0]  # same URL
+    assert not Contribution.objects.exists()
+    assert client.post(url, YES).status_code == 302
+    assert Contribution.objects.filter(year=2018).count() == 1
+    # Nothing left to create: no question, nothing new.
+    assert client.post(url).status_code == 302
+    assert Contribution.objects.count() == 1
