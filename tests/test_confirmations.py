@@ -238,3 +238,70 @@ def test_creating_the_expected_contributions_asks_how_many_first(client_for, clu
     # Nothing left to create: no question, nothing new.
     assert client.post(url).status_code == 302
     assert Contribution.objects.count() == 1
+
+
+def test_deleting_a_learning_session_names_it_and_counts_its_attendees(
+    client_for, cluster_a, cluster_b
+):
+    from clustermonitor.accountmanagement.models import LearningSession
+
+    session = LearningSession.objects.create(
+        programme=cluster_a.programme, date=datetime.date(2019, 5, 1), title="Exit-strategieën"
+    )
+    session.attendees.set([cluster_a, cluster_b])
+    client = client_for("programme_manager")
+    url = reverse("programmes:learning-session-delete", args=[session.pk])
+    _asks(
+        client.post(url),
+        "“Exit-strategieën (01/05/2019)” verwijderen? Dit kan niet ongedaan gemaakt worden.",
+        "De 2 deelnemers worden niet meer bijgehouden.",
+    )
+    assert LearningSession.objects.filter(pk=session.pk).exists()
+    assert client.post(url, YES).status_code == 302
+    assert not LearningSession.objects.filter(pk=session.pk).exists()
+
+
+def test_deleting_a_target_asks_first(client_for, cluster_a):
+    from clustermonitor.programmes.models import KPI, Target
+
+    target = Target.objects.create(
+        cluster=cluster_a,
+        kpi=KPI.objects.get(code="KPI3"),
+        due_date=datetime.date(2019, 12, 31),
+        value=10,
+    )
+    target.refresh_from_db()
+    client = client_for("programme_manager")
+    url = reverse("programmes:target-delete", args=[target.pk])
+    _asks(client.post(url), f"“{target}” verwijderen?")
+    _asks(client.post(url, {"confirmed": "1"}))
+    assert Target.objects.filter(pk=target.pk).exists()
+    assert client.post(url, YES).status_code == 302
+    assert not Target.objects.filter(pk=target.pk).exists()
+
+
+def test_revoking_a_token_and_new_recovery_codes_ask_first(client_for):
+    from django_otp.plugins.otp_static.models import StaticToken
+
+    from clustermonitor.accounts import services as accounts
+    from clustermonitor.accounts.models import ApiToken, User
+    from clustermonitor.core import audit
+
+    owner = User.objects.get(username="evaluator")
+    token, _key = accounts.create_token(audit.Actor(owner, "test"), owner, "rapportage")
+    client = client_for("evaluator")
+    url = reverse("accounts:token-delete", args=[token.pk])
+    _asks(client.post(url), "Token “rapportage” intrekken?")
+    assert ApiToken.objects.filter(pk=token.pk).exists()
+    assert client.post(url, YES).status_code == 302
+    assert not ApiToken.objects.filter(pk=token.pk).exists()
+
+    before = set(StaticToken.objects.filter(device__user=owner).values_list("token", flat=True))
+    codes = reverse("accounts:otp-codes")
+    _asks(client.post(codes), "De oude werken meteen niet meer.")
+    after = set(StaticToken.objects.filter(device__user=owner).values_list("token", flat=True))
+    assert after == before
+    assert client.post(codes, YES).status_code == 200  # the new codes, shown once
+    assert not before & set(
+        StaticToken.objects.filter(device__user=owner).values_list("token", flat=True)
+    )

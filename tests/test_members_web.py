@@ -211,7 +211,7 @@ def test_contacts_are_kept_and_hidden_from_evaluators(client_for, cluster_a):
         evaluator_page.status_code == 200
         and "an@example.org" not in evaluator_page.content.decode()
     )
-    client.post(reverse("members:contact-delete", args=[contact.pk]))
+    client.post(reverse("members:contact-delete", args=[contact.pk]), {"confirmed": "yes"})
     assert not Contact.objects.filter(pk=contact.pk).exists()
     assert AuditEntry.objects.filter(content_type__model="contact", action="delete").exists()
 

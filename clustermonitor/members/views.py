@@ -218,6 +218,12 @@ def contact_edit(request, pk):
 @require_POST
 def contact_delete(request, pk):
     contact = access.contact_for(request.user, Contact.objects, pk)
+    if not confirm.confirmed(request):
+        return confirm.ask_removal(
+            request,
+            contact,
+            cancel_url=reverse("members:membership-detail", args=[contact.membership_id]),
+        )
     services.delete_contact(editing.actor(request), contact)
     messages.success(request, _("Contact person deleted."))
     return redirect("members:membership-detail", contact.membership_id)

@@ -14,7 +14,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import editing
+from clustermonitor.core import confirm, editing
 from clustermonitor.monitoring import services, snapshot
 from clustermonitor.monitoring.forms import AttachmentForm, CommentForm, PeriodForm, ReportForm
 from clustermonitor.monitoring.models import (
@@ -322,6 +322,12 @@ def attachment_add(request, pk):
 def attachment_delete(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
     access.progress_report_for(request.user, ProgressReport.objects, attachment.report_id, EDIT)
+    if not confirm.confirmed(request):
+        return confirm.ask_removal(
+            request,
+            attachment,
+            cancel_url=reverse("monitoring:report-detail", args=[attachment.report_id]),
+        )
     try:
         services.remove_attachment(editing.actor(request), attachment)
     except services.WorkflowError as error:
