@@ -305,3 +305,20 @@ def test_revoking_a_token_and_new_recovery_codes_ask_first(client_for):
     assert not before & set(
         StaticToken.objects.filter(device__user=owner).values_list("token", flat=True)
     )
+
+
+def test_creating_the_yearly_periods_says_how_many_first(client_for, cluster_a):
+    from clustermonitor.monitoring.models import ReportingPeriod
+    from clustermonitor.monitoring.services import create_periods
+
+    years = create_periods(None, cluster_a, dry_run=True)
+    assert years >= 2 and not ReportingPeriod.objects.filter(cluster=cluster_a).exists()
+    client = client_for("programme_manager")
+    url = reverse("monitoring:periods-create", args=[cluster_a.code])
+    _asks(client.post(url), f"{years} rapporteringsperiodes voor {cluster_a.code} aanmaken")
+    assert not ReportingPeriod.objects.filter(cluster=cluster_a).exists()
+    assert client.post(url, YES).status_code == 302
+    assert ReportingPeriod.objects.filter(cluster=cluster_a, report__isnull=False).count() == years
+    # All there: nothing to ask, nothing made.
+    assert client.post(url).status_code == 302
+    assert ReportingPeriod.objects.filter(cluster=cluster_a).count() == years
