@@ -83,6 +83,11 @@ STATES = {
         "closing_soon": ("warn", pgettext_lazy("call", "closing soon")),
         "closed": ("muted", pgettext_lazy("call", "closed")),
     },
+    # An uploaded file of survey responses (its meta.json), before and after its import.
+    "upload": {
+        "uploaded": ("neutral", pgettext_lazy("upload", "not imported yet")),
+        "committed": ("ok", pgettext_lazy("upload", "imported")),
+    },
     # A date something is due on: a progress report, an attention point's follow-up.
     "deadline": {
         "due": ("info", pgettext_lazy("deadline", "due")),
