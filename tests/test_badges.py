@@ -52,9 +52,9 @@ def test_every_state_of_every_model_has_a_tone_and_a_translated_label():
         assert set(tones) == values, f"{key}: {sorted(values ^ set(tones))}"
         assert set(tones.values()) <= set(badges.TONES), key
         for value, label in field.choices:
-            assert _translated(label._args[0] if hasattr(label, "_args") else str(label)), (
-                f"{key}={value}: {label!r} has no Dutch"
-            )
+            args = getattr(label, "_args", (str(label),))  # a lazy label's msgid (and context)
+            message, context = args[-1], args[0] if len(args) == 2 else None
+            assert _translated(message, context), f"{key}={value}: {message!r} has no Dutch"
 
 
 def test_every_worked_out_state_has_a_tone_and_a_translated_label():
