@@ -322,3 +322,71 @@ def test_creating_the_yearly_periods_says_how_many_first(client_for, cluster_a):
     # All there: nothing to ask, nothing made.
     assert client.post(url).status_code == 302
     assert ReportingPeriod.objects.filter(cluster=cluster_a).count() == years
+
+
+def _removals():
+    """(route, the record it deletes, who may) for the deletions of one record."""
+    from tests import matrix_objects as objects
+
+    return {
+        "members:contact-delete": (objects.contact, "programme_manager"),
+        "collaborations:party-delete": (
+            lambda: objects.collaboration().parties.get(),
+            "cluster_manager_a",
+        ),
+        "collaborations:link-delete": (
+            lambda: objects.collaboration().links.get(),
+            "cluster_manager_a",
+        ),
+        "programmes:steering-meeting-delete": (objects.steering_meeting, "programme_manager"),
+        "programmes:criterion-delete": (
+            lambda: objects.criteria_set("draft").criteria.get(),
+            "programme_manager",
+        ),
+        "activities:participation-delete": (objects.participation, "cluster_manager_a"),
+    }
+
+
+@pytest.mark.parametrize("route", sorted(_removals()))
+def test_deleting_one_record_names_it_and_asks_first(route, client_for):
+    make, who = _removals()[route]
+    model = type(made := make())
+    record = model.objects.get(pk=made.pk)  # as the page reads it
+    client = client_for(who)
+    url = reverse(route, args=[record.pk])
+    _asks(client.post(url), f"“{record}” verwijderen? Dit kan niet ongedaan gemaakt worden.")
+    _asks(client.post(url, {"confirmed": "1"}))
+    assert model.objects.filter(pk=record.pk).exists()
+    assert client.post(url, YES).status_code == 302
+    assert not model.objects.filter(pk=record.pk).exists()
+
+
+def test_removing_a_report_attachment_asks_first(client_for):
+    from clustermonitor.monitoring.models import Attachment
+    from tests import matrix_objects as objects
+
+    attachment = objects.report().attachments.get()
+    url = reverse("monitoring:attachment-delete", args=[attachment.pk])
+    _asks(client_for("cluster_manager_a").post(url), "“Notulen")
+    assert Attachment.objects.filter(pk=attachment.pk).exists()
+
+
+def test_taking_a_role_away_and_resetting_two_factor_ask_first(client_for):
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from clustermonitor.accounts.models import RoleAssignment, User
+
+    client = client_for("programme_manager")
+    assignment = RoleAssignment.objects.get(user__username="cluster_manager_b")
+    url = reverse("accounts:role-remove", args=[assignment.pk])
+    _asks(client.post(url), "weghalen bij", "(BIM)")
+    assert RoleAssignment.objects.filter(pk=assignment.pk).exists()
+    assert client.post(url, YES).status_code == 302
+    assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
+
+    person = User.objects.get(username="evaluator")
+    url = reverse("accounts:user-otp-reset", args=[person.pk])
+    _asks(client.post(url), "evaluator opnieuw instellen?")
+    assert TOTPDevice.objects.filter(user=person).exists()
+    assert client.post(url, YES).status_code == 302
+    assert not TOTPDevice.objects.filter(user=person).exists()
