@@ -179,7 +179,8 @@ def test_a_stop_needs_its_reason_and_shows_it(web, cluster_a):
     collaboration.refresh_from_db()
     assert collaboration.stage == Stage.STOPPED and collaboration.stop_reason == "finance"
     html = done.content.decode()
-    assert "<small>stopped (lack of finance)</small>" in html
+    stopped = '<span class="status tone-muted" data-state="stopped">stopped</span>'
+    assert f"<small>{stopped} (lack of finance)</small>" in html
     assert "— lack of finance" in html  # in the stage history
 
 
