@@ -98,7 +98,11 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "clustermonitor.context_processors.navigation",
             ],
-            "builtins": ["django.templatetags.i18n", "clustermonitor.core.templatetags.format"],
+            "builtins": [
+                "django.templatetags.i18n",
+                "clustermonitor.core.templatetags.format",
+                "clustermonitor.core.templatetags.badges",
+            ],
             # The breadcrumbs and a cluster's tabs (base.html).
             "libraries": {"navigation": "clustermonitor.context_processors"},
         },

@@ -181,7 +181,7 @@ def test_a_steering_group_meeting_with_who_attended(client_for, follows_a, perso
     assert "Roadmap 2020." in html.content.decode()
     delete = reverse("programmes:steering-meeting-delete", args=[meeting.pk])
     assert client_for("evaluator").post(delete).status_code == 403
-    assert client_for("account_manager").post(delete).status_code == 302
+    assert client_for("account_manager").post(delete, {"confirmed": "yes"}).status_code == 302
     assert not SteeringGroupMeeting.objects.filter(pk=meeting.pk).exists()
 
 
@@ -239,7 +239,9 @@ def test_a_learning_session_and_its_attendance(client_for, cluster_a, cluster_b)
         == 403
     )
     assert (
-        client.post(reverse("programmes:learning-session-delete", args=[session.pk])).status_code
+        client.post(
+            reverse("programmes:learning-session-delete", args=[session.pk]), {"confirmed": "yes"}
+        ).status_code
         == 302
     )
     assert not LearningSession.objects.filter(pk=session.pk).exists()

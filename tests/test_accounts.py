@@ -68,7 +68,7 @@ def test_it_creates_shows_once_and_revokes_a_token(client_for):
     assert key.startswith("cm_") and key in response.content.decode()
     assert key not in client.get(reverse("accounts:profile")).content.decode()
     token = ApiToken.objects.get(user__username="evaluator")
-    client.post(reverse("accounts:token-delete", args=[token.pk]))
+    client.post(reverse("accounts:token-delete", args=[token.pk]), {"confirmed": "yes"})
     assert not ApiToken.objects.exists()
 
 
@@ -79,7 +79,7 @@ def test_one_cannot_revoke_anothers_token(client_for):
     owner = User.objects.get(username="evaluator")
     token, _ = services.create_token(audit.Actor(owner, "test"), owner, "x")
     response = client_for("cluster_manager_a").post(
-        reverse("accounts:token-delete", args=[token.pk])
+        reverse("accounts:token-delete", args=[token.pk]), {"confirmed": "yes"}
     )
     assert response.status_code == 404 and ApiToken.objects.filter(pk=token.pk).exists()
 

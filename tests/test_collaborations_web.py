@@ -179,7 +179,8 @@ def test_a_stop_needs_its_reason_and_shows_it(web, cluster_a):
     collaboration.refresh_from_db()
     assert collaboration.stage == Stage.STOPPED and collaboration.stop_reason == "finance"
     html = done.content.decode()
-    assert "<small>stopped (lack of finance)</small>" in html
+    stopped = '<span class="status tone-muted" data-state="stopped">stopped</span>'
+    assert f"<small>{stopped} (lack of finance)</small>" in html
     assert "— lack of finance" in html  # in the stage history
 
 
@@ -268,7 +269,9 @@ def test_parties_are_members_or_registry_organisations_by_number(web, cluster_a)
     assert not Organisation.objects.filter(enterprise_number=_number(91)).exists()
 
     party = collaboration.parties.get(organisation=member)
-    removed = client.post(reverse("collaborations:party-delete", args=[party.pk]), follow=True)
+    removed = client.post(
+        reverse("collaborations:party-delete", args=[party.pk]), {"confirmed": "yes"}, follow=True
+    )
     assert _said(removed) == ["Party removed."]
     assert list(collaboration.parties.values_list("organisation", flat=True)) == [university.pk]
     assert _audited(party, action="delete", via="web").exists()
@@ -297,7 +300,9 @@ def test_links_are_added_and_removed(web, cluster_a):
     refused = client.post(url, {"title": "Script", "url": "javascript:alert(1)"}, follow=True)
     assert _said(refused) == ["Enter a valid URL."]
     link = collaboration.links.get()
-    removed = client.post(reverse("collaborations:link-delete", args=[link.pk]), follow=True)
+    removed = client.post(
+        reverse("collaborations:link-delete", args=[link.pk]), {"confirmed": "yes"}, follow=True
+    )
     assert _said(removed) == ["Link removed."]
     assert not Link.objects.filter(collaboration=collaboration).exists()
 
@@ -359,10 +364,14 @@ def test_others_cannot_remove_parties_or_links(web, cluster_a, persona, status):
     party = services.set_party(ACTOR, collaboration, _university(), Party.Role.KNOWLEDGE)
     link = services.add_link(ACTOR, collaboration, "Fiche", "https://example.org/f")
     client = web(persona)
-    assert client.post(reverse("collaborations:party-delete", args=[party.pk])).status_code == (
-        status
+    yes = {"confirmed": "yes"}
+    assert client.post(
+        reverse("collaborations:party-delete", args=[party.pk]), yes
+    ).status_code == (status)
+    assert (
+        client.post(reverse("collaborations:link-delete", args=[link.pk]), yes).status_code
+        == status
     )
-    assert client.post(reverse("collaborations:link-delete", args=[link.pk])).status_code == status
     assert _written(collaboration) == (1, 1, 1)
 
 

@@ -25,6 +25,8 @@ pytestmark = pytest.mark.usefixtures("english")
 
 ACTOR = audit.Actor.system("test")
 
+YES = {"confirmed": "yes"}  # the confirmation page's answer (test_confirmations)
+
 
 def _member(i, cluster, employees=None, start=datetime.date(2017, 1, 1), end=None):
     org = organisation(i)
@@ -45,11 +47,11 @@ def test_journey_fees_by_size_class_then_payments(client_for, cluster_a):
         reverse("members:fee-schedule", args=["EUKA", 2018]),
         {"tier_micro": "250", "tier_large": "5000", "tier_default": "1000", "note": ""},
     )
-    client.post(reverse("members:contributions-generate", args=["EUKA"]) + "?year=2018")
+    client.post(reverse("members:contributions-generate", args=["EUKA"]) + "?year=2018", YES)
     amounts = {c.membership_id: c.amount for c in Contribution.objects.filter(year=2018)}
     assert amounts == {micro.pk: 250, large.pk: 5000, unknown.pk: 1000}
     # Generating again creates nothing new.
-    client.post(reverse("members:contributions-generate", args=["EUKA"]) + "?year=2018")
+    client.post(reverse("members:contributions-generate", args=["EUKA"]) + "?year=2018", YES)
     assert Contribution.objects.filter(year=2018).count() == 3
 
     expected = Contribution.objects.get(membership=large, year=2018)
@@ -68,7 +70,7 @@ def test_journey_fees_by_size_class_then_payments(client_for, cluster_a):
 def test_without_a_schedule_nothing_is_guessed(client_for, cluster_a):
     _member(1, cluster_a, 5)
     client_for("cluster_manager_a").post(
-        reverse("members:contributions-generate", args=["EUKA"]) + "?year=2018"
+        reverse("members:contributions-generate", args=["EUKA"]) + "?year=2018", YES
     )
     assert not Contribution.objects.exists()
 

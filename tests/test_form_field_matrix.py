@@ -407,7 +407,11 @@ FORMS = {
                 page=lambda w: reverse("members:import-detail", args=[w.own.batch.pk]),
                 context="end_form",
                 post=lambda w: reverse("members:import-end-missing", args=[w.own.batch.pk]),
-                data=lambda w: {"end_date": "2019-01-01", "memberships": [w.other.membership.pk]},
+                data=lambda w: {
+                    "end_date": "2019-01-01",
+                    "memberships": [w.other.membership.pk],
+                    "confirmed": "yes",
+                },
                 state=lambda w: Membership.objects.filter(end_date__isnull=False).count(),
                 hostile=lambda w: w.other.membership,
             ),

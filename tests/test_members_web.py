@@ -97,7 +97,7 @@ def test_a_full_list_proposes_end_dates_for_missing_members(client_for, cluster_
     assert gone.end_date is None  # not ended silently
     client.post(
         reverse("members:import-end-missing", args=[batch.pk]),
-        {"end_date": "2019-06-30", "memberships": [gone.pk]},
+        {"end_date": "2019-06-30", "memberships": [gone.pk], "confirmed": "yes"},
     )
     gone.refresh_from_db()
     assert gone.end_date == datetime.date(2019, 6, 30)
@@ -211,7 +211,7 @@ def test_contacts_are_kept_and_hidden_from_evaluators(client_for, cluster_a):
         evaluator_page.status_code == 200
         and "an@example.org" not in evaluator_page.content.decode()
     )
-    client.post(reverse("members:contact-delete", args=[contact.pk]))
+    client.post(reverse("members:contact-delete", args=[contact.pk]), {"confirmed": "yes"})
     assert not Contact.objects.filter(pk=contact.pk).exists()
     assert AuditEntry.objects.filter(content_type__model="contact", action="delete").exists()
 

@@ -191,5 +191,6 @@ def test_each_row_says_whether_its_agreement_runs(client_for, settings):
     today = datetime.date.today()
     ended = Cluster.objects.filter(end_date__lt=today).count()
     running = Cluster.objects.filter(start_date__lte=today, end_date__gte=today).count()
-    assert html.count('<span class="status status-expected">afgelopen</span>') == ended > 0
-    assert html.count('<span class="status status-paid">loopt</span>') == running
+    ended_badge = '<span class="status tone-muted" data-state="ended">afgelopen</span>'
+    assert html.count(ended_badge) == ended > 0
+    assert html.count('<span class="status tone-ok" data-state="running">loopt</span>') == running

@@ -141,7 +141,7 @@ def test_deleting_a_target_is_audited(client_for, cluster_a):
         value=10,
     )
     response = client_for("programme_manager").post(
-        reverse("programmes:target-delete", args=[target.pk])
+        reverse("programmes:target-delete", args=[target.pk]), {"confirmed": "yes"}
     )
     assert response.status_code == 302 and not Target.objects.filter(pk=target.pk).exists()
     entry = AuditEntry.objects.get(action="delete", content_type__model="target")

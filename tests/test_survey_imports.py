@@ -330,6 +330,8 @@ def test_thirty_paper_responses_of_one_cluster(wave, cluster_b, web):
     html = detail.content.decode()
     assert detail.context["result"].counts["new"] == 30 and 'id="commit"' in html
     assert detail.context["preview"]  # the evaluator sees the rows themselves
+    waves = reverse("surveys:wave-detail", args=[wave.pk])
+    assert 'class="status tone-neutral" data-state="uploaded"' in client.get(waves).content.decode()
     committed = client.post(page["Location"] + "commit/")
     assert committed.status_code == 302
     assert Response.objects.filter(wave=wave, source="limesurvey").count() == 30
@@ -337,6 +339,7 @@ def test_thirty_paper_responses_of_one_cluster(wave, cluster_b, web):
     assert (total.started, total.completed) == (30, 30)
     again = client.get(page["Location"])
     assert again.context["committed"] and "30" in again.content.decode()
+    assert 'class="status tone-ok" data-state="committed"' in client.get(waves).content.decode()
 
 
 def _upload(data: bytes, name: str):

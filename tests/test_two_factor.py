@@ -200,7 +200,7 @@ def test_a_cluster_manager_turns_it_on_and_off(web):
     assert later.get(PORTFOLIO)["Location"].startswith(VERIFY)
     assert later.post(VERIFY, {"code": totp_code("cluster_manager_a")}).status_code == 302
     assert later.get(PORTFOLIO).status_code == 200
-    later.post(reverse("accounts:otp-disable"))
+    later.post(reverse("accounts:otp-disable"), {"confirmed": "yes"})
     assert not TOTPDevice.objects.filter(user__username="cluster_manager_a").exists()
     assert AuditEntry.objects.filter(note="two-factor sign-in switched off").exists()
     assert _password("cluster_manager_a").get(PORTFOLIO).status_code == 200
@@ -208,7 +208,7 @@ def test_a_cluster_manager_turns_it_on_and_off(web):
 
 def test_the_agency_cannot_switch_it_off(web):
     client = web("evaluator")
-    client.post(reverse("accounts:otp-disable"))
+    client.post(reverse("accounts:otp-disable"), {"confirmed": "yes"})
     assert TOTPDevice.objects.filter(user__username="evaluator", confirmed=True).exists()
 
 
@@ -216,7 +216,7 @@ def test_the_agency_cannot_switch_it_off(web):
 
 
 def _codes(client) -> list[str]:
-    response = client.post(reverse("accounts:otp-codes"))
+    response = client.post(reverse("accounts:otp-codes"), {"confirmed": "yes"})
     return re.findall(r"<li><code>([a-z2-7]{8})</code></li>", response.content.decode())
 
 
@@ -256,7 +256,9 @@ def test_the_programme_manager_resets_a_lost_phone(web):
         'id="reset-two-factor"'
         in manager.get(reverse("accounts:user-detail", args=[person.pk])).content.decode()
     )
-    response = manager.post(reverse("accounts:user-otp-reset", args=[person.pk]))
+    response = manager.post(
+        reverse("accounts:user-otp-reset", args=[person.pk]), {"confirmed": "yes"}
+    )
     assert response.status_code == 302
     assert not TOTPDevice.objects.filter(user=person).exists()
     entry = AuditEntry.objects.get(note="two-factor sign-in reset")
@@ -268,7 +270,9 @@ def test_the_programme_manager_resets_a_lost_phone(web):
 @pytest.mark.parametrize(("name", "status"), [("account_manager", 403), ("cluster_manager_a", 404)])
 def test_only_the_programme_manager_resets(web, name, status):
     person = User.objects.get(username="evaluator")
-    response = web(name).post(reverse("accounts:user-otp-reset", args=[person.pk]))
+    response = web(name).post(
+        reverse("accounts:user-otp-reset", args=[person.pk]), {"confirmed": "yes"}
+    )
     assert response.status_code == status
     assert TOTPDevice.objects.filter(user=person).exists()
 

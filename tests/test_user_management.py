@@ -74,7 +74,7 @@ def test_roles_are_added_and_removed_audited(client_for):
     assignment = RoleAssignment.objects.get(user=evaluator, role="account_manager")
     again = client.post(url, {"role": "account_manager", "cluster": ""})
     assert again.status_code == 200 and again.context["form"].non_field_errors()
-    client.post(reverse("accounts:role-remove", args=[assignment.pk]))
+    client.post(reverse("accounts:role-remove", args=[assignment.pk]), {"confirmed": "yes"})
     assert not RoleAssignment.objects.filter(pk=assignment.pk).exists()
     actions = list(
         AuditEntry.objects.filter(
@@ -87,7 +87,9 @@ def test_roles_are_added_and_removed_audited(client_for):
 def test_a_programme_manager_keeps_their_own_role_and_account(client_for):
     client = client_for("programme_manager")
     me = User.objects.get(username="programme_manager")
-    client.post(reverse("accounts:role-remove", args=[me.role_assignments.get().pk]))
+    client.post(
+        reverse("accounts:role-remove", args=[me.role_assignments.get().pk]), {"confirmed": "yes"}
+    )
     client.post(reverse("accounts:user-set-active", args=[me.pk]), {"active": "0"})
     me.refresh_from_db()
     assert me.is_active and me.role_assignments.exists()

@@ -34,7 +34,8 @@ def test_close_now_on_a_wave_opened_today_closes_it_at_once(opened_today, token,
     assert not wave.is_open(today) and wave.is_closed(today)
     assert wave.closes_on == today  # its one day stays the day it opened
     header = client.get(reverse("surveys:wave-detail", args=[wave.pk])).content.decode()
-    assert "· closed" in header and 'id="close-wave"' not in header
+    assert '· <span class="status tone-muted" data-state="closed">closed</span>' in header
+    assert 'id="close-wave"' not in header
     link = Client().get(url(token))
     assert link.status_code == 404
     assert "surveys/respond_unavailable.html" in [t.name for t in link.templates]

@@ -10,6 +10,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accountmanagement import selectors, services
@@ -25,7 +26,8 @@ from clustermonitor.accountmanagement.models import (
     SteeringGroupMeeting,
 )
 from clustermonitor.accounts import access
-from clustermonitor.core import editing
+from clustermonitor.core import confirm, editing
+from clustermonitor.core.templatetags.format import format_number
 from clustermonitor.maturity import selectors as maturity_selectors
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.selectors import current_programme
@@ -180,6 +182,8 @@ def steering_meeting_edit(request, pk):
 @require_POST
 def steering_meeting_delete(request, pk):
     meeting = access.meeting_for(request.user, SteeringGroupMeeting.objects, pk)
+    if not confirm.confirmed(request):
+        return confirm.ask_removal(request, meeting, cancel_url=_account_url(meeting.cluster))
     services.delete(editing.actor(request), meeting)
     messages.success(request, _("Meeting deleted."))
     return redirect(_account_url(meeting.cluster))
@@ -271,6 +275,21 @@ def learning_session_edit(request, pk):
 @require_POST
 def learning_session_delete(request, pk):
     session = access.session_for(request.user, LearningSession.objects, pk)
+    if not confirm.confirmed(request):
+        n = session.attendees.count()
+        return confirm.ask_removal(
+            request,
+            session,
+            cancel_url=reverse("programmes:learning-session-detail", args=[session.pk]),
+            details=[
+                ngettext(
+                    "Its %(n)s attendee is no longer recorded.",
+                    "Its %(n)s attendees are no longer recorded.",
+                    n,
+                )
+                % {"n": format_number(n)}
+            ],
+        )
     services.delete(editing.actor(request), session)
     messages.success(request, _("Session deleted."))
     return redirect("programmes:learning-session-list")

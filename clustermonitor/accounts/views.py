@@ -2,14 +2,14 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse_lazy
+from django.urls import reverse, reverse_lazy
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access, lockout, reset, services, twofactor
 from clustermonitor.accounts.forms import ApiTokenForm, RoleForm, UserCreateForm
 from clustermonitor.accounts.models import ApiToken, Role, RoleAssignment, User
-from clustermonitor.core import audit
+from clustermonitor.core import audit, confirm
 
 
 class LoginView(auth_views.LoginView):
@@ -59,6 +59,16 @@ def profile(request):
 @require_POST
 def token_delete(request, pk):
     token = get_object_or_404(ApiToken, pk=pk, user=request.user)
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            title=_("Revoke the token"),
+            question=_("Revoke the token “%(name)s”? This cannot be undone.")
+            % {"name": token.name},
+            details=[_("A program that uses it is refused from now on.")],
+            button=_("Yes, revoke it"),
+            cancel_url=reverse("accounts:profile"),
+        )
     services.revoke_token(audit.Actor(request.user, "web"), token)
     messages.success(request, _("The token has been revoked."))
     return redirect("accounts:profile")
@@ -136,6 +146,19 @@ def role_remove(request, pk):
     access.require_user_admin(request.user)
     if assignment.user_id == request.user.pk and assignment.role == Role.PROGRAMME_MANAGER:
         messages.error(request, _("You cannot take away your own programme manager role."))
+    elif not confirm.confirmed(request):
+        role = Role(assignment.role).label
+        if assignment.cluster_id:
+            role = f"{role} ({assignment.cluster.code})"
+        return confirm.ask(
+            request,
+            title=_("Remove the role"),
+            question=_("Take the role “%(role)s” away from %(name)s?")
+            % {"role": role, "name": assignment.user.get_full_name() or assignment.user},
+            details=[_("The pages of that role close for them at once.")],
+            button=_("Yes, remove the role"),
+            cancel_url=reverse("accounts:user-detail", args=[assignment.user_id]),
+        )
     else:
         services.remove_role(audit.Actor(request.user, "web"), assignment)
         messages.success(request, _("Role removed."))

@@ -12,7 +12,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clustermonitor.accounts import access, lockout, twofactor
 from clustermonitor.accounts.forms import CodeForm
 from clustermonitor.accounts.models import User
-from clustermonitor.core import audit
+from clustermonitor.core import audit, confirm
 
 
 def _home():
@@ -81,6 +81,14 @@ def otp_codes(request):
     """New recovery codes (the old ones stop working), shown once."""
     if not twofactor.has_device(request.user):
         return redirect("accounts:profile")
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            title=_("New recovery codes"),
+            question=_("Make new recovery codes? The old ones stop working at once."),
+            button=_("Yes, make new codes"),
+            cancel_url=reverse("accounts:profile"),
+        )
     codes = twofactor.regenerate_codes(audit.Actor(request.user, "web"), request.user)
     return render(
         request,
@@ -95,6 +103,17 @@ def otp_disable(request):
     """Switch two-factor sign-in off: only where the role does not require it."""
     if twofactor.required(request.user):
         messages.error(request, _("Your role requires two-factor sign-in."))
+    elif not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            title=_("Switch two-factor sign-in off"),
+            question=_(
+                "Switch two-factor sign-in off? Your authenticator app and recovery codes "
+                "are removed; to switch it on again you set it up anew."
+            ),
+            button=_("Yes, switch it off"),
+            cancel_url=reverse("accounts:profile"),
+        )
     elif twofactor.reset(
         audit.Actor(request.user, "web"), request.user, note="two-factor sign-in switched off"
     ):
@@ -111,6 +130,18 @@ def user_otp_reset(request, pk):
     """Remove a person's authenticator app and recovery codes (a lost phone)."""
     access.require_user_admin(request.user)
     person = get_object_or_404(User, pk=pk)
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            title=_("Reset two-factor sign-in"),
+            question=_(
+                "Reset the two-factor sign-in of %(name)s? Their authenticator app and "
+                "recovery codes are removed; they set it up again at the next sign-in."
+            )
+            % {"name": person.username},
+            button=_("Yes, reset it"),
+            cancel_url=reverse("accounts:user-detail", args=[person.pk]),
+        )
     if twofactor.reset(audit.Actor(request.user, "web"), person):
         messages.success(
             request,

@@ -12,7 +12,7 @@ from clustermonitor.accounts import access
 from clustermonitor.activities import matching, services
 from clustermonitor.activities.forms import ActivityForm, ParticipantForm, ReviewForm
 from clustermonitor.activities.models import Activity, Participation
-from clustermonitor.core import editing
+from clustermonitor.core import confirm, editing
 from clustermonitor.core.imports import wizard
 from clustermonitor.core.paging import page_of
 from clustermonitor.members.models import Membership
@@ -178,6 +178,12 @@ def participation_review(request, pk):
 @require_POST
 def participation_delete(request, pk):
     participation = access.participation_for(request.user, Participation.objects, pk)
+    if not confirm.confirmed(request):
+        return confirm.ask_removal(
+            request,
+            participation,
+            cancel_url=reverse("activities:activity-detail", args=[participation.activity_id]),
+        )
     services.remove(editing.actor(request), participation)
     messages.success(request, _("Participant removed."))
     return redirect("activities:activity-detail", participation.activity_id)

@@ -29,7 +29,7 @@ from clustermonitor.collaborations.models import (
     Purpose,
     Stage,
 )
-from clustermonitor.core import editing
+from clustermonitor.core import confirm, editing
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.imports import wizard
 from clustermonitor.members.models import Membership
@@ -275,6 +275,14 @@ def party_delete(request, pk):
     access.get_collaboration_for_user(
         request.user, Collaboration.objects, party.collaboration_id, CHANGE
     )
+    if not confirm.confirmed(request):
+        return confirm.ask_removal(
+            request,
+            party,
+            cancel_url=reverse(
+                "collaborations:collaboration-detail", args=[party.collaboration_id]
+            ),
+        )
     services.remove_party(editing.actor(request), party)
     messages.success(request, _("Party removed."))
     return redirect("collaborations:collaboration-detail", party.collaboration_id)
@@ -307,6 +315,12 @@ def link_delete(request, pk):
     access.get_collaboration_for_user(
         request.user, Collaboration.objects, link.collaboration_id, CHANGE
     )
+    if not confirm.confirmed(request):
+        return confirm.ask_removal(
+            request,
+            link,
+            cancel_url=reverse("collaborations:collaboration-detail", args=[link.collaboration_id]),
+        )
     services.remove_link(editing.actor(request), link)
     messages.success(request, _("Link removed."))
     return redirect("collaborations:collaboration-detail", link.collaboration_id)

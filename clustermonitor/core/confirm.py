@@ -4,6 +4,7 @@ confirmation field acts. The check is on the server, so no script and no hand-ma
 request skips it."""
 
 from django.shortcuts import render
+from django.utils.translation import gettext as _
 
 #: The field (value "yes") that the confirmation page's button sends.
 FIELD = "confirmed"
@@ -42,4 +43,17 @@ def ask(
             "field": FIELD,
             "danger": danger,
         },
+    )
+
+
+def ask_removal(request, record, *, cancel_url: str, details=()):
+    """The confirmation before one record is deleted for good: it names the record (the
+    count is one) and any records that go with it (`details`)."""
+    return ask(
+        request,
+        title=_("Delete"),
+        question=_("Delete “%(record)s”? This cannot be undone.") % {"record": record},
+        details=details,
+        button=_("Yes, delete"),
+        cancel_url=cancel_url,
     )

@@ -291,6 +291,12 @@ def criterion_edit(request, pk):
 @require_POST
 def criterion_delete(request, pk):
     item = access.criterion_for(request.user, Criterion.objects, pk)
+    if not confirm.confirmed(request):
+        return confirm.ask_removal(
+            request,
+            item,
+            cancel_url=reverse("programmes:criteria-set-detail", args=[item.criteria_set_id]),
+        )
     try:
         services.delete_criterion(editing.actor(request), item)
     except services.MaturityError as error:

@@ -28,10 +28,13 @@ def size_classes(organisation_ids, year: int) -> dict[int, str]:
 
 
 @transaction.atomic
-def generate_expected(actor: audit.Actor, cluster, year: int) -> dict[str, int]:
+def generate_expected(
+    actor: audit.Actor | None, cluster, year: int, *, dry_run: bool = False
+) -> dict[str, int]:
     """Create the expected contribution of every member active in `year` that has none,
     at its fee tier. Members whose size class has no tier (and no 'everyone else' tier)
-    are counted as skipped, not guessed."""
+    are counted as skipped, not guessed. With `dry_run` nothing is written: the counts
+    say what would be (the confirmation's question)."""
     schedule = FeeSchedule.objects.filter(cluster=cluster, year=year).first()
     if schedule is None:
         return {"created": 0, "existing": 0, "skipped": 0, "no_schedule": 1}
@@ -51,11 +54,12 @@ def generate_expected(actor: audit.Actor, cluster, year: int) -> dict[str, int]:
         if amount is None or amount <= 0:
             counts["skipped"] += 1
             continue
-        audit.save(
-            actor,
-            Contribution(membership=membership, year=year, amount=amount),
-            note=f"fee schedule {year}",
-        )
+        if not dry_run:
+            audit.save(
+                actor,
+                Contribution(membership=membership, year=year, amount=amount),
+                note=f"fee schedule {year}",
+            )
         counts["created"] += 1
     return {
         "created": counts["created"],

@@ -5,14 +5,16 @@ from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import editing
+from clustermonitor.core import confirm, editing
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.core.imports import wizard
 from clustermonitor.core.pagecache import kept_page
 from clustermonitor.core.paging import page_of, sorted_by
+from clustermonitor.core.templatetags.format import format_number
 from clustermonitor.members import exports, import_kinds, importing, selectors, services
 from clustermonitor.members.forms import (
     ContactForm,
@@ -216,6 +218,12 @@ def contact_edit(request, pk):
 @require_POST
 def contact_delete(request, pk):
     contact = access.contact_for(request.user, Contact.objects, pk)
+    if not confirm.confirmed(request):
+        return confirm.ask_removal(
+            request,
+            contact,
+            cancel_url=reverse("members:membership-detail", args=[contact.membership_id]),
+        )
     services.delete_contact(editing.actor(request), contact)
     messages.success(request, _("Contact person deleted."))
     return redirect("members:membership-detail", contact.membership_id)
@@ -249,6 +257,29 @@ def import_end_missing(request, pk):
     form = import_kinds.end_form(batch, request.POST)
     if form is None:
         raise Http404
+    if form.is_valid() and not confirm.confirmed(request):
+        chosen = list(form.cleaned_data["memberships"])
+        n = len(chosen)
+        return confirm.ask(
+            request,
+            title=_("Confirm end dates"),
+            question=ngettext(
+                "End %(n)s membership on %(date)s?",
+                "End %(n)s memberships on %(date)s?",
+                n,
+            )
+            % {
+                "n": format_number(n),
+                "date": form.cleaned_data["end_date"].strftime("%d/%m/%Y"),
+            },
+            details=[
+                ", ".join(m.organisation.name for m in chosen[:20]) + (" …" if n > 20 else ""),
+                _("An ended membership no longer counts from that day on."),
+            ],
+            button=_("Yes, end them"),
+            cancel_url=reverse("imports:import-detail", args=[batch.pk]),
+            keep=["memberships", "end_date"],
+        )
     if form.is_valid():
         count = importing.end_memberships(
             editing.actor(request), form.cleaned_data["memberships"], form.cleaned_data["end_date"]

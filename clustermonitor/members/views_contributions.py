@@ -12,8 +12,9 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import editing
+from clustermonitor.core import confirm, editing
 from clustermonitor.core.paging import page_of
+from clustermonitor.core.templatetags.format import format_number
 from clustermonitor.members import contributions as service
 from clustermonitor.members.forms import BulkPayForm, ContributionForm, FeeScheduleForm
 from clustermonitor.members.models import Contribution, FeeSchedule, Membership
@@ -108,6 +109,37 @@ def contributions_generate(request, code):
         request.user, Cluster.objects, code, "members.change_members"
     )
     year = _year(request)
+    if not confirm.confirmed(request):
+        plan = service.generate_expected(None, cluster, year, dry_run=True)
+        if plan["created"]:
+            return confirm.ask(
+                request,
+                title=_("Create expected contributions"),
+                question=ngettext(
+                    "Create %(n)s expected contribution for %(year)s?",
+                    "Create %(n)s expected contributions for %(year)s?",
+                    plan["created"],
+                )
+                % {"n": format_number(plan["created"]), "year": year},
+                details=[
+                    ngettext(
+                        "%(n)s member has one already; it is kept.",
+                        "%(n)s members have one already; they are kept.",
+                        plan["existing"],
+                    )
+                    % {"n": format_number(plan["existing"])},
+                    plan["skipped"]
+                    and ngettext(
+                        "%(n)s member has no matching fee and gets none.",
+                        "%(n)s members have no matching fee and get none.",
+                        plan["skipped"],
+                    )
+                    % {"n": format_number(plan["skipped"])},
+                ],
+                button=_("Yes, create them"),
+                cancel_url=reverse("members:contribution-list", args=[code]) + f"?year={year}",
+                danger=False,
+            )
     result = service.generate_expected(editing.actor(request), cluster, year)
     if result["no_schedule"]:
         messages.error(request, _("Set the fees for %(year)d first.") % {"year": year})

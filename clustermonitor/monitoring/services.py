@@ -43,14 +43,23 @@ class WorkflowError(ValueError):
 
 
 @transaction.atomic
-def create_periods(actor: audit.Actor, cluster, due_after_days: int = DUE_AFTER_DAYS) -> int:
+def create_periods(
+    actor: audit.Actor | None,
+    cluster,
+    due_after_days: int = DUE_AFTER_DAYS,
+    *,
+    dry_run: bool = False,
+) -> int:
     """One period per year of operation from the agreement's start to its end, each with
-    its report, created up front. Existing periods are left as they are."""
+    its report, created up front. Existing periods are left as they are. With `dry_run`
+    nothing is written: the count is how many periods would be made."""
     written, number, start = 0, 1, cluster.start_date
     while start <= cluster.end_date:
         end = min(add_years(start, 1) - datetime.timedelta(days=1), cluster.end_date)
         period = ReportingPeriod.objects.filter(cluster=cluster, number=number).first()
-        if period is None:
+        if period is None and dry_run:
+            written += 1
+        elif period is None:
             period = ReportingPeriod(
                 cluster=cluster,
                 number=number,
@@ -60,7 +69,7 @@ def create_periods(actor: audit.Actor, cluster, due_after_days: int = DUE_AFTER_
             )
             audit.save(actor, period, note="reporting periods")
             written += 1
-        if not hasattr(period, "report"):
+        if period is not None and not dry_run and not hasattr(period, "report"):
             audit.save(actor, ProgressReport(period=period))
         number, start = number + 1, end + datetime.timedelta(days=1)
     return written

@@ -14,7 +14,8 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import editing
+from clustermonitor.core import confirm, editing
+from clustermonitor.core.templatetags.format import format_number
 from clustermonitor.monitoring import services, snapshot
 from clustermonitor.monitoring.forms import AttachmentForm, CommentForm, PeriodForm, ReportForm
 from clustermonitor.monitoring.models import (
@@ -52,6 +53,30 @@ def report_list(request, code):
 def periods_create(request, code):
     cluster = access.reports_cluster(request.user, Cluster.objects, code)
     access.require_programme_manager(request.user)
+    if not confirm.confirmed(request):
+        n = services.create_periods(None, cluster, dry_run=True)
+        if n:
+            return confirm.ask(
+                request,
+                title=_("Create the yearly periods"),
+                question=ngettext(
+                    "Create %(n)s reporting period for %(cluster)s, with its progress report?",
+                    "Create %(n)s reporting periods for %(cluster)s, each with its progress "
+                    "report?",
+                    n,
+                )
+                % {"n": format_number(n), "cluster": cluster.code},
+                details=[
+                    _("One per year of operation from %(start)s to %(end)s.")
+                    % {
+                        "start": cluster.start_date.strftime("%d/%m/%Y"),
+                        "end": cluster.end_date.strftime("%d/%m/%Y"),
+                    }
+                ],
+                button=_("Yes, create them"),
+                cancel_url=reverse("monitoring:report-list", args=[cluster.code]),
+                danger=False,
+            )
     written = services.create_periods(editing.actor(request), cluster)
     messages.success(
         request,
@@ -322,6 +347,12 @@ def attachment_add(request, pk):
 def attachment_delete(request, pk):
     attachment = get_object_or_404(Attachment.objects.select_related("report"), pk=pk)
     access.progress_report_for(request.user, ProgressReport.objects, attachment.report_id, EDIT)
+    if not confirm.confirmed(request):
+        return confirm.ask_removal(
+            request,
+            attachment,
+            cancel_url=reverse("monitoring:report-detail", args=[attachment.report_id]),
+        )
     try:
         services.remove_attachment(editing.actor(request), attachment)
     except services.WorkflowError as error:

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import editing
+from clustermonitor.core import confirm, editing
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.programmes import exports, selectors, services
 from clustermonitor.programmes.forms import (
@@ -205,6 +205,12 @@ def target_edit(request, pk):
 @require_POST
 def target_delete(request, pk):
     target = access.target_for(request.user, Target.objects, pk)
+    if not confirm.confirmed(request):
+        return confirm.ask_removal(
+            request,
+            target,
+            cancel_url=reverse("programmes:target-list", args=[target.cluster.code]),
+        )
     services.delete(_actor(request), target)
     messages.success(request, _("Target deleted."))
     return redirect("programmes:target-list", target.cluster.code)

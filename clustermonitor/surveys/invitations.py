@@ -143,6 +143,44 @@ def _refuse_if_closed(wave: Wave, what: str) -> None:
         )
 
 
+def _plan(wave: Wave):
+    """What generating does now: the memberships that get a new invitation (with the
+    address they get), the existing invitations whose missing address the registry now
+    has, and how many already have one. Reads only."""
+    existing = {
+        (i.organisation_id, i.cluster_id): i
+        for i in wave.invitations.only("pk", "organisation_id", "cluster_id", "email")
+    }
+    new, fill, seen, already = [], [], set(), 0
+    for membership in _member_companies(wave):
+        key = (membership.organisation_id, membership.cluster_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        email = _first_email(membership)
+        if key in existing:
+            already += 1
+            if not existing[key].email and email:
+                fill.append((existing[key], email))
+            continue
+        new.append((membership, email))
+    return new, fill, already
+
+
+def preview(wave: Wave) -> dict[str, int]:
+    """The counts the confirmation of "Generate invitations" shows; writes nothing:
+    new invitations, their clusters, the new ones without an e-mail address, those
+    already there and the addresses that will be filled in."""
+    new, fill, already = _plan(wave)
+    return {
+        "created": len(new),
+        "clusters": len({m.cluster_id for m, _email in new}),
+        "no_email": sum(1 for _m, email in new if not email),
+        "existing": already,
+        "email_filled": len(fill),
+    }
+
+
 @transaction.atomic
 def generate(actor: audit.Actor, wave: Wave) -> dict[str, int]:
     """Create the invitations of the wave's member companies that have none yet.
@@ -151,35 +189,22 @@ def generate(actor: audit.Actor, wave: Wave) -> dict[str, int]:
     was missing and is now in the registry; an address is never changed)."""
     wave = Wave.objects.select_for_update().get(pk=wave.pk)
     _refuse_if_closed(wave, _("generating invitations"))
-    existing = {
-        (i.organisation_id, i.cluster_id): i
-        for i in wave.invitations.only("pk", "organisation_id", "cluster_id", "email")
-    }
-    memberships = list(_member_companies(wave))
-    counts = Counter(created=0, existing=0, no_email=0, email_filled=0)
-    staff = headcounts({m.organisation_id for m in memberships}, wave.opens_on.year)
-    new, seen = [], set()
-    for membership in memberships:
-        key = (membership.organisation_id, membership.cluster_id)
-        if key in seen:
-            continue
-        seen.add(key)
-        email = _first_email(membership)
-        if key in existing:
-            counts["existing"] += 1
-            invitation = existing[key]
-            if not invitation.email and email:
-                Invitation.objects.filter(pk=invitation.pk).update(email=email)
-                audit.record(
-                    actor,
-                    AuditEntry.Action.UPDATE,
-                    invitation,
-                    before={"email": ""},
-                    after={"email": email},
-                    note=_("e-mail from the member registry"),
-                )
-                counts["email_filled"] += 1
-            continue
+    planned, fill, already = _plan(wave)
+    counts = Counter(created=0, existing=already, no_email=0, email_filled=0)
+    for invitation, email in fill:
+        Invitation.objects.filter(pk=invitation.pk).update(email=email)
+        audit.record(
+            actor,
+            AuditEntry.Action.UPDATE,
+            invitation,
+            before={"email": ""},
+            after={"email": email},
+            note=_("e-mail from the member registry"),
+        )
+        counts["email_filled"] += 1
+    staff = headcounts({m.organisation_id for m, _email in planned}, wave.opens_on.year)
+    new = []
+    for membership, email in planned:
         new.append(
             Invitation(
                 wave=wave,

@@ -18,7 +18,7 @@ from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import audit, confirm, editing, tabular
+from clustermonitor.core import audit, badges, confirm, editing, tabular
 from clustermonitor.core.exporters import csv_response, xlsx_response
 from clustermonitor.core.imports import wizard
 from clustermonitor.core.tabular import TableError
@@ -70,7 +70,7 @@ def wave_list(request):
     ):
         counts[item["wave_id"]].update(started=item["started"], completed=item["completed"])
     today = timezone.localdate()
-    rows = [(w, counts[w.pk], w.is_open(today)) for w in waves]
+    rows = [(w, counts[w.pk], badges.wave_state(w, today)) for w in waves]
     return render(request, "surveys/wave_list.html", {"rows": rows})
 
 
@@ -162,6 +162,7 @@ def wave_detail(request, pk):
             "total": total,
             "is_open": wave.is_open(today),
             "is_closed": wave.is_closed(today),
+            "state": badges.wave_state(wave, today),
             "unsent": sum(c["unsent"] for c in counts.values()),
             "to_remind": sum(c["to_remind"] for c in counts.values()),
             "send_form": send_form,
@@ -177,7 +178,53 @@ def wave_detail(request, pk):
 @login_required
 @require_POST
 def wave_generate(request, pk):
+    """Invitations for the whole sample: the first POST says how many and for how many
+    clusters and writes nothing; the confirmed POST generates them. With nothing to
+    make or fill in, there is nothing to confirm."""
     wave = access.wave_for(request.user, Wave.objects, pk)
+    plan = None
+    if not confirm.confirmed(request) and not wave.is_closed(timezone.localdate()):
+        plan = invitations.preview(wave)
+    if plan and (plan["created"] or plan["email_filled"]):
+        n = plan["created"]
+        clusters = ngettext("%(n)s cluster", "%(n)s clusters", plan["clusters"]) % {
+            "n": format_number(plan["clusters"])
+        }
+        return confirm.ask(
+            request,
+            title=_("Generate invitations"),
+            question=ngettext(
+                "Make %(n)s new invitation for %(clusters)s?",
+                "Make %(n)s new invitations for %(clusters)s?",
+                n,
+            )
+            % {"n": format_number(n), "clusters": clusters},
+            details=[
+                ngettext(
+                    "%(n)s of them has no e-mail address: send it by mail merge.",
+                    "%(n)s of them have no e-mail address: send them by mail merge.",
+                    plan["no_email"],
+                )
+                % {"n": format_number(plan["no_email"])},
+                ngettext(
+                    "%(n)s member company already has an invitation; it is kept.",
+                    "%(n)s member companies already have an invitation; they are kept.",
+                    plan["existing"],
+                )
+                % {"n": format_number(plan["existing"])},
+                plan["email_filled"]
+                and ngettext(
+                    "%(n)s e-mail address missing so far is filled in from the member registry.",
+                    "%(n)s e-mail addresses missing so far are filled in from the member registry.",
+                    plan["email_filled"],
+                )
+                % {"n": format_number(plan["email_filled"])},
+                _("Each invitation gets a personal link; an invitation is not deleted."),
+            ],
+            button=_("Yes, make the invitations"),
+            cancel_url=reverse("surveys:wave-detail", args=[wave.pk]),
+            danger=False,
+        )
     try:
         counts = invitations.generate(editing.actor(request), wave)
     except ValidationError as exc:

@@ -103,7 +103,7 @@ def test_the_programme_manager_and_the_evaluator_start_from_their_inbox(page, lo
     expect(inbox.locator(".kind-wave")).to_contain_text("Ledenbevraging nu")
     inbox.locator(".kind-review a").click()
     page.click("#review button.primary")
-    expect(page.locator(".badge.state-approved")).to_be_visible()
+    expect(page.locator(".status[data-state=approved]")).to_be_visible()
     page.goto("/")
     expect(page.locator("#inbox .kind-review")).to_have_count(0)
 

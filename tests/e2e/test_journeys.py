@@ -290,7 +290,7 @@ def test_the_yearly_report_is_written_returned_corrected_and_approved(page, logi
     )
     page.locator("#attachments button[type=submit]").click()
     page.click("#submit button.primary")
-    expect(page.locator(".badge.state-submitted")).to_be_visible()
+    expect(page.locator(".status[data-state=submitted]")).to_be_visible()
 
     # Journey 9: the account manager returns it with one comment.
     page.context.clear_cookies()
@@ -298,7 +298,7 @@ def test_the_yearly_report_is_written_returned_corrected_and_approved(page, logi
     page.goto(url)
     page.fill("#review textarea[name=comment]", "Voeg de missie naar Nederland toe.")
     page.click("#review button:not(.primary)")
-    expect(page.locator(".badge.state-returned")).to_be_visible()
+    expect(page.locator(".status[data-state=returned]")).to_be_visible()
 
     # The cluster manager corrects and resubmits.
     page.context.clear_cookies()
@@ -314,7 +314,7 @@ def test_the_yearly_report_is_written_returned_corrected_and_approved(page, logi
     login("account_manager")
     page.goto(url)
     page.click("#review button.primary")
-    expect(page.locator(".badge.state-approved")).to_be_visible()
+    expect(page.locator(".status[data-state=approved]")).to_be_visible()
     report.refresh_from_db()
     assert report.state == "approved" and report.versions.count() == 2
     assert report.latest_version.sections["internationalisation"] == "Missie naar Nederland."
@@ -438,6 +438,9 @@ def test_the_evaluator_opens_a_wave_invites_follows_and_reminds(page, login, mai
     expect(page).to_have_url(path_is(f"/surveys/waves/{wave.pk}/"))
 
     page.click("#generate")
+    expect(page.locator("#confirm")).to_contain_text("3")  # how many, before it acts
+    assert not wave.invitations.exists()
+    page.click("#confirm-action")
     expect(page.locator("#tracking-total")).to_contain_text("3")
     page.click("#send")
     expect(page.locator("#confirm")).to_contain_text("3")  # first what and how many
