@@ -231,6 +231,22 @@ def baseline(client) -> float:
     return statistics.median(times)
 
 
+def new_session(client):
+    """A client with a session of its own for the same signed-in user (as another
+    browser, or the same person on another day, would have)."""
+    from importlib import import_module
+
+    from django.conf import settings
+    from django.test import Client
+
+    store = import_module(settings.SESSION_ENGINE).SessionStore()
+    store.update(dict(client.session.items()))
+    store.create()
+    fresh = Client()
+    fresh.cookies[settings.SESSION_COOKIE_NAME] = store.session_key
+    return fresh
+
+
 def one_run(made, listed, repeats) -> tuple[float, dict]:
     from django.core.cache import cache
 
@@ -244,8 +260,12 @@ def one_run(made, listed, repeats) -> tuple[float, dict]:
         if response.status_code != 200 or not kind.startswith("text/html"):
             figures[(persona, route)] = None  # a download or not a page for this persona
             continue
-        warm = statistics.median(timed(client, url)[0] for _ in range(repeats))
-        figures[(persona, route)] = (cold, warm)
+        warm, again = [], []
+        for _ in range(repeats):
+            fresh = new_session(client)
+            warm.append(timed(fresh, url)[0])
+            again.append(timed(fresh, url)[0])
+        figures[(persona, route)] = (cold, statistics.median(warm), statistics.median(again))
     base = statistics.median([base, baseline(made["programme_manager"])])
     return base, figures
 
@@ -280,8 +300,8 @@ def main() -> int:
     bases = [base for base, _ in runs]
     print(f"\nbaseline /healthz: {spread(bases).strip()} ms (median of {BASELINE} per run)")
     print(
-        f"\n{'persona':<18} {'page':<44} {'cold ms [min–max]':>22} {'warm ms [min–max]':>22}"
-        f" {'warm ×base':>11}"
+        f"\n{'persona':<18} {'page':<40} {'cold ms [min–max]':>21} {'warm ms [min–max]':>21}"
+        f" {'×base':>6} {'again ms [min–max]':>21}"
     )
     over_warm = over_cold = 0
     table = []
@@ -289,19 +309,18 @@ def main() -> int:
         measured = [(base, fig[(persona, route)]) for base, fig in runs]
         if any(value is None for _, value in measured):
             continue
-        cold = [value[0] for _, value in measured]
-        warm = [value[1] for _, value in measured]
+        cold, warm, again = ([value[i] for _, value in measured] for i in range(3))
         ratio = statistics.median(value[1] / base for base, value in measured)
         flag = ""
-        if statistics.median(warm) > options.budget:
+        if max(statistics.median(warm), statistics.median(again)) > options.budget:
             flag += "!"
             over_warm += 1
         if statistics.median(cold) > options.budget:
             flag += "c"
             over_cold += 1
         print(
-            f"{persona:<18} {route:<44} {spread(cold):>22} {spread(warm):>22}"
-            f" {ratio:>10.0f}× {flag}"
+            f"{persona:<18} {route:<40} {spread(cold):>21} {spread(warm):>21}"
+            f" {ratio:>5.0f}× {spread(again):>21} {flag}"
         )
         table.append(
             {
@@ -310,6 +329,7 @@ def main() -> int:
                 "url": url,
                 "cold_ms": cold,
                 "warm_ms": warm,
+                "again_ms": again,
                 "warm_ratio": ratio,
             }
         )
