@@ -14,14 +14,15 @@ the demo's 2019 wave), plus a few pages with the query strings people use
 (`EXTRA`).
 
 Each run: /healthz `BASELINE` times (its median is the run's baseline), then every page
-once **cold** (the cache emptied first: no kept page, no kept figure, as after a restart)
-and `--repeats` times **warm** (what a reload or the next visit of the same session
-costs: kept pages and figures are used as the demo uses them). Printed per page: the
-median over the runs of the cold time and of the warm time (each run's warm time is the
-median of its repeats), with the smallest and largest run in brackets, and the warm
-median as a ratio to the run's own baseline. Pages over `--budget` ms (500) warm are
-flagged with "!", cold ones with "c"; `--strict` exits 1 when a page is over the budget
-warm (`--strict-cold` when cold).
+once **cold** (the cache emptied first: no kept page, no kept figure, as after a
+restart), then `--repeats` times **warm**: a new session of the persona asks for it
+(kept figures are used as the demo uses them, the session's own kept page is not there
+yet), and **again**: that session asks once more. Printed per page: the median over the
+runs of each (a run's warm and again times are the medians of its repeats), with the
+smallest and largest run in brackets, and the warm median as a ratio to the run's own
+baseline. Pages over `--budget` ms (500) warm or again are flagged with "!", cold ones
+with "c"; `--strict` exits 1 when a page is over the budget warm or again
+(`--strict-cold` when cold).
 """
 
 import argparse
@@ -134,6 +135,11 @@ def demo_objects():
     def wave():
         return Wave.objects.order_by("pk").first()
 
+    def survey_token():
+        from clustermonitor.surveys.tokens import token_for
+
+        return token_for(wave().invitations.order_by("pk").first())
+
     def assessment():
         return Assessment.objects.filter(cluster=euka).order_by("pk").first()
 
@@ -141,7 +147,7 @@ def demo_objects():
         return assessment().answers.order_by("pk").first()
 
     found = (membership, contact, figures, contribution, activity, participation)
-    found += (collaboration, report, wave, assessment, answer)
+    found += (collaboration, report, wave, survey_token, assessment, answer)
     return {function.__name__: function for function in found}
 
 
@@ -277,7 +283,7 @@ def spread(values) -> str:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--runs", type=int, default=3)
-    parser.add_argument("--repeats", type=int, default=5, help="warm requests per page and run")
+    parser.add_argument("--repeats", type=int, default=3, help="new sessions per page and run")
     parser.add_argument("--budget", type=float, default=500, help="ms")
     parser.add_argument("--only", help="routes starting with this (e.g. surveys:)")
     parser.add_argument("--strict", action="store_true", help="exit 1 if a page is over warm")
