@@ -721,3 +721,30 @@ def test_the_programme_manager_adds_a_party_neither_registry_nor_lookup_knows(
         web("cluster_manager_a"), other, enterprise_number="0419.052.173", role="knowledge"
     )
     assert _said(again) == ["Party saved."]
+
+
+def test_the_cluster_network_is_drawn_once_until_its_collaborations_change(
+    web, cluster_a, settings, monkeypatch
+):
+    """With results kept (core.memo, as in the demo and production) the drawing is made
+    once for every session, and again when a party joins."""
+    from django.core.cache import cache
+
+    from clustermonitor.analysis import network
+
+    first, second, third = _org(70, name="Eerste NV"), _org(71, name="Tweede NV"), _org(72)
+    collaboration = _started([cluster_a], "Getekend", [first, second], datetime.date(2018, 3, 1))
+    settings.CLUSTERMONITOR_MEMO = True
+    cache.clear()
+    drawn = []
+    draw = network.network_svg
+    monkeypatch.setattr(network, "network_svg", lambda *a, **k: drawn.append(1) or draw(*a, **k))
+    url = reverse("collaborations:cluster-network", args=["EUKA"])
+    try:
+        before = web("cluster_manager_a").get(url).context["svg"]
+        assert web("programme_manager").get(url).context["svg"] == before and len(drawn) == 1
+        services.set_party(ACTOR, collaboration, third, Party.Role.PARTNER)
+        after = web("cluster_manager_a").get(url).context["svg"]
+        assert len(drawn) == 2 and after != before
+    finally:
+        cache.clear()

@@ -434,3 +434,32 @@ def test_the_cluster_page_for_its_own_manager(web, targets):
     assert html.count("<svg") == 2 and "off track" in html
     assert not page.context["can_see_programme"]
     assert reverse("members:kpis-cluster", args=[CLUSTER_A]) in html
+
+
+def test_a_trajectory_chart_is_drawn_once_for_what_it_shows(web, targets, settings, monkeypatch):
+    """With results kept (core.memo, as in the demo and production), a chart is drawn
+    once per trajectory, title and language, for every session; another date (another
+    trajectory) draws its own, and the kept charts are those drawn without keeping."""
+    from django.core.cache import cache
+
+    from clustermonitor.monitoring import views_dashboard
+
+    url = reverse("monitoring:trajectories-cluster", args=[CLUSTER_A])
+    unkept = [row.chart for row in web("evaluator").get(url, {"on": ON}).context["rows"]]
+    settings.CLUSTERMONITOR_MEMO = True
+    cache.clear()
+    drawn = []
+    chart = views_dashboard.method.chart
+    monkeypatch.setattr(
+        views_dashboard.method, "chart", lambda *a, **k: drawn.append(a[0]) or chart(*a, **k)
+    )
+    try:
+        first = web("cluster_manager_a").get(url, {"on": ON})
+        again = web("evaluator").get(url, {"on": ON})
+        assert len(drawn) == 2  # KPI 1 and KPI 3 (KPI 2 has nothing to draw)
+        assert [r.chart for r in again.context["rows"]] == unkept
+        assert [r.chart for r in first.context["rows"]] == unkept
+        web("evaluator").get(url, {"on": "2018-06-30"})  # before the first report
+        assert len(drawn) > 2 and drawn[2] != drawn[0]
+    finally:
+        cache.clear()

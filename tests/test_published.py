@@ -154,3 +154,46 @@ def test_the_dutch_page_and_download_name_the_figures_in_dutch(client_for):
     )
     row = next(r for r in body if r[1] == "reach.mean_company_age_years")
     assert row[2:4] == ("Gemiddelde leeftijd van de bedrijven (jaren)", "jaren")
+
+
+def test_the_figures_are_kept_for_every_session_until_a_write(client_for, settings, monkeypatch):
+    """With results kept (core.memo, as in the demo and production): computed once for
+    every session and language and date, and again after any write."""
+    import datetime
+
+    from django.core.cache import cache
+
+    from clustermonitor.core import audit
+    from clustermonitor.programmes.models import Application, Call
+
+    settings.CLUSTERMONITOR_MEMO = True
+    cache.clear()
+    computed = []
+    comparison = published.comparison
+    monkeypatch.setattr(
+        published, "comparison", lambda *a, **k: computed.append(a) or comparison(*a, **k)
+    )
+    key = b'data-key="programme.calls[0].submitted"'
+    try:
+        first = client_for("evaluator").get(URL)
+        again = client_for("programme_manager").get(URL)  # another session and person
+        assert len(computed) == 1 and key in first.content
+        assert "X-Kept-Page" not in again and _submitted(again) == _submitted(first)
+        client_for("evaluator").get(URL, {"on": "2019-12-31"})  # another date
+        assert computed[-1][1] == datetime.date(2019, 12, 31) and len(computed) == 2
+        call = Call.objects.get(
+            programme=Programme.objects.get(), number=1, cluster_type__code="IBN"
+        )
+        application = Application(call=call, applicant="Kept vzw", title="Kept", status="submitted")
+        audit.save(audit.Actor.system("tests"), application)
+        after = client_for("evaluator").get(URL)
+        assert _submitted(first) is None  # no application recorded in the test world
+        assert len(computed) == 3 and _submitted(after) == 1
+    finally:
+        cache.clear()
+
+
+def _submitted(response) -> int:
+    """The computed number of applications to IBN call 1 on the page."""
+    rows = [row for _key, _label, rows in response.context["sections"] for row in rows]
+    return next(r.computed for r in rows if r.key == "programme.calls[0].submitted")

@@ -475,3 +475,54 @@ def test_builds_inside_sharing_compute_once_and_give_what_separate_builds_give(w
         assert len(calls) == once  # a third build computes nothing again
     assert shared == alone
     assert once and results.build(wave, suppressed=True) and len(calls) == 2 * once  # outside
+
+
+@pytest.fixture
+def kept_figures(settings):
+    """Results kept as the demo and production keep them (core.memo, off in tests)."""
+    from django.core.cache import cache
+
+    settings.CLUSTERMONITOR_MEMO = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def test_a_new_session_gets_the_kept_figures_and_a_write_computes_them_again(
+    web, wave, kept_figures, monkeypatch
+):
+    from clustermonitor.core import audit
+
+    builds = []
+    build = results.build
+    monkeypatch.setattr(results, "build", lambda *a, **k: builds.append(k) or build(*a, **k))
+    first = web("evaluator").get(_programme_url(wave))
+    again = web("evaluator").get(_programme_url(wave))  # another session, nothing written
+    assert len(builds) == 1 and "X-Kept-Page" not in again
+    assert again.context["data"].counts == first.context["data"].counts
+    # Another view of the results is computed for itself: suppressed, a profile's charts.
+    suppressed = web("programme_manager").get(_programme_url(wave))
+    assert len(builds) == 2 and suppressed.context["data"].suppressed
+    web("evaluator").get(_programme_url(wave, profile="size"))
+    assert len(builds) == 3
+    # A response added (by an import: no audit entry) counts at once.
+    invitation = Invitation.objects.filter(wave=wave, response__isnull=True).first()
+    now = timezone.now()
+    Response.objects.create(
+        wave=wave,
+        invitation=invitation,
+        source=Response.Source.WEB,
+        answers=_answers(2, active=True),
+        profile=invitation.profile,
+        started_at=now,
+        last_saved_at=now,
+        completed_at=now,
+    )
+    added = web("evaluator").get(_programme_url(wave))
+    assert len(builds) == 4 and added.context["data"].counts["complete"] == 14
+    # An answer changed through the application (audited) counts at once too.
+    response = Response.objects.filter(wave=wave, completed_at__isnull=False).first()
+    response.answers = response.answers | {"q2": "4"}
+    audit.save(audit.Actor.system("tests"), response, validate=False)
+    web("evaluator").get(_programme_url(wave))
+    assert len(builds) == 5

@@ -20,6 +20,7 @@ Weights: every function that takes ``weights`` (a Series aligned with the frame,
 
 from __future__ import annotations
 
+import functools
 import math
 from collections.abc import Mapping, Sequence
 
@@ -172,6 +173,13 @@ def _categories(series: pd.Series) -> pd.Series:
     return series.map(lambda v: _text(v) or UNKNOWN)
 
 
+def profile_groups(df: pd.DataFrame, profile: str) -> pd.Series:
+    """Each respondent's group of `profile` (unknown where it is missing), as `cross`
+    breaks the answers down: computed once per profile by a caller that crosses every
+    question with it."""
+    return _categories(df[profile]) if profile in df else pd.Series(UNKNOWN, index=df.index)
+
+
 def levels(values: pd.Series, variable: str | None = None) -> list[str]:
     """The groups present: known levels first (the instrument's order), then others
     sorted, unknown last.
@@ -222,6 +230,13 @@ def _floats(values) -> np.ndarray:
     return as_numbers(pd.Series(list(values), dtype=object)).to_numpy()
 
 
+@functools.lru_cache(maxsize=4096)
+def _t_quantile(q: float, dof: int):
+    """`stats.t.ppf(q, dof)`, once per quantile and degrees of freedom: a results page
+    asks for a thousand intervals, on a few hundred sample sizes."""
+    return _stats().t.ppf(q, dof)
+
+
 def mean_ci(values, level: float = 0.95) -> dict:
     """Mean with a t-interval (``mean ± t(n−1) · sd/√n``); below 2 answers no interval.
 
@@ -237,7 +252,7 @@ def mean_ci(values, level: float = 0.95) -> dict:
     result = {"n": n, "mean": float(x.mean()) if n else None, "sd": None, "low": None, "high": None}
     if n >= 2:
         sd = float(x.std(ddof=1))
-        half = _stats().t.ppf(0.5 + level / 2, n - 1) * sd / math.sqrt(n)
+        half = _t_quantile(0.5 + level / 2, n - 1) * sd / math.sqrt(n)
         low, high = result["mean"] - half, result["mean"] + half
         result |= {"sd": sd, "low": float(low), "high": float(high)}
     return result
@@ -265,7 +280,7 @@ def weighted_mean_ci(values, weights, level: float = 0.95) -> dict:
     result |= {"mean": mean, "n_eff": float(w.sum() ** 2 / (w**2).sum())}
     if n >= 2:
         se = math.sqrt(n / (n - 1) * ((w * (x - mean)) ** 2).sum() / w.sum() ** 2)
-        half = _stats().t.ppf(0.5 + level / 2, n - 1) * se
+        half = _t_quantile(0.5 + level / 2, n - 1) * se
         result |= {"low": float(mean - half), "high": float(mean + half)}
     return result
 
@@ -326,7 +341,11 @@ def _chi_square(observed: pd.DataFrame) -> dict:
 
 
 def cross(
-    df: pd.DataFrame, question: Mapping, profile: str, weights: pd.Series | None = None
+    df: pd.DataFrame,
+    question: Mapping,
+    profile: str,
+    weights: pd.Series | None = None,
+    groups: pd.Series | None = None,
 ) -> dict:
     """One question by one profile variable, with a test of the difference.
 
@@ -336,7 +355,8 @@ def cross(
     the group), ``count``, ``share`` (``weighted_share``); tested with chi-square. The
     ``unknown`` group is shown but never tested. Returns ``table`` and ``test``,
     ``statistic``, ``p_value``, ``direction`` (None when nothing can be tested), and
-    ``higher_in`` (scales) or ``over`` = (choice, group) (nominal).
+    ``higher_in`` (scales) or ``over`` = (choice, group) (nominal). ``groups``: the
+    profile's groups (`profile_groups`) when the caller has them already.
 
     >>> df = pd.DataFrame({"q2": ["4", "3", "4", "1", "2", "1"],
     ...                    "activity": ["active"] * 3 + ["non_active"] * 3})
@@ -349,7 +369,8 @@ def cross(
     ('mann-whitney', 9.0, 0.072, 'higher in active')
     """
     kind, name = question_kind(question), question["name"]
-    groups = _categories(df[profile]) if profile in df else pd.Series(UNKNOWN, index=df.index)
+    if groups is None:
+        groups = profile_groups(df, profile)
     order = levels(groups, profile)
     base = {"question": name, "profile": profile, "kind": kind, "test": None, "statistic": None}
     base |= {"p_value": None, "direction": None, "higher_in": None, "over": None, "note": ""}

@@ -31,6 +31,18 @@ def collaboration_parties(collaborations) -> list[tuple[int, datetime.date | Non
     ]
 
 
+def cluster_network_svg(parties, graph, labels, groups, lang: str, title: str) -> str:
+    """A cluster's organisation network drawn (`network.network_svg`, most of the page's
+    time), kept by what it is drawn from (core.memo): `parties`
+    (`collaboration_parties`, which `graph` is built from), the labels, the groups, the
+    language and the title."""
+    return memo(
+        "cluster-network-svg",
+        (parties, labels, groups, lang, title),
+        lambda: network.network_svg(graph, labels=labels, groups=groups, lang=lang, title=title),
+    )
+
+
 def organisation_names(ids) -> dict[int, str]:
     return dict(Organisation.objects.filter(pk__in=set(ids)).values_list("pk", "name"))
 

@@ -13,6 +13,7 @@ from clustermonitor.analysis import matchmaking, network
 from clustermonitor.collaborations import exports
 from clustermonitor.collaborations.figures_network import (
     broker_rows,
+    cluster_network_svg,
     collaboration_parties,
     network_inputs,
     organisation_names,
@@ -107,7 +108,8 @@ def programme_network(request):
 def cluster_network(request, code):
     cluster = access.get_cluster_collaborations_for_user(request.user, Cluster.objects, code)
     collaborations = Collaboration.objects.filter(clusters=cluster)
-    graph = network.organisation_graph(collaboration_parties(collaborations))
+    parties = collaboration_parties(collaborations)
+    graph = network.organisation_graph(parties)
     joined = dict(
         Membership.objects.filter(cluster=cluster)
         .order_by("organisation_id", "-start_date")
@@ -135,7 +137,8 @@ def cluster_network(request, code):
         {
             "cluster": cluster,
             "svg": mark_safe(  # our own deterministic SVG, no user markup
-                network.network_svg(
+                cluster_network_svg(
+                    parties,
                     graph,
                     labels={n: names.get(n, str(n)) for n in graph.nodes},
                     groups={n: ("member" if n in members else "partner") for n in graph.nodes},

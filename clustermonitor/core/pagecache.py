@@ -52,6 +52,7 @@ VERSION_MODELS = (
     "collaborations.Collaboration_clusters",
     "collaborations.Party",
     "collaborations.StageChange",
+    "surveys.Invitation",
     "surveys.Response",
 )
 

@@ -238,12 +238,16 @@ def trajectories_cluster(request, code):
             continue  # nothing to draw
         title = f"{row.code} – {row.kpi.label}" if row.kpi else row.code
         # matplotlib escapes the text it writes (the KPI's name); the rest is ours.
+        # A chart takes tens of milliseconds to draw: kept by what it is drawn from
+        # (core.memo), so the same trajectory is drawn once, whoever opens the page.
+        axis_label = row.kpi.unit if row.kpi else None
         row.chart = mark_safe(
-            method.chart(
-                row.trajectory,
-                lang=lang,
-                title=title,
-                axis_label=row.kpi.unit if row.kpi else None,
+            memo(
+                "trajectory-chart",
+                (row.trajectory, lang, title, axis_label),
+                lambda row=row, title=title, axis_label=axis_label: method.chart(
+                    row.trajectory, lang=lang, title=title, axis_label=axis_label
+                ),
             )
         )
     return render(

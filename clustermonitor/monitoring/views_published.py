@@ -5,11 +5,13 @@ agency and evaluators); everyone else gets 404, an anonymous visitor the login p
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import render
+from django.utils import translation
 
 from clustermonitor.accounts import access
 from clustermonitor.core import paging
 from clustermonitor.core.exporters import xlsx_response
-from clustermonitor.core.pagecache import kept_page
+from clustermonitor.core.memo import memo
+from clustermonitor.core.pagecache import kept_page, records_version
 from clustermonitor.monitoring import published, published_labels
 from clustermonitor.programmes.selectors import current_programme
 
@@ -22,7 +24,15 @@ def published_vs_computed(request):
     if programme is None:
         raise Http404
     as_of = paging.date_param(request)
-    rows = published.comparison(programme, as_of)
+    # Seconds of figures (the survey's, the KPIs at each IBN's end of year 2), the same
+    # for every session: kept by the version of the records, as the kept pages are
+    # (core.pagecache: every write gives a new one), the date and the language (the
+    # notes are in it).
+    rows = memo(
+        "published-comparison",
+        lambda: (records_version(), programme.pk, as_of, translation.get_language()),
+        lambda: published.comparison(programme, as_of),
+    )
     if request.GET.get("format") == "xlsx":
         return xlsx_response(
             f"published-vs-computed-{programme.slug}.xlsx", [published.sheet(rows)]

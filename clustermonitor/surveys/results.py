@@ -290,7 +290,14 @@ def nan_to_none(value):
 
 
 def _records(frame: pd.DataFrame, **extra) -> list[dict]:
-    return [extra | {k: nan_to_none(v) for k, v in row.items()} for row in frame.to_dict("records")]
+    """The rows as dicts of Python values (NaN as None). Column by column (`tolist`
+    gives the Python values `to_dict("records")` gives, in half its time: a results page
+    turns hundreds of small tables into rows)."""
+    columns = list(frame.columns)
+    values = zip(*(frame[column].tolist() for column in columns), strict=True)
+    return [
+        extra | {k: nan_to_none(v) for k, v in zip(columns, row, strict=True)} for row in values
+    ]
 
 
 def _choice_labels(question: dict, lang: str) -> dict:
@@ -432,8 +439,15 @@ class _Builder:
             for profile in survey.PROFILE_VARIABLES:
                 if profile == "activity" and name == ACTIVITY_QUESTION:
                     continue  # activity is Q1: the cross is Q1 by itself
+                groups = self._once(("groups", profile), survey.profile_groups, self.frame, profile)
                 result = self._once(
-                    ("cross", name, profile), survey.cross, self.frame, q, profile, self.weights
+                    ("cross", name, profile),
+                    survey.cross,
+                    self.frame,
+                    q,
+                    profile,
+                    self.weights,
+                    groups,
                 )
                 self._cross(tables, q, kind, result, labels)
         return tables
@@ -442,9 +456,11 @@ class _Builder:
         name, profile, table = q["name"], result["profile"], result["table"]
         if not len(table):
             return
-        counts = table.drop_duplicates("group").set_index("group")["n"].to_dict()
-        hidden = suppressed_groups(counts) if self.suppressed else set()
         rows = _records(table, question=name, profile=profile)
+        counts: dict = {}  # each group's number of answers (on each of its rows)
+        for row in rows:
+            counts.setdefault(row["group"], row["n"])
+        hidden = suppressed_groups(counts) if self.suppressed else set()
         for row in rows:
             row["group_label"] = level_label(profile, row["group"])
             if "choice" in row:

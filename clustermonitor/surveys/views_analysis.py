@@ -20,7 +20,8 @@ from clustermonitor.accounts import access
 from clustermonitor.analysis import charts, survey
 from clustermonitor.core import i18n
 from clustermonitor.core.exporters import xlsx_response
-from clustermonitor.core.pagecache import kept_page
+from clustermonitor.core.memo import memo
+from clustermonitor.core.pagecache import kept_page, records_version
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.surveys import explain, exports, results
 from clustermonitor.surveys.models import Wave
@@ -230,14 +231,15 @@ def _render(request, wave, cluster=None, waves=None):
     # Only unsuppressed: results with and without the few incomplete responses, side by
     # side, would give those respondents' answers away by difference.
     include_incomplete = request.GET.get("incomplete") == "1" and not suppressed
-    data = results.build(
-        wave,
-        cluster=cluster,
-        suppressed=suppressed,
-        include_incomplete=include_incomplete,
-        lang=i18n.lang(),
-    )
+    lang = i18n.lang()
     if request.GET.get("format") == "xlsx":
+        data = results.build(
+            wave,
+            cluster=cluster,
+            suppressed=suppressed,
+            include_incomplete=include_incomplete,
+            lang=lang,
+        )
         suffix = f"-{cluster.code}" if cluster else ""
         return xlsx_response(
             f"survey-results-{wave.pk}{suffix}.xlsx", exports.results_sheets(data, _columns)
@@ -246,43 +248,68 @@ def _render(request, wave, cluster=None, waves=None):
     profile = profile if profile in survey.PROFILE_VARIABLES else ""
     weighted = request.GET.get("weighted") == "1"
     params = {k: v for k, v in request.GET.items() if k != "format"}
-    lang = i18n.lang()
+    choices = (wave.pk, getattr(cluster, "pk", None), suppressed, include_incomplete)
+    choices += (profile, weighted, lang)
+    # Seconds of analysis and drawing, the same for everyone with these choices (the
+    # suppression is one of them): kept by the version of the records, as the kept pages
+    # are (core.pagecache; every write gives a new one), so that a new session does not
+    # compute them again; the page's links and its session are added to them afresh.
+    figures = memo(
+        "survey-results-page",
+        lambda: (records_version(), *choices),
+        lambda: _results_figures(
+            wave, cluster, suppressed, include_incomplete, profile, weighted, lang
+        ),
+    )
     return render(
         request,
         "surveys/results.html",
-        {
+        figures
+        | {
             "wave": wave,
             "waves": waves,
             "cluster": cluster,
-            "data": data,
             "raw": user.has_perm("surveys.view_raw_responses") and cluster is None,
-            "counts": {
-                k: _display(v, SHARE if k == "response_rate" else INT)
-                for k, v in data.counts.items()
-            },
-            "method": [
-                (_("Weighting"), explain.weighting_text(data.weighting)),
-                (_("Tests"), explain.tests_text()),
-                (_("Effect matrices"), explain.matrix_text()),
-                (_("Privacy"), explain.privacy_text(data)),
-            ],
-            "weights": {k: _display(v, MEAN) for k, v in data.weighting.summary.items()},
-            "nonresponse": _table(
-                explain.labelled(data.tables["nonresponse"]), _columns("nonresponse")
-            ),
-            "q9": _table(explain.labelled(data.tables["q9"]), _columns("q9")),
-            "figures": _figures(data, profile, weighted, lang),
             "profiles": [(p, results.PROFILE_LABELS[p]) for p in survey.PROFILE_VARIABLES],
             "profile": profile,
             "weighted": weighted,
             "include_incomplete": include_incomplete,
-            "questions": _questions(data, lang),
             "export_query": urlencode(params | {"format": "xlsx"}),
             "incomplete_query": urlencode(
                 params | {"incomplete": "" if include_incomplete else "1"}
             ),
         },
     )
+
+
+def _results_figures(wave, cluster, suppressed, include_incomplete, profile, weighted, lang):
+    """The results page's tables and charts (everything but the page's links)."""
+    data = results.build(
+        wave,
+        cluster=cluster,
+        suppressed=suppressed,
+        include_incomplete=include_incomplete,
+        lang=lang,
+    )
+    return {
+        "data": data,
+        "counts": {
+            k: _display(v, SHARE if k == "response_rate" else INT) for k, v in data.counts.items()
+        },
+        "method": [
+            (_("Weighting"), explain.weighting_text(data.weighting)),
+            (_("Tests"), explain.tests_text()),
+            (_("Effect matrices"), explain.matrix_text()),
+            (_("Privacy"), explain.privacy_text(data)),
+        ],
+        "weights": {k: _display(v, MEAN) for k, v in data.weighting.summary.items()},
+        "nonresponse": _table(
+            explain.labelled(data.tables["nonresponse"]), _columns("nonresponse")
+        ),
+        "q9": _table(explain.labelled(data.tables["q9"]), _columns("q9")),
+        "figures": _figures(data, profile, weighted, lang),
+        "questions": _questions(data, lang),
+    }
 
 
 @login_required
