@@ -421,8 +421,8 @@ def web(client_for):
     """A logged-in client that asks for the English interface, so that assertions read
     the messages as written in the code."""
 
-    def make(name: str):
-        client = client_for(name)
+    def make(name: str, own_session: bool = False):
+        client = client_for(name, own_session=own_session)
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
         return client
 

@@ -497,7 +497,7 @@ def test_a_new_session_gets_the_kept_figures_and_a_write_computes_them_again(
     build = results.build
     monkeypatch.setattr(results, "build", lambda *a, **k: builds.append(k) or build(*a, **k))
     first = web("evaluator").get(_programme_url(wave))
-    again = web("evaluator").get(_programme_url(wave))  # another session, nothing written
+    again = web("evaluator", own_session=True).get(_programme_url(wave))  # another session
     assert len(builds) == 1 and "X-Kept-Page" not in again
     assert again.context["data"].counts == first.context["data"].counts
     # Another view of the results is computed for itself: suppressed, a profile's charts.
