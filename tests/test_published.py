@@ -197,3 +197,20 @@ def _submitted(response) -> int:
     """The computed number of applications to IBN call 1 on the page."""
     rows = [row for _key, _label, rows in response.context["sections"] for row in rows]
     return next(r.computed for r in rows if r.key == "programme.calls[0].submitted")
+
+
+def test_the_dutch_page_writes_dates_and_numbers_the_dutch_way(client_for):
+    """The notes say "tot en met 31 januari 2020", not an ISO date; numbers of four
+    digits and more carry the thousands separator (1.132, not 1132)."""
+    import re
+
+    from django.conf import settings
+
+    client = client_for("programme_manager")
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
+    html = client.get(URL, {"on": "2020-01-31"}).content.decode()
+    notes = re.findall(r'<td class="small">(.*?)</td>', html, re.S)
+    assert notes and not [n for n in notes if re.search(r"\b\d{4}-\d{2}-\d{2}\b", n)]
+    assert any("31 januari 2020" in n for n in notes)
+    numbers = re.findall(r'<td class="num">(?:≈ )?(-?[\d.,]+)</td>', html)
+    assert numbers and not [n for n in numbers if re.fullmatch(r"-?\d{4,}(,\d+)?", n)]

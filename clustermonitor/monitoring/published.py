@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from clustermonitor.core import known
 from clustermonitor.core.exporters import Sheet
 from clustermonitor.monitoring import published_labels, published_texts
+from clustermonitor.monitoring.published_labels import day
 from clustermonitor.programmes.models import Application, Cluster, ClusterType
 
 FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "published_figures_2020.yaml"
@@ -298,7 +299,7 @@ def _cluster_type_figure(ctx, key):
         n = known.clusters(
             Cluster.objects.filter(programme=ctx.programme, cluster_type__code=code), ctx.as_of
         ).count()
-        return n, _("clusters of this type started by %(date)s") % {"date": ctx.as_of}
+        return n, _("clusters of this type started by %(date)s") % {"date": day(ctx.as_of)}
     cluster_type = ctx.cluster_type(code)
     if cluster_type is None:
         raise NotComputed(_("no cluster type %(code)s in the programme") % {"code": code})
@@ -349,7 +350,7 @@ def _table5(name: str, field: str):
                     "computed: %(code)s from the records up to %(until)s, each counted once; "
                     "reported sum: the clusters' latest reported figures (Table 7)"
                 )
-                % {"code": code, "until": until},
+                % {"code": code, "until": day(until)},
                 reported,
             )
         if field == "target_3y":
@@ -386,7 +387,7 @@ def _by_embedding(embedding: str, figure: str):
                 "n": len(ibns),
                 "embedding": embedding,
                 "early": early,
-                "date": ctx.as_of,
+                "date": day(ctx.as_of),
             },
             reported,
         )
@@ -408,13 +409,13 @@ def _reach(field: str):
         frame = ctx.reach
         if frame.empty:
             raise NotComputed(
-                _("no IBN member with registry data on %(date)s") % {"date": ctx.as_of}
+                _("no IBN member with registry data on %(date)s") % {"date": day(ctx.as_of)}
             )
         on = pd.Timestamp(ctx.as_of)
         note = _(
             "IBN member companies on %(date)s without %(left_out)s, the 2020 evaluation's "
             "population (analysis/reach)"
-        ) % {"date": ctx.as_of, "left_out": ", ".join(sorted(REACH_2020_LEFT_OUT))}
+        ) % {"date": day(ctx.as_of), "left_out": ", ".join(sorted(REACH_2020_LEFT_OUT))}
         if field in ("share_micro_or_small", "share"):
             return reach.sme_share(frame)[field], note
         if field == "in_two_or_more":
@@ -428,7 +429,7 @@ def _reach(field: str):
 def _survey(field: str):
     def compute(ctx, key):
         if ctx.wave is None:
-            raise NotComputed(_("no survey wave opened by %(date)s") % {"date": ctx.as_of})
+            raise NotComputed(_("no survey wave opened by %(date)s") % {"date": day(ctx.as_of)})
         note = _("survey wave “%(wave)s”") % {"wave": ctx.wave.name}
         counts = ctx.survey.counts
         if field in counts:
@@ -454,7 +455,7 @@ def _wave_note(ctx) -> str:
 
 def _survey_frame(ctx, question: str) -> pd.DataFrame:
     if ctx.wave is None:
-        raise NotComputed(_("no survey wave opened by %(date)s") % {"date": ctx.as_of})
+        raise NotComputed(_("no survey wave opened by %(date)s") % {"date": day(ctx.as_of)})
     frame = ctx.survey_frame
     if question not in frame or not frame[question].notna().any():
         raise NotComputed(_("no answers to %(q)s in the wave") % {"q": question})
@@ -483,7 +484,7 @@ def _survey_minutes(ctx, key):
     from clustermonitor.surveys import results
 
     if ctx.wave is None:
-        raise NotComputed(_("no survey wave opened by %(date)s") % {"date": ctx.as_of})
+        raise NotComputed(_("no survey wave opened by %(date)s") % {"date": day(ctx.as_of)})
     seconds = results.completion_seconds(ctx.wave)
     minutes = survey_figures.mean_minutes(seconds)
     if not minutes["n"]:

@@ -10,8 +10,11 @@ one (tests/test_published.py checks that every figure of the file has a label). 
 units (count, share, …) are named here too.
 """
 
+import datetime
 import re
+from decimal import Decimal
 
+from django.utils import formats
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -220,3 +223,17 @@ def named(key: str) -> str | None:
     if (m := _GROUP.fullmatch(key)) and m[1] in BY_GROUP and m[2] in GROUPS:
         return str(BY_GROUP[m[1]]) % {"group": GROUPS[m[2]]}
     return None
+
+
+def day(date: datetime.date | None) -> str:
+    """A date in a note as the reader writes it ("31 januari 2020", "Jan. 31, 2020"),
+    not as ISO."""
+    return formats.date_format(date, "DATE_FORMAT") if date else ""
+
+
+def shown(value):
+    """A published number as the reader writes it (500.000 in Dutch, 500,000 in English);
+    words and other values as they are."""
+    if isinstance(value, int | float | Decimal) and not isinstance(value, bool):
+        return formats.number_format(value, force_grouping=True)
+    return value

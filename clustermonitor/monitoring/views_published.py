@@ -43,7 +43,7 @@ def published_vs_computed(request):
             sections.append(
                 (row.section, published.SECTION_LABELS.get(row.section, row.section), [])
             )
-        row.published_text = published.display_value(row.published)
+        row.published_text = published_labels.shown(published.display_value(row.published))
         row.unit_text = published_labels.unit(row.unit)
         row.computed_text = (
             published.display_value(row.computed) if isinstance(row.computed, bool) else None
