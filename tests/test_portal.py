@@ -9,7 +9,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from clustermonitor.core.models import AuditEntry
-from clustermonitor.members.models import Membership
+from clustermonitor.members.models import Contact, Membership
 from clustermonitor.portal import selectors
 from clustermonitor.portal.models import ClusterProfile, ProfilePublication
 from clustermonitor.programmes.models import Cluster
@@ -290,4 +290,70 @@ def test_members_by_size_hide_small_cells(cluster_a, monkeypatch):
     assert cells({"small": 3}) == (
         {"micro": "< 5", "small": "< 5", "medium": "< 5", "large": "< 5"},
         "< 5",
+    )
+
+
+# -- The demo: every public page, anonymously ---------------------------------------------
+
+
+def _fingerprint() -> list:
+    return sorted(
+        (p.cluster.code, p.state, sorted(p.public_data().items()), p.contact_email, p.contact_phone)
+        for p in ClusterProfile.objects.select_related("cluster")
+    )
+
+
+def test_no_public_page_of_the_demo_shows_a_member_or_an_unpublished_contact(
+    calibrated_demo, client_for
+):
+    from clustermonitor.demodata import profiles
+    from clustermonitor.reports import render
+    from clustermonitor.reports.build import build_document
+
+    report = render.render_html(build_document(as_of=datetime.date(2020, 1, 31)))
+    assert profiles.load()["profiles"] == Cluster.objects.count()
+    # Deterministic: the same seed writes the same profiles.
+    first = _fingerprint()
+    ClusterProfile.objects.all().delete()
+    ProfilePublication.objects.all().delete()
+    profiles.load()
+    assert _fingerprint() == first
+    assert profiles.load()["profiles"] == 0  # a second run writes nothing
+    # No figure reads the profiles: the 2020 report is the same bytes.
+    assert render.render_html(build_document(as_of=datetime.date(2020, 1, 31))) == report
+    anonymous = client_for("anonymous")
+    urls = ["/", reverse("portal:front"), reverse("portal:directory"),
+            reverse("portal:directory") + "?past=on"]  # fmt: skip
+    published = ClusterProfile.objects.select_related("cluster")
+    urls += [reverse("portal:cluster-detail", args=[p.cluster.code]) for p in published]
+    pages = {}
+    for url in urls:
+        for language in ("nl", "en"):
+            response = anonymous.get(url + ("&" if "?" in url else "?") + f"lang={language}")
+            assert response.status_code == 200, url
+            pages[url, language] = response.content.decode()
+    text = "\n".join(pages.values())
+    cluster_names = {c.name for c in Cluster.objects.all()} | {
+        c.executing_organisation for c in Cluster.objects.all()
+    }
+    members = (
+        set(Membership.objects.values_list("organisation__name", flat=True).distinct())
+        - cluster_names
+    )
+    assert len(members) > 100
+    shown = sorted(name for name in members if name in text)
+    assert shown == []
+    contacts = Contact.objects.exclude(email="").values_list("email", flat=True)
+    assert not [e for e in contacts if e in text]
+    hidden = [p.contact_email for p in published if not p.contact_email_public]
+    hidden += [p.contact_phone for p in published if not p.contact_phone_public]
+    assert hidden and not [h for h in hidden if h in text]
+    shown_contacts = [p.contact_email for p in published if p.contact_email_public]
+    assert shown_contacts and all(e in text for e in shown_contacts)
+    # The directory lists every running cluster with a profile, and the past ones marked.
+    today = datetime.date.today()
+    running = [p.cluster for p in published if p.cluster.end_date >= today]
+    directory = pages[reverse("portal:directory"), "nl"]
+    assert running and all(
+        reverse("portal:cluster-detail", args=[c.code]) in directory for c in running
     )
