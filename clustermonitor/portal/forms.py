@@ -1,6 +1,7 @@
 """The profile form (the cluster manager's) and the programme manager's return comment."""
 
 import hashlib
+import warnings
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
@@ -60,22 +61,27 @@ class ProfileForm(forms.ModelForm):
             )
         content = upload.read()
         upload.seek(0)
+        kind, width, height = None, 0, 0
         try:
-            with Image.open(upload) as image:
-                kind = image.format
-                width, height = image.size
+            with warnings.catch_warnings():
+                warnings.simplefilter("error", Image.DecompressionBombWarning)
+                image = Image.open(upload)
+            with image:
+                kind, (width, height) = image.format, image.size
                 if kind in LOGO_FORMATS and max(width, height) <= LOGO_MAX_SIDE:
-                    image.verify()
-        except (UnidentifiedImageError, OSError, ValueError, Image.DecompressionBombError):
+                    image.verify()  # the whole file, not only its header
+        except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+            width = height = LOGO_MAX_SIDE + 1  # declares far more pixels than a logo has
+        except (UnidentifiedImageError, OSError, ValueError, SyntaxError):
             kind = None
-        if kind not in LOGO_FORMATS:
-            raise forms.ValidationError(
-                _("%(name)s is not a PNG, JPEG or WebP picture.") % {"name": upload.name[:80]}
-            )
         if max(width, height) > LOGO_MAX_SIDE:
             raise forms.ValidationError(
                 _("%(name)s is larger than %(side)s pixels a side.")
                 % {"name": upload.name[:80], "side": LOGO_MAX_SIDE}
+            )
+        if kind not in LOGO_FORMATS:
+            raise forms.ValidationError(
+                _("%(name)s is not a PNG, JPEG or WebP picture.") % {"name": upload.name[:80]}
             )
         upload.seek(0)
         upload.name = hashlib.sha256(content).hexdigest()[:24] + LOGO_FORMATS[kind]
