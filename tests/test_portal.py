@@ -72,7 +72,7 @@ def test_a_draft_is_never_public(web, client_for):
 
 
 def test_publishing_shows_only_the_published_fields(web, client_for):
-    _published(web)
+    manager, pm = _published(web)
     publication = ProfilePublication.objects.get(cluster__code=CLUSTER_A)
     assert publication.data["contact_name"] == "Karel Kontakt"
     assert "contact_email" not in publication.data
@@ -88,6 +88,12 @@ def test_publishing_shows_only_the_published_fields(web, client_for):
         "note", flat=True
     )
     assert {"profile edited", "profile submitted", "profile published"} <= set(actions)
+    # The programme manager reads them on the profile's history.
+    profile = ClusterProfile.objects.get(cluster__code=CLUSTER_A)
+    history = reverse("core:object-history", args=["clusterprofile", profile.pk])
+    assert history in pm.get(reverse("portal:profile", args=[CLUSTER_A])).content.decode()
+    assert history not in manager.get(reverse("portal:profile", args=[CLUSTER_A])).content.decode()
+    assert pm.get(history).status_code == 200
 
 
 def test_a_publication_is_never_changed(db):
