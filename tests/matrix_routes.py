@@ -455,7 +455,7 @@ MATRIX = {
     "surveys:respond": (lambda: reverse("surveys:respond", args=[objects.survey_token()]), PUBLIC),
     # The public portal (issue 17): no login.
     "portal:front": (lambda: reverse("portal:front"), PUBLIC),
-    "portal:directory": (lambda: reverse("portal:directory") + "?past=on", PUBLIC),
+    "portal:directory": (lambda: reverse("portal:directory"), PUBLIC),
     "portal:cluster-detail": (
         lambda: reverse("portal:cluster-detail", args=[objects.published_profile().cluster.code]),
         PUBLIC,

@@ -63,7 +63,7 @@ def test_a_draft_is_never_public(web, client_for):
     assert ClusterProfile.objects.get(cluster__code=CLUSTER_A).state == "draft"
     anonymous = client_for("anonymous")
     assert _public(anonymous).status_code == 404
-    directory = anonymous.get(reverse("portal:directory") + "?past=on")
+    directory = anonymous.get(reverse("portal:directory"))
     assert "Eerste beschrijving" not in directory.content.decode()
     assert reverse("portal:cluster-detail", args=[CLUSTER_A]) not in directory.content.decode()
     # Submitted is not public either.
@@ -241,7 +241,7 @@ def test_the_directory_filters_by_type_province_domain_and_search(web, client_fo
     province = gent.municipality.province.nis
 
     def listed(query):
-        page = client_for("anonymous").get(reverse("portal:directory") + "?past=on&" + query)
+        page = client_for("anonymous").get(reverse("portal:directory") + "?" + query)
         return reverse("portal:cluster-detail", args=[CLUSTER_A]) in page.content.decode()
 
     assert listed("")
@@ -257,11 +257,14 @@ def test_the_directory_filters_by_type_province_domain_and_search(web, client_fo
     a.save()
     assert listed("domain=ruimtevaart")
     assert not listed("domain=zzzz")
-    # Past clusters only when asked for.
-    page = client_for("anonymous").get(reverse("portal:directory"))
-    running = a.end_date >= datetime.date.today()
-    assert (reverse("portal:cluster-detail", args=[CLUSTER_A]) in page.content.decode()) == running
-    assert "Gentse Leden" not in page.content.decode()
+    # EUKA's term ended in 2019: listed and marked as past, left out of the running ones.
+    assert a.end_date < datetime.date.today()
+    page = client_for("anonymous").get(reverse("portal:directory")).content.decode()
+    assert re.search(
+        r'/portal/clusters/EUKA/">[^<]*</a> <span class="badge">afgelopen</span>', page
+    )
+    assert not listed("running=on")
+    assert "Gentse Leden" not in page
 
 
 def test_members_by_size_hide_small_cells(cluster_a, monkeypatch):
@@ -356,10 +359,12 @@ def test_no_public_page_of_the_demo_shows_a_member_or_an_unpublished_contact(
     assert hidden and not [h for h in hidden if h in text]
     shown_contacts = [p.contact_email for p in published if p.contact_email_public]
     assert shown_contacts and all(e in text for e in shown_contacts)
-    # The directory lists every running cluster with a profile, and the past ones marked.
+    # The directory lists every cluster with a profile, the past ones marked.
     today = datetime.date.today()
-    running = [p.cluster for p in published if p.cluster.end_date >= today]
     directory = pages[reverse("portal:directory"), "nl"]
-    assert running and all(
-        reverse("portal:cluster-detail", args=[c.code]) in directory for c in running
+    assert all(
+        reverse("portal:cluster-detail", args=[p.cluster.code]) in directory for p in published
     )
+    past = [p for p in published if p.cluster.end_date < today]
+    assert past and directory.count('<span class="badge">afgelopen</span>') == len(past)
+    assert len(past) < len(published)  # some run today (the spearheads, the present's)

@@ -93,8 +93,8 @@ PAGES = [
     ("monitoring:search", {}, "?q=e"),
     ("portal:profiles", {}, ""),
     ("portal:front", {}, ""),
-    ("portal:directory", {}, "?past=on"),
-    ("portal:directory", {}, "?past=on&q=scaling&province=40000"),
+    ("portal:directory", {}, ""),
+    ("portal:directory", {}, "?running=on&q=scaling&province=40000"),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a

@@ -103,7 +103,7 @@ class DirectoryFilter(forms.Form):
     domain = forms.CharField(label=_("domain keyword"), required=False, max_length=100)
     type = forms.ChoiceField(label=_("type"), required=False)
     province = forms.ChoiceField(label=_("province"), required=False)
-    past = forms.BooleanField(label=_("also past clusters"), required=False)
+    running = forms.BooleanField(label=_("only running clusters"), required=False)
 
     def __init__(self, *args, types=(), provinces=(), **kwargs):
         super().__init__(*args, **kwargs)

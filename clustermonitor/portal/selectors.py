@@ -43,6 +43,7 @@ class DirectoryRow:
     cluster: Cluster
     data: dict
     running: bool
+    past: bool
     members: object  # a number or SUPPRESSED
 
     def text(self, name: str) -> str:
@@ -66,9 +67,9 @@ def province_choices():
 
 
 def directory(today: datetime.date, filters: dict) -> list[DirectoryRow]:
-    """Every cluster with a published profile, running ones first; past ones only when
-    asked for. `filters`: q (name, domain, keywords, published texts), domain (domain and
-    keywords), type (code), province (NIS code: a member located there), past."""
+    """Every cluster with a published profile, running ones first, then the past ones.
+    `filters`: q (name, domain, keywords, published texts), domain (domain and keywords),
+    type (code), province (NIS code: a member located there), running (only those)."""
     clusters = (
         Cluster.objects.filter(profile__publication__isnull=False)
         .select_related("cluster_type", "profile__publication")
@@ -79,8 +80,8 @@ def directory(today: datetime.date, filters: dict) -> list[DirectoryRow]:
         )
         .order_by("name")
     )
-    if not filters.get("past"):
-        clusters = clusters.filter(end_date__gte=today)
+    if filters.get("running"):
+        clusters = clusters.filter(start_date__lte=today, end_date__gte=today)
     if filters.get("type"):
         clusters = clusters.filter(cluster_type__code=filters["type"])
     if filters.get("province"):
@@ -93,6 +94,7 @@ def directory(today: datetime.date, filters: dict) -> list[DirectoryRow]:
             cluster=c,
             data=c.profile.publication.data,
             running=c.start_date <= today <= c.end_date,
+            past=c.end_date < today,
             members=shown(c.member_count),
         )
         for c in clusters

@@ -70,7 +70,7 @@ def cluster_detail(request, code):
                 name: selectors.localised(data, name)
                 for name in ("description", "offer", "working_groups")
             },
-            "running": cluster.start_date <= today <= cluster.end_date,
+            "past": cluster.end_date < today,
             "sizes": selectors.members_by_size(cluster, today),
             "fees": selectors.fees(cluster, today),
             "publication": cluster.profile.publication,
