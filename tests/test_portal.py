@@ -222,6 +222,18 @@ def test_slash_shows_a_visitor_the_portal_and_a_user_the_workspace(client_for):
     assert logged_in.templates[0].name == "monitoring/home.html"
 
 
+def test_a_profile_speaks_the_language_of_its_address(web, client_for):
+    _published(web)
+    anonymous = client_for("anonymous")  # Dutch by default
+    url = reverse("portal:cluster-detail", args=[CLUSTER_A])
+    english = anonymous.get(url + "?lang=en").content.decode()
+    dutch = anonymous.get(url + "?lang=nl").content.decode()
+    assert "First description." in english and "Eerste beschrijving." not in english
+    assert "Eerste beschrijving." in dutch and "First description." not in dutch
+    assert "About the cluster" in english and "Over de cluster" in dutch
+    assert "shown as &lt; 5." in english  # the mark is escaped, never a stray "<"
+
+
 def test_the_public_pages_name_their_languages(client_for):
     page = client_for("anonymous").get(reverse("portal:directory") + "?lang=en")
     html = page.content.decode()

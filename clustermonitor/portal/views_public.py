@@ -17,18 +17,19 @@ from clustermonitor.programmes.models import Cluster
 LANGUAGES = ("nl", "en")
 
 
-def _render(request, template, context):
+def _render(request, template, build):
     """Render in the language of `?lang=` when given (the hreflang links), else the
-    visitor's; the page names its canonical address and its other language."""
+    visitor's: `build()` makes the context in that language (the published texts are
+    chosen by it). The page names its canonical address and its other language."""
     language = request.GET.get("lang")
     if language not in LANGUAGES:
         language = translation.get_language()
     base = request.build_absolute_uri(request.path)
-    context |= {
-        "canonical": f"{base}?lang={language}",
-        "alternates": [(code, f"{base}?lang={code}") for code in LANGUAGES],
-    }
     with translation.override(language):
+        context = build() | {
+            "canonical": f"{base}?lang={language}",
+            "alternates": [(code, f"{base}?lang={code}") for code in LANGUAGES],
+        }
         response = render(request, template, context)
     response["Content-Language"] = language
     return response
@@ -37,7 +38,7 @@ def _render(request, template, context):
 def front(request):
     """The programme for a visitor (at / for whoever is not logged in)."""
     today = datetime.date.today()
-    return _render(request, "portal/front.html", selectors.front(today))
+    return _render(request, "portal/front.html", lambda: selectors.front(today))
 
 
 def directory(request):
@@ -52,7 +53,12 @@ def directory(request):
     return _render(
         request,
         "portal/directory.html",
-        {"form": form, "rows": rows, "today": today, "filtered": any(filters.values())},
+        lambda: {
+            "form": form,
+            "rows": rows,
+            "filtered": any(filters.values()),
+            "suppressed": selectors.SUPPRESSED,
+        },
     )
 
 
@@ -63,7 +69,7 @@ def cluster_detail(request, code):
     return _render(
         request,
         "portal/cluster_detail.html",
-        {
+        lambda: {
             "cluster": cluster,
             "data": data,
             "text": {
@@ -74,6 +80,7 @@ def cluster_detail(request, code):
             "sizes": selectors.members_by_size(cluster, today),
             "fees": selectors.fees(cluster, today),
             "publication": cluster.profile.publication,
+            "suppressed": selectors.SUPPRESSED,
         },
     )
 
