@@ -19,6 +19,7 @@ MENU = [
             (_("Calls"), "programmes:call-list", "programmes.view_calls"),
             (_("Dashboard"), "monitoring:dashboard", "registry.view_registry"),
             (_("Criteria"), "programmes:criteria-set-list", "programmes.view_criteria"),
+            (_("Public profiles"), "portal:profiles", "portal.view_profiles"),
         ],
     ),
     (
@@ -72,6 +73,7 @@ CLUSTER_TABS = [
         _("Overview"),
         [
             (_("Profile"), "programmes:cluster-detail", "records"),
+            (_("Public profile"), "portal:profile", "records"),
             (_("Today"), "monitoring:today", "records"),
             (_("Targets"), "programmes:target-list", "records"),
             (_("Warnings"), "monitoring:warnings-cluster", "warnings"),

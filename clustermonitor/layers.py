@@ -14,7 +14,8 @@ the model that defines it.
 #: `accounts` users, roles and the one place of access decisions; `api` the API's
 #: authentication and parameters; then the domain, in the order the records depend on one
 #: another (monitoring's early warnings read the exit plans of maturity and the attention
-#: points of account management); `reports` reads them all; `demodata` writes them all.
+#: points of account management); `reports` reads them all; `portal` shows the
+#: public face (published cluster profiles, aggregates); `demodata` writes them all.
 LAYERS = (
     "analysis",
     "core",
@@ -30,5 +31,6 @@ LAYERS = (
     "accountmanagement",
     "monitoring",
     "reports",
+    "portal",
     "demodata",
 )

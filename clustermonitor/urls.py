@@ -4,14 +4,25 @@ from django.views.i18n import set_language
 from clustermonitor.accountmanagement import urls as accountmanagement_urls
 from clustermonitor.maturity import urls as maturity_urls
 from clustermonitor.monitoring import views_home
+from clustermonitor.portal import views_public as portal_views
 from clustermonitor.programmes import urls as programmes_urls
 from clustermonitor.urls_api import api
 
+
+def home(request):
+    """/: the portal's front page for a visitor, the persona's workspace (inbox) for whoever
+    is logged in (LOGIN_REDIRECT_URL)."""
+    if request.user.is_authenticated:
+        return views_home.home(request)
+    return portal_views.front(request)
+
+
 #: Maturity (exit plans, criteria sets) and account management keep the URL names they
 #: had inside the programmes app: one "programmes" namespace over the three apps. The home
-#: page (the persona's inbox) is monitoring's and keeps its name "programmes:home".
+#: page (the persona's inbox) is monitoring's and keeps its name "programmes:home"; a
+#: visitor gets the public portal's front page there (`home`).
 programmes_patterns = [
-    path("", views_home.home, name="home"),
+    path("", home, name="home"),
     *programmes_urls.urlpatterns,
     *maturity_urls.urlpatterns,
     *accountmanagement_urls.urlpatterns,
@@ -27,6 +38,7 @@ urlpatterns = [
     path("", include("clustermonitor.monitoring.urls")),
     path("", include("clustermonitor.surveys.urls")),
     path("", include("clustermonitor.reports.urls")),
+    path("", include("clustermonitor.portal.urls")),
     path("accounts/", include("clustermonitor.accounts.urls")),
     path("", include("clustermonitor.core.urls")),
     path("i18n/setlang/", set_language, name="set_language"),

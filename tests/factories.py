@@ -32,3 +32,14 @@ def membership(org, cluster, start=datetime.date(2017, 1, 1), end=None) -> Membe
     return Membership.objects.create(
         organisation=org, cluster=cluster, start_date=start, end_date=end
     )
+
+
+def png(width: int = 8, height: int = 8) -> bytes:
+    """A small, valid PNG picture (a logo)."""
+    import io
+
+    from PIL import Image
+
+    buffer = io.BytesIO()
+    Image.new("RGB", (width, height), (0, 90, 160)).save(buffer, format="PNG")
+    return buffer.getvalue()

@@ -281,3 +281,30 @@ def report_run():
     run.folder.mkdir(parents=True, exist_ok=True)
     (run.folder / "matrix.xlsx").write_bytes(b"PK matrix")
     return run
+
+
+def published_profile():
+    """Cluster A's public profile, published once (with a logo), and its working copy."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from clustermonitor.core import audit
+    from clustermonitor.portal import services
+    from clustermonitor.portal.forms import ProfileForm
+    from clustermonitor.portal.models import ClusterProfile
+    from clustermonitor.programmes.models import Cluster
+    from tests.factories import png
+
+    profile = ClusterProfile.objects.filter(cluster__code=CLUSTER_A).first()
+    if profile is not None and profile.publication_id:
+        return profile
+    form = ProfileForm(
+        {"description": "Een testprofiel.", "description_en": "A test profile."},
+        {"logo": SimpleUploadedFile("logo.png", png(), content_type="image/png")},
+        instance=services.profile_of(Cluster.objects.get(code=CLUSTER_A)),
+    )
+    assert form.is_valid(), form.errors
+    actor = audit.Actor.system("tests")
+    services.save_draft(actor, form.instance)
+    services.submit(actor, form.instance)
+    services.publish(actor, form.instance)
+    return form.instance

@@ -31,10 +31,14 @@ MEMBERS_A = row(LOGIN, 200, 200, 200, 200, 404, 404)
 MEMBERS_A_CHANGE = row(LOGIN, 200, 403, 403, 200, 404, 404)
 REGISTRY = row(LOGIN, 200, 200, 200, 404, 404, 404)
 PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
+# Cluster A's public profile in the workspace: read by whoever reads A's records, edited
+# by A's manager only (the programme manager publishes it).
+PROFILE_A_CHANGE = row(LOGIN, 403, 403, 403, 200, 404, 404)
 
 
 MATRIX = {
-    "programmes:home": (lambda: reverse("programmes:home"), EVERYONE),
+    # A visitor gets the public portal's front page, whoever is logged in the workspace.
+    "programmes:home": (lambda: reverse("programmes:home"), PUBLIC),
     "monitoring:search": (lambda: reverse("monitoring:search") + "?q=EU", EVERYONE),
     "programmes:portfolio": (lambda: reverse("programmes:portfolio"), EVERYONE),
     "programmes:portfolio-xlsx": (lambda: reverse("programmes:portfolio-xlsx"), EVERYONE),
@@ -449,6 +453,38 @@ MATRIX = {
         row(LOGIN, 200, 403, 200, 404, 404, 404),
     ),
     "surveys:respond": (lambda: reverse("surveys:respond", args=[objects.survey_token()]), PUBLIC),
+    # The public portal (issue 17): no login.
+    "portal:front": (lambda: reverse("portal:front"), PUBLIC),
+    "portal:directory": (lambda: reverse("portal:directory"), PUBLIC),
+    "portal:cluster-detail": (
+        lambda: reverse("portal:cluster-detail", args=[objects.published_profile().cluster.code]),
+        PUBLIC,
+    ),
+    "portal:cluster-logo-file": (
+        lambda: reverse(
+            "portal:cluster-logo-file", args=[objects.published_profile().cluster.code]
+        ),
+        PUBLIC,
+    ),
+    # The profile's workflow in the workspace.
+    "portal:profiles": (lambda: reverse("portal:profiles"), PROGRAMME_READERS),
+    "portal:profile": (lambda: reverse("portal:profile", args=[CLUSTER_A]), CLUSTER_A_RECORDS),
+    "portal:profile-edit": (
+        lambda: reverse("portal:profile-edit", args=[CLUSTER_A]),
+        PROFILE_A_CHANGE,
+    ),
+    "portal:profile-submit": (
+        lambda: reverse("portal:profile-submit", args=[CLUSTER_A]),
+        POST_ONLY,
+    ),
+    "portal:profile-publish": (
+        lambda: reverse("portal:profile-publish", args=[CLUSTER_A]),
+        POST_ONLY,
+    ),
+    "portal:profile-return": (
+        lambda: reverse("portal:profile-return", args=[CLUSTER_A]),
+        POST_ONLY,
+    ),
     "surveys:wave-list": (
         lambda: reverse("surveys:wave-list"),
         row(LOGIN, 200, 403, 200, 404, 404, 404),

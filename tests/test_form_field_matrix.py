@@ -451,6 +451,18 @@ FORMS = {
         ),
     ),
     "clustermonitor.members.forms.UploadForm": NoIds("a file and its options"),
+    # -- portal --
+    "clustermonitor.portal.forms.ProfileForm": NoIds(
+        "the profile is the URL's cluster's (access.profile_cluster); no field names a record"
+    ),
+    "clustermonitor.portal.forms.DirectoryFilter": NoIds(
+        "the public directory's filters: what anyone may see",
+        fixed={
+            "type": "the programme's cluster types: public",
+            "province": "Belgium's provinces: reference data",
+        },
+    ),
+    "clustermonitor.portal.forms.ReturnForm": ProgrammeOnly(("portal:profile-return",)),
     "clustermonitor.core.imports.forms.ImportUploadForm": NoIds("a file"),
     "clustermonitor.core.imports.forms.MappingForm": NoIds(
         "its choices are the column headers of the user's own file (the batch is checked "

@@ -23,7 +23,7 @@ from clustermonitor.core.tabular import TableError, read_table
 from clustermonitor.registry.models import KboImport
 from clustermonitor.surveys.models import Questionnaire
 from tests import matrix_objects as objects
-from tests.factories import dotted, enterprise_number
+from tests.factories import dotted, enterprise_number, png
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -598,3 +598,52 @@ def test_opening_an_xlsx_without_dimension_does_not_parse_the_whole_sheet(monkey
     assert workbook.worksheets[0].max_row is None  # no dimension, and none made up
     workbook.close()
     assert sum(read) < unpacked / 10
+
+
+# -- A cluster's logo (the public portal, issue 17) ------------------------------------------
+
+
+def _png_chunk(kind: bytes, data: bytes) -> bytes:
+    import struct
+    import zlib
+
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def png_declaring(width: int, height: int) -> bytes:
+    """A PNG of a few dozen bytes whose header declares width × height pixels."""
+    import struct
+    import zlib
+
+    header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + _png_chunk(b"IHDR", header)
+        + _png_chunk(b"IDAT", zlib.compress(b"\0" * 64))
+        + _png_chunk(b"IEND", b"")
+    )
+
+
+@pytest.mark.parametrize(
+    ("name", "build", "error"),
+    [
+        # 100,000 × 100,000 pixels declared: refused on the header, never decoded.
+        ("bom.png", lambda: png_declaring(100_000, 100_000), "larger than 4000 pixels a side"),
+        ("breed.png", lambda: png_declaring(5_000, 10), "larger than 4000 pixels a side"),
+        # A picture cut off halfway: the whole file is checked, not only its header.
+        ("half.png", lambda: png(64, 64)[:-30], "is not a PNG, JPEG or WebP picture"),
+        ("script.png", lambda: b"<svg onload=alert(1)>", "is not a PNG, JPEG or WebP picture"),
+        ("groot.png", lambda: png() + b"\0" * (1024 * 1024), "is larger than 1 MB"),
+    ],
+)
+def test_a_logo_that_is_not_a_small_picture_is_refused_and_nothing_written(web, name, build, error):
+    from clustermonitor.portal.models import ClusterProfile
+
+    response = web("cluster_manager_a").post(
+        reverse("portal:profile-edit", args=["EUKA"]),
+        {"description": "Beschrijving.", "logo": SimpleUploadedFile(name, build())},
+    )
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert name in text and error in text
+    assert not ClusterProfile.objects.exists()

@@ -15,7 +15,13 @@ from tests.matrix_routes import MATRIX
 AGENCY_MEMBERS = ["organisation-list", "reach", "table8", "kpis", "programme"]
 EXPECTED_MENU = {
     "programme_manager": {
-        "Programme": ["programme-list", "call-list", "dashboard", "criteria-set-list"],
+        "Programme": [
+            "programme-list",
+            "call-list",
+            "dashboard",
+            "criteria-set-list",
+            "profiles",
+        ],
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["warnings", "reports", "quality", "learning-session-list"],
@@ -23,14 +29,26 @@ EXPECTED_MENU = {
         "Administration": ["kbo-imports", "user-list", "audit-log"],
     },
     "account_manager": {
-        "Programme": ["programme-list", "call-list", "dashboard", "criteria-set-list"],
+        "Programme": [
+            "programme-list",
+            "call-list",
+            "dashboard",
+            "criteria-set-list",
+            "profiles",
+        ],
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["warnings", "reports", "quality", "learning-session-list"],
         "Evaluation": ["runs"],
     },
     "evaluator": {
-        "Programme": ["programme-list", "call-list", "dashboard", "criteria-set-list"],
+        "Programme": [
+            "programme-list",
+            "call-list",
+            "dashboard",
+            "criteria-set-list",
+            "profiles",
+        ],
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["reports", "quality"],
@@ -76,7 +94,7 @@ def test_the_menu_is_a_few_groups_that_open_without_script(web):
     html = web("programme_manager").get(reverse("programmes:portfolio")).content.decode()
     menu = html[html.index('<nav class="menu"') : html.index("</nav>")]
     assert menu.count("<details") == 6 == menu.count("<summary")
-    assert menu.count("<a ") == 19  # every page in a group, none loose
+    assert menu.count("<a ") == 20  # every page in a group, none loose
     # The page shown is marked, and so is its group.
     assert 'href="/portfolio/" aria-current="page"' in menu
     assert '<summary class="current">Clusters</summary>' in menu
@@ -115,7 +133,7 @@ def test_a_clusters_tabs_are_its_pages_in_groups(web, persona, account, warnings
     assert groups == ["Overview", "Members & activities", "Figures", "Future"]
     tabs = tabs_of(response)
     assert ("account" in tabs) is account and ("warnings-cluster" in tabs) is warnings
-    assert len(tabs) == 18 + account + warnings
+    assert len(tabs) == 19 + account + warnings
     for name in tabs:  # every tab opens for this persona (the permission matrix)
         route = next(key for key in MATRIX if key.endswith(f":{name}"))
         assert MATRIX[route][1][persona] == 200, (persona, name)

@@ -22,6 +22,7 @@ from clustermonitor.collaborations.models import Collaboration, Party, Stage, St
 from clustermonitor.core import audit
 from clustermonitor.members.models import Contact, Contribution
 from clustermonitor.monitoring import services as monitoring_services
+from clustermonitor.portal.models import ClusterProfile, ProfilePublication
 from clustermonitor.programmes.models import Cluster, ReportedFigure, Target
 from clustermonitor.surveys.models import Invitation, Questionnaire, Response, Wave
 from tests import factories
@@ -90,6 +91,10 @@ PAGES = [
     ("core:audit-log", {}, ""),
     ("reports:runs", {}, ""),
     ("monitoring:search", {}, "?q=e"),
+    ("portal:profiles", {}, ""),
+    ("portal:front", {}, ""),
+    ("portal:directory", {}, ""),
+    ("portal:directory", {}, "?running=on&q=scaling&province=40000"),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a
@@ -192,6 +197,13 @@ class Programme:
             keywords=["scaling", f"topic {n}"],
         )
         self.wave.clusters.add(new)
+        ClusterProfile.objects.create(
+            cluster=new,
+            description=f"Scaling {n}",
+            publication=ProfilePublication.objects.create(
+                cluster=new, data={"description": f"Scaling {n}"}, published_at=timezone.now()
+            ),
+        )
         for code in ("KPI1", "KPI2", "KPI3"):
             kpi = new.programme.kpis.get(code=code)
             Target.objects.create(

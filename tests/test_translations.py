@@ -58,6 +58,7 @@ SAME_IN_BOTH = {
     "xlsform (.xlsx)",
     "relevant",
     "micro (< 10)",
+    "logo",
 }
 
 #: Dutch interface words that never belong on an English page (checked as whole words in

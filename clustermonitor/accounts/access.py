@@ -654,3 +654,44 @@ def require_user_admin(user) -> None:
 def managed_user(user, users, pk):
     require_user_admin(user)
     return get_object_or_404(users, pk=pk)
+
+
+# The public portal's cluster profiles (issue 17): the object is the cluster. Whoever
+# reads the cluster's records sees its profile and what waits for publication; its own
+# manager edits and submits it; the programme manager publishes it or returns it.
+PROFILE_VIEW = "portal.view_profile"
+PROFILE_CHANGE = "portal.change_profile"
+PROFILE_PUBLISH = "portal.publish_profile"
+PROFILES_LIST = "portal.view_profiles"
+rules.add_perm(PROFILE_VIEW, reads_programme | manages_cluster)
+rules.add_perm(PROFILE_CHANGE, manages_cluster)
+rules.add_perm(PROFILE_PUBLISH, is_programme_manager)
+rules.add_perm(PROFILES_LIST, reads_programme)
+
+
+def profile_cluster(user, clusters, code: str, perm: str = PROFILE_VIEW):
+    """The cluster `code` of `clusters` (Cluster.objects) whose profile `user` may see
+    (404 otherwise), and 403 when they may see it but not do `perm` with it."""
+    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
+    if cluster is None:
+        raise Http404
+    check(user, perm, cluster, visible=PROFILE_VIEW)
+    return cluster
+
+
+def require_profiles_reader(user) -> None:
+    """The overview of every cluster's profile: agency staff and evaluators."""
+    check(user, PROFILES_LIST)
+
+
+def published_cluster(clusters, code: str):
+    """The cluster `code` for the public pages: anyone, but only a cluster whose profile
+    has been published (404 otherwise: a draft is nobody's business outside)."""
+    cluster = (
+        clusters.select_related("cluster_type", "profile__publication")
+        .filter(code=code, profile__publication__isnull=False)
+        .first()
+    )
+    if cluster is None:
+        raise Http404
+    return cluster

@@ -168,4 +168,5 @@ AUDITED_MODELS = {
     "learningsession": ("accountmanagement", "learningsession"),
     "collaboration": ("collaborations", "collaboration"),
     "progressreport": ("monitoring", "progressreport"),
+    "clusterprofile": ("portal", "clusterprofile"),
 }

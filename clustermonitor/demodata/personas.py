@@ -8,7 +8,7 @@ from django.db import transaction
 from clustermonitor.accounts import services
 from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
-from clustermonitor.demodata import live
+from clustermonitor.demodata import live, profiles
 from clustermonitor.demodata import loader as demodata
 from clustermonitor.demodata.reference import load_reference
 from clustermonitor.programmes.models import Cluster
@@ -48,6 +48,8 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
     # The present: a call with clusters running today (relative to this day), also before
     # the logins; `attach_logins` then puts the people in.
     summary["live"] = live.load_live(seed=seed)
+    # The public portal: a published profile per cluster (no figure reads them).
+    summary["profiles"] = profiles.load(seed=seed)
     for login in DEMO_LOGINS:
         cluster = Cluster.objects.get(code=login.cluster) if login.cluster else None
         services.create_user(

@@ -1,0 +1,116 @@
+"""The profile in the workspace: the cluster manager edits and submits it, the programme
+manager compares it with what is public and publishes or returns it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from clustermonitor.accounts import access
+from clustermonitor.core import editing
+from clustermonitor.portal import services
+from clustermonitor.portal.forms import ProfileForm, ReturnForm
+from clustermonitor.portal.models import ClusterProfile
+from clustermonitor.programmes.models import Cluster
+
+
+def _workspace(code):
+    return redirect(reverse("portal:profile", args=[code]))
+
+
+@login_required
+def profile(request, code):
+    cluster = access.profile_cluster(request.user, Cluster.objects, code)
+    working = services.profile_of(cluster)
+    publication = working.publication
+    return render(
+        request,
+        "portal/profile.html",
+        {
+            "cluster": cluster,
+            "profile": working,
+            "publication": publication,
+            "diff": services.diff(publication.data if publication else None, working.public_data()),
+            "can_change": request.user.has_perm(access.PROFILE_CHANGE, cluster),
+            "can_publish": request.user.has_perm(access.PROFILE_PUBLISH, cluster),
+            "return_form": ReturnForm(),
+            "State": ClusterProfile.State,
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def profile_edit(request, code):
+    cluster = access.profile_cluster(request.user, Cluster.objects, code, access.PROFILE_CHANGE)
+    working = services.profile_of(cluster)
+    form = ProfileForm(request.POST or None, request.FILES or None, instance=working)
+    if working.state == ClusterProfile.State.SUBMITTED:
+        form = None  # waits for the programme manager
+    elif request.method == "POST" and form.is_valid():
+        services.save_draft(editing.actor(request), form.instance)
+        messages.success(request, _("The profile is saved as a draft."))
+        return _workspace(code)
+    return render(
+        request, "portal/profile_form.html", {"cluster": cluster, "form": form, "profile": working}
+    )
+
+
+@login_required
+@require_POST
+def profile_submit(request, code):
+    cluster = access.profile_cluster(request.user, Cluster.objects, code, access.PROFILE_CHANGE)
+    try:
+        services.submit(editing.actor(request), services.profile_of(cluster))
+        messages.success(request, _("The profile is submitted to the programme manager."))
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return _workspace(code)
+
+
+@login_required
+@require_POST
+def profile_publish(request, code):
+    cluster = access.profile_cluster(request.user, Cluster.objects, code, access.PROFILE_PUBLISH)
+    try:
+        services.publish(editing.actor(request), services.profile_of(cluster))
+        messages.success(request, _("The profile is published."))
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return _workspace(code)
+
+
+@login_required
+@require_POST
+def profile_return(request, code):
+    cluster = access.profile_cluster(request.user, Cluster.objects, code, access.PROFILE_PUBLISH)
+    form = ReturnForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Say what the cluster manager should change."))
+        return _workspace(code)
+    try:
+        services.return_to_draft(
+            editing.actor(request), services.profile_of(cluster), form.cleaned_data["comment"]
+        )
+        messages.success(request, _("The profile is returned to the cluster manager."))
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return _workspace(code)
+
+
+@login_required
+def profile_overview(request):
+    """Every cluster's profile and its state: what waits for publication first."""
+    access.require_profiles_reader(request.user)
+    clusters = Cluster.objects.select_related("cluster_type", "profile__publication").order_by(
+        "code"
+    )
+    order = {ClusterProfile.State.SUBMITTED: 0, ClusterProfile.State.DRAFT: 1}
+    rows = []
+    for cluster in clusters:
+        working = getattr(cluster, "profile", None)
+        rows.append({"cluster": cluster, "profile": working})
+    rows.sort(key=lambda r: order.get(r["profile"].state, 2) if r["profile"] else 3)
+    return render(request, "portal/profile_overview.html", {"rows": rows})
