@@ -71,7 +71,8 @@ class ClusterProfile:
 @dataclass(frozen=True)
 class Reason:
     """Why a cluster fits: ``kind`` one of nace_class (count members in class value),
-    nace_division (count members in division value, in another class), near (count
+    nace_division (count members in division value, the class's included; given
+    when the division has more than the class), near (count
     members within value km), keywords (count keywords matched; value the cluster's
     matching keywords, "; "-joined)."""
 
@@ -128,9 +129,8 @@ def sector(company_nace: str, members: Mapping[str, int]) -> tuple[float, list[R
     reasons = []
     if klass and in_class:
         reasons.append(Reason("nace_class", in_class, nace_class(klass)))
-    in_other_classes = others if klass else in_division
-    if in_other_classes:
-        reasons.append(Reason("nace_division", in_other_classes, division))
+    if in_division > in_class:  # the division says more than the class
+        reasons.append(Reason("nace_division", in_division, division))
     return 0.5 * volume + 0.5 * concentration, reasons
 
 

@@ -43,7 +43,7 @@ def test_worked_example_by_nace_and_place():
     assert a.score == pytest.approx(164 / 195)
     assert a.reasons == [
         Reason("nace_class", 10, "28.99"),
-        Reason("nace_division", 2, "28"),
+        Reason("nace_division", 12, "28"),
         Reason("near", 3, "20"),
     ]
     assert b.factors == pytest.approx({"sector": 0.45, "proximity": 1.0})
