@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clustermonitor.analysis import finder as ranking
-from clustermonitor.core import i18n, known
+from clustermonitor.core import known
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry import enterprise
@@ -71,7 +71,9 @@ def reason_text(reason: ranking.Reason) -> str:
     params = {"count": reason.count, "value": reason.value}
     if reason.kind == "nace_class":
         text = ngettext(
-            "%(count)d member in NACE %(value)s", "%(count)d members in NACE %(value)s", reason.count
+            "%(count)d member in NACE %(value)s",
+            "%(count)d members in NACE %(value)s",
+            reason.count,
         )
     elif reason.kind == "nace_division":
         text = ngettext(
@@ -202,9 +204,7 @@ def search(
         point, municipality, located_by = place(postcode)
     words = ranking.tokens(q)[:MAX_KEYWORDS]
     return Search(
-        company=ranking.Company(
-            nace=code.code if code else "", point=point, keywords=tuple(words)
-        ),
+        company=ranking.Company(nace=code.code if code else "", point=point, keywords=tuple(words)),
         enterprise_number=number,
         nace=code.code_dot if code else "",
         nace_label=code.label if code else "",
@@ -229,9 +229,7 @@ def cluster_profiles(on: datetime.date) -> tuple[list[ranking.ClusterProfile], d
     """Every cluster running on `on` in aggregates of its members active on `on`, and
     the clusters by id. Three queries."""
     clusters = {c.pk: c for c in running_clusters(on).order_by("code")}
-    members = known.active_memberships(Membership.objects.all(), on).filter(
-        cluster_id__in=clusters
-    )
+    members = known.active_memberships(Membership.objects.all(), on).filter(cluster_id__in=clusters)
     nace: dict[int, dict[str, int]] = {pk: {} for pk in clusters}
     for row in (
         members.filter(organisation__nace_2008__isnull=False)
