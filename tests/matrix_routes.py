@@ -450,7 +450,10 @@ MATRIX = {
     ),
     "surveys:respond": (lambda: reverse("surveys:respond", args=[objects.survey_token()]), PUBLIC),
     # The public finder: everyone, no login (docs/finder.md).
-    "members:finder": (lambda: reverse("members:finder") + "?nace=28.99&postcode=3000", PUBLIC),
+    "members:finder": (
+        lambda: reverse("members:finder") + "?nace=28.99&postcode=3000&q=logistiek",
+        PUBLIC,
+    ),
     "surveys:wave-list": (
         lambda: reverse("surveys:wave-list"),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
