@@ -45,6 +45,7 @@ MEMBER_PAGES = {
     "accounts:password-reset-done",
     "accounts:password-reset-confirm",
     "surveys:respond",
+    "members:finder",  # the public finder: a company's visitor, often on a phone
 }
 
 OVERFLOW_JS = """() => ({
