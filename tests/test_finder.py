@@ -191,3 +191,20 @@ def test_the_schema_documents_the_public_route_without_a_token(db):
     assert set(operation["responses"]) == {"200", "422"}
     out = schema["components"]["schemas"]["FinderOut"]
     assert out["examples"][0]["results"][0]["reasons"][0]["kind"] == "keywords"
+
+
+def test_a_registry_number_without_activity_or_address_reads_as_unknown(db):
+    known_but_empty = organisation(901, postcode="", country="BE")
+    unknown = enterprise_number(902)
+    answers = [
+        _api(enterprise_number=number).json()["detail"].replace(dotted, "N")
+        for number, dotted in (
+            (known_but_empty.enterprise_number, known_but_empty.enterprise_number_display),
+            (unknown, f"{unknown[:4]}.{unknown[4:7]}.{unknown[7:]}"),
+        )
+    ]
+    assert (
+        answers[0]
+        == answers[1]
+        == ("Ondernemingsnummer N kennen we niet; geef in de plaats een NACE-code en een postcode.")
+    )

@@ -140,7 +140,8 @@ def _normalised_postcode(text: str) -> str:
 
 def by_enterprise_number(text: str) -> tuple[str, str]:
     """(NACE 2008 code, postcode) of an enterprise: the registry's, else the KBO
-    lookup's (docs/kbo.md). Raises FinderError for an invalid or unknown number."""
+    lookup's (docs/kbo.md). Raises FinderError for an invalid number, or one of which
+    neither knows an activity or a postcode."""
     try:
         number = enterprise.normalise(text)
     except enterprise.InvalidEnterpriseNumber as exc:
@@ -165,15 +166,17 @@ def by_enterprise_number(text: str) -> tuple[str, str]:
         if hit is not None:
             nace = nace or (hit.get("nace_2008") or "").replace(".", "")
             postcode = postcode or (hit.get("postcode") or "")
-        elif org is None:
-            raise FinderError(
-                "enterprise_number",
-                _(
-                    "Enterprise number %(number)s is not known to us; "
-                    "give a NACE code and a postcode instead."
-                )
-                % {"number": enterprise.display(number)},
+    if not nace and not postcode:
+        # The same words whether the registry holds the number or not: the answer does
+        # not tell who is in the registry.
+        raise FinderError(
+            "enterprise_number",
+            _(
+                "Enterprise number %(number)s is not known to us; "
+                "give a NACE code and a postcode instead."
             )
+            % {"number": enterprise.display(number)},
+        )
     return nace, postcode
 
 
