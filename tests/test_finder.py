@@ -5,7 +5,9 @@ import datetime
 
 import duckdb
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
 from clustermonitor.members import finder
@@ -208,3 +210,19 @@ def test_a_registry_number_without_activity_or_address_reads_as_unknown(db):
         == answers[1]
         == ("Ondernemingsnummer N kennen we niet; geef in de plaats een NACE-code en een postcode.")
     )
+
+
+def test_kept_profiles_serve_until_a_membership_changes(members, settings):
+    settings.CLUSTERMONITOR_MEMO = True
+    search = finder.search(nace="28.99", postcode="3000")
+    first = finder.find(search)
+    with CaptureQueriesContext(connection) as queries:
+        assert finder.find(search) == first
+    assert len(queries) == 1  # the data version only
+    for i in range(30, 40):  # ten more in 28.99 in Leuven for VIL
+        org = organisation(i, postcode="3000")
+        org.nace_2008 = _nace("28990")
+        org.locate()
+        org.save()
+        membership(org, Cluster.objects.get(code="VIL"), start=SINCE)
+    assert finder.find(search)[0].code == "VIL"

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from clustermonitor.analysis import finder as ranking
-from clustermonitor.core import known
+from clustermonitor.core import known, memo
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry import enterprise
@@ -230,7 +230,7 @@ def running_clusters(on: datetime.date):
 
 def cluster_profiles(on: datetime.date) -> tuple[list[ranking.ClusterProfile], dict]:
     """Every cluster running on `on` in aggregates of its members active on `on`, and
-    the clusters by id. Three queries."""
+    what the answer shows of each cluster by code (name, type, domain). Three queries."""
     clusters = {c.pk: c for c in running_clusters(on).order_by("code")}
     members = known.active_memberships(Membership.objects.all(), on).filter(cluster_id__in=clusters)
     nace: dict[int, dict[str, int]] = {pk: {} for pk in clusters}
@@ -260,26 +260,35 @@ def cluster_profiles(on: datetime.date) -> tuple[list[ranking.ClusterProfile], d
         )
         for pk, c in clusters.items()
     ]
-    return profiles, clusters
+    shown = {
+        c.code: {"name": c.name, "type": c.cluster_type.code, "domain": c.domain_label}
+        for c in clusters.values()
+    }
+    return profiles, shown
+
+
+def kept_cluster_profiles(on: datetime.date) -> tuple[list[ranking.ClusterProfile], dict]:
+    """`cluster_profiles`, kept (core.memo) until a membership, an organisation or a
+    cluster changes or the day does: one query of index look-ups instead of three
+    grouped over every membership of the running clusters."""
+    return memo.memo(
+        "finder-clusters",
+        lambda: (on.isoformat(), memo.data_version(Membership, Organisation, Cluster)),
+        lambda: cluster_profiles(on),
+    )
 
 
 def find(found: Search, on: datetime.date | None = None, top: int | None = None) -> list[Result]:
     """The running clusters for the company, best first."""
     on = on or datetime.date.today()
-    profiles, clusters = cluster_profiles(on)
-    by_code = {c.code: c for c in clusters.values()}
-    results = []
-    for m in ranking.rank(found.company, profiles, top=top):
-        cluster = by_code[m.code]
-        results.append(
-            Result(
-                code=cluster.code,
-                name=cluster.name,
-                type=cluster.cluster_type.code,
-                domain=cluster.domain_label,
-                score=round(m.score, 4),
-                factors={k: round(v, 4) for k, v in m.factors.items()},
-                reasons=m.reasons,
-            )
+    profiles, shown = kept_cluster_profiles(on)
+    return [
+        Result(
+            code=m.code,
+            **shown[m.code],
+            score=round(m.score, 4),
+            factors={k: round(v, 4) for k, v in m.factors.items()},
+            reasons=m.reasons,
         )
-    return results
+        for m in ranking.rank(found.company, profiles, top=top)
+    ]
