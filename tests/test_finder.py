@@ -5,6 +5,7 @@ import datetime
 
 import duckdb
 import pytest
+from django.core.cache import cache
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -214,6 +215,7 @@ def test_a_registry_number_without_activity_or_address_reads_as_unknown(db):
 
 def test_kept_profiles_serve_until_a_membership_changes(members, settings):
     settings.CLUSTERMONITOR_MEMO = True
+    cache.clear()
     search = finder.search(nace="28.99", postcode="3000")
     first = finder.find(search)
     with CaptureQueriesContext(connection) as queries:

@@ -90,6 +90,7 @@ PAGES = [
     ("core:audit-log", {}, ""),
     ("reports:runs", {}, ""),
     ("monitoring:search", {}, "?q=e"),
+    ("members:finder", {}, "?nace=28.99&postcode=3000&q=bouw"),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a
