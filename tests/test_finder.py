@@ -228,3 +228,9 @@ def test_kept_profiles_serve_until_a_membership_changes(members, settings):
         org.save()
         membership(org, Cluster.objects.get(code="VIL"), start=SINCE)
     assert finder.find(search)[0].code == "VIL"
+
+
+def test_the_answer_varies_with_the_language_asked(db):
+    response = _api(q="logistiek", lang="en")
+    assert response["Content-Language"] == "en"
+    assert "Accept-Language" in response["Vary"]

@@ -6,7 +6,9 @@ with counts of members, the company with its NACE code and place only.
 
 from typing import Literal
 
+from django.http import HttpResponse
 from django.utils import translation
+from django.utils.cache import patch_vary_headers
 from ninja import Query, Router, Schema
 from ninja.errors import HttpError
 from pydantic import ConfigDict
@@ -98,6 +100,7 @@ def _language(request, lang: str | None) -> str:
 @router.get("/public/finder", response=FinderOut)
 def public_finder(
     request,
+    response: HttpResponse,
     enterprise_number: str = Query(
         "", max_length=40, description="Belgian enterprise number, any notation (0412.345.678)"
     ),
@@ -115,6 +118,9 @@ def public_finder(
     or postcode, or no input at all is answered with 422 and the reason in `detail`, in
     the requested language."""
     language = _language(request, lang)
+    # The same URL answers in another language for another Accept-Language (or cookie).
+    patch_vary_headers(response, ("Accept-Language", "Cookie"))
+    response["Content-Language"] = language
     with translation.override(language):
         try:
             found = finder.search(
