@@ -234,3 +234,24 @@ def test_the_answer_varies_with_the_language_asked(db):
     response = _api(q="logistiek", lang="en")
     assert response["Content-Language"] == "en"
     assert "Accept-Language" in response["Vary"]
+
+
+def test_every_input_that_cannot_be_used_gets_its_reason(db):
+    params = {"enterprise_number": "0412.345.679", "nace": "12.34", "postcode": "0000"}
+    html = Client().get(reverse("members:finder"), params).content.decode()
+    for reason in (
+        "0412.345.679 is geen geldig ondernemingsnummer: controlecijfer klopt niet.",
+        "12.34 is geen NACE-BEL 2008-code.",
+        "0000 is geen Belgische postcode.",
+    ):
+        assert reason in html
+    detail = _api(**params, lang="en").json()["detail"]
+    assert detail.count("is not") == 3
+
+
+def test_what_the_number_brings_and_our_tables_lack_is_left_out(db):
+    org = organisation(903, postcode="9999")  # no such postcode; no NACE code
+    org.nace_2008 = _nace("28990")
+    org.save()
+    body = _api(enterprise_number=org.enterprise_number).json()
+    assert body["query"]["nace"] == "28.990" and body["query"]["postcode"] == ""

@@ -29,12 +29,18 @@ MAX_KEYWORDS = 20
 
 
 class FinderError(ValueError):
-    """Input the finder cannot use: `field` the parameter, `message` why (translated
-    when shown)."""
+    """Input the finder cannot use: `errors` (parameter, why) for each input, `field`
+    and `message` the first parameter and every reason in one text."""
 
-    def __init__(self, field_name: str, message):
+    def __init__(self, field_name: str, message, errors: list | None = None):
         self.field, self.message = field_name, message
+        self.errors = errors or [(field_name, message)]
         super().__init__(f"{field_name}: {message}")
+
+    @classmethod
+    def of(cls, errors: list["FinderError"]) -> "FinderError":
+        pairs = [pair for error in errors for pair in error.errors]
+        return cls(pairs[0][0], " ".join(str(message) for _, message in pairs), pairs)
 
 
 @dataclass
@@ -184,7 +190,8 @@ def search(
     *, enterprise_number: str = "", nace: str = "", postcode: str = "", q: str = ""
 ) -> Search:
     """The company from the visitor's input (any combination; at least one given).
-    Raises FinderError naming the first input it cannot use."""
+    Raises FinderError with a reason for every input it cannot use. A NACE code or
+    postcode that the enterprise number brings and that our tables lack is left out."""
     enterprise_number, nace, postcode = (
         (enterprise_number or "").strip(),
         (nace or "").strip(),
@@ -195,16 +202,33 @@ def search(
         raise FinderError(
             "q", _("Give an enterprise number, a NACE code and a postcode, or keywords.")
         )
-    number = ""
+    errors: list[FinderError] = []
+    number, found_nace, found_postcode = "", "", ""
     if enterprise_number:
-        found_nace, found_postcode = by_enterprise_number(enterprise_number)
-        number = enterprise.display(enterprise.normalise(enterprise_number))
-        nace, postcode = nace or found_nace, postcode or found_postcode
-    code = nace_code(nace) if nace else None
+        try:
+            found_nace, found_postcode = by_enterprise_number(enterprise_number)
+            number = enterprise.display(enterprise.normalise(enterprise_number))
+        except FinderError as error:
+            errors.append(error)
+    code = None
+    if nace or found_nace:
+        try:
+            code = nace_code(nace or found_nace)
+        except FinderError as error:
+            if nace:
+                errors.append(error)
     point, municipality, located_by = None, "", ""
-    if postcode:
-        postcode = _normalised_postcode(postcode)
-        point, municipality, located_by = place(postcode)
+    given_postcode, postcode = postcode, ""
+    if given_postcode or found_postcode:
+        try:
+            postcode = _normalised_postcode(given_postcode or found_postcode)
+            point, municipality, located_by = place(postcode)
+        except FinderError as error:
+            postcode = ""
+            if given_postcode:
+                errors.append(error)
+    if errors:
+        raise FinderError.of(errors)
     words = ranking.tokens(q)[:MAX_KEYWORDS]
     return Search(
         company=ranking.Company(nace=code.code if code else "", point=point, keywords=tuple(words)),

@@ -222,5 +222,6 @@ class FinderForm(forms.Form):
                 q=data.get("q", ""),
             )
         except finder.FinderError as error:
-            self.add_error(error.field, str(error.message))
+            for field_name, message in error.errors:
+                self.add_error(field_name, str(message))
         return data
