@@ -7,6 +7,7 @@ from clustermonitor.activities.api import router as activities_router
 from clustermonitor.api.auth import AUTH
 from clustermonitor.collaborations.api import router as collaborations_router
 from clustermonitor.members.api import router as members_router
+from clustermonitor.members.api_public import router as public_router
 from clustermonitor.monitoring.api import router as monitoring_router
 from clustermonitor.programmes.api import router as programmes_router
 
@@ -35,9 +36,12 @@ class ClusterMonitorAPI(NinjaAPI):
         for methods in schema["paths"].values():
             for method, operation in methods.items():
                 responses = operation.setdefault("responses", {})
+                public = "public" in operation.get("tags", ())
                 for status, description in ERROR_RESPONSES.items():
                     if method == "get" and status in (400, 403):
                         continue  # reads answer 404 for what the caller may not see
+                    if public and status != 422:
+                        continue  # no authentication, nothing hidden: only bad input
                     responses.setdefault(
                         status,
                         {
@@ -58,7 +62,8 @@ api = ClusterMonitorAPI(
     description=(
         "Read access to the cluster programme with the same permissions as the web "
         "interface. Authenticate with `Authorization: Bearer <token>`; create a token on "
-        "your profile page or with `clustermonitor createtoken`."
+        "your profile page or with `clustermonitor createtoken`. The routes under "
+        "`/api/public/` need no token."
     ),
     auth=AUTH,
     urls_namespace="api",
@@ -68,3 +73,4 @@ api.add_router("/", members_router)
 api.add_router("/", activities_router)
 api.add_router("/", collaborations_router)
 api.add_router("/", monitoring_router)
+api.add_router("/", public_router)

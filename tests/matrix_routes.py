@@ -485,6 +485,11 @@ MATRIX = {
         lambda: reverse("portal:profile-return", args=[CLUSTER_A]),
         POST_ONLY,
     ),
+    # The public finder: everyone, no login (docs/finder.md).
+    "members:finder": (
+        lambda: reverse("members:finder") + "?nace=28.99&postcode=3000&q=logistiek",
+        PUBLIC,
+    ),
     "surveys:wave-list": (
         lambda: reverse("surveys:wave-list"),
         row(LOGIN, 200, 403, 200, 404, 404, 404),
@@ -770,6 +775,7 @@ MATRIX = {
     "api:openapi-view": (lambda: reverse("api:openapi-view"), PUBLIC),
     "api:api-root": (lambda: reverse("api:api-root"), row(404, 404, 404, 404, 404, 404, 404)),
     "api:list_programmes": (lambda: reverse("api:list_programmes"), API),
+    "api:public_finder": (lambda: reverse("api:public_finder") + "?q=logistiek", PUBLIC),
     "api:list_kpis": (lambda: reverse("api:list_kpis"), API),
     "api:list_cluster_types": (lambda: reverse("api:list_cluster_types"), API),
     "api:list_calls": (lambda: reverse("api:list_calls"), API),

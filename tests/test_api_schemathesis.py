@@ -9,6 +9,7 @@ import schemathesis
 from django.core.signals import request_finished, request_started
 from django.db import close_old_connections
 from hypothesis import HealthCheck, settings
+from schemathesis.specs.openapi.checks import positive_data_acceptance
 
 from clustermonitor.accounts import services
 from clustermonitor.accounts.models import User
@@ -42,4 +43,16 @@ def api_token(db):
     suppress_health_check=list(HealthCheck),
 )
 def test_the_api_answers_every_generated_request_as_its_schema_says(case, api_token):
-    case.call_and_validate(headers={"Authorization": f"Bearer {api_token}"})
+    # The public finder refuses some requests the schema cannot tell from good ones (a
+    # number with a wrong check digit, a postcode or NACE code that does not exist, no
+    # input at all: rules OpenAPI cannot state) with 422 and the reason (docs/finder.md,
+    # tests/test_finder.py). Every other check holds for it: no server error, every
+    # answer as documented.
+    excluded = [positive_data_acceptance] if case.path in PUBLIC_WITH_RULES else []
+    case.call_and_validate(
+        headers={"Authorization": f"Bearer {api_token}"}, excluded_checks=excluded
+    )
+
+
+#: Operations whose parameters follow rules beyond the schema (see above).
+PUBLIC_WITH_RULES = {"/api/public/finder"}

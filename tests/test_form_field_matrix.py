@@ -488,6 +488,14 @@ FORMS = {
     "clustermonitor.members.forms.ContactForm": NoIds("a contact person's details"),
     "clustermonitor.registry.forms.FirmFiguresForm": NoIds("figures of the URL's organisation"),
     "clustermonitor.members.forms.FeeScheduleForm": NoIds("amounts per size class"),
+    "clustermonitor.members.forms.FinderForm": NoIds(
+        "the public finder's texts (a number, a NACE code, a postcode, keywords)",
+        fixed={
+            "enterprise_number": "any company's own number, looked up for its NACE code "
+            "and postcode only: the answer names no organisation and no membership "
+            "(tests/test_finder_demo.py)"
+        },
+    ),
     "clustermonitor.members.import_kinds.ContributionUploadForm": NoIds("a file and a year"),
     "clustermonitor.collaborations.forms.StageForm": NoIds(
         "a stage and a reason", fixed={"stage": ENUM, "reason": ENUM}

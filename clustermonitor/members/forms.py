@@ -188,3 +188,40 @@ class BulkPayForm(forms.Form):
     def __init__(self, *args, contributions, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["contributions"].queryset = contributions
+
+
+class FinderForm(forms.Form):
+    """The public finder (GET): an enterprise number, or a NACE code and a postcode, or
+    keywords; members/finder.py checks them (clean) and says why one cannot be used."""
+
+    enterprise_number = forms.CharField(
+        label=_("Enterprise number"), required=False, max_length=40, help_text="0412.345.678"
+    )
+    nace = forms.CharField(
+        label=_("NACE code"), required=False, max_length=20, help_text=_("For example 28.99")
+    )
+    postcode = forms.CharField(label=_("Postcode"), required=False, max_length=20)
+    q = forms.CharField(
+        label=_("Keywords"),
+        required=False,
+        max_length=1000,
+        help_text=_("What your company works on, for example: drones, hydrogen"),
+    )
+
+    def clean(self):
+        from clustermonitor.members import finder
+
+        data = super().clean()
+        if self.errors:
+            return data
+        try:
+            self.search = finder.search(
+                enterprise_number=data.get("enterprise_number", ""),
+                nace=data.get("nace", ""),
+                postcode=data.get("postcode", ""),
+                q=data.get("q", ""),
+            )
+        except finder.FinderError as error:
+            for field_name, message in error.errors:
+                self.add_error(field_name, str(message))
+        return data
