@@ -486,8 +486,8 @@ MATRIX = {
         POST_ONLY,
     ),
     # The public finder: everyone, no login (docs/finder.md).
-    "members:finder": (
-        lambda: reverse("members:finder") + "?nace=28.99&postcode=3000&q=logistiek",
+    "portal:finder": (
+        lambda: reverse("portal:finder") + "?nace=28.99&postcode=3000&q=logistiek",
         PUBLIC,
     ),
     "surveys:wave-list": (

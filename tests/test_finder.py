@@ -153,7 +153,7 @@ def test_the_clusters_cost_three_queries_whatever_the_members(members, django_as
 
 
 def test_the_page_works_without_login_and_without_javascript(members):
-    response = Client().get(reverse("members:finder"), {"nace": "28.99", "postcode": "3000"})
+    response = Client().get(reverse("portal:finder"), {"nace": "28.99", "postcode": "3000"})
     assert response.status_code == 200
     html = response.content.decode()
     assert '<form method="get"' in html
@@ -162,7 +162,7 @@ def test_the_page_works_without_login_and_without_javascript(members):
 
 
 def test_the_page_shows_the_reason_next_to_the_field(db):
-    response = Client().get(reverse("members:finder"), {"enterprise_number": "123"})
+    response = Client().get(reverse("portal:finder"), {"enterprise_number": "123"})
     assert response.status_code == 200
     html = response.content.decode()
     assert "123 is geen geldig ondernemingsnummer: verkeerd aantal cijfers." in html
@@ -180,7 +180,7 @@ def test_the_page_shows_the_reason_next_to_the_field(db):
     ],
 )
 def test_hostile_input_is_answered_not_crashed(db, params):
-    page = Client().get(reverse("members:finder"), params)
+    page = Client().get(reverse("portal:finder"), params)
     assert page.status_code == 200
     api = _api(**params)
     assert api.status_code in (200, 422)
@@ -238,7 +238,7 @@ def test_the_answer_varies_with_the_language_asked(db):
 
 def test_every_input_that_cannot_be_used_gets_its_reason(db):
     params = {"enterprise_number": "0412.345.679", "nace": "12.34", "postcode": "0000"}
-    html = Client().get(reverse("members:finder"), params).content.decode()
+    html = Client().get(reverse("portal:finder"), params).content.decode()
     for reason in (
         "0412.345.679 is geen geldig ondernemingsnummer: controlecijfer klopt niet.",
         "12.34 is geen NACE-BEL 2008-code.",
@@ -255,3 +255,26 @@ def test_what_the_number_brings_and_our_tables_lack_is_left_out(db):
     org.save()
     body = _api(enterprise_number=org.enterprise_number).json()
     assert body["query"]["nace"] == "28.990" and body["query"]["postcode"] == ""
+
+
+def test_a_result_links_to_the_clusters_public_profile_once_it_is_published(members):
+    from clustermonitor.core import audit
+    from clustermonitor.portal import services
+
+    params = {"nace": "28.99", "postcode": "3000"}
+    profile = reverse("portal:cluster-detail", args=["SIM"])
+    assert (
+        f'href="{profile}"' not in Client().get(reverse("portal:finder"), params).content.decode()
+    )
+    actor = audit.Actor.system("tests")
+    draft = services.profile_of(Cluster.objects.get(code="SIM"))
+    draft.description = "Simulatie en modellering."
+    services.save_draft(actor, draft)
+    services.submit(actor, draft)
+    assert (
+        f'href="{profile}"' not in Client().get(reverse("portal:finder"), params).content.decode()
+    )
+    services.publish(actor, draft)
+    html = Client().get(reverse("portal:finder"), params).content.decode()
+    assert f'href="{profile}"' in html
+    assert Client().get(profile).status_code == 200

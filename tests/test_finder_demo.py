@@ -56,7 +56,7 @@ def test_no_answer_names_a_member(calibrated_demo, db):
             assert api.status_code == 200, (params, api.content)
             seen_reasons += sum(len(r["reasons"]) for r in api.json()["results"])
             client.cookies["django_language"] = lang
-            page = client.get(reverse("members:finder"), params)
+            page = client.get(reverse("portal:finder"), params)
             assert page.status_code == 200
             for text in (api.content.decode(), page.content.decode()):
                 leaked = {n for n in names if n in text and n not in clusters}

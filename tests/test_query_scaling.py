@@ -95,7 +95,7 @@ PAGES = [
     ("portal:front", {}, ""),
     ("portal:directory", {}, ""),
     ("portal:directory", {}, "?running=on&q=scaling&province=40000"),
-    ("members:finder", {}, "?nace=28.99&postcode=3000&q=bouw"),
+    ("portal:finder", {}, "?nace=28.99&postcode=3000&q=bouw"),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a

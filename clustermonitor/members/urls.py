@@ -5,7 +5,6 @@ from clustermonitor.members import (
     views,
     views_contributions,
     views_figures,
-    views_finder,
     views_reach,
 )
 
@@ -72,7 +71,6 @@ urlpatterns = [
     # The reach of the members (their organisations against the registry).
     path("reach/", views_reach.reach_programme, name="reach"),
     # The public finder (no login; moves into the portal later).
-    path("finder/", views_finder.finder_page, name="finder"),
     path("clusters/<str:code>/reach/", views_reach.reach_cluster, name="reach-cluster"),
     path("clusters/<str:code>/data-quality/", views.quality_cluster, name="quality-cluster"),
 ]

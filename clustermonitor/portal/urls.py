@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clustermonitor.portal import views, views_public
+from clustermonitor.portal import views, views_finder, views_public
 
 app_name = "portal"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     # Public (no login).
     path("portal/", views_public.front, name="front"),
     path("portal/clusters/", views_public.directory, name="directory"),
+    path("finder/", views_finder.finder_page, name="finder"),
     path("portal/clusters/<str:code>/", views_public.cluster_detail, name="cluster-detail"),
     path(
         "portal/clusters/<str:code>/logo/",

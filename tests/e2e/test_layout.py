@@ -51,7 +51,7 @@ MEMBER_PAGES = {
     "portal:front",
     "portal:directory",
     "portal:cluster-detail",
-    "members:finder",  # the public finder: a company's visitor, often on a phone
+    "portal:finder",  # the public finder: a company's visitor, often on a phone
 }
 
 OVERFLOW_JS = """() => ({

@@ -1,6 +1,6 @@
 """The public finder page (docs/finder.md): no login, a plain GET form that works
 without JavaScript, the running clusters that fit a company with the reasons in words.
-It will move into the portal; the ranking and its data are members/finder.py's."""
+Part of the public portal; the ranking is analysis/finder.py's and its data members/finder.py's."""
 
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -8,6 +8,7 @@ from django.views.decorators.http import require_GET
 from clustermonitor.analysis import finder as ranking
 from clustermonitor.members import finder
 from clustermonitor.members.forms import FinderForm
+from clustermonitor.portal.models import ClusterProfile
 
 #: The clusters a page shows at most (the API gives them all).
 TOP = 10
@@ -22,9 +23,17 @@ def finder_page(request):
     if given and form.is_valid():
         search = form.search
         results = finder.find(search, top=TOP)
+        # The clusters with a public profile link to it.
+        published = set(
+            ClusterProfile.objects.filter(
+                cluster__code__in=[r.code for r in results], publication__isnull=False
+            ).values_list("cluster__code", flat=True)
+        )
+        for result in results:
+            result.profile_published = result.code in published
     return render(
         request,
-        "members/finder.html",
+        "portal/finder.html",
         {
             "form": form,
             "search": search,
