@@ -3,7 +3,8 @@
     clustermonitor demo &                      # or: make run
     .venv/bin/python scripts/screenshots.py http://127.0.0.1:8000 docs/screenshots
 
-Logs in as BIM's cluster manager and captures their home page (the inbox: the demo's
+First, as a visitor, the public finder's answer for a company (NACE code, postcode and
+keywords). Then logs in as BIM's cluster manager and captures their home page (the inbox: the demo's
 present gives them a returned report, attendees to check and outstanding fees). Then as
 the demo's evaluator (with the second step: the first run enrols an authenticator app for
 the evaluator and keeps its key in var/screenshots-totp.key, later runs compute the code
@@ -27,7 +28,7 @@ CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--no-first-run", "--disable-background-networking"]
 LOGIN, PASSWORD = "evaluator", "clustermonitor"
 CLUSTER_MANAGER = "cluster.bim"
-SHOTS = ("home", "dashboard", "reach-figure", "effect-matrix", "report-page")
+SHOTS = ("portal-finder", "home", "dashboard", "reach-figure", "effect-matrix", "report-page")
 KEY_FILE = Path("var/screenshots-totp.key")
 
 
@@ -65,6 +66,10 @@ def main(base: str, folder: Path) -> None:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         page = browser.new_page(viewport={"width": 1280, "height": 860})
         page.set_default_timeout(120_000)
+        # A visitor (no login) asks the finder which running cluster fits a company.
+        page.goto(f"{base}/finder/?nace=41.20&postcode=2000&q=bouw+circulair")
+        page.wait_for_selector("#finder-results")
+        page.screenshot(path=folder / "portal-finder.png")
         page.goto(f"{base}/accounts/login/")
         page.fill("input[name=username]", CLUSTER_MANAGER)
         page.fill("input[name=password]", PASSWORD)
