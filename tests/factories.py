@@ -43,3 +43,36 @@ def png(width: int = 8, height: int = 8) -> bytes:
     buffer = io.BytesIO()
     Image.new("RGB", (width, height), (0, 90, 160)).save(buffer, format="PNG")
     return buffer.getvalue()
+
+
+def open_survey_link(cluster, number: int, name: str):
+    """A wave of the default questionnaire open today for `cluster`, a new member
+    organisation (`number`, `name`) invited to it: the invitation and the token of its
+    personal link (`/s/<token>/`)."""
+    from clustermonitor.core import audit
+    from clustermonitor.programmes.models import Programme
+    from clustermonitor.surveys.models import Invitation, Wave
+    from clustermonitor.surveys.services_forms import load_default_questionnaire
+    from clustermonitor.surveys.tokens import assign, new_nonce, placeholder_hash
+
+    questionnaire = load_default_questionnaire(Programme.objects.get(), audit.Actor.system("e2e"))
+    today = datetime.date.today()
+    wave = Wave.objects.create(
+        questionnaire=questionnaire,
+        name=f"Bevraging {today.year}",
+        opens_on=today - datetime.timedelta(days=1),
+        closes_on=today + datetime.timedelta(days=14),
+    )
+    wave.clusters.add(cluster)
+    member = membership(organisation(number, name=name), cluster, start=cluster.start_date)
+    invitation = Invitation(
+        wave=wave,
+        organisation=member.organisation,
+        cluster=cluster,
+        token_hash=placeholder_hash(),
+        nonce=new_nonce(),
+    )
+    invitation.save()
+    token = assign(invitation)
+    invitation.save()
+    return invitation, token

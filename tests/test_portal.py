@@ -380,3 +380,22 @@ def test_no_public_page_of_the_demo_shows_a_member_or_an_unpublished_contact(
     past = [p for p in published if p.cluster.end_date < today]
     assert past and directory.count('<span class="badge">afgelopen</span>') == len(past)
     assert len(past) < len(published)  # some run today (the spearheads, the present's)
+
+
+def test_the_same_logo_uploaded_again_is_kept_once(web):
+    """Logos are named by their content: a second upload of the same picture (by another
+    edit, or after a publication) points at the stored file, never at a renamed copy."""
+    picture = png(9, 9)
+    _published(web, logo=SimpleUploadedFile("one.png", picture))
+    first = ClusterProfile.objects.get(cluster__code=CLUSTER_A).logo.name
+    edited = _edit(
+        web("cluster_manager_a"),
+        description="Een nieuwe beschrijving.",
+        logo=SimpleUploadedFile("two.png", picture),
+    )
+    assert edited.status_code == 302
+    profile = ClusterProfile.objects.get(cluster__code=CLUSTER_A)
+    assert profile.state == ClusterProfile.State.DRAFT  # the edit was saved
+    again = profile.logo.name
+    assert again == first
+    assert re.fullmatch(r"portal/logos/EUKA/[0-9a-f]{24}\.png", again)

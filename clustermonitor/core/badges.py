@@ -39,6 +39,7 @@ FIELDS: dict[str, dict[str, str]] = {
     "accountmanagement.AttentionPoint.status": {"open": "warn", "done": "ok"},
     "maturity.ExitPlan.status": {"draft": "muted", "filed": "warn", "accepted": "ok"},
     "maturity.CriteriaSet.status": {"draft": "neutral", "published": "ok"},
+    "portal.ClusterProfile.state": {"draft": "neutral", "submitted": "info", "published": "ok"},
     "maturity.Answer.status": {
         "computed": "info",
         "pending": "warn",

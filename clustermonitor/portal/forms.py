@@ -7,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from clustermonitor.portal.models import ClusterProfile
+from clustermonitor.portal.models import ClusterProfile, logo_path
 
 #: A logo is a small picture: at most this many bytes and pixels a side, in one of these
 #: formats (no SVG: a script could hide in it).
@@ -85,6 +85,9 @@ class ProfileForm(forms.ModelForm):
             )
         upload.seek(0)
         upload.name = hashlib.sha256(content).hexdigest()[:24] + LOGO_FORMATS[kind]
+        stored = logo_path(self.instance, upload.name)
+        if self.instance._meta.get_field("logo").storage.exists(stored):
+            return stored  # the same picture (named by its digest) is kept once
         return upload
 
 

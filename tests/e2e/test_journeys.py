@@ -337,36 +337,9 @@ def _answer_page(page) -> None:
 def test_a_member_answers_on_a_phone_stops_halfway_and_finishes_from_the_same_link(
     browser, world, live_server
 ):
-    import datetime
+    from tests.factories import open_survey_link
 
-    from clustermonitor.core import audit
-    from clustermonitor.programmes.models import Programme
-    from clustermonitor.surveys.models import Invitation, Wave
-    from clustermonitor.surveys.services_forms import load_default_questionnaire
-    from clustermonitor.surveys.tokens import assign, new_nonce, placeholder_hash
-    from tests.factories import membership, organisation
-
-    euka = Cluster.objects.get(code=CLUSTER_A)
-    questionnaire = load_default_questionnaire(Programme.objects.get(), audit.Actor.system("e2e"))
-    today = datetime.date.today()
-    wave = Wave.objects.create(
-        questionnaire=questionnaire,
-        name="Bevraging 2026",
-        opens_on=today - datetime.timedelta(days=1),
-        closes_on=today + datetime.timedelta(days=14),
-    )
-    wave.clusters.add(euka)
-    member = membership(organisation(9700, name="Trein NV"), euka, start=euka.start_date)
-    invitation = Invitation(
-        wave=wave,
-        organisation=member.organisation,
-        cluster=euka,
-        token_hash=placeholder_hash(),
-        nonce=new_nonce(),
-    )
-    invitation.save()
-    token = assign(invitation)
-    invitation.save()
+    invitation, token = open_survey_link(Cluster.objects.get(code=CLUSTER_A), 9700, "Trein NV")
     link = f"{live_server.url}/s/{token}/"
 
     phone = browser.new_context(viewport={"width": 375, "height": 740}, is_mobile=True)

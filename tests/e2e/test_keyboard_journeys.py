@@ -132,34 +132,9 @@ def _answer_by_keyboard(page, limit: int = 400) -> None:
 
 
 def test_a_member_answers_the_survey_from_a_personal_link_by_keyboard(browser, world):
-    from clustermonitor.core import audit
-    from clustermonitor.programmes.models import Programme
-    from clustermonitor.surveys.models import Invitation, Wave
-    from clustermonitor.surveys.services_forms import load_default_questionnaire
-    from clustermonitor.surveys.tokens import assign, new_nonce, placeholder_hash
-    from tests.factories import membership, organisation
+    from tests.factories import open_survey_link
 
-    euka = Cluster.objects.get(code=CLUSTER_A)
-    questionnaire = load_default_questionnaire(Programme.objects.get(), audit.Actor.system("e2e"))
-    today = datetime.date.today()
-    wave = Wave.objects.create(
-        questionnaire=questionnaire,
-        name="Bevraging 2026",
-        opens_on=today - datetime.timedelta(days=1),
-        closes_on=today + datetime.timedelta(days=14),
-    )
-    wave.clusters.add(euka)
-    member = membership(organisation(9710, name="Toets NV"), euka, start=euka.start_date)
-    invitation = Invitation(
-        wave=wave,
-        organisation=member.organisation,
-        cluster=euka,
-        token_hash=placeholder_hash(),
-        nonce=new_nonce(),
-    )
-    invitation.save()
-    token = assign(invitation)
-    invitation.save()
+    invitation, token = open_survey_link(Cluster.objects.get(code=CLUSTER_A), 9710, "Toets NV")
 
     context = browser.new_context(base_url=world.url, viewport={"width": 1280, "height": 900})
     page = context.new_page()
