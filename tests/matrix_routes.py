@@ -466,6 +466,9 @@ MATRIX = {
         ),
         PUBLIC,
     ),
+    # What search engines read (text and XML, no login).
+    "portal:robots": (lambda: reverse("portal:robots"), PUBLIC),
+    "portal:sitemap": (lambda: reverse("portal:sitemap"), PUBLIC),
     # The profile's workflow in the workspace.
     "portal:profiles": (lambda: reverse("portal:profiles"), PROGRAMME_READERS),
     "portal:profile": (lambda: reverse("portal:profile", args=[CLUSTER_A]), CLUSTER_A_RECORDS),

@@ -399,3 +399,52 @@ def test_the_same_logo_uploaded_again_is_kept_once(web):
     again = profile.logo.name
     assert again == first
     assert re.fullmatch(r"portal/logos/EUKA/[0-9a-f]{24}\.png", again)
+
+
+def test_search_engines_may_read_the_public_pages_and_find_the_published_profiles(web, db):
+    anonymous = web("anonymous")
+    robots = anonymous.get(reverse("portal:robots"))
+    assert robots["Content-Type"].startswith("text/plain")
+    lines = robots.content.decode().splitlines()
+    assert "Allow: /portal/" in lines and "Allow: /finder/" in lines
+    assert "Disallow: /" in lines and lines[-1].endswith("/sitemap.xml")
+
+    profile = reverse("portal:cluster-detail", args=[CLUSTER_A])
+    assert profile not in anonymous.get(reverse("portal:sitemap")).content.decode()
+    _edit(web("cluster_manager_a"))  # a draft is not listed
+    assert profile not in anonymous.get(reverse("portal:sitemap")).content.decode()
+    _step(web("cluster_manager_a"), "submit")
+    _step(web("programme_manager"), "publish")
+    sitemap = anonymous.get(reverse("portal:sitemap"))
+    assert sitemap["Content-Type"].startswith("application/xml")
+    text = sitemap.content.decode()
+    for language in ("nl", "en"):
+        assert f"<loc>http://testserver{profile}?lang={language}</loc>" in text
+        assert f'hreflang="{language}" href="http://testserver{profile}?lang={language}"' in text
+    import xml.dom.minidom
+
+    xml.dom.minidom.parseString(sitemap.content)  # well-formed
+
+
+def test_a_profile_carries_open_graph_and_schema_org_with_published_fields_only(web, db):
+    import json
+
+    _published(
+        web,
+        description="Drones </script><script>alert(1)</script> & meer.",
+        description_en="Drones </script><script>alert(1)</script> & more.",
+        eccp_url="https://clustercollaboration.eu/cluster-organisations/euka",
+    )
+    html = web("anonymous").get(reverse("portal:cluster-detail", args=[CLUSTER_A])).content
+    html = html.decode()
+    assert '<meta property="og:title" content="' in html
+    assert '<meta property="og:description" content="Drones &lt;/script&gt;' in html
+    found = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S)
+    assert found and "</script><script>" not in found.group(1)
+    data = json.loads(found.group(1))
+    assert data["@type"] == "Organization" and data["name"] == "EUKA (drones)"
+    assert data["description"] == "Drones </script><script>alert(1)</script> & more."
+    assert data["sameAs"] == ["https://clustercollaboration.eu/cluster-organisations/euka"]
+    # The e-mail and phone were not published: neither is in the page.
+    assert "email" not in data and "telephone" not in data
+    assert "verborgen.adres" not in html and "999 88 77" not in html

@@ -95,6 +95,7 @@ PAGES = [
     ("portal:front", {}, ""),
     ("portal:directory", {}, ""),
     ("portal:directory", {}, "?running=on&q=scaling&province=40000"),
+    ("portal:sitemap", {}, ""),
     ("portal:finder", {}, "?nace=28.99&postcode=3000&q=bouw"),
 ]
 
@@ -107,7 +108,7 @@ NOT_LISTS = (
     "stage", "respond", "login", "logout", "password", "profile", "home", "detail", "version",
     "download", "upload", "xlsform", "mail-merge", "tracking-xlsx", "raw", "end-missing",
     "review", "my-cluster", "set_language", "fee-schedule", "periods", "attachment",
-    "history", "run-file", "pay", "healthz", "otp", "unlock", "retry",
+    "history", "run-file", "pay", "healthz", "otp", "unlock", "retry", "robots",
 )  # fmt: skip
 
 

@@ -21,6 +21,9 @@ SUPPRESSED = "< 5"
 #: A second cell hidden so that the first cannot be worked out from the total.
 HIDDEN = "…"
 
+#: The languages of the public pages (`?lang=`, hreflang).
+LANGUAGES = ("nl", "en")
+
 
 def shown(value: int):
     return SUPPRESSED if value < SUPPRESS_BELOW else value

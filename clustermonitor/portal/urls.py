@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clustermonitor.portal import views, views_finder, views_public
+from clustermonitor.portal import views, views_crawlers, views_finder, views_public
 
 app_name = "portal"
 
@@ -9,6 +9,8 @@ urlpatterns = [
     path("portal/", views_public.front, name="front"),
     path("portal/clusters/", views_public.directory, name="directory"),
     path("finder/", views_finder.finder_page, name="finder"),
+    path("robots.txt", views_crawlers.robots_txt, name="robots"),
+    path("sitemap.xml", views_crawlers.sitemap_xml, name="sitemap"),
     path("portal/clusters/<str:code>/", views_public.cluster_detail, name="cluster-detail"),
     path(
         "portal/clusters/<str:code>/logo/",

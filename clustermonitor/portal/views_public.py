@@ -2,19 +2,23 @@
 profile per cluster. They show published profiles and aggregates only (selectors)."""
 
 import datetime
+import json
 import mimetypes
 
 from django.core.files.storage import default_storage
 from django.http import FileResponse, Http404
 from django.shortcuts import render
+from django.urls import reverse
 from django.utils import translation
+from django.utils.safestring import mark_safe
+from django.utils.text import Truncator
 
 from clustermonitor.accounts import access
 from clustermonitor.portal import selectors
 from clustermonitor.portal.forms import DirectoryFilter
 from clustermonitor.programmes.models import Cluster
 
-LANGUAGES = ("nl", "en")
+LANGUAGES = selectors.LANGUAGES
 
 
 def _render(request, template, build):
@@ -81,8 +85,48 @@ def cluster_detail(request, code):
             "fees": selectors.fees(cluster, today),
             "publication": cluster.profile.publication,
             "suppressed": selectors.SUPPRESSED,
+            "og": _open_graph(request, cluster, data),
+            "ld_json": _organisation_ld(request, cluster, data),
         },
     )
+
+
+def _logo_url(request, cluster, data) -> str:
+    if not data.get("logo"):
+        return ""
+    return request.build_absolute_uri(reverse("portal:cluster-logo-file", args=[cluster.code]))
+
+
+def _open_graph(request, cluster, data) -> dict:
+    """OpenGraph's card of a profile (what a link to it shows when shared)."""
+    return {
+        "title": cluster.name,
+        "description": Truncator(selectors.localised(data, "description")).chars(200),
+        "image": _logo_url(request, cluster, data),
+        "locale": "nl_BE" if translation.get_language() == "nl" else "en_GB",
+    }
+
+
+def _organisation_ld(request, cluster, data) -> str:
+    """schema.org's Organization of a profile as JSON-LD, from the published fields only
+    (a contact's e-mail and phone only where they were published)."""
+    ld = {
+        "@context": "https://schema.org",
+        "@type": "Organization",
+        "name": cluster.name,
+        "url": data.get("website") or request.build_absolute_uri(request.path),
+        "description": selectors.localised(data, "description"),
+        "logo": _logo_url(request, cluster, data),
+        "email": data.get("contact_email", ""),
+        "telephone": data.get("contact_phone", ""),
+        "sameAs": [data["eccp_url"]] if data.get("eccp_url") else [],
+    }
+    text = json.dumps({k: v for k, v in ld.items() if v}, ensure_ascii=False, sort_keys=True)
+    # As Django's json_script: nothing in the text can close the script element.
+    return mark_safe(text.translate(_JSON_ESCAPES))
+
+
+_JSON_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
 
 
 def cluster_logo_file(request, code):

@@ -37,6 +37,8 @@ NOT_PAGES = {
     "monitoring:attachment-download",
     "core:healthz",
     "portal:cluster-logo-file",  # a picture
+    "portal:robots",  # text for search engines
+    "portal:sitemap",  # XML for search engines
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
 # on a phone.
