@@ -1,0 +1,44 @@
+"""The permission matrix's vocabulary: the personas' order, the status rows shared by many
+routes (`row`), and the look-ups the routes' URLs need (tests/matrix_routes.py)."""
+
+from tests.conftest import ALL_PERSONAS, CLUSTER_A
+
+LOGIN = "login"  # anonymous: redirect to the login page
+PERSONA_ORDER = ALL_PERSONAS  # anonymous, pm, am, evaluator, cm A, cm B, member contact
+
+
+def row(*codes):
+    assert len(codes) == len(PERSONA_ORDER)
+    return dict(zip(PERSONA_ORDER, codes, strict=True))
+
+
+EVERYONE = row(LOGIN, 200, 200, 200, 200, 200, 200)
+PROGRAMME_READERS = row(LOGIN, 200, 200, 200, 404, 404, 404)
+PROGRAMME_SETUP = row(LOGIN, 200, 403, 403, 404, 404, 404)
+# Records of cluster A: its own manager reads them, the other cluster's manager gets 404.
+CLUSTER_A_RECORDS = row(LOGIN, 200, 200, 200, 200, 404, 404)
+CLUSTER_A_SETUP = row(LOGIN, 200, 403, 403, 403, 404, 404)
+AUDIT = row(LOGIN, 200, 404, 404, 404, 404, 404)
+POST_ONLY = row(LOGIN, 405, 405, 405, 405, 405, 405)
+API = row(401, 200, 200, 200, 200, 200, 200)
+# Member records of cluster A: read by the agency, evaluators and A's manager; changed by
+# the programme manager and A's manager.
+MEMBERS_A = row(LOGIN, 200, 200, 200, 200, 404, 404)
+MEMBERS_A_CHANGE = row(LOGIN, 200, 403, 403, 200, 404, 404)
+REGISTRY = row(LOGIN, 200, 200, 200, 404, 404, 404)
+PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
+# Cluster A's public profile in the workspace: read by whoever reads A's records, edited
+# by A's manager only (the programme manager publishes it).
+PROFILE_A_CHANGE = row(LOGIN, 403, 403, 403, 200, 404, 404)
+
+
+def _user_pk(username):
+    from clustermonitor.accounts.models import User
+
+    return User.objects.get(username=username).pk
+
+
+def _cluster_a_pk():
+    from clustermonitor.programmes.models import Cluster
+
+    return Cluster.objects.get(code=CLUSTER_A).pk
