@@ -13,15 +13,10 @@ from tests.conftest import CLUSTER_A, CLUSTER_B, PERSONAS
 from tests.matrix_routes import MATRIX
 
 AGENCY_MEMBERS = ["organisation-list", "reach", "table8", "kpis", "programme"]
+AGENCY_PROGRAMME = ["programme-list", "call-list", "dashboard", "criteria-set-list", "profiles"]
 EXPECTED_MENU = {
     "programme_manager": {
-        "Programme": [
-            "programme-list",
-            "call-list",
-            "dashboard",
-            "criteria-set-list",
-            "profiles",
-        ],
+        "Programme": AGENCY_PROGRAMME,
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["warnings", "reports", "quality", "learning-session-list"],
@@ -29,26 +24,14 @@ EXPECTED_MENU = {
         "Administration": ["kbo-imports", "user-list", "audit-log"],
     },
     "account_manager": {
-        "Programme": [
-            "programme-list",
-            "call-list",
-            "dashboard",
-            "criteria-set-list",
-            "profiles",
-        ],
+        "Programme": AGENCY_PROGRAMME,
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["warnings", "reports", "quality", "learning-session-list"],
         "Evaluation": ["runs"],
     },
     "evaluator": {
-        "Programme": [
-            "programme-list",
-            "call-list",
-            "dashboard",
-            "criteria-set-list",
-            "profiles",
-        ],
+        "Programme": AGENCY_PROGRAMME,
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["reports", "quality"],

@@ -58,28 +58,34 @@ def profile_edit(request, code):
     )
 
 
+def _workflow_step(request, cluster, step, done_message, *args):
+    """One step of the profile's workflow (services.submit/publish/return_to_draft) on a
+    cluster the user may take it for; its message, or the reason it cannot be."""
+    try:
+        step(editing.actor(request), services.profile_of(cluster), *args)
+        messages.success(request, done_message)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+    return _workspace(cluster.code)
+
+
 @login_required
 @require_POST
 def profile_submit(request, code):
     cluster = access.profile_cluster(request.user, Cluster.objects, code, access.PROFILE_CHANGE)
-    try:
-        services.submit(editing.actor(request), services.profile_of(cluster))
-        messages.success(request, _("The profile is submitted to the programme manager."))
-    except services.WorkflowError as exc:
-        messages.error(request, str(exc))
-    return _workspace(code)
+    return _workflow_step(
+        request,
+        cluster,
+        services.submit,
+        _("The profile is submitted to the programme manager."),
+    )
 
 
 @login_required
 @require_POST
 def profile_publish(request, code):
     cluster = access.profile_cluster(request.user, Cluster.objects, code, access.PROFILE_PUBLISH)
-    try:
-        services.publish(editing.actor(request), services.profile_of(cluster))
-        messages.success(request, _("The profile is published."))
-    except services.WorkflowError as exc:
-        messages.error(request, str(exc))
-    return _workspace(code)
+    return _workflow_step(request, cluster, services.publish, _("The profile is published."))
 
 
 @login_required
@@ -90,14 +96,13 @@ def profile_return(request, code):
     if not form.is_valid():
         messages.error(request, _("Say what the cluster manager should change."))
         return _workspace(code)
-    try:
-        services.return_to_draft(
-            editing.actor(request), services.profile_of(cluster), form.cleaned_data["comment"]
-        )
-        messages.success(request, _("The profile is returned to the cluster manager."))
-    except services.WorkflowError as exc:
-        messages.error(request, str(exc))
-    return _workspace(code)
+    return _workflow_step(
+        request,
+        cluster,
+        services.return_to_draft,
+        _("The profile is returned to the cluster manager."),
+        form.cleaned_data["comment"],
+    )
 
 
 @login_required
