@@ -23,6 +23,7 @@ Off in the test environment like core.memo (tests turn it on with
 import functools
 import hashlib
 
+from django.conf import settings
 from django.contrib import messages
 from django.http import HttpResponse
 from django.utils import translation
@@ -124,3 +125,85 @@ def kept_page(check=None):
         return wrapped
 
     return decorate
+
+
+def public_page(view):
+    """Keep the decorated public view's pages for visitors (docs/portal.md, "Fast").
+
+    A visitor's page is the same for every visitor: it is kept per address (scheme, host,
+    path and query string), language and version of the records (every publication is
+    audited, so publishing starts a new version: a kept page is never older than the
+    last write). Logged-in users get the page computed (their header carries their name
+    and menu). A page that used a CSRF token, set a cookie or showed a message is
+    personal and never kept. `?lang=` sets the language cookie, on a kept page too, so
+    the visitor's next pages follow the chosen language."""
+
+    @functools.wraps(view)
+    def wrapped(request, *args, **kwargs):
+        if (
+            not enabled()
+            or request.method not in ("GET", "HEAD")
+            or request.user.is_authenticated
+            or len(messages.get_messages(request))
+        ):
+            return _remember_language(request, view(request, *args, **kwargs))
+        parts = (
+            request.scheme,
+            request.get_host(),  # the canonical and hreflang addresses are absolute
+            request.path,
+            sorted(request.GET.lists()),
+            _page_language(request),
+            records_version(),
+        )
+        key = "public-page:" + hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
+        kept = sharedcache.get(key)
+        if kept is not None:
+            content, headers = kept
+            response = HttpResponse(content)
+            for name, value in headers:
+                response[name] = value
+            response["X-Kept-Page"] = "1"
+            return _remember_language(request, response)
+        response = view(request, *args, **kwargs)
+        if (
+            response.status_code == 200
+            and not response.streaming
+            and not response.cookies
+            and not request.META.get("CSRF_COOKIE_NEEDS_UPDATE")
+            and not response.has_header("Content-Disposition")
+        ):
+            headers = [
+                (name, response[name])
+                for name in ("Content-Type", "Content-Language", "X-Robots-Tag")
+                if response.has_header(name)
+            ]
+            sharedcache.put(key, (response.content, headers), TIMEOUT)
+        return _remember_language(request, response)
+
+    return wrapped
+
+
+def _page_language(request) -> str:
+    """The language the public page is rendered in: `?lang=`, else the visitor's."""
+    language = request.GET.get("lang")
+    return language if language in dict(settings.LANGUAGES) else translation.get_language()
+
+
+def _remember_language(request, response):
+    language = request.GET.get("lang")
+    if (
+        language in dict(settings.LANGUAGES)
+        and request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME) != language
+        and response.status_code == 200
+    ):
+        response.set_cookie(
+            settings.LANGUAGE_COOKIE_NAME,
+            language,
+            max_age=settings.LANGUAGE_COOKIE_AGE,
+            path=settings.LANGUAGE_COOKIE_PATH,
+            domain=settings.LANGUAGE_COOKIE_DOMAIN,
+            secure=settings.LANGUAGE_COOKIE_SECURE,
+            httponly=settings.LANGUAGE_COOKIE_HTTPONLY,
+            samesite=settings.LANGUAGE_COOKIE_SAMESITE,
+        )
+    return response

@@ -8,6 +8,7 @@ from django.http import HttpResponse
 from django.urls import reverse
 from django.views.decorators.http import require_GET
 
+from clustermonitor.core.pagecache import public_page
 from clustermonitor.portal.models import ClusterProfile
 from clustermonitor.portal.selectors import LANGUAGES
 
@@ -42,6 +43,7 @@ def _public_pages() -> list[tuple[str, str | None]]:
 
 
 @require_GET
+@public_page
 def sitemap_xml(request):
     out = [
         '<?xml version="1.0" encoding="UTF-8"?>',

@@ -14,6 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from clustermonitor.accounts import access
+from clustermonitor.core.pagecache import public_page
 from clustermonitor.portal import selectors
 from clustermonitor.portal.forms import DirectoryFilter
 from clustermonitor.programmes.models import Cluster
@@ -39,12 +40,14 @@ def _render(request, template, build):
     return response
 
 
+@public_page
 def front(request):
     """The programme for a visitor (at / for whoever is not logged in)."""
     today = datetime.date.today()
     return _render(request, "portal/front.html", lambda: selectors.front(today))
 
 
+@public_page
 def directory(request):
     today = datetime.date.today()
     form = DirectoryFilter(
@@ -66,6 +69,7 @@ def directory(request):
     )
 
 
+@public_page
 def cluster_detail(request, code):
     cluster = access.published_cluster(Cluster.objects, code)
     today = datetime.date.today()
