@@ -460,6 +460,7 @@ FORMS = {
         fixed={
             "type": "the programme's cluster types: public",
             "province": "Belgium's provinces: reference data",
+            "nace": "the NACE sections: reference data",
         },
     ),
     "clustermonitor.portal.forms.ReturnForm": ProgrammeOnly(("portal:profile-return",)),

@@ -152,7 +152,7 @@ def public_page(view):
             request.get_host(),  # the canonical and hreflang addresses are absolute
             request.path,
             sorted(request.GET.lists()),
-            _page_language(request),
+            page_language(request),
             records_version(),
         )
         key = "public-page:" + hashlib.sha256(repr(parts).encode("utf-8")).hexdigest()
@@ -183,7 +183,7 @@ def public_page(view):
     return wrapped
 
 
-def _page_language(request) -> str:
+def page_language(request) -> str:
     """The language the public page is rendered in: `?lang=`, else the visitor's."""
     language = request.GET.get("lang")
     return language if language in dict(settings.LANGUAGES) else translation.get_language()

@@ -7,6 +7,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
+from clustermonitor.analysis import finder as ranking
+from clustermonitor.members import finder
 from clustermonitor.portal.models import ClusterProfile, logo_path
 
 #: A logo is a small picture: at most this many bytes and pixels a side, in one of these
@@ -106,9 +108,33 @@ class DirectoryFilter(forms.Form):
     domain = forms.CharField(label=_("domain keyword"), required=False, max_length=100)
     type = forms.ChoiceField(label=_("type"), required=False)
     province = forms.ChoiceField(label=_("province"), required=False)
+    nace = forms.ChoiceField(label=_("NACE section of a member"), required=False)
+    near = forms.CharField(
+        label=_("has members near my postcode"),
+        required=False,
+        max_length=20,
+        help_text=_("Within %(km)s km") % {"km": ranking.RADIUS_KM},
+    )
     running = forms.BooleanField(label=_("only running clusters"), required=False)
 
-    def __init__(self, *args, types=(), provinces=(), **kwargs):
+    def __init__(self, *args, types=(), provinces=(), sections=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("all types")), *types]
         self.fields["province"].choices = [("", _("all provinces")), *provinces]
+        self.fields["nace"].choices = [("", _("all sections")), *sections]
+
+    def clean_near(self):
+        """The postcode's point (None when none is given); a postcode that is not
+        Belgian, or has no point, gets the finder's reason."""
+        text = self.cleaned_data.get("near", "").strip()
+        if not text:
+            return None
+        try:
+            point = finder.search(postcode=text).company.point
+        except finder.FinderError as error:
+            raise forms.ValidationError(
+                [str(message) for _name, message in error.errors]
+            ) from error
+        if point is None:
+            raise forms.ValidationError(_("%(code)s has no known location.") % {"code": text[:20]})
+        return point

@@ -5,11 +5,16 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass
 
+import pandas as pd
 from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Least
 from django.utils.translation import get_language
 
+from clustermonitor.analysis import charts, reach
+from clustermonitor.analysis import finder as ranking
 from clustermonitor.analysis.reach import SIZE_CLASSES, UNKNOWN
+from clustermonitor.core.memo import memo
+from clustermonitor.members import finder
 from clustermonitor.members.contributions import size_classes
 from clustermonitor.members.models import FeeSchedule, FeeTier, Membership
 from clustermonitor.programmes.models import Cluster, ClusterType
@@ -72,7 +77,9 @@ def province_choices():
 def directory(today: datetime.date, filters: dict) -> list[DirectoryRow]:
     """Every cluster with a published profile, running ones first, then the past ones.
     `filters`: q (name, domain, keywords, published texts), domain (domain and keywords),
-    type (code), province (NIS code: a member located there), running (only those)."""
+    type (code), province (NIS code: a member located there), nace (section: a member
+    active in it), near (a point: a member within the finder's radius), running (only
+    those)."""
     clusters = (
         Cluster.objects.filter(profile__publication__isnull=False)
         .select_related("cluster_type", "profile__publication")
@@ -92,6 +99,13 @@ def directory(today: datetime.date, filters: dict) -> list[DirectoryRow]:
             organisation__municipality__province__nis=filters["province"]
         )
         clusters = clusters.filter(pk__in=located.values("cluster_id"))
+    if filters.get("nace"):
+        active = Membership.objects.active_on(today).filter(
+            organisation__nace_2008__section=filters["nace"]
+        )
+        clusters = clusters.filter(pk__in=active.values("cluster_id"))
+    if filters.get("near") is not None:
+        clusters = clusters.filter(code__in=near(filters["near"], today))
     rows = [
         DirectoryRow(
             cluster=c,
@@ -110,6 +124,76 @@ def directory(today: datetime.date, filters: dict) -> list[DirectoryRow]:
         rows = [r for r in rows if query in _search_text(r)]
     rows.sort(key=lambda r: (not r.running, r.cluster.name.lower()))
     return rows
+
+
+def nace_choices() -> list[tuple[str, str]]:
+    """The NACE sections, labelled in the reader's language."""
+    labels = charts.NACE_SECTIONS["en" if get_language() == "en" else "nl"]
+    return [(code, f"{code} – {label}") for code, label in sorted(labels.items())]
+
+
+def near(point: tuple[float, float], today: datetime.date) -> set[str]:
+    """The codes of the running clusters with a member within the finder's radius of
+    `point` (the finder's kept aggregates: no query between writes)."""
+    profiles, _shown = finder.kept_cluster_profiles(today)
+    return {
+        profile.code
+        for profile in profiles
+        if any(
+            ranking.distance_km(point, (lat, lon)) <= ranking.RADIUS_KM
+            for lat, lon, _n in profile.places
+        )
+    }
+
+
+def members_map(clusters, today: datetime.date) -> dict:
+    """Where the member organisations of `clusters` are (each cluster's members on its
+    reference day), per municipality of the registered office: a municipality with
+    fewer than SUPPRESS_BELOW of them is not drawn (`hidden` says how many organisations
+    that leaves out). {"svg", "rows" (municipality, n: largest first), "hidden"}."""
+    day = Least(Value(today), F("cluster__end_date"))
+    organisations = (
+        Membership.objects.filter(cluster__in=clusters, start_date__lte=day)
+        .filter(Q(end_date__isnull=True) | Q(end_date__gte=day))
+        .exclude(organisation__municipality=None)
+        .values_list(
+            "organisation_id",
+            "organisation__municipality__nis",
+            "organisation__municipality__name_nl",
+            "organisation__municipality__province__nis",
+            "organisation__latitude",
+            "organisation__longitude",
+        )
+        .distinct()
+        .order_by("organisation_id")
+    )
+    frame = pd.DataFrame(
+        list(organisations),
+        columns=[
+            "organisation_id",
+            "municipality_nis",
+            "municipality",
+            "province_nis",
+            "latitude",
+            "longitude",
+        ],
+    )
+    frame["kind"] = "company"  # every member counts here, not only companies
+    frame["cluster"] = ""
+    places = reach.by_municipality(frame, companies_only=False)
+    shown_places = places[places["n"] >= SUPPRESS_BELOW].reset_index(drop=True)
+    hidden = int(places.loc[places["n"] < SUPPRESS_BELOW, "n"].sum())
+    lang = "en" if get_language() == "en" else "nl"
+    svg = ""
+    if len(shown_places):
+        data = shown_places.round(4).to_dict("split")
+        svg = memo(
+            "portal-map",
+            (data, lang),
+            lambda: charts.map_chart(shown_places, lang=lang, figsize=(8.0, 3.1)),
+        )
+    rows = [(r.municipality, int(r.n)) for r in shown_places.itertuples()]
+    return {"svg": svg, "rows": rows, "hidden": hidden}
 
 
 def _domain_text(cluster) -> str:

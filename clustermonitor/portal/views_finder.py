@@ -6,12 +6,21 @@ from django.shortcuts import render
 from django.views.decorators.http import require_GET
 
 from clustermonitor.analysis import finder as ranking
+from clustermonitor.core import sharedcache
 from clustermonitor.members import finder
 from clustermonitor.members.forms import FinderForm
 from clustermonitor.portal.models import ClusterProfile
 
 #: The clusters a page shows at most (the API gives them all).
 TOP = 10
+
+
+def _published_codes() -> frozenset[str]:
+    return frozenset(
+        ClusterProfile.objects.filter(publication__isnull=False).values_list(
+            "cluster__code", flat=True
+        )
+    )
 
 
 @require_GET
@@ -23,12 +32,8 @@ def finder_page(request):
     if given and form.is_valid():
         search = form.search
         results = finder.find(search, top=TOP)
-        # The clusters with a public profile link to it.
-        published = set(
-            ClusterProfile.objects.filter(
-                cluster__code__in=[r.code for r in results], publication__isnull=False
-            ).values_list("cluster__code", flat=True)
-        )
+        # The clusters with a public profile link to it (kept between writes).
+        published = sharedcache.mirrored("portal-published-codes", _published_codes)
         for result in results:
             result.profile_published = result.code in published
     return render(

@@ -14,7 +14,7 @@ from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
 
 from clustermonitor.accounts import access
-from clustermonitor.core.pagecache import public_page
+from clustermonitor.core.pagecache import page_language, public_page
 from clustermonitor.portal import selectors
 from clustermonitor.portal.forms import DirectoryFilter
 from clustermonitor.programmes.models import Cluster
@@ -22,13 +22,16 @@ from clustermonitor.programmes.models import Cluster
 LANGUAGES = selectors.LANGUAGES
 
 
-def _render(request, template, build):
-    """Render in the language of `?lang=` when given (the hreflang links), else the
-    visitor's: `build()` makes the context in that language (the published texts are
-    chosen by it). The page names its canonical address and its other language."""
-    language = request.GET.get("lang")
-    if language not in LANGUAGES:
-        language = translation.get_language()
+def _map(found: dict) -> dict:
+    # Our own matplotlib output, text drawn as paths: safe to inline.
+    return found | {"svg": mark_safe(found["svg"])}
+
+
+def _render(request, template, build, language=None):
+    """Render in the page's language (core.pagecache.page_language): `build()` makes
+    the context in that language (the published texts, the choices' labels and the map
+    are chosen by it). The page names its canonical address and its other language."""
+    language = language or page_language(request)
     base = request.build_absolute_uri(request.path)
     with translation.override(language):
         context = build() | {
@@ -50,23 +53,26 @@ def front(request):
 @public_page
 def directory(request):
     today = datetime.date.today()
-    form = DirectoryFilter(
-        request.GET or None,
-        types=selectors.type_choices(),
-        provinces=selectors.province_choices(),
-    )
-    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-    rows = selectors.directory(today, filters)
-    return _render(
-        request,
-        "portal/directory.html",
-        lambda: {
+    language = page_language(request)
+
+    def build():
+        form = DirectoryFilter(
+            request.GET or None,
+            types=selectors.type_choices(),
+            provinces=selectors.province_choices(),
+            sections=selectors.nace_choices(),
+        )
+        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+        rows = selectors.directory(today, filters)
+        return {
             "form": form,
             "rows": rows,
-            "filtered": any(filters.values()),
+            "filtered": any(value not in (None, "", False) for value in filters.values()),
             "suppressed": selectors.SUPPRESSED,
-        },
-    )
+            "map": _map(selectors.members_map([r.cluster for r in rows], today)),
+        }
+
+    return _render(request, "portal/directory.html", build, language)
 
 
 @public_page
@@ -86,6 +92,7 @@ def cluster_detail(request, code):
             },
             "past": cluster.end_date < today,
             "sizes": selectors.members_by_size(cluster, today),
+            "map": _map(selectors.members_map([cluster], today)),
             "fees": selectors.fees(cluster, today),
             "publication": cluster.profile.publication,
             "suppressed": selectors.SUPPRESSED,
