@@ -394,3 +394,31 @@ def test_a_member_already_is_said_on_the_request(euka, web):
         .content.decode()
     )
     assert "member of the cluster already" in html
+
+
+def test_a_running_member_cannot_be_accepted_twice(euka, web):
+    org = organisation(4242)
+    membership(org, euka, start=datetime.date(2018, 1, 1))
+    join = _confirmed()
+    response = web("cluster_manager_a").post(
+        reverse("portal:join-request-accept", args=[join.pk]),
+        {"start_date": datetime.date.today().isoformat()},
+        follow=True,
+    )
+    assert "already a member" in response.content.decode()
+    join.refresh_from_db()
+    assert join.state == JoinRequest.State.OPEN
+    assert Membership.objects.filter(organisation=org).count() == 1
+
+
+def test_hostile_text_is_shown_as_text_to_the_manager(euka, web):
+    join = _confirmed(
+        company_name='<img src=x onerror="alert(1)">', message="<script>alert(2)</script>"
+    )
+    html = (
+        web("cluster_manager_a")
+        .get(reverse("portal:join-request-detail", args=[join.pk]))
+        .content.decode()
+    )
+    assert "<script>alert(2)" not in html and '<img src=x onerror="alert(1)">' not in html
+    assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html

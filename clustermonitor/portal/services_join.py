@@ -190,10 +190,10 @@ def _organisation(actor: audit.Actor, join: JoinRequest) -> dict:
 
 
 @transaction.atomic
-def accept(actor: audit.Actor, join: JoinRequest, start_date: datetime.date) -> None:
+def accept(actor: audit.Actor, join: JoinRequest, start_date: datetime.date):
     """Accept the request: the company's membership of the cluster starts on
     `start_date` (members.services.add_member: the registry's organisation with its
-    number, or a new one), and the company hears of it."""
+    number, or a new one), and the company hears of it. Returns the membership."""
     join = JoinRequest.objects.select_for_update().select_related("cluster").get(pk=join.pk)
     if join.state != JoinRequest.State.OPEN:
         raise WorkflowError(_("This request has been answered already."))
@@ -206,6 +206,7 @@ def accept(actor: audit.Actor, join: JoinRequest, start_date: datetime.date) -> 
     _decided(actor, join, JoinRequest.State.ACCEPTED, "")
     audit.save(actor, join, note="join request accepted")
     _mail(join, "portal/join_accepted_email.txt", {"start_date": start_date})
+    return membership
 
 
 @transaction.atomic

@@ -171,14 +171,16 @@ def join_request_accept(request, pk):
         messages.error(request, _("Give the day the membership starts."))
         return _back(join)
     try:
-        services_join.accept(editing.actor(request), join, form.cleaned_data["start_date"])
+        membership = services_join.accept(
+            editing.actor(request), join, form.cleaned_data["start_date"]
+        )
     except services_join.WorkflowError as exc:
         messages.error(request, str(exc))
     else:
         messages.success(
             request,
             _("%(name)s is now a member; the company has been told by e-mail.")
-            % {"name": join.company_name},
+            % {"name": membership.organisation.name},
         )
     return _back(join)
 
