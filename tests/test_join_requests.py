@@ -422,3 +422,13 @@ def test_hostile_text_is_shown_as_text_to_the_manager(euka, web):
     )
     assert "<script>alert(2)" not in html and '<img src=x onerror="alert(1)">' not in html
     assert "&lt;script&gt;alert(2)&lt;/script&gt;" in html
+
+
+def test_a_visitor_who_asks_in_english_gets_english_mail(euka):
+    assert _ask(lang="en").status_code == 302
+    join = JoinRequest.objects.get()
+    assert join.language == "en" and join.consent_text.startswith("I agree that")
+    assert mail.outbox[-1].subject.startswith("Confirm your request to join")
+    confirm = Client(headers={"Accept-Language": "en"})
+    confirm.cookies["django_language"] = "en"
+    assert "passed on to" in confirm.post(_path(_link(mail.outbox[-1]))).content.decode()
