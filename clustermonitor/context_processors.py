@@ -84,6 +84,7 @@ CLUSTER_TABS = [
         _("Members & activities"),
         [
             (_("Members"), "members:member-list", "records"),
+            (_("Join requests"), "portal:join-requests", "warnings"),
             (_("Contributions"), "members:contribution-list", "records"),
             (_("Activities"), "activities:activity-list", "records"),
             (_("Collaborations"), "collaborations:collaboration-list", "records"),
@@ -120,6 +121,7 @@ PARENT_TAB = {
     "activities:attendee-import": "activities:activity-list",
     "collaborations:collaboration-detail": "collaborations:collaboration-list",
     "members:membership-detail": "members:member-list",
+    "portal:join-request-detail": "portal:join-requests",
     "members:import-detail": "members:member-list",
     "imports:import-detail": "members:member-list",
     "monitoring:report-detail": "monitoring:report-list",

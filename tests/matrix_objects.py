@@ -308,3 +308,47 @@ def published_profile():
     services.submit(actor, form.instance)
     services.publish(actor, form.instance)
     return form.instance
+
+
+def joinable_profile():
+    """A running cluster's published profile (SIM): the one a visitor may ask to join."""
+    from clustermonitor.core import audit
+    from clustermonitor.portal import services
+    from clustermonitor.portal.forms import ProfileForm
+    from clustermonitor.portal.models import ClusterProfile
+    from clustermonitor.programmes.models import Cluster
+
+    profile = ClusterProfile.objects.filter(cluster__code="SIM").first()
+    if profile is not None and profile.publication_id:
+        return profile
+    form = ProfileForm(
+        {"description": "Een lopende cluster."},
+        instance=services.profile_of(Cluster.objects.get(code="SIM")),
+    )
+    assert form.is_valid(), form.errors
+    actor = audit.Actor.system("tests")
+    services.save_draft(actor, form.instance)
+    services.submit(actor, form.instance)
+    services.publish(actor, form.instance)
+    return form.instance
+
+
+def join_request():
+    """A confirmed (open) join request for cluster A."""
+    from django.utils import timezone
+
+    from clustermonitor.portal.models import JoinRequest
+    from clustermonitor.programmes.models import Cluster
+
+    return JoinRequest.objects.get_or_create(
+        cluster=Cluster.objects.get(code=CLUSTER_A),
+        enterprise_number="0412345678",
+        defaults={
+            "company_name": "Aanvrager NV",
+            "contact_name": "Anna Aanvrager",
+            "email": "anna@aanvrager.example",
+            "consent_text": "Akkoord.",
+            "state": JoinRequest.State.OPEN,
+            "confirmed_at": timezone.now(),
+        },
+    )[0]

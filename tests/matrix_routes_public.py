@@ -11,6 +11,7 @@ from tests.matrix_rows import (
     AUDIT,
     CLUSTER_A_RECORDS,
     EVERYONE,
+    JOIN_REQUESTS_A,
     LOGIN,
     POST_ONLY,
     PROFILE_A_CHANGE,
@@ -84,6 +85,31 @@ ROUTES = {
             "portal:cluster-logo-file", args=[objects.published_profile().cluster.code]
         ),
         PUBLIC,
+    ),
+    # Ask to join (no login): the form of a running cluster's published profile, the
+    # page after it, and a made-up confirmation link (the page says it is not valid).
+    "portal:ask-to-join": (
+        lambda: reverse("portal:ask-to-join", args=[objects.joinable_profile().cluster.code]),
+        PUBLIC,
+    ),
+    "portal:join-sent": (lambda: reverse("portal:join-sent"), PUBLIC),
+    "portal:join-confirm": (lambda: reverse("portal:join-confirm", args=["made-up"]), PUBLIC),
+    # A cluster's join requests in the workspace; answered by POST only.
+    "portal:join-requests": (
+        lambda: reverse("portal:join-requests", args=[CLUSTER_A]),
+        JOIN_REQUESTS_A,
+    ),
+    "portal:join-request-detail": (
+        lambda: reverse("portal:join-request-detail", args=[objects.join_request().pk]),
+        JOIN_REQUESTS_A,
+    ),
+    "portal:join-request-accept": (
+        lambda: reverse("portal:join-request-accept", args=[objects.join_request().pk]),
+        POST_ONLY,
+    ),
+    "portal:join-request-decline": (
+        lambda: reverse("portal:join-request-decline", args=[objects.join_request().pk]),
+        POST_ONLY,
     ),
     # What search engines read (text and XML, no login).
     "portal:robots": (lambda: reverse("portal:robots"), PUBLIC),

@@ -30,6 +30,9 @@ PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
 # Cluster A's public profile in the workspace: read by whoever reads A's records, edited
 # by A's manager only (the programme manager publishes it).
 PROFILE_A_CHANGE = row(LOGIN, 403, 403, 403, 200, 404, 404)
+# Cluster A's join requests (personal data, as members' contacts): the agency and A's
+# manager; evaluators and other clusters' managers do not see them.
+JOIN_REQUESTS_A = row(LOGIN, 200, 200, 404, 200, 404, 404)
 
 
 def _user_pk(username):

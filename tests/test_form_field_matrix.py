@@ -464,6 +464,21 @@ FORMS = {
         },
     ),
     "clustermonitor.portal.forms.ReturnForm": ProgrammeOnly(("portal:profile-return",)),
+    "clustermonitor.portal.forms.JoinForm": NoIds(
+        "the public join form: the cluster is the URL's (a published, running profile)",
+        fixed={
+            "enterprise_number": "the asking company's own number, looked up only once the "
+            "e-mail address is confirmed and shown only to the cluster's managers and the "
+            "agency: the answer says nothing of the registry",
+            "source": "where the visitor came from (profile or finder); anything else is 'profile'",
+        },
+    ),
+    "clustermonitor.portal.forms.AcceptForm": NoIds(
+        "a start date; the join request is the URL's (access.join_request_for)"
+    ),
+    "clustermonitor.portal.forms.DeclineForm": NoIds(
+        "a message; the join request is the URL's (access.join_request_for)"
+    ),
     "clustermonitor.core.imports.forms.ImportUploadForm": NoIds("a file"),
     "clustermonitor.core.imports.forms.MappingForm": NoIds(
         "its choices are the column headers of the user's own file (the batch is checked "

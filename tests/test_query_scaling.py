@@ -22,7 +22,7 @@ from clustermonitor.collaborations.models import Collaboration, Party, Stage, St
 from clustermonitor.core import audit
 from clustermonitor.members.models import Contact, Contribution
 from clustermonitor.monitoring import services as monitoring_services
-from clustermonitor.portal.models import ClusterProfile, ProfilePublication
+from clustermonitor.portal.models import ClusterProfile, JoinRequest, ProfilePublication
 from clustermonitor.programmes.models import Cluster, ReportedFigure, Target
 from clustermonitor.surveys.models import Invitation, Questionnaire, Response, Wave
 from tests import factories
@@ -97,6 +97,7 @@ PAGES = [
     ("portal:directory", {}, "?running=on&q=scaling&province=40000"),
     ("portal:sitemap", {}, ""),
     ("portal:finder", {}, "?nace=28.99&postcode=3000&q=bouw"),
+    ("portal:join-requests", {"code": CODE}, ""),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a
@@ -109,6 +110,7 @@ NOT_LISTS = (
     "download", "upload", "xlsform", "mail-merge", "tracking-xlsx", "raw", "end-missing",
     "review", "my-cluster", "set_language", "fee-schedule", "periods", "attachment",
     "history", "run-file", "pay", "healthz", "otp", "unlock", "retry", "robots",
+    "ask-to-join", "join-sent", "join-confirm", "decline",
 )  # fmt: skip
 
 
@@ -233,6 +235,16 @@ class Programme:
                     Contribution.objects.create(
                         membership=membership, year=year, amount=1000 + 100 * i, status=status
                     )
+                JoinRequest.objects.create(
+                    cluster=cluster,
+                    enterprise_number=org.enterprise_number,
+                    company_name=org.name,
+                    contact_name=f"Asker {self.orgs}",
+                    email=f"asker{self.orgs}@example.org",
+                    consent_text="yes",
+                    state=JoinRequest.State.OPEN if i else JoinRequest.State.DECLINED,
+                    confirmed_at=now,
+                )
                 invitation = Invitation.objects.create(
                     wave=self.wave,
                     organisation=org,

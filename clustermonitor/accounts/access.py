@@ -695,3 +695,33 @@ def published_cluster(clusters, code: str):
     if cluster is None:
         raise Http404
     return cluster
+
+
+# Join requests from the public portal (issue 17): the object is the cluster. The
+# requester's contact details are personal data, as a member's contacts are: the agency
+# and the cluster's own managers see them; the cluster's managers and the programme
+# manager answer (a membership starts, as when they add a member).
+JOIN_VIEW = "portal.view_join_requests"
+JOIN_DECIDE = "portal.decide_join_requests"
+rules.add_perm(JOIN_VIEW, is_agency | manages_cluster)
+rules.add_perm(JOIN_DECIDE, is_programme_manager | manages_cluster)
+
+
+def join_requests_cluster(user, clusters, code: str):
+    """The cluster `code` of `clusters` (Cluster.objects) whose join requests `user` may
+    see (404 otherwise)."""
+    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
+    if cluster is None:
+        raise Http404
+    check(user, JOIN_VIEW, cluster)
+    return cluster
+
+
+def join_request_for(user, requests, pk, perm: str = JOIN_VIEW):
+    """The join request `pk` of `requests` (the caller's: only those a cluster sees)
+    that `user` may see (404 otherwise), and 403 when they may see but not do `perm`."""
+    request = get_object_or_404(
+        requests.select_related("cluster", "organisation", "decided_by", "membership"), pk=pk
+    )
+    check(user, perm, request.cluster, visible=JOIN_VIEW)
+    return request

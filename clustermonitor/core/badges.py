@@ -40,6 +40,12 @@ FIELDS: dict[str, dict[str, str]] = {
     "maturity.ExitPlan.status": {"draft": "muted", "filed": "warn", "accepted": "ok"},
     "maturity.CriteriaSet.status": {"draft": "neutral", "published": "ok"},
     "portal.ClusterProfile.state": {"draft": "neutral", "submitted": "info", "published": "ok"},
+    "portal.JoinRequest.state": {
+        "unconfirmed": "muted",
+        "open": "warn",
+        "accepted": "ok",
+        "declined": "muted",
+    },
     "maturity.Answer.status": {
         "computed": "info",
         "pending": "warn",

@@ -12,6 +12,10 @@ reads only the clusters the person follows:
   points, open survey waves);
 - the evaluator: open survey waves.
 
+Apps above monitoring add items of their own (the public portal's join requests): each
+registers a source, `(user, clusters, today) -> [Item]`, in its `AppConfig.ready()`
+(`register`); a source reads only the clusters it is given.
+
 Every item has a severity (high: late or blocking someone; medium: due soon; low: to
 know), a date when it has one, and the page where it is dealt with.
 """
@@ -45,16 +49,31 @@ DUE_NOTICE_DAYS = 30
 IMPORT_NOTICE_DAYS = 30
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
+#: Item sources of the apps above monitoring (see the module), in registration order.
+SOURCES: list = []
+
+
+def register(source) -> None:
+    """Add a source of items (an app above monitoring, from its AppConfig.ready())."""
+    if source not in SOURCES:
+        SOURCES.append(source)
+
 
 @dataclass(frozen=True)
 class Item:
-    kind: str  # review | returned | due | overdue | warning | attention | import | rows | wave
+    #: review | returned | due | overdue | warning | attention | import | rows | wave, or a
+    #: registered source's (join)
+    kind: str
     severity: str  # high | medium | low
     title: str
     detail: str
     url: str
     date: datetime.date | None = None
     cluster: str = ""  # the cluster's code, when the item is about one
+
+
+def _registered(user, clusters, today: datetime.date) -> list[Item]:
+    return [item for source in SOURCES for item in source(user, clusters, today)]
 
 
 def _sorted(items: list[Item]) -> list[Item]:
@@ -243,6 +262,7 @@ def items_for(user, today: datetime.date | None = None) -> list[Item]:
     items += _imports(user, today)
     items += _rows_to_check(user, clusters)
     items += _waves(user, today)
+    items += _registered(user, clusters, today)
     return _sorted(items)
 
 
@@ -252,6 +272,7 @@ def for_cluster(user, cluster, today: datetime.date | None = None) -> list[Item]
     items = _reports(user, [cluster], today)
     items += _warnings(user, [cluster], today, grouped=False)
     items += _rows_to_check(user, [cluster])
+    items += _registered(user, [cluster], today)
     return _sorted(items)
 
 

@@ -7,3 +7,9 @@ class PortalConfig(AppConfig):
     label = "portal"
     verbose_name = _("Public portal")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from clustermonitor.monitoring import inbox
+        from clustermonitor.portal.inbox import join_requests
+
+        inbox.register(join_requests)

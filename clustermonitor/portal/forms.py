@@ -1,5 +1,7 @@
-"""The profile form (the cluster manager's) and the programme manager's return comment."""
+"""The profile form (the cluster manager's) and the programme manager's return comment;
+the public join form and the cluster manager's answer to a join request."""
 
+import datetime
 import hashlib
 import warnings
 
@@ -9,7 +11,8 @@ from PIL import Image, UnidentifiedImageError
 
 from clustermonitor.analysis import finder as ranking
 from clustermonitor.members import finder
-from clustermonitor.portal.models import ClusterProfile, logo_path
+from clustermonitor.portal.models import ClusterProfile, JoinRequest, logo_path
+from clustermonitor.registry import enterprise
 
 #: A logo is a small picture: at most this many bytes and pixels a side, in one of these
 #: formats (no SVG: a script could hide in it).
@@ -138,3 +141,97 @@ class DirectoryFilter(forms.Form):
         if point is None:
             raise forms.ValidationError(_("%(code)s has no known location.") % {"code": text[:20]})
         return point
+
+
+class JoinForm(forms.Form):
+    """Ask to join a cluster (the public portal; docs/portal.md). `website` is the
+    honeypot: hidden from people, filled in by robots."""
+
+    enterprise_number = forms.CharField(
+        label=_("Enterprise number of your company"),
+        max_length=40,
+        help_text="0412.345.678",
+    )
+    company_name = forms.CharField(label=_("Company name"), max_length=300)
+    contact_name = forms.CharField(label=_("Contact person"), max_length=200)
+    email = forms.EmailField(
+        label=_("E-mail address"),
+        max_length=254,
+        help_text=_(
+            "We send a link to this address: your request reaches the cluster once you confirm it."
+        ),
+    )
+    message = forms.CharField(
+        label=_("Message to the cluster"),
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 5}),
+    )
+    consent = forms.BooleanField(
+        error_messages={"required": _("Tick the box to agree, or we cannot pass on your request.")},
+    )
+    website = forms.CharField(
+        label=_("Leave this field empty"),
+        required=False,
+        max_length=200,
+        widget=forms.TextInput(attrs={"autocomplete": "off", "tabindex": "-1"}),
+    )
+    #: Where the visitor came from (the profile or the finder's results).
+    source = forms.CharField(required=False, max_length=10, widget=forms.HiddenInput)
+
+    def __init__(self, *args, cluster_name: str = "", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["consent"].label = consent_text(cluster_name)
+        for name in ("company_name", "contact_name", "email"):
+            self.fields[name].widget.attrs.setdefault("autocomplete", AUTOCOMPLETE[name])
+
+    def clean_enterprise_number(self):
+        text = self.cleaned_data["enterprise_number"]
+        try:
+            return enterprise.normalise(text)
+        except enterprise.InvalidEnterpriseNumber as exc:
+            raise forms.ValidationError(
+                _("%(number)s is not a valid enterprise number: %(reason)s.")
+                % {"number": text, "reason": _(exc.reason)}
+            ) from None
+
+    def clean_source(self):
+        source = self.cleaned_data.get("source")
+        return source if source in JoinRequest.Source.values else JoinRequest.Source.PROFILE
+
+    @property
+    def is_robot(self) -> bool:
+        """The honeypot is filled in: no person sees that field."""
+        return bool((self.data.get("website") or "").strip())
+
+
+AUTOCOMPLETE = {"company_name": "organization", "contact_name": "name", "email": "email"}
+
+
+def consent_text(cluster_name: str) -> str:
+    """The words the visitor ticks (kept with the request, in their language)."""
+    return _(
+        "I agree that %(cluster)s and the agency that runs the cluster programme use these "
+        "details to answer my request, and that the cluster keeps them while it does."
+    ) % {"cluster": cluster_name or _("the cluster")}
+
+
+class AcceptForm(forms.Form):
+    """The cluster manager accepts a join request: the membership's first day."""
+
+    start_date = forms.DateField(
+        label=_("member from"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+        initial=datetime.date.today,
+    )
+
+
+class DeclineForm(forms.Form):
+    """The cluster manager declines a join request: the message the company gets."""
+
+    message = forms.CharField(
+        label=_("Message to the company"),
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=_("Sent by e-mail to the person who asked."),
+    )

@@ -11,7 +11,9 @@ from pathlib import PurePosixPath
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 
 def logo_path(instance, filename):
@@ -127,3 +129,96 @@ class ProfilePublication(models.Model):
         if not self._state.adding:
             raise ValueError("A publication is never changed; publish a new one.")
         super().save(*args, **kwargs)
+
+
+class JoinRequest(models.Model):
+    """A company's request to join a cluster, asked on the public portal (docs/portal.md,
+    "Ask to join"). It waits for the e-mail address to be confirmed (double opt-in:
+    unconfirmed), then lands in the cluster's inbox (open) until its manager accepts it
+    (a membership starts) or declines it with a message."""
+
+    class State(models.TextChoices):
+        UNCONFIRMED = "unconfirmed", pgettext_lazy("join request", "e-mail not confirmed")
+        OPEN = "open", pgettext_lazy("join request", "to answer")
+        ACCEPTED = "accepted", pgettext_lazy("join request", "accepted")
+        DECLINED = "declined", pgettext_lazy("join request", "declined")
+
+    class Source(models.TextChoices):
+        PROFILE = "profile", _("the cluster's public profile")
+        FINDER = "finder", _("the finder")
+
+    class Found(models.TextChoices):
+        REGISTRY = "registry", _("the registry")
+        KBO = "kbo", _("the KBO lookup")
+        NOWHERE = "", _("neither the registry nor the KBO lookup")
+
+    cluster = models.ForeignKey(
+        "programmes.Cluster", on_delete=models.CASCADE, related_name="join_requests"
+    )
+    state = models.CharField(
+        _("status"), max_length=12, choices=State.choices, default=State.UNCONFIRMED
+    )
+    source = models.CharField(
+        _("asked on"), max_length=10, choices=Source.choices, default=Source.PROFILE
+    )
+    enterprise_number = models.CharField(_("enterprise number"), max_length=10)
+    company_name = models.CharField(_("company name"), max_length=300)
+    contact_name = models.CharField(_("contact person"), max_length=200)
+    email = models.EmailField(_("e-mail"))
+    message = models.TextField(_("message"), blank=True, max_length=2000)
+    consent_text = models.TextField(_("consent given"))
+    language = models.CharField(_("language"), max_length=5, default="nl")
+    #: A keyed digest of the client's address (never the address itself): the rate limit.
+    client_digest = models.CharField(max_length=64, blank=True, editable=False)
+    created_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    confirmed_at = models.DateTimeField(_("e-mail confirmed at"), null=True, blank=True)
+    # The company as looked up when the e-mail address was confirmed.
+    found_in = models.CharField(
+        _("company found in"), max_length=10, choices=Found.choices, blank=True
+    )
+    organisation = models.ForeignKey(
+        "registry.Organisation",
+        verbose_name=_("organisation"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    company = models.JSONField(_("company in the KBO lookup"), default=dict, blank=True)
+    decided_at = models.DateTimeField(_("answered at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("answered by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decision_message = models.TextField(_("message to the company"), blank=True, max_length=2000)
+    membership = models.ForeignKey(
+        "members.Membership",
+        verbose_name=_("membership"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("join request")
+        verbose_name_plural = _("join requests")
+        indexes = [
+            models.Index(fields=["email", "created_at"], name="portal_join_email_idx"),
+            models.Index(fields=["client_digest", "created_at"], name="portal_join_client_idx"),
+            models.Index(fields=["cluster", "state"], name="portal_join_cluster_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.cluster.code}: {self.company_name} ({self.get_state_display()})"
+
+    @property
+    def enterprise_number_display(self) -> str:
+        from clustermonitor.registry.enterprise import display
+
+        return display(self.enterprise_number)

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clustermonitor.portal import views, views_crawlers, views_finder, views_public
+from clustermonitor.portal import views, views_crawlers, views_finder, views_join, views_public
 
 app_name = "portal"
 
@@ -16,6 +16,22 @@ urlpatterns = [
         "portal/clusters/<str:code>/logo/",
         views_public.cluster_logo_file,
         name="cluster-logo-file",
+    ),
+    # Ask to join (public), and the cluster's join requests (the workspace).
+    path("portal/clusters/<str:code>/join/", views_join.ask_to_join, name="ask-to-join"),
+    path("portal/join/sent/", views_join.join_sent, name="join-sent"),
+    path("portal/join/confirm/<str:token>/", views_join.join_confirm, name="join-confirm"),
+    path("clusters/<str:code>/join-requests/", views_join.join_requests, name="join-requests"),
+    path("join-requests/<int:pk>/", views_join.join_request_detail, name="join-request-detail"),
+    path(
+        "join-requests/<int:pk>/accept/",
+        views_join.join_request_accept,
+        name="join-request-accept",
+    ),
+    path(
+        "join-requests/<int:pk>/decline/",
+        views_join.join_request_decline,
+        name="join-request-decline",
     ),
     # The workspace: editing, submitting and publishing a cluster's profile.
     path("profiles/", views.profile_overview, name="profiles"),

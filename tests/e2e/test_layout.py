@@ -54,6 +54,9 @@ MEMBER_PAGES = {
     "portal:directory",
     "portal:cluster-detail",
     "portal:finder",  # the public finder: a company's visitor, often on a phone
+    "portal:ask-to-join",  # ask to join, and the pages of its confirmation
+    "portal:join-sent",
+    "portal:join-confirm",
 }
 
 OVERFLOW_JS = """() => ({

@@ -1,0 +1,237 @@
+"""Ask to join (docs/portal.md): a company asks a cluster on the public portal, confirms
+its e-mail address (double opt-in), and the cluster's manager accepts (a membership
+starts) or declines with a message. Every write audited; the e-mails leave once the
+write is committed.
+
+The views check who may do what (accounts.access) and the spam guards' outcome; these
+check the state. Nothing here tells the visitor whether the company is in the registry
+or a member of anything: the company is looked up only once the e-mail address is
+confirmed, and only the cluster's managers and the agency see what was found.
+"""
+
+import datetime
+import hashlib
+import hmac
+
+from django.conf import settings
+from django.core import signing
+from django.core.exceptions import ValidationError
+from django.core.mail import send_mail
+from django.db import transaction
+from django.db.models import Q
+from django.template.loader import render_to_string
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from clustermonitor.core import audit
+from clustermonitor.members import services as members
+from clustermonitor.portal.models import JoinRequest
+from clustermonitor.registry import partners
+from clustermonitor.registry.models import Organisation
+
+#: How long the confirmation link works.
+CONFIRM_WITHIN = datetime.timedelta(days=3)
+#: The rate limit: at most this many requests per e-mail address, and per client
+#: address, within RATE_WINDOW (counted from the requests asked, confirmed or not).
+RATE_WINDOW = datetime.timedelta(hours=1)
+PER_EMAIL = 3
+PER_CLIENT = 10
+_SALT = "clustermonitor.portal.join-request"
+
+#: Who writes when a visitor asks or confirms: nobody logged in, through the web.
+VISITOR = audit.Actor(user=None, via="web")
+
+
+class WorkflowError(Exception):
+    """The request is not in a state that allows this step (the message says why)."""
+
+
+class LinkError(Exception):
+    """A confirmation link that cannot be used: `reason` is "invalid" or "expired"."""
+
+    def __init__(self, reason: str):
+        self.reason = reason
+        super().__init__(reason)
+
+
+# -- Asking ----------------------------------------------------------------------------
+
+
+def client_digest(address: str | None) -> str:
+    """A keyed digest of the client's address: enough to count its requests, useless
+    to anyone who reads the table without the secret key."""
+    if not address:
+        return ""
+    key = settings.SECRET_KEY.encode()
+    return hmac.new(key, f"join-request:{address}".encode(), hashlib.sha256).hexdigest()
+
+
+def too_many(email: str, digest: str, now: datetime.datetime | None = None) -> bool:
+    """Whether this e-mail address or client asked too often within RATE_WINDOW."""
+    since = (now or timezone.now()) - RATE_WINDOW
+    recent = JoinRequest.objects.filter(created_at__gte=since)
+    if recent.filter(email__iexact=email).count() >= PER_EMAIL:
+        return True
+    return bool(digest) and recent.filter(client_digest=digest).count() >= PER_CLIENT
+
+
+@transaction.atomic
+def ask(cluster, data: dict, *, consent_text: str, language: str, digest: str, source: str):
+    """Keep the request (unconfirmed) and e-mail the confirmation link. `data`: the
+    join form's cleaned data (the enterprise number as 10 digits)."""
+    join = JoinRequest(
+        cluster=cluster,
+        source=source,
+        enterprise_number=data["enterprise_number"],
+        company_name=data["company_name"],
+        contact_name=data["contact_name"],
+        email=data["email"],
+        message=data.get("message", ""),
+        consent_text=consent_text,
+        language=language,
+        client_digest=digest,
+    )
+    audit.save(VISITOR, join, note="join request asked")
+    link = settings.SITE_URL.rstrip("/") + reverse("portal:join-confirm", args=[token_for(join)])
+    _mail(join, "portal/join_confirm_email.txt", {"link": link, "days": CONFIRM_WITHIN.days})
+    return join
+
+
+def token_for(join: JoinRequest) -> str:
+    """The signed, expiring token of the confirmation link: the request and a digest of
+    its e-mail address (a link for one address does not confirm another)."""
+    return signing.dumps([join.pk, _email_digest(join.email)], salt=_SALT, compress=False)
+
+
+def _email_digest(email: str) -> str:
+    return hashlib.sha256(email.strip().lower().encode()).hexdigest()[:16]
+
+
+def request_for_token(token: str) -> JoinRequest:
+    """The request a confirmation link names; LinkError when it was tampered with, has
+    expired or names no request (any more)."""
+    try:
+        pk, digest = signing.loads(token, salt=_SALT, max_age=CONFIRM_WITHIN)
+    except signing.SignatureExpired:
+        raise LinkError("expired") from None
+    except (signing.BadSignature, ValueError, TypeError):
+        raise LinkError("invalid") from None
+    join = (
+        JoinRequest.objects.select_related("cluster").filter(pk=pk).first()
+        if isinstance(pk, int)
+        else None
+    )
+    if join is None or _email_digest(join.email) != digest:
+        raise LinkError("invalid")
+    return join
+
+
+# -- Confirming ------------------------------------------------------------------------
+
+
+def look_up(number: str) -> tuple[str, Organisation | None, dict]:
+    """Where the company of an enterprise number was found: the registry's organisation,
+    else the KBO lookup's record (docs/kbo.md), else nowhere."""
+    organisation = Organisation.objects.filter(enterprise_number=number).first()
+    if organisation is not None:
+        return JoinRequest.Found.REGISTRY, organisation, {}
+    from clustermonitor.registry import kbo
+
+    for record in kbo.search_lookup(number, limit=1):
+        if record["enterprise_number"] == number:
+            found = {k: v for k, v in record.items() if v not in (None, "")}
+            if isinstance(found.get("start_date"), datetime.date):
+                found["start_date"] = found["start_date"].isoformat()
+            return JoinRequest.Found.KBO, None, found
+    return JoinRequest.Found.NOWHERE, None, {}
+
+
+@transaction.atomic
+def confirm(join: JoinRequest) -> bool:
+    """The e-mail address is confirmed: the request goes to the cluster's inbox, with the
+    company looked up. False when it was confirmed before (nothing changes)."""
+    join = JoinRequest.objects.select_for_update().get(pk=join.pk)
+    if join.state != JoinRequest.State.UNCONFIRMED:
+        return False
+    join.found_in, join.organisation, join.company = look_up(join.enterprise_number)
+    join.state = JoinRequest.State.OPEN
+    join.confirmed_at = timezone.now()
+    audit.save(VISITOR, join, note="join request confirmed")
+    return True
+
+
+# -- Answering -------------------------------------------------------------------------
+
+
+def open_requests(clusters):
+    return JoinRequest.objects.filter(cluster__in=clusters, state=JoinRequest.State.OPEN)
+
+
+def visible(requests):
+    """The requests a cluster sees: once the e-mail address is confirmed."""
+    return requests.filter(~Q(state=JoinRequest.State.UNCONFIRMED))
+
+
+def _organisation(actor: audit.Actor, join: JoinRequest) -> dict:
+    """The organisation data add_member gets: the registry's organisation (found again by
+    number), else a new one from the KBO lookup's record, else from what was typed."""
+    number = join.enterprise_number
+    if not Organisation.objects.filter(enterprise_number=number).exists() and join.company:
+        record = {**join.company, "enterprise_number": number}
+        if record.get("start_date"):
+            record["start_date"] = datetime.date.fromisoformat(record["start_date"])
+        partners.organisation_for(actor, record, note=f"join request {join.cluster.code}")
+    return {
+        "enterprise_number": number,
+        "name": join.company_name,
+        "kind": Organisation.Kind.COMPANY,
+    }
+
+
+@transaction.atomic
+def accept(actor: audit.Actor, join: JoinRequest, start_date: datetime.date):
+    """Accept the request: the company's membership of the cluster starts on
+    `start_date` (members.services.add_member: the registry's organisation with its
+    number, or a new one), and the company hears of it. Returns the membership."""
+    join = JoinRequest.objects.select_for_update().select_related("cluster").get(pk=join.pk)
+    if join.state != JoinRequest.State.OPEN:
+        raise WorkflowError(_("This request has been answered already."))
+    try:
+        membership = members.add_member(actor, join.cluster, _organisation(actor, join), start_date)
+    except ValidationError as exc:
+        raise WorkflowError(members.describe(exc)) from None
+    join.membership = membership
+    join.organisation = membership.organisation
+    _decided(actor, join, JoinRequest.State.ACCEPTED, "")
+    audit.save(actor, join, note="join request accepted")
+    _mail(join, "portal/join_accepted_email.txt", {"start_date": start_date})
+    return membership
+
+
+@transaction.atomic
+def decline(actor: audit.Actor, join: JoinRequest, message: str) -> None:
+    """Decline the request; the company gets the manager's message."""
+    join = JoinRequest.objects.select_for_update().select_related("cluster").get(pk=join.pk)
+    if join.state != JoinRequest.State.OPEN:
+        raise WorkflowError(_("This request has been answered already."))
+    _decided(actor, join, JoinRequest.State.DECLINED, message)
+    audit.save(actor, join, note="join request declined")
+    _mail(join, "portal/join_declined_email.txt", {})
+
+
+def _decided(actor, join, state, message) -> None:
+    join.state = state
+    join.decision_message = message
+    join.decided_at = timezone.now()
+    join.decided_by = actor.user if getattr(actor.user, "pk", None) else None
+
+
+def _mail(join: JoinRequest, template: str, context: dict) -> None:
+    """E-mail the requester in the language they asked in, once the write is committed."""
+    with translation.override(join.language):
+        context = {"join": join, "cluster": join.cluster, **context}
+        body = render_to_string(template, context)
+        subject, _blank, body = body.partition("\n\n")
+    to = [join.email]
+    transaction.on_commit(lambda: send_mail(subject.strip(), body, settings.DEFAULT_FROM_EMAIL, to))
