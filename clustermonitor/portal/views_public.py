@@ -1,20 +1,24 @@
-"""The public pages (no login): the programme's front page, the cluster directory and a
-profile per cluster. They show published profiles and aggregates only (selectors)."""
+"""The public pages (no login): the programme's front page, the cluster directory, a
+profile per cluster and the open figures with their downloads. They show published
+profiles and aggregates only (selectors, figures)."""
 
 import datetime
 import json
 import mimetypes
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.views.decorators.http import require_GET
 
 from clustermonitor.accounts import access
-from clustermonitor.portal import selectors
+from clustermonitor.core import paging
+from clustermonitor.core.exporters import csv_bytes
+from clustermonitor.portal import figures, selectors
 from clustermonitor.portal.forms import DirectoryFilter
 from clustermonitor.programmes.models import Cluster
 
@@ -25,9 +29,7 @@ def _render(request, template, build):
     """Render in the language of `?lang=` when given (the hreflang links), else the
     visitor's: `build()` makes the context in that language (the published texts are
     chosen by it). The page names its canonical address and its other language."""
-    language = request.GET.get("lang")
-    if language not in LANGUAGES:
-        language = translation.get_language()
+    language = _language(request)
     base = request.build_absolute_uri(request.path)
     with translation.override(language):
         context = build() | {
@@ -37,6 +39,12 @@ def _render(request, template, build):
         response = render(request, template, context)
     response["Content-Language"] = language
     return response
+
+
+def _language(request) -> str:
+    """`?lang=` when it is one of the public pages' languages, else the visitor's."""
+    language = request.GET.get("lang")
+    return language if language in LANGUAGES else translation.get_language()
 
 
 def front(request):
@@ -139,3 +147,94 @@ def cluster_logo_file(request, code):
     response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# -- Open figures ------------------------------------------------------------------------
+
+
+def _as_of(request) -> datetime.date:
+    """`?as_of=YYYY-MM-DD` (never after today), else today."""
+    return min(paging.date_param(request, "as_of"), datetime.date.today())
+
+
+@require_GET
+def open_figures(request):
+    """Every open figure as of today (or `?as_of=`), with its CSV and JSON downloads."""
+    on = _as_of(request)
+    return _render(
+        request,
+        "portal/figures.html",
+        lambda: {
+            "figures": figures.figures(on),
+            "as_of": on,
+            "language": translation.get_language(),
+            "licence": figures.licence(),
+            "note": figures.suppression_note(),
+            "today": datetime.date.today(),
+        },
+    )
+
+
+def _open_figure(request, name: str):
+    if name not in figures.NAMES:
+        raise Http404
+    return figures.figure(name, _as_of(request))
+
+
+def _download(request, name: str, extension: str, content_type: str, body) -> HttpResponse:
+    """A figure's file in the language of `?lang=`, named by its figure and day; the
+    licence in a Link header (and in the file or its CSV metadata)."""
+    with translation.override(_language(request)):
+        figure = _open_figure(request, name)
+        content = body(figure)
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"{figure.name}-{figure.as_of:%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Link"] = f'<{figures.LICENCE_URL}>; rel="license"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _json_bytes(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@require_GET
+def open_figure_csv(request, name):
+    """The figure as CSV (comma-separated UTF-8, the column keys as its header); its
+    title, licence and attribution in the CSV's metadata (open_figure_csv_metadata)."""
+    response = _download(
+        request,
+        name,
+        "csv",
+        "text/csv; charset=utf-8",
+        lambda figure: csv_bytes(figure.keys, figure.table(), delimiter=","),
+    )
+    metadata = reverse("portal:figure-csv-metadata", args=[name])
+    response["Link"] += f', <{metadata}>; rel="describedby"; type="application/csvm+json"'
+    return response
+
+
+@require_GET
+def open_figure_csv_metadata(request, name):
+    """The CSV's side-file as W3C CSV on the Web describes it: title, licence,
+    attribution, the day and the columns."""
+
+    def body(figure):
+        url = reverse("portal:figure-csv", args=[name])
+        query = f"?lang={translation.get_language()}&as_of={figure.as_of:%Y-%m-%d}"
+        return _json_bytes(figures.csv_metadata(figure, request.build_absolute_uri(url) + query))
+
+    return _download(request, name, "csv-metadata.json", "application/csvm+json", body)
+
+
+@require_GET
+def open_figure_json(request, name):
+    """The figure as JSON, as GET /api/public/figures/<name> answers (with its licence)."""
+    return _download(
+        request,
+        name,
+        "json",
+        "application/json",
+        lambda figure: _json_bytes(figures.as_json(figure)),
+    )

@@ -39,6 +39,9 @@ NOT_PAGES = {
     "portal:cluster-logo-file",  # a picture
     "portal:robots",  # text for search engines
     "portal:sitemap",  # XML for search engines
+    "portal:figure-csv",  # the open figures' downloads
+    "portal:figure-csv-metadata",
+    "portal:figure-json",
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
 # on a phone.
@@ -54,6 +57,7 @@ MEMBER_PAGES = {
     "portal:directory",
     "portal:cluster-detail",
     "portal:finder",  # the public finder: a company's visitor, often on a phone
+    "portal:figures",  # the open figures
 }
 
 OVERFLOW_JS = """() => ({
