@@ -121,6 +121,7 @@ def test_the_page_shows_every_figure_with_its_downloads_and_licence(client_for):
                 assert reverse(route, args=[name]) + f"?lang={language}&amp;as_of=" in page
     dutch = anonymous.get(reverse("portal:figures"), {"lang": "nl"}).content.decode()
     assert "<h1>Open cijfers</h1>" in dutch and "Leden per cluster" in dutch
+    assert reverse("portal:figures") in anonymous.get(reverse("portal:front")).content.decode()
     sitemap = anonymous.get(reverse("portal:sitemap")).content.decode()
     assert "/portal/figures/?lang=nl" in sitemap and "/portal/figures/?lang=en" in sitemap
 
