@@ -76,6 +76,19 @@ def test_a_figure_as_of_a_day_uses_only_what_was_known_then(members_of_a):
     assert _row(sizes, size_class="unknown")["companies"] == 7
 
 
+def test_collaborations_recorded_after_the_day_are_not_in_its_figure(members_of_a):
+    from tests.collaboration_helpers import _companies, _started
+
+    before = figures.figure("collaborations", DAY).rows
+    started_later = datetime.date(2020, 4, 1)  # its first step (idea) on 2 March
+    for i in range(6):
+        _started([members_of_a], f"Later {i}", _companies(10 * i, 3), started_later)
+    assert figures.figure("collaborations", DAY).rows == before
+    later = figures.figure("collaborations", LATER).rows
+    assert later != before
+    assert later[-1]["dimension"] == "Total" and later[-1]["collaborations"] >= 6
+
+
 def test_the_kpis_are_the_dashboards_table_5(members_of_a):
     kpis = figures.figure("kpis", DAY)
     board = dashboard.dashboard(current_programme(), today=DAY, cluster_type="")
