@@ -170,7 +170,6 @@ def open_figures(request):
             "language": translation.get_language(),
             "licence": figures.licence(),
             "note": figures.suppression_note(),
-            "today": datetime.date.today(),
         },
     )
 
@@ -211,6 +210,7 @@ def open_figure_csv(request, name):
         lambda figure: csv_bytes(figure.keys, figure.table(), delimiter=","),
     )
     metadata = reverse("portal:figure-csv-metadata", args=[name])
+    metadata += f"?lang={_language(request)}&as_of={_as_of(request):%Y-%m-%d}"
     response["Link"] += f', <{metadata}>; rel="describedby"; type="application/csvm+json"'
     return response
 
