@@ -9,6 +9,7 @@ from clustermonitor.collaborations.api import router as collaborations_router
 from clustermonitor.members.api import router as members_router
 from clustermonitor.members.api_public import router as public_router
 from clustermonitor.monitoring.api import router as monitoring_router
+from clustermonitor.portal.api_public import router as figures_router
 from clustermonitor.programmes.api import router as programmes_router
 
 #: The errors every operation can answer with, as ninja writes them: `{"detail": ...}`
@@ -74,3 +75,4 @@ api.add_router("/", activities_router)
 api.add_router("/", collaborations_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", public_router)
+api.add_router("/", figures_router)

@@ -111,6 +111,14 @@ ROUTES = {
         lambda: reverse("portal:join-request-decline", args=[objects.join_request().pk]),
         POST_ONLY,
     ),
+    # The open figures (docs/portal.md): the page and each figure's downloads, no login.
+    "portal:figures": (lambda: reverse("portal:figures"), PUBLIC),
+    "portal:figure-csv": (lambda: reverse("portal:figure-csv", args=["members"]), PUBLIC),
+    "portal:figure-csv-metadata": (
+        lambda: reverse("portal:figure-csv-metadata", args=["members"]),
+        PUBLIC,
+    ),
+    "portal:figure-json": (lambda: reverse("portal:figure-json", args=["kpis"]), PUBLIC),
     # What search engines read (text and XML, no login).
     "portal:robots": (lambda: reverse("portal:robots"), PUBLIC),
     "portal:sitemap": (lambda: reverse("portal:sitemap"), PUBLIC),
@@ -149,6 +157,11 @@ ROUTES = {
     "api:api-root": (lambda: reverse("api:api-root"), row(404, 404, 404, 404, 404, 404, 404)),
     "api:list_programmes": (lambda: reverse("api:list_programmes"), API),
     "api:public_finder": (lambda: reverse("api:public_finder") + "?q=logistiek", PUBLIC),
+    "api:public_figures": (lambda: reverse("api:public_figures"), PUBLIC),
+    "api:public_figure": (
+        lambda: reverse("api:public_figure", args=["collaborations"]) + "?as_of=2020-01-31",
+        PUBLIC,
+    ),
     "api:list_kpis": (lambda: reverse("api:list_kpis"), API),
     "api:list_cluster_types": (lambda: reverse("api:list_cluster_types"), API),
     "api:list_calls": (lambda: reverse("api:list_calls"), API),

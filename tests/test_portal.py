@@ -2,6 +2,7 @@
 workflow, and the public pages that show only what was published (docs/portal.md)."""
 
 import datetime
+import json
 import re
 
 import pytest
@@ -10,7 +11,7 @@ from django.urls import reverse
 
 from clustermonitor.core.models import AuditEntry
 from clustermonitor.members.models import Contact, Membership
-from clustermonitor.portal import selectors
+from clustermonitor.portal import figures, selectors
 from clustermonitor.portal.models import ClusterProfile, ProfilePublication
 from clustermonitor.programmes.models import Cluster
 from tests.conftest import CLUSTER_A, CLUSTER_B
@@ -296,10 +297,17 @@ def test_members_by_size_hide_small_cells(cluster_a, monkeypatch):
         result = selectors.members_by_size(cluster_a, day)
         return {row["size"]: row["value"] for row in result["rows"]}, result["total"]
 
-    # Two cells under five (one of them empty): both "< 5", the others and the total shown.
+    # Two cells under five, one of them empty: both "< 5"; with the total, 7 and 5 would
+    # say that the two hold one member together, so the next smallest goes too
+    # (analysis/disclosure.py, as the survey).
     assert cells({"micro": 7, "small": 5, "large": 1}) == (
-        {"micro": 7, "small": 5, "medium": "< 5", "large": "< 5"},
+        {"micro": 7, "small": selectors.HIDDEN, "medium": "< 5", "large": "< 5"},
         13,
+    )
+    # Two small cells with members hide each other.
+    assert cells({"micro": 7, "small": 5, "medium": 2, "large": 1}) == (
+        {"micro": 7, "small": 5, "medium": "< 5", "large": "< 5"},
+        15,
     )
     # One cell under five alone would follow from the total: the smallest other is
     # hidden too (micro, the first of the two sixes).
@@ -347,12 +355,26 @@ def test_no_public_page_of_the_demo_shows_a_member_or_an_unpublished_contact(
             reverse("portal:directory") + "?past=on"]  # fmt: skip
     published = ClusterProfile.objects.select_related("cluster")
     urls += [reverse("portal:cluster-detail", args=[p.cluster.code]) for p in published]
+    urls.append(reverse("portal:figures"))  # the open figures: every table, both languages
     pages = {}
     for url in urls:
         for language in ("nl", "en"):
             response = anonymous.get(url + ("&" if "?" in url else "?") + f"lang={language}")
             assert response.status_code == 200, url
             pages[url, language] = response.content.decode()
+    # Every answer of the open figures' API and every figure's CSV (the JSON download is
+    # the API's answer, tests/test_open_figures.py), in one language: the rows are the
+    # same in both.
+    urls = [reverse("api:public_figures")]
+    urls += [reverse("api:public_figure", args=[name]) for name in figures.NAMES]
+    urls += [reverse("portal:figure-csv", args=[name]) for name in figures.NAMES]
+    for url in urls:
+        response = anonymous.get(url, {"lang": "en"})
+        assert response.status_code == 200, url
+        if url.startswith("/api/"):  # names as written, not \u-escaped
+            pages[url, "en"] = json.dumps(response.json(), ensure_ascii=False)
+        else:
+            pages[url, "en"] = response.content.decode("utf-8-sig")
     text = "\n".join(pages.values())
     cluster_names = {c.name for c in Cluster.objects.all()} | {
         c.executing_organisation for c in Cluster.objects.all()
@@ -427,8 +449,6 @@ def test_search_engines_may_read_the_public_pages_and_find_the_published_profile
 
 
 def test_a_profile_carries_open_graph_and_schema_org_with_published_fields_only(web, db):
-    import json
-
     _published(
         web,
         description="Drones </script><script>alert(1)</script> & meer.",

@@ -98,6 +98,10 @@ PAGES = [
     ("portal:sitemap", {}, ""),
     ("portal:finder", {}, "?nace=28.99&postcode=3000&q=bouw"),
     ("portal:join-requests", {"code": CODE}, ""),
+    ("portal:figures", {}, ""),
+    ("portal:figure-csv", {"name": "members"}, ""),
+    ("portal:figure-csv-metadata", {"name": "members"}, ""),
+    ("portal:figure-json", {"name": "collaborations"}, ""),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a

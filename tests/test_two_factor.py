@@ -51,7 +51,14 @@ def _code_for(device: TOTPDevice) -> str:
 
 OPEN = {name for name in MATRIX if name in twofactor.OPEN_ROUTES}
 WEB = sorted(n for n in MATRIX if not n.startswith("api:") and n not in OPEN)
-API_PUBLIC = {"api:openapi-json", "api:openapi-view", "api:api-root", "api:public_finder"}
+API_PUBLIC = {
+    "api:openapi-json",
+    "api:openapi-view",
+    "api:api-root",
+    "api:public_finder",
+    "api:public_figures",
+    "api:public_figure",
+}
 API = sorted(n for n in MATRIX if n.startswith("api:") and n not in API_PUBLIC)
 
 

@@ -29,6 +29,13 @@ import pandas as pd
 
 from clustermonitor.analysis.charts import BAR, MARKER
 
+# small_cells: survey.small_cells, as before the rule moved to analysis/disclosure.py.
+from clustermonitor.analysis.disclosure import (
+    MIN_CELL,
+    SUPPRESSED,
+    small_cells,
+)
+
 
 def _stats():
     """scipy.stats, imported when a test is computed (it takes most of a second to
@@ -76,12 +83,9 @@ PROFILES = {
     "embedding": ("zelfstandig", "gevestigd"),
     "activity": ("active", "non_active"),  # from q1
 }
-#: Below this many respondents a cell is suppressed outside the evaluator's view.
-MIN_CELL = 5
 PROFILE_VARIABLES = tuple(PROFILES)  # call, size, embedding, activity
 UNKNOWN = "unknown"
 TOTAL = "all"
-SUPPRESSED = "< 5"
 SCALE, NOMINAL, MULTIPLE, NUMERIC = "scale", "nominal", "multiple", "numeric"
 MANN_WHITNEY, KRUSKAL, CHI_SQUARE = "mann-whitney", "kruskal-wallis", "chi-square"
 REALISATION, CONTRIBUTION = "realisation", "contribution"
@@ -693,25 +697,7 @@ def rake(
 
 
 # -- Privacy ----------------------------------------------------------------------------
-
-
-def small_cells(counts: Mapping, min_n: int = MIN_CELL, secondary=False) -> set:
-    """The keys of ``counts`` (key → respondents) to suppress: n < ``min_n``; with
-    ``secondary``, when exactly one key with respondents goes, the next smallest too (with
-    the total shown, the other groups would give a lone small one away).
-
-    >>> sorted(small_cells({"a": 4, "b": 5, "c": 9}))
-    ['a']
-    >>> sorted(small_cells({"a": 4, "b": 5}, secondary=True))
-    ['a', 'b']
-    >>> small_cells({"a": 0, "b": 40}, secondary=True)
-    {'a'}
-    """
-    numbers = {k: 0 if pd.isna(n) else n for k, n in counts.items()}
-    small = {k for k, n in numbers.items() if n < min_n}
-    if secondary and len([k for k in small if numbers[k] > 0]) == 1 and len(small) < len(numbers):
-        small.add(min((n, i, k) for i, (k, n) in enumerate(numbers.items()) if k not in small)[2])
-    return small
+# The rule itself (primary and secondary, MIN_CELL, the markers): analysis/disclosure.py.
 
 
 def suppress(

@@ -18,6 +18,7 @@ from clustermonitor.collaborations.models import (
     Collaboration,
     Instrument,
     Party,
+    Stage,
     StageChange,
 )
 from clustermonitor.core import i18n, known
@@ -239,6 +240,34 @@ def breakdowns(collaborations) -> dict[str, Counter]:
         if c.stop_reason:
             result["stop_reason"][c.stop_reason] += 1
     return result
+
+
+def states_on(collaborations, on: datetime.date) -> dict[int, tuple[str, str]]:
+    """Collaboration id → (stage, reason) on `on`: the latest step known on that day
+    (core.known), for each of `collaborations` (ids, or a queryset of ``pk`` values)
+    that had a step by then (the others did not exist yet). One query."""
+    steps = (
+        known.stage_changes(StageChange.objects.filter(collaboration__in=collaborations), on)
+        .order_by("collaboration_id", "date", "pk")
+        .values_list("collaboration_id", "stage", "reason")
+    )
+    states = {}
+    for collaboration_id, stage, reason in steps:
+        states[collaboration_id] = (stage, reason)  # the latest step wins
+    return states
+
+
+def annotated_on(states: dict[int, tuple[str, str]], on: datetime.date) -> list:
+    """The collaborations of `states` (states_on) annotated by `with_derived` on `on`,
+    with `stage` and `stop_reason` as they were on that day, by title."""
+    rows = list(
+        with_derived(Collaboration.objects.filter(pk__in=list(states)), on).order_by("title", "pk")
+    )
+    for collaboration in rows:
+        stage, reason = states[collaboration.pk]
+        collaboration.stage = stage
+        collaboration.stop_reason = reason if stage == Stage.STOPPED else ""
+    return rows
 
 
 def intercluster(queryset):

@@ -19,10 +19,9 @@ def reach_frame(rows: list[dict]) -> pd.DataFrame:
     return frame
 
 
-def analyse(frame: pd.DataFrame, on: datetime.date, cluster: str | None = None) -> dict:
-    """All figures for the programme, or for one cluster's members (`cluster`); the frame
-    holds the whole programme so that a cluster's members' other memberships count."""
-    reference = pd.Timestamp(on)
+def member_counts(frame: pd.DataFrame, cluster: str | None = None) -> dict:
+    """The programme's or one cluster's memberships, member companies and member
+    organisations (each counted once)."""
     own = frame if cluster is None else frame[frame["cluster"] == cluster]
     companies = own["kind"] == "company"
     return {
@@ -32,6 +31,15 @@ def analyse(frame: pd.DataFrame, on: datetime.date, cluster: str | None = None) 
         "n_company_memberships": int(companies.sum()),
         "n_companies": int(own.loc[companies, "organisation_id"].nunique()),
         "n_organisations": int(own["organisation_id"].nunique()),
+    }
+
+
+def analyse(frame: pd.DataFrame, on: datetime.date, cluster: str | None = None) -> dict:
+    """All figures for the programme, or for one cluster's members (`cluster`); the frame
+    holds the whole programme so that a cluster's members' other memberships count."""
+    reference = pd.Timestamp(on)
+    return {
+        **member_counts(frame, cluster),
         "sizes": reach.size_classes(frame, cluster=cluster),
         "sme": reach.sme_share(frame, cluster=cluster),
         "ages": reach.age_classes(frame, reference, cluster=cluster),

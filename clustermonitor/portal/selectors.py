@@ -10,7 +10,7 @@ from django.db.models import Count, F, Q, Value
 from django.db.models.functions import Least
 from django.utils.translation import get_language
 
-from clustermonitor.analysis import charts, reach
+from clustermonitor.analysis import charts, disclosure, reach
 from clustermonitor.analysis import finder as ranking
 from clustermonitor.analysis.reach import SIZE_CLASSES, UNKNOWN
 from clustermonitor.core.memo import memo
@@ -20,18 +20,18 @@ from clustermonitor.members.models import FeeSchedule, FeeTier, Membership
 from clustermonitor.programmes.models import Cluster, ClusterType
 from clustermonitor.registry.models import Province
 
-#: A count of fewer organisations than this is shown as "< 5".
-SUPPRESS_BELOW = 5
-SUPPRESSED = "< 5"
+#: A count of fewer organisations than this is shown as "< 5" (analysis/disclosure.py).
+SUPPRESS_BELOW = disclosure.MIN_CELL
+SUPPRESSED = disclosure.SUPPRESSED
 #: A second cell hidden so that the first cannot be worked out from the total.
-HIDDEN = "…"
+HIDDEN = disclosure.HIDDEN
 
 #: The languages of the public pages (`?lang=`, hreflang).
 LANGUAGES = ("nl", "en")
 
 
 def shown(value: int):
-    return SUPPRESSED if value < SUPPRESS_BELOW else value
+    return disclosure.shown(value, SUPPRESS_BELOW)
 
 
 def reference_day(cluster, today: datetime.date) -> datetime.date:
@@ -208,8 +208,9 @@ def _search_text(row: DirectoryRow) -> str:
 
 def members_by_size(cluster, today: datetime.date) -> dict:
     """The cluster's member organisations on its reference day by size class, each cell
-    under SUPPRESS_BELOW shown as "< 5"; when exactly one cell is hidden, the smallest
-    other one is hidden too (the total would give it away)."""
+    under SUPPRESS_BELOW shown as "< 5"; when exactly one hidden cell has members, the
+    smallest shown one is hidden too, as "…" (the total would give it away: the rule of
+    analysis/disclosure.py, as the survey and the open figures)."""
     day = reference_day(cluster, today)
     ids = set(
         Membership.objects.filter(cluster=cluster)
@@ -222,17 +223,13 @@ def members_by_size(cluster, today: datetime.date) -> dict:
     cells = {size: counts.get(size, 0) for size in classes}
     if cells[UNKNOWN] == 0:
         del cells[UNKNOWN]  # a class no member is in, beside the four
-    hidden = {size for size, n in cells.items() if n < SUPPRESS_BELOW}
-    if len(hidden) == 1:
-        others = [s for s in cells if s not in hidden]
-        if others:
-            hidden.add(min(others, key=lambda s: (cells[s], classes.index(s))))
-    rows = []
-    for size, n in cells.items():
-        value = n
-        if size in hidden:
-            value = SUPPRESSED if n < SUPPRESS_BELOW else HIDDEN
-        rows.append({"size": size, "label": labels[size], "value": value})
+    table = [[n] for n in cells.values()]
+    primary, secondary = disclosure.hidden_cells(table, SUPPRESS_BELOW, rows=False)
+    values = disclosure.shown_table(table, primary, secondary)
+    rows = [
+        {"size": size, "label": labels[size], "value": value[0]}
+        for size, value in zip(cells, values, strict=True)
+    ]
     return {"day": day, "rows": rows, "total": shown(len(ids))}
 
 

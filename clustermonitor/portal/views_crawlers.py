@@ -1,6 +1,7 @@
 """What search engines read of the public portal (docs/portal.md): `robots.txt` (the
 public pages may be crawled, the workspace not) and `sitemap.xml` (every public page in
-both languages, with its hreflang alternates). Only published profiles are listed."""
+both languages, with its hreflang alternates: the front page, the directory, the open
+figures and the profiles). Only published profiles are listed."""
 
 from xml.sax.saxutils import quoteattr
 
@@ -30,7 +31,11 @@ def robots_txt(request):
 
 def _public_pages() -> list[tuple[str, str | None]]:
     """(path, last change) of every public page, in a fixed order."""
-    pages = [(reverse("portal:front"), None), (reverse("portal:directory"), None)]
+    pages = [
+        (reverse("portal:front"), None),
+        (reverse("portal:directory"), None),
+        (reverse("portal:figures"), None),
+    ]
     published = (
         ClusterProfile.objects.filter(publication__isnull=False)
         .select_related("cluster", "publication")

@@ -1,21 +1,25 @@
-"""The public pages (no login): the programme's front page, the cluster directory and a
-profile per cluster. They show published profiles and aggregates only (selectors)."""
+"""The public pages (no login): the programme's front page, the cluster directory, a
+profile per cluster and the open figures with their downloads. They show published
+profiles and aggregates only (selectors, figures)."""
 
 import datetime
 import json
 import mimetypes
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.views.decorators.http import require_GET
 
 from clustermonitor.accounts import access
+from clustermonitor.core import paging
+from clustermonitor.core.exporters import csv_bytes
 from clustermonitor.core.pagecache import page_language, public_page
-from clustermonitor.portal import selectors
+from clustermonitor.portal import figures, selectors
 from clustermonitor.portal.forms import DirectoryFilter
 from clustermonitor.programmes.models import Cluster
 
@@ -150,3 +154,95 @@ def cluster_logo_file(request, code):
     response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+# -- Open figures ------------------------------------------------------------------------
+
+
+def _as_of(request) -> datetime.date:
+    """`?as_of=YYYY-MM-DD` (never after today), else today."""
+    return min(paging.date_param(request, "as_of"), datetime.date.today())
+
+
+@require_GET
+@public_page
+def open_figures(request):
+    """Every open figure as of today (or `?as_of=`), with its CSV and JSON downloads."""
+    on = _as_of(request)
+    return _render(
+        request,
+        "portal/figures.html",
+        lambda: {
+            "figures": figures.figures(on),
+            "as_of": on,
+            "language": translation.get_language(),
+            "licence": figures.licence(),
+            "note": figures.suppression_note(),
+        },
+    )
+
+
+def _open_figure(request, name: str):
+    if name not in figures.NAMES:
+        raise Http404
+    return figures.figure(name, _as_of(request))
+
+
+def _download(request, name: str, extension: str, content_type: str, body) -> HttpResponse:
+    """A figure's file in the language of `?lang=`, named by its figure and day; the
+    licence in a Link header (and in the file or its CSV metadata)."""
+    with translation.override(page_language(request)):
+        figure = _open_figure(request, name)
+        content = body(figure)
+    response = HttpResponse(content, content_type=content_type)
+    filename = f"{figure.name}-{figure.as_of:%Y-%m-%d}.{extension}"
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    response["Link"] = f'<{figures.LICENCE_URL}>; rel="license"'
+    response["Access-Control-Allow-Origin"] = "*"
+    return response
+
+
+def _json_bytes(data) -> bytes:
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
+
+
+@require_GET
+def open_figure_csv(request, name):
+    """The figure as CSV (comma-separated UTF-8, the column keys as its header); its
+    title, licence and attribution in the CSV's metadata (open_figure_csv_metadata)."""
+    response = _download(
+        request,
+        name,
+        "csv",
+        "text/csv; charset=utf-8",
+        lambda figure: csv_bytes(figure.keys, figure.table(), delimiter=","),
+    )
+    metadata = reverse("portal:figure-csv-metadata", args=[name])
+    metadata += f"?lang={page_language(request)}&as_of={_as_of(request):%Y-%m-%d}"
+    response["Link"] += f', <{metadata}>; rel="describedby"; type="application/csvm+json"'
+    return response
+
+
+@require_GET
+def open_figure_csv_metadata(request, name):
+    """The CSV's side-file as W3C CSV on the Web describes it: title, licence,
+    attribution, the day and the columns."""
+
+    def body(figure):
+        url = reverse("portal:figure-csv", args=[name])
+        query = f"?lang={translation.get_language()}&as_of={figure.as_of:%Y-%m-%d}"
+        return _json_bytes(figures.csv_metadata(figure, request.build_absolute_uri(url) + query))
+
+    return _download(request, name, "csv-metadata.json", "application/csvm+json", body)
+
+
+@require_GET
+def open_figure_json(request, name):
+    """The figure as JSON, as GET /api/public/figures/<name> answers (with its licence)."""
+    return _download(
+        request,
+        name,
+        "json",
+        "application/json",
+        lambda figure: _json_bytes(figures.as_json(figure)),
+    )

@@ -39,6 +39,9 @@ NOT_PAGES = {
     "portal:cluster-logo-file",  # a picture
     "portal:robots",  # text for search engines
     "portal:sitemap",  # XML for search engines
+    "portal:figure-csv",  # the open figures' downloads
+    "portal:figure-csv-metadata",
+    "portal:figure-json",
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
 # on a phone.
@@ -57,6 +60,7 @@ MEMBER_PAGES = {
     "portal:ask-to-join",  # ask to join, and the pages of its confirmation
     "portal:join-sent",
     "portal:join-confirm",
+    "portal:figures",  # the open figures
 }
 
 OVERFLOW_JS = """() => ({

@@ -35,18 +35,11 @@ def collaborations_on(ctx) -> AsOf:
     """One query, shared by the collaboration and intercluster chapters."""
 
     def compute() -> AsOf:
-        from clustermonitor.collaborations.models import Collaboration, StageChange
+        from clustermonitor.collaborations.models import Collaboration
+        from clustermonitor.collaborations.selectors import states_on
 
         attributed = Collaboration.objects.filter(clusters__in=ctx.clusters).values("pk")
-        steps = (
-            known.stage_changes(StageChange.objects.filter(collaboration__in=attributed), ctx.as_of)
-            .order_by("collaboration_id", "date", "pk")
-            .values_list("collaboration_id", "stage", "reason")
-        )
-        states = {}
-        for collaboration_id, stage, reason in steps:
-            states[collaboration_id] = (stage, reason)  # the latest step wins
-        return AsOf(states)
+        return AsOf(states_on(attributed, ctx.as_of))
 
     return ctx.shared("collaborations.as_of", compute)
 
@@ -63,20 +56,9 @@ def annotated_on(ctx) -> list:
     `with_derived`, with `stage` and `stop_reason` as they were on that date."""
 
     def compute() -> list:
-        from clustermonitor.collaborations.models import Collaboration, Stage
-        from clustermonitor.collaborations.selectors import with_derived
+        from clustermonitor.collaborations.selectors import annotated_on
 
-        states = collaborations_on(ctx).states
-        rows = list(
-            with_derived(Collaboration.objects.filter(pk__in=list(states)), ctx.as_of).order_by(
-                "title", "pk"
-            )
-        )
-        for collaboration in rows:
-            stage, reason = states[collaboration.pk]
-            collaboration.stage = stage
-            collaboration.stop_reason = reason if stage == Stage.STOPPED else ""
-        return rows
+        return annotated_on(collaborations_on(ctx).states, ctx.as_of)
 
     return ctx.shared("collaborations.annotated", compute)
 
