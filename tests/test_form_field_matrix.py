@@ -462,6 +462,14 @@ FORMS = {
             "province": "Belgium's provinces: reference data",
         },
     ),
+    "clustermonitor.portal.forms.EventFilter": NoIds(
+        "the public calendar's filters: what anyone may see",
+        fixed={
+            "cluster": "the codes of the clusters with a published profile: public",
+            "kind": ENUM,
+            "when": "upcoming or past",
+        },
+    ),
     "clustermonitor.portal.forms.ReturnForm": ProgrammeOnly(("portal:profile-return",)),
     "clustermonitor.core.imports.forms.ImportUploadForm": NoIds("a file"),
     "clustermonitor.core.imports.forms.MappingForm": NoIds(

@@ -112,3 +112,33 @@ class DirectoryFilter(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["type"].choices = [("", _("all types")), *types]
         self.fields["province"].choices = [("", _("all provinces")), *provinces]
+
+
+class EventFilter(forms.Form):
+    """The public calendar's filters (all optional; a GET form). A month shows that
+    month's events, past or to come; otherwise `when` chooses upcoming or past ones."""
+
+    WHEN = (("", _("upcoming")), ("past", _("past")))
+
+    cluster = forms.ChoiceField(label=_("cluster"), required=False)
+    kind = forms.ChoiceField(label=_("kind"), required=False)
+    month = forms.DateField(
+        label=_("month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=_("For example 2026-12."),
+        error_messages={"invalid": _("Enter a month as year-month, for example 2026-12.")},
+    )
+    when = forms.ChoiceField(label=_("events"), required=False, choices=WHEN)
+
+    def __init__(self, *args, clusters=(), kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].choices = [("", _("all clusters")), *clusters]
+        self.fields["kind"].choices = [("", _("all kinds")), *kinds]
+
+    def clean_month(self):
+        month = self.cleaned_data.get("month")
+        if month and not 1900 <= month.year <= 2999:
+            raise forms.ValidationError(self.fields["month"].error_messages["invalid"])
+        return month

@@ -8,6 +8,8 @@ urlpatterns = [
     # Public (no login).
     path("portal/", views_public.front, name="front"),
     path("portal/clusters/", views_public.directory, name="directory"),
+    path("portal/events/", views_public.events_page, name="events"),
+    path("portal/events.ics", views_public.events_feed, name="events-feed"),
     path("finder/", views_finder.finder_page, name="finder"),
     path("robots.txt", views_crawlers.robots_txt, name="robots"),
     path("sitemap.xml", views_crawlers.sitemap_xml, name="sitemap"),
@@ -16,6 +18,11 @@ urlpatterns = [
         "portal/clusters/<str:code>/logo/",
         views_public.cluster_logo_file,
         name="cluster-logo-file",
+    ),
+    path(
+        "portal/clusters/<str:code>/events.ics",
+        views_public.cluster_events_feed,
+        name="cluster-events-feed",
     ),
     # The workspace: editing, submitting and publishing a cluster's profile.
     path("profiles/", views.profile_overview, name="profiles"),

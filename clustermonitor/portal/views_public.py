@@ -6,28 +6,36 @@ import json
 import mimetypes
 
 from django.core.files.storage import default_storage
-from django.http import FileResponse, Http404
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_safe
 
 from clustermonitor.accounts import access
-from clustermonitor.portal import selectors
-from clustermonitor.portal.forms import DirectoryFilter
+from clustermonitor.activities.models import Activity
+from clustermonitor.core.paging import page_of
+from clustermonitor.portal import events, selectors
+from clustermonitor.portal.forms import DirectoryFilter, EventFilter
 from clustermonitor.programmes.models import Cluster
 
 LANGUAGES = selectors.LANGUAGES
+
+
+def _language(request) -> str:
+    """The language of `?lang=` when given (the hreflang links), else the visitor's."""
+    language = request.GET.get("lang")
+    return language if language in LANGUAGES else translation.get_language()
 
 
 def _render(request, template, build):
     """Render in the language of `?lang=` when given (the hreflang links), else the
     visitor's: `build()` makes the context in that language (the published texts are
     chosen by it). The page names its canonical address and its other language."""
-    language = request.GET.get("lang")
-    if language not in LANGUAGES:
-        language = translation.get_language()
+    language = _language(request)
     base = request.build_absolute_uri(request.path)
     with translation.override(language):
         context = build() | {
@@ -83,6 +91,7 @@ def cluster_detail(request, code):
             "past": cluster.end_date < today,
             "sizes": selectors.members_by_size(cluster, today),
             "fees": selectors.fees(cluster, today),
+            "events": events.upcoming_of(cluster, today),
             "publication": cluster.profile.publication,
             "suppressed": selectors.SUPPRESSED,
             "og": _open_graph(request, cluster, data),
@@ -139,3 +148,69 @@ def cluster_logo_file(request, code):
     response = FileResponse(default_storage.open(name, "rb"), content_type=content_type)
     response["X-Content-Type-Options"] = "nosniff"
     return response
+
+
+def events_page(request):
+    """The public calendar: every public activity of the clusters with a published
+    profile, upcoming by default, past ones or one month's on request."""
+    today = datetime.date.today()
+    form = EventFilter(
+        request.GET or None, clusters=events.cluster_choices(), kinds=Activity.Kind.choices
+    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = page_of(request, events.calendar(today, filters))
+    return _render(
+        request,
+        "portal/events.html",
+        lambda: {
+            "form": form,
+            "page": page,
+            "months": events.by_month(page.object_list),
+            "past": filters.get("when") == "past" and not filters.get("month"),
+            "month": filters.get("month"),
+            "filtered": any(filters.values()),
+            "feed_cluster": filters.get("cluster"),
+        },
+    )
+
+
+def _event_link(request, language):
+    page = request.build_absolute_uri(reverse("portal:events"))
+
+    def link(activity) -> str:
+        return f"{page}?month={activity.date:%Y-%m}&lang={language}#activity-{activity.pk}"
+
+    return link
+
+
+def _calendar_response(request, activities, name_of, filename):
+    language = _language(request)
+    with translation.override(language):
+        body = events.feed(activities, str(name_of()), _event_link(request, language))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Language"] = language
+    return response
+
+
+@require_safe
+def events_feed(request):
+    """Every public activity of the clusters with a published profile, as iCalendar."""
+    return _calendar_response(
+        request,
+        events.public_activities(),
+        lambda: _("Cluster programme: events"),
+        "events.ics",
+    )
+
+
+@require_safe
+def cluster_events_feed(request, code):
+    """A published cluster's public activities, as iCalendar (404 for any other)."""
+    cluster = access.published_cluster(Cluster.objects, code)
+    return _calendar_response(
+        request,
+        events.public_activities(cluster),
+        lambda: _("%(cluster)s: events") % {"cluster": cluster.name},
+        f"{cluster.code.lower()}-events.ics",
+    )

@@ -39,6 +39,8 @@ NOT_PAGES = {
     "portal:cluster-logo-file",  # a picture
     "portal:robots",  # text for search engines
     "portal:sitemap",  # XML for search engines
+    "portal:events-feed",  # iCalendar for calendar programs
+    "portal:cluster-events-feed",  # iCalendar for calendar programs
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
 # on a phone.
@@ -53,6 +55,7 @@ MEMBER_PAGES = {
     "portal:front",
     "portal:directory",
     "portal:cluster-detail",
+    "portal:events",
     "portal:finder",  # the public finder: a company's visitor, often on a phone
 }
 
