@@ -471,6 +471,7 @@ FORMS = {
         },
     ),
     "clustermonitor.portal.forms.ReturnForm": ProgrammeOnly(("portal:profile-return",)),
+    "clustermonitor.portal.forms.ProgrammePageForm": ProgrammeOnly(("portal:programme-page-edit",)),
     "clustermonitor.core.imports.forms.ImportUploadForm": NoIds("a file"),
     "clustermonitor.core.imports.forms.MappingForm": NoIds(
         "its choices are the column headers of the user's own file (the batch is checked "

@@ -695,3 +695,13 @@ def published_cluster(clusters, code: str):
     if cluster is None:
         raise Http404
     return cluster
+
+
+# The programme's public page (issue 17): the programme manager writes it; the rest of
+# the agency and evaluators see that it exists (403), everyone else gets 404.
+PROGRAMME_PAGE_CHANGE = "portal.change_programme_page"
+rules.add_perm(PROGRAMME_PAGE_CHANGE, is_programme_manager)
+
+
+def require_programme_page_editor(user) -> None:
+    check(user, PROGRAMME_PAGE_CHANGE, visible="programmes.view_portfolio")

@@ -1,4 +1,5 @@
-"""The profile form (the cluster manager's) and the programme manager's return comment."""
+"""The profile form (the cluster manager's), the programme manager's return comment and
+programme page, and the public pages' filters."""
 
 import hashlib
 import warnings
@@ -7,7 +8,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from PIL import Image, UnidentifiedImageError
 
-from clustermonitor.portal.models import ClusterProfile, logo_path
+from clustermonitor.portal.models import ClusterProfile, ProgrammePage, logo_path
 
 #: A logo is a small picture: at most this many bytes and pixels a side, in one of these
 #: formats (no SVG: a script could hide in it).
@@ -142,3 +143,24 @@ class EventFilter(forms.Form):
         if month and not 1900 <= month.year <= 2999:
             raise forms.ValidationError(self.fields["month"].error_messages["invalid"])
         return month
+
+
+class ProgrammePageForm(forms.ModelForm):
+    """The programme manager's texts of the public front page."""
+
+    class Meta:
+        model = ProgrammePage
+        fields = [
+            "introduction",
+            "introduction_en",
+            "how_to_apply",
+            "how_to_apply_en",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "contact_address",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 5})
+            for name in ("introduction", "introduction_en", "how_to_apply", "how_to_apply_en")
+        } | {"contact_address": forms.Textarea(attrs={"rows": 3})}

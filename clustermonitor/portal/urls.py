@@ -31,4 +31,6 @@ urlpatterns = [
     path("clusters/<str:code>/profile/submit/", views.profile_submit, name="profile-submit"),
     path("clusters/<str:code>/profile/publish/", views.profile_publish, name="profile-publish"),
     path("clusters/<str:code>/profile/return/", views.profile_return, name="profile-return"),
+    # The workspace: the programme manager's texts of the public front page.
+    path("programme-page/", views.programme_page_edit, name="programme-page-edit"),
 ]
