@@ -136,3 +136,12 @@ def test_the_present_fills_the_public_calendar(calendar_demo_day, client_for):
 @pytest.fixture
 def calendar_demo_day(calibrated_demo, db):
     live.load_live(datetime.date.today())
+
+
+def test_the_present_has_an_open_call_for_the_front_page(calendar_demo_day, client_for):
+    from django.urls import reverse
+
+    page = client_for("anonymous").get(reverse("portal:front") + "?lang=nl").content.decode()
+    calls = page[page.index('id="calls"') :]
+    first = calls.split("<tr>")[2]
+    assert f"Oproep IBN {datetime.date.today().year}" in first and ">open<" in first

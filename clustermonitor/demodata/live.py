@@ -11,6 +11,7 @@ the seed and that day: a given day always gives the same records.
 - A call of the IBN type that closed a year ago and funded three agreements starting 14
   months ago: EUKA and BIM for a second term (EUKA2, BIM2: the demo's cluster managers
   of EUKA and BIM manage them too) and a new network, HYDRO.
+- This year's IBN call, open from 20 days ago to 45 days ahead, with no cluster yet.
 - Members (companies of the registry; the second terms keep most of their first term's
   members), their fees (paid in the past year, this year's partly outstanding), targets
   for the three KPIs, activities of the past year with attendance (a few rows still to
@@ -107,6 +108,21 @@ def load_live(today: datetime.date | None = None, seed: int = 1) -> dict:
         budget=Decimal("1500000"),
     )
     audit.save(actor, call, note=f"live demo for {today.isoformat()}")
+    # This year's call, open today (no cluster yet): the portal's front page shows it.
+    audit.save(
+        actor,
+        Call(
+            programme=programme,
+            cluster_type=ibn,
+            number=call.number + 1,
+            name=f"Oproep IBN {today.year}",
+            period=str(today.year),
+            opens_on=today - datetime.timedelta(days=20),
+            closes_on=today + datetime.timedelta(days=45),
+            budget=Decimal("1500000"),
+        ),
+        note=f"live demo for {today.isoformat()}",
+    )
     start = _months_ago(today, 14)
     end = start.replace(year=start.year + 3) - datetime.timedelta(days=1)
     clusters = []

@@ -1,5 +1,6 @@
-"""The public pages (no login): the programme's front page, the cluster directory and a
-profile per cluster. They show published profiles and aggregates only (selectors)."""
+"""The public pages (no login): the programme's front page, the cluster directory, a
+profile per cluster, and the calendar of public events with its iCalendar feeds. They
+show published profiles, public activities and aggregates only (selectors, events)."""
 
 import datetime
 import json
