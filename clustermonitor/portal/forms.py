@@ -131,7 +131,7 @@ class EventFilter(forms.Form):
         help_text=_("For example 2026-12."),
         error_messages={"invalid": _("Enter a month as year-month, for example 2026-12.")},
     )
-    when = forms.ChoiceField(label=_("events"), required=False, choices=WHEN)
+    when = forms.ChoiceField(label=_("upcoming or past"), required=False, choices=WHEN)
 
     def __init__(self, *args, clusters=(), kinds=(), **kwargs):
         super().__init__(*args, **kwargs)
