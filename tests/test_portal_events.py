@@ -213,3 +213,15 @@ def test_the_calendar_is_in_the_sitemap_in_both_languages(calendar_world, client
     assert (
         f'<link rel="canonical" href="http://testserver{events}?lang=nl">' in page.content.decode()
     )
+
+
+def test_the_cluster_manager_sees_which_activities_are_public(calendar_world, web):
+    page = web("cluster_manager_a").get(reverse("activities:activity-list", args=[CLUSTER_A]))
+    rows = {
+        title: row
+        for row in page.content.decode().split("<tr")
+        for title in ("Open drone day", "Steering group of A")
+        if title in row
+    }
+    assert '<span class="badge">public</span>' in rows["Open drone day"]
+    assert "badge" not in rows["Steering group of A"]
