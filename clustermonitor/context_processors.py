@@ -20,6 +20,7 @@ MENU = [
             (_("Dashboard"), "monitoring:dashboard", "registry.view_registry"),
             (_("Criteria"), "programmes:criteria-set-list", "programmes.view_criteria"),
             (_("Public profiles"), "portal:profiles", "portal.view_profiles"),
+            (_("Programme page"), "portal:programme-page-edit", "portal.change_programme_page"),
         ],
     ),
     (

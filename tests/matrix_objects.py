@@ -352,3 +352,26 @@ def join_request():
             "confirmed_at": timezone.now(),
         },
     )[0]
+
+
+def public_event():
+    """A public activity of cluster A to come (its profile published): the public
+    calendar and A's feed have something to show."""
+    import datetime
+
+    from clustermonitor.activities.models import Activity
+    from clustermonitor.programmes.models import Cluster
+
+    published_profile()
+    activity = Activity.objects.filter(title="Matrix open day").first()
+    if activity is None:
+        activity = Activity.objects.create(
+            title="Matrix open day",
+            kind="event",
+            date=datetime.date.today() + datetime.timedelta(days=10),
+            location="Gent",
+            description="An open day.",
+            public=True,
+        )
+        activity.clusters.add(Cluster.objects.get(code=CLUSTER_A))
+    return activity

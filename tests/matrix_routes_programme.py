@@ -53,6 +53,8 @@ ROUTES = {
         lambda: reverse("programmes:target-delete", args=[objects.target().pk]),
         POST_ONLY,
     ),
+    # The public front page's texts: the programme manager's (issue 17).
+    "portal:programme-page-edit": (lambda: reverse("portal:programme-page-edit"), PROGRAMME_SETUP),
     "programmes:call-list": (lambda: reverse("programmes:call-list"), EVERYONE),
     "programmes:call-create": (lambda: reverse("programmes:call-create"), PROGRAMME_SETUP),
     "programmes:call-detail": (

@@ -119,6 +119,19 @@ ROUTES = {
         PUBLIC,
     ),
     "portal:figure-json": (lambda: reverse("portal:figure-json", args=["kpis"]), PUBLIC),
+    # The public calendar and its iCalendar feeds (no login).
+    "portal:events": (
+        lambda: objects.public_event() and reverse("portal:events"),
+        PUBLIC,
+    ),
+    "portal:events-feed": (
+        lambda: objects.public_event() and reverse("portal:events-feed"),
+        PUBLIC,
+    ),
+    "portal:cluster-events-feed": (
+        lambda: objects.public_event() and reverse("portal:cluster-events-feed", args=[CLUSTER_A]),
+        PUBLIC,
+    ),
     # What search engines read (text and XML, no login).
     "portal:robots": (lambda: reverse("portal:robots"), PUBLIC),
     "portal:sitemap": (lambda: reverse("portal:sitemap"), PUBLIC),

@@ -103,3 +103,45 @@ def test_a_given_day_always_gives_the_same_records(calibrated_demo, db):
         other = _fingerprint()
         transaction.set_rollback(True)
     assert other != found[0]
+
+
+def test_the_present_fills_the_public_calendar(calendar_demo_day, client_for):
+    """On the day of the load the portal's calendar has the live clusters' events to come
+    (published profiles), and never a private one or a participant."""
+    import icalendar
+    from django.urls import reverse
+
+    from clustermonitor.activities.models import Activity, Participation
+    from clustermonitor.demodata import profiles
+
+    profiles.load()
+    anonymous = client_for("anonymous")
+    page = anonymous.get(reverse("portal:events") + "?lang=nl").content.decode()
+    assert page.count("Netwerkmoment</h3>") == 6
+    feed = anonymous.get(reverse("portal:events-feed"))
+    events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
+    public = Activity.objects.filter(public=True)
+    assert {str(e["UID"]).split("@")[0] for e in events} == {f"activity-{a.pk}" for a in public}
+    assert Activity.objects.filter(public=False, clusters__code="HYDRO").exists()
+    assert anonymous.get(reverse("portal:events-feed")).content == feed.content
+    names = set(
+        Participation.objects.filter(organisation__isnull=False).values_list(
+            "organisation__name", flat=True
+        )
+    ) - set(Cluster.objects.values_list("name", flat=True))
+    text = page + feed.content.decode().replace("\r\n ", "")  # lines unfolded
+    assert names and not [n for n in names if n in text]
+
+
+@pytest.fixture
+def calendar_demo_day(calibrated_demo, db):
+    live.load_live(datetime.date.today())
+
+
+def test_the_present_has_an_open_call_for_the_front_page(calendar_demo_day, client_for):
+    from django.urls import reverse
+
+    page = client_for("anonymous").get(reverse("portal:front") + "?lang=nl").content.decode()
+    calls = page[page.index('id="calls"') :]
+    first = calls.split("<tr>")[2]
+    assert f"Oproep IBN {datetime.date.today().year}" in first and ">open<" in first

@@ -229,6 +229,10 @@ EXPORTS = {
         lambda: reverse("surveys:wave-raw-answers", args=[objects.wave().pk])
     ),
     "reports/render.py:render_xlsx": _report_workbook,
+    # The public open figures (no login): the members per cluster name each cluster.
+    "portal/views_public.py:open_figure_csv": _get(
+        lambda: reverse("portal:figure-csv", args=["members"])
+    ),
 }
 
 

@@ -463,6 +463,14 @@ FORMS = {
             "nace": "the NACE sections: reference data",
         },
     ),
+    "clustermonitor.portal.forms.EventFilter": NoIds(
+        "the public calendar's filters: what anyone may see",
+        fixed={
+            "cluster": "the codes of the clusters with a published profile: public",
+            "kind": ENUM,
+            "when": "upcoming or past",
+        },
+    ),
     "clustermonitor.portal.forms.ReturnForm": ProgrammeOnly(("portal:profile-return",)),
     "clustermonitor.portal.forms.JoinForm": NoIds(
         "the public join form: the cluster is the URL's (a published, running profile)",
@@ -479,6 +487,7 @@ FORMS = {
     "clustermonitor.portal.forms.DeclineForm": NoIds(
         "a message; the join request is the URL's (access.join_request_for)"
     ),
+    "clustermonitor.portal.forms.ProgrammePageForm": ProgrammeOnly(("portal:programme-page-edit",)),
     "clustermonitor.core.imports.forms.ImportUploadForm": NoIds("a file"),
     "clustermonitor.core.imports.forms.MappingForm": NoIds(
         "its choices are the column headers of the user's own file (the batch is checked "

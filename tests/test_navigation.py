@@ -16,7 +16,7 @@ AGENCY_MEMBERS = ["organisation-list", "reach", "table8", "kpis", "programme"]
 AGENCY_PROGRAMME = ["programme-list", "call-list", "dashboard", "criteria-set-list", "profiles"]
 EXPECTED_MENU = {
     "programme_manager": {
-        "Programme": AGENCY_PROGRAMME,
+        "Programme": [*AGENCY_PROGRAMME, "programme-page-edit"],
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["warnings", "reports", "quality", "learning-session-list"],
@@ -77,7 +77,7 @@ def test_the_menu_is_a_few_groups_that_open_without_script(web):
     html = web("programme_manager").get(reverse("programmes:portfolio")).content.decode()
     menu = html[html.index('<nav class="menu"') : html.index("</nav>")]
     assert menu.count("<details") == 6 == menu.count("<summary")
-    assert menu.count("<a ") == 20  # every page in a group, none loose
+    assert menu.count("<a ") == 21  # every page in a group, none loose
     # The page shown is marked, and so is its group.
     assert 'href="/portfolio/" aria-current="page"' in menu
     assert '<summary class="current">Clusters</summary>' in menu

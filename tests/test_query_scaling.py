@@ -96,6 +96,10 @@ PAGES = [
     ("portal:directory", {}, ""),
     ("portal:directory", {}, "?running=on&q=scaling&province=40000"),
     ("portal:sitemap", {}, ""),
+    ("portal:events", {}, "?when=past"),
+    ("portal:events", {}, "?cluster=EUKA&kind=workshop&month=2019-05"),
+    ("portal:events-feed", {}, ""),
+    ("portal:cluster-events-feed", {"code": CODE}, ""),
     ("portal:finder", {}, "?nace=28.99&postcode=3000&q=bouw"),
     ("portal:join-requests", {"code": CODE}, ""),
     ("portal:figures", {}, ""),
@@ -152,6 +156,13 @@ class Programme:
         self.b = Cluster.objects.get(code=CLUSTER_B)
         self.units = 0
         self.orgs = 0
+        # Cluster A's profile is published: its public calendar and feed grow with it.
+        ClusterProfile.objects.create(
+            cluster=self.a,
+            publication=ProfilePublication.objects.create(
+                cluster=self.a, data={"description": "A"}, published_at=timezone.now()
+            ),
+        )
         questionnaire = Questionnaire.objects.create(
             programme=self.a.programme,
             title="Scaling",
@@ -268,7 +279,10 @@ class Programme:
                     completed_at=now,
                 )
             activity = Activity.objects.create(
-                title=f"Workshop {n} {cluster.code}", kind="workshop", date="2019-05-01"
+                title=f"Workshop {n} {cluster.code}",
+                kind="workshop",
+                date="2019-05-01",
+                public=True,
             )
             activity.clusters.add(cluster)
             for org in orgs:

@@ -117,6 +117,30 @@ def test_the_pdf_pages_render_and_are_not_empty(sqlite_reports, tmp_path):
     assert "(A4)" in info.stdout
 
 
+#: The public calendar's feed (portal/events.py) of the demo's first 300 activities, as
+#: a process of its own writes it.
+FEED = """
+import sys
+from django.db.models import Prefetch
+from clustermonitor.activities.models import Activity
+from clustermonitor.portal import events
+activities = Activity.objects.order_by("pk")[:300].prefetch_related(
+    Prefetch("clusters", to_attr="organisers")
+)
+body = events.feed(activities, "Demo", lambda a: f"http://example.org/#activity-{a.pk}")
+sys.stdout.write(body.decode())
+"""
+
+
+def test_two_processes_write_the_same_calendar_feed(sqlite_demo):
+    running = [
+        _run(["shell", "--no-imports", "-c", FEED], _env(sqlite_demo, seed)) for seed in "12"
+    ]
+    feeds = [_wait(process) for process in running]
+    assert feeds[0] == feeds[1]
+    assert feeds[0].count("BEGIN:VEVENT") == 300
+
+
 def _postgres_url() -> str | None:
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":

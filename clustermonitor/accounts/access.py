@@ -725,3 +725,13 @@ def join_request_for(user, requests, pk, perm: str = JOIN_VIEW):
     )
     check(user, perm, request.cluster, visible=JOIN_VIEW)
     return request
+
+
+# The programme's public page (issue 17): the programme manager writes it; the rest of
+# the agency and evaluators see that it exists (403), everyone else gets 404.
+PROGRAMME_PAGE_CHANGE = "portal.change_programme_page"
+rules.add_perm(PROGRAMME_PAGE_CHANGE, is_programme_manager)
+
+
+def require_programme_page_editor(user) -> None:
+    check(user, PROGRAMME_PAGE_CHANGE, visible="programmes.view_portfolio")

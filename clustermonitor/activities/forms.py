@@ -12,7 +12,16 @@ from clustermonitor.registry.models import Organisation
 class ActivityForm(OwnerClustersMixin, forms.ModelForm):
     class Meta:
         model = Activity
-        fields = ["title", "kind", "date", "end_date", "location", "description", "clusters"]
+        fields = [
+            "title",
+            "kind",
+            "date",
+            "end_date",
+            "location",
+            "description",
+            "clusters",
+            "public",
+        ]
         widgets = {
             "date": DATE,
             "end_date": DATE,

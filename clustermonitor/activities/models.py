@@ -37,6 +37,15 @@ class Activity(models.Model):
     clusters = models.ManyToManyField(
         "programmes.Cluster", verbose_name=_("organised by"), related_name="activities"
     )
+    public = models.BooleanField(
+        _("public"),
+        default=False,
+        help_text=_(
+            "Shown in the public calendar and on the profile of each organising cluster "
+            "whose profile is published (title, kind, dates, location and description; "
+            "never who takes part)."
+        ),
+    )
 
     objects = ActivityQuerySet.as_manager()
 

@@ -169,4 +169,5 @@ AUDITED_MODELS = {
     "collaboration": ("collaborations", "collaboration"),
     "progressreport": ("monitoring", "progressreport"),
     "clusterprofile": ("portal", "clusterprofile"),
+    "programmepage": ("portal", "programmepage"),
 }

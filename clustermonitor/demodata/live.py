@@ -11,10 +11,12 @@ the seed and that day: a given day always gives the same records.
 - A call of the IBN type that closed a year ago and funded three agreements starting 14
   months ago: EUKA and BIM for a second term (EUKA2, BIM2: the demo's cluster managers
   of EUKA and BIM manage them too) and a new network, HYDRO.
+- This year's IBN call, open from 20 days ago to 45 days ahead, with no cluster yet.
 - Members (companies of the registry; the second terms keep most of their first term's
   members), their fees (paid in the past year, this year's partly outstanding), targets
   for the three KPIs, activities of the past year with attendance (a few rows still to
-  check) and two to come.
+  check; every third in the public calendar) and two to come (both public, so the
+  portal's calendar has upcoming events on the day of the load).
 - The account manager follows EUKA, BIM and the three new agreements. Year 1's progress
   reports: EUKA2's submitted five days ago (to review), BIM2's returned three days ago
   with comments, HYDRO's still a draft, due in twelve days.
@@ -54,6 +56,8 @@ SECTIONS = {
     "competences": "Twee opleidingen rond regelgeving voor de leden.",
     "sustainability": "Ledenbijdragen dekken 52 % van de werking; exitplan in opmaak.",
 }
+#: Where each live cluster meets (its public events).
+PLACES = {"EUKA2": "Kortrijk", "BIM2": "Gent", "HYDRO": "Antwerpen"}
 TITLES = ("Werkgroep", "Lerend netwerk", "Bedrijfsbezoek", "Infosessie")
 KINDS = (Activity.Kind.WORKSHOP, Activity.Kind.EVENT, Activity.Kind.WORKING_GROUP)
 RETURN_COMMENT = (
@@ -104,6 +108,21 @@ def load_live(today: datetime.date | None = None, seed: int = 1) -> dict:
         budget=Decimal("1500000"),
     )
     audit.save(actor, call, note=f"live demo for {today.isoformat()}")
+    # This year's call, open today (no cluster yet): the portal's front page shows it.
+    audit.save(
+        actor,
+        Call(
+            programme=programme,
+            cluster_type=ibn,
+            number=call.number + 1,
+            name=f"Oproep IBN {today.year}",
+            period=str(today.year),
+            opens_on=today - datetime.timedelta(days=20),
+            closes_on=today + datetime.timedelta(days=45),
+            budget=Decimal("1500000"),
+        ),
+        note=f"live demo for {today.isoformat()}",
+    )
     start = _months_ago(today, 14)
     end = start.replace(year=start.year + 3) - datetime.timedelta(days=1)
     clusters = []
@@ -239,6 +258,7 @@ def _activities(cluster, start, today, rng) -> int:
             title=f"{cluster.code}: {rng.choice(TITLES)} {n + 1}",
             kind=rng.choice(KINDS),
             date=day,
+            public=n % 3 == 1,  # some past ones in the public calendar (no draw)
         )
         activity.clusters.add(cluster)
         for membership in rng.sample(members, min(len(members), rng.randint(5, 14))):
@@ -258,10 +278,15 @@ def _activities(cluster, start, today, rng) -> int:
                 written += 1
         written += 1
     for days in (9, 37):
+        # Both to come are public: the portal's calendar is full on a fresh demo.
         upcoming = Activity.objects.create(
             title=f"{cluster.code}: Netwerkmoment",
             kind=Activity.Kind.EVENT,
             date=today + datetime.timedelta(days=days),
+            location=PLACES[cluster.code],
+            description=f"Netwerkmoment van {cluster.name}: pitches van leden en een "
+            "netwerkreceptie. Toegang gratis, inschrijven bij de cluster.",
+            public=True,
         )
         upcoming.clusters.add(cluster)
         written += 1

@@ -1,5 +1,6 @@
-"""The profile form (the cluster manager's) and the programme manager's return comment;
-the public join form and the cluster manager's answer to a join request."""
+"""The profile form (the cluster manager's), the programme manager's return comment and
+programme page, the public pages' filters, the public join form and the cluster
+manager's answer to a join request."""
 
 import datetime
 import hashlib
@@ -11,7 +12,7 @@ from PIL import Image, UnidentifiedImageError
 
 from clustermonitor.analysis import finder as ranking
 from clustermonitor.members import finder
-from clustermonitor.portal.models import ClusterProfile, JoinRequest, logo_path
+from clustermonitor.portal.models import ClusterProfile, JoinRequest, ProgrammePage, logo_path
 from clustermonitor.registry import enterprise
 
 #: A logo is a small picture: at most this many bytes and pixels a side, in one of these
@@ -235,3 +236,54 @@ class DeclineForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 4}),
         help_text=_("Sent by e-mail to the person who asked."),
     )
+
+
+class EventFilter(forms.Form):
+    """The public calendar's filters (all optional; a GET form). A month shows that
+    month's events, past or to come; otherwise `when` chooses upcoming or past ones."""
+
+    WHEN = (("", _("upcoming")), ("past", _("past")))
+
+    cluster = forms.ChoiceField(label=_("cluster"), required=False)
+    kind = forms.ChoiceField(label=_("kind"), required=False)
+    month = forms.DateField(
+        label=_("month"),
+        required=False,
+        input_formats=["%Y-%m"],
+        widget=forms.DateInput(attrs={"type": "month"}, format="%Y-%m"),
+        help_text=_("For example 2026-12."),
+        error_messages={"invalid": _("Enter a month as year-month, for example 2026-12.")},
+    )
+    when = forms.ChoiceField(label=_("upcoming or past"), required=False, choices=WHEN)
+
+    def __init__(self, *args, clusters=(), kinds=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["cluster"].choices = [("", _("all clusters")), *clusters]
+        self.fields["kind"].choices = [("", _("all kinds")), *kinds]
+
+    def clean_month(self):
+        month = self.cleaned_data.get("month")
+        if month and not 1900 <= month.year <= 2999:
+            raise forms.ValidationError(self.fields["month"].error_messages["invalid"])
+        return month
+
+
+class ProgrammePageForm(forms.ModelForm):
+    """The programme manager's texts of the public front page."""
+
+    class Meta:
+        model = ProgrammePage
+        fields = [
+            "introduction",
+            "introduction_en",
+            "how_to_apply",
+            "how_to_apply_en",
+            "contact_name",
+            "contact_email",
+            "contact_phone",
+            "contact_address",
+        ]
+        widgets = {
+            name: forms.Textarea(attrs={"rows": 5})
+            for name in ("introduction", "introduction_en", "how_to_apply", "how_to_apply_en")
+        } | {"contact_address": forms.Textarea(attrs={"rows": 3})}

@@ -15,6 +15,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from clustermonitor.core import i18n
+
 
 def logo_path(instance, filename):
     """The form names an upload after its content's digest (forms.ProfileForm): a new
@@ -222,3 +224,34 @@ class JoinRequest(models.Model):
         from clustermonitor.registry.enterprise import display
 
         return display(self.enterprise_number)
+
+
+class ProgrammePage(models.Model):
+    """The programme's public front page (`/portal/`, and `/` for a visitor): what the
+    programme manager writes in the product, in Dutch and English. Until it is first
+    saved the front page shows the defaults (services.programme_page)."""
+
+    programme = models.OneToOneField(
+        "programmes.Programme", on_delete=models.CASCADE, related_name="public_page"
+    )
+    introduction = models.TextField(_("introduction (Dutch)"), max_length=4000)
+    introduction_en = models.TextField(_("introduction (English)"), blank=True, max_length=4000)
+    how_to_apply = models.TextField(_("how to apply (Dutch)"), max_length=4000)
+    how_to_apply_en = models.TextField(_("how to apply (English)"), blank=True, max_length=4000)
+    contact_name = models.CharField(_("the agency's contact"), max_length=200)
+    contact_email = models.EmailField(_("contact e-mail"), blank=True)
+    contact_phone = models.CharField(_("contact phone"), max_length=40, blank=True)
+    contact_address = models.TextField(_("address"), blank=True, max_length=500)
+
+    class Meta:
+        verbose_name = _("programme page")
+        verbose_name_plural = _("programme pages")
+
+    def __str__(self):
+        return str(self.programme)
+
+    def text(self, name: str) -> str:
+        """A text in the reader's language (English falls back to Dutch)."""
+        if i18n.lang() == "en" and getattr(self, f"{name}_en"):
+            return getattr(self, f"{name}_en")
+        return getattr(self, name)

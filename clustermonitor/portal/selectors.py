@@ -13,11 +13,13 @@ from django.utils.translation import get_language
 from clustermonitor.analysis import charts, disclosure, reach
 from clustermonitor.analysis import finder as ranking
 from clustermonitor.analysis.reach import SIZE_CLASSES, UNKNOWN
+from clustermonitor.core import badges
 from clustermonitor.core.memo import memo
 from clustermonitor.members import finder
 from clustermonitor.members.contributions import size_classes
 from clustermonitor.members.models import FeeSchedule, FeeTier, Membership
-from clustermonitor.programmes.models import Cluster, ClusterType
+from clustermonitor.portal import services
+from clustermonitor.programmes.models import Call, Cluster, ClusterType, Programme
 from clustermonitor.registry.models import Province
 
 #: A count of fewer organisations than this is shown as "< 5" (analysis/disclosure.py).
@@ -252,9 +254,43 @@ def fees(cluster, today: datetime.date) -> dict | None:
     }
 
 
+def programme():
+    """The programme the public pages present (the first one set up)."""
+    return Programme.objects.order_by("pk").first()
+
+
+def calls(programme, today: datetime.date) -> list[dict]:
+    """The programme's calls with their state today: the open and coming ones first
+    (closing soonest first), then the closed ones (the latest first)."""
+    rows = [
+        {"call": call, "state": badges.call_state(call, today)}
+        for call in Call.objects.filter(programme=programme).select_related("cluster_type")
+    ]
+    current = [r for r in rows if r["state"] in ("open", "closing_soon", "upcoming")]
+    current.sort(key=lambda r: (r["call"].closes_on or datetime.date.max, r["call"].pk))
+    past = [r for r in rows if r not in current]
+    past.sort(
+        key=lambda r: (r["call"].closes_on or datetime.date.min, r["call"].number, r["call"].pk),
+        reverse=True,
+    )
+    return current + past
+
+
 def front(today: datetime.date) -> dict:
-    """The front page's facts: the cluster types and how many clusters run."""
+    """The front page's facts: the programme manager's texts (or the defaults), the
+    cluster types with their rules, the calls and how many clusters run."""
     running = Q(profile__publication__isnull=False, start_date__lte=today, end_date__gte=today)
+    current = programme()
     types = ClusterType.objects.select_related("programme").order_by("code")
+    if current is not None:
+        types = types.filter(programme=current)
     published = Cluster.objects.filter(running).count()
-    return {"types": list(types), "running": published}
+    page = services.programme_page(current) if current else None
+    return {
+        "types": list(types),
+        "running": published,
+        "page": page,
+        "introduction": page.text("introduction") if page else "",
+        "how_to_apply": page.text("how_to_apply") if page else "",
+        "calls": calls(current, today) if current else [],
+    }

@@ -1,8 +1,10 @@
-"""The profile's workflow (draft → submitted → published, or back to draft), every write
-audited. The views check who may do what (accounts.access); these check the state."""
+"""The profile's workflow (draft → submitted → published, or back to draft) and the
+programme's public page, every write audited. The views check who may do what
+(accounts.access); these check the state."""
 
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext as _
 
 from clustermonitor.core import audit
@@ -12,6 +14,7 @@ from clustermonitor.portal.models import (
     TEXT_FIELDS,
     ClusterProfile,
     ProfilePublication,
+    ProgrammePage,
 )
 
 
@@ -101,3 +104,43 @@ def diff(published: dict | None, proposed: dict) -> list[dict]:
         rows.append({"name": name, "label": label, "before": before, "after": after,
                      "changed": before != after})  # fmt: skip
     return rows
+
+
+# The programme's public page ------------------------------------------------------------
+
+#: The front page's texts before the programme manager writes their own (the texts the
+#: front page had in its template), in English; Dutch from the catalogue.
+DEFAULT_TEXTS = {
+    "introduction": gettext_noop(
+        "A cluster brings companies, research centres and other organisations together "
+        "around a shared domain, to innovate together and to grow. The agency supports "
+        "clusters for a limited number of years; their members co-finance them."
+    ),
+    "how_to_apply": gettext_noop(
+        "A cluster is funded in answer to a call for one cluster type. Read the call's "
+        "rules, prepare the proposal with the organisations that will be its members and "
+        "submit it to the agency before the call closes. The agency's contact answers "
+        "questions before you submit."
+    ),
+}
+
+
+def default_page(programme) -> ProgrammePage:
+    """The page as it is before the programme manager first saves it (unsaved): today's
+    texts in Dutch and English, the agency as the contact."""
+    values = {}
+    for name, text in DEFAULT_TEXTS.items():
+        with translation.override("nl"):
+            values[name] = gettext(text)
+        values[f"{name}_en"] = text
+    return ProgrammePage(programme=programme, contact_name=programme.agency, **values)
+
+
+def programme_page(programme) -> ProgrammePage:
+    """The programme's page: the saved one, or the defaults."""
+    return ProgrammePage.objects.filter(programme=programme).first() or default_page(programme)
+
+
+def save_programme_page(actor: audit.Actor, page: ProgrammePage) -> bool:
+    """Save the page the programme manager edited (a form's instance), audited."""
+    return audit.save(actor, page, note="programme page edited")

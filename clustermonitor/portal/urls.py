@@ -8,6 +8,8 @@ urlpatterns = [
     # Public (no login).
     path("portal/", views_public.front, name="front"),
     path("portal/clusters/", views_public.directory, name="directory"),
+    path("portal/events/", views_public.events_page, name="events"),
+    path("portal/events.ics", views_public.events_feed, name="events-feed"),
     path("finder/", views_finder.finder_page, name="finder"),
     path("portal/figures/", views_public.open_figures, name="figures"),
     path("portal/figures/<slug:name>.csv", views_public.open_figure_csv, name="figure-csv"),
@@ -41,6 +43,11 @@ urlpatterns = [
         views_join.join_request_decline,
         name="join-request-decline",
     ),
+    path(
+        "portal/clusters/<str:code>/events.ics",
+        views_public.cluster_events_feed,
+        name="cluster-events-feed",
+    ),
     # The workspace: editing, submitting and publishing a cluster's profile.
     path("profiles/", views.profile_overview, name="profiles"),
     path("clusters/<str:code>/profile/", views.profile, name="profile"),
@@ -48,4 +55,6 @@ urlpatterns = [
     path("clusters/<str:code>/profile/submit/", views.profile_submit, name="profile-submit"),
     path("clusters/<str:code>/profile/publish/", views.profile_publish, name="profile-publish"),
     path("clusters/<str:code>/profile/return/", views.profile_return, name="profile-return"),
+    # The workspace: the programme manager's texts of the public front page.
+    path("programme-page/", views.programme_page_edit, name="programme-page-edit"),
 ]

@@ -1,8 +1,10 @@
 """The profile in the workspace: the cluster manager edits and submits it, the programme
-manager compares it with what is public and publishes or returns it."""
+manager compares it with what is public and publishes or returns it; and the programme
+manager's page of the public front page's texts."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -10,8 +12,8 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.core import editing
-from clustermonitor.portal import services
-from clustermonitor.portal.forms import ProfileForm, ReturnForm
+from clustermonitor.portal import selectors, services
+from clustermonitor.portal.forms import ProfileForm, ProgrammePageForm, ReturnForm
 from clustermonitor.portal.models import ClusterProfile
 from clustermonitor.programmes.models import Cluster
 
@@ -119,3 +121,24 @@ def profile_overview(request):
         rows.append({"cluster": cluster, "profile": working})
     rows.sort(key=lambda r: order.get(r["profile"].state, 2) if r["profile"] else 3)
     return render(request, "portal/profile_overview.html", {"rows": rows})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def programme_page_edit(request):
+    """The public front page's texts and the agency's contact (the programme manager)."""
+    access.require_programme_page_editor(request.user)
+    programme = selectors.programme()
+    if programme is None:
+        raise Http404
+    page = services.programme_page(programme)
+    form = ProgrammePageForm(request.POST or None, instance=page)
+    if request.method == "POST" and form.is_valid():
+        services.save_programme_page(editing.actor(request), form.instance)
+        messages.success(request, _("The programme page is saved."))
+        return redirect("portal:programme-page-edit")
+    return render(
+        request,
+        "portal/programme_page_form.html",
+        {"form": form, "page": page, "programme": programme},
+    )

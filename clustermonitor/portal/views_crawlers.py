@@ -32,9 +32,8 @@ def robots_txt(request):
 def _public_pages() -> list[tuple[str, str | None]]:
     """(path, last change) of every public page, in a fixed order."""
     pages = [
-        (reverse("portal:front"), None),
-        (reverse("portal:directory"), None),
-        (reverse("portal:figures"), None),
+        (reverse(name), None)
+        for name in ("portal:front", "portal:directory", "portal:figures", "portal:events")
     ]
     published = (
         ClusterProfile.objects.filter(publication__isnull=False)

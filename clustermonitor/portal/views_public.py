@@ -1,6 +1,7 @@
 """The public pages (no login): the programme's front page, the cluster directory, a
-profile per cluster and the open figures with their downloads. They show published
-profiles and aggregates only (selectors, figures)."""
+profile per cluster, the open figures with their downloads, and the calendar of public
+events with its iCalendar feeds. They show published profiles, public activities and
+aggregates only (selectors, figures, events)."""
 
 import datetime
 import json
@@ -13,14 +14,17 @@ from django.urls import reverse
 from django.utils import translation
 from django.utils.safestring import mark_safe
 from django.utils.text import Truncator
-from django.views.decorators.http import require_GET
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_safe
 
 from clustermonitor.accounts import access
+from clustermonitor.activities.models import Activity
 from clustermonitor.core import paging
 from clustermonitor.core.exporters import csv_bytes
 from clustermonitor.core.pagecache import page_language, public_page
-from clustermonitor.portal import figures, selectors
-from clustermonitor.portal.forms import DirectoryFilter
+from clustermonitor.core.paging import page_of
+from clustermonitor.portal import events, figures, selectors
+from clustermonitor.portal.forms import DirectoryFilter, EventFilter
 from clustermonitor.programmes.models import Cluster
 
 LANGUAGES = selectors.LANGUAGES
@@ -97,6 +101,7 @@ def cluster_detail(request, code):
             "past": cluster.end_date < today,
             "sizes": selectors.members_by_size(cluster, today),
             "map": _map(selectors.members_map([cluster], today)),
+            "events": events.upcoming_of(cluster, today),
             "fees": selectors.fees(cluster, today),
             "publication": cluster.profile.publication,
             "suppressed": selectors.SUPPRESSED,
@@ -245,4 +250,74 @@ def open_figure_json(request, name):
         "json",
         "application/json",
         lambda figure: _json_bytes(figures.as_json(figure)),
+    )
+
+
+# -- The calendar ------------------------------------------------------------------------
+
+
+@public_page
+def events_page(request):
+    """The public calendar: every public activity of the clusters with a published
+    profile, upcoming by default, past ones or one month's on request."""
+    today = datetime.date.today()
+    form = EventFilter(
+        request.GET or None, clusters=events.cluster_choices(), kinds=Activity.Kind.choices
+    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    page = page_of(request, events.calendar(today, filters))
+    return _render(
+        request,
+        "portal/events.html",
+        lambda: {
+            "form": form,
+            "page": page,
+            "months": events.by_month(page.object_list),
+            "past": filters.get("when") == "past" and not filters.get("month"),
+            "month": filters.get("month"),
+            "filtered": any(filters.values()),
+            "feed_cluster": filters.get("cluster"),
+        },
+    )
+
+
+def _event_link(request, language):
+    page = request.build_absolute_uri(reverse("portal:events"))
+
+    def link(activity) -> str:
+        return f"{page}?month={activity.date:%Y-%m}&lang={language}#activity-{activity.pk}"
+
+    return link
+
+
+def _calendar_response(request, activities, name_of, filename):
+    language = page_language(request)
+    with translation.override(language):
+        body = events.feed(activities, str(name_of()), _event_link(request, language))
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Content-Language"] = language
+    return response
+
+
+@require_safe
+def events_feed(request):
+    """Every public activity of the clusters with a published profile, as iCalendar."""
+    return _calendar_response(
+        request,
+        events.public_activities(),
+        lambda: _("Cluster programme: events"),
+        "events.ics",
+    )
+
+
+@require_safe
+def cluster_events_feed(request, code):
+    """A published cluster's public activities, as iCalendar (404 for any other)."""
+    cluster = access.published_cluster(Cluster.objects, code)
+    return _calendar_response(
+        request,
+        events.public_activities(cluster),
+        lambda: _("%(cluster)s: events") % {"cluster": cluster.name},
+        f"{cluster.code.lower()}-events.ics",
     )

@@ -42,6 +42,8 @@ NOT_PAGES = {
     "portal:figure-csv",  # the open figures' downloads
     "portal:figure-csv-metadata",
     "portal:figure-json",
+    "portal:events-feed",  # iCalendar for calendar programs
+    "portal:cluster-events-feed",  # iCalendar for calendar programs
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
 # on a phone.
@@ -56,6 +58,7 @@ MEMBER_PAGES = {
     "portal:front",
     "portal:directory",
     "portal:cluster-detail",
+    "portal:events",
     "portal:finder",  # the public finder: a company's visitor, often on a phone
     "portal:ask-to-join",  # ask to join, and the pages of its confirmation
     "portal:join-sent",
