@@ -2,6 +2,8 @@
 no figure of fewer than SUPPRESS_BELOW organisations)."""
 
 import datetime
+import functools
+import json
 from collections import Counter
 from dataclasses import dataclass
 
@@ -188,14 +190,18 @@ def members_map(clusters, today: datetime.date) -> dict:
     lang = "en" if get_language() == "en" else "nl"
     svg = ""
     if len(shown_places):
-        data = shown_places.round(4).to_dict("split")
-        svg = memo(
-            "portal-map",
-            (data, lang),
-            lambda: charts.map_chart(shown_places, lang=lang, figsize=(8.0, 3.1)),
-        )
+        data = json.dumps(shown_places.round(4).to_dict("split"), sort_keys=True)
+        svg = memo("portal-map", (data, lang), lambda: _drawn_map(data, lang))
     rows = [(r.municipality, int(r.n)) for r in shown_places.itertuples()]
     return {"svg": svg, "rows": rows, "hidden": hidden}
+
+
+@functools.lru_cache(maxsize=64)
+def _drawn_map(data: str, lang: str) -> str:
+    """The map of `data` (a frame's "split" JSON), kept in the process by the data
+    itself, so it can never be stale (also where core.memo is off, as in the tests)."""
+    frame = pd.DataFrame(**{k: v for k, v in json.loads(data).items() if k != "index"})
+    return charts.map_chart(frame, lang=lang, figsize=(8.0, 3.1))
 
 
 def _domain_text(cluster) -> str:
