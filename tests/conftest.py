@@ -245,17 +245,23 @@ def _order(item) -> int:
 @pytest.hookimpl(tryfirst=True)
 def pytest_collection_modifyitems(config, items):
     # First (tryfirst), so that xdist sees the groups; the order is set last (_Order).
+    for item in items:
+        if _uses_demo(item):
+            item.add_marker(pytest.mark.demo)
+        if item.path.parent.name == "e2e":
+            if not item.get_closest_marker("e2e"):
+                item.add_marker(pytest.mark.e2e)  # every test in tests/e2e drives the browser
+            # What a browser test adds to the server-side tests (which run on both
+            # databases) is the browser's side: the pages' script, layout, focus and
+            # accessibility, and the way through them. CI runs it on the first database.
+            if not item.get_closest_marker("any_database"):
+                item.add_marker(pytest.mark.any_database)
     if os.environ.get("CLUSTERMONITOR_SKIP_ANY_DATABASE"):
         # CI's second database: what cannot depend on the database ran on the first.
         skipped = [item for item in items if item.get_closest_marker("any_database")]
         if skipped:
             config.hook.pytest_deselected(items=skipped)
             items[:] = [item for item in items if not item.get_closest_marker("any_database")]
-    for item in items:
-        if _uses_demo(item):
-            item.add_marker(pytest.mark.demo)
-        if item.path.parent.name == "e2e" and not item.get_closest_marker("e2e"):
-            item.add_marker(pytest.mark.e2e)  # every test in tests/e2e drives the browser
     # Schemathesis gives all the cases of one test the test's node id (the operation is
     # only in the name); xdist knows the tests by node id and would run one of them.
     seen = collections.Counter(item.nodeid for item in items)
@@ -289,7 +295,11 @@ def _set_nodeid(item, nodeid: str) -> None:
 
 def _group(item) -> str | None:
     if item.get_closest_marker("e2e"):
-        # One live server and one Chromium per worker; a module's tests stay together.
+        # One live server and one Chromium per worker; a module's tests stay together,
+        # but for a module of independent sweeps (SPREAD = True), whose tests the workers
+        # share out one by one.
+        if getattr(item.module, "SPREAD", False):
+            return f"e2e:{item.module.__name__}:{item.name}"
         return f"e2e:{item.module.__name__}"
     if _module_scoped(item) or _uses_demo(item):
         return item.module.__name__
@@ -327,8 +337,9 @@ class _Order:
         if not self.parallel:
             return _order(item)
         group = _group(item)
-        if group in LONGEST:
-            return LONGEST.index(group)
+        for index, longest in enumerate(LONGEST):  # a spread module's parts too
+            if group and (group == longest or group.startswith(longest + ":")):
+                return index
         if group and item.get_closest_marker("demo"):
             return len(LONGEST)
         if group and group.startswith("e2e:"):
