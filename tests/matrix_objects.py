@@ -375,3 +375,21 @@ def public_event():
         )
         activity.clusters.add(Cluster.objects.get(code=CLUSTER_A))
     return activity
+
+
+def mapped_profile():
+    """SIM's published profile with five members in Leuven: a map with one circle."""
+    import datetime
+
+    from clustermonitor.members.models import Membership
+    from tests.factories import membership, organisation
+
+    profile = joinable_profile()
+    cluster = profile.cluster
+    if Membership.objects.filter(cluster=cluster, organisation__postcode="3000").count() < 5:
+        for i in range(5):
+            org = organisation(7700 + i, name=f"Kaart {i} NV", postcode="3000")
+            org.locate()
+            org.save()
+            membership(org, cluster, start=datetime.date(2020, 1, 1))
+    return profile

@@ -112,6 +112,15 @@ ROUTES = {
         POST_ONLY,
     ),
     # The open figures (docs/portal.md): the page and each figure's downloads, no login.
+    # The members' maps (pictures): the directory's, and a published profile's.
+    "portal:directory-map": (
+        lambda: objects.mapped_profile() and reverse("portal:directory-map"),
+        PUBLIC,
+    ),
+    "portal:cluster-map": (
+        lambda: reverse("portal:cluster-map", args=[objects.mapped_profile().cluster.code]),
+        PUBLIC,
+    ),
     "portal:figures": (lambda: reverse("portal:figures"), PUBLIC),
     "portal:figure-csv": (lambda: reverse("portal:figure-csv", args=["members"]), PUBLIC),
     "portal:figure-csv-metadata": (

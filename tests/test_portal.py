@@ -356,6 +356,8 @@ def test_no_public_page_of_the_demo_shows_a_member_or_an_unpublished_contact(
     published = ClusterProfile.objects.select_related("cluster")
     urls += [reverse("portal:cluster-detail", args=[p.cluster.code]) for p in published]
     urls.append(reverse("portal:figures"))  # the open figures: every table, both languages
+    # The calendar, to come and past (the participants are members).
+    urls += [reverse("portal:events"), reverse("portal:events") + "?when=past"]
     pages = {}
     for url in urls:
         for language in ("nl", "en"):
@@ -368,6 +370,9 @@ def test_no_public_page_of_the_demo_shows_a_member_or_an_unpublished_contact(
     urls = [reverse("api:public_figures")]
     urls += [reverse("api:public_figure", args=[name]) for name in figures.NAMES]
     urls += [reverse("portal:figure-csv", args=[name]) for name in figures.NAMES]
+    # The calendar feeds, of all and of each cluster; what crawlers read.
+    urls += [reverse("portal:events-feed"), reverse("portal:sitemap")]
+    urls += [reverse("portal:cluster-events-feed", args=[p.cluster.code]) for p in published]
     for url in urls:
         response = anonymous.get(url, {"lang": "en"})
         assert response.status_code == 200, url

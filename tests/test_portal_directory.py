@@ -63,27 +63,38 @@ def test_the_map_draws_only_municipalities_with_five_members_or_more(published):
     today = datetime.date.today()
     sim, vil = Cluster.objects.get(code="SIM"), Cluster.objects.get(code="VIL")
     # VIL: 2 in Antwerpen: nothing drawn.
-    found = selectors.members_map([vil], today)
+    found = selectors.members_map([vil], today, draw=True)
     assert found["svg"] == "" and found["rows"] == [] and found["hidden"] == 2
     # SIM: 5 in Leuven drawn, the one in Gent not.
-    found = selectors.members_map([sim], today)
+    found = selectors.members_map([sim], today, draw=True)
     assert found["rows"] == [("Leuven", 5)] and found["hidden"] == 1
     assert found["svg"].startswith("<svg")
+    assert selectors.members_map([sim], today)["svg"] == ""  # the page draws nothing
     # Together: Antwerpen's two are left out as well.
     found = selectors.members_map([sim, vil], today)
     assert found["rows"] == [("Leuven", 5)] and found["hidden"] == 3
 
 
 def test_the_profile_and_the_directory_show_the_map_or_say_why_not(published, client):
-    def page(url):
-        return client.get(url, {"lang": "en"}).content.decode()
+    def page(url, **query):
+        return client.get(url, {"lang": "en"} | query).content.decode()
 
     sim = page(reverse("portal:cluster-detail", args=["SIM"]))
-    assert 'id="members-map"' in sim and "<svg" in sim and "Leuven" in sim
+    assert 'id="members-map"' in sim and "Leuven" in sim
+    assert f'<img src="{reverse("portal:cluster-map", args=["SIM"])}?lang=en"' in sim
     assert "1 organisation in municipalities with fewer than five is not drawn" in sim
     vil = page(reverse("portal:cluster-detail", args=["VIL"]))
-    assert "the map would point at single organisations" in vil and "<svg" not in vil
-    directory = page(reverse("portal:directory"))
-    assert "<svg" in directory
+    assert "the map would point at single organisations" in vil and "map.svg" not in vil
+    directory = page(reverse("portal:directory"), nace="C")
+    assert f'<img src="{reverse("portal:directory-map")}?' in directory
+    assert "nace=C" in directory.split('id="members-map"')[1]  # the map follows the filters
     for org in published:
         assert org.name not in sim + vil + directory
+    # The pictures: SVG, never sniffed as anything else; none where nothing is drawn.
+    picture = client.get(reverse("portal:cluster-map", args=["SIM"]), {"lang": "en"})
+    assert picture["Content-Type"].startswith("image/svg+xml")
+    assert picture["X-Content-Type-Options"] == "nosniff"
+    assert picture.content.startswith(b"<svg") and b"<script" not in picture.content
+    assert client.get(reverse("portal:cluster-map", args=["VIL"])).status_code == 404
+    assert client.get(reverse("portal:directory-map"), {"nace": "C"}).status_code == 200
+    assert client.get(reverse("portal:directory-map"), {"nace": "H"}).status_code == 404

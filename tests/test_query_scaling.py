@@ -94,7 +94,7 @@ PAGES = [
     ("portal:profiles", {}, ""),
     ("portal:front", {}, ""),
     ("portal:directory", {}, ""),
-    ("portal:directory", {}, "?running=on&q=scaling&province=40000"),
+    ("portal:directory", {}, "?running=on&q=scaling&province=40000&nace=C&near=9000"),
     ("portal:sitemap", {}, ""),
     ("portal:events", {}, "?when=past"),
     ("portal:events", {}, "?cluster=EUKA&kind=workshop&month=2019-05"),
@@ -111,6 +111,7 @@ PAGES = [
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a
 #: single object, detail pages of one record. A new route must be added to PAGES or here.
 NOT_LISTS = (
+    "-map",  # the members' maps: pictures, from the same query as their page (measured)
     "create", "new", "edit", "delete", "import", "lookup", "generate", "commit", "rejected",
     "submit", "return", "approve", "reopen", "accept", "publish", "close", "remind", "send",
     "mark-sent", "invite", "active", "remove", "assess", "evidence", "check", "file", "add",

@@ -65,6 +65,8 @@ if [[ "${KEEP_DB:-}" != "1" ]] || [[ -z "$(psql_admin "SELECT 1 FROM pg_database
   "$BIN/clustermonitor" load-reference
   "$BIN/clustermonitor" generate --scale "$SCALE"
 fi
+# A kept database gets the migrations of the code it is measured with.
+"$BIN/clustermonitor" migrate -v0
 # The copies' clusters get published profiles too (the demo's 20 have theirs): the
 # public portal of the whole scaled programme.
 "$BIN/clustermonitor" shell -v0 -c "from clustermonitor.demodata import profiles; profiles.load()"

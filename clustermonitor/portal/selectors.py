@@ -150,11 +150,12 @@ def near(point: tuple[float, float], today: datetime.date) -> set[str]:
     }
 
 
-def members_map(clusters, today: datetime.date) -> dict:
+def members_map(clusters, today: datetime.date, draw: bool = False) -> dict:
     """Where the member organisations of `clusters` are (each cluster's members on its
     reference day), per municipality of the registered office: a municipality with
     fewer than SUPPRESS_BELOW of them is not drawn (`hidden` says how many organisations
-    that leaves out). {"svg", "rows" (municipality, n: largest first), "hidden"}."""
+    that leaves out). {"svg" (with `draw`, else ""), "rows" (municipality, n: largest
+    first), "hidden"}: the page shows the rows, the map is a picture of its own."""
     day = Least(Value(today), F("cluster__end_date"))
     organisations = (
         Membership.objects.filter(cluster__in=clusters, start_date__lte=day)
@@ -189,7 +190,7 @@ def members_map(clusters, today: datetime.date) -> dict:
     hidden = int(places.loc[places["n"] < SUPPRESS_BELOW, "n"].sum())
     lang = "en" if get_language() == "en" else "nl"
     svg = ""
-    if len(shown_places):
+    if draw and len(shown_places):
         data = json.dumps(shown_places.round(4).to_dict("split"), sort_keys=True)
         svg = memo("portal-map", (data, lang), lambda: _drawn_map(data, lang))
     rows = [(r.municipality, int(r.n)) for r in shown_places.itertuples()]

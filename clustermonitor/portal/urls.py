@@ -8,6 +8,7 @@ urlpatterns = [
     # Public (no login).
     path("portal/", views_public.front, name="front"),
     path("portal/clusters/", views_public.directory, name="directory"),
+    path("portal/clusters/map.svg", views_public.directory_map, name="directory-map"),
     path("portal/events/", views_public.events_page, name="events"),
     path("portal/events.ics", views_public.events_feed, name="events-feed"),
     path("finder/", views_finder.finder_page, name="finder"),
@@ -22,6 +23,7 @@ urlpatterns = [
     path("robots.txt", views_crawlers.robots_txt, name="robots"),
     path("sitemap.xml", views_crawlers.sitemap_xml, name="sitemap"),
     path("portal/clusters/<str:code>/", views_public.cluster_detail, name="cluster-detail"),
+    path("portal/clusters/<str:code>/map.svg", views_public.cluster_map, name="cluster-map"),
     path(
         "portal/clusters/<str:code>/logo/",
         views_public.cluster_logo_file,

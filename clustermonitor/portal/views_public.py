@@ -30,11 +30,6 @@ from clustermonitor.programmes.models import Cluster
 LANGUAGES = selectors.LANGUAGES
 
 
-def _map(found: dict) -> dict:
-    # Our own matplotlib output, text drawn as paths: safe to inline.
-    return found | {"svg": mark_safe(found["svg"])}
-
-
 def _render(request, template, build, language=None):
     """Render in the page's language (core.pagecache.page_language): `build()` makes
     the context in that language (the published texts, the choices' labels and the map
@@ -58,29 +53,66 @@ def front(request):
     return _render(request, "portal/front.html", lambda: selectors.front(today))
 
 
+def _directory_rows(request, today):
+    """The directory's filter form and the clusters it lists (the page and its map)."""
+    form = DirectoryFilter(
+        request.GET or None,
+        types=selectors.type_choices(),
+        provinces=selectors.province_choices(),
+        sections=selectors.nace_choices(),
+    )
+    filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
+    return form, filters, selectors.directory(today, filters)
+
+
 @public_page
 def directory(request):
     today = datetime.date.today()
     language = page_language(request)
 
     def build():
-        form = DirectoryFilter(
-            request.GET or None,
-            types=selectors.type_choices(),
-            provinces=selectors.province_choices(),
-            sections=selectors.nace_choices(),
-        )
-        filters = form.cleaned_data if form.is_bound and form.is_valid() else {}
-        rows = selectors.directory(today, filters)
+        form, filters, rows = _directory_rows(request, today)
+        query = request.GET.copy()
+        query["lang"] = language
         return {
             "form": form,
             "rows": rows,
             "filtered": any(value not in (None, "", False) for value in filters.values()),
             "suppressed": selectors.SUPPRESSED,
-            "map": _map(selectors.members_map([r.cluster for r in rows], today)),
+            "map": selectors.members_map([r.cluster for r in rows], today)
+            | {"url": f"{reverse('portal:directory-map')}?{query.urlencode()}"},
         }
 
     return _render(request, "portal/directory.html", build, language)
+
+
+@require_GET
+@public_page
+def directory_map(request):
+    """The map of where the listed clusters' members are (the directory's filters)."""
+    today = datetime.date.today()
+    with translation.override(page_language(request)):
+        _form, _filters, rows = _directory_rows(request, today)
+        return _map_response(selectors.members_map([r.cluster for r in rows], today, draw=True))
+
+
+@require_GET
+@public_page
+def cluster_map(request, code):
+    """The map of where a published cluster's members are."""
+    cluster = access.published_cluster(Cluster.objects, code)
+    with translation.override(page_language(request)):
+        return _map_response(selectors.members_map([cluster], datetime.date.today(), draw=True))
+
+
+def _map_response(found: dict) -> HttpResponse:
+    """Our own matplotlib output (text drawn as paths, no script) as a picture; none
+    when no municipality has enough members to be drawn."""
+    if not found["svg"]:
+        raise Http404
+    response = HttpResponse(found["svg"], content_type="image/svg+xml; charset=utf-8")
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 @public_page
@@ -88,6 +120,7 @@ def cluster_detail(request, code):
     cluster = access.published_cluster(Cluster.objects, code)
     today = datetime.date.today()
     data = cluster.profile.publication.data
+    language = page_language(request)
     return _render(
         request,
         "portal/cluster_detail.html",
@@ -100,7 +133,8 @@ def cluster_detail(request, code):
             },
             "past": cluster.end_date < today,
             "sizes": selectors.members_by_size(cluster, today),
-            "map": _map(selectors.members_map([cluster], today)),
+            "map": selectors.members_map([cluster], today)
+            | {"url": f"{reverse('portal:cluster-map', args=[cluster.code])}?lang={language}"},
             "events": events.upcoming_of(cluster, today),
             "fees": selectors.fees(cluster, today),
             "publication": cluster.profile.publication,

@@ -37,6 +37,8 @@ NOT_PAGES = {
     "monitoring:attachment-download",
     "core:healthz",
     "portal:cluster-logo-file",  # a picture
+    "portal:directory-map",  # pictures (the members' maps)
+    "portal:cluster-map",
     "portal:robots",  # text for search engines
     "portal:sitemap",  # XML for search engines
     "portal:figure-csv",  # the open figures' downloads
