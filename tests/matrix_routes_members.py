@@ -15,6 +15,7 @@ from tests.matrix_rows import (
     PROGRAMME_SETUP,
     PUBLIC,
     REGISTRY,
+    SURVEY_WAVES,
     row,
 )
 
@@ -157,58 +158,58 @@ ROUTES = {
     "collaborations:network": (lambda: reverse("collaborations:network"), REGISTRY),
     "surveys:questionnaire-list": (
         lambda: reverse("surveys:questionnaire-list"),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:questionnaire-upload": (
         lambda: reverse("surveys:questionnaire-upload"),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:questionnaire-detail": (
         lambda: reverse("surveys:questionnaire-detail", args=[objects.wave().questionnaire_id]),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:questionnaire-xlsform": (
         lambda: reverse("surveys:questionnaire-xlsform", args=[objects.wave().questionnaire_id]),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:respond": (lambda: reverse("surveys:respond", args=[objects.survey_token()]), PUBLIC),
     "surveys:wave-list": (
         lambda: reverse("surveys:wave-list"),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:wave-create": (
         lambda: reverse("surveys:wave-create"),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:wave-detail": (
         lambda: reverse("surveys:wave-detail", args=[objects.wave().pk]),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:wave-edit": (
         lambda: reverse("surveys:wave-edit", args=[objects.wave().pk]),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:wave-mail-merge-xlsx": (
         lambda: reverse("surveys:wave-mail-merge-xlsx", args=[objects.wave().pk]),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:wave-mail-merge-csv": (
         lambda: reverse("surveys:wave-mail-merge-csv", args=[objects.wave().pk]),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:wave-tracking-xlsx": (
         lambda: reverse("surveys:wave-tracking-xlsx", args=[objects.wave().pk]),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:response-import": (
         lambda: reverse("surveys:response-import", args=[objects.wave().pk]),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:response-import-detail": (
         lambda: reverse(
             "surveys:response-import-detail", args=[objects.wave().pk, objects.survey_import_key()]
         ),
-        row(LOGIN, 200, 403, 200, 404, 404, 404),
+        SURVEY_WAVES,
     ),
     "surveys:response-import-rejected": (
         lambda: reverse(

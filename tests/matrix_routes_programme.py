@@ -8,6 +8,7 @@ from clustermonitor.programmes.models import KPI, Call, ClusterType
 from tests import matrix_objects as objects
 from tests.conftest import CLUSTER_A
 from tests.matrix_rows import (
+    ACCOUNT_MANAGEMENT,
     CLUSTER_A_RECORDS,
     CLUSTER_A_SETUP,
     EVERYONE,
@@ -217,19 +218,19 @@ ROUTES = {
     ),
     "programmes:learning-session-list": (
         lambda: reverse("programmes:learning-session-list"),
-        row(LOGIN, 200, 200, 403, 404, 404, 404),
+        ACCOUNT_MANAGEMENT,
     ),
     "programmes:learning-session-create": (
         lambda: reverse("programmes:learning-session-create"),
-        row(LOGIN, 200, 200, 403, 404, 404, 404),
+        ACCOUNT_MANAGEMENT,
     ),
     "programmes:learning-session-detail": (
         lambda: reverse("programmes:learning-session-detail", args=[objects.learning_session().pk]),
-        row(LOGIN, 200, 200, 403, 404, 404, 404),
+        ACCOUNT_MANAGEMENT,
     ),
     "programmes:learning-session-edit": (
         lambda: reverse("programmes:learning-session-edit", args=[objects.learning_session().pk]),
-        row(LOGIN, 200, 200, 403, 404, 404, 404),
+        ACCOUNT_MANAGEMENT,
     ),
     "programmes:learning-session-delete": (
         lambda: reverse("programmes:learning-session-delete", args=[objects.learning_session().pk]),
@@ -237,7 +238,7 @@ ROUTES = {
     ),
     "programmes:my-attention-points": (
         lambda: reverse("programmes:my-attention-points"),
-        row(LOGIN, 200, 200, 403, 404, 404, 404),
+        ACCOUNT_MANAGEMENT,
     ),
     "monitoring:report-list": (
         lambda: reverse("monitoring:report-list", args=[CLUSTER_A]),

@@ -27,6 +27,10 @@ MEMBERS_A = row(LOGIN, 200, 200, 200, 200, 404, 404)
 MEMBERS_A_CHANGE = row(LOGIN, 200, 403, 403, 200, 404, 404)
 REGISTRY = row(LOGIN, 200, 200, 200, 404, 404, 404)
 PUBLIC = row(200, 200, 200, 200, 200, 200, 200)
+# The survey's waves: the programme manager and the evaluator run them.
+SURVEY_WAVES = row(LOGIN, 200, 403, 200, 404, 404, 404)
+# Account management: the programme manager and the account managers.
+ACCOUNT_MANAGEMENT = row(LOGIN, 200, 200, 403, 404, 404, 404)
 # Cluster A's public profile in the workspace: read by whoever reads A's records, edited
 # by A's manager only (the programme manager publishes it).
 PROFILE_A_CHANGE = row(LOGIN, 403, 403, 403, 200, 404, 404)
