@@ -141,6 +141,29 @@ def test_two_processes_write_the_same_calendar_feed(sqlite_demo):
     assert feeds[0].count("BEGIN:VEVENT") == 300
 
 
+#: The public portal's open figures of the demo as of the evaluation's day, as CSV and
+#: JSON (portal/figures.py, core/exporters.py), as a process of its own writes them.
+FIGURES = """
+import datetime, json, sys
+from clustermonitor.core.exporters import csv_bytes
+from clustermonitor.portal import figures
+for figure in figures.figures(datetime.date(2020, 1, 31)):
+    sys.stdout.write(csv_bytes(figure.keys, figure.table(), delimiter=",").decode("utf-8-sig"))
+    sys.stdout.write(json.dumps(figures.as_json(figure), ensure_ascii=False, indent=2))
+"""
+
+
+def test_two_processes_write_the_same_open_figures(sqlite_demo):
+    running = [
+        _run(["shell", "--no-imports", "-c", FIGURES], _env(sqlite_demo, seed)) for seed in "12"
+    ]
+    written = [_wait(process) for process in running]
+    assert written[0] == written[1]
+    from clustermonitor.portal.figures import NAMES
+
+    assert written[0].count('"as_of": "2020-01-31"') == len(NAMES) and '"licence"' in written[0]
+
+
 def _postgres_url() -> str | None:
     database = settings.DATABASES["default"]
     if database["ENGINE"] != "django.db.backends.postgresql":
