@@ -4,7 +4,6 @@ bodies), the competence profile's visibility, offers → interest → accepted m
 collaboration at stage "idea", the data download and the erasure request, hostile
 values, and the board's query count."""
 
-import datetime
 import json
 import re
 
@@ -21,7 +20,6 @@ from clustermonitor.collaborations.models import Collaboration, Stage
 from clustermonitor.core import audit
 from clustermonitor.core.models import AuditEntry
 from clustermonitor.members.models import Contact, Contribution
-from clustermonitor.selfservice import services
 from clustermonitor.selfservice.models import (
     ClusterMatching,
     CompetenceProfile,
@@ -42,7 +40,11 @@ EMAIL_3 = "bert.bosmans@bedrijf-drie.example"
 def world(cluster_a, cluster_b):
     """Two members of cluster A (1, 2), one of B (3); a contact person each."""
     org1, org2, org3 = organisation(801), organisation(802), organisation(803)
-    m1, m2, m3 = membership(org1, cluster_a), membership(org2, cluster_a), membership(org3, cluster_b)
+    m1, m2, m3 = (
+        membership(org1, cluster_a),
+        membership(org2, cluster_a),
+        membership(org3, cluster_b),
+    )
     c1 = Contact.objects.create(membership=m1, name="An Peeters", email=EMAIL_1, phone="0470")
     c2 = Contact.objects.create(membership=m2, name="Chris Claes", email="chris@twee.example")
     c3 = Contact.objects.create(membership=m3, name="Bert Bosmans", email=EMAIL_3)
@@ -107,9 +109,16 @@ def test_the_cluster_manager_invites_a_contact_who_sets_a_password_and_signs_in(
 
 def test_only_the_clusters_manager_invites_and_one_account_acts_for_one_company(web, world):
     c1, _c2, c3 = world["contacts"]
-    assert web("cluster_manager_b").post(reverse("selfservice:invite", args=[c1.pk])).status_code == 404
-    assert web("member_contact").post(reverse("selfservice:invite", args=[c1.pk])).status_code == 404
-    assert web("account_manager").post(reverse("selfservice:invite", args=[c1.pk])).status_code == 403
+    assert (
+        web("cluster_manager_b").post(reverse("selfservice:invite", args=[c1.pk])).status_code
+        == 404
+    )
+    assert (
+        web("member_contact").post(reverse("selfservice:invite", args=[c1.pk])).status_code == 404
+    )
+    assert (
+        web("account_manager").post(reverse("selfservice:invite", args=[c1.pk])).status_code == 403
+    )
     assert not MemberAccount.objects.exists() and not mail.outbox
     # The same address at another company: refused, no second account.
     web("cluster_manager_b").post(reverse("selfservice:invite", args=[c3.pk]))
@@ -125,7 +134,7 @@ def test_only_the_clusters_manager_invites_and_one_account_acts_for_one_company(
 
 
 def test_a_member_contact_sees_and_changes_only_its_own_company(world, cluster_b):
-    org1, org2, org3 = world["orgs"]
+    org1, _org2, _org3 = world["orgs"]
     m1, m2, m3 = world["memberships"]
     c1, c2, c3 = world["contacts"]
     client, _user = member_client(org1, "m1")
@@ -172,7 +181,13 @@ def test_a_member_contact_sees_and_changes_only_its_own_company(world, cluster_b
     # Posting in a cluster it is not a member of: refused.
     response = client.post(
         reverse("selfservice:posting-create"),
-        {"kind": "offer", "cluster": cluster_b.pk, "title": "T", "description": "D", "reach": "cluster"},
+        {
+            "kind": "offer",
+            "cluster": cluster_b.pk,
+            "title": "T",
+            "description": "D",
+            "reach": "cluster",
+        },
     )
     assert response.status_code == 200 and not Posting.objects.exists()
 
@@ -206,17 +221,19 @@ def test_the_competence_profile_is_shown_to_fellow_members_only_when_it_says_so(
         "Drones",
         "computer vision",
     ]
-    assert "Inspectie met drones" not in client2.get(reverse("selfservice:directory")).content.decode()
+    assert (
+        "Inspectie met drones" not in client2.get(reverse("selfservice:directory")).content.decode()
+    )
     client1.post(reverse("selfservice:profile-edit"), {**data, "visibility": "members"})
     page2 = client2.get(reverse("selfservice:directory")).content.decode()
     assert "Inspectie met drones" in page2 and "&lt;b&gt;LiDAR&lt;/b&gt;" in page2
     assert "<b>LiDAR</b>" not in page2
     # A member of another cluster never sees it.
-    assert "Inspectie met drones" not in client3.get(reverse("selfservice:directory")).content.decode()
-    # Too many or too long technologies: refused with the reason.
-    response = client1.post(
-        reverse("selfservice:profile-edit"), {**data, "technologies": "x" * 61}
+    assert (
+        "Inspectie met drones" not in client3.get(reverse("selfservice:directory")).content.decode()
     )
+    # Too many or too long technologies: refused with the reason.
+    response = client1.post(reverse("selfservice:profile-edit"), {**data, "technologies": "x" * 61})
     assert "longer than 60" in response.content.decode()
     many = ", ".join(f"t{i}" for i in range(21))
     response = client1.post(reverse("selfservice:profile-edit"), {**data, "technologies": many})
@@ -241,9 +258,7 @@ def _post(client, cluster, **values):
     return Posting.objects.latest("pk")
 
 
-def test_a_request_answered_and_accepted_proposes_a_collaboration_idea(
-    world, cluster_a, web
-):
+def test_a_request_answered_and_accepted_proposes_a_collaboration_idea(world, cluster_a, web):
     org1, org2, org3 = world["orgs"]
     client1, _ = member_client(org1, "m1")
     client2, _ = member_client(org2, "m2")
@@ -289,13 +304,16 @@ def test_a_request_answered_and_accepted_proposes_a_collaboration_idea(
         .status_code
         == 200
     )
-    assert web("cluster_manager_b").get(reverse("selfservice:cluster", args=["EUKA"])).status_code == 404
+    assert (
+        web("cluster_manager_b").get(reverse("selfservice:cluster", args=["EUKA"])).status_code
+        == 404
+    )
     # The member's home page lists the collaboration.
     assert posting.title in client2.get(reverse("selfservice:home")).content.decode()
 
 
 def test_across_clusters_only_when_both_allow(world, cluster_a, cluster_b, web):
-    org1, org2, org3 = world["orgs"]
+    org1, _org2, org3 = world["orgs"]
     client1, _ = member_client(org1, "m1")
     client3, _ = member_client(org3, "m3")
     posting = _post(client1, cluster_a, reach="all", kind="offer", title="Testterrein te huur")
@@ -308,7 +326,9 @@ def test_across_clusters_only_when_both_allow(world, cluster_a, cluster_b, web):
     assert posting.title not in client3.get(board3).content.decode()
     # B's manager cannot change A's setting; a member contact neither.
     assert (
-        web("cluster_manager_b").post(reverse("selfservice:matching", args=["EUKA"]), {}).status_code
+        web("cluster_manager_b")
+        .post(reverse("selfservice:matching", args=["EUKA"]), {})
+        .status_code
         == 404
     )
     web("cluster_manager_b").post(
@@ -349,7 +369,13 @@ def test_hostile_values_are_shown_as_text(world, cluster_a):
     # Too long a title: refused.
     response = client1.post(
         reverse("selfservice:posting-create"),
-        {"kind": "offer", "cluster": cluster_a.pk, "title": "x" * 201, "description": "d", "reach": "cluster"},
+        {
+            "kind": "offer",
+            "cluster": cluster_a.pk,
+            "title": "x" * 201,
+            "description": "d",
+            "reach": "cluster",
+        },
     )
     assert response.status_code == 200 and Posting.objects.count() == 1
 
@@ -394,7 +420,7 @@ def invited(world, web):
 
 
 def test_download_my_data_holds_what_is_kept_about_the_person(invited, world):
-    client, user = invited
+    client, _user = invited
     c1 = world["contacts"][0]
     # An edit of its contact record is in the log, by pseudonym.
     client.post(
@@ -430,7 +456,10 @@ def test_erasure_removes_the_person_and_keeps_what_the_law_requires(invited, wor
     erasure = ErasureRequest.objects.get()
     assert erasure.subject == audit.pseudonym(EMAIL_1)
     # It waits in A's inbox and on A's self-service page; B's manager cannot carry it out.
-    assert "Erasure requests" in web("cluster_manager_a").get(reverse("programmes:home")).content.decode()
+    assert (
+        "Erasure requests"
+        in web("cluster_manager_a").get(reverse("programmes:home")).content.decode()
+    )
     carry = reverse("selfservice:erasure-carry-out", args=[erasure.pk])
     assert web("cluster_manager_b").post(carry, {"confirmed": "yes"}).status_code == 404
     assert client.post(carry, {"confirmed": "yes"}).status_code == 404
