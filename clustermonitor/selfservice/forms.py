@@ -63,6 +63,14 @@ class TechnologiesField(forms.CharField):
         return names
 
 
+def _only_choice(form, name: str) -> None:
+    """Preselect the one record a choice offers (a member of one cluster)."""
+    field_ = form.fields[name]
+    choices = list(field_.queryset[:2])
+    if len(choices) == 1 and not form.initial.get(name):
+        form.initial[name] = choices[0].pk
+
+
 def _membership_label(membership):
     return f"{membership.cluster.code} – {membership.cluster.name}"
 
@@ -80,6 +88,7 @@ class MemberContactForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["membership"].queryset = memberships
         self.fields["membership"].label_from_instance = _membership_label
+        _only_choice(self, "membership")
 
 
 class CompetenceProfileForm(forms.Form):
@@ -135,6 +144,7 @@ class PostingForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cluster"].queryset = clusters
         self.fields["cluster"].label_from_instance = lambda c: f"{c.code} – {c.name}"
+        _only_choice(self, "cluster")
 
 
 class InterestForm(forms.Form):
@@ -154,6 +164,7 @@ class InterestForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["cluster"].queryset = clusters
         self.fields["cluster"].label_from_instance = lambda c: f"{c.code} – {c.name}"
+        _only_choice(self, "cluster")
 
 
 class MatchingForm(forms.Form):
