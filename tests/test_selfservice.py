@@ -4,6 +4,7 @@ bodies), the competence profile's visibility, offers → interest → accepted m
 collaboration at stage "idea", the data download and the erasure request, hostile
 values, and the board's query count."""
 
+import datetime
 import json
 import re
 
@@ -20,6 +21,7 @@ from clustermonitor.collaborations.models import Collaboration, Stage
 from clustermonitor.core import audit
 from clustermonitor.core.models import AuditEntry
 from clustermonitor.members.models import Contact, Contribution
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.selfservice.models import (
     ClusterMatching,
     CompetenceProfile,
@@ -488,3 +490,32 @@ def test_erasure_removes_the_person_and_keeps_what_the_law_requires(invited, wor
     # Carried out once.
     web("cluster_manager_a").post(carry, {"confirmed": "yes"})
     assert AuditEntry.objects.filter(note="erasure carried out").count() == 1
+
+
+def test_the_demo_links_member_euka_to_a_member_of_euka2_once(cluster_a):
+    from clustermonitor.demodata import selfservice as demo
+
+    euka2 = Cluster.objects.create(
+        programme=cluster_a.programme,
+        code="EUKA2",
+        name="EUKA 2",
+        cluster_type=cluster_a.cluster_type,
+        start_date=datetime.date(2025, 1, 1),
+        end_date=datetime.date(2027, 12, 31),
+    )
+    first, second = organisation(901, name="Aa Drones NV"), organisation(902, name="Bb Beeld NV")
+    membership(first, euka2), membership(second, euka2)
+    user = User.objects.create_user(username=demo.USERNAME, password="x")
+    user.role_assignments.create(role=Role.MEMBER_CONTACT)
+    assert demo.load()["written"] == 4
+    account = MemberAccount.objects.get(user=user)
+    assert account.organisation == first
+    assert CompetenceProfile.objects.get(organisation=first).visibility == "members"
+    assert Posting.objects.filter(organisation=first, kind="offer", status="open").exists()
+    assert Posting.objects.filter(organisation=second, kind="request").exists()
+    entries = AuditEntry.objects.count()
+    assert demo.load() == {"written": 0}
+    assert AuditEntry.objects.count() == entries
+    # No contact person, activity or collaboration: no figure reads it.
+    assert not Contact.objects.filter(membership__cluster=euka2).exists()
+    assert not Collaboration.objects.filter(clusters=euka2).exists()
