@@ -441,6 +441,20 @@ def test_download_my_data_holds_what_is_kept_about_the_person(invited, world):
     assert any(e["record"] == "contact" and e["by_you"] for e in log)
     assert any(e["record"] == "user" and not e["by_you"] for e in log)
     assert EMAIL_1 not in json.dumps(log) and audit.pseudonym(EMAIL_1) in json.dumps(log)
+    # A join request asked with the same address (the portal registered it).
+    from clustermonitor.portal.models import JoinRequest
+
+    JoinRequest.objects.create(
+        cluster=c1.membership.cluster,
+        enterprise_number="0200065765",
+        company_name="Bedrijf een",
+        contact_name="An Peeters",
+        email=EMAIL_1.upper(),
+        consent_text="ja",
+    )
+    data = json.loads(client.get(reverse("selfservice:personal-data-download")).content)
+    assert [j["company_name"] for j in data["join_requests"]] == ["Bedrijf een"]
+    JoinRequest.objects.all().delete()
     # Nothing of the other companies' people.
     text = response.content.decode()
     assert "Chris Claes" not in text and "Bert Bosmans" not in text and EMAIL_3 not in text

@@ -235,3 +235,25 @@ def _mail(join: JoinRequest, template: str, context: dict) -> None:
         subject, _blank, body = body.partition("\n\n")
     to = [join.email]
     transaction.on_commit(lambda: send_mail(subject.strip(), body, settings.DEFAULT_FROM_EMAIL, to))
+
+
+def personal_data(user) -> list[dict]:
+    """The join requests asked with `user`'s e-mail address, for "download my data"
+    (core.panels, member self-service): what the person typed and what became of it."""
+    email = (user.email or "").strip()
+    if not email:
+        return []
+    return [
+        {
+            "cluster": join.cluster.code,
+            "company_name": join.company_name,
+            "contact_name": join.contact_name,
+            "email": join.email,
+            "message": join.message,
+            "asked_at": join.created_at.isoformat(),
+            "state": join.state,
+        }
+        for join in JoinRequest.objects.filter(email__iexact=email)
+        .select_related("cluster")
+        .order_by("created_at", "pk")
+    ]
