@@ -533,3 +533,13 @@ def test_the_demo_links_member_euka_to_a_member_of_euka2_once(cluster_a):
     # No contact person, activity or collaboration: no figure reads it.
     assert not Contact.objects.filter(membership__cluster=euka2).exists()
     assert not Collaboration.objects.filter(clusters=euka2).exists()
+
+
+def test_the_menu_offers_my_organisation_only_to_a_contact_with_a_company(world, web):
+    client, _user = member_client(world["orgs"][0], "m1")
+    menu = client.get(reverse("selfservice:board")).context["nav"]["menu"]
+    items = [item["name"] for group in menu for item in group["items"]]
+    assert items[:3] == ["selfservice:home", "selfservice:board", "selfservice:personal-data"]
+    for persona in ("member_contact", "cluster_manager_a"):
+        menu = web(persona).get(reverse("programmes:portfolio")).context["nav"]["menu"]
+        assert not any(item["name"].startswith("selfservice:") for g in menu for item in g["items"])
