@@ -471,6 +471,17 @@ def test_erasure_removes_the_person_and_keeps_what_the_law_requires(invited, wor
     page = client.get(reverse("selfservice:personal-data")).content.decode()
     assert "III.88" in page and "bewaard, omdat de wet het vraagt" in page
     client.cookies["django_language"] = "en"
+    from clustermonitor.portal.models import JoinRequest
+
+    join = JoinRequest.objects.create(
+        cluster=c1.membership.cluster,
+        enterprise_number="0200065765",
+        company_name="Bedrijf een",
+        contact_name="An Peeters",
+        email=EMAIL_1,
+        message="Bel An op 0470",
+        consent_text="ja",
+    )
     client.post(reverse("selfservice:personal-data"), {"confirmed": "yes"})
     client.post(reverse("selfservice:personal-data"), {"confirmed": "yes"})
     erasure = ErasureRequest.objects.get()
@@ -486,7 +497,15 @@ def test_erasure_removes_the_person_and_keeps_what_the_law_requires(invited, wor
     web("cluster_manager_a").post(carry, {"confirmed": "yes"})
     erasure.refresh_from_db()
     assert erasure.status == ErasureRequest.Status.DONE
-    assert erasure.outcome == {"contacts": 1, "attendance_names": 1, "account": True}
+    assert erasure.outcome == {
+        "contacts": 1,
+        "attendance_names": 1,
+        "account": True,
+        "join_requests": 1,  # the portal's eraser (core.panels.register_eraser)
+    }
+    join.refresh_from_db()
+    assert join.company_name == "Bedrijf een" and join.contact_name == join.message == ""
+    assert EMAIL_1 not in join.email
     # Removed: the contact record, the name on the attendance, the account's details.
     assert not Contact.objects.filter(pk=c1.pk).exists()
     participation = Participation.objects.get(activity__title="Dronedag")

@@ -6,6 +6,10 @@ invoice fees or register people for events may sit below or beside it. So the re
 live here, at the bottom: an app hands its panel (or its personal-data source) over in its
 `AppConfig.ready()` and the self-service pages show whatever was registered, in `order`.
 
+An eraser (`register_eraser`) removes what its app keeps about a person when the cluster
+carries out their erasure request: `erase(actor, user, email)` answers how many records it
+changed (and keeps what the law requires: the app knows what that is).
+
 A panel's `rows(organisation, user)` answers the records of that one organisation (the
 caller has decided that the user acts for it); `template` renders them (it gets `rows`,
 `organisation` and `panel`). A personal-data source's `gather(user)` answers JSON-ready
@@ -32,8 +36,16 @@ class PersonalData:
     order: int = 100
 
 
+@dataclass(frozen=True)
+class Eraser:
+    key: str
+    erase: Callable  # (actor, user, email) -> int: records changed
+    order: int = 100
+
+
 _PANELS: dict[str, Panel] = {}
 _PERSONAL_DATA: dict[str, PersonalData] = {}
+_ERASERS: dict[str, Eraser] = {}
 
 
 def register(panel: Panel) -> None:
@@ -52,3 +64,12 @@ def register_personal_data(source: PersonalData) -> None:
 
 def personal_data_sources() -> list[PersonalData]:
     return sorted(_PERSONAL_DATA.values(), key=lambda s: (s.order, s.key))
+
+
+def register_eraser(eraser: Eraser) -> None:
+    """Add (or replace, by key) what an erasure request removes in an app."""
+    _ERASERS[eraser.key] = eraser
+
+
+def erasers() -> list[Eraser]:
+    return sorted(_ERASERS.values(), key=lambda e: (e.order, e.key))

@@ -257,3 +257,16 @@ def personal_data(user) -> list[dict]:
         .select_related("cluster")
         .order_by("created_at", "pk")
     ]
+
+
+def erase_person(actor: audit.Actor, user, email: str) -> int:
+    """An erasure request (member self-service, core.panels): the join requests asked with
+    `email` keep the company and what became of them, not the person's name, address or
+    message. Answers how many were changed."""
+    changed = 0
+    for join in JoinRequest.objects.filter(email__iexact=email).order_by("pk"):
+        join.contact_name, join.message = "", ""
+        join.email = f"erased-{join.pk}@example.invalid"
+        audit.save(actor, join, validate=False, note="erasure: contact removed")
+        changed += 1
+    return changed
