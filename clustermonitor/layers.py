@@ -30,6 +30,7 @@ LAYERS = (
     "maturity",
     "accountmanagement",
     "monitoring",
+    "selfservice",
     "reports",
     "portal",
     "demodata",

@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "clustermonitor.members",
     "clustermonitor.activities",
     "clustermonitor.collaborations",
+    "clustermonitor.selfservice",  # member self-service, offers and requests (issue 18)
     "clustermonitor.monitoring",
     "clustermonitor.surveys",
     "clustermonitor.maturity",

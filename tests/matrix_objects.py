@@ -393,3 +393,30 @@ def mapped_profile():
             org.save()
             membership(org, cluster, start=datetime.date(2020, 1, 1))
     return profile
+
+
+def member_account():
+    """The member-contact persona's self-service account, for the matrix's member of A."""
+    from clustermonitor.accounts.models import User
+    from clustermonitor.selfservice.models import MemberAccount
+
+    user = User.objects.get(username="member_contact")
+    return MemberAccount.objects.get_or_create(
+        user=user, defaults={"organisation": membership().organisation}
+    )[0]
+
+
+def posting():
+    """An offer of the member-contact persona's company, in cluster A."""
+    from clustermonitor.selfservice.models import Posting
+
+    account = member_account()
+    return Posting.objects.get_or_create(
+        organisation=account.organisation,
+        title="Matrix offer",
+        defaults={
+            "cluster": membership().cluster,
+            "kind": "offer",
+            "description": "Testterrein",
+        },
+    )[0]

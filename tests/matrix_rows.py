@@ -49,3 +49,12 @@ def _cluster_a_pk():
     from clustermonitor.programmes.models import Cluster
 
     return Cluster.objects.get(code=CLUSTER_A).pk
+
+
+# A member company's own pages (issue 18): only a member contact whose account acts for a
+# company (the matrix links the member-contact persona to its member of A); everyone else
+# 404, whatever their role.
+MEMBER_SELF = row(LOGIN, 404, 404, 404, 404, 404, 200)
+# Cluster A's self-service page (invitations, erasure requests, the board, matching):
+# the agency and A's manager; the programme manager and A's manager act on it.
+SELF_SERVICE_A = row(LOGIN, 200, 200, 404, 200, 404, 404)

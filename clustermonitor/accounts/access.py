@@ -735,3 +735,22 @@ rules.add_perm(PROGRAMME_PAGE_CHANGE, is_programme_manager)
 
 def require_programme_page_editor(user) -> None:
     check(user, PROGRAMME_PAGE_CHANGE, visible="programmes.view_portfolio")
+
+
+# Member self-service, offers and requests (issue 18): decided in access_selfservice.py,
+# named here like every other rule.
+from clustermonitor.accounts.access_selfservice import (  # noqa: E402, F401
+    SELF_SERVICE,
+    SELF_SERVICE_MANAGE,
+    SELF_SERVICE_VIEW,
+    clusters_of_member,
+    contact_to_invite,
+    erasure_request_for,
+    erasure_requests_for,
+    has_member_account,
+    member_account,
+    own_contact,
+    postings_for_staff,
+    postings_seen_by_member,
+    self_service_cluster,
+)

@@ -235,3 +235,38 @@ def _mail(join: JoinRequest, template: str, context: dict) -> None:
         subject, _blank, body = body.partition("\n\n")
     to = [join.email]
     transaction.on_commit(lambda: send_mail(subject.strip(), body, settings.DEFAULT_FROM_EMAIL, to))
+
+
+def personal_data(user) -> list[dict]:
+    """The join requests asked with `user`'s e-mail address, for "download my data"
+    (core.panels, member self-service): what the person typed and what became of it."""
+    email = (user.email or "").strip()
+    if not email:
+        return []
+    return [
+        {
+            "cluster": join.cluster.code,
+            "company_name": join.company_name,
+            "contact_name": join.contact_name,
+            "email": join.email,
+            "message": join.message,
+            "asked_at": join.created_at.isoformat(),
+            "state": join.state,
+        }
+        for join in JoinRequest.objects.filter(email__iexact=email)
+        .select_related("cluster")
+        .order_by("created_at", "pk")
+    ]
+
+
+def erase_person(actor: audit.Actor, user, email: str) -> int:
+    """An erasure request (member self-service, core.panels): the join requests asked with
+    `email` keep the company and what became of them, not the person's name, address or
+    message. Answers how many were changed."""
+    changed = 0
+    for join in JoinRequest.objects.filter(email__iexact=email).order_by("pk"):
+        join.contact_name, join.message = "", ""
+        join.email = f"erased-{join.pk}@example.invalid"
+        audit.save(actor, join, validate=False, note="erasure: contact removed")
+        changed += 1
+    return changed

@@ -46,6 +46,7 @@ NOT_PAGES = {
     "portal:figure-json",
     "portal:events-feed",  # iCalendar for calendar programs
     "portal:cluster-events-feed",  # iCalendar for calendar programs
+    "selfservice:personal-data-download",  # JSON: what is kept about the signed-in person
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
 # on a phone.
