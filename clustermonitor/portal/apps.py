@@ -11,5 +11,8 @@ class PortalConfig(AppConfig):
     def ready(self):
         from clustermonitor.monitoring import inbox
         from clustermonitor.portal.inbox import join_requests
+        from clustermonitor.portal.services_join import PIPELINE_HOOK
+        from clustermonitor.prospects import services as prospects
 
         inbox.register(join_requests)
+        prospects.register(PIPELINE_HOOK)
