@@ -146,6 +146,10 @@ class Prospect(models.Model):
         return self.stage in OPEN_STAGES
 
     @property
+    def owner_name(self) -> str:
+        return (self.owner.get_full_name() or self.owner.username) if self.owner else ""
+
+    @property
     def enterprise_number_display(self) -> str:
         from clustermonitor.registry.enterprise import display
 
@@ -179,3 +183,7 @@ class ProspectStep(models.Model):
 
     def __str__(self):
         return f"{self.prospect_id}: {self.from_stage or '–'} → {self.to_stage}"
+
+    @property
+    def by_name(self) -> str:
+        return (self.by.get_full_name() or self.by.username) if self.by else ""
