@@ -52,9 +52,11 @@ class ProspectForm(forms.ModelForm):
         widgets = {"next_step_date": DATE, "note": forms.Textarea(attrs={"rows": 3})}
         field_classes = {"owner": OwnerField}
 
-    def __init__(self, *args, cluster, **kwargs):
+    def __init__(self, *args, cluster, organisations, **kwargs):
         super().__init__(*args, **kwargs)
         self.cluster = cluster
+        #: The part of the registry the name is looked up in: what the user may see.
+        self.organisations = organisations
         self.instance.cluster = cluster
         self.fields["enterprise_number"] = forms.CharField(
             label=_("enterprise number"), max_length=40, help_text="0412.345.678"
@@ -103,7 +105,7 @@ class ProspectForm(forms.ModelForm):
         if not data.get("company_name") and data.get("enterprise_number"):
             from clustermonitor.prospects.services import look_up
 
-            _found, organisation, company = look_up(data["enterprise_number"])
+            _found, organisation, company = look_up(data["enterprise_number"], self.organisations)
             name = organisation.name if organisation else company.get("name", "")
             if not name:
                 self.add_error(

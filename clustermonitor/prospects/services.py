@@ -51,11 +51,13 @@ def register(hook) -> None:
 # -- The company --------------------------------------------------------------------------
 
 
-def look_up(number: str) -> tuple[str, Organisation | None, dict]:
+def look_up(number: str, organisations=None) -> tuple[str, Organisation | None, dict]:
     """Where the company of an enterprise number was found: ("registry", the registry's
     organisation, {}), else ("kbo", None, the KBO lookup's record; docs/kbo.md), else
-    ("", None, {})."""
-    organisation = Organisation.objects.filter(enterprise_number=number).first()
+    ("", None, {}). `organisations`: the part of the registry searched (for a person, what
+    they may see: accounts.access.organisations_for; all by default)."""
+    organisations = Organisation.objects.all() if organisations is None else organisations
+    organisation = organisations.filter(enterprise_number=number).first()
     if organisation is not None:
         return "registry", organisation, {}
     from clustermonitor.registry import kbo
@@ -69,10 +71,10 @@ def look_up(number: str) -> tuple[str, Organisation | None, dict]:
     return "", None, {}
 
 
-def _looked_up(prospect: Prospect) -> None:
+def _looked_up(prospect: Prospect, organisations=None) -> None:
     """The company looked up by its number (a KBO record the prospect brought along, from
     a join request, is kept when the lookup finds nothing now)."""
-    found_in, organisation, company = look_up(prospect.enterprise_number)
+    found_in, organisation, company = look_up(prospect.enterprise_number, organisations)
     if found_in or not prospect.company:
         prospect.found_in, prospect.organisation, prospect.company = found_in, organisation, company
     if not prospect.company_name:
@@ -118,12 +120,15 @@ def _step(actor, prospect, before: str, note: str = "", at=None) -> ProspectStep
 
 
 @transaction.atomic
-def create(actor: audit.Actor, prospect: Prospect, *, note: str = "", at=None) -> Prospect:
+def create(
+    actor: audit.Actor, prospect: Prospect, *, note: str = "", at=None, organisations=None
+) -> Prospect:
     """Add a prospect (at its first stage, an open one), the company looked up by its
-    enterprise number (registry, else KBO lookup)."""
+    enterprise number (in `organisations`, the part of the registry the person adding it
+    may see, else the KBO lookup)."""
     if prospect.stage not in OPEN_STAGES:
         raise WorkflowError(_("A new prospect starts at an open stage."))
-    _looked_up(prospect)
+    _looked_up(prospect, organisations)
     if at is not None:
         prospect.created_at = at
     audit.save(actor, prospect, note="prospect added")
@@ -132,7 +137,7 @@ def create(actor: audit.Actor, prospect: Prospect, *, note: str = "", at=None) -
 
 
 @transaction.atomic
-def update(actor: audit.Actor, prospect: Prospect) -> bool:
+def update(actor: audit.Actor, prospect: Prospect, *, organisations=None) -> bool:
     """Save an edited prospect (its stage moves only through `move`); the company looked
     up again when its number changed."""
     stored = Prospect.objects.select_for_update().get(pk=prospect.pk)
@@ -141,7 +146,7 @@ def update(actor: audit.Actor, prospect: Prospect) -> bool:
     if stored.enterprise_number != prospect.enterprise_number:
         if stored.stage == Stage.JOINED:
             raise WorkflowError(_("The company of a prospect that joined stays the same."))
-        _looked_up(prospect)
+        _looked_up(prospect, organisations)
     return audit.save(actor, prospect, note="prospect changed")
 
 

@@ -22,6 +22,7 @@ from clustermonitor.programmes.models import Cluster
 from clustermonitor.prospects import selectors, services
 from clustermonitor.prospects.forms import FeeForm, MoveForm, PipelineFilter, ProspectForm
 from clustermonitor.prospects.models import OPEN_STAGES, WEIGHTS, Prospect, Stage
+from clustermonitor.registry.models import Organisation
 
 
 @login_required
@@ -54,10 +55,11 @@ def pipeline(request, code):
 @require_http_methods(["GET", "POST"])
 def prospect_create(request, code):
     cluster = access.prospects_cluster(request.user, Cluster.objects, code, access.PROSPECTS_CHANGE)
-    form = ProspectForm(request.POST or None, cluster=cluster)
+    visible = access.organisations_for(request.user, Organisation.objects)
+    form = ProspectForm(request.POST or None, cluster=cluster, organisations=visible)
     if request.method == "POST" and form.is_valid():
         try:
-            prospect = services.create(editing.actor(request), form.instance)
+            prospect = services.create(editing.actor(request), form.instance, organisations=visible)
         except services.WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
@@ -79,10 +81,13 @@ def prospect_create(request, code):
 @require_http_methods(["GET", "POST"])
 def prospect_edit(request, pk):
     prospect = access.prospect_for(request.user, Prospect.objects, pk, access.PROSPECTS_CHANGE)
-    form = ProspectForm(request.POST or None, instance=prospect, cluster=prospect.cluster)
+    visible = access.organisations_for(request.user, Organisation.objects)
+    form = ProspectForm(
+        request.POST or None, instance=prospect, cluster=prospect.cluster, organisations=visible
+    )
     if request.method == "POST" and form.is_valid():
         try:
-            services.update(editing.actor(request), form.instance)
+            services.update(editing.actor(request), form.instance, organisations=visible)
         except services.WorkflowError as exc:
             form.add_error(None, str(exc))
         else:
