@@ -336,8 +336,7 @@ NETWORK = {
         fixed={"stage": ENUM, "source": ENUM},
     ),
     "clustermonitor.prospects.forms.MoveForm": NoIds(
-        "a stage, a reason, a day and a message; the prospect is the URL's "
-        "(access.prospect_for)",
+        "a stage, a reason, a day and a message; the prospect is the URL's (access.prospect_for)",
         fixed={"stage": ENUM, "lost_reason": ENUM},
     ),
     "clustermonitor.prospects.forms.FeeForm": NoIds(

@@ -3,35 +3,27 @@ with their audited steps, "lost" with a reason, "joined" starting the membership
 proposing the fee, the portal's join requests landing in it, the import, the inbox, the
 expected new members against the KPI 2 target as known on a day, and who may do what."""
 
-import csv
 import datetime
-import io
 from decimal import Decimal
 
 import pytest
 from django.core import mail
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import connection
-from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from clustermonitor.accounts import access
 from clustermonitor.accounts.models import User
 from clustermonitor.core import audit
-from clustermonitor.core.imports.models import ImportBatch
 from clustermonitor.core.models import AuditEntry
-from clustermonitor.core.tabular import read_table
 from clustermonitor.members.contributions import save_schedule
 from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.monitoring import inbox
 from clustermonitor.portal import services_join
 from clustermonitor.portal.models import JoinRequest
 from clustermonitor.programmes.models import KPI, Target
-from clustermonitor.prospects import importing, selectors, services
-from clustermonitor.prospects.models import LostReason, Prospect, ProspectStep, Source, Stage
+from clustermonitor.prospects import selectors, services
+from clustermonitor.prospects.models import LostReason, Prospect, Source, Stage
 from clustermonitor.registry.models import FirmFigures, Organisation
-from tests.factories import dotted, enterprise_number, membership, organisation
+from tests.factories import dotted, enterprise_number, organisation
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -190,7 +182,7 @@ def test_expected_members_weigh_the_open_pipeline_against_the_kpi2_target(cluste
     _kpi2_target(cluster_a, 20)
     now = timezone.now()
     today = timezone.localdate(now)
-    a, b, c, d = (_prospect(cluster_a, i) for i in (1, 2, 3, 4))
+    _a, b, c, d = (_prospect(cluster_a, i) for i in (1, 2, 3, 4))
     services.move(_actor(), b, Stage.CONTACTED)
     services.move(_actor(), c, Stage.MEETING)
     services.join(_actor(), d, today)

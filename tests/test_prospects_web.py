@@ -18,7 +18,7 @@ from clustermonitor.core.tabular import read_table
 from clustermonitor.members.contributions import save_schedule
 from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.prospects import importing, services
-from clustermonitor.prospects.models import Prospect, ProspectStep, Source, Stage
+from clustermonitor.prospects.models import Prospect, ProspectStep, Source
 from tests.factories import dotted, enterprise_number, membership, organisation
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -240,8 +240,9 @@ def _csv(rows, headers=("Ondernemingsnummer", "Bedrijf", "Fase", "Eigenaar", "E-
 
 def test_the_import_plans_every_row_with_its_field_errors(cluster_a):
     membership(organisation(7001, name="Al Lid NV"), cluster_a, start=datetime.date(2020, 1, 1))
+    good = ["contacted", "cluster_manager_a", "a@b.example", "01/03/2027"]
     rows = [
-        [dotted(enterprise_number(7000)), "Goed NV", "contacted", "cluster_manager_a", "a@b.example", "01/03/2027"],
+        [dotted(enterprise_number(7000)), "Goed NV", *good],
         ["0123.456.789", "Fout NV", "", "", "", ""],
         [dotted(enterprise_number(7002)), "Stadium NV", "joined", "", "", ""],
         [dotted(enterprise_number(7003)), "Eigenaar NV", "", "cluster_manager_b", "", ""],
@@ -287,7 +288,8 @@ def test_the_import_plans_every_row_with_its_field_errors(cluster_a):
 def test_the_import_commits_once_and_again_changes_nothing(cluster_a):
     rows = [
         [dotted(enterprise_number(7100)), "Een NV", "new", "", "een@x.example", ""],
-        [dotted(enterprise_number(7101)), "Twee NV", "meeting", "cluster_manager_a", "", "01/03/2027"],
+        [dotted(enterprise_number(7101)), "Twee NV", "meeting", "cluster_manager_a", "",
+         "01/03/2027"],
     ]  # fmt: skip
     table = read_table(_csv(rows), "prospects.csv")
     mapping = importing.suggest_mapping(table)
