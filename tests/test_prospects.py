@@ -294,3 +294,31 @@ def test_the_inbox_shows_steps_due_to_the_cluster_manager(cluster_a):
     for other in ("cluster_manager_b", "account_manager", "evaluator"):
         user = User.objects.get(username=other)
         assert not [i for i in inbox.items_for(user, today) if i.kind == "prospect"]
+
+
+# -- The demo's pipelines ------------------------------------------------------------------
+
+
+def test_the_demo_pipelines_fill_the_inbox_and_start_no_membership(cluster_a, monkeypatch):
+    from clustermonitor.demodata import prospects as demo
+
+    monkeypatch.setattr(demo, "PIPELINES", {"EUKA": "cluster_manager_a"})
+    for i in range(8):
+        organisation(9100 + i, name=f"Demo {i} NV")
+    members, contributions = Membership.objects.count(), Contribution.objects.count()
+    today = datetime.date.today()
+    assert demo.load(seed=7, today=today) == {"prospects": 5}
+    assert demo.load(seed=7, today=today) == {"prospects": 0}  # a second run changes nothing
+    stages = sorted(Prospect.objects.filter(cluster=cluster_a).values_list("stage", flat=True))
+    assert stages == ["contacted", "lost", "meeting", "new", "new"]
+    lost = Prospect.objects.get(stage="lost")
+    assert lost.lost_reason == "too_expensive"
+    assert (Membership.objects.count(), Contribution.objects.count()) == (members, contributions)
+    # Steps lie in the past weeks, in order; the pipeline as of three weeks ago is smaller.
+    for prospect in Prospect.objects.all():
+        times = list(prospect.steps.order_by("pk").values_list("at", flat=True))
+        assert times == sorted(times) and times[-1] < timezone.now()
+    manager = User.objects.get(username="cluster_manager_a")
+    assert [i for i in inbox.items_for(manager, today) if i.kind == "prospect"]
+    earlier = selectors.expected_members(cluster_a, today - datetime.timedelta(days=45))
+    assert sum(earlier.open_by_stage.values()) == 0

@@ -158,7 +158,9 @@ def _locked(prospect: Prospect) -> Prospect:
 
 
 @transaction.atomic
-def move(actor: audit.Actor, prospect: Prospect, stage: str, *, note: str = "") -> Prospect:
+def move(
+    actor: audit.Actor, prospect: Prospect, stage: str, *, note: str = "", at=None
+) -> Prospect:
     """Move a prospect to an open stage (also a lost one back into the pipeline). Joined
     and lost have their own steps (`join`, `lose`)."""
     prospect = _locked(prospect)
@@ -175,7 +177,7 @@ def move(actor: audit.Actor, prospect: Prospect, stage: str, *, note: str = "") 
         audit.save(actor, prospect, note=f"prospect moved to {stage}")
     except ValidationError as exc:
         raise WorkflowError(members.describe(exc)) from None
-    _step(actor, prospect, before, note)
+    _step(actor, prospect, before, note, at=at)
     return prospect
 
 
@@ -188,6 +190,7 @@ def lose(
     note: str = "",
     message: str = "",
     hooks: bool = True,
+    at=None,
 ) -> Prospect:
     """The prospect is lost, for `reason` (a LostReason) in a few words (`note`); a join
     request it came from is declined with `message` to the company (the portal's hook)."""
@@ -201,7 +204,7 @@ def lose(
     prospect.lost_reason, prospect.lost_note = reason, note[:300]
     prospect.next_step_date = None
     audit.save(actor, prospect, note="prospect lost")
-    _step(actor, prospect, before, note)
+    _step(actor, prospect, before, note, at=at)
     if hooks:
         for hook in HOOKS:
             hook.lost(actor, prospect, message)
