@@ -17,6 +17,7 @@ from clustermonitor.core.imports.models import ImportBatch
 from clustermonitor.core.tabular import read_table
 from clustermonitor.members.contributions import save_schedule
 from clustermonitor.members.models import Contribution, Membership
+from clustermonitor.programmes.models import Cluster
 from clustermonitor.prospects import importing, services
 from clustermonitor.prospects.models import Prospect, ProspectStep, Source
 from tests.factories import dotted, enterprise_number, membership, organisation
@@ -151,7 +152,14 @@ def test_the_owner_must_act_for_the_cluster(web, cluster_a):
 def test_a_number_without_a_name_takes_the_registry_name_or_asks_for_one(web, cluster_a):
     response = _create(web, company_name="")
     assert "company_name" in response.context["form"].errors
-    organisation(6161, name="Register NV")
+    # In the registry as another cluster's member: not where this manager may look.
+    org = organisation(6161, name="Register NV")
+    membership(org, Cluster.objects.get(code="BIM"), start=datetime.date(2015, 1, 1))
+    response = _create(web, company_name="")
+    assert "company_name" in response.context["form"].errors
+    assert "Register NV" not in response.content.decode()
+    # A former member of the manager's own cluster: its name is filled in.
+    membership(org, cluster_a, start=datetime.date(2010, 1, 1), end=datetime.date(2012, 12, 31))
     assert _create(web, company_name="").status_code == 302
     prospect = Prospect.objects.get()
     assert prospect.company_name == "Register NV" and prospect.found_in == "registry"
