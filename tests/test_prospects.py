@@ -162,9 +162,16 @@ def test_the_contact_person_is_never_in_the_audit_log_in_clear(cluster_a):
 
 
 def test_one_open_prospect_per_company(cluster_a):
+    """A double submit past the form: the second is refused with the reason, not a 500."""
     _prospect(cluster_a)
-    with pytest.raises(Exception):  # noqa: B017 - the constraint, by validation or database
+    with pytest.raises(services.WorkflowError, match="pipeline already"):
         _prospect(cluster_a)
+    assert Prospect.objects.filter(cluster=cluster_a).count() == 1
+    lost = Prospect.objects.get()
+    services.lose(_actor(), lost, LostReason.NO_RESPONSE)
+    _prospect(cluster_a)  # lost: the company may come back into the pipeline
+    with pytest.raises(services.WorkflowError, match="pipeline already"):
+        services.move(_actor(), lost, Stage.NEW)  # but not twice
 
 
 # -- The expected new members, known on D ---------------------------------------------------

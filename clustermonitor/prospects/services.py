@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -131,7 +131,13 @@ def create(
     _looked_up(prospect, organisations)
     if at is not None:
         prospect.created_at = at
-    audit.save(actor, prospect, note="prospect added")
+    try:
+        with transaction.atomic():  # a double submit: the second is refused, not a 500
+            audit.save(actor, prospect, note="prospect added")
+    except ValidationError as exc:  # the constraint checked, or another field refused
+        raise WorkflowError(members.describe(exc)) from None
+    except IntegrityError:  # the same company inserted at the same moment
+        raise WorkflowError(_("This company is in the cluster's pipeline already.")) from None
     _step(actor, prospect, "", note, at=at)
     return prospect
 
