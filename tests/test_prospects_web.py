@@ -350,3 +350,37 @@ def test_a_file_that_is_not_a_table_is_refused_with_its_name(web, cluster_a):
     broken = SimpleUploadedFile("prospects.xlsx", b"PK\x03\x04 not really a workbook")
     response = client.post(reverse("prospects:import-upload", args=["EUKA"]), {"file": broken})
     assert response.status_code == 200 and not ImportBatch.objects.exists()
+
+
+def test_a_join_request_lost_in_the_pipeline_needs_the_message_to_the_company(
+    web, cluster_a, monkeypatch
+):
+    from django.core import mail
+    from django.utils import timezone
+
+    from clustermonitor.portal import services_join
+    from clustermonitor.portal.models import JoinRequest
+
+    monkeypatch.setattr(services_join.transaction, "on_commit", lambda send, **kw: send())
+    join = JoinRequest.objects.create(
+        cluster=cluster_a,
+        enterprise_number=NUMBER,
+        company_name="Aanvrager NV",
+        contact_name="Anna Aanvrager",
+        email="anna@aanvrager.example",
+        consent_text="Akkoord.",
+    )
+    services_join.confirm(join)
+    prospect = Prospect.objects.get(join_request_id=join.pk)
+    assert prospect.source == Source.PORTAL and prospect.next_step_date == timezone.localdate()
+    client = web("cluster_manager_a")
+    page = client.get(reverse("prospects:prospect-detail", args=[prospect.pk])).content.decode()
+    assert reverse("portal:join-request-detail", args=[join.pk]) in page
+    move = reverse("prospects:prospect-move", args=[prospect.pk])
+    response = client.post(move, {"stage": "lost", "lost_reason": "no_fit"})
+    assert response.status_code == 400 and "message" in response.context["move_form"].errors
+    client.post(move, {"stage": "lost", "lost_reason": "no_fit", "message": "Niet voor ons."})
+    join.refresh_from_db()
+    assert join.state == JoinRequest.State.DECLINED and join.decision_message == "Niet voor ons."
+    assert mail.outbox[-1].to == ["anna@aanvrager.example"]
+    assert timezone.now() >= join.decided_at
