@@ -94,6 +94,7 @@ CLUSTER_TABS = [
         [
             (_("Members"), "members:member-list", "records"),
             (_("Join requests"), "portal:join-requests", "warnings"),
+            (_("Prospects"), "prospects:pipeline", "warnings"),
             (_("Self-service"), "selfservice:cluster", "warnings"),
             (_("Contributions"), "members:contribution-list", "records"),
             (_("Activities"), "activities:activity-list", "records"),
@@ -132,6 +133,8 @@ PARENT_TAB = {
     "collaborations:collaboration-detail": "collaborations:collaboration-list",
     "members:membership-detail": "members:member-list",
     "portal:join-request-detail": "portal:join-requests",
+    "prospects:prospect-detail": "prospects:pipeline",
+    "prospects:prospect-edit": "prospects:pipeline",
     "members:import-detail": "members:member-list",
     "imports:import-detail": "members:member-list",
     "monitoring:report-detail": "monitoring:report-list",

@@ -57,6 +57,7 @@ INSTALLED_APPS = [
     "clustermonitor.maturity",
     "clustermonitor.accountmanagement",
     "clustermonitor.reports",
+    "clustermonitor.prospects",  # a cluster's pipeline of prospects (issue 18)
     "clustermonitor.portal",  # the public portal: cluster profiles and public pages
     "clustermonitor.demodata",  # the demo: its loaders and commands (demo, load-demo, generate)
     "django_tasks_db",

@@ -39,6 +39,7 @@ urlpatterns = [
     path("", include("clustermonitor.monitoring.urls")),
     path("", include("clustermonitor.surveys.urls")),
     path("", include("clustermonitor.reports.urls")),
+    path("", include("clustermonitor.prospects.urls")),
     path("", include("clustermonitor.portal.urls")),
     path("accounts/", include("clustermonitor.accounts.urls")),
     path("", include("clustermonitor.core.urls")),

@@ -354,6 +354,32 @@ def join_request():
     )[0]
 
 
+def prospect():
+    """An open prospect of cluster A, with a contact person and a next step."""
+    import datetime
+
+    from clustermonitor.core import audit
+    from clustermonitor.programmes.models import Cluster
+    from clustermonitor.prospects import services
+    from clustermonitor.prospects.models import Prospect
+
+    found = Prospect.objects.filter(enterprise_number="0412345713").first()
+    if found is None:
+        found = services.create(
+            audit.Actor.system("tests"),
+            Prospect(
+                cluster=Cluster.objects.get(code=CLUSTER_A),
+                enterprise_number="0412345713",
+                company_name="Matrix Prospect NV",
+                contact_name="Piet Prospect",
+                contact_email="piet@prospect.example",
+                next_step="Call",
+                next_step_date=datetime.date.today(),
+            ),
+        )
+    return found
+
+
 def public_event():
     """A public activity of cluster A to come (its profile published): the public
     calendar and A's feed have something to show."""

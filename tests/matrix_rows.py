@@ -37,6 +37,10 @@ PROFILE_A_CHANGE = row(LOGIN, 403, 403, 403, 200, 404, 404)
 # Cluster A's join requests (personal data, as members' contacts): the agency and A's
 # manager; evaluators and other clusters' managers do not see them.
 JOIN_REQUESTS_A = row(LOGIN, 200, 200, 404, 200, 404, 404)
+# Cluster A's prospects (issue 18; their contact persons are personal data): read by the
+# agency and A's manager, kept by A's manager only.
+PROSPECTS_A = JOIN_REQUESTS_A
+PROSPECTS_A_CHANGE = row(LOGIN, 403, 403, 404, 200, 404, 404)
 
 
 def _user_pk(username):

@@ -24,6 +24,7 @@ from clustermonitor.members.models import Contact, Contribution
 from clustermonitor.monitoring import services as monitoring_services
 from clustermonitor.portal.models import ClusterProfile, JoinRequest, ProfilePublication
 from clustermonitor.programmes.models import Cluster, ReportedFigure, Target
+from clustermonitor.prospects.models import Prospect, ProspectStep
 from clustermonitor.surveys.models import Invitation, Questionnaire, Response, Wave
 from tests import factories
 from tests.conftest import CLUSTER_A, CLUSTER_B
@@ -103,6 +104,8 @@ PAGES = [
     ("portal:finder", {}, "?nace=28.99&postcode=3000&q=bouw"),
     ("portal:join-requests", {"code": CODE}, ""),
     ("selfservice:cluster", {"code": CODE}, ""),
+    ("prospects:pipeline", {"code": CODE}, ""),
+    ("prospects:pipeline", {"code": CODE}, "?stage=meeting&due=week&on=2026-01-31"),
     ("portal:figures", {}, ""),
     ("portal:figure-csv", {"name": "members"}, ""),
     ("portal:figure-csv-metadata", {"name": "members"}, ""),
@@ -122,6 +125,7 @@ NOT_LISTS = (
     "history", "run-file", "pay", "healthz", "otp", "unlock", "retry", "robots",
     "ask-to-join", "join-sent", "join-confirm", "decline",
     "personal-data", "matching", "carry-out",
+    "ask-to-join", "join-sent", "join-confirm", "decline", "prospect-move", "prospect-fee",
 )  # fmt: skip
 
 #: A member contact's own lists (issue 18), measured as that persona, its account linked
@@ -167,6 +171,9 @@ class Programme:
         self.b = Cluster.objects.get(code=CLUSTER_B)
         self.units = 0
         self.orgs = 0
+        from clustermonitor.accounts.models import User
+
+        self.owner = User.objects.get(username="cluster_manager_a")  # owns the prospects
         # Cluster A's profile is published: its public calendar and feed grow with it.
         ClusterProfile.objects.create(
             cluster=self.a,
@@ -271,6 +278,20 @@ class Programme:
                     state=JoinRequest.State.OPEN if i else JoinRequest.State.DECLINED,
                     confirmed_at=now,
                 )
+                prospect = Prospect.objects.create(
+                    cluster=cluster,
+                    stage="meeting" if i else "new",
+                    enterprise_number=org.enterprise_number,
+                    company_name=org.name,
+                    contact_name=f"Prospect {self.orgs}",
+                    owner=self.owner,
+                    next_step_date=datetime.date(2026, 1, 1),
+                )
+                ProspectStep.objects.create(prospect=prospect, to_stage="new", by=self.owner)
+                if i:
+                    ProspectStep.objects.create(
+                        prospect=prospect, from_stage="new", to_stage="meeting", by=self.owner
+                    )
                 invitation = Invitation.objects.create(
                     wave=self.wave,
                     organisation=org,

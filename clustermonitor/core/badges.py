@@ -46,6 +46,13 @@ FIELDS: dict[str, dict[str, str]] = {
         "accepted": "ok",
         "declined": "muted",
     },
+    "prospects.Prospect.stage": {
+        "new": "neutral",
+        "contacted": "info",
+        "meeting": "warn",
+        "joined": "ok",
+        "lost": "muted",
+    },
     "maturity.Answer.status": {
         "computed": "info",
         "pending": "warn",

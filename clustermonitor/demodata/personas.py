@@ -10,6 +10,7 @@ from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
 from clustermonitor.demodata import live, profiles, selfservice
 from clustermonitor.demodata import loader as demodata
+from clustermonitor.demodata import prospects as prospect_data
 from clustermonitor.demodata.reference import load_reference
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.reference import load_registry_reference
@@ -72,6 +73,8 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
     live.attach_logins()
     # Member self-service: `member.euka` acts for a member of EUKA2 (no figure reads it).
     summary["selfservice"] = selfservice.load()
+    # The live clusters' pipelines (issue 18), owned by the logins: no figure reads them.
+    summary["prospects"] = prospect_data.load(seed=seed)
     return summary
 
 

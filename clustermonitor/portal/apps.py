@@ -17,9 +17,15 @@ class PortalConfig(AppConfig):
         )
         from clustermonitor.monitoring import inbox
         from clustermonitor.portal.inbox import join_requests
-        from clustermonitor.portal.services_join import erase_person, personal_data
+        from clustermonitor.portal.services_join import (
+            PIPELINE_HOOK,
+            erase_person,
+            personal_data,
+        )
+        from clustermonitor.prospects import services as prospects
 
         inbox.register(join_requests)
+        prospects.register(PIPELINE_HOOK)
         # "Download my data" (member self-service): the join requests with their address.
         register_personal_data(PersonalData("join_requests", personal_data, 50))
         register_eraser(Eraser("join_requests", erase_person, 50))
