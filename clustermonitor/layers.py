@@ -13,7 +13,8 @@ the model that defines it.
 #: app builds on (audit log, known on D, tabular files, exporters, the import wizard);
 #: `accounts` users, roles and the one place of access decisions; `api` the API's
 #: authentication and parameters; then the domain, in the order the records depend on one
-#: another (monitoring's early warnings read the exit plans of maturity and the attention
+#: another (mailings sends to the segments the apps below register;
+#: monitoring's early warnings read the exit plans of maturity and the attention
 #: points of account management); `reports` reads them all; `portal` shows the
 #: public face (published cluster profiles, aggregates); `demodata` writes them all.
 LAYERS = (
@@ -26,6 +27,7 @@ LAYERS = (
     "members",
     "activities",
     "collaborations",
+    "mailings",
     "surveys",
     "maturity",
     "accountmanagement",

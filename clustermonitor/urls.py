@@ -35,6 +35,7 @@ urlpatterns = [
     path("", include("clustermonitor.registry.urls")),
     path("", include("clustermonitor.activities.urls")),
     path("", include("clustermonitor.collaborations.urls")),
+    path("", include("clustermonitor.mailings.urls")),
     path("", include("clustermonitor.monitoring.urls")),
     path("", include("clustermonitor.surveys.urls")),
     path("", include("clustermonitor.reports.urls")),

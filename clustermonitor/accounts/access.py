@@ -735,3 +735,34 @@ rules.add_perm(PROGRAMME_PAGE_CHANGE, is_programme_manager)
 
 def require_programme_page_editor(user) -> None:
     check(user, PROGRAMME_PAGE_CHANGE, visible="programmes.view_portfolio")
+
+
+# Mailings (issue 18): a cluster's newsletters, consents and suppression list hold
+# personal data, like its contacts — the agency and the cluster's own managers read
+# them (evaluators and other clusters' managers get 404); only the cluster's managers
+# write and send (the agency sees, 403).
+MAILINGS_VIEW = "mailings.view_mailings"
+MAILINGS_SEND = "mailings.send_mailings"
+rules.add_perm(MAILINGS_VIEW, is_agency | manages_cluster)
+rules.add_perm(MAILINGS_SEND, manages_cluster)
+
+
+def mailings_cluster(user, clusters, code: str, perm: str = MAILINGS_VIEW):
+    """The cluster `code` of `clusters` (Cluster.objects) whose mailings `user` may see
+    (404 otherwise), and 403 when they may see but not do `perm`."""
+    cluster = clusters.select_related("programme").filter(code=code).first()
+    if cluster is None:
+        raise Http404
+    check(user, perm, cluster, visible=MAILINGS_VIEW)
+    return cluster
+
+
+def mailing_for(user, mailings, code: str, pk, perm: str = MAILINGS_VIEW):
+    """The mailing `pk` of the cluster `code` among `mailings` that `user` may see (404
+    otherwise: also a mailing of another cluster under this cluster's address), and 403
+    when they may see but not do `perm`."""
+    mailing = get_object_or_404(
+        mailings.select_related("cluster", "cluster__programme"), pk=pk, cluster__code=code
+    )
+    check(user, perm, mailing.cluster, visible=MAILINGS_VIEW)
+    return mailing
