@@ -21,6 +21,7 @@ The language of a recipient is the consent's, else the segment's, else Dutch; an
 reader gets the English version when it is written."""
 
 import datetime
+import email.policy
 import email.utils
 import itertools
 from dataclasses import dataclass
@@ -186,6 +187,15 @@ def _rendered(mailing: Mailing) -> dict[str, dict]:
     return out
 
 
+class _Message(EmailMultiAlternatives):
+    """A message whose header lines may be as long as RFC 5322 allows (998): the
+    `List-Unsubscribe` URLs must stay as they are, where the default 78 would fold
+    them into RFC 2047 encoded words that no mail client reads as a URL."""
+
+    def message(self, *, policy=email.policy.default):
+        return super().message(policy=policy.clone(max_line_length=998))
+
+
 def message(mailing: Mailing, version: dict, to: str, token: str, connection=None):
     """One e-mail: text and HTML, with the RFC 2369 / RFC 8058 unsubscribe headers."""
     link = unsubscribe_url(token)
@@ -194,7 +204,7 @@ def message(mailing: Mailing, version: dict, to: str, token: str, connection=Non
         context = {"mailing": mailing, "version": version, "link": link}
         text = render_to_string("mailings/email.txt", context)
         html = render_to_string("mailings/email.html", context)
-    msg = EmailMultiAlternatives(
+    msg = _Message(
         subject=version["subject"],
         body=text,
         from_email=settings.DEFAULT_FROM_EMAIL,
