@@ -1,15 +1,31 @@
 """The permission matrix's data: every URL and API route, how to build its URL, and the
 status each persona gets (tests/test_permission_matrix.py checks it). The routes are kept
 by concern: who one is and what anyone may read (`matrix_routes_public`), the agency's
-programme (`matrix_routes_programme`), a cluster's network (`matrix_routes_members`);
-the status rows they share are in `matrix_rows`."""
+programme (`matrix_routes_programme`), a cluster's network (`matrix_routes_members`) and
+its mailings (`matrix_routes_mailings`); the status rows they share are in `matrix_rows`."""
 
-from tests import matrix_routes_members, matrix_routes_programme, matrix_routes_public
+from tests import (
+    matrix_routes_mailings,
+    matrix_routes_members,
+    matrix_routes_programme,
+    matrix_routes_public,
+)
 from tests.matrix_rows import LOGIN, PERSONA_ORDER
 
 __all__ = ["LOGIN", "MATRIX", "PERSONA_ORDER"]
 
-MATRIX = matrix_routes_public.ROUTES | matrix_routes_programme.ROUTES | matrix_routes_members.ROUTES
+MATRIX = (
+    matrix_routes_public.ROUTES
+    | matrix_routes_programme.ROUTES
+    | matrix_routes_members.ROUTES
+    | matrix_routes_mailings.ROUTES
+)
 assert len(MATRIX) == sum(
-    len(m.ROUTES) for m in (matrix_routes_public, matrix_routes_programme, matrix_routes_members)
+    len(m.ROUTES)
+    for m in (
+        matrix_routes_public,
+        matrix_routes_programme,
+        matrix_routes_members,
+        matrix_routes_mailings,
+    )
 ), "a route is in two of the matrix's modules"
