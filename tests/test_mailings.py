@@ -246,14 +246,14 @@ def test_one_click_unsubscribe_needs_a_post_and_no_csrf(cluster_a, client):
     path = _link(mail.outbox[0])
     # A GET (a mail scanner, a click) changes nothing.
     page = client.get(path)
-    assert page.status_code == 200 and b"Unsubscribe" in page.content
+    assert page.status_code == 200 and b"Uitschrijven" in page.content  # her mail's language
     assert not Suppression.objects.filter(email=person.email).exists()
     # The mail client's one-click POST: no session, no CSRF token.
     from django.test import Client
 
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(path, {"List-Unsubscribe": "One-Click"})
-    assert response.status_code == 200 and b"unsubscribed" in response.content
+    assert response.status_code == 200 and b"uitgeschreven" in response.content
     entry = Suppression.objects.get(email=person.email)
     assert entry.cluster == cluster_a and entry.reason == "unsubscribed"
     consent = Consent.objects.get(email=person.email)
@@ -273,7 +273,7 @@ def test_a_tampered_or_test_token_unsubscribes_nobody(cluster_a, client):
     assert client.post(path[:-3] + "abc/").status_code == 404
     assert client.post("/u/nonsense/").status_code == 404
     test = client.post(reverse("mailings:unsubscribe", args=[services.test_token(mailing)]))
-    assert test.status_code == 200 and b"test message" in test.content
+    assert test.status_code == 200 and b"testbericht" in test.content
     assert not Suppression.objects.exists()
 
 
@@ -483,3 +483,14 @@ def test_a_mailing_under_another_clusters_address_is_404(web, cluster_b):
     client = web("cluster_manager_b")
     assert client.get(_url("detail", "EUKA", mailing)).status_code == 404
     assert client.get(_url("detail", "BIM", mailing)).status_code == 200
+
+
+def test_the_unsubscribe_page_speaks_the_mails_language(cluster_a, client):
+    (person,) = _members(cluster_a, 1)
+    services.record_consent(
+        ACTOR, cluster_a, person.email, basis="contract", given_on=TODAY, source="x", language="en"
+    )
+    _send(_mailing(cluster_a))
+    assert mail.outbox[0].subject == "Newsletter"
+    page = client.get(_link(mail.outbox[0]))
+    assert b'lang="en"' in page.content and b"no longer want to receive" in page.content

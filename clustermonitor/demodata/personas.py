@@ -10,6 +10,7 @@ from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
 from clustermonitor.demodata import live, profiles
 from clustermonitor.demodata import loader as demodata
+from clustermonitor.demodata import mailings as demo_mailings
 from clustermonitor.demodata.reference import load_reference
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.reference import load_registry_reference
@@ -68,6 +69,8 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
         cluster.account_manager = manager
         audit.save(actor, cluster)
     live.attach_logins()
+    # A sent newsletter of EUKA's second term (no figure reads mailings).
+    summary["mailings"] = demo_mailings.load()
     return summary
 
 

@@ -52,7 +52,8 @@ from clustermonitor.members.segments import member_contacts
 #: Messages sent over one connection between two progress updates.
 CHUNK = 200
 _SALT = "clustermonitor.mailings.unsubscribe"
-PERSONAL = ("email",)
+#: Fields that hold or may hold an address (a bounce's diagnostic often quotes it).
+PERSONAL = ("email", "diagnostic")
 
 
 # The audit log: the record's fields with every address as a digest -------------------

@@ -3,8 +3,10 @@
 signed token is the proof); a GET — a person's click, or a mail scanner following links —
 only shows the page with the button, and changes nothing."""
 
+from django.conf import settings
 from django.core import signing
 from django.shortcuts import render
+from django.utils import translation
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -28,8 +30,11 @@ def unsubscribe(request, token):
     if request.method == "POST":
         services.unsubscribe_delivery(delivery, "web")
         done = True
-    return render(
-        request,
-        "mailings/unsubscribe.html",
-        {"cluster_name": delivery.mailing.cluster.name, "done": done, "token": token},
-    )
+    # In the language of the mail the reader had, unless they chose one here.
+    chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+    with translation.override(chosen if chosen in ("nl", "en") else delivery.language):
+        return render(
+            request,
+            "mailings/unsubscribe.html",
+            {"cluster_name": delivery.mailing.cluster.name, "done": done, "token": token},
+        )
