@@ -494,3 +494,30 @@ def test_the_unsubscribe_page_speaks_the_mails_language(cluster_a, client):
     assert mail.outbox[0].subject == "Newsletter"
     page = client.get(_link(mail.outbox[0]))
     assert b'lang="en"' in page.content and b"no longer want to receive" in page.content
+
+
+def test_an_unreachable_mail_server_stops_the_mailing_and_says_so(web, cluster_a):
+    _members(cluster_a, 2)
+
+    class Down:
+        def open(self):
+            raise ConnectionRefusedError("connection refused")
+
+        def close(self):
+            pass
+
+    mailing = _mailing(cluster_a)
+    Mailing.objects.filter(pk=mailing.pk).update(status="queued")
+    with pytest.raises(ConnectionRefusedError):
+        services.send(mailing.pk, connection=Down())
+    mailing.refresh_from_db()
+    assert mailing.status == "failed" and mailing.n_sent == 0
+    assert mailing.deliveries.filter(status="pending").count() == 2
+    page = web("cluster_manager_a").get(_url("progress", "EUKA", mailing))
+    assert b"could not be reached" in page.content and b"hx-get" not in page.content
+
+
+def test_a_subject_with_a_line_break_is_refused(web):
+    response = _compose(web("cluster_manager_a"), subject_nl="Hallo\r\nBcc: iedereen@x.be")
+    assert response.status_code == 200 and b"A subject is one line." in response.content
+    assert not Mailing.objects.exists()

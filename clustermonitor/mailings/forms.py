@@ -32,6 +32,18 @@ class MailingForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         self.fields["segment"].choices = segments.options(cluster, on)
 
+    def _one_line(self, name):
+        value = self.cleaned_data.get(name, "")
+        if "\r" in value or "\n" in value:
+            raise forms.ValidationError(_("A subject is one line."))
+        return value
+
+    def clean_subject_nl(self):
+        return self._one_line("subject_nl")
+
+    def clean_subject_en(self):
+        return self._one_line("subject_en")
+
     def clean(self):
         data = super().clean()
         if bool((data.get("subject_en") or "").strip()) != bool(

@@ -286,6 +286,19 @@ def send(pk: int, on: datetime.date | None = None, connection=None) -> Mailing:
         connection.open()
         for chunk in itertools.batched(pending, CHUNK):
             _send_chunk(mailing, versions, chunk, connection)
+    except Exception as error:
+        # The mail server cannot be reached: the mailing stops, what was not sent stays
+        # waiting, and the page says so (the task's own result keeps the error).
+        Mailing.objects.filter(pk=mailing.pk).update(
+            status=Mailing.Status.FAILED, finished_at=timezone.now()
+        )
+        audit.record(
+            audit.Actor.system("task"),
+            AuditEntry.Action.UPDATE,
+            mailing,
+            note=f"mailing stopped: {type(error).__name__}",
+        )
+        raise
     finally:
         connection.close()
     mailing.status = Mailing.Status.SENT
