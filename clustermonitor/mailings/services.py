@@ -30,7 +30,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMultiAlternatives, mailers
 from django.db import transaction
-from django.db.models import F
+from django.db.models import F, Q
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -121,8 +121,10 @@ def plan(mailing: Mailing, on: datetime.date) -> list[Recipient]:
             people[address] = person
     cluster = mailing.cluster
     suppressed = set(
-        Suppression.objects.filter(cluster__in=[cluster]).values_list("email", flat=True)
-    ) | set(Suppression.objects.filter(cluster__isnull=True).values_list("email", flat=True))
+        Suppression.objects.filter(Q(cluster=cluster) | Q(cluster__isnull=True)).values_list(
+            "email", flat=True
+        )
+    )
     consents = {
         email: (withdrawn, language)
         for email, withdrawn, language in Consent.objects.filter(
@@ -208,7 +210,7 @@ def message(mailing: Mailing, version: dict, to: str, token: str, connection=Non
     msg = _Message(
         subject=version["subject"],
         body=text,
-        from_email=settings.DEFAULT_FROM_EMAIL,
+        from_email=email.utils.formataddr((mailing.cluster.name, settings.DEFAULT_FROM_EMAIL)),
         to=[to],
         connection=connection,
         headers={
