@@ -223,9 +223,31 @@ def test_query_count_is_flat_in_the_recipients(cluster_a, django_assert_max_num_
         )
         return len(captured)
 
+    queries(2, 500)  # warm-up: the content types of the audit log are looked up once
     small = queries(3, 1000)
     large = queries(60, 2000)  # 63 recipients
     assert small == large, (small, large)
+
+
+def test_query_count_is_bounded_however_many_chunks(cluster_a, monkeypatch):
+    """Past one chunk, the chunks grow with the recipients: at most PROGRESS_STEPS
+    progress updates, so 10 times the recipients cost the same queries."""
+    monkeypatch.setattr(services, "CHUNK", 5)
+    monkeypatch.setattr(services, "PROGRESS_STEPS", 4)
+
+    def queries(n, first):
+        Mailing.objects.all().delete()
+        Contact.objects.filter(membership__cluster=cluster_a).delete()
+        _members(cluster_a, n, first=first)
+        mailing = _mailing(cluster_a)
+        Mailing.objects.filter(pk=mailing.pk).update(status="queued")
+        with CaptureQueriesContext(connection) as captured:
+            done = services.send(mailing.pk)
+        assert done.n_sent == n
+        return len(captured)
+
+    queries(2, 500)  # warm-up, as above
+    assert queries(40, 3000) == queries(400, 4000)
 
 
 # The unsubscribe link -----------------------------------------------------------------------

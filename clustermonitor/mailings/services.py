@@ -24,6 +24,7 @@ import datetime
 import email.policy
 import email.utils
 import itertools
+import math
 from dataclasses import dataclass
 
 from django.conf import settings
@@ -49,8 +50,13 @@ from clustermonitor.mailings.models import (
 )
 from clustermonitor.members.segments import member_contacts
 
-#: Messages sent over one connection between two progress updates.
+#: Messages sent between two progress updates: at least CHUNK, and so many that a
+#: mailing has at most PROGRESS_STEPS updates — the queries of a send are bounded by a
+#: constant however many recipients it has (bench/mailings, tests/test_mailings.py).
 CHUNK = 200
+PROGRESS_STEPS = 20
+#: Deliveries written per INSERT.
+INSERT_BATCH = 5000
 _SALT = "clustermonitor.mailings.unsubscribe"
 #: Fields that hold or may hold an address (a bounce's diagnostic often quotes it).
 PERSONAL = ("email", "diagnostic")
@@ -259,8 +265,8 @@ def queue(actor: audit.Actor, mailing: Mailing) -> bool:
 
 def send(pk: int, on: datetime.date | None = None, connection=None) -> Mailing:
     """Send a queued mailing: its deliveries written at once, then the messages over one
-    connection, the progress counted after every CHUNK. A mailing that is not queued is
-    left alone (a task enqueued twice sends once)."""
+    connection, the progress counted after every chunk (at most PROGRESS_STEPS). A
+    mailing that is not queued is left alone (a task enqueued twice sends once)."""
     with transaction.atomic():
         mailing = Mailing.objects.select_for_update().select_related("cluster").get(pk=pk)
         if mailing.status != Mailing.Status.QUEUED:
@@ -269,7 +275,7 @@ def send(pk: int, on: datetime.date | None = None, connection=None) -> Mailing:
         Delivery.objects.bulk_create(
             [Delivery(mailing=mailing, email=r.email, language=r.language, status=r.status)
              for r in recipients],
-            batch_size=2000,
+            batch_size=INSERT_BATCH,
         )  # fmt: skip
         tally = counts(recipients)
         mailing.status = Mailing.Status.SENDING
@@ -286,7 +292,8 @@ def send(pk: int, on: datetime.date | None = None, connection=None) -> Mailing:
     connection = connection or mailers.default
     try:
         connection.open()
-        for chunk in itertools.batched(pending, CHUNK):
+        size = max(CHUNK, math.ceil(len(pending) / PROGRESS_STEPS))
+        for chunk in itertools.batched(pending, size):
             _send_chunk(mailing, versions, chunk, connection)
     except Exception as error:
         # The mail server cannot be reached: the mailing stops, what was not sent stays
