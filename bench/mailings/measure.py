@@ -9,9 +9,9 @@ every message, counting the progress — not an SMTP server's) and the task run 
     .venv/bin/python bench/mailings/measure.py [recipients] [runs]
 
 Prints, for the baseline and the big mailing: SQL queries, seconds, and milliseconds per
-recipient; then the ratios big / baseline. Goal: queries grow only with the chunks
-(services.CHUNK messages between two progress updates) and the bulk writes, never per
-recipient; time per recipient at most 1.5 × the baseline's.
+recipient; then the ratios big / baseline. Goal: queries bounded whatever the recipients
+(at most services.PROGRESS_STEPS progress updates, deliveries written in bulk), never
+per recipient; time per recipient at most 1.5 × the baseline's.
 """
 
 import datetime
