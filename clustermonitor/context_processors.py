@@ -99,6 +99,7 @@ CLUSTER_TABS = [
             (_("Contributions"), "members:contribution-list", "records"),
             (_("Activities"), "activities:activity-list", "records"),
             (_("Collaborations"), "collaborations:collaboration-list", "records"),
+            (_("Mailings"), "mailings:mailing-list", "warnings"),
             (_("Participation"), "monitoring:participation-cluster", "records"),
             (_("Reach"), "members:reach-cluster", "records"),
         ],

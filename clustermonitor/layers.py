@@ -13,10 +13,11 @@ the model that defines it.
 #: app builds on (audit log, known on D, tabular files, exporters, the import wizard);
 #: `accounts` users, roles and the one place of access decisions; `api` the API's
 #: authentication and parameters; then the domain, in the order the records depend on one
-#: another (monitoring's early warnings read the exit plans of maturity and the attention
-#: points of account management); `reports` reads them all; `prospects` keeps a cluster's
-#: pipeline of companies it recruits (in the monitoring inbox; the portal's join requests
-#: land in it); `portal` shows the public face (published cluster profiles, aggregates);
+#: another (mailings sends to the segments the apps below register; monitoring's early
+#: warnings read the exit plans of maturity and the attention points of account
+#: management); `reports` reads them all; `prospects` keeps a cluster's pipeline of
+#: companies it recruits (in the monitoring inbox; the portal's join requests land in
+#: it); `portal` shows the public face (published cluster profiles, aggregates);
 #: `demodata` writes them all.
 LAYERS = (
     "analysis",
@@ -28,6 +29,7 @@ LAYERS = (
     "members",
     "activities",
     "collaborations",
+    "mailings",
     "surveys",
     "maturity",
     "accountmanagement",

@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "clustermonitor.accountmanagement",
     "clustermonitor.reports",
     "clustermonitor.prospects",  # a cluster's pipeline of prospects (issue 18)
+    "clustermonitor.mailings",  # newsletters, consent, unsubscribes, bounces
     "clustermonitor.portal",  # the public portal: cluster profiles and public pages
     "clustermonitor.demodata",  # the demo: its loaders and commands (demo, load-demo, generate)
     "django_tasks_db",
@@ -276,6 +277,9 @@ MAILERS = {
     }
 }
 DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clustermonitor@localhost")
+# The mailings' `List-Unsubscribe: <mailto:…>` address (RFC 2369): a mailbox that
+# `clustermonitor record-bounces` reads (docs/user-guide.md, "Mailings").
+MAILINGS_UNSUBSCRIBE_EMAIL = env_str("MAILINGS_UNSUBSCRIBE_EMAIL", DEFAULT_FROM_EMAIL)
 
 # Security. Production turns every protection on; `clustermonitor check --deploy`
 # is clean with CLUSTERMONITOR_ENV=production (a test asserts it).

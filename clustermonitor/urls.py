@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("clustermonitor.activities.urls")),
     path("", include("clustermonitor.collaborations.urls")),
     path("", include("clustermonitor.selfservice.urls")),
+    path("", include("clustermonitor.mailings.urls")),
     path("", include("clustermonitor.monitoring.urls")),
     path("", include("clustermonitor.surveys.urls")),
     path("", include("clustermonitor.reports.urls")),

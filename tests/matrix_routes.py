@@ -1,10 +1,11 @@
 """The permission matrix's data: every URL and API route, how to build its URL, and the
 status each persona gets (tests/test_permission_matrix.py checks it). The routes are kept
 by concern: who one is and what anyone may read (`matrix_routes_public`), the agency's
-programme (`matrix_routes_programme`), a cluster's network (`matrix_routes_members`);
-the status rows they share are in `matrix_rows`."""
+programme (`matrix_routes_programme`), a cluster's network (`matrix_routes_members`) and
+its mailings (`matrix_routes_mailings`); the status rows they share are in `matrix_rows`."""
 
 from tests import (
+    matrix_routes_mailings,
     matrix_routes_members,
     matrix_routes_programme,
     matrix_routes_public,
@@ -19,6 +20,7 @@ _MODULES = (
     matrix_routes_programme,
     matrix_routes_members,
     matrix_routes_selfservice,
+    matrix_routes_mailings,
 )
 MATRIX = {name: route for module in _MODULES for name, route in module.ROUTES.items()}
 assert len(MATRIX) == sum(len(m.ROUTES) for m in _MODULES), (

@@ -20,6 +20,7 @@ from django.utils import timezone
 from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.collaborations.models import Collaboration, Party, Stage, StageChange
 from clustermonitor.core import audit
+from clustermonitor.mailings.models import Consent, Mailing, Suppression
 from clustermonitor.members.models import Contact, Contribution
 from clustermonitor.monitoring import services as monitoring_services
 from clustermonitor.portal.models import ClusterProfile, JoinRequest, ProfilePublication
@@ -50,6 +51,8 @@ PAGES = [
     ("programmes:my-attention-points", {}, ""),
     ("monitoring:today", {"code": CODE}, ""),
     ("members:member-list", {"code": CODE}, ""),
+    ("mailings:mailing-list", {"code": CODE}, ""),
+    ("mailings:consent-list", {"code": CODE}, ""),
     ("members:member-list-xlsx", {"code": CODE}, ""),
     ("members:contribution-list", {"code": CODE}, ""),
     ("members:cofinancing", {"code": CODE}, "?year=2019"),
@@ -123,9 +126,8 @@ NOT_LISTS = (
     "download", "upload", "xlsform", "mail-merge", "tracking-xlsx", "raw", "end-missing",
     "review", "my-cluster", "set_language", "fee-schedule", "periods", "attachment",
     "history", "run-file", "pay", "healthz", "otp", "unlock", "retry", "robots",
-    "ask-to-join", "join-sent", "join-confirm", "decline",
-    "personal-data", "matching", "carry-out",
-    "ask-to-join", "join-sent", "join-confirm", "decline", "prospect-move", "prospect-fee",
+    "ask-to-join", "join-sent", "join-confirm", "decline", "personal-data", "matching",
+    "carry-out", "prospect-move", "prospect-fee", "progress", "unsubscribe",
 )  # fmt: skip
 
 #: A member contact's own lists (issue 18), measured as that persona, its account linked
@@ -268,6 +270,19 @@ class Programme:
                     Contribution.objects.create(
                         membership=membership, year=year, amount=1000 + 100 * i, status=status
                     )
+                Consent.objects.create(
+                    cluster=cluster,
+                    email=f"contact{self.orgs}@example.org",
+                    basis=Consent.Basis.CONSENT,
+                    given_on=datetime.date(2019, 1, 1),
+                    source="scaling",
+                )
+                Suppression.objects.create(
+                    cluster=cluster,
+                    email=f"gone{self.orgs}@example.org",
+                    reason="manual",
+                    since=now,
+                )
                 JoinRequest.objects.create(
                     cluster=cluster,
                     enterprise_number=org.enterprise_number,
@@ -310,6 +325,9 @@ class Programme:
                     last_saved_at=now,
                     completed_at=now,
                 )
+            Mailing.objects.create(
+                cluster=cluster, segment="members", subject_nl=f"Nieuws {n}", body_nl="Tekst"
+            )
             activity = Activity.objects.create(
                 title=f"Workshop {n} {cluster.code}",
                 kind="workshop",

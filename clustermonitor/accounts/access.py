@@ -739,6 +739,19 @@ def require_programme_page_editor(user) -> None:
 
 # Member self-service, offers and requests (issue 18): decided in access_selfservice.py,
 # named here like every other rule.
+# A cluster's daily work (issue 18): its prospects and its mailings, decided in
+# access_network.py, named here like every other rule.
+from clustermonitor.accounts.access_network import (  # noqa: E402, F401
+    MAILINGS_SEND,
+    MAILINGS_VIEW,
+    PROSPECTS_CHANGE,
+    PROSPECTS_VIEW,
+    mailing_for,
+    mailings_cluster,
+    prospect_for,
+    prospect_owners,
+    prospects_cluster,
+)
 from clustermonitor.accounts.access_selfservice import (  # noqa: E402, F401
     SELF_SERVICE,
     SELF_SERVICE_MANAGE,
@@ -754,46 +767,3 @@ from clustermonitor.accounts.access_selfservice import (  # noqa: E402, F401
     postings_seen_by_member,
     self_service_cluster,
 )
-
-# Prospects (issue 18): a cluster's pipeline of companies it recruits. The object is the
-# cluster. The prospects' contact persons are personal data, as members' contacts are:
-# the agency and the cluster's own managers see them; only the cluster's managers keep
-# the pipeline (the agency reads it).
-PROSPECTS_VIEW = "prospects.view_prospects"
-PROSPECTS_CHANGE = "prospects.change_prospects"
-rules.add_perm(PROSPECTS_VIEW, is_agency | manages_cluster)
-rules.add_perm(PROSPECTS_CHANGE, manages_cluster)
-
-
-def prospects_cluster(user, clusters, code: str, perm: str = PROSPECTS_VIEW):
-    """The cluster `code` of `clusters` (Cluster.objects) whose pipeline `user` may see
-    (404 otherwise), and 403 when they may see but not do `perm`."""
-    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
-    if cluster is None:
-        raise Http404
-    check(user, perm, cluster, visible=PROSPECTS_VIEW)
-    return cluster
-
-
-def prospect_for(user, prospects, pk, perm: str = PROSPECTS_VIEW):
-    """The prospect `pk` of `prospects` (Prospect.objects) that `user` may see (404
-    otherwise), and 403 when they may see but not do `perm`."""
-    prospect = get_object_or_404(
-        prospects.select_related("cluster", "owner", "organisation", "membership"), pk=pk
-    )
-    check(user, perm, prospect.cluster, visible=PROSPECTS_VIEW)
-    return prospect
-
-
-def prospect_owners(users, cluster):
-    """Who may own a prospect of `cluster` (an owner chosen on a form is one of these):
-    the active users who manage the cluster, the people who act for it."""
-    return (
-        users.filter(
-            is_active=True,
-            role_assignments__role=Role.CLUSTER_MANAGER,
-            role_assignments__cluster=cluster,
-        )
-        .distinct()
-        .order_by("last_name", "first_name", "username")
-    )

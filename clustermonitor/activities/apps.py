@@ -11,3 +11,7 @@ class ActivitiesConfig(AppConfig):
         from clustermonitor.activities import import_kinds
 
         import_kinds.register_kinds()
+
+        from clustermonitor.activities import segments
+
+        segments.register_segments()

@@ -10,6 +10,7 @@ from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
 from clustermonitor.demodata import live, profiles, selfservice
 from clustermonitor.demodata import loader as demodata
+from clustermonitor.demodata import mailings as demo_mailings
 from clustermonitor.demodata import prospects as prospect_data
 from clustermonitor.demodata.reference import load_reference
 from clustermonitor.programmes.models import Cluster
@@ -75,6 +76,8 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
     summary["selfservice"] = selfservice.load()
     # The live clusters' pipelines (issue 18), owned by the logins: no figure reads them.
     summary["prospects"] = prospect_data.load(seed=seed)
+    # A sent newsletter of EUKA's second term (no figure reads mailings).
+    summary["mailings"] = demo_mailings.load()
     return summary
 
 

@@ -11,3 +11,7 @@ class MembersConfig(AppConfig):
         from clustermonitor.members import import_kinds
 
         import_kinds.register_kinds()
+
+        from clustermonitor.members import segments
+
+        segments.register_segments()

@@ -26,6 +26,7 @@ NOT_PAGES = {
     "imports:import-rejected",
     "surveys:response-import-rejected",
     "members:member-lookup",  # an htmx fragment of the member-add page
+    "mailings:mailing-progress",  # an htmx fragment of the mailing's page
     "programmes:portfolio-xlsx",
     "surveys:questionnaire-xlsform",
     "surveys:wave-mail-merge-xlsx",
@@ -63,6 +64,7 @@ MEMBER_PAGES = {
     "portal:cluster-detail",
     "portal:events",
     "portal:finder",  # the public finder: a company's visitor, often on a phone
+    "mailings:unsubscribe",  # a newsletter's reader, often on a phone
     "portal:ask-to-join",  # ask to join, and the pages of its confirmation
     "portal:join-sent",
     "portal:join-confirm",
