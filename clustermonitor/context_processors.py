@@ -97,6 +97,8 @@ CLUSTER_TABS = [
             (_("Prospects"), "prospects:pipeline", "warnings"),
             (_("Self-service"), "selfservice:cluster", "warnings"),
             (_("Contributions"), "members:contribution-list", "records"),
+            (_("Invoices"), "billing:invoice-list", "records"),
+            (_("Bank statements"), "banking:statements", "bank"),
             (_("Activities"), "activities:activity-list", "records"),
             (_("Collaborations"), "collaborations:collaboration-list", "records"),
             (_("Mailings"), "mailings:mailing-list", "warnings"),
@@ -133,9 +135,12 @@ PARENT_TAB = {
     "activities:attendee-import": "activities:activity-list",
     "collaborations:collaboration-detail": "collaborations:collaboration-list",
     "members:membership-detail": "members:member-list",
+    "billing:invoice-detail": "billing:invoice-list",
     "portal:join-request-detail": "portal:join-requests",
     "prospects:prospect-detail": "prospects:pipeline",
     "prospects:prospect-edit": "prospects:pipeline",
+    "banking:statement-detail": "banking:statements",
+    "banking:line-detail": "banking:statements",
     "members:import-detail": "members:member-list",
     "imports:import-detail": "members:member-list",
     "monitoring:report-detail": "monitoring:report-list",
@@ -268,7 +273,12 @@ def _cluster_of(user, match, own):
 
 
 def _cluster_tabs(user, cluster, here) -> list[dict]:
-    allowed = {"records": True, "account": cluster.can_account, "warnings": cluster.can_warnings}
+    allowed = {
+        "records": True,
+        "account": cluster.can_account,
+        "warnings": cluster.can_warnings,
+        "bank": user.has_perm("banking.view_statements", cluster),
+    }
     groups = []
     for label, entries in CLUSTER_TABS:
         items = []

@@ -27,6 +27,8 @@ LAYERS = (
     "registry",
     "programmes",
     "members",
+    "billing",
+    "banking",
     "activities",
     "collaborations",
     "mailings",

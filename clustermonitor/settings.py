@@ -49,6 +49,8 @@ INSTALLED_APPS = [
     "clustermonitor.programmes",
     "clustermonitor.registry",
     "clustermonitor.members",
+    "clustermonitor.billing",  # invoices for fees, credit notes, Peppol UBL, reminders
+    "clustermonitor.banking",  # bank statements (CODA, camt.053) matched to invoices
     "clustermonitor.activities",
     "clustermonitor.collaborations",
     "clustermonitor.selfservice",  # member self-service, offers and requests (issue 18)
@@ -280,6 +282,11 @@ DEFAULT_FROM_EMAIL = env_str("DEFAULT_FROM_EMAIL", "clustermonitor@localhost")
 # The mailings' `List-Unsubscribe: <mailto:…>` address (RFC 2369): a mailbox that
 # `clustermonitor record-bounces` reads (docs/user-guide.md, "Mailings").
 MAILINGS_UNSUBSCRIBE_EMAIL = env_str("MAILINGS_UNSUBSCRIBE_EMAIL", DEFAULT_FROM_EMAIL)
+
+# The official compiled Schematron of an OpenPeppol release (CEN-EN16931-UBL.xslt and
+# PEPPOL-EN16931-UBL.xslt), where the deployment installs it: invoices are then checked
+# against it too before they leave (billing/peppol.py, docs/deployment.md).
+PEPPOL_RULES_DIR = env_str("PEPPOL_RULES_DIR", "") or None
 
 # Security. Production turns every protection on; `clustermonitor check --deploy`
 # is clean with CLUSTERMONITOR_ENV=production (a test asserts it).

@@ -32,6 +32,8 @@ urlpatterns = [
     path("", include((programmes_patterns, programmes_urls.app_name))),
     path("", include("clustermonitor.core.imports.urls")),
     path("", include("clustermonitor.members.urls")),
+    path("", include("clustermonitor.billing.urls")),
+    path("", include("clustermonitor.banking.urls")),
     path("", include("clustermonitor.registry.urls")),
     path("", include("clustermonitor.activities.urls")),
     path("", include("clustermonitor.collaborations.urls")),

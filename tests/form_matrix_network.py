@@ -294,6 +294,13 @@ NETWORK = {
     "clustermonitor.members.forms.ContactForm": NoIds("a contact person's details"),
     "clustermonitor.registry.forms.FirmFiguresForm": NoIds("figures of the URL's organisation"),
     "clustermonitor.members.forms.FeeScheduleForm": NoIds("amounts per size class"),
+    "clustermonitor.billing.forms.BillingSettingsForm": NoIds(
+        "the URL's cluster's own legal details and bank account",
+        fixed={
+            "vat_regime": ENUM,
+            "enterprise_number": "the cluster's own number as seller, not a reference",
+        },
+    ),
     "clustermonitor.members.forms.FinderForm": NoIds(
         "the public finder's texts (a number, a NACE code, a postcode, keywords)",
         fixed={

@@ -446,3 +446,33 @@ def posting():
             "description": "Testterrein",
         },
     )[0]
+
+
+def invoice():
+    """An issued invoice of cluster A (billing settings filled in) for the contribution."""
+    from clustermonitor.billing import invoicing
+    from clustermonitor.billing.models import BillingSettings, Invoice
+    from clustermonitor.core import audit
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = Cluster.objects.get(code=CLUSTER_A)
+    existing = Invoice.objects.filter(cluster=cluster, kind="invoice").first()
+    if existing is not None:
+        return existing
+    BillingSettings.objects.get_or_create(
+        cluster=cluster,
+        defaults={
+            "legal_name": "EUKA vzw",
+            "enterprise_number": "0403170701",
+            "vat_number": "BE0403170701",
+            "iban": "BE48001123456727",
+            "bic": "GEBABEBB",
+            "street": "Kunstlaan 1",
+            "postcode": "1000",
+            "city": "Brussel",
+        },
+    )
+    contribution()
+    actor = audit.Actor.system("matrix")
+    [draft] = invoicing.generate(actor, cluster, 2018)
+    return invoicing.issue(actor, draft, datetime.date(2018, 3, 1))

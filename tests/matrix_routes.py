@@ -1,10 +1,14 @@
 """The permission matrix's data: every URL and API route, how to build its URL, and the
 status each persona gets (tests/test_permission_matrix.py checks it). The routes are kept
 by concern: who one is and what anyone may read (`matrix_routes_public`), the agency's
-programme (`matrix_routes_programme`), a cluster's network (`matrix_routes_members`) and
-its mailings (`matrix_routes_mailings`); the status rows they share are in `matrix_rows`."""
+programme (`matrix_routes_programme`), a cluster's network (`matrix_routes_members`), its
+mailings (`matrix_routes_mailings`), invoices (`matrix_routes_billing`) and bank statements
+(`matrix_routes_banking`), a member's self-service (`matrix_routes_selfservice`); the
+status rows they share are in `matrix_rows`."""
 
 from tests import (
+    matrix_routes_banking,
+    matrix_routes_billing,
     matrix_routes_mailings,
     matrix_routes_members,
     matrix_routes_programme,
@@ -15,14 +19,14 @@ from tests.matrix_rows import LOGIN, PERSONA_ORDER
 
 __all__ = ["LOGIN", "MATRIX", "PERSONA_ORDER"]
 
-_MODULES = (
+MODULES = (
     matrix_routes_public,
     matrix_routes_programme,
     matrix_routes_members,
     matrix_routes_selfservice,
     matrix_routes_mailings,
+    matrix_routes_billing,
+    matrix_routes_banking,
 )
-MATRIX = {name: route for module in _MODULES for name, route in module.ROUTES.items()}
-assert len(MATRIX) == sum(len(m.ROUTES) for m in _MODULES), (
-    "a route is in two of the matrix's modules"
-)
+MATRIX = {name: entry for module in MODULES for name, entry in module.ROUTES.items()}
+assert len(MATRIX) == sum(len(m.ROUTES) for m in MODULES), "a route is in two modules"

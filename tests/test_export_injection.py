@@ -165,7 +165,23 @@ def _report_workbook(client):
     return [render.render_xlsx(document)]
 
 
+def _invoices(client):
+    """The invoice list of cluster A as csv and xlsx, with an invoice to a member."""
+    from clustermonitor.billing.models import Invoice
+    from clustermonitor.programmes.models import Cluster
+
+    Invoice.objects.create(
+        cluster=Cluster.objects.get(code=CLUSTER_A),
+        organisation=objects.membership().organisation,
+        year=2018,
+        vat_regime="standard",
+    )
+    url = reverse("billing:invoice-list", args=[CLUSTER_A])
+    return [client.get(url, {"format": "csv"}), client.get(url, {"format": "xlsx"})]
+
+
 EXPORTS = {
+    "billing/views.py:invoice_list": _invoices,
     "members/views.py:member_list_xlsx": _get(
         lambda: reverse("members:member-list-xlsx", args=[CLUSTER_A])
     ),

@@ -101,15 +101,15 @@ def tabs_of(response) -> list[str]:
 
 
 @pytest.mark.parametrize(
-    "persona, account, warnings",
+    "persona, account, warnings, bank",
     [
-        ("programme_manager", True, True),
-        ("account_manager", True, True),
-        ("evaluator", False, False),
-        ("cluster_manager_a", False, True),
+        ("programme_manager", True, True, True),
+        ("account_manager", True, True, False),
+        ("evaluator", False, False, False),
+        ("cluster_manager_a", False, True, True),
     ],
 )
-def test_a_clusters_tabs_are_its_pages_in_groups(web, persona, account, warnings):
+def test_a_clusters_tabs_are_its_pages_in_groups(web, persona, account, warnings, bank):
     response = web(persona).get(reverse("programmes:cluster-detail", args=[CLUSTER_A]))
     with translation.override("en"):
         groups = [str(group["label"]) for group in response.context["nav"]["cluster_tabs"]]
@@ -120,7 +120,8 @@ def test_a_clusters_tabs_are_its_pages_in_groups(web, persona, account, warnings
     assert ("cluster" in tabs) is warnings  # self-service (issue 18): the same people
     assert ("pipeline" in tabs) is warnings  # the prospects (issue 18): the same people
     assert ("mailing-list" in tabs) is warnings  # the same people again
-    assert len(tabs) == 19 + account + 5 * warnings
+    assert ("statements" in tabs) is bank  # the payers' names: the cluster's own and the PM
+    assert len(tabs) == 20 + account + 5 * warnings + bank  # 20 with the invoices (issue 18)
     for name in tabs:  # every tab opens for this persona (the permission matrix)
         route = next(key for key in MATRIX if key.endswith(f":{name}"))
         assert MATRIX[route][1][persona] == 200, (persona, name)

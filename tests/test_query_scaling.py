@@ -18,6 +18,7 @@ from django.urls import get_resolver, reverse
 from django.utils import timezone
 
 from clustermonitor.activities.models import Activity, Participation
+from clustermonitor.banking.models import BankAccount, Statement, StatementLine
 from clustermonitor.collaborations.models import Collaboration, Party, Stage, StageChange
 from clustermonitor.core import audit
 from clustermonitor.mailings.models import Consent, Mailing, Suppression
@@ -55,6 +56,8 @@ PAGES = [
     ("mailings:consent-list", {"code": CODE}, ""),
     ("members:member-list-xlsx", {"code": CODE}, ""),
     ("members:contribution-list", {"code": CODE}, ""),
+    ("billing:invoice-list", {"code": CODE}, ""),
+    ("billing:invoice-list", {"code": CODE}, "?status=issued&year=2020"),
     ("members:cofinancing", {"code": CODE}, "?year=2019"),
     ("members:table8", {}, "?year=2019"),
     ("monitoring:participation-cluster", {"code": CODE}, "?on=2019-12-31"),
@@ -109,6 +112,7 @@ PAGES = [
     ("selfservice:cluster", {"code": CODE}, ""),
     ("prospects:pipeline", {"code": CODE}, ""),
     ("prospects:pipeline", {"code": CODE}, "?stage=meeting&due=week&on=2026-01-31"),
+    ("banking:statements", {"code": CODE}, ""),
     ("portal:figures", {}, ""),
     ("portal:figure-csv", {"name": "members"}, ""),
     ("portal:figure-csv-metadata", {"name": "members"}, ""),
@@ -127,7 +131,8 @@ NOT_LISTS = (
     "review", "my-cluster", "set_language", "fee-schedule", "periods", "attachment",
     "history", "run-file", "pay", "healthz", "otp", "unlock", "retry", "robots",
     "ask-to-join", "join-sent", "join-confirm", "decline", "personal-data", "matching",
-    "carry-out", "prospect-move", "prospect-fee", "progress", "unsubscribe",
+    "carry-out", "prospect-move", "prospect-fee", "progress", "unsubscribe", "settings",
+    "issue", "cancel", "credit", "pdf", "ubl", "assign", "ignore",
 )  # fmt: skip
 
 #: A member contact's own lists (issue 18), measured as that persona, its account linked
@@ -218,6 +223,26 @@ class Programme:
             7000 + self.orgs, name=f"Scaling {self.orgs} NV", postcode="9000", **values
         )
 
+    def _invoice(self, cluster, org):
+        """An issued invoice with a reminder (the invoices list grows with the members)."""
+        from clustermonitor.billing.models import Invoice, Reminder
+
+        invoice = Invoice.objects.create(
+            cluster=cluster,
+            organisation=org,
+            year=2020,
+            sequence=self.orgs,
+            number=f"{cluster.code}-2020-{self.orgs:05d}",
+            issued_on=datetime.date(2020, 2, 1),
+            due_on=datetime.date(2020, 3, 2),
+            vat_regime="standard",
+            net_total=1000,
+            vat_total=210,
+            total=1210,
+            status=Invoice.Status.ISSUED,
+        )
+        Reminder.objects.create(invoice=invoice, level=1, sent_on=datetime.date(2020, 3, 9))
+
     def grow(self):
         """One more unit: a new cluster, and in cluster A, cluster B and the new cluster
         two members with contacts and fees, an activity, a collaboration, responses."""
@@ -283,6 +308,7 @@ class Programme:
                     reason="manual",
                     since=now,
                 )
+                self._invoice(cluster, org)
                 JoinRequest.objects.create(
                     cluster=cluster,
                     enterprise_number=org.enterprise_number,
@@ -350,6 +376,30 @@ class Programme:
                 Party.objects.create(collaboration=collaboration, organisation=org)
             StageChange.objects.create(
                 collaboration=collaboration, stage=Stage.IDEA, date=datetime.date(2019, 1, 1)
+            )
+        # Cluster A's bank statements: one more, with lines that wait and one matched.
+        account = BankAccount.objects.get_or_create(cluster=self.a, iban="BE71096123456769")[0]
+        statement = Statement.objects.create(
+            account=account,
+            number=f"2019/{n:03d}",
+            format="coda",
+            date=datetime.date(2019, 3, n),
+            opening_date=datetime.date(2019, 3, n),
+            opening_balance=0,
+            closing_balance=30,
+            file_name="scaling.cod",
+            file_sha256=f"{n:064d}",
+            digest=f"{n:064d}",
+        )
+        for position, status in enumerate(("unmatched", "unmatched", "ignored"), start=1):
+            StatementLine.objects.create(
+                statement=statement,
+                position=position,
+                amount=10,
+                value_date=statement.date,
+                counterparty_name=f"Payer {n}.{position}",
+                communication="lidgeld",
+                status=status,
             )
 
 

@@ -59,6 +59,7 @@ SAME_IN_BOTH = {
     "relevant",
     "micro (< 10)",
     "logo",
+    "iban",  # the bank account number (ISO 13616): one word in every language
 }
 
 #: Dutch interface words that never belong on an English page (checked as whole words in

@@ -737,20 +737,26 @@ def require_programme_page_editor(user) -> None:
     check(user, PROGRAMME_PAGE_CHANGE, visible="programmes.view_portfolio")
 
 
-# Member self-service, offers and requests (issue 18): decided in access_selfservice.py,
-# named here like every other rule.
-# A cluster's daily work (issue 18): its prospects and its mailings, decided in
-# access_network.py, named here like every other rule.
+# A cluster's daily work with its network (issue 18): its prospects, mailings, invoices
+# and bank statements, decided in access_network.py; member self-service, offers and
+# requests in access_selfservice.py. Named here like every other rule.
 from clustermonitor.accounts.access_network import (  # noqa: E402, F401
+    BANKING_CHANGE,
+    BANKING_VIEW,
     MAILINGS_SEND,
     MAILINGS_VIEW,
     PROSPECTS_CHANGE,
     PROSPECTS_VIEW,
+    banking_cluster,
+    invoice_for,
+    invoice_of_cluster,
     mailing_for,
     mailings_cluster,
     prospect_for,
     prospect_owners,
     prospects_cluster,
+    statement_for,
+    statement_line_for,
 )
 from clustermonitor.accounts.access_selfservice import (  # noqa: E402, F401
     SELF_SERVICE,

@@ -1,13 +1,13 @@
 """Who may see and do what in a cluster's daily work with its network (issue 18): its
-pipeline of prospects and its mailings. Kept apart from access.py by concern and
-re-exported there: every view asks `accounts.access`. Like access.py, it imports none of
-the apps whose records it guards."""
+pipeline of prospects, its mailings, its invoices and its bank statements. Kept apart
+from access.py by concern and re-exported there: every view asks `accounts.access`. Like
+access.py, it imports none of the apps whose records it guards."""
 
 import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from clustermonitor.accounts.access import is_agency, manages_cluster
+from clustermonitor.accounts.access import is_agency, is_programme_manager, manages_cluster
 from clustermonitor.accounts.models import Role
 from clustermonitor.core.permissions import check
 
@@ -84,3 +84,61 @@ def mailing_for(user, mailings, code: str, pk, perm: str = MAILINGS_VIEW):
     )
     check(user, perm, mailing.cluster, visible=MAILINGS_VIEW)
     return mailing
+
+
+# Invoices (issue 18): read and changed as the cluster's contributions are.
+def invoice_for(user, invoices, pk, perm="members.view_members"):
+    """The invoice `pk` of `invoices` (Invoice.objects): 404 for whoever may not see its
+    cluster's member records, 403 for whoever may see them but not do `perm`."""
+    invoice = get_object_or_404(
+        invoices.select_related("cluster", "organisation", "credited_invoice"), pk=pk
+    )
+    check(user, perm, invoice.cluster, visible="members.view_members")
+    return invoice
+
+
+# Bank statements (issue 18): the object is the cluster. A cluster's accounts, statements
+# and the payers on them are its own: its managers and the programme manager see them,
+# import statements and decide on the lines that wait; the rest of the agency and the
+# evaluators do not see them (404).
+BANKING_VIEW = "banking.view_statements"
+BANKING_CHANGE = "banking.change_statements"
+rules.add_perm(BANKING_VIEW, is_programme_manager | manages_cluster)
+rules.add_perm(BANKING_CHANGE, is_programme_manager | manages_cluster)
+
+
+def banking_cluster(user, clusters, code: str, perm: str = BANKING_VIEW):
+    """The cluster `code` of `clusters` (Cluster.objects) whose bank statements `user`
+    may see (404 otherwise), and 403 when they may see but not do `perm`."""
+    cluster = clusters.select_related("programme").filter(code=code).first()
+    if cluster is None:
+        raise Http404
+    check(user, perm, cluster, visible=BANKING_VIEW)
+    return cluster
+
+
+def statement_for(user, statements, pk, perm: str = BANKING_VIEW):
+    """The statement `pk` of `statements` (Statement.objects) of a cluster whose
+    statements `user` may see (404 otherwise; 403 without `perm`)."""
+    statement = get_object_or_404(statements.select_related("account", "account__cluster"), pk=pk)
+    check(user, perm, statement.account.cluster, visible=BANKING_VIEW)
+    return statement
+
+
+def statement_line_for(user, lines, pk, perm: str = BANKING_VIEW):
+    """The statement line `pk` of `lines` (StatementLine.objects), as statement_for."""
+    line = get_object_or_404(
+        lines.select_related("statement", "statement__account", "statement__account__cluster"),
+        pk=pk,
+    )
+    check(user, perm, line.statement.account.cluster, visible=BANKING_VIEW)
+    return line
+
+
+def invoice_of_cluster(invoices, cluster, pk):
+    """An invoice named in a form (a decision on a bank line): only one of `cluster`'s
+    (`invoices` are the caller's choices); anything else is refused as not found."""
+    invoice = invoices.filter(cluster=cluster, pk=pk).first()
+    if invoice is None:
+        raise Http404
+    return invoice

@@ -8,7 +8,8 @@ from django.db import transaction
 from clustermonitor.accounts import services
 from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
-from clustermonitor.demodata import live, profiles, selfservice
+from clustermonitor.demodata import banking as bank_demo
+from clustermonitor.demodata import invoices, live, profiles, selfservice
 from clustermonitor.demodata import loader as demodata
 from clustermonitor.demodata import mailings as demo_mailings
 from clustermonitor.demodata import prospects as prospect_data
@@ -54,6 +55,10 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
     summary["live"] = live.load_live(seed=seed)
     # The public portal: a published profile per cluster (no figure reads them).
     summary["profiles"] = profiles.load(seed=seed)
+    # Invoices of this year's fees of the current call's clusters (no figure changes).
+    summary["invoices"] = invoices.load()
+    # A bank statement for EUKA2 to import (a file; imported by no one yet: no figure moves).
+    summary["bank"] = bank_demo.load()
     for login in DEMO_LOGINS:
         cluster = Cluster.objects.get(code=login.cluster) if login.cluster else None
         services.create_user(

@@ -34,6 +34,8 @@ NOT_PAGES = {
     "surveys:wave-tracking-xlsx",
     "surveys:wave-raw-identities",
     "surveys:wave-raw-answers",
+    "billing:invoice-pdf",  # a PDF download
+    "billing:invoice-ubl",  # the Peppol XML document
     "reports:run-file",
     "monitoring:attachment-download",
     "core:healthz",
