@@ -12,7 +12,8 @@ the model that defines it.
 #: From the bottom up. `analysis` is pure (pandas, no Django); `core` the framework every
 #: app builds on (audit log, known on D, tabular files, exporters, the import wizard);
 #: `accounts` users, roles and the one place of access decisions; `api` the API's
-#: authentication and parameters; then the domain, in the order the records depend on one
+#: authentication and parameters; then the domain (`registrations`: an activity's public
+#: registration and check-in, writing its participations), in the order the records depend on one
 #: another (monitoring's early warnings read the exit plans of maturity and the attention
 #: points of account management); `reports` reads them all; `portal` shows the
 #: public face (published cluster profiles, aggregates); `demodata` writes them all.
@@ -25,6 +26,7 @@ LAYERS = (
     "programmes",
     "members",
     "activities",
+    "registrations",
     "collaborations",
     "surveys",
     "maturity",

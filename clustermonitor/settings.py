@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "clustermonitor.registry",
     "clustermonitor.members",
     "clustermonitor.activities",
+    "clustermonitor.registrations",  # event registration and check-in (issue 18)
     "clustermonitor.collaborations",
     "clustermonitor.monitoring",
     "clustermonitor.surveys",

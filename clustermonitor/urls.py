@@ -34,6 +34,7 @@ urlpatterns = [
     path("", include("clustermonitor.members.urls")),
     path("", include("clustermonitor.registry.urls")),
     path("", include("clustermonitor.activities.urls")),
+    path("", include("clustermonitor.registrations.urls")),
     path("", include("clustermonitor.collaborations.urls")),
     path("", include("clustermonitor.monitoring.urls")),
     path("", include("clustermonitor.surveys.urls")),

@@ -49,9 +49,16 @@ def _jsonable(value):
 SECRET_FIELDS = {"password", "key_hash", "token_hash", "answers"}
 
 
+def _hidden_fields(instance: models.Model) -> set[str]:
+    """SECRET_FIELDS and the model's own `AUDIT_HIDDEN` (personal contact data such as a
+    registrant's name and e-mail address: digested, never in clear)."""
+    return SECRET_FIELDS | set(getattr(type(instance), "AUDIT_HIDDEN", ()))
+
+
 def snapshot(instance: models.Model) -> dict:
     """The instance's concrete field values as JSON-ready data (foreign keys by id)."""
     data = {}
+    hidden = _hidden_fields(instance)
     for field in instance._meta.concrete_fields:
         if field.primary_key:
             continue
@@ -61,7 +68,7 @@ def snapshot(instance: models.Model) -> dict:
             value = decimal.Decimal(value).quantize(
                 decimal.Decimal(1).scaleb(-field.decimal_places)
             )
-        if field.name in SECRET_FIELDS:
+        if field.name in hidden:
             value = "hidden:" + hashlib.sha256(str(value).encode()).hexdigest()[:8]
         data[field.attname] = _jsonable(value)
     for field in instance._meta.many_to_many:

@@ -1,0 +1,225 @@
+"""The cluster manager's pages of an event's registration: the overview (registrations,
+waiting list, check-ins, the export), the settings and questions, and the check-in
+page for a phone on the day (camera scanner, search by name, walk-ins)."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import JsonResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from clustermonitor.accounts import access
+from clustermonitor.activities.models import Activity
+from clustermonitor.core import confirm, editing, exporters
+from clustermonitor.core.middleware import permissions_policy_header
+from clustermonitor.registrations import selectors, services
+from clustermonitor.registrations.forms import QuestionForm, ScanForm, SettingsForm, WalkInForm
+from clustermonitor.registrations.models import Question, Registration, RegistrationSettings
+
+MANAGE = access.REGISTRATIONS_MANAGE
+
+
+def _activity(request, pk, perm=access.REGISTRATIONS_VIEW):
+    return access.registration_activity_for(request.user, Activity.objects, pk, perm)
+
+
+def _can_manage(user, activity) -> bool:
+    return any(user.has_perm(MANAGE, c) for c in activity.clusters.all())
+
+
+@login_required
+@require_GET
+def event_detail(request, pk):
+    activity, cluster = _activity(request, pk)
+    settings = services.settings_for(activity)
+    rows = selectors.registrations(activity) if settings else []
+    return render(
+        request,
+        "registrations/event.html",
+        {
+            "activity": activity,
+            "cluster": cluster,
+            "settings": settings,
+            "state": settings.state() if settings else "",
+            "questions": list(settings.questions.all()) if settings else [],
+            "counts": selectors.counts(activity),
+            "places": [r for r in rows if r.status == Registration.Status.REGISTERED],
+            "waiting": [r for r in rows if r.status == Registration.Status.WAITLISTED],
+            "cancelled": [r for r in rows if r.status == Registration.Status.CANCELLED],
+            "can_manage": _can_manage(request.user, activity),
+            "public_link": request.build_absolute_uri(
+                reverse("registrations:register", args=[activity.pk])
+            ),
+        },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def settings_edit(request, pk):
+    activity, _cluster = _activity(request, pk, MANAGE)
+    instance = services.settings_for(activity) or RegistrationSettings(activity=activity)
+    back = reverse("registrations:event-detail", args=[activity.pk])
+    return editing.edit(
+        request,
+        SettingsForm,
+        instance=instance,
+        save=services.save_settings,
+        success_url=back,
+        cancel_url=back,
+        title=_("Registration for %(activity)s") % {"activity": activity.title},
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def question_add(request, pk):
+    activity, _cluster = _activity(request, pk, MANAGE)
+    settings = services.settings_for(activity)
+    if settings is None:
+        messages.error(request, _("Open registration first."))
+        return redirect("registrations:settings-edit", activity.pk)
+    back = reverse("registrations:event-detail", args=[activity.pk])
+    return editing.edit(
+        request,
+        QuestionForm,
+        instance=Question(settings=settings, position=settings.questions.count() + 1),
+        save=services.save_question,
+        success_url=back,
+        cancel_url=back,
+        title=_("A question for %(activity)s") % {"activity": activity.title},
+    )
+
+
+@login_required
+@require_POST
+def question_delete(request, pk):
+    question = Question.objects.select_related("settings").filter(pk=pk).first()
+    activity_pk = question.settings.activity_id if question else 0
+    activity, _cluster = _activity(request, activity_pk, MANAGE)
+    back = reverse("registrations:event-detail", args=[activity.pk])
+    if not confirm.confirmed(request):
+        return confirm.ask_removal(request, question, cancel_url=back)
+    services.remove_question(editing.actor(request), question)
+    messages.success(request, _("Question removed."))
+    return redirect(back)
+
+
+@login_required
+@require_GET
+def event_download(request, pk):
+    activity, _cluster = _activity(request, pk)
+    settings = services.settings_for(activity)
+    questions = list(settings.questions.all()) if settings else []
+    headers, rows = selectors.export_rows(activity, questions)
+    name = f"registrations-{activity.pk}"
+    if request.GET.get("format") == "xlsx":
+        return exporters.xlsx_response(
+            f"{name}.xlsx", [exporters.Sheet(str(_("Registrations")), headers, rows)]
+        )
+    return exporters.csv_response(f"{name}.csv", headers, rows)
+
+
+# -- On the day --------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def check_in(request, pk):
+    """The check-in page, for a phone: the camera scanner (when the browser allows it),
+    the search by name and the way to a walk-in."""
+    activity, cluster = _activity(request, pk, MANAGE)
+    query = request.GET.get("q", "")[:100]
+    response = render(
+        request,
+        "registrations/checkin.html",
+        {
+            "activity": activity,
+            "cluster": cluster,
+            "query": query,
+            "found": selectors.search(activity, query),
+            "counts": selectors.counts(activity),
+        },
+    )
+    # The one page that may use the camera (the scanner), for this site only.
+    response["Permissions-Policy"] = permissions_policy_header({**_policy(), "camera": ["self"]})
+    return response
+
+
+def _policy() -> dict:
+    from django.conf import settings
+
+    return dict(settings.PERMISSIONS_POLICY)
+
+
+def _back_to_check_in(activity, query: str):
+    url = reverse("registrations:check-in", args=[activity.pk])
+    return redirect(f"{url}?{urlencode({'q': query})}" if query else url)
+
+
+@login_required
+@require_POST
+def check_in_registration(request, pk):
+    """The button next to a name found by the search."""
+    registration = access.registration_for(request.user, Registration.objects, pk)
+    try:
+        registration, new = services.check_in(editing.actor(request), registration)
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        text = _("%(name)s is checked in.") if new else _("%(name)s was checked in already.")
+        messages.success(request, text % {"name": registration.name})
+    return _back_to_check_in(registration.activity, request.POST.get("q", "")[:100])
+
+
+@login_required
+@require_POST
+def check_in_scan(request, pk):
+    """What the scanner posts: the token read from a ticket. JSON: the outcome and, for
+    a ticket of this event, the name."""
+    activity, _cluster = _activity(request, pk, MANAGE)
+    form = ScanForm(request.POST)
+    registration = (
+        services.registration_for_token(form.cleaned_data["token"]) if form.is_valid() else None
+    )
+    if registration is None or registration.activity_id != activity.pk:
+        return JsonResponse(
+            {"outcome": "unknown", "message": _("This ticket is not one of this event.")},
+            status=404,
+        )
+    try:
+        registration, new = services.check_in(editing.actor(request), registration)
+    except services.RegistrationError as error:
+        return JsonResponse({"outcome": "refused", "message": str(error)}, status=409)
+    text = _("%(name)s is checked in.") if new else _("%(name)s was checked in already.")
+    return JsonResponse(
+        {
+            "outcome": "checked_in" if new else "already",
+            "name": registration.name,
+            "message": text % {"name": registration.name},
+        }
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def check_in_walk_in(request, pk):
+    activity, cluster = _activity(request, pk, MANAGE)
+    form = WalkInForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            registration, _new = services.walk_in(editing.actor(request), activity, **data)
+        except services.RegistrationError as error:
+            form.add_error(None, str(error))
+        else:
+            messages.success(request, _("%(name)s is checked in.") % {"name": registration.name})
+            return redirect("registrations:check-in", activity.pk)
+    return render(
+        request,
+        "registrations/walk_in.html",
+        {"activity": activity, "cluster": cluster, "form": form},
+    )
