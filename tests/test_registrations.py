@@ -359,9 +359,7 @@ def test_the_honeypot_keeps_and_sends_nothing(event):
 
 def test_the_rate_limit_per_address(event, monkeypatch):
     monkeypatch.setattr(services, "PER_EMAIL", 1)
-    other = Activity.objects.create(
-        title="Tweede", kind="event", date=event.date, public=True
-    )
+    other = Activity.objects.create(title="Tweede", kind="event", date=event.date, public=True)
     other.clusters.add(event.clusters.get())
     RegistrationSettings.objects.create(activity=other)
     assert _post(event, **_form(1)).status_code == 302
@@ -386,7 +384,7 @@ def test_csrf_is_required(event):
 
 HOSTILE = [
     "<script>alert(1)</script>",
-    "=HYPERLINK(\"https://evil.example\")",
+    '=HYPERLINK("https://evil.example")',
     "Ω" * 199,
     "Robert'); DROP TABLE registrations_registration;--",
 ]
