@@ -91,7 +91,7 @@ def taken(activity: Activity) -> int:
 
 def _locked_settings(activity: Activity) -> RegistrationSettings:
     settings = (
-        RegistrationSettings.objects.select_for_update()
+        RegistrationSettings.objects.select_for_update(of=("self",))
         .select_related("activity")
         .filter(activity=activity)
         .first()
@@ -261,7 +261,7 @@ def check_in(actor: audit.Actor, registration: Registration) -> tuple[Registrati
     """Check someone in: their participation in the activity is written (or found) and
     the registration keeps it. Checking in twice changes nothing (False)."""
     registration = (
-        Registration.objects.select_for_update()
+        Registration.objects.select_for_update(of=("self",))
         .select_related("activity", "organisation")
         .get(pk=registration.pk)
     )
