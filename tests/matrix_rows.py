@@ -37,6 +37,10 @@ PROFILE_A_CHANGE = row(LOGIN, 403, 403, 403, 200, 404, 404)
 # Cluster A's join requests (personal data, as members' contacts): the agency and A's
 # manager; evaluators and other clusters' managers do not see them.
 JOIN_REQUESTS_A = row(LOGIN, 200, 200, 404, 200, 404, 404)
+# Cluster A's event registrations (personal data, as join requests): the agency and A's
+# manager see them; only A's manager opens registration and checks people in.
+REGISTRATIONS_A = row(LOGIN, 200, 200, 404, 200, 404, 404)
+REGISTRATIONS_A_MANAGE = row(LOGIN, 403, 403, 404, 200, 404, 404)
 
 
 def _user_pk(username):
