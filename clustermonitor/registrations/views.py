@@ -2,6 +2,7 @@
 waiting list, check-ins, the export), the settings and questions, and the check-in
 page for a phone on the day (camera scanner, search by name, walk-ins)."""
 
+from django.conf import settings as django_settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import JsonResponse
@@ -9,6 +10,7 @@ from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import urlencode
 from django.utils.translation import gettext as _
+from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clustermonitor.accounts import access
@@ -20,6 +22,12 @@ from clustermonitor.registrations.forms import QuestionForm, ScanForm, SettingsF
 from clustermonitor.registrations.models import Question, Registration, RegistrationSettings
 
 MANAGE = access.REGISTRATIONS_MANAGE
+#: The check-in page's policy: the site's, and a photo of a ticket read by the scanner
+#: (html5-qrcode loads the chosen picture from a blob: address).
+CHECK_IN_CSP = {
+    **django_settings.SECURE_CSP,
+    "img-src": [*django_settings.SECURE_CSP.get("img-src", []), "blob:"],
+}
 
 
 def _activity(request, pk, perm=access.REGISTRATIONS_VIEW):
@@ -128,6 +136,7 @@ def event_download(request, pk):
 
 @login_required
 @require_GET
+@csp_override(CHECK_IN_CSP)
 def check_in(request, pk):
     """The check-in page, for a phone: the camera scanner (when the browser allows it),
     the search by name and the way to a walk-in."""

@@ -46,6 +46,7 @@ NOT_PAGES = {
     "portal:figure-json",
     "portal:events-feed",  # iCalendar for calendar programs
     "portal:cluster-events-feed",  # iCalendar for calendar programs
+    "registrations:event-download",  # an event's registrations as .xlsx / .csv
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
 # on a phone.
@@ -66,6 +67,9 @@ MEMBER_PAGES = {
     "portal:join-sent",
     "portal:join-confirm",
     "portal:figures",  # the open figures
+    "registrations:register",  # an event's public registration form, and its pages
+    "registrations:registered",
+    "registrations:cancel",
 }
 
 OVERFLOW_JS = """() => ({

@@ -84,6 +84,29 @@
         });
     });
 
+    // Without the camera (refused, or none): a photo of the ticket, read the same way.
+    var photo = document.getElementById("scan-photo");
+    var file = document.getElementById("scan-file");
+    if (photo && file) {
+      photo.hidden = false;
+      file.addEventListener("change", function () {
+        if (!file.files.length) return;
+        var reader = new Library.Html5Qrcode("reader");
+        reader
+          .scanFile(file.files[0], false)
+          .then(function (text) {
+            last = { token: "", at: 0 };
+            onScan(text);
+          })
+          .catch(function () {
+            say(section.dataset.noCode || "?", "refused");
+          })
+          .finally(function () {
+            file.value = "";
+          });
+      });
+    }
+
     stop.addEventListener("click", function () {
       if (!scanner) return;
       scanner.stop().then(function () {
