@@ -454,12 +454,34 @@ def test_the_event_page_lists_places_waiting_list_and_check_ins(event, web):
     for n in range(1, 5):
         _register(event, n)
     services.check_in(MANAGER, Registration.objects.get(email="persoon1@example.org"))
-    page = web("cluster_manager_a").get(reverse("registrations:event-detail", args=[event.pk]))
+    client = web("cluster_manager_a")
+    url = reverse("registrations:event-detail", args=[event.pk])
+    page = client.get(url)
     assert page.status_code == 200
     text = page.content.decode()
-    assert "Persoon 4" in text and "persoon3@example.org" in text
+    assert "Persoon 1" in text and "persoon2@example.org" in text
+    assert "Persoon 3" not in text  # the waiting list is its own list
     assert re.search(r'id="checked-in-count">1<', text)
     assert "2 / 2" in text
+    waiting = client.get(url, {"show": "waitlisted"}).content.decode()
+    assert waiting.index("Persoon 3") < waiting.index("Persoon 4")  # in their order
+    assert "Persoon 1" not in waiting
+    # Something made up shows the places.
+    assert "Persoon 1" in client.get(url, {"show": "<x>"}).content.decode()
+
+
+def test_the_registrations_page_is_paged(event, web):
+    RegistrationSettings.objects.filter(activity=event).update(capacity=None)
+    Registration.objects.bulk_create(
+        Registration(activity=event, name=f"Rij {n:03d}", email=f"rij{n}@example.org")
+        for n in range(130)
+    )
+    client = web("cluster_manager_a")
+    url = reverse("registrations:event-detail", args=[event.pk])
+    first = client.get(url).content.decode()
+    assert "Rij 099" in first and "Rij 100" not in first
+    second = client.get(url, {"page": "2"}).content.decode()
+    assert "Rij 129" in second and "Rij 099" not in second
 
 
 def test_opening_registration_from_the_activity(web, db):
@@ -623,8 +645,10 @@ def _grow(activity, start: int, count: int) -> None:
 
 
 def _queries(client, activity) -> dict:
+    event_page = reverse("registrations:event-detail", args=[activity.pk])
     urls = {
-        "event": reverse("registrations:event-detail", args=[activity.pk]),
+        "event": event_page,
+        "waiting list": event_page + "?show=waitlisted",
         "csv": reverse("registrations:event-download", args=[activity.pk]) + "?format=csv",
         "xlsx": reverse("registrations:event-download", args=[activity.pk]) + "?format=xlsx",
         "check-in": reverse("registrations:check-in", args=[activity.pk]) + "?q=Schaal",
@@ -651,7 +675,7 @@ def test_query_counts_are_flat_in_the_number_of_registrations(event, client_for)
     _grow(event, 1, 10)
     _queries(client, event)  # warm-up
     few = _queries(client, event)
-    _grow(event, 11, 60)
+    _grow(event, 11, 160)
     many = _queries(client, event)
-    assert Registration.objects.filter(activity=event).count() == 70
+    assert Registration.objects.filter(activity=event).count() == 170  # two pages
     assert few == many, f"queries grow with the registrations: {few} → {many}"

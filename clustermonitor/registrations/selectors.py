@@ -27,6 +27,16 @@ def is_full(settings: RegistrationSettings) -> bool:
     return taken >= settings.capacity
 
 
+def with_status(activity, status: str):
+    """The registrations of one status, in the order they came (the waiting list's
+    order), each with its organisation: for one page of the registrations page."""
+    return (
+        Registration.objects.filter(activity=activity, status=status)
+        .select_related("organisation")
+        .order_by("created_at", "pk")
+    )
+
+
 def registrations(activity):
     """Every registration of the activity, places first, then the waiting list in its
     order, then the cancelled; each with its organisation."""

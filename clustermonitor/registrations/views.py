@@ -17,6 +17,7 @@ from clustermonitor.accounts import access
 from clustermonitor.activities.models import Activity
 from clustermonitor.core import confirm, editing, exporters
 from clustermonitor.core.middleware import permissions_policy_header
+from clustermonitor.core.paging import page_of
 from clustermonitor.registrations import selectors, services
 from clustermonitor.registrations.forms import QuestionForm, ScanForm, SettingsForm, WalkInForm
 from clustermonitor.registrations.models import Question, Registration, RegistrationSettings
@@ -38,12 +39,22 @@ def _can_manage(user, activity) -> bool:
     return any(user.has_perm(MANAGE, c) for c in activity.clusters.all())
 
 
+#: The registrations page's lists, by status (?show=): one page of rows at a time.
+SHOWN = (
+    Registration.Status.REGISTERED,
+    Registration.Status.WAITLISTED,
+    Registration.Status.CANCELLED,
+)
+
+
 @login_required
 @require_GET
 def event_detail(request, pk):
     activity, cluster = _activity(request, pk)
     settings = services.settings_for(activity)
-    rows = selectors.registrations(activity) if settings else []
+    show = request.GET.get("show")
+    show = show if show in SHOWN else Registration.Status.REGISTERED
+    counts = selectors.counts(activity)
     return render(
         request,
         "registrations/event.html",
@@ -53,10 +64,12 @@ def event_detail(request, pk):
             "settings": settings,
             "state": settings.state() if settings else "",
             "questions": list(settings.questions.all()) if settings else [],
-            "counts": selectors.counts(activity),
-            "places": [r for r in rows if r.status == Registration.Status.REGISTERED],
-            "waiting": [r for r in rows if r.status == Registration.Status.WAITLISTED],
-            "cancelled": [r for r in rows if r.status == Registration.Status.CANCELLED],
+            "counts": counts,
+            "show": show,
+            "lists": [
+                (status, Registration.Status(status).label, counts[status]) for status in SHOWN
+            ],
+            "page": page_of(request, selectors.with_status(activity, show)),
             "can_manage": _can_manage(request.user, activity),
             "public_link": request.build_absolute_uri(
                 reverse("registrations:register", args=[activity.pk])
