@@ -137,6 +137,10 @@ ROUTES = {
         lambda: reverse("registrations:question-delete", args=[objects.registration_question().pk]),
         POST_ONLY,
     ),
+    "registrations:registration-cancel": (
+        lambda: reverse("registrations:registration-cancel", args=[objects.registration().pk]),
+        POST_ONLY,
+    ),
     "registrations:check-in": (
         lambda: reverse("registrations:check-in", args=[objects.registration_event().pk]),
         REGISTRATIONS_A_MANAGE,

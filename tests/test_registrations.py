@@ -512,6 +512,34 @@ def test_opening_registration_from_the_activity(web, db):
     assert bad.status_code == 200 and RegistrationSettings.objects.get().capacity == 30
 
 
+def test_the_manager_cancels_for_someone_after_a_confirmation(event, web):
+    first, _ = _register(event, 1)
+    _register(event, 2)
+    third, _ = _register(event, 3)
+    client = web("cluster_manager_a")
+    url = reverse("registrations:registration-cancel", args=[first.pk])
+    asked = client.post(url)
+    assert asked.status_code == 200 and b"Persoon 1" in asked.content
+    first.refresh_from_db()
+    assert first.status == Status.REGISTERED  # nothing before the confirmation
+    assert client.post(url, {"confirmed": "yes"}).status_code == 302
+    first.refresh_from_db()
+    third.refresh_from_db()
+    assert (first.status, third.status) == (Status.CANCELLED, Status.REGISTERED)
+    entry = AuditEntry.objects.filter(content_type__model="registration", note="cancelled").get()
+    assert entry.actor.username == "cluster_manager_a"
+
+
+@pytest.mark.parametrize("persona", ["programme_manager", "cluster_manager_b", "evaluator"])
+def test_only_the_clusters_manager_cancels_for_someone(event, client_for, persona):
+    registration, _ = _register(event, 1)
+    url = reverse("registrations:registration-cancel", args=[registration.pk])
+    response = client_for(persona).post(url, {"confirmed": "yes"})
+    assert response.status_code in (403, 404)
+    registration.refresh_from_db()
+    assert registration.status == Status.REGISTERED
+
+
 def test_check_in_by_search_and_by_the_scanners_token(event, web):
     first, _ = _register(event, 1, name="Anna Peeters")
     second, _ = _register(event, 2, name="Bart Janssens")

@@ -31,6 +31,11 @@ urlpatterns = [
         views.event_download,
         name="event-download",
     ),
+    path(
+        "registrations/<int:pk>/cancel/",
+        views.registration_cancel,
+        name="registration-cancel",
+    ),
     # On the day (a phone).
     path("activities/<int:pk>/check-in/", views.check_in, name="check-in"),
     path("activities/<int:pk>/check-in/scan/", views.check_in_scan, name="check-in-scan"),

@@ -144,6 +144,33 @@ def event_download(request, pk):
     return exporters.csv_response(f"{name}.csv", headers, rows)
 
 
+@login_required
+@require_POST
+def registration_cancel(request, pk):
+    """The cluster's manager cancels a registration for someone (who phoned, or wrote):
+    asked first; the first on the waiting list moves up and is told."""
+    registration = access.registration_for(request.user, Registration.objects, pk)
+    back = reverse("registrations:event-detail", args=[registration.activity_id])
+    if not confirm.confirmed(request):
+        return confirm.ask(
+            request,
+            title=_("Cancel a registration"),
+            question=_("Cancel the registration of %(name)s for %(activity)s?")
+            % {"name": registration.name, "activity": registration.activity.title},
+            details=[_("A place that becomes free goes to the first on the waiting list.")],
+            button=_("Cancel the registration"),
+            cancel_url=back,
+        )
+    try:
+        cancelled = services.cancel(registration, editing.actor(request))
+    except services.RegistrationError as error:
+        messages.error(request, str(error))
+    else:
+        if cancelled:
+            messages.success(request, _("Registration cancelled."))
+    return redirect(back)
+
+
 # -- On the day --------------------------------------------------------------------------
 
 
