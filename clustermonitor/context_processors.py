@@ -13,6 +13,14 @@ from django.utils.translation import pgettext_lazy
 # A group without a page the user may open is left out.
 MENU = [
     (
+        _("My organisation"),
+        [
+            (_("My organisation"), "selfservice:home", "selfservice.use"),
+            (_("Offers and requests"), "selfservice:board", "selfservice.use"),
+            (_("My personal data"), "selfservice:personal-data", "selfservice.use"),
+        ],
+    ),
+    (
         _("Programme"),
         [
             (_("Programme"), "programmes:programme-list", "programmes.view_portfolio"),
@@ -86,6 +94,8 @@ CLUSTER_TABS = [
         [
             (_("Members"), "members:member-list", "records"),
             (_("Join requests"), "portal:join-requests", "warnings"),
+            (_("Prospects"), "prospects:pipeline", "warnings"),
+            (_("Self-service"), "selfservice:cluster", "warnings"),
             (_("Contributions"), "members:contribution-list", "records"),
             (_("Activities"), "activities:activity-list", "records"),
             (_("Collaborations"), "collaborations:collaboration-list", "records"),
@@ -124,6 +134,8 @@ PARENT_TAB = {
     "collaborations:collaboration-detail": "collaborations:collaboration-list",
     "members:membership-detail": "members:member-list",
     "portal:join-request-detail": "portal:join-requests",
+    "prospects:prospect-detail": "prospects:pipeline",
+    "prospects:prospect-edit": "prospects:pipeline",
     "members:import-detail": "members:member-list",
     "imports:import-detail": "members:member-list",
     "monitoring:report-detail": "monitoring:report-list",

@@ -15,8 +15,10 @@ the model that defines it.
 #: authentication and parameters; then the domain (`registrations`: an activity's public
 #: registration and check-in, writing its participations), in the order the records depend on one
 #: another (monitoring's early warnings read the exit plans of maturity and the attention
-#: points of account management); `reports` reads them all; `portal` shows the
-#: public face (published cluster profiles, aggregates); `demodata` writes them all.
+#: points of account management); `reports` reads them all; `prospects` keeps a cluster's
+#: pipeline of companies it recruits (in the monitoring inbox; the portal's join requests
+#: land in it); `portal` shows the public face (published cluster profiles, aggregates);
+#: `demodata` writes them all.
 LAYERS = (
     "analysis",
     "core",
@@ -32,7 +34,9 @@ LAYERS = (
     "maturity",
     "accountmanagement",
     "monitoring",
+    "selfservice",
     "reports",
+    "prospects",
     "portal",
     "demodata",
 )

@@ -52,11 +52,13 @@ INSTALLED_APPS = [
     "clustermonitor.activities",
     "clustermonitor.registrations",  # event registration and check-in (issue 18)
     "clustermonitor.collaborations",
+    "clustermonitor.selfservice",  # member self-service, offers and requests (issue 18)
     "clustermonitor.monitoring",
     "clustermonitor.surveys",
     "clustermonitor.maturity",
     "clustermonitor.accountmanagement",
     "clustermonitor.reports",
+    "clustermonitor.prospects",  # a cluster's pipeline of prospects (issue 18)
     "clustermonitor.portal",  # the public portal: cluster profiles and public pages
     "clustermonitor.demodata",  # the demo: its loaders and commands (demo, load-demo, generate)
     "django_tasks_db",

@@ -354,6 +354,32 @@ def join_request():
     )[0]
 
 
+def prospect():
+    """An open prospect of cluster A, with a contact person and a next step."""
+    import datetime
+
+    from clustermonitor.core import audit
+    from clustermonitor.programmes.models import Cluster
+    from clustermonitor.prospects import services
+    from clustermonitor.prospects.models import Prospect
+
+    found = Prospect.objects.filter(enterprise_number="0412345713").first()
+    if found is None:
+        found = services.create(
+            audit.Actor.system("tests"),
+            Prospect(
+                cluster=Cluster.objects.get(code=CLUSTER_A),
+                enterprise_number="0412345713",
+                company_name="Matrix Prospect NV",
+                contact_name="Piet Prospect",
+                contact_email="piet@prospect.example",
+                next_step="Call",
+                next_step_date=datetime.date.today(),
+            ),
+        )
+    return found
+
+
 def public_event():
     """A public activity of cluster A to come (its profile published): the public
     calendar and A's feed have something to show."""
@@ -393,6 +419,33 @@ def mapped_profile():
             org.save()
             membership(org, cluster, start=datetime.date(2020, 1, 1))
     return profile
+
+
+def member_account():
+    """The member-contact persona's self-service account, for the matrix's member of A."""
+    from clustermonitor.accounts.models import User
+    from clustermonitor.selfservice.models import MemberAccount
+
+    user = User.objects.get(username="member_contact")
+    return MemberAccount.objects.get_or_create(
+        user=user, defaults={"organisation": membership().organisation}
+    )[0]
+
+
+def posting():
+    """An offer of the member-contact persona's company, in cluster A."""
+    from clustermonitor.selfservice.models import Posting
+
+    account = member_account()
+    return Posting.objects.get_or_create(
+        organisation=account.organisation,
+        title="Matrix offer",
+        defaults={
+            "cluster": membership().cluster,
+            "kind": "offer",
+            "description": "Testterrein",
+        },
+    )[0]
 
 
 def registration_event():

@@ -4,12 +4,23 @@ by concern: who one is and what anyone may read (`matrix_routes_public`), the ag
 programme (`matrix_routes_programme`), a cluster's network (`matrix_routes_members`);
 the status rows they share are in `matrix_rows`."""
 
-from tests import matrix_routes_members, matrix_routes_programme, matrix_routes_public
+from tests import (
+    matrix_routes_members,
+    matrix_routes_programme,
+    matrix_routes_public,
+    matrix_routes_selfservice,
+)
 from tests.matrix_rows import LOGIN, PERSONA_ORDER
 
 __all__ = ["LOGIN", "MATRIX", "PERSONA_ORDER"]
 
-MATRIX = matrix_routes_public.ROUTES | matrix_routes_programme.ROUTES | matrix_routes_members.ROUTES
-assert len(MATRIX) == sum(
-    len(m.ROUTES) for m in (matrix_routes_public, matrix_routes_programme, matrix_routes_members)
-), "a route is in two of the matrix's modules"
+_MODULES = (
+    matrix_routes_public,
+    matrix_routes_programme,
+    matrix_routes_members,
+    matrix_routes_selfservice,
+)
+MATRIX = {name: route for module in _MODULES for name, route in module.ROUTES.items()}
+assert len(MATRIX) == sum(len(m.ROUTES) for m in _MODULES), (
+    "a route is in two of the matrix's modules"
+)

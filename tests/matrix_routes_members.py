@@ -13,6 +13,8 @@ from tests.matrix_rows import (
     POST_ONLY,
     PROGRAMME_READERS,
     PROGRAMME_SETUP,
+    PROSPECTS_A,
+    PROSPECTS_A_CHANGE,
     PUBLIC,
     REGISTRATIONS_A,
     REGISTRATIONS_A_MANAGE,
@@ -22,6 +24,33 @@ from tests.matrix_rows import (
 )
 
 ROUTES = {
+    # A cluster's prospects (issue 18): the pipeline, a prospect, adding, editing and the
+    # import read and kept per PROSPECTS_A(_CHANGE); moves and the fee by POST only.
+    "prospects:pipeline": (lambda: reverse("prospects:pipeline", args=[CLUSTER_A]), PROSPECTS_A),
+    "prospects:prospect-create": (
+        lambda: reverse("prospects:prospect-create", args=[CLUSTER_A]),
+        PROSPECTS_A_CHANGE,
+    ),
+    "prospects:import-upload": (
+        lambda: reverse("prospects:import-upload", args=[CLUSTER_A]),
+        PROSPECTS_A_CHANGE,
+    ),
+    "prospects:prospect-detail": (
+        lambda: reverse("prospects:prospect-detail", args=[objects.prospect().pk]),
+        PROSPECTS_A,
+    ),
+    "prospects:prospect-edit": (
+        lambda: reverse("prospects:prospect-edit", args=[objects.prospect().pk]),
+        PROSPECTS_A_CHANGE,
+    ),
+    "prospects:prospect-move": (
+        lambda: reverse("prospects:prospect-move", args=[objects.prospect().pk]),
+        POST_ONLY,
+    ),
+    "prospects:prospect-fee": (
+        lambda: reverse("prospects:prospect-fee", args=[objects.prospect().pk]),
+        POST_ONLY,
+    ),
     "members:member-list": (lambda: reverse("members:member-list", args=[CLUSTER_A]), MEMBERS_A),
     "members:member-list-xlsx": (
         lambda: reverse("members:member-list-xlsx", args=[CLUSTER_A]),

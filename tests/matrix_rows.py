@@ -37,6 +37,10 @@ PROFILE_A_CHANGE = row(LOGIN, 403, 403, 403, 200, 404, 404)
 # Cluster A's join requests (personal data, as members' contacts): the agency and A's
 # manager; evaluators and other clusters' managers do not see them.
 JOIN_REQUESTS_A = row(LOGIN, 200, 200, 404, 200, 404, 404)
+# Cluster A's prospects (issue 18; their contact persons are personal data): read by the
+# agency and A's manager, kept by A's manager only.
+PROSPECTS_A = JOIN_REQUESTS_A
+PROSPECTS_A_CHANGE = row(LOGIN, 403, 403, 404, 200, 404, 404)
 # Cluster A's event registrations (personal data, as join requests): the agency and A's
 # manager see them; only A's manager opens registration and checks people in.
 REGISTRATIONS_A = row(LOGIN, 200, 200, 404, 200, 404, 404)
@@ -53,3 +57,12 @@ def _cluster_a_pk():
     from clustermonitor.programmes.models import Cluster
 
     return Cluster.objects.get(code=CLUSTER_A).pk
+
+
+# A member company's own pages (issue 18): only a member contact whose account acts for a
+# company (the matrix links the member-contact persona to its member of A); everyone else
+# 404, whatever their role.
+MEMBER_SELF = row(LOGIN, 404, 404, 404, 404, 404, 200)
+# Cluster A's self-service page (invitations, erasure requests, the board, matching):
+# the agency and A's manager; the programme manager and A's manager act on it.
+SELF_SERVICE_A = row(LOGIN, 200, 200, 404, 200, 404, 404)

@@ -12,6 +12,7 @@ from clustermonitor.accounts.models import Role
 from clustermonitor.activities.models import Activity
 from clustermonitor.core import audit
 from clustermonitor.demodata import live
+from clustermonitor.demodata import prospects as prospect_data
 from clustermonitor.members.models import Contribution, Membership
 from clustermonitor.monitoring import inbox
 from clustermonitor.monitoring.models import ProgressReport, State
@@ -89,6 +90,14 @@ def test_the_present_gives_each_login_work_and_leaves_the_2020_report_alone(cali
     statuses = sorted(event.registrations.values_list("status", flat=True))
     assert statuses.count("registered") == 12 and "waitlisted" in statuses
     assert statuses.count("cancelled") == 1
+
+    # The live clusters' pipelines (issue 18): work in the managers' inboxes, and no
+    # membership or fee of theirs changes.
+    fingerprint = _fingerprint()
+    assert prospect_data.load(seed=1, today=TODAY) == {"prospects": 15}
+    assert _fingerprint() == fingerprint
+    assert "prospect" in {i.kind for i in inbox.items_for(people["cluster.euka"], TODAY)}
+    assert prospect_data.load(seed=1, today=TODAY) == {"prospects": 0}
 
     # The calibrated history is untouched: the 2020 report is the same bytes.
     assert render.render_html(build_document(as_of=REPORT_DATE)) == before

@@ -38,6 +38,7 @@ from tests.form_matrix import MANAGERS, Base, NoIds, Probed, ProgrammeOnly, Worl
 from tests.form_matrix_network import NETWORK
 from tests.form_matrix_programme import PROGRAMME
 from tests.form_matrix_public import PUBLIC
+from tests.form_matrix_selfservice import SELF_SERVICE, MemberProbed, member_world
 from tests.matrix_routes import MATRIX
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -46,7 +47,7 @@ pytestmark = pytest.mark.usefixtures("english")
 #: The entries, by concern: tests/form_matrix_network.py (a cluster's network),
 #: tests/form_matrix_public.py (the public portal) and tests/form_matrix_programme.py
 #: (reports, accounts, the programme's set-up, surveys); the probes in tests/form_matrix.py.
-PARTS = (NETWORK, PUBLIC, PROGRAMME)
+PARTS = (NETWORK, PUBLIC, PROGRAMME, SELF_SERVICE)
 FORMS = {name: entry for part in PARTS for name, entry in part.items()}
 assert len(FORMS) == sum(len(part) for part in PARTS), "a form is listed twice"
 
@@ -221,6 +222,44 @@ def test_a_programme_form_is_closed_to_cluster_managers(web, name, route):
         other = Cluster.objects.exclude(code=code).get(code__in=[CLUSTER_A, CLUSTER_B])
         data = {f: other.pk for f in FORMS[name].fields}
         assert web(persona).post(url, data).status_code in (403, 404)
+
+
+@pytest.mark.parametrize(
+    ("name", "index"),
+    [
+        pytest.param(name, i, id=f"{name.rsplit('.', 1)[1]}.{probe.field}-{i}")
+        for name, entry in FORMS.items()
+        if isinstance(entry, MemberProbed)
+        for i, probe in enumerate(entry.probes)
+    ],
+)
+def test_another_companys_id_is_neither_offered_nor_accepted(web, db, name, index):
+    """Member self-service (tests/form_matrix_selfservice.py): the member contact acts for
+    its own company only."""
+    entry = FORMS[name]
+    probe = entry.probes[index]
+    w = member_world()
+    client = web("member_contact")
+    hostile = probe.hostile(w)
+    page = client.get(probe.page(w))
+    assert page.status_code == 200
+    form = page.context["form"]
+    assert type(form) is FOUND[name]
+    assert not _offered(form.fields[probe.field], hostile)
+    assert w.secret.name not in page.content.decode()
+    probed = {p.field for p in entry.probes}
+    for field_name, form_field in form.fields.items():
+        if _carries_ids(field_name, form_field):
+            assert field_name in probed | set(entry.fixed), f"{name}.{field_name}: probe it"
+    before = probe.state(w)
+    response = client.post(probe.post(w), probe.data(w), follow=True)
+    assert response.status_code == 200
+    assert w.secret.name not in response.content.decode()
+    assert probe.state(w) == before
+    for junk in ("x", "99999999999999999999", "-1"):
+        response = client.post(probe.post(w), {**probe.data(w), probe.field: junk}, follow=True)
+        assert response.status_code == 200, junk
+    assert probe.state(w) == before
 
 
 # Ids in a query string -------------------------------------------------------------------

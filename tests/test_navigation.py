@@ -117,7 +117,9 @@ def test_a_clusters_tabs_are_its_pages_in_groups(web, persona, account, warnings
     tabs = tabs_of(response)
     assert ("account" in tabs) is account and ("warnings-cluster" in tabs) is warnings
     assert ("join-requests" in tabs) is warnings  # the same people: agency, own managers
-    assert len(tabs) == 19 + account + 2 * warnings
+    assert ("cluster" in tabs) is warnings  # self-service (issue 18): the same people
+    assert ("pipeline" in tabs) is warnings  # the prospects (issue 18): the same people
+    assert len(tabs) == 19 + account + 4 * warnings
     for name in tabs:  # every tab opens for this persona (the permission matrix)
         route = next(key for key in MATRIX if key.endswith(f":{name}"))
         assert MATRIX[route][1][persona] == 200, (persona, name)

@@ -34,6 +34,15 @@ def test_it_covers_every_route():
 CASES = [(name, persona) for name in MATRIX for persona in ALL_PERSONAS]
 
 
+@pytest.fixture(autouse=True)
+def kept_results(settings):
+    """Results kept by what they are computed from, as in production (core.memo): the
+    matrix asks who may open a page, which is decided on every request, kept page or
+    not; the figures behind the pages are computed once per state of the records, not
+    once per persona."""
+    settings.CLUSTERMONITOR_MEMO = True
+
+
 @pytest.mark.parametrize(("route", "persona_name"), CASES, ids=[f"{r}-{p}" for r, p in CASES])
 def test_it_allows_and_refuses_as_the_matrix_says(route, persona_name, client_for):
     build_url, expected = MATRIX[route]

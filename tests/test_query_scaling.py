@@ -24,6 +24,7 @@ from clustermonitor.members.models import Contact, Contribution
 from clustermonitor.monitoring import services as monitoring_services
 from clustermonitor.portal.models import ClusterProfile, JoinRequest, ProfilePublication
 from clustermonitor.programmes.models import Cluster, ReportedFigure, Target
+from clustermonitor.prospects.models import Prospect, ProspectStep
 from clustermonitor.surveys.models import Invitation, Questionnaire, Response, Wave
 from tests import factories
 from tests.conftest import CLUSTER_A, CLUSTER_B
@@ -102,6 +103,9 @@ PAGES = [
     ("portal:cluster-events-feed", {"code": CODE}, ""),
     ("portal:finder", {}, "?nace=28.99&postcode=3000&q=bouw"),
     ("portal:join-requests", {"code": CODE}, ""),
+    ("selfservice:cluster", {"code": CODE}, ""),
+    ("prospects:pipeline", {"code": CODE}, ""),
+    ("prospects:pipeline", {"code": CODE}, "?stage=meeting&due=week&on=2026-01-31"),
     ("portal:figures", {}, ""),
     ("portal:figure-csv", {"name": "members"}, ""),
     ("portal:figure-csv-metadata", {"name": "members"}, ""),
@@ -120,10 +124,20 @@ NOT_LISTS = (
     "review", "my-cluster", "set_language", "fee-schedule", "periods", "attachment",
     "history", "run-file", "pay", "healthz", "otp", "unlock", "retry", "robots",
     "ask-to-join", "join-sent", "join-confirm", "decline",
+    "personal-data", "matching", "carry-out",
+    "ask-to-join", "join-sent", "join-confirm", "decline", "prospect-move", "prospect-fee",
     # Event registration: the public form and its pages (one event's registrations are
     # measured flat in their number by tests/test_registrations.py).
     "register", "cancel",
 )  # fmt: skip
+
+#: A member contact's own lists (issue 18), measured as that persona, its account linked
+#: to a member of cluster A (`test_a_member_contacts_lists_...`).
+MEMBER_PAGES = [
+    ("selfservice:board", {}, ""),
+    ("selfservice:board", {}, "?kind=offer&technology=t1"),
+    ("selfservice:directory", {}, ""),
+]
 
 
 def _route_names() -> set[str]:
@@ -142,7 +156,7 @@ def _route_names() -> set[str]:
 
 
 def test_every_list_page_is_measured():
-    measured = {name for name, _kwargs, _query in PAGES}
+    measured = {name for name, _kwargs, _query in PAGES + MEMBER_PAGES}
     unlisted = sorted(
         name
         for name in _route_names() - measured
@@ -160,6 +174,9 @@ class Programme:
         self.b = Cluster.objects.get(code=CLUSTER_B)
         self.units = 0
         self.orgs = 0
+        from clustermonitor.accounts.models import User
+
+        self.owner = User.objects.get(username="cluster_manager_a")  # owns the prospects
         # Cluster A's profile is published: its public calendar and feed grow with it.
         ClusterProfile.objects.create(
             cluster=self.a,
@@ -264,6 +281,20 @@ class Programme:
                     state=JoinRequest.State.OPEN if i else JoinRequest.State.DECLINED,
                     confirmed_at=now,
                 )
+                prospect = Prospect.objects.create(
+                    cluster=cluster,
+                    stage="meeting" if i else "new",
+                    enterprise_number=org.enterprise_number,
+                    company_name=org.name,
+                    contact_name=f"Prospect {self.orgs}",
+                    owner=self.owner,
+                    next_step_date=datetime.date(2026, 1, 1),
+                )
+                ProspectStep.objects.create(prospect=prospect, to_stage="new", by=self.owner)
+                if i:
+                    ProspectStep.objects.create(
+                        prospect=prospect, from_stage="new", to_stage="meeting", by=self.owner
+                    )
                 invitation = Invitation.objects.create(
                     wave=self.wave,
                     organisation=org,
@@ -342,6 +373,58 @@ def test_the_query_count_of_every_page_is_the_same_at_x1_and_x3(client_for):
     thrice = _counts(client, programme)
     grew = {url: (once[url], thrice[url]) for url in once if thrice[url] != once[url]}
     assert grew == {}, f"queries grow with the data (×1, ×3): {grew}"
+
+
+@pytest.mark.django_db
+def test_a_member_contacts_lists_read_the_same_queries_at_x1_and_x3(client_for):
+    from clustermonitor.accounts.models import User
+    from clustermonitor.selfservice.models import (
+        CompetenceProfile,
+        Interest,
+        MemberAccount,
+        Posting,
+        Technology,
+    )
+
+    a = Cluster.objects.get(code=CLUSTER_A)
+    own = factories.organisation(7900, name="Eigen NV")
+    factories.membership(own, a)
+    MemberAccount.objects.create(user=User.objects.get(username="member_contact"), organisation=own)
+    client = client_for("member_contact")
+    made = []
+
+    def grow():
+        i = len(made) + 1
+        org = factories.organisation(7900 + i, name=f"Lid {i} NV")
+        factories.membership(org, a)
+        tags = [Technology.objects.create(name=f"t{i}-{j}", key=f"t{i}-{j}") for j in range(3)]
+        tags.append(Technology.objects.get_or_create(name="t1", key="t1")[0])
+        profile = CompetenceProfile.objects.create(organisation=org, visibility="members")
+        profile.technologies.set(tags)
+        for kind in ("offer", "request"):
+            posting = Posting.objects.create(
+                organisation=org, cluster=a, kind=kind, title=f"{kind} {i}", description="d"
+            )
+            posting.technologies.set(tags)
+            Interest.objects.create(posting=posting, organisation=own, cluster=a, message="m")
+        made.append(org)
+
+    def counts():
+        found = {}
+        for name, kwargs, query in MEMBER_PAGES:
+            url = reverse(name, kwargs=kwargs) + query
+            with CaptureQueriesContext(connection) as captured:
+                assert client.get(url).status_code == 200, url
+            found[url] = len(captured.captured_queries)
+        return found
+
+    grow()
+    counts()  # warm-up
+    once = counts()
+    grow()
+    grow()
+    thrice = counts()
+    assert once == thrice, f"queries grow with the data (×1, ×3): {once} {thrice}"
 
 
 @pytest.mark.django_db

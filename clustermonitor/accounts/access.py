@@ -451,39 +451,6 @@ def participation_for(user, participations, pk):
     return participation
 
 
-# Event registration and check-in (issue 18): the object is an organising cluster. The
-# registrants' names and e-mail addresses are personal data, as members' contacts are:
-# the agency and the organising clusters' managers see them; only those managers open
-# or close registration and check people in (on the day, for their own cluster).
-REGISTRATIONS_VIEW = "registrations.view_registrations"
-REGISTRATIONS_MANAGE = "registrations.manage_registrations"
-rules.add_perm(REGISTRATIONS_VIEW, is_agency | manages_cluster)
-rules.add_perm(REGISTRATIONS_MANAGE, manages_cluster)
-
-
-def registration_activity_for(user, activities, pk, perm: str = REGISTRATIONS_VIEW):
-    """The activity `pk` of `activities` and the first organising cluster through which
-    `user` may do `perm` with its registrations: 404 for whoever sees the registrations
-    of none of its organisers, 403 for whoever sees them but may not do `perm`."""
-    activity = get_object_or_404(activities.prefetch_related("clusters"), pk=pk)
-    clusters = sorted(activity.clusters.all(), key=lambda c: c.code)
-    if not any(user.has_perm(REGISTRATIONS_VIEW, c) for c in clusters):
-        raise Http404
-    allowed = [c for c in clusters if user.has_perm(perm, c)]
-    if not allowed:
-        raise PermissionDenied
-    return activity, allowed[0]
-
-
-def registration_for(user, registrations, pk, perm: str = REGISTRATIONS_MANAGE):
-    """A registration whose activity `user` may do `perm` with (through its key)."""
-    registration = get_object_or_404(registrations.select_related("activity"), pk=pk)
-    registration_activity_for(
-        user, _related(registrations, "activity"), registration.activity_id, perm
-    )
-    return registration
-
-
 # The registry.
 def changeable_organisation(user, organisations, pk):
     """An organisation `user` sees (404 otherwise) and may correct (403 otherwise)."""
@@ -768,3 +735,65 @@ rules.add_perm(PROGRAMME_PAGE_CHANGE, is_programme_manager)
 
 def require_programme_page_editor(user) -> None:
     check(user, PROGRAMME_PAGE_CHANGE, visible="programmes.view_portfolio")
+
+
+# Member self-service, offers and requests (issue 18): decided in access_selfservice.py,
+# named here like every other rule.
+from clustermonitor.accounts.access_selfservice import (  # noqa: E402, F401
+    SELF_SERVICE,
+    SELF_SERVICE_MANAGE,
+    SELF_SERVICE_VIEW,
+    clusters_of_member,
+    contact_to_invite,
+    erasure_request_for,
+    erasure_requests_for,
+    has_member_account,
+    member_account,
+    own_contact,
+    postings_for_staff,
+    postings_seen_by_member,
+    self_service_cluster,
+)
+
+# Prospects (issue 18): a cluster's pipeline of companies it recruits. The object is the
+# cluster. The prospects' contact persons are personal data, as members' contacts are:
+# the agency and the cluster's own managers see them; only the cluster's managers keep
+# the pipeline (the agency reads it).
+PROSPECTS_VIEW = "prospects.view_prospects"
+PROSPECTS_CHANGE = "prospects.change_prospects"
+rules.add_perm(PROSPECTS_VIEW, is_agency | manages_cluster)
+rules.add_perm(PROSPECTS_CHANGE, manages_cluster)
+
+
+def prospects_cluster(user, clusters, code: str, perm: str = PROSPECTS_VIEW):
+    """The cluster `code` of `clusters` (Cluster.objects) whose pipeline `user` may see
+    (404 otherwise), and 403 when they may see but not do `perm`."""
+    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
+    if cluster is None:
+        raise Http404
+    check(user, perm, cluster, visible=PROSPECTS_VIEW)
+    return cluster
+
+
+def prospect_for(user, prospects, pk, perm: str = PROSPECTS_VIEW):
+    """The prospect `pk` of `prospects` (Prospect.objects) that `user` may see (404
+    otherwise), and 403 when they may see but not do `perm`."""
+    prospect = get_object_or_404(
+        prospects.select_related("cluster", "owner", "organisation", "membership"), pk=pk
+    )
+    check(user, perm, prospect.cluster, visible=PROSPECTS_VIEW)
+    return prospect
+
+
+def prospect_owners(users, cluster):
+    """Who may own a prospect of `cluster` (an owner chosen on a form is one of these):
+    the active users who manage the cluster, the people who act for it."""
+    return (
+        users.filter(
+            is_active=True,
+            role_assignments__role=Role.CLUSTER_MANAGER,
+            role_assignments__cluster=cluster,
+        )
+        .distinct()
+        .order_by("last_name", "first_name", "username")
+    )

@@ -23,6 +23,9 @@ CLUSTER_ROLES = {Role.CLUSTER_MANAGER}
 class User(AbstractUser):
     """A person who logs in. What they may do comes from their role assignments."""
 
+    #: Personal data: the audit log keeps their pseudonym only (core.audit.pseudonym).
+    AUDIT_PERSONAL_FIELDS = ("email", "first_name", "last_name")
+
     class Meta:
         verbose_name = _("user")
         verbose_name_plural = _("users")

@@ -95,6 +95,9 @@ class Participation(models.Model):
     is_guest = models.BooleanField(_("guest"), default=False)
     needs_review = models.BooleanField(_("to review"), default=False)
 
+    #: The name as given is a person's: the audit log keeps its pseudonym only.
+    AUDIT_PERSONAL_FIELDS = ("name",)
+
     class Meta:
         ordering = ["activity", "organisation__name", "name"]
         constraints = [
@@ -108,6 +111,11 @@ class Participation(models.Model):
     def __str__(self):
         who = self.organisation.name if self.organisation_id else self.organisation_name
         return f"{self.activity}: {who or self.name}"
+
+    def audit_repr(self) -> str:
+        """How the audit log names a participation: never by the person's name."""
+        who = self.organisation.name if self.organisation_id else self.organisation_name
+        return f"{self.activity}: {who or f'#{self.pk}'}"
 
     def clean(self):
         if not self.organisation_id and not self.needs_review and not self.is_guest:

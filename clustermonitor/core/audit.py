@@ -49,16 +49,39 @@ def _jsonable(value):
 SECRET_FIELDS = {"password", "key_hash", "token_hash", "answers"}
 
 
-def _hidden_fields(instance: models.Model) -> set[str]:
-    """SECRET_FIELDS and the model's own `AUDIT_HIDDEN` (personal contact data such as a
-    registrant's name and e-mail address: digested, never in clear)."""
-    return SECRET_FIELDS | set(getattr(type(instance), "AUDIT_HIDDEN", ()))
+def pseudonym(value) -> str:
+    """A keyed, stable pseudonym of a personal value (HMAC-SHA256 under the site's secret
+    key): the same e-mail address gives the same pseudonym in every entry, so a person's
+    entries can be found again ("download my data") without the log holding it in clear."""
+    import hmac
+
+    from django.conf import settings
+
+    text = str(value or "").strip().lower()
+    if not text:
+        return ""
+    digest = hmac.new(
+        settings.SECRET_KEY.encode(), b"audit-pseudonym:" + text.encode(), hashlib.sha256
+    )
+    return "pseudonym:" + digest.hexdigest()[:16]
+
+
+def _personal_fields(instance) -> frozenset:
+    """Fields a model declares personal (`AUDIT_PERSONAL_FIELDS`: a contact's name, e-mail
+    and phone): written to the log as their pseudonym only."""
+    return frozenset(getattr(type(instance), "AUDIT_PERSONAL_FIELDS", ()))
+
+
+def _repr(instance) -> str:
+    """How the log names the object: `audit_repr()` where the model's str() is personal."""
+    method = getattr(instance, "audit_repr", None)
+    return str(method() if callable(method) else instance)[:200]
 
 
 def snapshot(instance: models.Model) -> dict:
     """The instance's concrete field values as JSON-ready data (foreign keys by id)."""
     data = {}
-    hidden = _hidden_fields(instance)
+    personal = _personal_fields(instance)
     for field in instance._meta.concrete_fields:
         if field.primary_key:
             continue
@@ -68,8 +91,10 @@ def snapshot(instance: models.Model) -> dict:
             value = decimal.Decimal(value).quantize(
                 decimal.Decimal(1).scaleb(-field.decimal_places)
             )
-        if field.name in hidden:
+        if field.name in SECRET_FIELDS:
             value = "hidden:" + hashlib.sha256(str(value).encode()).hexdigest()[:8]
+        elif field.name in personal:
+            value = pseudonym(value)
         data[field.attname] = _jsonable(value)
     for field in instance._meta.many_to_many:
         if instance.pk:
@@ -84,7 +109,7 @@ def record(actor: Actor, action: str, instance, before=None, after=None, note: s
         action=action,
         content_type=ContentType.objects.get_for_model(instance, for_concrete_model=True),
         object_id=str(instance.pk),
-        object_repr=str(instance)[:200],
+        object_repr=_repr(instance),
         before=before,
         after=after,
         note=note[:300],

@@ -51,6 +51,13 @@ FIELDS: dict[str, dict[str, str]] = {
         "accepted": "ok",
         "declined": "muted",
     },
+    "prospects.Prospect.stage": {
+        "new": "neutral",
+        "contacted": "info",
+        "meeting": "warn",
+        "joined": "ok",
+        "lost": "muted",
+    },
     "maturity.Answer.status": {
         "computed": "info",
         "pending": "warn",

@@ -8,8 +8,9 @@ from django.db import transaction
 from clustermonitor.accounts import services
 from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
-from clustermonitor.demodata import live, profiles
+from clustermonitor.demodata import live, profiles, selfservice
 from clustermonitor.demodata import loader as demodata
+from clustermonitor.demodata import prospects as prospect_data
 from clustermonitor.demodata.reference import load_reference
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.reference import load_registry_reference
@@ -33,6 +34,8 @@ DEMO_LOGINS = [
     DemoLogin("cluster.euka", Role.CLUSTER_MANAGER, "EUKA", "Koen", "Maes"),
     DemoLogin("cluster.bim", Role.CLUSTER_MANAGER, "BIM", "Lotte", "Jacobs"),
     DemoLogin("member.contact", Role.MEMBER_CONTACT, None, "Wim", "Willems"),
+    # Acts for a member of EUKA2 in the self-service pages (demodata/selfservice.py).
+    DemoLogin("member.euka", Role.MEMBER_CONTACT, None, "Sara", "Smet"),
 ]
 
 
@@ -68,6 +71,10 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
         cluster.account_manager = manager
         audit.save(actor, cluster)
     live.attach_logins()
+    # Member self-service: `member.euka` acts for a member of EUKA2 (no figure reads it).
+    summary["selfservice"] = selfservice.load()
+    # The live clusters' pipelines (issue 18), owned by the logins: no figure reads them.
+    summary["prospects"] = prospect_data.load(seed=seed)
     return summary
 
 

@@ -3,6 +3,8 @@ memberships, NACE section and municipality, on a reference date, and their chart
 and values only: the reach pages render them, the report's reach chapter reads them."""
 
 import datetime
+from collections.abc import Callable
+from functools import partial
 
 import pandas as pd
 
@@ -50,13 +52,18 @@ def analyse(frame: pd.DataFrame, on: datetime.date, cluster: str | None = None) 
     }
 
 
-def figures(result: dict, lang: str) -> dict:
-    """The page's five charts (SVG text: our own matplotlib output, text drawn as paths)."""
-    svg = {
-        "sizes": charts.bar_chart(result["sizes"], "size_class", "share", lang=lang),
-        "ages": charts.bar_chart(result["ages"], "age_class", "share", lang=lang),
-        "memberships": charts.stacked_bar_chart(result["memberships"], "memberships", lang=lang),
-        "nace": charts.bar_chart(
+def drawers(result: dict, lang: str) -> dict[str, Callable[[], str]]:
+    """The page's five charts, each as a function that draws it (SVG text: our own
+    matplotlib output, text drawn as paths): the report draws a chart only when it is
+    rendered."""
+    return {
+        "sizes": partial(charts.bar_chart, result["sizes"], "size_class", "share", lang=lang),
+        "ages": partial(charts.bar_chart, result["ages"], "age_class", "share", lang=lang),
+        "memberships": partial(
+            charts.stacked_bar_chart, result["memberships"], "memberships", lang=lang
+        ),
+        "nace": partial(
+            charts.bar_chart,
             result["nace"],
             "nace_section",
             "n",
@@ -64,9 +71,13 @@ def figures(result: dict, lang: str) -> dict:
             labels=charts.nace_labels(lang),
             horizontal=True,
         ),
-        "map": charts.map_chart(result["municipalities"], lang=lang),
+        "map": partial(charts.map_chart, result["municipalities"], lang=lang),
     }
-    return svg
+
+
+def figures(result: dict, lang: str) -> dict:
+    """The page's five charts, drawn."""
+    return {name: draw() for name, draw in drawers(result, lang).items()}
 
 
 def kept_figures(result: dict, lang: str) -> dict:

@@ -89,6 +89,9 @@ class Contact(models.Model):
     email = models.EmailField(_("e-mail"), blank=True)
     phone = models.CharField(_("phone"), max_length=40, blank=True)
 
+    #: Personal data: the audit log keeps their pseudonym only (core.audit.pseudonym).
+    AUDIT_PERSONAL_FIELDS = ("name", "email", "phone")
+
     class Meta:
         ordering = ["membership", "name"]
         verbose_name = _("contact person")
@@ -96,6 +99,10 @@ class Contact(models.Model):
 
     def __str__(self):
         return self.name
+
+    def audit_repr(self) -> str:
+        """How the audit log names a contact: never by the person's name."""
+        return f"contact #{self.pk} ({self.membership_id and self.membership})"
 
 
 class FeeSchedule(models.Model):

@@ -216,6 +216,9 @@ class JoinRequest(models.Model):
             models.Index(fields=["cluster", "state"], name="portal_join_cluster_idx"),
         ]
 
+    #: Personal data: the audit log keeps their pseudonym only (core.audit.pseudonym).
+    AUDIT_PERSONAL_FIELDS = ("contact_name", "email")
+
     def __str__(self):
         return f"{self.cluster.code}: {self.company_name} ({self.get_state_display()})"
 

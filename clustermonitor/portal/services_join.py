@@ -15,7 +15,6 @@ import hmac
 
 from django.conf import settings
 from django.core import signing
-from django.core.exceptions import ValidationError
 from django.core.mail import send_mail
 from django.db import transaction
 from django.db.models import Q
@@ -25,9 +24,9 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from clustermonitor.core import audit
-from clustermonitor.members import services as members
 from clustermonitor.portal.models import JoinRequest
-from clustermonitor.registry import partners
+from clustermonitor.prospects import services as prospects
+from clustermonitor.prospects.models import LostReason
 from clustermonitor.registry.models import Organisation
 
 #: How long the confirmation link works.
@@ -158,6 +157,7 @@ def confirm(join: JoinRequest) -> bool:
     join.state = JoinRequest.State.OPEN
     join.confirmed_at = timezone.now()
     audit.save(VISITOR, join, note="join request confirmed")
+    prospects.from_join_request(VISITOR, join)  # into the cluster's pipeline
     return True
 
 
@@ -173,51 +173,77 @@ def visible(requests):
     return requests.filter(~Q(state=JoinRequest.State.UNCONFIRMED))
 
 
-def _organisation(actor: audit.Actor, join: JoinRequest) -> dict:
-    """The organisation data add_member gets: the registry's organisation (found again by
-    number), else a new one from the KBO lookup's record, else from what was typed."""
-    number = join.enterprise_number
-    if not Organisation.objects.filter(enterprise_number=number).exists() and join.company:
-        record = {**join.company, "enterprise_number": number}
-        if record.get("start_date"):
-            record["start_date"] = datetime.date.fromisoformat(record["start_date"])
-        partners.organisation_for(actor, record, note=f"join request {join.cluster.code}")
-    return {
-        "enterprise_number": number,
-        "name": join.company_name,
-        "kind": Organisation.Kind.COMPANY,
-    }
-
-
 @transaction.atomic
 def accept(actor: audit.Actor, join: JoinRequest, start_date: datetime.date):
-    """Accept the request: the company's membership of the cluster starts on
-    `start_date` (members.services.add_member: the registry's organisation with its
-    number, or a new one), and the company hears of it. Returns the membership."""
+    """Accept the request: its prospect joins (prospects.services.join: the company's
+    membership of the cluster starts on `start_date`, the registry's organisation with its
+    number, or a new one), and the request is answered through the pipeline's hook
+    (`PipelineHook.joined`: accepted, the company hears of it). Returns the membership."""
     join = JoinRequest.objects.select_for_update().select_related("cluster").get(pk=join.pk)
     if join.state != JoinRequest.State.OPEN:
         raise WorkflowError(_("This request has been answered already."))
+    prospect = prospects.from_join_request(actor, join)
     try:
-        membership = members.add_member(actor, join.cluster, _organisation(actor, join), start_date)
-    except ValidationError as exc:
-        raise WorkflowError(members.describe(exc)) from None
-    join.membership = membership
-    join.organisation = membership.organisation
-    _decided(actor, join, JoinRequest.State.ACCEPTED, "")
-    audit.save(actor, join, note="join request accepted")
-    _mail(join, "portal/join_accepted_email.txt", {"start_date": start_date})
-    return membership
+        return prospects.join(actor, prospect, start_date)
+    except prospects.WorkflowError as exc:
+        raise WorkflowError(str(exc)) from None
 
 
 @transaction.atomic
 def decline(actor: audit.Actor, join: JoinRequest, message: str) -> None:
-    """Decline the request; the company gets the manager's message."""
+    """Decline the request; the company gets the manager's message, and its prospect is
+    lost ("join request declined")."""
     join = JoinRequest.objects.select_for_update().select_related("cluster").get(pk=join.pk)
     if join.state != JoinRequest.State.OPEN:
         raise WorkflowError(_("This request has been answered already."))
+    _declined(actor, join, message)
+    prospect = prospects.from_join_request(actor, join)
+    if prospect.is_open:
+        prospects.lose(actor, prospect, LostReason.DECLINED, note=message[:300], hooks=False)
+
+
+def _accepted(actor, join: JoinRequest, membership) -> None:
+    join.membership = membership
+    join.organisation = membership.organisation
+    _decided(actor, join, JoinRequest.State.ACCEPTED, "")
+    audit.save(actor, join, note="join request accepted")
+    _mail(join, "portal/join_accepted_email.txt", {"start_date": membership.start_date})
+
+
+def _declined(actor, join: JoinRequest, message: str) -> None:
     _decided(actor, join, JoinRequest.State.DECLINED, message)
     audit.save(actor, join, note="join request declined")
     _mail(join, "portal/join_declined_email.txt", {})
+
+
+class PipelineHook:
+    """The pipeline (prospects.services) tells the portal when a prospect joined or was
+    lost (registered in PortalConfig.ready()): its open join request is answered the same
+    way as from the request's own page."""
+
+    @staticmethod
+    def _open(prospect):
+        if not prospect.join_request_id:
+            return None
+        return (
+            JoinRequest.objects.select_for_update()
+            .select_related("cluster")
+            .filter(pk=prospect.join_request_id, state=JoinRequest.State.OPEN)
+            .first()
+        )
+
+    def joined(self, actor, prospect, membership) -> None:
+        join = self._open(prospect)
+        if join is not None:
+            _accepted(actor, join, membership)
+
+    def lost(self, actor, prospect, message: str) -> None:
+        join = self._open(prospect)
+        if join is not None:
+            _declined(actor, join, message)
+
+
+PIPELINE_HOOK = PipelineHook()
 
 
 def _decided(actor, join, state, message) -> None:
@@ -235,3 +261,38 @@ def _mail(join: JoinRequest, template: str, context: dict) -> None:
         subject, _blank, body = body.partition("\n\n")
     to = [join.email]
     transaction.on_commit(lambda: send_mail(subject.strip(), body, settings.DEFAULT_FROM_EMAIL, to))
+
+
+def personal_data(user) -> list[dict]:
+    """The join requests asked with `user`'s e-mail address, for "download my data"
+    (core.panels, member self-service): what the person typed and what became of it."""
+    email = (user.email or "").strip()
+    if not email:
+        return []
+    return [
+        {
+            "cluster": join.cluster.code,
+            "company_name": join.company_name,
+            "contact_name": join.contact_name,
+            "email": join.email,
+            "message": join.message,
+            "asked_at": join.created_at.isoformat(),
+            "state": join.state,
+        }
+        for join in JoinRequest.objects.filter(email__iexact=email)
+        .select_related("cluster")
+        .order_by("created_at", "pk")
+    ]
+
+
+def erase_person(actor: audit.Actor, user, email: str) -> int:
+    """An erasure request (member self-service, core.panels): the join requests asked with
+    `email` keep the company and what became of them, not the person's name, address or
+    message. Answers how many were changed."""
+    changed = 0
+    for join in JoinRequest.objects.filter(email__iexact=email).order_by("pk"):
+        join.contact_name, join.message = "", ""
+        join.email = f"erased-{join.pk}@example.invalid"
+        audit.save(actor, join, validate=False, note="erasure: contact removed")
+        changed += 1
+    return changed

@@ -6,7 +6,7 @@ writes the activity's participation (activities.Participation): the check-ins ar
 attendee list, and the active-member figure reads them the same day.
 
 A registrant's name and e-mail address are personal data: they are digested in the
-audit log (`AUDIT_HIDDEN`), never written there in clear, and a registration's `str`
+audit log as pseudonyms (`AUDIT_PERSONAL_FIELDS`), never in clear, and a registration's `str`
 names no person.
 """
 
@@ -138,8 +138,9 @@ class Registration(models.Model):
         PUBLIC = "public", _("the public page")
         WALK_IN = "walk_in", _("walk-in at the door")
 
-    #: Personal data and the ticket's secret: digested in the audit log (core.audit).
-    AUDIT_HIDDEN = ("name", "email", "token")
+    #: Personal data and the ticket's secret: in the audit log as their keyed pseudonym
+    #: only (core.audit), never in clear.
+    AUDIT_PERSONAL_FIELDS = ("name", "email", "token")
 
     activity = models.ForeignKey(
         "activities.Activity", on_delete=models.CASCADE, related_name="registrations"

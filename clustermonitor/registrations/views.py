@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csp import csp_override
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clustermonitor.accounts import access
+from clustermonitor.accounts import access_registrations
 from clustermonitor.activities.models import Activity
 from clustermonitor.core import confirm, editing, exporters
 from clustermonitor.core.middleware import permissions_policy_header
@@ -22,7 +22,7 @@ from clustermonitor.registrations import selectors, services
 from clustermonitor.registrations.forms import QuestionForm, ScanForm, SettingsForm, WalkInForm
 from clustermonitor.registrations.models import Question, Registration, RegistrationSettings
 
-MANAGE = access.REGISTRATIONS_MANAGE
+MANAGE = access_registrations.REGISTRATIONS_MANAGE
 #: The check-in page's policy: the site's, and a photo of a ticket read by the scanner
 #: (html5-qrcode loads the chosen picture from a blob: address).
 CHECK_IN_CSP = {
@@ -31,8 +31,8 @@ CHECK_IN_CSP = {
 }
 
 
-def _activity(request, pk, perm=access.REGISTRATIONS_VIEW):
-    return access.registration_activity_for(request.user, Activity.objects, pk, perm)
+def _activity(request, pk, perm=access_registrations.REGISTRATIONS_VIEW):
+    return access_registrations.registration_activity_for(request.user, Activity.objects, pk, perm)
 
 
 def _can_manage(user, activity) -> bool:
@@ -149,7 +149,7 @@ def event_download(request, pk):
 def registration_cancel(request, pk):
     """The cluster's manager cancels a registration for someone (who phoned, or wrote):
     asked first; the first on the waiting list moves up and is told."""
-    registration = access.registration_for(request.user, Registration.objects, pk)
+    registration = access_registrations.registration_for(request.user, Registration.objects, pk)
     back = reverse("registrations:event-detail", args=[registration.activity_id])
     if not confirm.confirmed(request):
         return confirm.ask(
@@ -213,7 +213,7 @@ def _back_to_check_in(activity, query: str):
 @require_POST
 def check_in_registration(request, pk):
     """The button next to a name found by the search."""
-    registration = access.registration_for(request.user, Registration.objects, pk)
+    registration = access_registrations.registration_for(request.user, Registration.objects, pk)
     try:
         registration, new = services.check_in(editing.actor(request), registration)
     except services.RegistrationError as error:

@@ -15,6 +15,7 @@ msgids, Dutch in the catalogue.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
@@ -84,14 +85,38 @@ class Table:
     display_rows: int | None = None
 
 
-@dataclass
 class Figure:
-    """An SVG figure (a string from `analysis.charts.to_svg` or `analysis.network`)."""
+    """An SVG figure (a string from `analysis.charts.to_svg` or `analysis.network`).
 
-    key: str
-    title: str
-    svg: str
-    caption: str = ""
+    `svg` may be given as the drawing itself or as a function that draws it: the chart is
+    then drawn when a renderer first asks for it, once. Drawing is the larger part of
+    building a report (matplotlib lays out every label), and a reader of the tables
+    alone (the API's figures, the known-on-D comparison) never needs it. The function
+    must hold the figure's data, not read the records again, so that the drawing is the
+    one of the day the document was built for."""
+
+    def __init__(self, key: str, title: str, svg: str | Callable[[], str], caption: str = ""):
+        self.key = key
+        self.title = title
+        self._svg = svg
+        self.caption = caption
+
+    @property
+    def svg(self) -> str:
+        if callable(self._svg):
+            self._svg = self._svg()
+        return self._svg
+
+    def _compared(self) -> tuple:
+        return (self.key, self.title, self.svg, self.caption)
+
+    def __eq__(self, other) -> bool:
+        return isinstance(other, Figure) and self._compared() == other._compared()
+
+    __hash__ = None  # mutable, as the dataclass it was: compared, never hashed
+
+    def __repr__(self) -> str:
+        return f"Figure(key={self.key!r}, title={self.title!r})"
 
 
 Block = Paragraph | Table | Figure

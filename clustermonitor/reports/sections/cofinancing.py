@@ -11,6 +11,7 @@ and the rule count the complete years.
 from __future__ import annotations
 
 import datetime
+from functools import partial
 
 from django.utils.translation import gettext as _
 
@@ -202,7 +203,7 @@ def _concentration_figure(ctx, result) -> Figure | None:
     return Figure(
         "fig_concentration",
         _("Concentration of the member contributions per IBN"),
-        analysis.lorenz_chart(amounts, i18n.supported(ctx.lang)),
+        partial(analysis.lorenz_chart, amounts, i18n.supported(ctx.lang)),
         caption=_(
             "Cumulative share of the year's total against the share of contributions, "
             "largest first; the year is the one of Table 8."

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from functools import partial
 
 from django.utils.translation import gettext as _
 
@@ -265,7 +266,8 @@ def _network(ctx) -> Section:
         Figure(
             key="fig_network",
             title=title,
-            svg=network.network_svg(
+            svg=partial(
+                network.network_svg,
                 graph,
                 groups={c.code: c.cluster_type.code for c in ctx.clusters},
                 lang=lang,

@@ -257,7 +257,7 @@ def build(ctx) -> Section:
     )
     if not result["n_companies"]:
         return section.text(_("The selected IBNs have no member companies on this date."))
-    svg = {k: str(v) for k, v in figures_reach.figures(result, i18n.supported(ctx.lang)).items()}
+    svg = figures_reach.drawers(result, i18n.supported(ctx.lang))
     for part in (_size_section, _age_section, _map_section, _memberships_section, _nace_section):
         section.add(*part(ctx, result, svg))
     return section

@@ -11,6 +11,7 @@ it would give one away) show as "< 5". The response per cluster is
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 import pandas as pd
 from django.utils.translation import gettext as _
@@ -217,7 +218,7 @@ def _relevance(ctx, data: SurveyData) -> Section:
         Figure(
             key="fig6",
             title=title,
-            svg=charts.bar_chart(frame, "label", "share", lang=lang, percent=True),
+            svg=partial(charts.bar_chart, frame, "label", "share", lang=lang, percent=True),
             caption=_("Share of the respondents per answer (unweighted)."),
         )
     )
@@ -240,7 +241,7 @@ def _matrices(ctx, data: SurveyData) -> Section:
             Figure(
                 key=keys[item["kind"]],
                 title=title,
-                svg=survey.effect_matrix_svg(item["matrix"], lang, title),
+                svg=partial(survey.effect_matrix_svg, item["matrix"], lang, title),
                 caption=_suppression_note(ctx),
             )
         )
