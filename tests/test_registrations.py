@@ -707,3 +707,35 @@ def test_query_counts_are_flat_in_the_number_of_registrations(event, client_for)
     many = _queries(client, event)
     assert Registration.objects.filter(activity=event).count() == 170  # two pages
     assert few == many, f"queries grow with the registrations: {few} → {many}"
+
+
+# -- Member self-service (core.panels) ------------------------------------------------------
+
+
+def test_the_company_sees_its_registrations_and_the_person_downloads_and_erases_theirs(event):
+    from django.contrib.auth import get_user_model
+
+    from clustermonitor.core import panels
+    from clustermonitor.registrations import selfservice
+
+    org = organisation(8301, name="Zelfbediening NV")
+    registration, _ = _register(event, 1, enterprise_number=org.enterprise_number)
+    _register(event, 2)  # someone else, of no company
+    assert "registrations" in {p.key for p in panels.panels()}
+    assert selfservice.company_registrations(org, None) == [registration]
+    user = get_user_model()(username="persoon1", email="PERSOON1@example.org")
+    (data,) = selfservice.personal_data(user)
+    assert (data["event"], data["email"], data["status"]) == (
+        "Drones in de haven",
+        "persoon1@example.org",
+        "registered",
+    )
+    services.check_in(MANAGER, registration)
+    eraser = {e.key: e for e in panels.erasers()}["registrations"]
+    assert eraser.erase(MANAGER, user, "persoon1@example.org") == 1
+    registration.refresh_from_db()
+    assert "persoon1" not in registration.email and registration.name == "—"
+    assert registration.answers == {} and registration.checked_in_at is not None
+    participation = registration.participation
+    assert participation.name == "" and participation.organisation == org  # still counts
+    assert selfservice.personal_data(user) == []
