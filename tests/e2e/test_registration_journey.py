@@ -114,6 +114,8 @@ def test_a_visitor_registers_and_is_checked_in_on_a_phone(page, login, mailoutbo
     ticket = _parts(mailoutbox[-1])["ticket.png"]
 
     # On the day, on a phone: the cluster manager checks Hanne in by name.
+    console = []
+    page.on("console", lambda message: console.append(message.text))
     login("cluster_manager_a")
     page.set_viewport_size(PHONE)
     page.goto(f"/activities/{event.pk}/check-in/")
@@ -131,8 +133,9 @@ def test_a_visitor_registers_and_is_checked_in_on_a_phone(page, login, mailoutbo
     page.set_input_files(
         "#scan-file", files=[{"name": "ticket.png", "mimeType": "image/png", "buffer": ticket}]
     )
-    expect(page.locator("#scan-result")).to_have_text("Kobe Kade is aangemeld.")
+    expect(page.locator("#scan-result")).to_have_text("Kobe Kade is aangemeld.", timeout=20_000)
     expect(page.locator("#checkin-count")).to_have_text("2")
+    assert not [m for m in console if "not read" in m], console
     second.refresh_from_db()
     assert second.checked_in_at is not None
     # The same ticket again (a double scan): told so, counted once.

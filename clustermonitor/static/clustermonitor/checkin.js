@@ -91,14 +91,23 @@
       photo.hidden = false;
       file.addEventListener("change", function () {
         if (!file.files.length) return;
-        var reader = new Library.Html5Qrcode("reader");
-        reader
-          .scanFile(file.files[0], false)
+        var picture = file.files[0];
+        var read = function () {
+          return new Library.Html5Qrcode("reader").scanFile(picture, false);
+        };
+        // A second try before giving up: the decoder can miss a picture once.
+        read()
+          .catch(function () {
+            return new Promise(function (resolve) {
+              setTimeout(resolve, 300);
+            }).then(read);
+          })
           .then(function (text) {
             last = { token: "", at: 0 };
             onScan(text);
           })
-          .catch(function () {
+          .catch(function (error) {
+            if (window.console) console.warn("ticket photo not read:", error);
             say(section.dataset.noCode || "?", "refused");
           })
           .finally(function () {
