@@ -133,6 +133,7 @@ CLUSTER_TABS = [
 PARENT_TAB = {
     "activities:activity-detail": "activities:activity-list",
     "activities:attendee-import": "activities:activity-list",
+    "registrations:event-detail": "activities:activity-list",
     "collaborations:collaboration-detail": "collaborations:collaboration-list",
     "members:membership-detail": "members:member-list",
     "billing:invoice-detail": "billing:invoice-list",

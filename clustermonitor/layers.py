@@ -13,8 +13,9 @@ the model that defines it.
 #: app builds on (audit log, known on D, tabular files, exporters, the import wizard);
 #: `accounts` users, roles and the one place of access decisions; `api` the API's
 #: authentication and parameters; then the domain, in the order the records depend on one
-#: another (mailings sends to the segments the apps below register; monitoring's early
-#: warnings read the exit plans of maturity and the attention points of account
+#: another (`registrations`: an activity's public registration and check-in, writing its
+#: participations; mailings sends to the segments the apps below register; monitoring's
+#: early warnings read the exit plans of maturity and the attention points of account
 #: management); `reports` reads them all; `prospects` keeps a cluster's pipeline of
 #: companies it recruits (in the monitoring inbox; the portal's join requests land in
 #: it); `portal` shows the public face (published cluster profiles, aggregates);
@@ -30,6 +31,7 @@ LAYERS = (
     "billing",
     "banking",
     "activities",
+    "registrations",
     "collaborations",
     "mailings",
     "surveys",

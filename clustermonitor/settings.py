@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "clustermonitor.billing",  # invoices for fees, credit notes, Peppol UBL, reminders
     "clustermonitor.banking",  # bank statements (CODA, camt.053) matched to invoices
     "clustermonitor.activities",
+    "clustermonitor.registrations",  # event registration and check-in (issue 18)
     "clustermonitor.collaborations",
     "clustermonitor.selfservice",  # member self-service, offers and requests (issue 18)
     "clustermonitor.monitoring",

@@ -36,6 +36,7 @@ urlpatterns = [
     path("", include("clustermonitor.banking.urls")),
     path("", include("clustermonitor.registry.urls")),
     path("", include("clustermonitor.activities.urls")),
+    path("", include("clustermonitor.registrations.urls")),
     path("", include("clustermonitor.collaborations.urls")),
     path("", include("clustermonitor.selfservice.urls")),
     path("", include("clustermonitor.mailings.urls")),

@@ -274,6 +274,34 @@ NETWORK = {
         "its choices are the column headers of the user's own file (the batch is checked "
         "in the URL)"
     ),
+    # -- event registration (issue 18) --
+    "clustermonitor.registrations.forms.SettingsForm": NoIds(
+        "dates, places and a text; the activity is the URL's (accounts/access_registrations.py)"
+    ),
+    "clustermonitor.registrations.forms.QuestionForm": NoIds(
+        "a question's text and choices; the activity is the URL's",
+        fixed={"kind": ENUM},
+    ),
+    "clustermonitor.registrations.forms.RegisterForm": NoIds(
+        "the public registration form: the activity is the URL's (a public one with "
+        "registration); the questions' choices are the event's own texts",
+        fixed={
+            "enterprise_number": "the registrant's own company number: kept with the "
+            "registration; the page answers the same whether or not the registry knows it",
+        },
+    ),
+    "clustermonitor.registrations.forms.WalkInForm": NoIds(
+        "someone at the door of the URL's activity",
+        fixed={
+            "enterprise_number": "the company of the person at the door, matched in the "
+            "registry by number as an attendee list's number is (activities' attendee "
+            "import); the visit counts for the organisers only if it is their member on "
+            "the day",
+        },
+    ),
+    "clustermonitor.registrations.forms.ScanForm": NoIds(
+        "a ticket's secret token read by the camera; checked against the URL's activity"
+    ),
     "clustermonitor.registry.forms.OrganisationForm": NoIds(
         "the organisation is the URL's",
         fixed={

@@ -476,3 +476,33 @@ def invoice():
     actor = audit.Actor.system("matrix")
     [draft] = invoicing.generate(actor, cluster, 2018)
     return invoicing.issue(actor, draft, datetime.date(2018, 3, 1))
+
+
+def registration_event():
+    """A public activity of cluster A, a month ahead, with registration open, one
+    question and one registration."""
+    from clustermonitor.activities.models import Activity
+    from clustermonitor.programmes.models import Cluster
+    from clustermonitor.registrations.models import Question, RegistrationSettings
+
+    activity = Activity.objects.filter(title="Matrix event with registration").first()
+    if activity is None:
+        activity = Activity.objects.create(
+            title="Matrix event with registration",
+            kind="event",
+            date=datetime.date.today() + datetime.timedelta(days=30),
+            public=True,
+        )
+        activity.clusters.add(Cluster.objects.get(code=CLUSTER_A))
+        settings = RegistrationSettings.objects.create(activity=activity, capacity=50)
+        Question.objects.create(settings=settings, label="Lunch?", kind="yes_no")
+        activity.registrations.create(name="Piet", email="piet@example.org")
+    return activity
+
+
+def registration():
+    return registration_event().registrations.get(email="piet@example.org")
+
+
+def registration_question():
+    return registration_event().registration_settings.questions.get()

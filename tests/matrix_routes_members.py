@@ -16,6 +16,8 @@ from tests.matrix_rows import (
     PROSPECTS_A,
     PROSPECTS_A_CHANGE,
     PUBLIC,
+    REGISTRATIONS_A,
+    REGISTRATIONS_A_MANAGE,
     REGISTRY,
     SURVEY_WAVES,
     row,
@@ -124,6 +126,64 @@ ROUTES = {
     ),
     "activities:participation-delete": (
         lambda: reverse("activities:participation-delete", args=[objects.participation().pk]),
+        POST_ONLY,
+    ),
+    # Event registration (issue 18): the public form, the page after it and a made-up
+    # cancellation link (the page says it is not valid); the workspace's pages of an
+    # activity's registration; the check-in, for the organising cluster's manager only.
+    "registrations:register": (
+        lambda: reverse("registrations:register", args=[objects.registration_event().pk]),
+        PUBLIC,
+    ),
+    "registrations:registered": (
+        lambda: reverse("registrations:registered", args=[objects.registration_event().pk]),
+        PUBLIC,
+    ),
+    "registrations:cancel": (
+        lambda: reverse("registrations:cancel", args=["made-up"]),
+        PUBLIC,
+    ),
+    "registrations:event-detail": (
+        lambda: reverse("registrations:event-detail", args=[objects.registration_event().pk]),
+        REGISTRATIONS_A,
+    ),
+    "registrations:event-download": (
+        lambda: (
+            reverse("registrations:event-download", args=[objects.registration_event().pk])
+            + "?format=xlsx"
+        ),
+        REGISTRATIONS_A,
+    ),
+    "registrations:settings-edit": (
+        lambda: reverse("registrations:settings-edit", args=[objects.registration_event().pk]),
+        REGISTRATIONS_A_MANAGE,
+    ),
+    "registrations:question-add": (
+        lambda: reverse("registrations:question-add", args=[objects.registration_event().pk]),
+        REGISTRATIONS_A_MANAGE,
+    ),
+    "registrations:question-delete": (
+        lambda: reverse("registrations:question-delete", args=[objects.registration_question().pk]),
+        POST_ONLY,
+    ),
+    "registrations:registration-cancel": (
+        lambda: reverse("registrations:registration-cancel", args=[objects.registration().pk]),
+        POST_ONLY,
+    ),
+    "registrations:check-in": (
+        lambda: reverse("registrations:check-in", args=[objects.registration_event().pk]),
+        REGISTRATIONS_A_MANAGE,
+    ),
+    "registrations:check-in-walk-in": (
+        lambda: reverse("registrations:check-in-walk-in", args=[objects.registration_event().pk]),
+        REGISTRATIONS_A_MANAGE,
+    ),
+    "registrations:check-in-scan": (
+        lambda: reverse("registrations:check-in-scan", args=[objects.registration_event().pk]),
+        POST_ONLY,
+    ),
+    "registrations:check-in-registration": (
+        lambda: reverse("registrations:check-in-registration", args=[objects.registration().pk]),
         POST_ONLY,
     ),
     "collaborations:collaboration-list": (

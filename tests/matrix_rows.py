@@ -41,6 +41,10 @@ JOIN_REQUESTS_A = row(LOGIN, 200, 200, 404, 200, 404, 404)
 # agency and A's manager, kept by A's manager only.
 PROSPECTS_A = JOIN_REQUESTS_A
 PROSPECTS_A_CHANGE = row(LOGIN, 403, 403, 404, 200, 404, 404)
+# Cluster A's event registrations (personal data, as join requests): the agency and A's
+# manager see them; only A's manager opens registration and checks people in.
+REGISTRATIONS_A = row(LOGIN, 200, 200, 404, 200, 404, 404)
+REGISTRATIONS_A_MANAGE = row(LOGIN, 403, 403, 404, 200, 404, 404)
 
 
 def _user_pk(username):

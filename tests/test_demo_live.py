@@ -9,6 +9,7 @@ from django.db import transaction
 
 from clustermonitor.accounts import services as account_services
 from clustermonitor.accounts.models import Role
+from clustermonitor.activities.models import Activity
 from clustermonitor.core import audit
 from clustermonitor.demodata import live
 from clustermonitor.demodata import prospects as prospect_data
@@ -81,6 +82,14 @@ def test_the_present_gives_each_login_work_and_leaves_the_2020_report_alone(cali
     assert Contribution.objects.filter(
         membership__cluster__code="HYDRO", status=Contribution.Status.INVOICED
     ).exists()  # fees outstanding: a live co-financing warning
+    # EUKA2's next public event has registration open: places taken, a waiting list, one
+    # cancellation; nobody checked in yet (the event is to come: no participation).
+    event = Activity.objects.get(registration_settings__isnull=False)
+    assert list(event.clusters.values_list("code", flat=True)) == ["EUKA2"]
+    assert event.public and event.date > TODAY and not event.participations.exists()
+    statuses = sorted(event.registrations.values_list("status", flat=True))
+    assert statuses.count("registered") == 12 and "waitlisted" in statuses
+    assert statuses.count("cancelled") == 1
 
     # The live clusters' pipelines (issue 18): work in the managers' inboxes, and no
     # membership or fee of theirs changes.

@@ -180,6 +180,21 @@ def _invoices(client):
     return [client.get(url, {"format": "csv"}), client.get(url, {"format": "xlsx"})]
 
 
+def _registrations(client):
+    from clustermonitor.registrations.models import Registration
+
+    event = objects.registration_event()
+    question = event.registration_settings.questions.get()
+    Registration.objects.filter(activity=event).update(
+        name=EQUALS,
+        company_name=HOSTILE[1],
+        email="=x@evil.example",
+        answers={str(question.pk): {"question": EQUALS, "answer": HOSTILE[3]}},
+    )
+    url = reverse("registrations:event-download", args=[event.pk])
+    return [client.get(url, {"format": "csv"}), client.get(url, {"format": "xlsx"})]
+
+
 EXPORTS = {
     "billing/views.py:invoice_list": _invoices,
     "members/views.py:member_list_xlsx": _get(
@@ -245,6 +260,8 @@ EXPORTS = {
         lambda: reverse("surveys:wave-raw-answers", args=[objects.wave().pk])
     ),
     "reports/render.py:render_xlsx": _report_workbook,
+    # An event's registrations (csv and xlsx): hostile names, companies and answers.
+    "registrations/views.py:event_download": _registrations,
     # The public open figures (no login): the members per cluster name each cluster.
     "portal/views_public.py:open_figure_csv": _get(
         lambda: reverse("portal:figure-csv", args=["members"])

@@ -132,7 +132,7 @@ NOT_LISTS = (
     "history", "run-file", "pay", "healthz", "otp", "unlock", "retry", "robots",
     "ask-to-join", "join-sent", "join-confirm", "decline", "personal-data", "matching",
     "carry-out", "prospect-move", "prospect-fee", "progress", "unsubscribe", "settings",
-    "issue", "cancel", "credit", "pdf", "ubl", "assign", "ignore",
+    "issue", "cancel", "credit", "pdf", "ubl", "assign", "ignore", "register",
 )  # fmt: skip
 
 #: A member contact's own lists (issue 18), measured as that persona, its account linked

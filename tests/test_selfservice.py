@@ -502,6 +502,7 @@ def test_erasure_removes_the_person_and_keeps_what_the_law_requires(invited, wor
         "attendance_names": 1,
         "account": True,
         "join_requests": 1,  # the portal's eraser (core.panels.register_eraser)
+        "registrations": 0,  # event registration's eraser (tests/test_registrations.py)
     }
     join.refresh_from_db()
     assert join.company_name == "Bedrijf een" and join.contact_name == join.message == ""

@@ -40,6 +40,11 @@ FIELDS: dict[str, dict[str, str]] = {
     "maturity.ExitPlan.status": {"draft": "muted", "filed": "warn", "accepted": "ok"},
     "maturity.CriteriaSet.status": {"draft": "neutral", "published": "ok"},
     "portal.ClusterProfile.state": {"draft": "neutral", "submitted": "info", "published": "ok"},
+    "registrations.Registration.status": {
+        "registered": "ok",
+        "waitlisted": "warn",
+        "cancelled": "muted",
+    },
     "portal.JoinRequest.state": {
         "unconfirmed": "muted",
         "open": "warn",

@@ -16,7 +16,8 @@ the seed and that day: a given day always gives the same records.
   members), their fees (paid in the past year, this year's partly outstanding), targets
   for the three KPIs, activities of the past year with attendance (a few rows still to
   check; every third in the public calendar) and two to come (both public, so the
-  portal's calendar has upcoming events on the day of the load).
+  portal's calendar has upcoming events on the day of the load); EUKA2's next one has
+  registration open, with registrations and a waiting list (`demodata.registrations`).
 - The account manager follows EUKA, BIM and the three new agreements. Year 1's progress
   reports: EUKA2's submitted five days ago (to review), BIM2's returned three days ago
   with comments, HYDRO's still a draft, due in twelve days.
@@ -151,6 +152,10 @@ def load_live(today: datetime.date | None = None, seed: int = 1) -> dict:
         report_services.create_periods(actor, cluster)
     _hydro_due(today)
     written += _wave(actor, [c for c, _b in clusters], today)
+    # Last, with a generator of its own: the records above are the same without it.
+    from clustermonitor.demodata.registrations import load_registrations
+
+    written += load_registrations(today, seed)
     return {"written": written, "clusters": [c.code for c, _b in clusters]}
 
 

@@ -41,11 +41,16 @@ def public_activities(cluster=None):
     )
     if cluster is not None:
         organised = organised.filter(cluster=cluster)
-    return Activity.objects.filter(Exists(organised), public=True).prefetch_related(
-        Prefetch(
-            "clusters",
-            queryset=published_clusters().order_by("name", "code"),
-            to_attr="organisers",
+    # With its registration settings (registrations), for the "Register" link.
+    return (
+        Activity.objects.filter(Exists(organised), public=True)
+        .select_related("registration_settings")
+        .prefetch_related(
+            Prefetch(
+                "clusters",
+                queryset=published_clusters().order_by("name", "code"),
+                to_attr="organisers",
+            )
         )
     )
 

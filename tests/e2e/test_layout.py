@@ -49,6 +49,7 @@ NOT_PAGES = {
     "portal:figure-json",
     "portal:events-feed",  # iCalendar for calendar programs
     "portal:cluster-events-feed",  # iCalendar for calendar programs
+    "registrations:event-download",  # an event's registrations as .xlsx / .csv
     "selfservice:personal-data-download",  # JSON: what is kept about the signed-in person
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
@@ -71,6 +72,9 @@ MEMBER_PAGES = {
     "portal:join-sent",
     "portal:join-confirm",
     "portal:figures",  # the open figures
+    "registrations:register",  # an event's public registration form, and its pages
+    "registrations:registered",
+    "registrations:cancel",
 }
 
 OVERFLOW_JS = """() => ({
