@@ -15,9 +15,13 @@ its sha256.
 
 import datetime
 import io
+import os
 import sys
 import zipfile
 from pathlib import Path
+
+# The standard library's XML writer, as clustermonitor itself uses (its __init__).
+os.environ.setdefault("OPENPYXL_LXML", "False")
 
 from openpyxl import Workbook
 
