@@ -1,15 +1,21 @@
 """The permission matrix (tests/matrix_routes.py): a cluster's invoices (issue 18), read
-and changed as its contributions are."""
+and changed as its contributions are; a member company's own invoice PDF answers only the
+member contact whose account acts for that company (the matrix's invoice is of it)."""
 
 from django.urls import reverse
 
 from tests import matrix_objects as objects
 from tests.conftest import CLUSTER_A
-from tests.matrix_rows import MEMBERS_A, MEMBERS_A_CHANGE, POST_ONLY
+from tests.matrix_rows import MEMBER_SELF, MEMBERS_A, MEMBERS_A_CHANGE, POST_ONLY
 
 
 def _invoice(name):
     return lambda: reverse(f"billing:{name}", args=[objects.invoice().pk])
+
+
+def _my_invoice():
+    objects.member_account()
+    return reverse("billing:my-invoice-pdf", args=[objects.invoice().pk])
 
 
 ROUTES = {
@@ -31,4 +37,5 @@ ROUTES = {
     "billing:invoice-credit": (_invoice("invoice-credit"), POST_ONLY),
     "billing:invoice-send": (_invoice("invoice-send"), POST_ONLY),
     "billing:invoice-remind": (_invoice("invoice-remind"), POST_ONLY),
+    "billing:my-invoice-pdf": (_my_invoice, MEMBER_SELF),
 }

@@ -503,6 +503,7 @@ def test_erasure_removes_the_person_and_keeps_what_the_law_requires(invited, wor
         "account": True,
         "join_requests": 1,  # the portal's eraser (core.panels.register_eraser)
         "registrations": 0,  # event registration's eraser (tests/test_registrations.py)
+        "mailings": 0,  # the mailings' eraser (tests/test_wiring_selfservice.py)
     }
     join.refresh_from_db()
     assert join.company_name == "Bedrijf een" and join.contact_name == join.message == ""

@@ -768,6 +768,7 @@ from clustermonitor.accounts.access_selfservice import (  # noqa: E402, F401
     erasure_requests_for,
     has_member_account,
     member_account,
+    member_invoice,
     own_contact,
     postings_for_staff,
     postings_seen_by_member,

@@ -48,6 +48,28 @@ def member_account(user, accounts):
     return account
 
 
+def member_invoice(user, invoices, pk):
+    """An issued invoice or credit note (`invoices`: Invoice.objects) of the company the
+    self-service account of `user` acts for; 404 for anyone who is not a member contact
+    linked to a company, for another company's invoice whatever the id, and for a draft
+    or a cancelled draft (they have no number and were never sent). The account is
+    followed by its relation's name: this module imports none of the apps it guards."""
+    if not (user and user.is_authenticated and is_member_contact(user)):
+        raise Http404
+    if not has_member_account(user):
+        raise Http404
+    invoice = (
+        invoices.select_related("cluster", "organisation")
+        .filter(pk=pk, organisation_id=user.member_account.organisation_id)
+        .exclude(number="")
+        .exclude(status__in=("draft", "cancelled"))
+        .first()
+    )
+    if invoice is None:
+        raise Http404
+    return invoice
+
+
 def own_contact(organisation, contacts, pk):
     """A contact person (`contacts`: Contact.objects) of one of `organisation`'s
     memberships; 404 for any other company's contact, whatever the id."""

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clustermonitor.billing import views
+from clustermonitor.billing import views, views_selfservice
 
 app_name = "billing"
 
@@ -21,4 +21,10 @@ urlpatterns = [
     path("invoices/<int:pk>/remind/", views.invoice_remind, name="invoice-remind"),
     path("invoices/<int:pk>/pdf/", views.invoice_pdf, name="invoice-pdf"),
     path("invoices/<int:pk>/ubl/", views.invoice_ubl, name="invoice-ubl"),
+    # A member contact's own invoices (member self-service, "Mijn organisatie").
+    path(
+        "my-organisation/invoices/<int:pk>/pdf/",
+        views_selfservice.my_invoice_pdf,
+        name="my-invoice-pdf",
+    ),
 ]

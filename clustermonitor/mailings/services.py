@@ -456,3 +456,65 @@ def parse_date(value: str) -> datetime.datetime | None:
         return email.utils.parsedate_to_datetime(value)
     except (TypeError, ValueError):
         return None
+
+
+# Erasure (member self-service: core.panels.register_eraser) --------------------------------
+
+ERASURE = "erasure request"
+
+
+def erased_address(pk: int, kind: str) -> str:
+    """What an erased address on a delivery or a bounce becomes: no one's, unique."""
+    return f"erased-{kind}-{pk}@example.invalid"
+
+
+@transaction.atomic
+def erase_address(actor: audit.Actor, address: str) -> int:
+    """What an erasure request does to the mailing records of an address (its person
+    asked that their data be removed); answers how many records it changed.
+
+    - Kept, because the law requires it: the suppression entries (the address, the
+      reason, since when), and every consent record with its withdrawal — the cluster
+      must be able to prove the consent it mailed on (GDPR art. 7.1) and must honour the
+      objection to direct marketing for good (art. 21.3, Code of Economic Law art.
+      XII.13): without the address on the suppression list, a contact list typed in again
+      would mail the person anew. A consent still running is withdrawn ("erasure
+      request") and the address goes on the suppression list of every cluster that kept
+      a consent of it or mailed it; a new consent lifts it, as after an unsubscribe.
+    - Removed: the consents' language and link to a contact row, the address on the
+      deliveries of the mailings sent to it (their counts stay) and on the bounces
+      recorded for it, with the bounce's diagnostic (which often quotes it).
+    """
+    address = normalise(address)
+    if not address:
+        return 0
+    changed = 0
+    today = timezone.localdate()
+    clusters = {}
+    for consent in (
+        Consent.objects.select_for_update().select_related("cluster").filter(email=address)
+    ):
+        clusters[consent.cluster_id] = consent.cluster
+        if consent.withdrawn_on is None:
+            consent.withdrawn_on, consent.withdrawal_source = today, ERASURE
+        consent.language, consent.contact = "", None
+        changed += _save(actor, consent, note=f"{ERASURE}: consent kept as proof, withdrawn")
+    deliveries = list(
+        Delivery.objects.select_for_update()
+        .select_related("mailing__cluster")
+        .filter(email=address)
+        .order_by("pk")
+    )
+    for delivery in deliveries:
+        clusters[delivery.mailing.cluster_id] = delivery.mailing.cluster
+    for cluster_id in sorted(clusters):
+        if not Suppression.objects.filter(cluster_id=cluster_id, email=address).exists():
+            suppress(actor, clusters[cluster_id], address, Suppression.Reason.UNSUBSCRIBED, ERASURE)
+            changed += 1
+    for delivery in deliveries:
+        delivery.email = erased_address(delivery.pk, "delivery")
+        changed += _save(actor, delivery, note=f"{ERASURE}: address removed")
+    for bounce in Bounce.objects.select_for_update().filter(email=address).order_by("pk"):
+        bounce.email, bounce.diagnostic = erased_address(bounce.pk, "bounce"), ""
+        changed += _save(actor, bounce, note=f"{ERASURE}: address removed")
+    return changed

@@ -10,8 +10,10 @@ class ProspectsConfig(AppConfig):
 
     def ready(self):
         from clustermonitor.monitoring import inbox as monitoring_inbox
-        from clustermonitor.prospects import import_kinds
+        from clustermonitor.prospects import import_kinds, segments
         from clustermonitor.prospects.inbox import steps_due
 
         import_kinds.register_kinds()
         monitoring_inbox.register(steps_due)
+        # Mailings: "prospects of the cluster" (the open ones with a contact e-mail).
+        segments.register_segments()
