@@ -24,12 +24,12 @@ from clustermonitor.programmes.models import Cluster
 from tests.billing_helpers import billing_settings
 from tests.conftest import CLUSTER_A
 from tests.e2e.conftest import TIMEOUT_MS
-from tests.e2e.test_registration_journey import PHONE
 from tests.factories import dotted, enterprise_number, membership, organisation
 from tests.test_banking import IBAN
 
 pytestmark = pytest.mark.e2e
 
+PHONE = {"width": 375, "height": 740}
 NUMBER = enterprise_number(4747)
 NEW_MEMBER = "Zeilwerk NV"
 VISITOR = "hanne@havendrones.example"
