@@ -8,12 +8,12 @@ rows (and in a prospect or a registration that is no contact), and the proof of 
 consent or of its withdrawal must outlive the contact row (a contact deleted, a
 membership ended). `contact` keeps where it came from while that row exists."""
 
-import hashlib
-
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+
+from clustermonitor.core import audit
 
 
 def normalise(email: str) -> str:
@@ -23,8 +23,10 @@ def normalise(email: str) -> str:
 
 
 def digest(email: str) -> str:
-    """A short digest of an address: what the audit log keeps instead of it."""
-    return "sha256:" + hashlib.sha256(normalise(email).encode()).hexdigest()[:16]
+    """What the audit log keeps instead of an address: its keyed pseudonym
+    (core.audit.pseudonym, the one every app's personal fields get), so "download my
+    data" finds a person's mailing entries by the same pseudonym as their others."""
+    return audit.pseudonym(normalise(email))
 
 
 LANGUAGES = [("nl", _("Dutch")), ("en", _("English"))]
@@ -90,6 +92,9 @@ class Mailing(models.Model):
 class Delivery(models.Model):
     """One recipient of a mailing: sent, failed, suppressed or without consent."""
 
+    #: Personal: the audit log keeps their pseudonym only (core.audit).
+    AUDIT_PERSONAL_FIELDS = ("email",)
+
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting")
         SENT = "sent", _("sent")
@@ -122,6 +127,9 @@ class Delivery(models.Model):
 class Consent(models.Model):
     """The lawful basis on which an address may receive a cluster's mail for a purpose
     (GDPR art. 6 and 7): which basis, since when, from where; and its withdrawal."""
+
+    #: Personal: the audit log keeps their pseudonym only (core.audit).
+    AUDIT_PERSONAL_FIELDS = ("email",)
 
     class Purpose(models.TextChoices):
         NEWSLETTER = "newsletter", _("newsletter")
@@ -172,6 +180,9 @@ class Suppression(models.Model):
     """An address no mailing goes to: of one cluster (unsubscribed) or of every cluster
     (`cluster` empty: a hard bounce, a complaint)."""
 
+    #: Personal: the audit log keeps their pseudonym only (core.audit).
+    AUDIT_PERSONAL_FIELDS = ("email",)
+
     class Reason(models.TextChoices):
         UNSUBSCRIBED = "unsubscribed", _("unsubscribed")
         HARD_BOUNCE = "hard_bounce", _("hard bounce")
@@ -212,6 +223,9 @@ class Suppression(models.Model):
 
 class Bounce(models.Model):
     """A delivery status notification received for an address (RFC 3464)."""
+
+    #: Personal: the audit log keeps their pseudonym only (core.audit).
+    AUDIT_PERSONAL_FIELDS = ("email", "diagnostic")
 
     class Kind(models.TextChoices):
         HARD = "hard", _("hard (permanent)")

@@ -45,7 +45,6 @@ from clustermonitor.mailings.models import (
     Delivery,
     Mailing,
     Suppression,
-    digest,
     normalise,
 )
 from clustermonitor.members.segments import member_contacts
@@ -58,41 +57,6 @@ PROGRESS_STEPS = 20
 #: Deliveries written per INSERT.
 INSERT_BATCH = 5000
 _SALT = "clustermonitor.mailings.unsubscribe"
-#: Fields that hold or may hold an address (a bounce's diagnostic often quotes it).
-PERSONAL = ("email", "diagnostic")
-
-
-# The audit log: the record's fields with every address as a digest -------------------
-
-
-def _snapshot(instance) -> dict:
-    data = audit.snapshot(instance)
-    for name in PERSONAL:
-        if data.get(name):
-            data[name] = digest(data[name])
-    return data
-
-
-@transaction.atomic
-def _save(actor: audit.Actor, instance, note: str = "") -> bool:
-    """audit.save, with the addresses of the before and after as digests."""
-    stored = None
-    if instance.pk is not None:
-        stored = type(instance)._default_manager.filter(pk=instance.pk).first()
-    before = _snapshot(stored) if stored is not None else None
-    instance.full_clean()
-    if before is not None and _snapshot(instance) == before:
-        return False
-    instance.save()
-    audit.record(
-        actor,
-        AuditEntry.Action.CREATE if before is None else AuditEntry.Action.UPDATE,
-        instance,
-        before,
-        _snapshot(instance),
-        note,
-    )
-    return True
 
 
 # Drafts -----------------------------------------------------------------------------------
@@ -103,7 +67,7 @@ def save_draft(actor: audit.Actor, mailing: Mailing) -> Mailing:
         raise ValueError("only a draft can be changed")
     if mailing.pk is None and getattr(actor.user, "pk", None):
         mailing.created_by = actor.user
-    _save(actor, mailing)
+    audit.save(actor, mailing)
     return mailing
 
 
@@ -375,11 +339,11 @@ def record_consent(
         consent.language = language or consent.language
         consent.contact = contact or consent.contact
         consent.withdrawn_on, consent.withdrawal_source = None, ""
-        _save(actor, consent, note="consent recorded")
+        audit.save(actor, consent, note="consent recorded")
         for lifted in Suppression.objects.filter(
             cluster=cluster, email=address, reason=Suppression.Reason.UNSUBSCRIBED
         ):
-            before = _snapshot(lifted)
+            before = audit.snapshot(lifted)
             audit.record(actor, AuditEntry.Action.DELETE, lifted, before, None, "consent given")
             lifted.delete()
     return consent
@@ -394,7 +358,7 @@ def suppress(actor, cluster, address: str, reason: str, note: str = "") -> Suppr
     entry = Suppression(
         cluster=cluster, email=address, reason=reason, since=timezone.now(), note=note[:300]
     )
-    _save(actor, entry, note=f"suppressed: {reason}")
+    audit.save(actor, entry, note=f"suppressed: {reason}")
     return entry
 
 
@@ -408,7 +372,7 @@ def unsubscribe(actor: audit.Actor, cluster, address: str, via: str) -> None:
         cluster=cluster, email=address, withdrawn_on__isnull=True
     ):
         consent.withdrawn_on, consent.withdrawal_source = today, via[:200]
-        _save(actor, consent, note="consent withdrawn")
+        audit.save(actor, consent, note="consent withdrawn")
     suppress(actor, cluster, address, Suppression.Reason.UNSUBSCRIBED, note=via)
 
 
@@ -445,7 +409,7 @@ def record_bounce(
             source=source[:200],
             fingerprint=fingerprint,
         )
-        _save(actor, bounce, note=f"bounce recorded: {kind}")
+        audit.save(actor, bounce, note=f"bounce recorded: {kind}")
         if kind == Bounce.Kind.HARD:
             suppress(actor, None, address, Suppression.Reason.HARD_BOUNCE, note=status)
     return True
@@ -498,7 +462,7 @@ def erase_address(actor: audit.Actor, address: str) -> int:
         if consent.withdrawn_on is None:
             consent.withdrawn_on, consent.withdrawal_source = today, ERASURE
         consent.language, consent.contact = "", None
-        changed += _save(actor, consent, note=f"{ERASURE}: consent kept as proof, withdrawn")
+        changed += audit.save(actor, consent, note=f"{ERASURE}: consent kept as proof, withdrawn")
     deliveries = list(
         Delivery.objects.select_for_update()
         .select_related("mailing__cluster")
@@ -513,8 +477,8 @@ def erase_address(actor: audit.Actor, address: str) -> int:
             changed += 1
     for delivery in deliveries:
         delivery.email = erased_address(delivery.pk, "delivery")
-        changed += _save(actor, delivery, note=f"{ERASURE}: address removed")
+        changed += audit.save(actor, delivery, note=f"{ERASURE}: address removed")
     for bounce in Bounce.objects.select_for_update().filter(email=address).order_by("pk"):
         bounce.email, bounce.diagnostic = erased_address(bounce.pk, "bounce"), ""
-        changed += _save(actor, bounce, note=f"{ERASURE}: address removed")
+        changed += audit.save(actor, bounce, note=f"{ERASURE}: address removed")
     return changed
