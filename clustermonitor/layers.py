@@ -16,7 +16,9 @@ the model that defines it.
 #: another (`registrations`: an activity's public registration and check-in, writing its
 #: participations; mailings sends to the segments the apps below register; monitoring's
 #: early warnings read the exit plans of maturity and the attention points of account
-#: management); `reports` reads them all; `prospects` keeps a cluster's pipeline of
+#: management); the grant cycle (issue 19) from the call's online applications (`grants`)
+#: through screening, the jury and decisions (`review`) to agreements and payments
+#: (`agreements`); `reports` reads them all; `prospects` keeps a cluster's pipeline of
 #: companies it recruits (in the monitoring inbox; the portal's join requests land in
 #: it); `portal` shows the public face (published cluster profiles, aggregates);
 #: `demodata` writes them all.
@@ -39,6 +41,9 @@ LAYERS = (
     "accountmanagement",
     "monitoring",
     "selfservice",
+    "grants",
+    "review",
+    "agreements",
     "reports",
     "prospects",
     "portal",

@@ -14,6 +14,10 @@ class Role(models.TextChoices):
     CLUSTER_MANAGER = "cluster_manager", _("cluster manager")
     EVALUATOR = "evaluator", _("evaluator")
     MEMBER_CONTACT = "member_contact", _("member contact")
+    #: The grant cycle (issue 19): a jury member (external experts included) sees only
+    #: the applications assigned to them; an applicant only their own applications.
+    REVIEWER = "reviewer", _("reviewer")
+    APPLICANT = "applicant", _("applicant")
 
 
 #: Roles that act for one cluster and therefore need one.

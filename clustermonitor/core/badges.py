@@ -110,7 +110,15 @@ FIELDS: dict[str, dict[str, str]] = {
         "paid": "ok",
         "waived": "muted",
     },
-    "programmes.Application.status": {"submitted": "info", "funded": "ok", "rejected": "danger"},
+    "programmes.Application.status": {
+        "draft": "neutral",
+        "submitted": "info",
+        "ineligible": "danger",
+        "in_review": "info",
+        "funded": "ok",
+        "rejected": "danger",
+        "withdrawn": "neutral",
+    },
 }
 
 STATES = {

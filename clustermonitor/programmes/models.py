@@ -162,9 +162,25 @@ class Application(models.Model):
     """A proposal submitted to a call, and the decision on it."""
 
     class Status(models.TextChoices):
+        # The grant cycle (issue 19): an applicant's draft is not yet an application of
+        # the call; it counts from its submission on (`submitted_at`, known on D).
+        DRAFT = "draft", _("draft")
         SUBMITTED = "submitted", _("submitted")
+        INELIGIBLE = "ineligible", _("ineligible")
+        IN_REVIEW = "in_review", _("in review")
         FUNDED = "funded", _("funded")
         REJECTED = "rejected", _("rejected")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    #: Statuses of an application the call has received (every status but a draft).
+    RECEIVED = (
+        Status.SUBMITTED,
+        Status.INELIGIBLE,
+        Status.IN_REVIEW,
+        Status.FUNDED,
+        Status.REJECTED,
+        Status.WITHDRAWN,
+    )
 
     call = models.ForeignKey(Call, on_delete=models.CASCADE, related_name="applications")
     applicant = models.CharField(_("applicant"), max_length=200)
@@ -173,9 +189,23 @@ class Application(models.Model):
         _("requested amount (EUR)"), null=True, blank=True, **money
     )
     status = models.CharField(
-        _("status"), max_length=10, choices=Status.choices, default=Status.SUBMITTED
+        _("status"), max_length=12, choices=Status.choices, default=Status.SUBMITTED
     )
     funded_amount = models.DecimalField(_("funded amount (EUR)"), null=True, blank=True, **money)
+    #: The account of the applicant who fills it in online (issue 19); empty for the
+    #: applications of the calls before the platform.
+    applicant_account = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("applicant's account"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="applications",
+    )
+    #: When the call received it (the first submission) and when the decision on it was
+    #: taken: what is known on a date D counts only what was submitted / decided by D.
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     cluster = models.OneToOneField(
         "Cluster",
         verbose_name=_("cluster"),

@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ReviewConfig(AppConfig):
+    """Eligibility screening, the jury's review and the decisions on applications
+    (issue 19)."""
+
+    name = "clustermonitor.review"
+    label = "review"
+    verbose_name = _("Screening and review")
+    default_auto_field = "django.db.models.BigAutoField"
