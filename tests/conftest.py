@@ -44,6 +44,10 @@ PERSONAS = {
     "cluster_manager_a": (Role.CLUSTER_MANAGER, CLUSTER_A),
     "cluster_manager_b": (Role.CLUSTER_MANAGER, CLUSTER_B),
     "member_contact": (Role.MEMBER_CONTACT, None),
+    # The grant cycle (issue 19): a jury member and an applicant, outsiders to the
+    # programme's records.
+    "reviewer": (Role.REVIEWER, None),
+    "applicant": (Role.APPLICANT, None),
 }
 ALL_PERSONAS = ["anonymous", *PERSONAS]
 

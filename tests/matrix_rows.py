@@ -4,12 +4,24 @@ routes (`row`), and the look-ups the routes' URLs need (tests/matrix_routes.py).
 from tests.conftest import ALL_PERSONAS, CLUSTER_A
 
 LOGIN = "login"  # anonymous: redirect to the login page
-PERSONA_ORDER = ALL_PERSONAS  # anonymous, pm, am, evaluator, cm A, cm B, member contact
+PERSONA_ORDER = ALL_PERSONAS  # anonymous, pm, am, evaluator, cm A, cm B, member contact,
+# reviewer, applicant
+#: The personas a row names by position; the grant cycle's two (issue 19) follow.
+POSITIONAL = PERSONA_ORDER[:7]
+OUTSIDERS = ("reviewer", "applicant")
 
 
-def row(*codes):
-    assert len(codes) == len(PERSONA_ORDER)
-    return dict(zip(PERSONA_ORDER, codes, strict=True))
+def row(*codes, reviewer=None, applicant=None):
+    """Expected answers in the order of POSITIONAL. The reviewer and the applicant hold no
+    role in the programme's records: unless a row names theirs, they get what a member
+    contact without a company of the cluster gets (404 where the member contact's own
+    company opens a page to them: MEMBER_SELF names it)."""
+    assert len(codes) == len(POSITIONAL)
+    answers = dict(zip(POSITIONAL, codes, strict=True))
+    answers["reviewer"] = codes[-1] if reviewer is None else reviewer
+    answers["applicant"] = codes[-1] if applicant is None else applicant
+    assert list(answers) == list(PERSONA_ORDER)
+    return answers
 
 
 EVERYONE = row(LOGIN, 200, 200, 200, 200, 200, 200)
@@ -62,7 +74,7 @@ def _cluster_a_pk():
 # A member company's own pages (issue 18): only a member contact whose account acts for a
 # company (the matrix links the member-contact persona to its member of A); everyone else
 # 404, whatever their role.
-MEMBER_SELF = row(LOGIN, 404, 404, 404, 404, 404, 200)
+MEMBER_SELF = row(LOGIN, 404, 404, 404, 404, 404, 200, reviewer=404, applicant=404)
 # Cluster A's self-service page (invitations, erasure requests, the board, matching):
 # the agency and A's manager; the programme manager and A's manager act on it.
 SELF_SERVICE_A = row(LOGIN, 200, 200, 404, 200, 404, 404)

@@ -242,6 +242,8 @@ DASHBOARD = {
     "cluster_manager_a": 404,
     "cluster_manager_b": 404,
     "member_contact": 404,
+    "reviewer": 404,
+    "applicant": 404,
 }
 CLUSTER_A_PAGE = {**DASHBOARD, "cluster_manager_a": 200}
 

@@ -317,6 +317,8 @@ MANAGE = {
     "cluster_manager_a": 404,
     "cluster_manager_b": 404,
     "member_contact": 404,
+    "reviewer": 404,
+    "applicant": 404,
 }
 
 
