@@ -340,6 +340,16 @@ def test_upload_of_a_wrong_file_shows_line_and_reason(web, account, cluster_a):
     assert not Statement.objects.exists()
 
 
+def test_a_wrong_file_on_the_dutch_page_says_why_in_dutch(client_for, account, cluster_a):
+    data = coda_file([]).replace(b"\r\n", b"X\r\n", 1)
+    response = upload(client_for("cluster_manager_a"), cluster_a, data, "bad.cod")
+    assert response.status_code == 400
+    assert "bad.cod, regel 1: een record heeft 128 tekens, deze regel heeft er 129" in (
+        response.content.decode()
+    )
+    assert not Statement.objects.exists()
+
+
 def test_add_account_validates_the_iban(web, cluster_a):
     client = web("cluster_manager_a")
     url = reverse("banking:account-add", args=[cluster_a.code])
