@@ -51,6 +51,7 @@ NOT_PAGES = {
     "portal:events-feed",  # iCalendar for calendar programs
     "portal:cluster-events-feed",  # iCalendar for calendar programs
     "registrations:event-download",  # an event's registrations as .xlsx / .csv
+    "prospects:pipeline-download",  # a cluster's pipeline as .xlsx / .csv
     "selfservice:personal-data-download",  # JSON: what is kept about the signed-in person
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
