@@ -36,6 +36,7 @@ NOT_PAGES = {
     "surveys:wave-raw-answers",
     "billing:invoice-pdf",  # a PDF download
     "billing:my-invoice-pdf",  # a member's own invoice, a PDF download
+    "billing:my-invoice-ubl",  # a member's own invoice, the Peppol XML document
     "billing:invoice-ubl",  # the Peppol XML document
     "reports:run-file",
     "monitoring:attachment-download",
