@@ -1,6 +1,7 @@
 """The permission matrix (tests/matrix_routes.py): a cluster's invoices (issue 18), read
-and changed as its contributions are; a member company's own invoice PDF answers only the
-member contact whose account acts for that company (the matrix's invoice is of it)."""
+and changed as its contributions are; a member company's own invoice PDF and Peppol UBL
+document answer only the member contact whose account acts for that company (the
+matrix's invoice is of it)."""
 
 from django.urls import reverse
 
@@ -13,9 +14,12 @@ def _invoice(name):
     return lambda: reverse(f"billing:{name}", args=[objects.invoice().pk])
 
 
-def _my_invoice():
-    objects.member_account()
-    return reverse("billing:my-invoice-pdf", args=[objects.invoice().pk])
+def _my_invoice(name="my-invoice-pdf"):
+    def url():
+        objects.member_account()
+        return reverse(f"billing:{name}", args=[objects.invoice().pk])
+
+    return url
 
 
 ROUTES = {
@@ -37,5 +41,6 @@ ROUTES = {
     "billing:invoice-credit": (_invoice("invoice-credit"), POST_ONLY),
     "billing:invoice-send": (_invoice("invoice-send"), POST_ONLY),
     "billing:invoice-remind": (_invoice("invoice-remind"), POST_ONLY),
-    "billing:my-invoice-pdf": (_my_invoice, MEMBER_SELF),
+    "billing:my-invoice-pdf": (_my_invoice(), MEMBER_SELF),
+    "billing:my-invoice-ubl": (_my_invoice("my-invoice-ubl"), MEMBER_SELF),
 }

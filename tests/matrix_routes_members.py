@@ -51,6 +51,15 @@ ROUTES = {
         lambda: reverse("prospects:prospect-fee", args=[objects.prospect().pk]),
         POST_ONLY,
     ),
+    # The pipeline's download (its readers) and deleting a prospect (asked first, by POST).
+    "prospects:pipeline-download": (
+        lambda: reverse("prospects:pipeline-download", args=[CLUSTER_A]) + "?format=xlsx",
+        PROSPECTS_A,
+    ),
+    "prospects:prospect-delete": (
+        lambda: reverse("prospects:prospect-delete", args=[objects.prospect().pk]),
+        POST_ONLY,
+    ),
     "members:member-list": (lambda: reverse("members:member-list", args=[CLUSTER_A]), MEMBERS_A),
     "members:member-list-xlsx": (
         lambda: reverse("members:member-list-xlsx", args=[CLUSTER_A]),

@@ -340,6 +340,16 @@ def test_upload_of_a_wrong_file_shows_line_and_reason(web, account, cluster_a):
     assert not Statement.objects.exists()
 
 
+def test_a_wrong_file_on_the_dutch_page_says_why_in_dutch(client_for, account, cluster_a):
+    data = coda_file([]).replace(b"\r\n", b"X\r\n", 1)
+    response = upload(client_for("cluster_manager_a"), cluster_a, data, "bad.cod")
+    assert response.status_code == 400
+    assert "bad.cod, regel 1: een record heeft 128 tekens, deze regel heeft er 129" in (
+        response.content.decode()
+    )
+    assert not Statement.objects.exists()
+
+
 def test_add_account_validates_the_iban(web, cluster_a):
     client = web("cluster_manager_a")
     url = reverse("banking:account-add", args=[cluster_a.code])
@@ -404,3 +414,47 @@ def test_a_structured_communication_with_wrong_check_digits_is_no_reference(acco
     line = StatementLine.objects.get()
     assert line.structured_reference == "" and line.status == "unmatched"
     assert line.communication == f"+++{wrong[:3]}/{wrong[3:7]}/{wrong[7:]}+++"
+
+
+# -- The inbox ------------------------------------------------------------------------------
+
+
+def _bank_items(user, today=DAY):
+    from clustermonitor.monitoring import inbox
+
+    return [i for i in inbox.items_for(user, today) if i.kind == "bank"]
+
+
+def test_lines_that_wait_are_in_the_inbox_of_who_decides_them(web, persona, account, cluster_a):
+    from clustermonitor.monitoring import inbox
+
+    services.import_statements(
+        coda_file(
+            [
+                files.Payment(Decimal("40"), DAY, communication="subsidie"),
+                files.Payment(Decimal("55"), DAY, communication="?"),
+                files.Payment(Decimal("-20"), DAY, communication="kosten"),  # outgoing: no
+            ]
+        ),
+        "s.cod",
+        cluster_a,
+        ACTOR,
+    )
+    manager = persona("cluster_manager_a")
+    [item] = _bank_items(manager)
+    assert (item.cluster, item.severity, item.date) == (cluster_a.code, "medium", DAY)
+    assert "2 payment lines wait" in item.detail
+    assert item.url == reverse("banking:statements", args=[cluster_a.code]) + "#lines-waiting"
+    assert [i.kind for i in inbox.for_cluster(manager, cluster_a, DAY)].count("bank") == 1
+    assert [i.cluster for i in _bank_items(persona("programme_manager"))] == [cluster_a.code]
+    late = DAY + datetime.timedelta(days=inbox.BANK_LINE_URGENT_DAYS + 1)
+    assert _bank_items(manager, late)[0].severity == "high"
+    # Who may not decide them does not see them.
+    for other in ("cluster_manager_b", "account_manager", "member_contact"):
+        assert not _bank_items(persona(other)), other
+    page = web("cluster_manager_a").get(reverse("programmes:home"))
+    assert "2 payment lines wait for a decision" in page.content.decode()
+    # Decided: gone from the inbox.
+    for line in StatementLine.objects.filter(status="unmatched"):
+        services.ignore(ACTOR, line)
+    assert not _bank_items(manager)

@@ -12,7 +12,7 @@ import pytest
 from clustermonitor.banking import files
 from clustermonitor.banking.parsers import StatementError, camt, coda, parse
 
-pytestmark = pytest.mark.any_database
+pytestmark = [pytest.mark.any_database, pytest.mark.usefixtures("english")]
 
 FIXTURES = Path(__file__).parent / "fixtures" / "banking"
 CODA = (FIXTURES / "statement.cod").read_bytes()
@@ -341,3 +341,73 @@ def test_camt_batch_that_does_not_add_up_stays_one_line():
     (statement,) = camt.parse(data.encode(), "batch.xml")
     (movement,) = statement.movements
     assert movement.amount == Decimal("150.00") and movement.structured_reference == ""
+
+
+# -- In the reader's language ---------------------------------------------------------------
+
+
+def _parser_msgids() -> set[str]:
+    """Every reason the parsers can give (the English msgid), every field a reason names,
+    and the place ("line N", "line N, column M"): read from the parsers' code."""
+    import ast
+
+    ids = set()
+    for path in sorted(Path(coda.__file__).parent.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if not isinstance(node, ast.Call):
+                continue
+            name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)
+            texts = [
+                a.value
+                for a in node.args
+                if isinstance(a, ast.Constant) and isinstance(a.value, str)
+            ]
+            if name in ("error", "date", "amount", "translate") and texts:
+                ids.add(texts[0] if name == "translate" else texts[-1])
+            elif name == "StatementError" and len(texts) == 2:
+                ids.add(texts[1])
+    return ids
+
+
+def test_every_reason_and_field_has_a_dutch_translation():
+    from django.utils import translation
+
+    ids = _parser_msgids()
+    assert len(ids) > 50 and "the value date" in ids and "line %(line)s" in ids
+    with translation.override("nl"):
+        untranslated = sorted(i for i in ids if translation.gettext(i) == i)
+    assert not untranslated
+
+
+def test_a_coda_refusal_in_dutch_keeps_file_line_and_field():
+    from django.utils import translation
+
+    lines = lines_of(CODA)
+    lines[2] = replace_at(lines[2], 48, "310226")  # the value date of movement 1
+    with translation.override("nl"):
+        error = refused(join(lines))
+        assert (
+            str(error) == "statement.cod, regel 3: de valutadatum '310226' is geen datum (DDMMJJ)"
+        )
+        assert error.reason == "de valutadatum '310226' is geen datum (DDMMJJ)"
+    assert error.english == "statement.cod, line 3: the value date '310226' is not a date (DDMMYY)"
+    lines = lines_of(CODA)
+    lines[3] = lines[3][:-1]
+    with translation.override("nl"):
+        assert str(refused(join(lines))) == (
+            "statement.cod, regel 4: een record heeft 128 tekens, deze regel heeft er 127"
+        )
+
+
+def test_a_camt_refusal_in_dutch_keeps_the_element_path():
+    from django.utils import translation
+
+    data = CAMT_08.replace(b'<Amt Ccy="EUR">605.00</Amt>', b'<Amt Ccy="EUR">6O5.00</Amt>')
+    with translation.override("nl"):
+        error = refused(data, "s.xml")
+        assert str(error) == (
+            "s.xml, Document/BkToCstmrStmt/Stmt[1]/Ntry[1]/Amt: het bedrag '6O5.00' is geen getal"
+        )
+        broken = refused(b"<?xml version='1.0'?>\n<Document><a></Document>", "s.xml")
+        assert str(broken).startswith("s.xml, regel 2, kolom ")
+        assert "geen welgevormde XML" in str(broken)

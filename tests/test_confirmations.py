@@ -344,6 +344,7 @@ def _removals():
             "programme_manager",
         ),
         "activities:participation-delete": (objects.participation, "cluster_manager_a"),
+        "prospects:prospect-delete": (objects.prospect, "cluster_manager_a"),
     }
 
 

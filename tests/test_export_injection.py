@@ -195,8 +195,27 @@ def _registrations(client):
     return [client.get(url, {"format": "csv"}), client.get(url, {"format": "xlsx"})]
 
 
+def _prospects(client):
+    """Cluster A's pipeline as csv and xlsx: a prospect whose company, contact person and
+    next step are hostile."""
+    from clustermonitor.prospects.models import Prospect
+
+    Prospect.objects.filter(pk=objects.prospect().pk).update(
+        company_name=EQUALS,
+        contact_name=HOSTILE[1],
+        contact_email="=x@evil.example",
+        contact_phone=HOSTILE[2],
+        next_step=HOSTILE[3],
+        note=HOSTILE[4],
+    )
+    url = reverse("prospects:pipeline-download", args=[CLUSTER_A])
+    return [client.get(url, {"format": "csv"}), client.get(url, {"format": "xlsx"})]
+
+
 EXPORTS = {
     "billing/views.py:invoice_list": _invoices,
+    # Cluster A's pipeline (csv and xlsx): hostile company, contact and next step.
+    "prospects/views.py:pipeline_download": _prospects,
     "members/views.py:member_list_xlsx": _get(
         lambda: reverse("members:member-list-xlsx", args=[CLUSTER_A])
     ),

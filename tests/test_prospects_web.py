@@ -235,6 +235,121 @@ def test_the_pipeline_filters_by_stage_owner_and_due(web, cluster_a):
     assert client.get(url, {"on": "not-a-date"}).status_code == 200
 
 
+# -- Deleting and the download ------------------------------------------------------------------
+
+
+def test_deleting_a_prospect_asks_first_and_is_audited(web, cluster_a):
+    from clustermonitor.core.models import AuditEntry
+
+    prospect = services.create(
+        _actor(),
+        Prospect(
+            cluster=cluster_a,
+            enterprise_number=NUMBER,
+            company_name="Weg NV",
+            contact_name="Vera Vooruit",
+            contact_email="vera@vooruitzicht.example",
+        ),
+    )
+    services.move(_actor(), prospect, "contacted")
+    client = web("cluster_manager_a")
+    detail = client.get(reverse("prospects:prospect-detail", args=[prospect.pk])).content.decode()
+    assert 'id="prospect-delete"' in detail
+    url = reverse("prospects:prospect-delete", args=[prospect.pk])
+    asked = client.post(url)
+    assert "core/confirm.html" in [t.name for t in asked.templates]
+    page = asked.content.decode()
+    assert "This cannot be undone." in page and "With its 2 steps." in page
+    assert Prospect.objects.filter(pk=prospect.pk).exists()
+    response = client.post(url, {"confirmed": "yes"})
+    assert response.status_code == 302
+    assert response.url == reverse("prospects:pipeline", args=["EUKA"])
+    assert not Prospect.objects.filter(pk=prospect.pk).exists()
+    assert not ProspectStep.objects.filter(prospect_id=prospect.pk).exists()
+    deleted = AuditEntry.objects.filter(action="delete", content_type__app_label="prospects")
+    assert sorted(deleted.values_list("content_type__model", flat=True)) == [
+        "prospect",
+        "prospectstep",
+        "prospectstep",
+    ]
+    entry = deleted.get(content_type__model="prospect")
+    assert entry.before["company_name"] == "Weg NV"
+    assert entry.before["contact_email"] == audit.pseudonym("vera@vooruitzicht.example")
+    assert entry.actor.username == "cluster_manager_a"
+    text = " ".join(f"{e.before} {e.object_repr}" for e in deleted)
+    assert "Vera" not in text and "vooruitzicht.example" not in text
+
+
+def test_a_prospect_that_joined_is_not_deleted(web, cluster_a):
+    prospect = services.create(
+        _actor(), Prospect(cluster=cluster_a, enterprise_number=NUMBER, company_name="Lid NV")
+    )
+    services.join(_actor(), prospect, datetime.date.today())
+    with pytest.raises(services.WorkflowError, match="joined is kept"):
+        services.delete(_actor(), prospect)
+    client = web("cluster_manager_a")
+    detail = client.get(reverse("prospects:prospect-detail", args=[prospect.pk])).content.decode()
+    assert 'id="prospect-delete"' not in detail
+    url = reverse("prospects:prospect-delete", args=[prospect.pk])
+    assert client.post(url, {"confirmed": "yes"}).status_code == 302
+    assert Prospect.objects.filter(pk=prospect.pk).exists()
+
+
+def test_only_the_clusters_manager_deletes(web, cluster_a):
+    prospect = services.create(
+        _actor(), Prospect(cluster=cluster_a, enterprise_number=NUMBER, company_name="Blijf NV")
+    )
+    url = reverse("prospects:prospect-delete", args=[prospect.pk])
+    for who, status in (
+        ("programme_manager", 403),
+        ("account_manager", 403),
+        ("cluster_manager_b", 404),
+        ("member_contact", 404),
+    ):
+        assert web(who).post(url, {"confirmed": "yes"}).status_code == status, who
+    assert Prospect.objects.filter(pk=prospect.pk).exists()
+
+
+def test_the_pipeline_downloads_as_filtered_in_xlsx_and_csv(web, cluster_a):
+    from openpyxl import load_workbook
+
+    owner = User.objects.get(username="cluster_manager_a")
+    for i, stage in enumerate(("new", "meeting")):
+        services.create(
+            _actor(),
+            Prospect(
+                cluster=cluster_a,
+                stage=stage,
+                enterprise_number=enterprise_number(300 + i),
+                company_name=f"Download {i} NV",
+                contact_name=f"Persoon {i}",
+                contact_email=f"p{i}@download.example",
+                next_step="Bellen",
+                next_step_date=datetime.date(2030, 1, 2 + i),
+                owner=owner if i else None,
+            ),
+        )
+    url = reverse("prospects:pipeline-download", args=["EUKA"])
+    client = web("programme_manager")  # the agency reads along
+    page = web("cluster_manager_a").get(reverse("prospects:pipeline", args=["EUKA"]))
+    assert url + "?format=xlsx" in page.content.decode()
+
+    response = client.get(url, {"format": "csv", "stage": "meeting"})
+    assert response["Content-Disposition"] == 'attachment; filename="prospects-EUKA.csv"'
+    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0][:3] == ["Company name", "Enterprise number", "Stage"]
+    assert [r[0] for r in rows[1:]] == ["Download 1 NV"]
+    assert rows[1][2] == "meeting" and rows[1][6] == "p1@download.example"
+    assert rows[1][9] == "2030-01-03"
+
+    response = client.get(url)  # .xlsx by default, every stage
+    sheet = load_workbook(io.BytesIO(response.content)).active
+    names = [row[0] for row in sheet.iter_rows(min_row=2, values_only=True)]
+    assert names == ["Download 0 NV", "Download 1 NV"]  # the page's order: stage first
+    assert sheet.cell(row=2, column=10).value == datetime.datetime(2030, 1, 2)
+    assert web("cluster_manager_b").get(url).status_code == 404
+
+
 # -- The import --------------------------------------------------------------------------------
 
 

@@ -1,5 +1,6 @@
 """Member self-service wired to the apps below it (issue 18): the company's invoices and
-credit notes on "Mijn organisatie" with their PDF (only its own, never a draft), and the
+credit notes on "Mijn organisatie" with their PDF and Peppol UBL document (only its own,
+never a draft, never a document that fails validation), and the
 mailings' records of the person in "download my data" and in an erasure request (what is
 removed, what is kept to honour the opt-out)."""
 
@@ -77,6 +78,47 @@ def test_the_home_page_lists_the_companys_own_issued_invoices(invoices):
     # Never a draft, never another company's.
     assert reverse("billing:my-invoice-pdf", args=[invoices["draft"].pk]) not in page
     assert invoices["theirs"].number not in page
+
+
+def test_the_member_downloads_its_own_peppol_ubl_and_gets_404_for_any_other(invoices):
+    from lxml import etree
+
+    client, _user = member_client(invoices["org"], "boekhouding-701")
+    issued = invoices["issued"]
+    url = reverse("billing:my-invoice-ubl", args=[issued.pk])
+    assert url in client.get(reverse("selfservice:home")).content.decode()
+    entries = AuditEntry.objects.count()
+    response = client.get(url)
+    assert response.status_code == 200 and response["Content-Type"] == "application/xml"
+    assert response["Content-Disposition"] == f'attachment; filename="{issued.number}.xml"'
+    assert response.content == invoicing.ubl_document(issued)  # the document the cluster sends
+    root = etree.fromstring(response.content)
+    assert etree.QName(root).localname == "Invoice"
+    assert issued.number.encode() in response.content
+    assert AuditEntry.objects.count() == entries  # a download writes nothing
+    credit = client.get(reverse("billing:my-invoice-ubl", args=[invoices["credit_note"].pk]))
+    assert etree.QName(etree.fromstring(credit.content)).localname == "CreditNote"
+    for pk in (invoices["theirs"].pk, invoices["draft"].pk, 999_999):
+        assert client.get(reverse("billing:my-invoice-ubl", args=[pk])).status_code == 404
+
+
+def test_a_peppol_document_that_fails_validation_is_not_handed_to_the_member(invoices, monkeypatch):
+    from clustermonitor.billing import peppol
+
+    failed = peppol.Report(
+        findings=(peppol.Finding(rule="BR-CO-15", flag="fatal", location="/", message="total"),)
+    )
+    monkeypatch.setattr(invoicing.peppol, "validate", lambda document: failed)
+    client, _user = member_client(invoices["org"], "boekhouding-701")
+    issued = invoices["issued"]
+    findings = Invoice.objects.get(pk=issued.pk).findings
+    response = client.get(reverse("billing:my-invoice-ubl", args=[issued.pk]), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("selfservice:home")
+    assert b"<?xml" not in response.content
+    assert "is not available yet" in response.content.decode() or (
+        "nog niet beschikbaar" in response.content.decode()
+    )
+    assert Invoice.objects.get(pk=issued.pk).findings == findings
 
 
 def test_the_member_downloads_its_own_pdf_and_gets_404_for_any_other(invoices, web):

@@ -295,6 +295,14 @@ def validate(actor: audit.Actor, invoice: Invoice) -> peppol.Report:
     return report
 
 
+def member_ubl(invoice: Invoice) -> bytes | None:
+    """The Peppol document a member downloads from self-service, or None when it fails
+    validation (never handed out; the cluster sees the failed rules on the invoice's
+    page). Read only: the member's download keeps nothing on the invoice."""
+    document = ubl_document(invoice)
+    return document if peppol.validate(document).is_valid else None
+
+
 def billing_contact(invoice: Invoice) -> Contact | None:
     """The member's contact who receives invoices: one whose role is about invoicing or
     accounting, otherwise the first with an e-mail address."""

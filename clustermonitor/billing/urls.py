@@ -27,4 +27,9 @@ urlpatterns = [
         views_selfservice.my_invoice_pdf,
         name="my-invoice-pdf",
     ),
+    path(
+        "my-organisation/invoices/<int:pk>/ubl/",
+        views_selfservice.my_invoice_ubl,
+        name="my-invoice-ubl",
+    ),
 ]

@@ -5,11 +5,12 @@ is dealt with (a report reviewed, an import committed, a follow-up closed). Each
 reads only the clusters the person follows:
 
 - a cluster manager: the clusters they manage (reports returned or due, warnings,
-  attendee rows "to check" counted per cluster, imports they left half-way);
+  attendee rows "to check" counted per cluster, imports they left half-way, bank
+  statement lines that wait for a decision);
 - an account manager: the clusters whose account manager they are (reports to review,
   warnings, their attention points);
 - a programme manager: every cluster (reports to review, warnings by kind, attention
-  points, open survey waves);
+  points, open survey waves, bank statement lines that wait for a decision);
 - the evaluator: open survey waves.
 
 Apps above monitoring add items of their own (the public portal's join requests): each
@@ -26,7 +27,7 @@ import datetime
 from collections import Counter
 from dataclasses import dataclass, field
 
-from django.db.models import Count, Q
+from django.db.models import Count, Min, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
@@ -35,6 +36,7 @@ from clustermonitor.accountmanagement.selectors import open_attention_points
 from clustermonitor.accounts import access
 from clustermonitor.activities.models import Participation
 from clustermonitor.analysis import trajectory
+from clustermonitor.banking.models import StatementLine
 from clustermonitor.core import i18n
 from clustermonitor.core.imports.models import ImportBatch
 from clustermonitor.monitoring import dashboard, warnings
@@ -47,6 +49,9 @@ from clustermonitor.surveys.models import Wave
 DUE_NOTICE_DAYS = 30
 #: Imports left half-way are shown this long.
 IMPORT_NOTICE_DAYS = 30
+#: A bank statement line that waits longer than this for a decision is urgent (a member
+#: has paid and its invoice still shows open; reminders would go out).
+BANK_LINE_URGENT_DAYS = 14
 SEVERITY_ORDER = {"high": 0, "medium": 1, "low": 2}
 
 #: Item sources of the apps above monitoring (see the module), in registration order.
@@ -61,8 +66,8 @@ def register(source) -> None:
 
 @dataclass(frozen=True)
 class Item:
-    #: review | returned | due | overdue | warning | attention | import | rows | wave, or a
-    #: registered source's (join)
+    #: review | returned | due | overdue | warning | attention | import | rows | wave | bank,
+    #: or a registered source's (join)
     kind: str
     severity: str  # high | medium | low
     title: str
@@ -227,6 +232,35 @@ def _rows_to_check(user, clusters) -> list[Item]:
     ]  # fmt: skip
 
 
+def _bank_lines(user, clusters, today: datetime.date) -> list[Item]:
+    """Bank statement lines that wait for a decision (never matched by a guess), one line
+    per cluster whose statements this person keeps (its cluster manager, the programme
+    manager); high once the oldest has waited BANK_LINE_URGENT_DAYS."""
+    visible = [c.pk for c in clusters if user.has_perm(access.BANKING_VIEW, c)]
+    if not visible:
+        return []
+    rows = (
+        StatementLine.objects.filter(
+            statement__account__cluster_id__in=visible, status=StatementLine.Status.UNMATCHED
+        )
+        .values("statement__account__cluster__code")
+        .annotate(n=Count("pk"), since=Min("value_date"))
+        .order_by("statement__account__cluster__code")
+    )
+    urgent = today - datetime.timedelta(days=BANK_LINE_URGENT_DAYS)
+    return [
+        Item("bank", "high" if row["since"] < urgent else "medium",
+             _("Bank statement lines waiting for a decision"),
+             ngettext("%(code)s: %(n)d payment line waits for a decision",
+                      "%(code)s: %(n)d payment lines wait for a decision", row["n"])
+             % {"code": row["statement__account__cluster__code"], "n": row["n"]},
+             reverse("banking:statements", args=[row["statement__account__cluster__code"]])
+             + "#lines-waiting",
+             row["since"], row["statement__account__cluster__code"])
+        for row in rows
+    ]  # fmt: skip
+
+
 def _waves(user, today: datetime.date) -> list[Item]:
     if not user.has_perm(access.SURVEYS_MANAGE):
         return []
@@ -261,17 +295,20 @@ def items_for(user, today: datetime.date | None = None) -> list[Item]:
     items += _attention(user, today)
     items += _imports(user, today)
     items += _rows_to_check(user, clusters)
+    items += _bank_lines(user, clusters, today)
     items += _waves(user, today)
     items += _registered(user, clusters, today)
     return _sorted(items)
 
 
 def for_cluster(user, cluster, today: datetime.date | None = None) -> list[Item]:
-    """The items about one cluster (its "Today" page): reports, warnings, attendee rows."""
+    """The items about one cluster (its "Today" page): reports, warnings, attendee rows,
+    bank statement lines."""
     today = today or datetime.date.today()
     items = _reports(user, [cluster], today)
     items += _warnings(user, [cluster], today, grouped=False)
     items += _rows_to_check(user, [cluster])
+    items += _bank_lines(user, [cluster], today)
     items += _registered(user, [cluster], today)
     return _sorted(items)
 

@@ -1,6 +1,7 @@
 """Writes to a cluster's pipeline, all audited (core.audit): adding and editing a
 prospect, moving it through its stages (each move a ProspectStep: who, when, from → to),
-"lost" with a reason, "joined" starting the membership and proposing its fee.
+"lost" with a reason, "joined" starting the membership and proposing its fee, and
+deleting one added by mistake.
 
 The public portal sits above this app: its join requests become prospects
 (`from_join_request`), and it learns of a prospect that joined or was lost through a hook
@@ -154,6 +155,22 @@ def update(actor: audit.Actor, prospect: Prospect, *, organisations=None) -> boo
             raise WorkflowError(_("The company of a prospect that joined stays the same."))
         _looked_up(prospect, organisations)
     return audit.save(actor, prospect, note="prospect changed")
+
+
+@transaction.atomic
+def delete(actor: audit.Actor, prospect: Prospect) -> int:
+    """Delete a prospect (added by mistake, or one the cluster no longer follows) with its
+    steps, each deletion in the audit log (the contact person as a pseudonym). One that
+    joined is kept: its membership started from it and the KPI 2 figure counts it.
+    Returns how many steps went with it."""
+    prospect = _locked(prospect)
+    if prospect.stage == Stage.JOINED:
+        raise WorkflowError(_("A prospect that joined is kept: its membership started from it."))
+    steps = list(prospect.steps.order_by("at", "pk"))
+    for step in steps:
+        audit.delete(actor, step, note="deleted with its prospect")
+    audit.delete(actor, prospect, note="prospect deleted")
+    return len(steps)
 
 
 # -- Moving through the stages -------------------------------------------------------------

@@ -1,7 +1,8 @@
 """A cluster's pipeline of prospects (docs/user-guide.md, "Prospects"): the list with its
-filters and the expected new members against the KPI 2 target, a prospect's page with its
-steps, adding and editing, moving to another stage, confirming the proposed fee, and the
-import's upload. Access: accounts.access (prospects_cluster, prospect_for)."""
+filters and the expected new members against the KPI 2 target, its download (.xlsx or
+.csv), a prospect's page with its steps, adding, editing and deleting (asked first),
+moving to another stage, confirming the proposed fee, and the import's upload. Access:
+accounts.access (prospects_cluster, prospect_for)."""
 
 import datetime
 
@@ -10,16 +11,18 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.accounts.models import User
-from clustermonitor.core import editing
+from clustermonitor.core import confirm, editing
+from clustermonitor.core.exporters import csv_response, xlsx_response
 from clustermonitor.core.imports import wizard
 from clustermonitor.core.paging import date_param, page_of
 from clustermonitor.members.models import Membership
 from clustermonitor.programmes.models import Cluster
-from clustermonitor.prospects import selectors, services
+from clustermonitor.prospects import exports, selectors, services
 from clustermonitor.prospects.forms import FeeForm, MoveForm, PipelineFilter, ProspectForm
 from clustermonitor.prospects.models import OPEN_STAGES, WEIGHTS, Prospect, Stage
 from clustermonitor.registry.models import Organisation
@@ -49,6 +52,20 @@ def pipeline(request, code):
             "today": datetime.date.today(),
         },
     )
+
+
+@login_required
+def pipeline_download(request, code):
+    """The pipeline as the page filters it, every row: .xlsx (the default) or .csv."""
+    cluster = access.prospects_cluster(request.user, Cluster.objects, code)
+    owners = list(access.prospect_owners(User.objects, cluster))
+    rows = selectors.pipeline(
+        cluster, **PipelineFilter(request.GET or None, owners=owners).values()
+    )
+    name = f"prospects-{cluster.code}"
+    if request.GET.get("format") == "csv":
+        return csv_response(f"{name}.csv", exports.headers(), exports.rows(rows))
+    return xlsx_response(f"{name}.xlsx", [exports.sheet(rows)])
 
 
 @login_required
@@ -173,6 +190,29 @@ def prospect_move(request, pk):
     except services.WorkflowError as exc:
         messages.error(request, str(exc))
     return redirect("prospects:prospect-detail", prospect.pk)
+
+
+@login_required
+@require_POST
+def prospect_delete(request, pk):
+    prospect = access.prospect_for(request.user, Prospect.objects, pk, access.PROSPECTS_CHANGE)
+    back = reverse("prospects:prospect-detail", args=[prospect.pk])
+    if prospect.stage == Stage.JOINED:
+        messages.error(
+            request, _("A prospect that joined is kept: its membership started from it.")
+        )
+        return redirect(back)
+    if not confirm.confirmed(request):
+        steps = prospect.steps.count()
+        details = [ngettext("With its %(n)d step.", "With its %(n)d steps.", steps) % {"n": steps}]
+        return confirm.ask_removal(request, prospect, cancel_url=back, details=details)
+    try:
+        services.delete(editing.actor(request), prospect)
+    except services.WorkflowError as exc:
+        messages.error(request, str(exc))
+        return redirect(back)
+    messages.success(request, _("Deleted: %(name)s") % {"name": prospect.company_name})
+    return redirect("prospects:pipeline", prospect.cluster.code)
 
 
 @login_required

@@ -36,6 +36,7 @@ NOT_PAGES = {
     "surveys:wave-raw-answers",
     "billing:invoice-pdf",  # a PDF download
     "billing:my-invoice-pdf",  # a member's own invoice, a PDF download
+    "billing:my-invoice-ubl",  # a member's own invoice, the Peppol XML document
     "billing:invoice-ubl",  # the Peppol XML document
     "reports:run-file",
     "monitoring:attachment-download",
@@ -51,6 +52,7 @@ NOT_PAGES = {
     "portal:events-feed",  # iCalendar for calendar programs
     "portal:cluster-events-feed",  # iCalendar for calendar programs
     "registrations:event-download",  # an event's registrations as .xlsx / .csv
+    "prospects:pipeline-download",  # a cluster's pipeline as .xlsx / .csv
     "selfservice:personal-data-download",  # JSON: what is kept about the signed-in person
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also

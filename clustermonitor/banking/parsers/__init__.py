@@ -3,7 +3,8 @@ banks' fixed-width format, `coda.py`) and ISO 20022 camt.053 (`camt.py`).
 
 `parse(data, filename)` tells the two apart and returns the statements in the file, or
 raises `StatementError` naming the file, the line (CODA) or the element path (camt) and
-the reason. A parser either returns every statement of the file, checked (record lengths,
+the reason (in the reader's language when Django is set up: base.StatementError). A
+parser either returns every statement of the file, checked (record lengths,
 record order, the trailer's count and totals, old balance + movements = new balance), or
 raises: the caller writes nothing when it raises.
 
@@ -20,6 +21,7 @@ with defusedxml for the XML (no entities, no DTD, no network).
 from clustermonitor.banking.parsers.base import (
     Movement,
     ParsedStatement,
+    Phrase,
     StatementError,
 )
 
@@ -36,4 +38,4 @@ def parse(data: bytes, filename: str) -> list[ParsedStatement]:
     raise StatementError(filename, "line 1", "this is neither a CODA nor a camt.053 file")
 
 
-__all__ = ["Movement", "ParsedStatement", "StatementError", "parse"]
+__all__ = ["Movement", "ParsedStatement", "Phrase", "StatementError", "parse"]

@@ -65,8 +65,9 @@ class _Reader:
     def __init__(self, filename: str):
         self.filename = filename
 
-    def error(self, where: str, reason: str) -> StatementError:
-        return StatementError(self.filename, where, reason)
+    def error(self, where: str, reason: str, **params) -> StatementError:
+        """The reason: an English msgid (translated when shown, base.StatementError)."""
+        return StatementError(self.filename, where, reason, **params)
 
     def amount(self, element: Element | None, where: str) -> Decimal:
         if element is None:
@@ -75,9 +76,11 @@ class _Reader:
         try:
             value = Decimal(text)
         except InvalidOperation:
-            raise self.error(where, f"the amount {text!r} is not a number") from None
+            raise self.error(
+                where, "the amount %(text)s is not a number", text=repr(text)
+            ) from None
         if not value.is_finite() or value < 0 or value.as_tuple().exponent < -5:
-            raise self.error(where, f"the amount {text!r} is not a positive amount")
+            raise self.error(where, "the amount %(text)s is not a positive amount", text=repr(text))
         return value
 
     def sign(self, element: Element, where: str) -> int:
@@ -86,7 +89,9 @@ class _Reader:
             return 1
         if indicator == "DBIT":
             return -1
-        raise self.error(f"{where}/CdtDbtInd", f"{indicator!r} is not CRDT or DBIT")
+        raise self.error(
+            f"{where}/CdtDbtInd", "%(indicator)s is not CRDT or DBIT", indicator=repr(indicator)
+        )
 
     def date(self, element: Element | None, where: str, required: bool = True):
         """A `Dt` or `DtTm` child of `element` as a date."""
@@ -98,7 +103,9 @@ class _Reader:
         try:
             return datetime.date.fromisoformat(text)
         except ValueError:
-            raise self.error(where, f"{text!r} is not a date (YYYY-MM-DD)") from None
+            raise self.error(
+                where, "%(text)s is not a date (YYYY-MM-DD)", text=repr(text)
+            ) from None
 
 
 def parse(data: bytes, filename: str) -> list[ParsedStatement]:
@@ -106,21 +113,28 @@ def parse(data: bytes, filename: str) -> list[ParsedStatement]:
     try:
         root = fromstring(data)
     except DefusedXmlException as exc:
-        raise reader.error("Document", f"refused XML construct ({type(exc).__name__})") from None
+        raise reader.error(
+            "Document", "refused XML construct (%(construct)s)", construct=type(exc).__name__
+        ) from None
     except ParseError as exc:
         line, column = exc.position
         raise reader.error(
-            f"line {line}, column {column}", f"not well-formed XML ({str(exc).split(':')[0]})"
+            f"line {line}, column {column}",
+            "not well-formed XML (%(error)s)",
+            error=str(exc).split(":")[0],
         ) from None
     namespace = root.tag[1:].split("}", 1)[0] if root.tag.startswith("{") else ""
     if _local(root.tag) != "Document" or not NAMESPACE.match(namespace):
         raise reader.error(
             _local(root.tag),
-            f"not a camt.053 document (namespace {namespace or 'none'!r})",
+            "not a camt.053 document (namespace %(namespace)s)",
+            namespace=repr(namespace or "none"),
         )
     version = int(NAMESPACE.match(namespace).group(1))
     if version < 2:
-        raise reader.error("Document", f"camt.053.001.{version:02d} is not read (001.02 or later)")
+        raise reader.error(
+            "Document", "camt.053.001.%(version)02d is not read (001.02 or later)", version=version
+        )
     body = _child(root, "BkToCstmrStmt")
     if body is None:
         raise reader.error("Document", "BkToCstmrStmt is missing")
@@ -145,7 +159,11 @@ def _balance(reader: _Reader, statement: Element, path: str, codes: tuple[str, .
                     reader.date(_child(bal, "Dt"), f"{where}/Dt"),
                     _child(bal, "Amt").get("Ccy", ""),
                 )
-    raise reader.error(path, f"no balance of type {' or '.join(codes)}")
+    if len(codes) == 1:
+        raise reader.error(path, "no balance of type %(code)s", code=codes[0])
+    raise reader.error(
+        path, "no balance of type %(first)s or %(second)s", first=codes[0], second=codes[1]
+    )
 
 
 def _statement(reader: _Reader, element: Element, path: str) -> ParsedStatement:
@@ -174,8 +192,12 @@ def _statement(reader: _Reader, element: Element, path: str) -> ParsedStatement:
     if opening + total != closing:
         raise reader.error(
             path,
-            f"balance: opening balance {opening} + entries {total} = {opening + total}, "
-            f"but the closing balance is {closing}",
+            "balance: opening balance %(opening)s + entries %(entries)s = %(expected)s, "
+            "but the closing balance is %(closing)s",
+            opening=opening,
+            entries=total,
+            expected=opening + total,
+            closing=closing,
         )
     return ParsedStatement(
         format="camt.053",

@@ -27,6 +27,7 @@ from decimal import Decimal
 from clustermonitor.banking.parsers.base import (
     Movement,
     ParsedStatement,
+    Phrase,
     StatementError,
     account_number,
     compact,
@@ -53,23 +54,36 @@ class _Reader:
         self.filename = filename
         self.number = 0
 
-    def error(self, reason: str, number: int | None = None):
-        return StatementError(self.filename, f"line {number or self.number}", reason)
+    def error(self, reason: str, **params):
+        """The reason: an English msgid (translated when shown, base.StatementError)."""
+        return StatementError(self.filename, f"line {self.number}", reason, **params)
 
     def date(self, text: str, what: str) -> datetime.date:
         if not text.isdigit() or len(text) != 6:
-            raise self.error(f"{what} {text.strip()!r} is not a date (DDMMYY)")
+            raise self.error(
+                "%(what)s %(text)s is not a date (DDMMYY)",
+                what=Phrase(what),
+                text=repr(text.strip()),
+            )
         day, month, year = int(text[:2]), int(text[2:4]), int(text[4:])
         try:
             return datetime.date(2000 + year, month, day)
         except ValueError:
-            raise self.error(f"{what} {text!r} is not a date (DDMMYY)") from None
+            raise self.error(
+                "%(what)s %(text)s is not a date (DDMMYY)", what=Phrase(what), text=repr(text)
+            ) from None
 
     def amount(self, sign: str, digits: str, what: str) -> Decimal:
         if sign not in ("0", "1"):
-            raise self.error(f"the sign of the {what} is {sign!r}, not 0 (credit) or 1 (debit)")
+            raise self.error(
+                "the sign of %(what)s is %(sign)s, not 0 (credit) or 1 (debit)",
+                what=Phrase(what),
+                sign=repr(sign),
+            )
         if not digits.isdigit():
-            raise self.error(f"the {what} {digits!r} is not 15 digits")
+            raise self.error(
+                "%(what)s %(digits)s is not 15 digits", what=Phrase(what), digits=repr(digits)
+            )
         value = Decimal(int(digits)) / 1000
         return -value if sign == "1" else value
 
@@ -118,29 +132,37 @@ def parse(data: bytes, filename: str) -> list[ParsedStatement]:
         reader.number = index
         line = raw.rstrip("\r")
         if len(line) != LINE_LENGTH:
-            raise reader.error(f"a record has {LINE_LENGTH} characters, this line has {len(line)}")
+            raise reader.error(
+                "a record has %(length)d characters, this line has %(found)d",
+                length=LINE_LENGTH,
+                found=len(line),
+            )
         kind = _kind(line)
         if kind not in RECORD_TYPES:
-            raise reader.error(f"unknown record type {line[:2].strip()!r}")
+            raise reader.error("unknown record type %(type)s", type=repr(line[:2].strip()))
         if kind == "0":
             if current is not None:
                 raise reader.error("a new header (record 0) before the trailer (record 9)")
             current = _Open()
             current.header = index
             if line[127] != "2":
-                raise reader.error(f"CODA version {line[127]!r}: only version 2 is read")
+                raise reader.error(
+                    "CODA version %(version)s: only version 2 is read", version=repr(line[127])
+                )
             if line[1:5] != "0000" or line[14:16] != "05":
                 raise reader.error("not a CODA header (record 0 starts 00000, application 05)")
             reader.date(line[5:11], "the creation date")
         elif current is None:
-            raise reader.error(f"record {kind} before the header (record 0)")
+            raise reader.error("record %(record)s before the header (record 0)", record=kind)
         elif kind == "1":
             if previous != "0":
                 raise reader.error("the old balance (record 1) must follow the header")
             _old_balance(reader, current, line)
         elif kind in ("21", "22", "23", "31", "32", "33"):
             if current.balance_line is None or current.closing is not None:
-                raise reader.error(f"record {kind[0]}.{kind[1]} outside the movements")
+                raise reader.error(
+                    "record %(record)s outside the movements", record=f"{kind[0]}.{kind[1]}"
+                )
             current.counted += 1
             _movement(reader, current, kind, line, previous)
         elif kind == "4":
@@ -150,7 +172,7 @@ def parse(data: bytes, filename: str) -> list[ParsedStatement]:
             if current.balance_line is None or current.closing is not None:
                 raise reader.error("the new balance (record 8) is out of place")
             current.counted += 1
-            current.closing = reader.amount(line[41], line[42:57], "new balance")
+            current.closing = reader.amount(line[41], line[42:57], "the new balance")
             current.closing_date = reader.date(line[57:63], "the new balance date")
             current.closing_line = index
         elif kind == "9":
@@ -166,13 +188,15 @@ def parse(data: bytes, filename: str) -> list[ParsedStatement]:
 
 def _old_balance(reader: _Reader, current: _Open, line: str) -> None:
     if line[1] not in "0123":
-        raise reader.error(f"account structure {line[1]!r} is not 0, 1, 2 or 3")
+        raise reader.error(
+            "account structure %(structure)s is not 0, 1, 2 or 3", structure=repr(line[1])
+        )
     current.counted += 1
     current.balance_line = reader.number
     current.account, current.currency = _account(line)
     if not current.currency:
         raise reader.error("the old balance has no currency")
-    current.opening = reader.amount(line[42], line[43:58], "old balance")
+    current.opening = reader.amount(line[42], line[43:58], "the old balance")
     current.opening_date = reader.date(line[58:64], "the old balance date")
     current.number = line[2:5].strip()
 
@@ -180,7 +204,7 @@ def _old_balance(reader: _Reader, current: _Open, line: str) -> None:
 def _movement(reader: _Reader, current: _Open, kind: str, line: str, previous) -> None:
     sequence, detail = line[2:6], line[6:10]
     if kind == "21":
-        amount = reader.amount(line[31], line[32:47], "amount")
+        amount = reader.amount(line[31], line[32:47], "the amount")
         value_date = reader.date(line[47:53], "the value date")
         entry_date = reader.date(line[115:121], "the entry date")
         structured = ""
@@ -188,7 +212,10 @@ def _movement(reader: _Reader, current: _Open, kind: str, line: str, previous) -
             if line[62:65] in ("101", "102"):
                 digits = line[65:77]
                 if not digits.isdigit():
-                    raise reader.error(f"structured communication {digits!r} is not 12 digits")
+                    raise reader.error(
+                        "structured communication %(digits)s is not 12 digits",
+                        digits=repr(digits),
+                    )
                 structured = digits
                 text = ""
             else:
@@ -196,7 +223,7 @@ def _movement(reader: _Reader, current: _Open, kind: str, line: str, previous) -
         elif line[61] == "0":
             text = line[62:115]
         else:
-            raise reader.error(f"communication type {line[61]!r} is not 0 or 1")
+            raise reader.error("communication type %(type)s is not 0 or 1", type=repr(line[61]))
         if detail == "0000":
             if amount < 0:
                 current.debits -= amount
@@ -223,7 +250,9 @@ def _movement(reader: _Reader, current: _Open, kind: str, line: str, previous) -
         last = current.movements[-1] if current.movements else None
         if previous not in wanted or last is None or last["sequence"] != sequence:
             raise reader.error(
-                f"record 2.{kind[1]} does not continue movement {sequence} (record 2.1 first)"
+                "record %(record)s does not continue movement %(sequence)s (record 2.1 first)",
+                record=f"2.{kind[1]}",
+                sequence=sequence,
             )
         if kind == "22":
             last["text"].append(line[10:63])
@@ -240,38 +269,47 @@ def _movement(reader: _Reader, current: _Open, kind: str, line: str, previous) -
     if kind == "31" and not current.movements:
         raise reader.error("an information record (3.1) before any movement")
     if kind in ("32", "33") and previous not in ("31", "32"):
-        raise reader.error(f"record 3.{kind[1]} without its record 3.1")
+        raise reader.error("record %(record)s without its record 3.1", record=f"3.{kind[1]}")
 
 
 def _close(reader: _Reader, current: _Open, line: str) -> ParsedStatement:
     counted = line[16:22]
     if not counted.isdigit():
-        raise reader.error(f"the number of records {counted!r} is not 6 digits")
+        raise reader.error(
+            "the number of records %(counted)s is not 6 digits", counted=repr(counted)
+        )
     if int(counted) != current.counted:
         raise reader.error(
-            f"checksum: the trailer counts {int(counted)} records 1, 2, 3 and 8, "
-            f"the statement has {current.counted}"
+            "checksum: the trailer counts %(trailer)d records 1, 2, 3 and 8, "
+            "the statement has %(counted)d",
+            trailer=int(counted),
+            counted=current.counted,
         )
-    debits = reader.amount("0", line[22:37], "debit total")
-    credits = reader.amount("0", line[37:52], "credit total")
+    debits = reader.amount("0", line[22:37], "the debit total")
+    credits = reader.amount("0", line[37:52], "the credit total")
     if debits != current.debits:
         raise reader.error(
-            f"checksum: the trailer's debit total is {debits}, the movements add up "
-            f"to {current.debits}"
+            "checksum: the trailer's debit total is %(total)s, the movements add up to %(sum)s",
+            total=debits,
+            sum=current.debits,
         )
     if credits != current.credits:
         raise reader.error(
-            f"checksum: the trailer's credit total is {credits}, the movements add up "
-            f"to {current.credits}"
+            "checksum: the trailer's credit total is %(total)s, the movements add up to %(sum)s",
+            total=credits,
+            sum=current.credits,
         )
     expected = current.opening + current.credits - current.debits
     if expected != current.closing:
         raise StatementError(
             reader.filename,
             f"line {current.closing_line}",
-            f"balance: old balance {current.opening} + movements "
-            f"{current.credits - current.debits} = {expected}, "
-            f"but the new balance is {current.closing}",
+            "balance: old balance %(old)s + movements %(movements)s = %(expected)s, "
+            "but the new balance is %(new)s",
+            old=current.opening,
+            movements=current.credits - current.debits,
+            expected=expected,
+            new=current.closing,
         )
     movements = tuple(
         Movement(
