@@ -19,8 +19,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from build_survey_xlsform import FIXED_TIME, SURVEY_COLUMNS, deterministic, group, row  # noqa: E402
-from openpyxl import Workbook  # noqa: E402
+from build_survey_xlsform import FIXED_TIME, SURVEY_COLUMNS, deterministic, group, row
+from openpyxl import Workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 OUTPUT = ROOT / "clustermonitor" / "grants" / "data" / "application_form.xlsx"

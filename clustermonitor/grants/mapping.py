@@ -125,7 +125,7 @@ class Flag:
     missing: str = ""
 
 
-# -- values ---------------------------------------------------------------------------
+# -- values ----------
 
 
 def amount(text) -> Decimal:
@@ -141,10 +141,7 @@ def amount(text) -> Decimal:
             thousands = "." if decimal_mark == "," else ","
             raw = raw.replace(thousands, "").replace(decimal_mark, ".")
         elif "," in raw:
-            if raw.count(",") > 1:
-                raw = raw.replace(",", "")
-            else:
-                raw = raw.replace(",", ".")
+            raw = raw.replace(",", "") if raw.count(",") > 1 else raw.replace(",", ".")
         elif raw.count(".") > 1 or re.fullmatch(r"[+-]?\d{1,3}(\.\d{3})+", raw):
             raw = raw.replace(".", "")
         try:
@@ -187,7 +184,7 @@ def lines(text: str) -> list[tuple[int, list[str]]]:
     return out
 
 
-# -- tables ---------------------------------------------------------------------------
+# -- tables ----------
 
 
 def _table(name: str, text: str, problems: list[Problem]) -> list[tuple[int, dict]]:
@@ -347,7 +344,7 @@ def cofinancing(text: str, problems: list[Problem]) -> list[dict]:
     return out
 
 
-# -- the whole form -------------------------------------------------------------------
+# -- the whole form ----------
 
 
 def to_contract(answers: dict) -> tuple[dict, list[Problem]]:
@@ -428,7 +425,7 @@ def _plain(value: Decimal) -> str:
     return text
 
 
-# -- checks the applicant sees ---------------------------------------------------------
+# -- checks the applicant sees ----------
 
 
 def flags(data: dict, share: Decimal | None) -> list[Flag]:
