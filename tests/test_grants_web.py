@@ -407,3 +407,28 @@ def test_a_version_is_not_rewritten_by_a_later_save():
     version.refresh_from_db()
     assert version.data == frozen and version.sha256 == contract.digest(frozen, [])
     assert re.fullmatch(r"[0-9a-f]{64}", version.sha256)
+
+
+def test_a_form_of_another_programme_is_neither_offered_nor_accepted(web):
+    from clustermonitor.programmes.models import Programme
+    from clustermonitor.surveys.models import Questionnaire
+
+    setup = open_call()
+    other = Programme.objects.create(name="Ander programma", slug="ander")
+    foreign = Questionnaire.objects.create(
+        programme=other, title="Vreemd", version="1", sha256="x", definition={}
+    )
+    client = web("programme_manager")
+    url = reverse("grants:call-setup", args=[setup.call_id])
+    assert f'value="{foreign.pk}"' not in client.get(url).content.decode()
+    page = client.post(
+        url,
+        {
+            "opens_at": "2027-03-01T09:00:00",
+            "closes_at": "2027-05-01T17:00:00",
+            "questionnaire": foreign.pk,
+        },
+    )
+    assert page.status_code == 200 and "questionnaire" in page.context["form"].errors
+    setup.refresh_from_db()
+    assert setup.questionnaire_id != foreign.pk
