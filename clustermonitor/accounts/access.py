@@ -741,6 +741,7 @@ def require_programme_page_editor(user) -> None:
 # and bank statements, decided in access_network.py; member self-service, offers and
 # requests in access_selfservice.py. Named here like every other rule.
 from clustermonitor.accounts.access_grants import (  # noqa: E402, F401
+    GRANTS_APPLY,
     GRANTS_RECEIVED,
     GRANTS_SETUP,
     application_for,

@@ -16,11 +16,15 @@ import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from clustermonitor.accounts.access import is_agency, is_programme_manager
+from clustermonitor.accounts.access import _has, is_agency, is_programme_manager
+from clustermonitor.accounts.models import Role
 from clustermonitor.core.permissions import check
 
+GRANTS_APPLY = "grants.apply"
 GRANTS_SETUP = "grants.change_call_setup"
 GRANTS_RECEIVED = "grants.view_received_applications"
+is_applicant = _has(Role.APPLICANT)
+rules.add_perm(GRANTS_APPLY, is_applicant)
 rules.add_perm(GRANTS_SETUP, is_programme_manager)
 rules.add_perm(GRANTS_RECEIVED, is_agency)
 
