@@ -391,10 +391,15 @@ def enrich(data: dict) -> dict:
 
 @transaction.atomic
 def submit(
-    actor: audit.Actor, application: Application, *, now: datetime.datetime | None = None
+    actor: audit.Actor,
+    application: Application,
+    *,
+    now: datetime.datetime | None = None,
+    notify: bool = True,
 ) -> ApplicationVersion:
-    """Freeze the draft as the next version. Refused (with the reason) when the call is
-    closed — to the second — or the answers are incomplete or cannot be read."""
+    """Freeze the draft as the next version and (`notify`) e-mail the acknowledgement
+    with its hash once committed. Refused (with the reason) when the call is closed — to
+    the second — or the answers are incomplete or cannot be read."""
     now = now or timezone.now()
     application = (
         Application.objects.select_for_update()
@@ -429,7 +434,8 @@ def submit(
     application.title = (result.data.get("title") or application.title)[:300]
     application.applicant = (result.data.get("applicant") or application.applicant)[:200]
     audit.save(actor, application, note=f"online application: version {number} submitted")
-    transaction.on_commit(lambda: _mail_acknowledgement(version.pk))
+    if notify:
+        transaction.on_commit(lambda: _mail_acknowledgement(version.pk))
     return version
 
 
