@@ -432,3 +432,15 @@ def test_a_form_of_another_programme_is_neither_offered_nor_accepted(web):
     assert page.status_code == 200 and "questionnaire" in page.context["form"].errors
     setup.refresh_from_db()
     assert setup.questionnaire_id != foreign.pk
+
+
+def test_my_applications_lists_the_drafts_and_the_last_versions(web):
+    setup = open_call()
+    submitted = draft_for(setup)
+    services.submit(_actor(), submitted)
+    services.submit(_actor(), submitted)
+    draft = draft_for(setup)
+    page = web("applicant").get(reverse("grants:mine"))
+    html = page.content.decode()
+    assert list(page.context["applications"]) == [draft, submitted]
+    assert "version 2" in html and "version 1" not in html
