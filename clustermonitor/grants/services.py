@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import datetime
 import hashlib
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path, PurePath
@@ -33,6 +34,8 @@ from clustermonitor.programmes.models import Application
 from clustermonitor.surveys import respond
 
 Status = Application.Status
+#: Characters no answer holds: the C0 controls but tab and line breaks, and DEL.
+CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 #: An applicant may change these of their application; the rest is the agency's.
 OPEN_STATUSES = (Status.DRAFT, Status.SUBMITTED)
 
@@ -235,6 +238,16 @@ def save_page(
     answers, errors, raw, appeared = respond.read_page(
         definition, group, data, stored, language=language, require=action == "next"
     )
+    for name, value in list(answers.items()):
+        # Control characters (a NUL cannot even be stored in PostgreSQL's JSON) are
+        # refused, the stored answer kept.
+        if isinstance(value, str) and CONTROL.search(value) and value != stored.get(name):
+            errors[name] = _("Remove the control characters from this answer.")
+            raw[name] = CONTROL.sub("", value)
+            if name in stored:
+                answers[name] = stored[name]
+            else:
+                answers.pop(name)
     kind, next_page = "saved", group
     if errors:
         kind = "invalid"
