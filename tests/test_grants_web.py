@@ -444,3 +444,13 @@ def test_my_applications_lists_the_drafts_and_the_last_versions(web):
     html = page.content.decode()
     assert list(page.context["applications"]) == [draft, submitted]
     assert "version 2" in html and "version 1" not in html
+
+
+def test_the_overview_links_to_the_first_required_answer_missing(web):
+    setup = open_call()
+    answers = {k: v for k, v in ANSWERS.items() if k != "manager_name"}
+    application = draft_for(setup, answers=answers)
+    page = web("applicant").get(reverse("grants:application", args=[application.pk]))
+    html = page.content.decode()
+    assert not page.context["check"].ready
+    assert "?page=p_manager" in html and page.context["gap_label"] == "Name"

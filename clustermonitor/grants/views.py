@@ -97,9 +97,14 @@ def application_detail(request, pk):
             and setup.questionnaire_id is not None
             and setup.is_open(timezone.now())
         )
+        gap_label = ""
+        if result.gap is not None:
+            question = result.gap[1]
+            gap_label = values.text(question.get("label"), _language(request)) or question["name"]
         context.update(
             {
                 "check": result,
+                "gap_label": gap_label,
                 "editable": editable,
                 "overlap": selectors.overlap(result.data),
                 "attachments": result.attachments,
