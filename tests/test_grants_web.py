@@ -454,3 +454,13 @@ def test_the_overview_links_to_the_first_required_answer_missing(web):
     html = page.content.decode()
     assert not page.context["check"].ready
     assert "?page=p_manager" in html and page.context["gap_label"] == "Name"
+
+
+def test_a_submitted_version_cannot_be_saved_again():
+    setup = open_call()
+    version = services.submit(_actor(), draft_for(setup), notify=False)
+    version.data = {**version.data, "title": "Herschreven"}
+    with pytest.raises(ValueError):
+        version.save()
+    version.refresh_from_db()
+    assert version.data["title"] == "Waterstof in de haven"

@@ -83,6 +83,12 @@ class ApplicationVersion(models.Model):
     def __str__(self):
         return f"{self.application} v{self.number}"
 
+    def save(self, *args, **kwargs):
+        """Written once: a submitted version is never changed (its hash was shown)."""
+        if not self._state.adding:
+            raise ValueError("An application version is immutable once submitted.")
+        super().save(*args, **kwargs)
+
 
 class Draft(models.Model):
     """The answers an applicant is working on, keyed by the form's question names (the
