@@ -7,6 +7,7 @@ with the version's hash, the same as in the e-mail."""
 import re
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import expect
 
 from clustermonitor.grants.models import ApplicationVersion
@@ -78,7 +79,7 @@ def test_an_applicant_applies_from_the_portal_to_the_acknowledgement(page, mailo
     expect(problems).to_contain_text("0200.065.766")
     expect(page.locator("#submit-form button")).to_be_disabled()
     application = Application.objects.get(applicant_account__email=EMAIL)
-    page.goto(f"/applications/{application.pk}/form/?page=p_members")
+    page.goto(reverse("grants:form", args=[application.pk]) + "?page=p_members")
     page.fill("[name=members]", ANSWERS["members"])
     page.locator(".respond-actions button[value=save]").click()
     page.locator(".heading a.button", has_text="Overzicht").click()
