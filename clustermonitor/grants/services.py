@@ -120,7 +120,9 @@ def start(
         User.objects.filter(username__iexact=email).first()
     )
     if existing is not None:
-        _mail_existing(existing, setup)
+        if existing.email.lower() == email.lower():
+            _mail_existing(existing, setup)
+        # (an account named like the address but with another one is mailed nothing)
         return Started(None, None)
     user = account_services.create_user(
         actor,
