@@ -21,6 +21,13 @@ MENU = [
         ],
     ),
     (
+        _("Applications"),
+        [
+            # An applicant's own applications to the programme's calls (issue 19).
+            (_("My applications"), "grants:mine", "grants.apply"),
+        ],
+    ),
+    (
         _("Programme"),
         [
             (_("Programme"), "programmes:programme-list", "programmes.view_portfolio"),

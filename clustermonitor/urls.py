@@ -1,7 +1,9 @@
+from django.shortcuts import redirect
 from django.urls import include, path
 from django.views.i18n import set_language
 
 from clustermonitor.accountmanagement import urls as accountmanagement_urls
+from clustermonitor.accounts.models import Role
 from clustermonitor.maturity import urls as maturity_urls
 from clustermonitor.monitoring import views_home
 from clustermonitor.portal import views_public as portal_views
@@ -13,6 +15,8 @@ def home(request):
     """/: the portal's front page for a visitor, the persona's workspace (inbox) for whoever
     is logged in (LOGIN_REDIRECT_URL)."""
     if request.user.is_authenticated:
+        if request.user.role_set == {Role.APPLICANT}:  # an applicant's workspace (issue 19)
+            return redirect("grants:mine")
         return views_home.home(request)
     return portal_views.front(request)
 
@@ -42,6 +46,7 @@ urlpatterns = [
     path("", include("clustermonitor.mailings.urls")),
     path("", include("clustermonitor.monitoring.urls")),
     path("", include("clustermonitor.surveys.urls")),
+    path("", include("clustermonitor.grants.urls")),
     path("", include("clustermonitor.reports.urls")),
     path("", include("clustermonitor.prospects.urls")),
     path("", include("clustermonitor.portal.urls")),

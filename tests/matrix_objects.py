@@ -506,3 +506,60 @@ def registration():
 
 def registration_question():
     return registration_event().registration_settings.questions.get()
+
+
+# The grant cycle's online applications (issue 19): a call open now with the shipped form,
+# a submitted application of the applicant persona with a version and an attachment, and
+# a draft of theirs.
+def grants_setup():
+    from clustermonitor.grants.models import CallSetup
+
+    found = CallSetup.objects.filter(call__name="Matrix-oproep").first()
+    if found is not None:
+        return found
+    from tests.grants_helpers import open_call
+
+    setup = open_call(number=77)
+    setup.call.name = "Matrix-oproep"
+    setup.call.save()
+    return setup
+
+
+def grants_application():
+    from clustermonitor.accounts.models import User
+    from clustermonitor.core import audit
+    from clustermonitor.grants import services
+    from tests.grants_helpers import draft_for
+
+    setup = grants_setup()
+    found = Application.objects.filter(call=setup.call, status="submitted").first()
+    if found is not None:
+        return found
+    application = draft_for(setup)
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    actor = audit.Actor(User.objects.get(username="applicant"), "matrix")
+    services.add_attachment(
+        actor, application, SimpleUploadedFile("plan.pdf", b"%PDF-1.4\n%%EOF\n")
+    )
+    services.submit(actor, application)
+    application.refresh_from_db()
+    return application
+
+
+def grants_draft():
+    setup = grants_setup()
+    found = Application.objects.filter(call=setup.call, status="draft").first()
+    if found is not None:
+        return found
+    from tests.grants_helpers import draft_for
+
+    return draft_for(setup)
+
+
+def grants_version():
+    return grants_application().versions.order_by("number").first()
+
+
+def grants_attachment():
+    return grants_application().attachments.order_by("pk").first()

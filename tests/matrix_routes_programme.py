@@ -25,7 +25,8 @@ from tests.matrix_rows import (
 
 ROUTES = {
     # A visitor gets the public portal's front page, whoever is logged in the workspace.
-    "programmes:home": (lambda: reverse("programmes:home"), PUBLIC),
+    # An applicant (issue 19) goes on to "My applications".
+    "programmes:home": (lambda: reverse("programmes:home"), {**PUBLIC, "applicant": 302}),
     "monitoring:search": (lambda: reverse("monitoring:search") + "?q=EU", EVERYONE),
     "programmes:portfolio": (lambda: reverse("programmes:portfolio"), EVERYONE),
     "programmes:portfolio-xlsx": (lambda: reverse("programmes:portfolio-xlsx"), EVERYONE),

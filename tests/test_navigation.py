@@ -48,7 +48,11 @@ EXPECTED_MENU = {
     },
     "member_contact": {"Programme": ["call-list"], "Clusters": ["portfolio"]},
     "reviewer": {"Programme": ["call-list"], "Clusters": ["portfolio"]},
-    "applicant": {"Programme": ["call-list"], "Clusters": ["portfolio"]},
+    "applicant": {
+        "Applications": ["mine"],
+        "Programme": ["call-list"],
+        "Clusters": ["portfolio"],
+    },
 }
 
 

@@ -9,6 +9,7 @@ from clustermonitor.accounts import services
 from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
 from clustermonitor.demodata import banking as bank_demo
+from clustermonitor.demodata import grants as demo_grants
 from clustermonitor.demodata import invoices, live, profiles, selfservice
 from clustermonitor.demodata import loader as demodata
 from clustermonitor.demodata import mailings as demo_mailings
@@ -83,6 +84,8 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
     summary["prospects"] = prospect_data.load(seed=seed)
     # A sent newsletter of EUKA's second term (no figure reads mailings).
     summary["mailings"] = demo_mailings.load()
+    # The current call's online applications (issue 19; no figure reads them undecided).
+    summary["grants"] = demo_grants.load(seed=seed, password=DEMO_PASSWORD)
     return summary
 
 

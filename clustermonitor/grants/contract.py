@@ -35,7 +35,16 @@ guessed.
       ],
       "roadmap": str,
       "position": str,                        # the position against existing clusters
+      "attachments": [                        # the files attached when it was submitted
+        {"name": str, "sha256": str, "size": int}
+      ],
     }
+
+How the form's questions fill these keys (the question-name convention, the tables read
+line by line) is grants/mapping.py's. `members[].name` is the applicant's, or when left
+empty the registry's or the KBO lookup's name for the number ("" when neither knows
+it). `attachments` is absent when nothing is attached; their hashes also enter
+`digest` (below), so the version's hash covers the files' bytes.
 """
 
 from __future__ import annotations

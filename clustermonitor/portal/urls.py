@@ -1,6 +1,13 @@
 from django.urls import path
 
-from clustermonitor.portal import views, views_crawlers, views_finder, views_join, views_public
+from clustermonitor.portal import (
+    views,
+    views_calls,
+    views_crawlers,
+    views_finder,
+    views_join,
+    views_public,
+)
 
 app_name = "portal"
 
@@ -12,6 +19,10 @@ urlpatterns = [
     path("portal/events/", views_public.events_page, name="events"),
     path("portal/events.ics", views_public.events_feed, name="events-feed"),
     path("finder/", views_finder.finder_page, name="finder"),
+    # The open calls and the start of an application (issue 19).
+    path("portal/calls/", views_calls.calls, name="calls"),
+    path("portal/calls/<int:pk>/", views_calls.call_detail, name="call"),
+    path("portal/calls/started/", views_calls.call_started, name="call-started"),
     path("portal/figures/", views_public.open_figures, name="figures"),
     path("portal/figures/<slug:name>.csv", views_public.open_figure_csv, name="figure-csv"),
     path(

@@ -242,9 +242,13 @@ def call_detail(request, pk):
         "programmes/call_detail.html",
         {
             "call": call,
-            "applications": call.applications.select_related("cluster"),
+            # A draft is not yet an application of the call (issue 19).
+            "applications": call.applications.filter(
+                status__in=Application.RECEIVED
+            ).select_related("cluster"),
             "clusters": call.clusters.all(),
             "can_manage": request.user.has_perm("programmes.manage_programme"),
+            "can_see_received": request.user.has_perm(access.GRANTS_RECEIVED),
             "budget_warnings": selectors.budget_warnings(call),
         },
     )

@@ -54,6 +54,7 @@ NOT_PAGES = {
     "registrations:event-download",  # an event's registrations as .xlsx / .csv
     "prospects:pipeline-download",  # a cluster's pipeline as .xlsx / .csv
     "selfservice:personal-data-download",  # JSON: what is kept about the signed-in person
+    "grants:attachment",  # an application's attached file, a download
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
 # on a phone.
@@ -78,6 +79,9 @@ MEMBER_PAGES = {
     "registrations:register",  # an event's public registration form, and its pages
     "registrations:registered",
     "registrations:cancel",
+    "portal:calls",  # the open calls and the start of an application (issue 19)
+    "portal:call",
+    "portal:call-started",
 }
 
 OVERFLOW_JS = """() => ({
@@ -137,6 +141,7 @@ SWEEPS = [
         "cluster_manager_a",
         "cluster_manager_b",
         "member_contact",
+        "applicant",  # the online application's pages (issue 19)
     )
     for part in range(PARTS.get(persona, 1))
 ]
@@ -152,7 +157,7 @@ def test_no_page_a_persona_may_open_scrolls_sideways_or_fails_axe(
     assert len(every) >= 8  # the member contact opens the fewest
     names = every[part :: PARTS.get(persona, 1)]
     wide = overflowing(page, names, DESKTOP, accessibility.routes_for(persona, pages_for))
-    if persona == "member_contact":  # the member's own pages, on a phone as well
+    if persona in ("member_contact", "applicant"):  # their own pages, on a phone as well
         wide += overflowing(page, names, PHONE)
     assert not wide, "\n".join(wide)
 
