@@ -42,6 +42,7 @@ urlpatterns = [
     path("", include("clustermonitor.mailings.urls")),
     path("", include("clustermonitor.monitoring.urls")),
     path("", include("clustermonitor.surveys.urls")),
+    path("", include("clustermonitor.agreements.urls")),
     path("", include("clustermonitor.reports.urls")),
     path("", include("clustermonitor.prospects.urls")),
     path("", include("clustermonitor.portal.urls")),

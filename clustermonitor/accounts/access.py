@@ -774,3 +774,15 @@ from clustermonitor.accounts.access_selfservice import (  # noqa: E402, F401
     postings_seen_by_member,
     self_service_cluster,
 )
+# The grant cycle's agreements, amendments, tranches and payments (issue 19), decided in
+# access_agreements.py.
+from clustermonitor.accounts.access_agreements import (  # noqa: E402, F401
+    AGREEMENT_VIEW,
+    AGREEMENTS_MANAGE,
+    AGREEMENTS_PROGRAMME,
+    agreement_application,
+    agreement_cluster,
+    condition_for,
+    require_agreements_reader,
+    tranche_for,
+)
