@@ -195,7 +195,22 @@ def _registrations(client):
     return [client.get(url, {"format": "csv"}), client.get(url, {"format": "xlsx"})]
 
 
+def _payment_schedule(client):
+    """The payment schedule (csv and xlsx) with cluster A's agreement: hostile cluster
+    names and a hostile condition in the reason of a tranche that waits for it."""
+    from clustermonitor.agreements.models import Condition, Tranche
+    from tests.matrix_routes_agreements import agreement
+
+    found = agreement()
+    Condition.objects.filter(agreement=found).update(description=EQUALS)
+    Tranche.objects.filter(agreement=found, number=1).update(condition=found.conditions.get())
+    url = reverse("agreements:list")
+    return [client.get(url, {"format": "csv"}), client.get(url, {"format": "xlsx"})]
+
+
 EXPORTS = {
+    # The payment schedule for the bookkeeping (issue 19): one row per tranche.
+    "agreements/views.py:agreement_list": _payment_schedule,
     "billing/views.py:invoice_list": _invoices,
     "members/views.py:member_list_xlsx": _get(
         lambda: reverse("members:member-list-xlsx", args=[CLUSTER_A])
