@@ -241,10 +241,12 @@ def per_call(rows) -> list[dict]:
     return sorted(out.values(), key=lambda t: (t["call"] is None, t["call"] or 0))
 
 
-def committed_and_paid(programme, on: datetime.date) -> list[dict]:
+def committed_and_paid(programme, on: datetime.date, *, clusters=None) -> list[dict]:
     """Per year up to ``on``: subsidies committed (agreements and amendments decided by
-    then) and paid (payments made by then)."""
+    then) and paid (payments made by then); ``clusters``: only theirs (ids)."""
     agreements = known.agreements(Agreement.objects.filter(cluster__programme=programme), on)
+    if clusters is not None:
+        agreements = agreements.filter(cluster__in=clusters)
     commitments = list(agreements.values_list("signed_on", "subsidy"))
     for agreement in with_records(agreements):
         before = agreement.subsidy
@@ -256,6 +258,6 @@ def committed_and_paid(programme, on: datetime.date) -> list[dict]:
                 commitments.append((amendment.decided_on, amendment.new_subsidy - before))
                 before = amendment.new_subsidy
     payments = known.payments(
-        Payment.objects.filter(tranche__agreement__cluster__programme=programme), on
+        Payment.objects.filter(tranche__agreement__in=agreements), on
     ).values_list("paid_on", "amount")
     return grant_figures.committed_and_paid(sorted(commitments), sorted(payments))
