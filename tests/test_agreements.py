@@ -24,7 +24,7 @@ from tests.agreement_helpers import (
     version_data,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 SIGNED = datetime.date(2023, 12, 1)
 
 
