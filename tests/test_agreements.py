@@ -100,6 +100,14 @@ def test_a_bad_target_leaves_nothing_behind():
     assert not Agreement.objects.exists()
 
 
+def test_an_agreement_is_not_decided_before_its_application():
+    application = funded_application()
+    with pytest.raises(services.AgreementError, match="before the application"):
+        services.create_from_application(
+            ACTOR, application, code="CIRTEX", signed_on=datetime.date(2023, 10, 1)
+        )
+
+
 def test_a_subsidy_above_the_type_maximum_is_refused():
     with pytest.raises(services.AgreementError, match="maximum"):
         _agreement(amount=Decimal("500000.00"))

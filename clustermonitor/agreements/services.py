@@ -15,6 +15,7 @@ from decimal import Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import Max, Sum
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from clustermonitor.agreements.models import (
@@ -243,6 +244,11 @@ def create_from_application(
         raise AgreementError(_("Give the start date: the application has none."))
     if signed_on > start + datetime.timedelta(days=366):
         raise AgreementError(_("The agreement is decided long after its start."))
+    if (
+        application.decided_at is not None
+        and signed_on < timezone.localtime(application.decided_at).date()
+    ):
+        raise AgreementError(_("The agreement cannot be decided before the application."))
     end = rules_math.add_years(start, found["term_years"]) - datetime.timedelta(days=1)
     call = application.call
     if Cluster.objects.filter(code=code).exists():
@@ -517,8 +523,6 @@ def record_payment(
     leaves open (the tranche is locked while the sum is checked: two payments at the same
     moment cannot both pass)."""
     tranche = Tranche.objects.select_for_update().get(pk=tranche.pk)
-    from django.utils import timezone
-
     if paid_on > (today or timezone.localdate()):
         raise AgreementError(_("A payment cannot be dated in the future."))
     if amount is None or amount <= 0:
