@@ -737,9 +737,21 @@ def require_programme_page_editor(user) -> None:
     check(user, PROGRAMME_PAGE_CHANGE, visible="programmes.view_portfolio")
 
 
-# A cluster's daily work with its network (issue 18): its prospects, mailings, invoices
-# and bank statements, decided in access_network.py; member self-service, offers and
-# requests in access_selfservice.py. Named here like every other rule.
+# The grant cycle's agreements, amendments, tranches and payments (issue 19), decided in
+# access_agreements.py; a cluster's daily work with its network (issue 18): its prospects,
+# mailings, invoices and bank statements, decided in access_network.py; member
+# self-service, offers and requests in access_selfservice.py. Named here like every
+# other rule.
+from clustermonitor.accounts.access_agreements import (  # noqa: E402, F401
+    AGREEMENT_VIEW,
+    AGREEMENTS_MANAGE,
+    AGREEMENTS_PROGRAMME,
+    agreement_application,
+    agreement_cluster,
+    condition_for,
+    require_agreements_reader,
+    tranche_for,
+)
 from clustermonitor.accounts.access_network import (  # noqa: E402, F401
     BANKING_CHANGE,
     BANKING_VIEW,
@@ -773,16 +785,4 @@ from clustermonitor.accounts.access_selfservice import (  # noqa: E402, F401
     postings_for_staff,
     postings_seen_by_member,
     self_service_cluster,
-)
-# The grant cycle's agreements, amendments, tranches and payments (issue 19), decided in
-# access_agreements.py.
-from clustermonitor.accounts.access_agreements import (  # noqa: E402, F401
-    AGREEMENT_VIEW,
-    AGREEMENTS_MANAGE,
-    AGREEMENTS_PROGRAMME,
-    agreement_application,
-    agreement_cluster,
-    condition_for,
-    require_agreements_reader,
-    tranche_for,
 )
