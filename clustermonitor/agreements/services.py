@@ -320,7 +320,7 @@ def create_for_cluster(
     """The agreement of a cluster funded before the platform (its record's dates and
     subsidy; a subsidy given here is written to the cluster when it had none)."""
     cluster = (
-        Cluster.objects.select_for_update()
+        Cluster.objects.select_for_update(of=("self",))
         .select_related("cluster_type", "call")
         .get(pk=cluster.pk)
     )
