@@ -463,3 +463,47 @@ def test_the_cluster_record_as_of_a_day_before_an_amendment_has_the_earlier_end(
     (as_then,) = known.cluster_attributes([cluster], yesterday)
     assert (as_then.end_date, as_then.subsidy) == (signed_end, cluster_a.subsidy)
     assert Payment.objects.count() == 0
+
+
+@settings(
+    max_examples=15,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(day=st.dates(datetime.date(2023, 11, 1), datetime.date(2027, 6, 30)))
+def test_the_schedule_as_of_a_day_ignores_what_came_after(day):
+    """Approvals and payments after D change nothing in the payment schedule as of D."""
+    from django.db import transaction
+
+    def schedule(agreement):
+        return [
+            (s.tranche.number, s.paid, s.payable, s.reason)
+            for s in _states(agreement, day).values()
+        ]
+
+    with transaction.atomic():
+        agreement = _agreement()
+        as_of = schedule(agreement)
+        later = max(day, START) + datetime.timedelta(days=1)
+        approvals = [
+            (1, datetime.date(2025, 2, 1)),
+            (2, datetime.date(2026, 2, 1)),
+            (3, datetime.date(2027, 2, 1)),
+        ]
+        for year, approved in approvals:
+            approve_report(agreement.cluster, year, moment(max(approved, later)))
+        today = datetime.date(2030, 1, 1)
+        for state in _states(agreement, today).values():
+            paid_on = max(later, state.tranche.payable_from or START)
+            if not _states(agreement, paid_on)[state.tranche.number].payable:
+                paid_on = today
+            services.record_payment(
+                ACTOR,
+                state.tranche,
+                paid_on=paid_on,
+                reference=f"P-{state.tranche.number}",
+                amount=state.tranche.amount,
+                today=today,
+            )
+        assert schedule(agreement) == as_of
+        transaction.set_rollback(True)
