@@ -114,3 +114,37 @@ def test_the_2020_report_gains_the_grant_tables_only(calibrated_demo, db):
     portfolio = next(s for s in after.sections if s.key == "portfolio")
     subsidies = next(b for b in portfolio.blocks if getattr(b, "key", "") == "subsidies")
     assert [row[0] for row in subsidies.rows] == ["2016", "2017", "2018"]
+
+
+@pytest.mark.parametrize(
+    "day",
+    [datetime.date(2016, 12, 31), datetime.date(2018, 3, 31), REPORT_DATE, TODAY],
+)
+def test_the_grant_tables_as_of_a_day_equal_them_without_what_came_after(calibrated_demo, db, day):
+    """Known on D: the applications and subsidies tables as of D are the same once
+    everything that became true after D is deleted (in a rolled-back copy)."""
+    from clustermonitor.reports.build import resolve
+    from clustermonitor.reports.sections import grants
+
+    live.load_live(TODAY)
+    demo.load(TODAY)
+
+    def tables():
+        ctx = resolve(day, None)
+        return [
+            (t.key, t.rows) if t is not None else None
+            for t in (grants.applications_table(ctx), grants.subsidies_table(ctx))
+        ]
+
+    before = tables()
+    with transaction.atomic():
+        Payment.objects.filter(paid_on__gt=day).delete()
+        later = Agreement.objects.filter(signed_on__gt=day)
+        for agreement in later:
+            Payment.objects.filter(tranche__agreement=agreement).delete()
+            agreement.tranches.all().delete()
+            agreement.lines.all().delete()
+            agreement.conditions.all().delete()
+        later.delete()
+        assert tables() == before
+        transaction.set_rollback(True)
