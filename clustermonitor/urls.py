@@ -47,6 +47,7 @@ urlpatterns = [
     path("", include("clustermonitor.monitoring.urls")),
     path("", include("clustermonitor.surveys.urls")),
     path("", include("clustermonitor.grants.urls")),
+    path("", include("clustermonitor.agreements.urls")),
     path("", include("clustermonitor.reports.urls")),
     path("", include("clustermonitor.prospects.urls")),
     path("", include("clustermonitor.portal.urls")),

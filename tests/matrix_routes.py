@@ -4,10 +4,12 @@ by concern: who one is and what anyone may read (`matrix_routes_public`), the ag
 programme (`matrix_routes_programme`), a cluster's network (`matrix_routes_members`), its
 mailings (`matrix_routes_mailings`), invoices (`matrix_routes_billing`) and bank statements
 (`matrix_routes_banking`), a member's self-service (`matrix_routes_selfservice`), calls'
-online applications (`matrix_routes_grants`); the
+online applications (`matrix_routes_grants`), agreements and payments
+(`matrix_routes_agreements`); the
 status rows they share are in `matrix_rows`."""
 
 from tests import (
+    matrix_routes_agreements,
     matrix_routes_banking,
     matrix_routes_billing,
     matrix_routes_grants,
@@ -30,6 +32,7 @@ MODULES = (
     matrix_routes_billing,
     matrix_routes_banking,
     matrix_routes_grants,
+    matrix_routes_agreements,
 )
 MATRIX = {name: entry for module in MODULES for name, entry in module.ROUTES.items()}
 assert len(MATRIX) == sum(len(m.ROUTES) for m in MODULES), "a route is in two modules"

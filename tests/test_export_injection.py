@@ -212,7 +212,22 @@ def _prospects(client):
     return [client.get(url, {"format": "csv"}), client.get(url, {"format": "xlsx"})]
 
 
+def _payment_schedule(client):
+    """The payment schedule (csv and xlsx) with cluster A's agreement: hostile cluster
+    names and a hostile condition in the reason of a tranche that waits for it."""
+    from clustermonitor.agreements.models import Condition, Tranche
+    from tests.matrix_routes_agreements import agreement
+
+    found = agreement()
+    Condition.objects.filter(agreement=found).update(description=EQUALS)
+    Tranche.objects.filter(agreement=found, number=1).update(condition=found.conditions.get())
+    url = reverse("agreements:list")
+    return [client.get(url, {"format": "csv"}), client.get(url, {"format": "xlsx"})]
+
+
 EXPORTS = {
+    # The payment schedule for the bookkeeping (issue 19): one row per tranche.
+    "agreements/views.py:agreement_list": _payment_schedule,
     "billing/views.py:invoice_list": _invoices,
     # Cluster A's pipeline (csv and xlsx): hostile company, contact and next step.
     "prospects/views.py:pipeline_download": _prospects,

@@ -35,6 +35,7 @@ from clustermonitor.collaborations.models import Collaboration
 from clustermonitor.programmes.models import Cluster
 from tests.conftest import CLUSTER_A, CLUSTER_B
 from tests.form_matrix import MANAGERS, Base, NoIds, Probed, ProgrammeOnly, World, _side
+from tests.form_matrix_agreements import AGREEMENTS
 from tests.form_matrix_banking import BANKING
 from tests.form_matrix_grants import GRANTS
 from tests.form_matrix_mailings import MAILINGS
@@ -52,8 +53,9 @@ pytestmark = pytest.mark.usefixtures("english")
 #: (reports, accounts, the programme's set-up, surveys), tests/form_matrix_selfservice.py
 #: (member self-service), tests/form_matrix_mailings.py (the mailings),
 #: tests/form_matrix_banking.py (bank statements), tests/form_matrix_grants.py (online
-#: applications); the probes in tests/form_matrix.py.
-PARTS = (NETWORK, PUBLIC, PROGRAMME, SELF_SERVICE, MAILINGS, BANKING, GRANTS)
+#: applications), tests/form_matrix_agreements.py (agreements and payments); the probes in
+#: tests/form_matrix.py.
+PARTS = (NETWORK, PUBLIC, PROGRAMME, SELF_SERVICE, MAILINGS, BANKING, GRANTS, AGREEMENTS)
 FORMS = {name: entry for part in PARTS for name, entry in part.items()}
 assert len(FORMS) == sum(len(part) for part in PARTS), "a form is listed twice"
 

@@ -13,7 +13,14 @@ from tests.conftest import CLUSTER_A, CLUSTER_B, PERSONAS
 from tests.matrix_routes import MATRIX
 
 AGENCY_MEMBERS = ["organisation-list", "reach", "table8", "kpis", "programme"]
-AGENCY_PROGRAMME = ["programme-list", "call-list", "dashboard", "criteria-set-list", "profiles"]
+AGENCY_PROGRAMME = [
+    "programme-list",
+    "call-list",
+    "list",  # agreements and payments (issue 19)
+    "dashboard",
+    "criteria-set-list",
+    "profiles",
+]
 EXPECTED_MENU = {
     "programme_manager": {
         "Programme": [*AGENCY_PROGRAMME, "programme-page-edit"],
@@ -83,7 +90,7 @@ def test_the_menu_is_a_few_groups_that_open_without_script(web):
     html = web("programme_manager").get(reverse("programmes:portfolio")).content.decode()
     menu = html[html.index('<nav class="menu"') : html.index("</nav>")]
     assert menu.count("<details") == 6 == menu.count("<summary")
-    assert menu.count("<a ") == 21  # every page in a group, none loose
+    assert menu.count("<a ") == 22  # every page in a group, none loose
     # The page shown is marked, and so is its group.
     assert 'href="/portfolio/" aria-current="page"' in menu
     assert '<summary class="current">Clusters</summary>' in menu

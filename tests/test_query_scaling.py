@@ -117,6 +117,9 @@ PAGES = [
     ("portal:figure-csv", {"name": "members"}, ""),
     ("portal:figure-csv-metadata", {"name": "members"}, ""),
     ("portal:figure-json", {"name": "collaborations"}, ""),
+    ("agreements:list", {}, ""),
+    ("agreements:list", {}, "?call=1&on=2026-01-01"),
+    ("agreements:list", {}, "?format=xlsx"),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a
@@ -134,6 +137,7 @@ NOT_LISTS = (
     "carry-out", "prospect-move", "prospect-fee", "progress", "unsubscribe", "settings",
     "issue", "cancel", "credit", "pdf", "ubl", "assign", "ignore", "register",
     "acknowledgement", "withdraw", "started",
+    "amend", "condition-met", "for-cluster", "from-application",
 )  # fmt: skip
 
 #: A member contact's own lists (issue 18), measured as that persona, its account linked
@@ -290,6 +294,19 @@ class Programme:
             source_date=datetime.date(2019, 6, 30),
         )
         monitoring_services.create_periods(audit.Actor.system("scaling"), new)
+        # Its agreement with an advance paid (the agreements' list grows with it).
+        from clustermonitor.agreements import services as agreements
+
+        agreement = agreements.create_for_cluster(
+            audit.Actor.system("scaling"), new, signed_on=new.start_date, periods=False
+        )
+        agreements.record_payment(
+            audit.Actor.system("scaling"),
+            agreement.tranches.get(number=1),
+            paid_on=new.start_date,
+            reference=f"SCALE-{n}",
+            amount=agreement.tranches.get(number=1).amount,
+        )
         now = timezone.now()
         for cluster in (self.a, self.b, new):
             orgs = []

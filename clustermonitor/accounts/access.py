@@ -737,22 +737,13 @@ def require_programme_page_editor(user) -> None:
     check(user, PROGRAMME_PAGE_CHANGE, visible="programmes.view_portfolio")
 
 
-# A cluster's daily work with its network (issue 18): its prospects, mailings, invoices
-# and bank statements, decided in access_network.py; member self-service, offers and
-# requests in access_selfservice.py. Named here like every other rule.
-from clustermonitor.accounts.access_grants import (  # noqa: E402, F401
-    GRANTS_APPLY,
-    GRANTS_RECEIVED,
-    GRANTS_SETUP,
-    application_for,
-    attachment_for,
-    own_application,
-    own_applications,
-    readable_applications,
-    received_call_for,
-    require_call_setup_editor,
-    version_for,
-)
+# Rules kept apart by concern, named here like every other rule. The grant cycle (issue
+# 19): calls' online applications (access_grants.py), agreements and payments
+# (access_agreements.py), each naming the rules it adds in its `__all__`. A cluster's daily
+# work with its network (issue 18): its prospects, mailings, invoices and bank statements
+# (access_network.py); member self-service, offers and requests (access_selfservice.py).
+from clustermonitor.accounts.access_agreements import *  # noqa: E402, F403
+from clustermonitor.accounts.access_grants import *  # noqa: E402, F403
 from clustermonitor.accounts.access_network import (  # noqa: E402, F401
     BANKING_CHANGE,
     BANKING_VIEW,

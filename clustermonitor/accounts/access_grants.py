@@ -20,6 +20,21 @@ from clustermonitor.accounts.access import _has, is_agency, is_programme_manager
 from clustermonitor.accounts.models import Role
 from clustermonitor.core.permissions import check
 
+#: What access.py makes available as its own rules.
+__all__ = [
+    "GRANTS_APPLY",
+    "GRANTS_RECEIVED",
+    "GRANTS_SETUP",
+    "application_for",
+    "attachment_for",
+    "own_application",
+    "own_applications",
+    "readable_applications",
+    "received_call_for",
+    "require_call_setup_editor",
+    "version_for",
+]
+
 GRANTS_APPLY = "grants.apply"
 GRANTS_SETUP = "grants.change_call_setup"
 GRANTS_RECEIVED = "grants.view_received_applications"

@@ -202,4 +202,10 @@ AUDITED_MODELS = {
     "progressreport": ("monitoring", "progressreport"),
     "clusterprofile": ("portal", "clusterprofile"),
     "programmepage": ("portal", "programmepage"),
+    "agreement": ("agreements", "agreement"),
+    "amendment": ("agreements", "amendment"),
+    "budgetline": ("agreements", "budgetline"),
+    "condition": ("agreements", "condition"),
+    "tranche": ("agreements", "tranche"),
+    "payment": ("agreements", "payment"),
 }

@@ -146,6 +146,13 @@ STATES = {
         "uploaded": ("neutral", pgettext_lazy("upload", "not imported yet")),
         "committed": ("ok", pgettext_lazy("upload", "imported")),
     },
+    # A tranche of an agreement's subsidy (issue 19), from its condition and payments.
+    "tranche": {
+        "planned": ("neutral", pgettext_lazy("tranche", "not payable yet")),
+        "payable": ("warn", pgettext_lazy("tranche", "payable")),
+        "partly_paid": ("info", pgettext_lazy("tranche", "partly paid")),
+        "paid": ("ok", pgettext_lazy("tranche", "paid")),
+    },
     # A date something is due on: a progress report, an attention point's follow-up.
     "deadline": {
         "due": ("info", pgettext_lazy("deadline", "due")),

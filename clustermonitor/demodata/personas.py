@@ -8,6 +8,7 @@ from django.db import transaction
 from clustermonitor.accounts import services
 from clustermonitor.accounts.models import Role
 from clustermonitor.core import audit
+from clustermonitor.demodata import agreements as agreements_demo
 from clustermonitor.demodata import banking as bank_demo
 from clustermonitor.demodata import grants as demo_grants
 from clustermonitor.demodata import invoices, live, profiles, selfservice
@@ -60,6 +61,8 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
     summary["invoices"] = invoices.load()
     # A bank statement for EUKA2 to import (a file; imported by no one yet: no figure moves).
     summary["bank"] = bank_demo.load()
+    # Calls 1 and 2's applications as published, agreements with tranches and payments.
+    summary["agreements"] = agreements_demo.load()
     for login in DEMO_LOGINS:
         cluster = Cluster.objects.get(code=login.cluster) if login.cluster else None
         services.create_user(

@@ -19,7 +19,6 @@ from pathlib import Path
 
 import pandas as pd
 import yaml
-from django.db.models import Sum
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -27,7 +26,8 @@ from clustermonitor.core import known
 from clustermonitor.core.exporters import Sheet
 from clustermonitor.monitoring import published_labels, published_texts
 from clustermonitor.monitoring.published_labels import day
-from clustermonitor.programmes.models import Application, Cluster, ClusterType
+from clustermonitor.programmes.models import Cluster, ClusterType
+from clustermonitor.programmes.selectors import figures_by_call
 
 FILE = Path(__file__).resolve().parent.parent / "data" / "reference" / "published_figures_2020.yaml"
 COUNT, SHARE, EUR, YEARS, SCORE, TEXT = "count", "share", "eur", "years", "score", "text"
@@ -318,20 +318,22 @@ def _cofinancing_share(ctx, key):
 def _call_figure(index: int, number: int):
     def compute(ctx, key):
         field = key.rsplit(".", 1)[-1]
-        applications = Application.objects.filter(
-            call__programme=ctx.programme, call__cluster_type__code="IBN", call__number=number
-        )
-        if not applications.exists():
+        figures = figures_by_call(ctx.programme, ctx.as_of).get(("IBN", number))
+        if not figures or not figures["received"]:
             raise NotComputed(
                 _("no applications recorded for IBN call %(number)s") % {"number": number}
             )
-        funded = applications.filter(status=Application.Status.FUNDED)
         if field == "submitted":
-            return applications.count(), _("applications recorded for the call")
+            return figures["received"], _(
+                "applications received by the call, known on %(date)s (drafts never count)"
+            ) % {"date": day(ctx.as_of)}
         if field == "funded":
-            return funded.count(), _("funded applications recorded for the call")
-        total = funded.aggregate(total=Sum("funded_amount"))["total"]
-        return total, _("sum of the funded amounts recorded for the call")
+            return figures["funded"], _("funded applications of the call, decided by %(date)s") % {
+                "date": day(ctx.as_of)
+            }
+        return figures["funded_amount"], _(
+            "sum of the funded amounts of the call's applications decided by %(date)s"
+        ) % {"date": day(ctx.as_of)}
 
     return compute
 

@@ -7,7 +7,8 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q, Sum
 from django.utils.translation import gettext as _
 
-from clustermonitor.core import known
+from clustermonitor.analysis import grant_figures
+from clustermonitor.core import known, known_agreements
 from clustermonitor.core.templatetags.format import format_money
 from clustermonitor.programmes.models import (
     Application,
@@ -132,28 +133,47 @@ def portfolio_rows(
     return rows
 
 
-def call_overview(programme: Programme) -> list[dict]:
-    """Per call: submitted and funded as recorded and as reported, and the amounts."""
+def application_figures(programme: Programme, on: datetime.date | None = None) -> dict:
+    """Per call (its pk), from the application records known on ``on`` (all without it;
+    core/known_agreements.py): received (a draft never is), decided, funded, rejected,
+    ineligible, withdrawn, the funded amount, the success rate (funded of those decided)
+    and the days from submission to decision (analysis/grant_figures.py)."""
+    applications = Application.objects.filter(call__programme=programme)
+    received = known_agreements.applications_received(applications, on)
+    decided = set(
+        known_agreements.applications_decided(applications, on).values_list("pk", flat=True)
+    )
+    rows = [
+        {**row, "call": row.pop("call_id"), "decided": row["pk"] in decided}
+        for row in received.order_by("pk").values(
+            "pk", "call_id", "status", "funded_amount", "submitted_at", "decided_at"
+        )
+    ]
+    return grant_figures.call_figures(rows)
+
+
+def figures_by_call(programme: Programme, on: datetime.date | None = None) -> dict:
+    """:func:`application_figures` keyed by (cluster type code, call number)."""
+    figures = application_figures(programme, on)
+    calls = Call.objects.filter(pk__in=sorted(figures)).select_related("cluster_type")
+    return {(c.cluster_type.code, c.number): figures[c.pk] for c in calls}
+
+
+def call_overview(programme: Programme, on: datetime.date | None = None) -> list[dict]:
+    """Per call: received and funded as recorded (known on ``on``; drafts never count)
+    and as reported, the amounts, the success rate and the time to a decision."""
     calls = (
         Call.objects.filter(programme=programme)
         .select_related("cluster_type")
-        .annotate(
-            recorded_submitted=Count("applications"),
-            recorded_funded=Count(
-                "applications", filter=Q(applications__status=Application.Status.FUNDED)
-            ),
-            recorded_amount=Sum(
-                "applications__funded_amount",
-                filter=Q(applications__status=Application.Status.FUNDED),
-            ),
-        )
         .prefetch_related("reported_figures")
     )
+    figures = application_figures(programme, on)
+    clusters = Cluster.objects.filter(programme=programme, call__isnull=False)
+    if on is not None:
+        clusters = known.clusters(clusters, on)
     cluster_stats = {
         row["call"]: row
-        for row in Cluster.objects.filter(programme=programme, call__isnull=False)
-        .values("call")
-        .annotate(
+        for row in clusters.values("call").annotate(
             n=Count("pk"),
             total_subsidy=Sum("subsidy"),
             unknown=Count("pk", filter=Q(subsidy__isnull=True)),
@@ -162,13 +182,19 @@ def call_overview(programme: Programme) -> list[dict]:
     rows = []
     for call in calls:
         reported = {f.metric: f for f in call.reported_figures.all()}
+        if on is not None:
+            reported = {m: f for m, f in reported.items() if known.reported(f, on)}
         stats = cluster_stats.get(call.pk, {"n": 0, "total_subsidy": None, "unknown": 0})
+        recorded = figures.get(call.pk, {})
         rows.append(
             {
                 "call": call,
-                "recorded_submitted": call.recorded_submitted,
-                "recorded_funded": call.recorded_funded,
-                "recorded_amount": call.recorded_amount,
+                "recorded_submitted": recorded.get("received", 0),
+                "recorded_funded": recorded.get("funded", 0),
+                "recorded_amount": recorded.get("funded_amount"),
+                "recorded_decided": recorded.get("decided", 0),
+                "recorded_success_rate": recorded.get("success_rate"),
+                "median_days_to_decision": recorded.get("median_days_to_decision"),
                 "reported_submitted": _value(reported, ReportedFigure.Metric.SUBMITTED),
                 "reported_funded": _value(reported, ReportedFigure.Metric.FUNDED),
                 "reported_amount": _value(reported, ReportedFigure.Metric.FUNDED_AMOUNT),
@@ -181,7 +207,7 @@ def call_overview(programme: Programme) -> list[dict]:
                 "over_budget": call.budget is not None
                 and any(
                     total is not None and total > call.budget
-                    for total in (call.recorded_amount, stats["total_subsidy"])
+                    for total in (recorded.get("funded_amount"), stats["total_subsidy"])
                 ),
                 "success_rate": _ratio(
                     _value(reported, ReportedFigure.Metric.FUNDED),

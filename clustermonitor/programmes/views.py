@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import confirm, editing
+from clustermonitor.core import confirm, editing, paging
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.programmes import exports, selectors, services
 from clustermonitor.programmes.forms import (
@@ -222,12 +222,14 @@ def target_delete(request, pk):
 @login_required
 def call_list(request):
     programme = _programme_or_404(request)
+    on = paging.date_param(request) if request.GET.get("on") else None
     return render(
         request,
         "programmes/call_list.html",
         {
             "programme": programme,
-            "rows": selectors.call_overview(programme),
+            "on": on,
+            "rows": selectors.call_overview(programme, on),
             "can_manage": request.user.has_perm("programmes.manage_programme"),
             "can_see_applications": request.user.has_perm("programmes.view_applications"),
         },
@@ -242,6 +244,7 @@ def call_detail(request, pk):
         "programmes/call_detail.html",
         {
             "call": call,
+            "figures": selectors.application_figures(call.programme).get(call.pk, {}),
             # A draft is not yet an application of the call (issue 19).
             "applications": call.applications.filter(
                 status__in=Application.RECEIVED

@@ -256,4 +256,8 @@ def build(ctx) -> Section:
             )
     else:
         section.text(_("No IBN is selected, so there are no keywords per IBN to show."))
+    # The grant cycle (issue 19): applications per call, subsidies committed and paid.
+    from clustermonitor.reports.sections import grants
+
+    grants.add_to(section, ctx)
     return section
