@@ -29,6 +29,7 @@ from clustermonitor.agreements.models import (
 from clustermonitor.agreements.selectors import agreement_as_of, tranche_states
 from clustermonitor.analysis.grant_figures import split
 from clustermonitor.core import audit
+from clustermonitor.grants import selectors as grants_selectors
 from clustermonitor.programmes import rules_math
 from clustermonitor.programmes.models import KPI, Application, Cluster, Target
 
@@ -73,17 +74,6 @@ def reference_for(cluster: Cluster) -> str:
 # -- The version of a funded application ------------------------------------------------------
 
 
-def latest_version(application: Application):
-    """The application's last submitted version (grants.selectors.latest_version once
-    part A has it; the highest-numbered version until then), or None."""
-    try:
-        from clustermonitor.grants import selectors as grants_selectors
-
-        return grants_selectors.latest_version(application)
-    except (ImportError, AttributeError):
-        return application.versions.order_by("-number").first()
-
-
 def _decimal(text, default=None):
     if text in (None, ""):
         return default
@@ -112,7 +102,7 @@ def proposal(application: Application) -> dict:
         raise AgreementError(_("Only a funded application with its amount becomes a cluster."))
     if application.cluster_id:
         raise AgreementError(_("This application is a cluster already."))
-    version = latest_version(application)
+    version = grants_selectors.latest_version(application)
     data = dict(version.data) if version is not None else {}
     start = _date(data["start_date"], _("start date")) if data.get("start_date") else None
     term = data.get("term_years")
