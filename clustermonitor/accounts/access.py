@@ -758,6 +758,22 @@ from clustermonitor.accounts.access_network import (  # noqa: E402, F401
     statement_for,
     statement_line_for,
 )
+
+# The grant cycle's screening and jury (issue 19): decided in access_review.py.
+from clustermonitor.accounts.access_review import (  # noqa: E402, F401
+    MY_ASSIGNMENTS,
+    REVIEW_MANAGE,
+    assignments_of,
+    is_reviewer,
+    may_see_other_scores,
+    my_assignment_for,
+    require_review_manager,
+    require_reviewer,
+    review_application_for,
+    review_assignment_for_manager,
+    review_call_for,
+    reviewers_for,
+)
 from clustermonitor.accounts.access_selfservice import (  # noqa: E402, F401
     SELF_SERVICE,
     SELF_SERVICE_MANAGE,

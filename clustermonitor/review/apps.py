@@ -10,3 +10,14 @@ class ReviewConfig(AppConfig):
     label = "review"
     verbose_name = _("Screening and review")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from clustermonitor.accounts import access_review  # noqa: F401 - registers the rules
+        from clustermonitor.core import pagelinks
+
+        def call_links(user, call):
+            from clustermonitor.review.views import call_links
+
+            return call_links(user, call)
+
+        pagelinks.register("call", "review", call_links, order=20)
