@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 CENT = Decimal("0.01")
+#: An amount this large is no amount (and would not fit the database's money fields).
+LARGEST = Decimal("1e12")
 
 
 @dataclass(frozen=True)
@@ -52,7 +54,7 @@ def amount(value) -> Decimal | None:
         number = Decimal(str(value).strip().replace(" ", ""))
     except (InvalidOperation, ValueError):
         return None
-    if not number.is_finite():
+    if not number.is_finite() or abs(number) >= LARGEST:
         return None
     return number.quantize(CENT)
 

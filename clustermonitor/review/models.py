@@ -112,6 +112,7 @@ class Screening(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("screened by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -255,6 +256,7 @@ class Assignment(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("assigned by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
@@ -355,6 +357,7 @@ class Decision(models.Model):
         settings.AUTH_USER_MODEL,
         verbose_name=_("recorded by"),
         null=True,
+        blank=True,
         on_delete=models.SET_NULL,
         related_name="+",
     )
