@@ -40,6 +40,7 @@ from tests.form_matrix_mailings import MAILINGS
 from tests.form_matrix_network import NETWORK
 from tests.form_matrix_programme import PROGRAMME
 from tests.form_matrix_public import PUBLIC
+from tests.form_matrix_review import REVIEW
 from tests.form_matrix_selfservice import SELF_SERVICE, MemberProbed, member_world
 from tests.matrix_routes import MATRIX
 
@@ -50,8 +51,9 @@ pytestmark = pytest.mark.usefixtures("english")
 #: tests/form_matrix_public.py (the public portal) and tests/form_matrix_programme.py
 #: (reports, accounts, the programme's set-up, surveys), tests/form_matrix_selfservice.py
 #: (member self-service), tests/form_matrix_mailings.py (the mailings),
-#: tests/form_matrix_banking.py (bank statements); the probes in tests/form_matrix.py.
-PARTS = (NETWORK, PUBLIC, PROGRAMME, SELF_SERVICE, MAILINGS, BANKING)
+#: tests/form_matrix_banking.py (bank statements), tests/form_matrix_review.py (the grant
+#: cycle's screening and jury); the probes in tests/form_matrix.py.
+PARTS = (NETWORK, PUBLIC, PROGRAMME, SELF_SERVICE, MAILINGS, BANKING, REVIEW)
 FORMS = {name: entry for part in PARTS for name, entry in part.items()}
 assert len(FORMS) == sum(len(part) for part in PARTS), "a form is listed twice"
 

@@ -14,10 +14,6 @@ class ReviewConfig(AppConfig):
     def ready(self):
         from clustermonitor.accounts import access_review  # noqa: F401 - registers the rules
         from clustermonitor.core import pagelinks
-
-        def call_links(user, call):
-            from clustermonitor.review.views import call_links
-
-            return call_links(user, call)
+        from clustermonitor.review.links import call_links
 
         pagelinks.register("call", "review", call_links, order=20)

@@ -16,7 +16,7 @@ class CriterionForm(forms.ModelForm):
             "text": _("For a manual criterion: the question the screening answers yes or no."),
             "limit": _(
                 "Members already in another running cluster: the largest share allowed, "
-                "e.g. 0.50 (50 %% when left empty)."
+                "e.g. 0.50 (50 % when left empty)."
             ),
         }
 
@@ -79,7 +79,9 @@ class ScreeningForm(forms.Form):
         self.manual = [c for c in criteria if not c.automatic]
         for criterion in self.manual:
             self.fields[f"met_{criterion.pk}"] = forms.ChoiceField(
-                label=criterion.label, choices=YES_NO, widget=forms.RadioSelect
+                label=_("%(criterion)s: met?") % {"criterion": criterion.label},
+                choices=YES_NO,
+                widget=forms.RadioSelect,
             )
             self.fields[f"reason_{criterion.pk}"] = forms.CharField(
                 label=_("reason"), required=False, max_length=1000
@@ -158,11 +160,12 @@ class ScoreForm(forms.Form):
         self.criteria = list(criteria)
         for criterion in self.criteria:
             self.fields[f"score_{criterion.pk}"] = forms.IntegerField(
-                label=criterion.label,
+                label=_("%(criterion)s: score from 0 to %(max)d")
+                % {"criterion": criterion.label, "max": criterion.max_score},
                 required=False,
                 min_value=0,
                 max_value=criterion.max_score,
-                help_text=_("0 to %(max)d") % {"max": criterion.max_score},
+                help_text=criterion.guidance,
             )
             self.fields[f"comment_{criterion.pk}"] = forms.CharField(
                 label=_("comment"),

@@ -7,7 +7,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
@@ -446,13 +445,3 @@ def letter(request, pk):
     response = HttpResponse(letters.render(made), content_type="application/pdf")
     response["Content-Disposition"] = f'attachment; filename="{letters.filename(made)}"'
     return response
-
-
-def call_links(user, call) -> list[dict]:
-    """The links the call's page shows for the screening and jury (core.pagelinks)."""
-    if not user.has_perm(access.REVIEW_MANAGE):
-        return []
-    return [
-        {"label": _("Screening and jury"), "url": reverse("review:call", args=[call.pk])},
-        {"label": _("Ranking"), "url": reverse("review:ranking", args=[call.pk])},
-    ]
