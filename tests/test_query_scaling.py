@@ -117,6 +117,13 @@ PAGES = [
     ("portal:figure-csv", {"name": "members"}, ""),
     ("portal:figure-csv-metadata", {"name": "members"}, ""),
     ("portal:figure-json", {"name": "collaborations"}, ""),
+    # The grant cycle's screening and jury (issue 19): a call whose applications grow.
+    ("review:call", {"pk": "review_call"}, ""),
+    ("review:criteria", {"pk": "review_call"}, ""),
+    ("review:rubric", {"pk": "review_call"}, ""),
+    ("review:jury", {"pk": "review_call"}, ""),
+    ("review:ranking", {"pk": "review_call"}, ""),
+    ("review:ranking", {"pk": "review_call"}, "?format=xlsx"),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a
@@ -133,6 +140,7 @@ NOT_LISTS = (
     "ask-to-join", "join-sent", "join-confirm", "decline", "personal-data", "matching",
     "carry-out", "prospect-move", "prospect-fee", "progress", "unsubscribe", "settings",
     "issue", "cancel", "credit", "pdf", "ubl", "assign", "ignore", "register",
+    "decision", "screening", "declare", "score", "letter",
 )  # fmt: skip
 
 #: A member contact's own lists (issue 18), measured as that persona, its account linked
@@ -216,6 +224,21 @@ class Programme:
             closes_on=datetime.date(2020, 2, 7),
         )
         self.wave.clusters.set([self.a, self.b])
+        from tests import review_helpers
+
+        self.review_call = review_helpers.new_call(61)
+        review_helpers.criteria(self.review_call)
+        review_helpers.rubric(self.review_call)
+        self.jury = [review_helpers.reviewer(f"scaling{i}") for i in (1, 2)]
+
+    def _grow_review(self, n):
+        """The call's applications: one submitted, one in review scored by the jury."""
+        from tests import review_helpers
+
+        review_helpers.application(self.review_call, f"Ingediend {n} vzw")
+        in_review = review_helpers.screened(self.review_call, f"Beoordeeld {n} vzw")
+        for user in self.jury:
+            review_helpers.scored(in_review, user, (5 + n % 3, 7))
 
     def _organisation(self, **values):
         self.orgs += 1
@@ -283,6 +306,7 @@ class Programme:
             source_date=datetime.date(2019, 6, 30),
         )
         monitoring_services.create_periods(audit.Actor.system("scaling"), new)
+        self._grow_review(n)
         now = timezone.now()
         for cluster in (self.a, self.b, new):
             orgs = []
@@ -404,12 +428,9 @@ class Programme:
 
 
 def _url(name, kwargs, query, programme):
-    values = {
-        key: programme.wave.pk
-        if value == "wave"
-        else (programme.a.programme.slug if value == "slug" else value)
-        for key, value in kwargs.items()
-    }
+    named = {"wave": programme.wave.pk, "slug": programme.a.programme.slug}
+    named["review_call"] = programme.review_call.pk
+    values = {key: named.get(value, value) for key, value in kwargs.items()}
     return reverse(name, kwargs=values) + query
 
 

@@ -306,3 +306,26 @@ def test_the_pages_answer_in_dutch(client_for, call, settings):
     reviewer = client_for("reviewer")
     reviewer.cookies[settings.LANGUAGE_COOKIE_NAME] = "nl"
     assert "Mijn opdrachten" in reviewer.get(reverse("review:my-assignments")).content.decode()
+
+
+def test_my_assignments_reads_the_same_queries_at_x1_and_x3(web, call):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = web("reviewer")
+    url = reverse("review:my-assignments")
+
+    def grow(n):
+        for i in range(n):
+            _persona_assignment(h.screened(call, f"Aanvrager {n}-{i} vzw"))
+
+    def count():
+        with CaptureQueriesContext(connection) as captured:
+            assert client.get(url).status_code == 200
+        return len(captured.captured_queries)
+
+    grow(1)
+    count()
+    once = count()
+    grow(2)
+    assert count() == once

@@ -48,7 +48,8 @@ def call_review(request, pk):
     call = _call(request, pk)
     applications = list(selectors.received(call))
     assignments = {}
-    for a in Assignment.objects.filter(application__call=call, active=True).order_by("pk"):
+    active = Assignment.objects.filter(application__call=call, active=True)
+    for a in active.select_related("reviewer").order_by("pk"):
         assignments.setdefault(a.application_id, []).append(a)
     rows = [(a, assignments.get(a.pk, [])) for a in applications]
     return render(
