@@ -106,11 +106,11 @@ def rubric(call) -> list[RubricCriterion]:
     ]
 
 
-def reviewer(username: str) -> User:
+def reviewer(username: str, password: str | None = None) -> User:
     return accounts.create_user(
         ACTOR,
         username=username,
-        password=None,
+        password=password,
         email=f"{username}@example.org",
         first_name=username.title(),
         role=Role.REVIEWER,

@@ -192,7 +192,8 @@ class DecisionForm(forms.Form):
     )
     motivation = forms.CharField(label=_("motivation"), max_length=6000, widget=forms.Textarea)
     meeting_date = forms.DateField(
-        label=_("jury meeting"), widget=forms.DateInput(attrs={"type": "date"})
+        label=_("jury meeting"),
+        widget=forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
     )
     send_letter = forms.BooleanField(
         label=_("Mail the letter to the applicant"), required=False, initial=True
