@@ -52,6 +52,7 @@ NOT_PAGES = {
     "portal:cluster-events-feed",  # iCalendar for calendar programs
     "registrations:event-download",  # an event's registrations as .xlsx / .csv
     "selfservice:personal-data-download",  # JSON: what is kept about the signed-in person
+    "review:letter",  # the jury's decision letter, a PDF download
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
 # on a phone.
