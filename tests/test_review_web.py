@@ -329,3 +329,49 @@ def test_my_assignments_reads_the_same_queries_at_x1_and_x3(web, call):
     once = count()
     grow(2)
     assert count() == once
+
+
+def test_inviting_an_expert_refuses_hostile_values(web, call, mailoutbox):
+    client = web("programme_manager")
+    url = reverse("review:invite", args=[call.pk])
+    for data in (
+        {"email": "not an address", "first_name": "E", "last_name": "X"},
+        {"email": "x@example.org", "first_name": "", "last_name": "X"},
+        {"email": "x@example.org" + "x" * 300, "first_name": "E", "last_name": "X"},
+    ):
+        assert client.post(url, data).status_code == 400, data
+    assert not mailoutbox
+    response = client.post(
+        url, {"email": "Eva@Expert.example", "first_name": "Eva", "last_name": "Expert"}
+    )
+    assert response.status_code == 302 and mailoutbox[0].to == ["eva@expert.example"]
+    assert "reviewer" in User.objects.get(username="eva@expert.example").role_set
+
+
+def test_the_programme_manager_sees_the_submitted_scores_and_cannot_unassign_them(web, call):
+    app = h.screened(call)
+    done = h.scored(app, h.reviewer("een"), (8, 6))
+    Score.objects.filter(assignment=done).update(comment="Overtuigend")
+    client = web("programme_manager")
+    page = client.get(reverse("review:decision", args=[app.pk])).content.decode()
+    assert "Overtuigend" in page
+    client.post(reverse("review:unassign", args=[done.pk]))
+    assert Assignment.objects.get(pk=done.pk).active
+    for junk in ("99999999", "0"):
+        assert client.post(f"/review/assignments/{junk}/remove/").status_code == 404
+
+
+def test_reviewers_and_applicants_never_reach_the_programme_managers_pages(web, call):
+    app = h.screened(call)
+    _persona_assignment(app)
+    for persona in ("reviewer", "applicant"):
+        client = web(persona)
+        for url in (
+            reverse("review:ranking", args=[call.pk]),
+            reverse("review:decision", args=[app.pk]),
+            reverse("review:jury", args=[call.pk]),
+        ):
+            assert client.get(url).status_code == 404, (persona, url)
+        data = {"outcome": "funded", "funded_amount": "1", "motivation": "x"}
+        assert client.post(reverse("review:decision", args=[app.pk]), data).status_code == 404
+    assert not Decision.objects.exists()

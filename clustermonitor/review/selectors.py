@@ -140,6 +140,17 @@ def ranking(call) -> tuple[list[RubricCriterion], Rubric, list[RankingRow]]:
     return items, rubric, [RankingRow(applications[r.key], r) for r in ranked]
 
 
+def submitted_assignments(application):
+    """The application's submitted assignments with their scores (the programme manager's
+    view of the jury's work)."""
+    return (
+        Assignment.objects.filter(application=application, active=True, submitted_at__isnull=False)
+        .select_related("reviewer")
+        .prefetch_related(Prefetch("scores", queryset=Score.objects.select_related("criterion")))
+        .order_by("submitted_at", "pk")
+    )
+
+
 def others_submitted(assignment):
     """The other reviewers' submitted assignments of the same application with their
     scores (shown only where access.may_see_other_scores allows)."""

@@ -428,6 +428,7 @@ def decision(request, pk):
             "form": form,
             "readiness": selectors.readiness(application),
             "ranked": row.ranked if row else None,
+            "scored": selectors.submitted_assignments(application),
         },
         status=400 if form.is_bound and form.errors else 200,
     )
