@@ -375,3 +375,28 @@ def test_reviewers_and_applicants_never_reach_the_programme_managers_pages(web, 
         data = {"outcome": "funded", "funded_amount": "1", "motivation": "x"}
         assert client.post(reverse("review:decision", args=[app.pk]), data).status_code == 404
     assert not Decision.objects.exists()
+
+
+def test_a_letter_that_cannot_be_mailed_leaves_the_decision_standing(web, call, monkeypatch):
+    from clustermonitor.review import letters
+
+    def refuse(decision, email):
+        raise OSError("the mail server is down")
+
+    monkeypatch.setattr(letters, "mail", refuse)
+    account = User.objects.create(username="aanvrager", email="aanvrager@example.org")
+    app = h.screened(call, account=account)
+    h.scored(app, h.reviewer("een"))
+    h.scored(app, h.reviewer("twee"))
+    data = {
+        "outcome": "rejected",
+        "motivation": "Te weinig leden.",
+        "meeting_date": "2026-01-15",
+        "send_letter": "on",
+    }
+    response = web("programme_manager").post(
+        reverse("review:decision", args=[app.pk]), data, follow=True
+    )
+    assert "could not be mailed" in response.content.decode()
+    decision = Decision.objects.get(application=app)
+    assert decision.outcome == "rejected" and decision.letter_sent_at is None

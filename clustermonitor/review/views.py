@@ -3,6 +3,8 @@
 application's screening, the jury's assignments, the ranking with its export, the jury
 meeting's decision and its letter. Access: accounts.access (access_review.py)."""
 
+import smtplib
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpResponse
@@ -401,7 +403,14 @@ def decision(request, pk):
         else:
             messages.success(request, _("The decision is recorded."))
             if data.get("send_letter"):
-                sent = services.send_letter(actor, made)
+                try:
+                    sent = services.send_letter(actor, made)
+                except (OSError, smtplib.SMTPException):  # the decision stands; mail later
+                    messages.error(
+                        request,
+                        _("The letter could not be mailed: download it and send it yourself."),
+                    )
+                    return redirect("review:decision", application.pk)
                 if sent:
                     messages.success(request, _("The letter was mailed to the applicant."))
                 else:
