@@ -263,3 +263,24 @@ def test_an_external_expert_is_invited_with_the_reviewer_role(call):
         h.ACTOR, email="expert@example.org", first_name="", last_name="", site_url="https://x/"
     )
     assert again == user
+
+
+def test_the_ranking_as_known_on_a_day_counts_only_what_was_submitted_by_then(call):
+    app = h.screened(call)
+    early = h.scored(app, h.reviewer("r1"), (10, 10))
+    late = h.scored(app, h.reviewer("r2"), (0, 0))
+    day = datetime.date(2026, 3, 2)
+    moment = datetime.datetime(2026, 3, 2, 23, 30, tzinfo=datetime.UTC)  # 00:30 the 3rd, BE
+    Screening.objects.filter(application=app).update(
+        screened_at=moment - datetime.timedelta(days=5)
+    )
+    type(early).objects.filter(pk=early.pk).update(
+        submitted_at=moment - datetime.timedelta(hours=2)
+    )
+    type(late).objects.filter(pk=late.pk).update(submitted_at=moment)
+    _items, _rubric, rows = selectors.ranking(call, day)
+    assert rows[0].ranked.reviewers == 1 and rows[0].ranked.mean == 100.0
+    _items, _rubric, rows = selectors.ranking(call, day + datetime.timedelta(days=1))
+    assert rows[0].ranked.reviewers == 2 and rows[0].ranked.mean == 50.0
+    _items, _rubric, rows = selectors.ranking(call, day - datetime.timedelta(days=10))
+    assert rows == []  # not screened yet

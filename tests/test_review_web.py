@@ -400,3 +400,17 @@ def test_a_letter_that_cannot_be_mailed_leaves_the_decision_standing(web, call, 
     assert "could not be mailed" in response.content.decode()
     decision = Decision.objects.get(application=app)
     assert decision.outcome == "rejected" and decision.letter_sent_at is None
+
+
+def test_the_ranking_page_takes_a_day_and_ignores_a_bad_one(web, call):
+    h.scored(h.screened(call), h.reviewer("een"))
+    client = web("programme_manager")
+    url = reverse("review:ranking", args=[call.pk])
+    past = client.get(url, {"on": "2001-01-01"})
+    assert past.status_code == 200 and past.context["rows"] == []
+    assert 'id="ranking-as-of"' in past.content.decode()
+    for junk in ("x", "2026-02-31", "=1+1"):
+        page = client.get(url, {"on": junk})
+        assert page.status_code == 200 and len(page.context["rows"]) == 1, junk
+    sheet = client.get(url, {"on": "2001-01-01", "format": "csv"})
+    assert sheet.status_code == 200

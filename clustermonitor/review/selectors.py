@@ -8,6 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 
 from clustermonitor.analysis import grant_review
+from clustermonitor.core import known
 from clustermonitor.programmes.models import Application
 from clustermonitor.review.models import (
     Assignment,
@@ -104,14 +105,20 @@ def readiness(application) -> Readiness:
     return Readiness(**counts)
 
 
-def submitted_scores(applications) -> dict:
-    """application pk → reviewer pk → criterion pk → score, of submitted assignments."""
+def submitted_scores(applications, on=None) -> dict:
+    """application pk → reviewer pk → criterion pk → score, of submitted assignments (by
+    the end of `on`, Belgian time, when given: known on D)."""
     found: dict = {}
     rows = Score.objects.filter(
         assignment__application__in=applications,
         assignment__active=True,
         assignment__submitted_at__isnull=False,
-    ).values_list("assignment__application_id", "assignment__reviewer_id", "criterion_id", "score")
+    )
+    if on is not None:
+        rows = rows.filter(assignment__submitted_at__lte=known.end_of(on))
+    rows = rows.values_list(
+        "assignment__application_id", "assignment__reviewer_id", "criterion_id", "score"
+    )
     for application, reviewer, criterion, score in rows.order_by("pk"):
         found.setdefault(application, {}).setdefault(reviewer, {})[criterion] = score
     return found
@@ -123,12 +130,17 @@ class RankingRow:
     ranked: grant_review.Ranked
 
 
-def ranking(call) -> tuple[list[RubricCriterion], Rubric, list[RankingRow]]:
-    """The call's applications under review or decided, ranked by their weighted totals."""
+def ranking(call, on=None) -> tuple[list[RubricCriterion], Rubric, list[RankingRow]]:
+    """The call's applications under review or decided, ranked by their weighted totals;
+    with `on`, as the jury knew it that day: the applications screened eligible by then
+    and the scores submitted by then (the ranking the jury meeting saw)."""
     items = rubric_criteria(call)
     rubric = rubric_of(call)
-    applications = {a.pk: a for a in jury(call)}
-    scores = submitted_scores(list(applications))
+    found = jury(call)
+    if on is not None:
+        found = found.filter(screening__screened_at__lte=known.end_of(on))
+    applications = {a.pk: a for a in found}
+    scores = submitted_scores(list(applications), on)
     for pk in applications:
         scores.setdefault(pk, {})
     rubric_items = [

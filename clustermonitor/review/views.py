@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from clustermonitor.accounts import access
 from clustermonitor.accounts.models import User
 from clustermonitor.core import editing, exporters
+from clustermonitor.core.paging import date_param
 from clustermonitor.core.templatetags.format import format_number
 from clustermonitor.programmes.models import Application, Call
 from clustermonitor.review import letters, selectors, services
@@ -343,7 +344,8 @@ def _round(value):
 @login_required
 def ranking(request, pk):
     call = _call(request, pk)
-    items, rubric_, rows = selectors.ranking(call)
+    on = date_param(request) if request.GET.get("on") else None
+    items, rubric_, rows = selectors.ranking(call, on)
     wanted = request.GET.get("format")
     if wanted in ("xlsx", "csv"):
         headers, body = _ranking_table(items, rows)
@@ -358,6 +360,7 @@ def ranking(request, pk):
         "review/ranking.html",
         {
             "call": call,
+            "on": on,
             "items": items,
             "rubric": rubric_,
             "rows": [
