@@ -414,3 +414,26 @@ def test_the_ranking_page_takes_a_day_and_ignores_a_bad_one(web, call):
         assert page.status_code == 200 and len(page.context["rows"]) == 1, junk
     sheet = client.get(url, {"on": "2001-01-01", "format": "csv"})
     assert sheet.status_code == 200
+
+
+def test_the_inbox_says_what_the_jury_and_the_programme_manager_have_to_do(web, call):
+    app = h.screened(call)
+    h.application(call, "Nog te screenen vzw")
+    _persona_assignment(app, declare=False)
+    blocked = services.assign(h.ACTOR, app, h.reviewer("tweede"))
+    services.declare(audit.Actor(blocked.reviewer), blocked, conflict=True, note="Partner")
+    reviewer = web("reviewer").get("/")
+    (item,) = [i for i in reviewer.context["items"] if i.kind == "assignment"]
+    assert item.detail == "1 to declare, 0 to score"
+    assert item.url == reverse("review:my-assignments")
+    manager = web("programme_manager").get("/")
+    kinds = {i.kind: i for i in manager.context["items"]}
+    assert kinds["screening"].detail == "1 submitted application to screen"
+    assert kinds["screening"].url == reverse("review:call", args=[call.pk])
+    assert kinds["conflict"].severity == "high"
+    assert kinds["conflict"].url == reverse("review:jury", args=[call.pk])
+    # Nothing for whoever has no part in it.
+    evaluator = web("evaluator").get("/")
+    assert not {"assignment", "screening", "conflict"} & {
+        i.kind for i in evaluator.context["items"]
+    }

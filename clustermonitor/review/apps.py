@@ -17,3 +17,8 @@ class ReviewConfig(AppConfig):
         from clustermonitor.review.links import call_links
 
         pagelinks.register("call", "review", call_links, order=20)
+
+        from clustermonitor.monitoring import inbox as monitoring_inbox
+        from clustermonitor.review.inbox import items
+
+        monitoring_inbox.register(items)
