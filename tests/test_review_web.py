@@ -437,3 +437,31 @@ def test_the_inbox_says_what_the_jury_and_the_programme_manager_have_to_do(web, 
     assert not {"assignment", "screening", "conflict"} & {
         i.kind for i in evaluator.context["items"]
     }
+
+
+def test_hostile_answers_render_as_text_on_every_page(web, call):
+    hostile = h.data(
+        applicant="<script>alert(1)</script>",
+        cofinancing="=1+1",
+        steering_group=[{"name": "<b>x</b>", "kind": "company"}, "junk", 5],
+        members={"enterprise_number": "x"},
+        requested_amount="1e999999",
+        roadmap="<img src=x onerror=alert(1)>",
+        targets=None,
+    )
+    app = h.application(call, answers=hostile)
+    page = web("programme_manager").get(reverse("review:screening", args=[app.pk]))
+    html = page.content.decode()
+    assert page.status_code == 200
+    assert "<script>alert(1)</script>" not in html and "<img src=x" not in html
+    assert "&lt;img src=x onerror=alert(1)&gt;" in html
+    manual = EligibilityCriterion.objects.get(call=call, kind="manual")
+    web("programme_manager").post(
+        reverse("review:screening", args=[app.pk]), {f"met_{manual.pk}": "yes"}
+    )
+    app.refresh_from_db()
+    assert app.status == "ineligible"
+    Application.objects.filter(pk=app.pk).update(status="in_review")
+    own = _persona_assignment(app)
+    page = web("reviewer").get(reverse("review:assignment", args=[own.pk]))
+    assert page.status_code == 200 and "<img src=x" not in page.content.decode()
