@@ -33,6 +33,7 @@ MENU = [
             (_("Programme"), "programmes:programme-list", "programmes.view_portfolio"),
             (_("Calls"), "programmes:call-list", "programmes.view_calls"),
             (_("Agreements and payments"), "agreements:list", "agreements.view_programme"),
+            (_("My assignments"), "review:my-assignments", "review.view_my_assignments"),
             (_("Dashboard"), "monitoring:dashboard", "registry.view_registry"),
             (_("Criteria"), "programmes:criteria-set-list", "programmes.view_criteria"),
             (_("Public profiles"), "portal:profiles", "portal.view_profiles"),

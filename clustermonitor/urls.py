@@ -50,6 +50,7 @@ urlpatterns = [
     path("", include("clustermonitor.agreements.urls")),
     path("", include("clustermonitor.reports.urls")),
     path("", include("clustermonitor.prospects.urls")),
+    path("", include("clustermonitor.review.urls")),
     path("", include("clustermonitor.portal.urls")),
     path("accounts/", include("clustermonitor.accounts.urls")),
     path("", include("clustermonitor.core.urls")),

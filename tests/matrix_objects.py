@@ -563,3 +563,59 @@ def grants_version():
 
 def grants_attachment():
     return grants_application().attachments.order_by("pk").first()
+
+
+# The grant cycle's screening and jury (issue 19) ------------------------------------------
+
+
+def review_call():
+    """A call with its eligibility criteria and rubric; a submitted application (to
+    screen), one in review that the reviewer persona and a second reviewer are assigned
+    to (the persona declared no conflict), and one decided on (its letter)."""
+    found = Call.objects.filter(name="Matrixoproep").first()
+    if found is not None:
+        return found
+    from tests import review_helpers as h
+
+    call = h.new_call(77)
+    call.name = "Matrixoproep"
+    call.save()
+    h.criteria(call)
+    h.rubric(call)
+    h.application(call, "Ingediend vzw")
+    in_review = h.screened(call, "In beoordeling vzw")
+    from clustermonitor.accounts.models import User
+
+    second = h.reviewer("reviewer2")
+    persona = User.objects.get(username="reviewer")
+    assignment = services_review().assign(h.ACTOR, in_review, persona)
+    services_review().declare(audit_actor(persona), assignment, conflict=False)
+    services_review().assign(h.ACTOR, in_review, second)
+    decided = h.screened(call, "Beslist vzw")
+    h.scored(decided, h.reviewer("reviewer3"))
+    h.scored(decided, second)
+    h.decide(decided)
+    return call
+
+
+def services_review():
+    from clustermonitor.review import services
+
+    return services
+
+
+def audit_actor(user):
+    from clustermonitor.core import audit
+
+    return audit.Actor(user)
+
+
+def review_application(applicant="In beoordeling vzw"):
+    review_call()
+    return Application.objects.get(applicant=applicant, call__name="Matrixoproep")
+
+
+def review_assignment(username="reviewer"):
+    from clustermonitor.review.models import Assignment
+
+    return Assignment.objects.get(application=review_application(), reviewer__username=username)

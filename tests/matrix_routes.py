@@ -3,9 +3,9 @@ status each persona gets (tests/test_permission_matrix.py checks it). The routes
 by concern: who one is and what anyone may read (`matrix_routes_public`), the agency's
 programme (`matrix_routes_programme`), a cluster's network (`matrix_routes_members`), its
 mailings (`matrix_routes_mailings`), invoices (`matrix_routes_billing`) and bank statements
-(`matrix_routes_banking`), a member's self-service (`matrix_routes_selfservice`), calls'
-online applications (`matrix_routes_grants`), agreements and payments
-(`matrix_routes_agreements`); the
+(`matrix_routes_banking`), a member's self-service (`matrix_routes_selfservice`), the
+grant cycle's online applications (`matrix_routes_grants`), screening and jury
+(`matrix_routes_review`), agreements and payments (`matrix_routes_agreements`); the
 status rows they share are in `matrix_rows`."""
 
 from tests import (
@@ -17,6 +17,7 @@ from tests import (
     matrix_routes_members,
     matrix_routes_programme,
     matrix_routes_public,
+    matrix_routes_review,
     matrix_routes_selfservice,
 )
 from tests.matrix_rows import LOGIN, PERSONA_ORDER
@@ -33,6 +34,7 @@ MODULES = (
     matrix_routes_banking,
     matrix_routes_grants,
     matrix_routes_agreements,
+    matrix_routes_review,
 )
 MATRIX = {name: entry for module in MODULES for name, entry in module.ROUTES.items()}
 assert len(MATRIX) == sum(len(m.ROUTES) for m in MODULES), "a route is in two modules"

@@ -225,12 +225,26 @@ def _payment_schedule(client):
     return [client.get(url, {"format": "csv"}), client.get(url, {"format": "xlsx"})]
 
 
+def _ranking(client):
+    """The jury's ranking (issue 19) as csv and xlsx: hostile applicants and titles, a
+    hostile rubric criterion's name as a column."""
+    from clustermonitor.programmes.models import Application
+    from clustermonitor.review.models import RubricCriterion
+
+    call = objects.review_call()
+    Application.objects.filter(call=call).update(applicant=EQUALS, title=HOSTILE[1])
+    RubricCriterion.objects.filter(call=call).update(name=HOSTILE[3])
+    url = reverse("review:ranking", args=[call.pk])
+    return [client.get(url, {"format": "csv"}), client.get(url, {"format": "xlsx"})]
+
+
 EXPORTS = {
     # The payment schedule for the bookkeeping (issue 19): one row per tranche.
     "agreements/views.py:agreement_list": _payment_schedule,
     "billing/views.py:invoice_list": _invoices,
     # Cluster A's pipeline (csv and xlsx): hostile company, contact and next step.
     "prospects/views.py:pipeline_download": _prospects,
+    "review/views.py:ranking": _ranking,
     "members/views.py:member_list_xlsx": _get(
         lambda: reverse("members:member-list-xlsx", args=[CLUSTER_A])
     ),

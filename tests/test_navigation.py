@@ -54,7 +54,7 @@ EXPECTED_MENU = {
         "Clusters": ["portfolio", f"today {CLUSTER_B}"],
     },
     "member_contact": {"Programme": ["call-list"], "Clusters": ["portfolio"]},
-    "reviewer": {"Programme": ["call-list"], "Clusters": ["portfolio"]},
+    "reviewer": {"Programme": ["call-list", "my-assignments"], "Clusters": ["portfolio"]},
     "applicant": {
         "Applications": ["mine"],
         "Programme": ["call-list"],

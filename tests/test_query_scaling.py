@@ -120,6 +120,13 @@ PAGES = [
     ("agreements:list", {}, ""),
     ("agreements:list", {}, "?call=1&on=2026-01-01"),
     ("agreements:list", {}, "?format=xlsx"),
+    # The grant cycle's screening and jury (issue 19): a call whose applications grow.
+    ("review:call", {"pk": "review_call"}, ""),
+    ("review:criteria", {"pk": "review_call"}, ""),
+    ("review:rubric", {"pk": "review_call"}, ""),
+    ("review:jury", {"pk": "review_call"}, ""),
+    ("review:ranking", {"pk": "review_call"}, ""),
+    ("review:ranking", {"pk": "review_call"}, "?format=xlsx"),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a
@@ -138,6 +145,7 @@ NOT_LISTS = (
     "issue", "cancel", "credit", "pdf", "ubl", "assign", "ignore", "register",
     "acknowledgement", "withdraw", "started",
     "amend", "condition-met", "for-cluster", "from-application",
+    "decision", "screening", "declare", "score", "letter",
 )  # fmt: skip
 
 #: A member contact's own lists (issue 18), measured as that persona, its account linked
@@ -227,6 +235,21 @@ class Programme:
             closes_on=datetime.date(2020, 2, 7),
         )
         self.wave.clusters.set([self.a, self.b])
+        from tests import review_helpers
+
+        self.review_call = review_helpers.new_call(61)
+        review_helpers.criteria(self.review_call)
+        review_helpers.rubric(self.review_call)
+        self.jury = [review_helpers.reviewer(f"scaling{i}") for i in (1, 2)]
+
+    def _grow_review(self, n):
+        """The call's applications: one submitted, one in review scored by the jury."""
+        from tests import review_helpers
+
+        review_helpers.application(self.review_call, f"Ingediend {n} vzw")
+        in_review = review_helpers.screened(self.review_call, f"Beoordeeld {n} vzw")
+        for user in self.jury:
+            review_helpers.scored(in_review, user, (5 + n % 3, 7))
 
     def _organisation(self, **values):
         self.orgs += 1
@@ -307,6 +330,7 @@ class Programme:
             reference=f"SCALE-{n}",
             amount=agreement.tranches.get(number=1).amount,
         )
+        self._grow_review(n)
         now = timezone.now()
         for cluster in (self.a, self.b, new):
             orgs = []
@@ -428,12 +452,9 @@ class Programme:
 
 
 def _url(name, kwargs, query, programme):
-    values = {
-        key: programme.wave.pk
-        if value == "wave"
-        else (programme.a.programme.slug if value == "slug" else value)
-        for key, value in kwargs.items()
-    }
+    named = {"wave": programme.wave.pk, "slug": programme.a.programme.slug}
+    named["review_call"] = programme.review_call.pk
+    values = {key: named.get(value, value) for key, value in kwargs.items()}
     return reverse(name, kwargs=values) + query
 
 

@@ -738,8 +738,9 @@ def require_programme_page_editor(user) -> None:
 
 
 # Rules kept apart by concern, named here like every other rule. The grant cycle (issue
-# 19): calls' online applications (access_grants.py), agreements and payments
-# (access_agreements.py), each naming the rules it adds in its `__all__`. A cluster's daily
+# 19): calls' online applications (access_grants.py), the screening and jury
+# (access_review.py), agreements and payments (access_agreements.py), each naming the
+# rules it adds in its `__all__`. A cluster's daily
 # work with its network (issue 18): its prospects, mailings, invoices and bank statements
 # (access_network.py); member self-service, offers and requests (access_selfservice.py).
 from clustermonitor.accounts.access_agreements import *  # noqa: E402, F403
@@ -762,6 +763,7 @@ from clustermonitor.accounts.access_network import (  # noqa: E402, F401
     statement_for,
     statement_line_for,
 )
+from clustermonitor.accounts.access_review import *  # noqa: E402, F403
 from clustermonitor.accounts.access_selfservice import (  # noqa: E402, F401
     SELF_SERVICE,
     SELF_SERVICE_MANAGE,

@@ -153,6 +153,19 @@ STATES = {
         "partly_paid": ("info", pgettext_lazy("tranche", "partly paid")),
         "paid": ("ok", pgettext_lazy("tranche", "paid")),
     },
+    # A reviewer's assignment (issue 19), from its declaration and scores.
+    "assignment": {
+        "pending": ("warn", pgettext_lazy("assignment", "to declare")),
+        "blocked": ("muted", pgettext_lazy("assignment", "conflict of interest")),
+        "scoring": ("info", pgettext_lazy("assignment", "scoring")),
+        "submitted": ("ok", pgettext_lazy("assignment", "scores submitted")),
+        "removed": ("muted", pgettext_lazy("assignment", "removed")),
+    },
+    # An application's screening (issue 19).
+    "screening": {
+        "eligible": ("ok", pgettext_lazy("screening", "eligible")),
+        "ineligible": ("danger", pgettext_lazy("screening", "ineligible")),
+    },
     # A date something is due on: a progress report, an attention point's follow-up.
     "deadline": {
         "due": ("info", pgettext_lazy("deadline", "due")),

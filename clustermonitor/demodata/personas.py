@@ -15,6 +15,7 @@ from clustermonitor.demodata import invoices, live, profiles, selfservice
 from clustermonitor.demodata import loader as demodata
 from clustermonitor.demodata import mailings as demo_mailings
 from clustermonitor.demodata import prospects as prospect_data
+from clustermonitor.demodata import review as review_demo
 from clustermonitor.demodata.reference import load_reference
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.registry.reference import load_registry_reference
@@ -40,6 +41,9 @@ DEMO_LOGINS = [
     DemoLogin("member.contact", Role.MEMBER_CONTACT, None, "Wim", "Willems"),
     # Acts for a member of EUKA2 in the self-service pages (demodata/selfservice.py).
     DemoLogin("member.euka", Role.MEMBER_CONTACT, None, "Sara", "Smet"),
+    # The jury of the current call (issue 19; demodata/review.py).
+    DemoLogin("reviewer.jan", Role.REVIEWER, None, "Jan", "Janssens"),
+    DemoLogin("reviewer.lies", Role.REVIEWER, None, "Lies", "Lambrechts"),
 ]
 
 
@@ -89,6 +93,7 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
     summary["mailings"] = demo_mailings.load()
     # The current call's online applications (issue 19; no figure reads them undecided).
     summary["grants"] = demo_grants.load(seed=seed, password=DEMO_PASSWORD)
+    summary["review"] = review_demo.load(seed=seed)  # the current call's screening and jury
     return summary
 
 

@@ -55,6 +55,7 @@ NOT_PAGES = {
     "prospects:pipeline-download",  # a cluster's pipeline as .xlsx / .csv
     "selfservice:personal-data-download",  # JSON: what is kept about the signed-in person
     "grants:attachment",  # an application's attached file, a download
+    "review:letter",  # the jury's decision letter, a PDF download
 }
 # The pages a member (a member organisation's contact, a survey respondent) opens, also
 # on a phone.
