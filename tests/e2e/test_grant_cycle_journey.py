@@ -194,9 +194,12 @@ def _screen_and_assign(pm, call_id: int, application: Application) -> None:
 
 
 def _declare_and_score(reviewer, scores, comment, *, peek_for: str | None = None) -> None:
-    """Declare no conflict, read, score and submit. ``peek_for``: another reviewer's
-    comment that must stay hidden until this reviewer's scores are in, then show."""
-    reviewer.goto("/review/my-assignments/")
+    """From the menu's "My assignments": declare no conflict, read, score and submit.
+    ``peek_for``: another reviewer's comment that stays hidden until this reviewer's
+    scores are in, and shows then."""
+    link = "a[href='/review/my-assignments/']"
+    reviewer.locator("nav.menu details", has=reviewer.locator(link)).locator("summary").click()
+    reviewer.locator(f"nav.menu {link}").click()
     reviewer.locator("#my-assignments a", has_text=TITLE).click()
     # Before the declaration: who applies with whom, not the plan.
     expect(reviewer.locator("#version")).to_contain_text("Alfa NV")
@@ -258,7 +261,9 @@ def _make_the_agreement(pm, call_id: int) -> None:
     expect(pm.locator("h1")).to_contain_text("H2 Haven")
     expect(pm.locator("#conditions")).to_contain_text("Businessplan")
     expect(pm.locator("tr[data-tranche='1']")).to_have_attribute("data-state", "payable")
-    expect(pm.locator("tr[data-tranche='2']")).to_have_attribute("data-state", "planned")
+    planned = pm.locator("tr[data-tranche='2']")
+    expect(planned).to_have_attribute("data-state", "planned")
+    expect(planned.locator("a[href*='/payments/new/']")).to_have_count(0)
 
 
 def test_a_call_to_the_second_tranche(person, mailoutbox):
