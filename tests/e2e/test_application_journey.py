@@ -26,7 +26,8 @@ def test_a_bad_member_number_is_named_by_line_and_corrected(page, login):
 
     page.goto(reverse("grants:form", args=[application.pk]) + "?page=p_members")
     page.fill("[name=members]", ANSWERS["members"])
-    page.locator(".respond-actions button[value=save]").click()
+    with page.expect_navigation():
+        page.locator(".respond-actions button[value=save]").click()
     page.locator(".heading a.button", has_text="Overzicht").click()
-    expect(page.locator("#problems")).to_have_count(0)
     expect(page.locator("#submit-form button")).to_be_enabled()
+    expect(page.locator("#problems")).to_have_count(0)

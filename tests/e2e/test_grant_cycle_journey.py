@@ -45,6 +45,13 @@ def _moment(day: datetime.date, hour: int) -> datetime.datetime:
     return datetime.datetime.combine(day, datetime.time(hour), tzinfo=BRUSSELS)
 
 
+def _post(page, button) -> None:
+    """Click a form's button and wait for the page it leads to (where the next step's
+    form has the same fields as this one, or the same buttons)."""
+    with page.expect_navigation():
+        button.click()
+
+
 def _open_the_call(pm) -> int:
     """The programme manager's set-up; returns the call's id."""
     # The shipped application form, uploaded as the agency uploads any XLSForm.
@@ -100,14 +107,14 @@ def _open_the_call(pm) -> int:
     pm.goto(f"/calls/{call_id}/review/rubric/")
     pm.fill("#rubric-form input[name=threshold]", "60")
     pm.fill("#rubric-form input[name=spread_limit]", "20")
-    pm.locator("#rubric-form button[type=submit]").click()
+    _post(pm, pm.locator("#rubric-form button[type=submit]"))
     for name, weight, threshold in (("Kwaliteit", "2", "5"), ("Impact", "1", "")):
         form = pm.locator("#rubric-criterion-form")
         form.locator("input[name=name]").fill(name)
         form.locator("input[name=weight]").fill(weight)
         form.locator("input[name=max_score]").fill("10")
         form.locator("input[name=threshold]").fill(threshold)
-        form.locator("button.primary").click()
+        _post(pm, form.locator("button.primary"))
     expect(pm.locator("#rubric-criteria tbody tr")).to_have_count(2)
     return call_id
 
@@ -155,10 +162,10 @@ def _apply(applicant, call_id: int, mailoutbox) -> Application:
         for name in shown:
             if name in ANSWERS:
                 applicant.fill(f"form.respond-form [name={name}]", str(ANSWERS[name]))
-        applicant.locator(".respond-actions button.primary").click()
-        applicant.wait_for_load_state()
+        _post(applicant, applicant.locator(".respond-actions button.primary"))
 
     # The overview: nothing to correct; submit; the acknowledgement shows the hash.
+    expect(applicant.locator("#submit-form button")).to_be_enabled()
     expect(applicant.locator("#problems")).to_have_count(0)
     applicant.locator("#submit-form button").click()
     expect(applicant.locator("#acknowledgement")).to_be_visible()
@@ -187,8 +194,7 @@ def _screen_and_assign(pm, call_id: int, application: Application) -> None:
         form.locator("select[name=application]").select_option(str(application.pk))
         reviewer = User.objects.get(username=username)
         form.locator("select[name=reviewer]").select_option(str(reviewer.pk))
-        form.locator("button[type=submit]").click()
-        pm.wait_for_load_state()
+        _post(pm, form.locator("button[type=submit]"))
     jury = pm.locator(f"#jury tr[data-application='{application.pk}']")
     expect(jury.locator(".status[data-state=pending]")).to_have_count(2)  # to declare
 
@@ -258,6 +264,7 @@ def _make_the_agreement(pm, call_id: int) -> None:
     pm.fill("input[name=condition_due_date]", rules_math.add_months(today, 6).isoformat())
     pm.locator("#main form button.primary").click()
     expect(pm).to_have_url(re.compile(r"/clusters/H2HAVEN/agreement/$"))
+    expect(pm.locator("h1")).to_contain_text("IBN-3-H2HAVEN")
     expect(pm.locator("h1")).to_contain_text("H2 Haven")
     expect(pm.locator("#conditions")).to_contain_text("Businessplan")
     expect(pm.locator("tr[data-tranche='1']")).to_have_attribute("data-state", "payable")
@@ -302,7 +309,7 @@ def test_a_call_to_the_second_tranche(person, mailoutbox):
     report_url = cm.url
     for section in cm.locator("#report-form textarea[name^=section_]").all():
         section.fill("Het eerste jaar: netwerk opgezet.")
-    cm.locator("#report-form button[type=submit]").click()
+    _post(cm, cm.locator("#report-form button[type=submit]"))
     cm.locator("#submit button.primary").click()
     expect(cm.locator(".status[data-state=submitted]").first).to_be_visible()
 
