@@ -9,10 +9,11 @@ cluster with its agreement; the cluster's manager submits the first progress rep
 programme manager approves it, and the second tranche is payable, then paid.
 
 One browser, a context per person (each logs in once). The database is read only to find
-what the pages are about (ids, the e-mails sent) and to check what they show. Two things
-have no page of their own and are made as the other journeys make them: the second
-reviewer's account and the new cluster's manager's account (user administration is not
-this journey's)."""
+what the pages are about (ids, the e-mails sent) and to check what they show. Two
+accounts are made as the other journeys make their personas, not through pages: the
+second reviewer's and the new cluster's manager's (inviting an external expert and user
+administration have tests of their own). Nothing moves the clock: see the agreement's
+start."""
 
 import datetime
 import re
@@ -301,11 +302,14 @@ def test_a_call_to_the_second_tranche(person, mailoutbox):
     )
     cm = person("cluster.h2haven")
     cm.goto("/clusters/H2HAVEN/agreement/")
-    expect(cm.locator("tr[data-tranche='2']")).to_contain_text("jaar 1")
+    expect(cm.locator("tr[data-tranche='2']")).to_contain_text(
+        "Wacht op de goedkeuring van het voortgangsrapport van jaar 1."
+    )
     cm.goto("/clusters/H2HAVEN/reports/")
     first = cm.locator("#periods tbody tr").first
     expect(first.locator(".status[data-state=due]")).to_be_visible()
     first.locator("a[href^='/reports/']").click()
+    expect(cm.locator("#report-form")).to_be_visible()
     report_url = cm.url
     for section in cm.locator("#report-form textarea[name^=section_]").all():
         section.fill("Het eerste jaar: netwerk opgezet.")
@@ -321,6 +325,7 @@ def test_a_call_to_the_second_tranche(person, mailoutbox):
     second = pm.locator("tr[data-tranche='2']")
     expect(second).to_have_attribute("data-state", "payable")
     expect(second).to_contain_text("€ 135.000")
+    expect(second).to_contain_text("Het voortgangsrapport van jaar 1 is goedgekeurd.")
     second.locator("a[href*='/payments/new/']").click()
     pm.fill("input[name=amount]", "135.000,00")
     pm.fill("input[name=reference]", "BOEK-2")
