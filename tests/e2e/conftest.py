@@ -9,6 +9,7 @@ missing browser must fail the run instead of hiding it.
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -78,10 +79,11 @@ def page(browser, world):
     page.context.close()
 
 
-def log_in(page, username: str, password: str = PASSWORD):
+def log_in(page, username: str, password: str = PASSWORD, next: str = ""):
     """Log in through the form, as a person would, with the second step where the
-    persona has an authenticator app."""
-    page.goto("/accounts/login/")
+    persona has an authenticator app; then to ``next`` (the home page if empty), as a
+    link to a page behind the login does."""
+    page.goto("/accounts/login/" + (f"?{urlencode({'next': next})}" if next else ""))
     page.fill("input[name=username]", username)
     page.fill("input[name=password]", password)
     # The header has submit buttons too (language, log out): use the login form's own.
@@ -108,14 +110,15 @@ def login(page):
 @pytest.fixture
 def person(browser, world):
     """A journey with several people: a page in a context of its own per person, logged
-    in once (``person("reviewer")``) or not at all (``person()``), so that the journey
+    in once (``person("reviewer")``, ``next=`` a page to land on instead of the home
+    page) or not at all (``person()``), so that the journey
     goes back and forth between them without logging in again."""
     pages = []
 
-    def open_page(username: str | None = None, password: str = PASSWORD):
+    def open_page(username: str | None = None, password: str = PASSWORD, next: str = ""):
         page = new_page(browser, world.url)
         pages.append(page)
-        return log_in(page, username, password) if username else page
+        return log_in(page, username, password, next) if username else page
 
     yield open_page
     for page in pages:

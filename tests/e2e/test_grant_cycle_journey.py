@@ -56,7 +56,7 @@ def _post(page, button) -> None:
 def _open_the_call(pm) -> int:
     """The programme manager's set-up; returns the call's id."""
     # The shipped application form, uploaded as the agency uploads any XLSForm.
-    pm.goto("/surveys/questionnaires/")
+    expect(pm).to_have_url(re.compile(r"/surveys/questionnaires/$"))
     pm.locator("a[href='/surveys/questionnaires/upload/']").first.click()
     pm.set_input_files("input[name=xlsform]", APPLICATION_XLSFORM)
     pm.locator("#main form button.primary").click()
@@ -276,7 +276,7 @@ def _make_the_agreement(pm, call_id: int) -> None:
 
 def test_a_call_to_the_second_tranche(person, mailoutbox):
     review_helpers.reviewer("reviewer2", password=PASSWORD)
-    pm = person("programme_manager")
+    pm = person("programme_manager", next="/surveys/questionnaires/")
     call_id = _open_the_call(pm)
 
     applicant = person()
@@ -300,8 +300,7 @@ def test_a_call_to_the_second_tranche(person, mailoutbox):
         role=Role.CLUSTER_MANAGER,
         cluster=Cluster.objects.get(code="H2HAVEN"),
     )
-    cm = person("cluster.h2haven")
-    cm.goto("/clusters/H2HAVEN/agreement/")
+    cm = person("cluster.h2haven", next="/clusters/H2HAVEN/agreement/")
     expect(cm.locator("tr[data-tranche='2']")).to_contain_text(
         "Wacht op de goedkeuring van het voortgangsrapport van jaar 1."
     )
