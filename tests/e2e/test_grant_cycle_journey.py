@@ -275,6 +275,7 @@ def _make_the_agreement(pm, call_id: int) -> None:
 
 
 def test_a_call_to_the_second_tranche(person, mailoutbox):
+    # The second reviewer's account, made as the other journeys make personas (see above).
     review_helpers.reviewer("reviewer2", password=PASSWORD)
     pm = person("programme_manager", next="/surveys/questionnaires/")
     call_id = _open_the_call(pm)
