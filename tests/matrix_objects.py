@@ -577,7 +577,7 @@ def review_call():
         return found
     from tests import review_helpers as h
 
-    call = h.new_call(78)
+    call = h.new_call(78)  # 77 is the online applications' call (grants_setup)
     call.name = "Matrixoproep"
     call.save()
     h.criteria(call)

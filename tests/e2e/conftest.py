@@ -9,6 +9,7 @@ missing browser must fail the run instead of hiding it.
 import os
 import re
 from pathlib import Path
+from urllib.parse import urlencode
 
 import pytest
 from playwright.sync_api import sync_playwright
@@ -63,33 +64,62 @@ def world(live_server, transactional_db):
     return live_server
 
 
+def new_page(browser, base_url: str):
+    """A page in a context of its own: its own cookies, i.e. its own person."""
+    # A browser locale of English proves the interface ignores Accept-Language.
+    context = browser.new_context(base_url=base_url, locale="en-GB", accept_downloads=True)
+    context.set_default_timeout(TIMEOUT_MS)
+    return context.new_page()
+
+
 @pytest.fixture
 def page(browser, world):
-    # A browser locale of English proves the interface ignores Accept-Language.
-    context = browser.new_context(base_url=world.url, locale="en-GB", accept_downloads=True)
-    context.set_default_timeout(TIMEOUT_MS)
-    page = context.new_page()
+    page = new_page(browser, world.url)
     yield page
-    context.close()
+    page.context.close()
+
+
+def log_in(page, username: str, password: str = PASSWORD, next: str = ""):
+    """Log in through the form, as a person would, with the second step where the
+    persona has an authenticator app; then to ``next`` (the home page if empty), as a
+    link to a page behind the login does."""
+    page.goto("/accounts/login/" + (f"?{urlencode({'next': next})}" if next else ""))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    # The header has submit buttons too (language, log out): use the login form's own.
+    page.locator("#main form").get_by_role("button").click()
+    page.wait_for_load_state()
+    if re.search(r"/accounts/two-factor/(\?|$)", page.url):
+        # The agency personas' authenticator app: the code computed from its key.
+        page.fill("input[name=code]", totp_code(username))
+        page.locator("#main form").get_by_role("button").click()
+        page.wait_for_load_state()
+    return page
 
 
 @pytest.fixture
 def login(page):
-    """Log in through the form, as a person would, with the second step where the
-    persona has an authenticator app."""
+    """Log the test's page in (see log_in)."""
 
-    def log_in(username: str, password: str = PASSWORD):
-        page.goto("/accounts/login/")
-        page.fill("input[name=username]", username)
-        page.fill("input[name=password]", password)
-        # The header has submit buttons too (language, log out): use the login form's own.
-        page.locator("#main form").get_by_role("button").click()
-        page.wait_for_load_state()
-        if re.search(r"/accounts/two-factor/(\?|$)", page.url):
-            # The agency personas' authenticator app: the code computed from its key.
-            page.fill("input[name=code]", totp_code(username))
-            page.locator("#main form").get_by_role("button").click()
-            page.wait_for_load_state()
-        return page
+    def log_in_page(username: str, password: str = PASSWORD):
+        return log_in(page, username, password)
 
-    return log_in
+    return log_in_page
+
+
+@pytest.fixture
+def person(browser, world):
+    """A journey with several people: a page in a context of its own per person, logged
+    in once (``person("reviewer")``, ``next=`` a page to land on instead of the home
+    page) or not at all (``person()``), so that the journey
+    goes back and forth between them without logging in again."""
+    pages = []
+
+    def open_page(username: str | None = None, password: str = PASSWORD, next: str = ""):
+        page = new_page(browser, world.url)
+        pages.append(page)
+        return log_in(page, username, password, next) if username else page
+
+    yield open_page
+    for page in pages:
+        page.context.close()
