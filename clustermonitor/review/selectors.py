@@ -24,14 +24,6 @@ SCREENABLE = (Application.Status.SUBMITTED, Application.Status.INELIGIBLE)
 UNDER_REVIEW = (Application.Status.IN_REVIEW,)
 
 
-def latest_version(application):
-    """The application's latest submitted version (grants.ApplicationVersion), or None.
-    Part A's grants.selectors.latest_version takes over when it is there."""
-    from clustermonitor.grants.models import ApplicationVersion
-
-    return ApplicationVersion.objects.filter(application=application).order_by("-number").first()
-
-
 def received(call):
     """The call's applications that the screening or the jury sees: received, in order."""
     return (

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from clustermonitor.accounts import services as accounts
 from clustermonitor.accounts.models import Role, User
 from clustermonitor.core import audit
+from clustermonitor.grants import selectors as grants_selectors
 from clustermonitor.programmes.models import Application
 from clustermonitor.review import eligibility, selectors
 from clustermonitor.review.models import (
@@ -154,7 +155,7 @@ def screen(actor, application, answers: dict, *, note: str = "", on=None) -> Scr
     criteria = selectors.criteria(application.call)
     if not criteria:
         raise ReviewError(_("Set the call's eligibility criteria first."))
-    version = selectors.latest_version(application)
+    version = grants_selectors.latest_version(application)
     if version is None:
         raise ReviewError(_("The application has no submitted version to screen."))
     outcomes = automatic_outcomes(application, version, on)
