@@ -90,3 +90,148 @@ def test_a_reviewer_gets_no_file_outside_the_latest_version(web, settings, tmp_p
         file=attachment.file.name,
     )
     assert web("reviewer").get(reverse("grants:attachment", args=[loose.pk])).status_code == 404
+
+
+# -- the status flows only through grants and review ----------
+
+
+def test_the_programmes_form_does_not_change_an_online_application(web, db):
+    from clustermonitor.programmes.models import Application
+
+    call = h.new_call()
+    application = h.application(call)  # submitted online, a version
+    answer = web("programme_manager").post(
+        reverse("programmes:application-edit", args=[application.pk]),
+        {
+            "applicant": application.applicant,
+            "title": application.title,
+            "status": "funded",
+            "funded_amount": "300000",
+        },
+    )
+    assert answer.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.SUBMITTED
+    assert application.funded_amount is None
+
+
+def test_the_programmes_form_offers_no_draft(db):
+    from clustermonitor.programmes.forms import ApplicationForm
+
+    form = ApplicationForm(call=h.new_call())
+    assert "draft" not in [value for value, _label in form.fields["status"].choices]
+
+
+def test_no_agreement_from_an_online_application_funded_without_the_jury(db):
+    from decimal import Decimal
+
+    from clustermonitor.agreements import services as agreements
+    from clustermonitor.review.models import Decision
+    from tests import agreement_helpers
+
+    application = agreement_helpers.funded_application()
+    Decision.objects.filter(application=application).delete()
+    with pytest.raises(agreements.AgreementError, match="jury has not decided"):
+        agreements.proposal(application)
+    Decision.objects.create(
+        application=application,
+        outcome="funded",
+        funded_amount=Decimal("1"),
+        motivation="x",
+        meeting_date=application.decided_at.date(),
+    )
+    with pytest.raises(agreements.AgreementError, match="differs from the jury"):
+        agreements.proposal(application)
+
+
+# -- a submitted version is immutable, and its hash verifiable ----------
+
+
+def test_a_submitted_version_refuses_a_bulk_update(db):
+    from clustermonitor.grants.models import ApplicationVersion
+
+    application = h.application(h.new_call())
+    version = application.versions.get()
+    with pytest.raises(ValueError, match="immutable"):
+        ApplicationVersion.objects.filter(pk=version.pk).update(data={"title": "anders"})
+    with pytest.raises(ValueError, match="immutable"):
+        application.versions.update(sha256="0" * 64)
+    version.data = {"title": "anders"}
+    with pytest.raises(ValueError, match="immutable"):
+        version.save()
+    version.refresh_from_db()
+    assert version.data["title"] == h.DATA["title"]
+
+
+def test_the_hash_is_recomputed_from_the_stored_answers_and_the_files_bytes(db, settings, tmp_path):
+    import hashlib
+
+    from clustermonitor.grants import contract
+    from clustermonitor.grants.selectors import attachments_of_version
+
+    application, attachment = _in_review_with_a_file(settings, tmp_path)
+    version = application.versions.get()
+    files = attachments_of_version(version)
+    assert files == [attachment]
+    # From the bytes on disk, not from the stored hashes.
+    hashes = []
+    for stored in files:
+        with stored.file.open("rb") as handle:
+            hashes.append(hashlib.sha256(handle.read()).hexdigest())
+    assert version.sha256 == contract.digest(version.data, hashes)
+    # One changed byte in the answers or a file changes it.
+    changed = dict(version.data, title=version.data["title"] + " ")
+    assert version.sha256 != contract.digest(changed, hashes)
+    assert version.sha256 != contract.digest(version.data, [hashlib.sha256(PDF + b" ").hexdigest()])
+
+
+# -- known on D: a withdrawn draft was never received; screened out is decided then ----------
+
+
+def test_a_draft_withdrawn_is_no_application_the_call_received(db):
+    from clustermonitor.grants import selectors as grants_selectors
+    from clustermonitor.programmes import selectors as programme_selectors
+    from clustermonitor.programmes.models import Application
+
+    setup = open_call()
+    application = draft_for(setup)
+    grants.withdraw(_actor(), application)
+    application.refresh_from_db()
+    assert application.status == Application.Status.WITHDRAWN
+    assert list(grants_selectors.received(setup.call)) == []
+    assert grants_selectors.call_counts(setup.call)["received"] == 0
+    figures = programme_selectors.application_figures(setup.call.programme)
+    assert figures.get(setup.call.pk, {}).get("received", 0) == 0
+    # The agency does not read it either.
+    from clustermonitor.accounts import access
+
+    manager = User.objects.get(username="programme_manager")
+    assert not access.readable_applications(manager, Application.objects).filter(pk=application.pk)
+
+
+def test_screened_out_is_a_decision_known_from_the_screening(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from clustermonitor.core import known_agreements
+    from clustermonitor.programmes.models import Application
+
+    call = h.new_call()
+    call.closes_on = datetime.date(2020, 1, 1)
+    call.save()
+    criterion = review.add_criterion(
+        h.ACTOR, EligibilityCriterion(call=call, kind="manual", text="Past in het beleid")
+    )
+    application = h.application(call, account=User.objects.get(username="applicant"))
+    review.screen(h.ACTOR, application, {criterion.pk: (False, "Past niet")})
+    application.refresh_from_db()
+    assert application.status == "ineligible" and application.decided_at is not None
+    decided = known_agreements.applications_decided(
+        Application.objects.filter(pk=application.pk),
+        timezone.localdate() - datetime.timedelta(days=1),
+    )
+    assert not decided.exists()
+    assert known_agreements.applications_decided(
+        Application.objects.filter(pk=application.pk), timezone.localdate()
+    ).exists()

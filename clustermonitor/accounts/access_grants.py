@@ -76,13 +76,17 @@ def own_application(user, applications, pk):
 
 def readable_applications(user, applications):
     """What `user` may read: their own (drafts included), and for the agency every
-    application a call received (never a draft)."""
+    application a call received (never a draft, nor a draft withdrawn before it was
+    submitted: core.known_agreements.never_submitted)."""
     if not (user and user.is_authenticated):
         return applications.none()
     if user.has_perm(GRANTS_RECEIVED):
         from django.db.models import Q
 
-        return applications.filter(~Q(status=DRAFT) | Q(applicant_account=user))
+        received = ~Q(status=DRAFT) & ~(
+            Q(submitted_at__isnull=True) & Q(applicant_account__isnull=False)
+        )
+        return applications.filter(received | Q(applicant_account=user))
     return own_applications(user, applications)
 
 

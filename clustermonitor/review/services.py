@@ -193,6 +193,9 @@ def screen(actor, application, answers: dict, *, note: str = "", on=None) -> Scr
     for result in stale:
         audit.delete(actor, result, note="screening result of a removed criterion")
     application.status = Application.Status.IN_REVIEW if eligible else Application.Status.INELIGIBLE
+    # Screened out is a decision, known from the screening (core.known_agreements); a
+    # screening redone to eligible takes it back.
+    application.decided_at = None if eligible else screening.screened_at
     _save(actor, application, f"screening: {application.status}")
     return screening
 
