@@ -235,3 +235,36 @@ def test_screened_out_is_a_decision_known_from_the_screening(db):
     assert known_agreements.applications_decided(
         Application.objects.filter(pk=application.pk), timezone.localdate()
     ).exists()
+
+
+# -- an agreement or an amendment is not decided in the future ----------
+
+
+def test_an_amendment_or_agreement_dated_in_the_future_is_refused(db):
+    import datetime
+
+    from django.utils import timezone
+
+    from clustermonitor.agreements import services as agreements
+    from clustermonitor.programmes.models import Cluster
+    from tests import agreement_helpers
+
+    tomorrow = timezone.localdate() + datetime.timedelta(days=1)
+    application = agreement_helpers.funded_application()
+    with pytest.raises(agreements.AgreementError, match="in the future"):
+        agreements.create_from_application(h.ACTOR, application, code="CIRFUT", signed_on=tomorrow)
+    agreement = agreements.create_from_application(
+        h.ACTOR, application, code="CIRTEX", signed_on=datetime.date(2023, 12, 1)
+    )
+    end = Cluster.objects.get(code="CIRTEX").end_date
+    with pytest.raises(agreements.AgreementError, match="in the future"):
+        agreements.amend(
+            h.ACTOR,
+            agreement,
+            kind="extension",
+            decided_on=tomorrow,
+            effective_on=tomorrow,
+            decision="Verlenging.",
+            new_end_date=end + datetime.timedelta(days=180),
+        )
+    assert Cluster.objects.get(code="CIRTEX").end_date == end

@@ -246,6 +246,8 @@ def create_from_application(
     start = start_date or found["start_date"]
     if start is None:
         raise AgreementError(_("Give the start date: the application has none."))
+    if signed_on > timezone.localdate():
+        raise AgreementError(_("The agreement cannot be decided in the future."))
     if signed_on > start + datetime.timedelta(days=366):
         raise AgreementError(_("The agreement is decided long after its start."))
     if (
@@ -393,6 +395,10 @@ def amend(
         )
     if decided_on < agreement.signed_on:
         raise AgreementError(_("An amendment cannot be decided before the agreement."))
+    if decided_on > timezone.localdate():
+        # The cluster's end date and subsidy change now: a decision of a later day would
+        # have them change before the agreement as of that day says so.
+        raise AgreementError(_("An amendment cannot be decided in the future."))
     if not (decision or "").strip():
         raise AgreementError(_("Give the decision and its motivation."))
     now = agreement_as_of(agreement, decided_on)
