@@ -268,3 +268,17 @@ def test_an_amendment_or_agreement_dated_in_the_future_is_refused(db):
             new_end_date=end + datetime.timedelta(days=180),
         )
     assert Cluster.objects.get(code="CIRTEX").end_date == end
+
+
+def test_an_applicant_who_is_also_a_reviewer_is_not_on_their_own_jury(db):
+    from clustermonitor.accounts import services as accounts
+    from clustermonitor.accounts.models import Role
+
+    call = h.new_call()
+    h.criteria(call)
+    applicant = User.objects.get(username="applicant")
+    accounts.assign_role(h.ACTOR, applicant, Role.REVIEWER)
+    applicant = User.objects.get(pk=applicant.pk)
+    application = h.screened(call, account=applicant)
+    with pytest.raises(review.ReviewError, match="own application"):
+        review.assign(h.ACTOR, application, applicant)

@@ -211,6 +211,10 @@ def assign(actor, application, reviewer: User) -> Assignment:
         raise ReviewError(_("Only an application in review gets reviewers."))
     if Role.REVIEWER not in reviewer.role_set:
         raise ReviewError(_("Only a person with the reviewer role joins a jury."))
+    if application.applicant_account_id is not None and (
+        application.applicant_account_id == reviewer.pk
+    ):
+        raise ReviewError(_("The applicant does not review their own application."))
     assignment = Assignment.objects.filter(application=application, reviewer=reviewer).first()
     if assignment is not None:
         if assignment.active:
