@@ -282,3 +282,19 @@ def test_an_applicant_who_is_also_a_reviewer_is_not_on_their_own_jury(db):
     application = h.screened(call, account=applicant)
     with pytest.raises(review.ReviewError, match="own application"):
         review.assign(h.ACTOR, application, applicant)
+
+
+def test_a_submitted_score_refuses_any_save(db):
+    from clustermonitor.review.models import Score
+
+    call = h.new_call()
+    h.criteria(call)
+    h.rubric(call)
+    application = h.screened(call)
+    assignment = h.scored(application, h.reviewer("jurylid"), (8, 6))
+    score = Score.objects.filter(assignment=assignment).first()
+    score.score = 0
+    with pytest.raises(ValueError, match="submitted"):
+        score.save()
+    score.refresh_from_db()
+    assert score.score in (8, 6)
