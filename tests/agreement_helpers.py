@@ -10,6 +10,7 @@ from clustermonitor.core import audit
 from clustermonitor.grants.contract import digest
 from clustermonitor.grants.models import ApplicationVersion
 from clustermonitor.programmes.models import Application, Call
+from clustermonitor.review.models import Decision
 
 ACTOR = audit.Actor.system("tests")
 START = datetime.date(2024, 1, 1)
@@ -77,6 +78,15 @@ def funded_application(
     data = data if data is not None else version_data()
     ApplicationVersion.objects.create(
         application=application, number=1, submitted_at=submitted, data=data, sha256=digest(data)
+    )
+    # The jury's decision it rests on (review): an online application is funded only so.
+    Decision.objects.create(
+        application=application,
+        outcome=Decision.Outcome.FUNDED,
+        funded_amount=amount,
+        motivation="Sterk consortium.",
+        meeting_date=application.decided_at.date(),
+        decided_at=application.decided_at,
     )
     return application
 

@@ -39,12 +39,15 @@ GRANTS_APPLY = "grants.apply"
 GRANTS_SETUP = "grants.change_call_setup"
 GRANTS_RECEIVED = "grants.view_received_applications"
 is_applicant = _has(Role.APPLICANT)
+is_reviewer = _has(Role.REVIEWER)
 rules.add_perm(GRANTS_APPLY, is_applicant)
 rules.add_perm(GRANTS_SETUP, is_programme_manager)
 rules.add_perm(GRANTS_RECEIVED, is_agency)
 
 #: The status of an application the call has not received yet (programmes.Application).
 DRAFT = "draft"
+#: A reviewer's declaration of no conflict of interest (review.Declaration.NONE).
+NO_CONFLICT = "none"
 
 
 def require_call_setup_editor(user) -> None:
@@ -73,13 +76,17 @@ def own_application(user, applications, pk):
 
 def readable_applications(user, applications):
     """What `user` may read: their own (drafts included), and for the agency every
-    application a call received (never a draft)."""
+    application a call received (never a draft, nor a draft withdrawn before it was
+    submitted: core.known_agreements.never_submitted)."""
     if not (user and user.is_authenticated):
         return applications.none()
     if user.has_perm(GRANTS_RECEIVED):
         from django.db.models import Q
 
-        return applications.filter(~Q(status=DRAFT) | Q(applicant_account=user))
+        received = ~Q(status=DRAFT) & ~(
+            Q(submitted_at__isnull=True) & Q(applicant_account__isnull=False)
+        )
+        return applications.filter(received | Q(applicant_account=user))
     return own_applications(user, applications)
 
 
@@ -96,13 +103,47 @@ def version_for(user, versions, applications, pk):
     return version
 
 
+def _reviewed_by(user, applications):
+    """The applications of `applications` that `user` reviews: an active assignment of
+    theirs (review.Assignment, followed by its relation name `assignments`: grants sits
+    below review) with no conflict of interest declared (the jury reads the application
+    only then)."""
+    if not is_reviewer(user):
+        return applications.none()
+    return applications.filter(
+        assignments__reviewer=user,
+        assignments__active=True,
+        assignments__declaration=NO_CONFLICT,
+    )
+
+
+def _in_latest_version(attachment) -> bool:
+    """Whether the attachment is one of the files of its application's latest submitted
+    version (what the jury reads), not a file of a draft or of an earlier version only."""
+    latest = attachment.application.versions.order_by("-number").first()
+    if latest is None:
+        return False
+    return attachment.sha256 in {
+        a.get("sha256") for a in (latest.data or {}).get("attachments") or []
+    }
+
+
 def attachment_for(user, attachments, applications, pk, *, own: bool = False):
     """The attachment `pk` whose application `user` may read (`own`: may change, as its
-    applicant); 404 otherwise."""
+    applicant); 404 otherwise. A reviewer downloads the files of the latest submitted
+    version of an application assigned to them, once they declared no conflict of
+    interest, and nothing else."""
     attachment = get_object_or_404(attachments.select_related("application"), pk=pk)
-    allowed = (
-        own_applications(user, applications) if own else readable_applications(user, applications)
-    )
-    if not allowed.filter(pk=attachment.application_id).exists():
-        raise Http404
-    return attachment
+    if own:
+        allowed = own_applications(user, applications)
+    else:
+        allowed = readable_applications(user, applications)
+    if allowed.filter(pk=attachment.application_id).exists():
+        return attachment
+    if (
+        not own
+        and _reviewed_by(user, applications).filter(pk=attachment.application_id).exists()
+        and _in_latest_version(attachment)
+    ):
+        return attachment
+    raise Http404

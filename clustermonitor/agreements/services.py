@@ -32,6 +32,7 @@ from clustermonitor.core import audit
 from clustermonitor.grants import selectors as grants_selectors
 from clustermonitor.programmes import rules_math
 from clustermonitor.programmes.models import KPI, Application, Cluster, Target
+from clustermonitor.review.models import Decision
 
 #: The default schedule: an advance from the start, intermediate payments after each
 #: year's approved report (all years but the last sharing them), the balance after the
@@ -102,6 +103,19 @@ def proposal(application: Application) -> dict:
         raise AgreementError(_("Only a funded application with its amount becomes a cluster."))
     if application.cluster_id:
         raise AgreementError(_("This application is a cluster already."))
+    if application.online:
+        # An application of the platform is funded by the jury's decision (review), with
+        # its amount: never by a status set otherwise.
+        decision = Decision.objects.filter(application=application).first()
+        if decision is None or decision.outcome != Decision.Outcome.FUNDED:
+            raise AgreementError(
+                _("The jury has not decided to fund this application: no agreement yet.")
+            )
+        if decision.funded_amount != application.funded_amount:
+            raise AgreementError(
+                _("The funded amount differs from the jury's decision (%(amount)s).")
+                % {"amount": decision.funded_amount}
+            )
     version = grants_selectors.latest_version(application)
     data = dict(version.data) if version is not None else {}
     start = _date(data["start_date"], _("start date")) if data.get("start_date") else None
@@ -232,6 +246,8 @@ def create_from_application(
     start = start_date or found["start_date"]
     if start is None:
         raise AgreementError(_("Give the start date: the application has none."))
+    if signed_on > timezone.localdate():
+        raise AgreementError(_("The agreement cannot be decided in the future."))
     if signed_on > start + datetime.timedelta(days=366):
         raise AgreementError(_("The agreement is decided long after its start."))
     if (
@@ -379,6 +395,10 @@ def amend(
         )
     if decided_on < agreement.signed_on:
         raise AgreementError(_("An amendment cannot be decided before the agreement."))
+    if decided_on > timezone.localdate():
+        # The cluster's end date and subsidy change now: a decision of a later day would
+        # have them change before the agreement as of that day says so.
+        raise AgreementError(_("An amendment cannot be decided in the future."))
     if not (decision or "").strip():
         raise AgreementError(_("Give the decision and its motivation."))
     now = agreement_as_of(agreement, decided_on)

@@ -4,9 +4,11 @@ the other record kinds, docs/definitions.md the table):
 - an application: received once submitted (``submitted_at``, known by the end of D);
   an application of the calls before the platform has no time of submission: it is
   known from its call's closing date, or from the start when the call has none (the
-  published history). A draft is never an application of the call;
-- a decision on an application: from ``decided_at``; without one (the history), from
-  the call's closing date like its submission;
+  published history). A draft is never an application of the call, nor is a draft
+  withdrawn before it was submitted;
+- a decision on an application: from ``decided_at`` (the jury's decision, or the
+  screening that found it ineligible); without one (the history only), from the
+  call's closing date like its submission;
 - an agreement: from the day it was decided (``signed_on``); an amendment: from its
   decision (``decided_on``), whatever its effective date;
 - a payment: from its payment date (``paid_on``); a condition: met from ``met_on``;
@@ -31,8 +33,20 @@ DECIDED = ("ineligible", "funded", "rejected")
 
 
 def _undated_known(on: datetime.date, prefix: str = "") -> Q:
-    return Q(**{f"{prefix}call__closes_on__isnull": True}) | Q(
-        **{f"{prefix}call__closes_on__lte": on}
+    """An undated record of the history: known from its call's closing date. Only the
+    history's (no applicant's account): an online application without a time of
+    submission was never submitted (a withdrawn draft), one without a time of decision
+    was not decided."""
+    return Q(**{f"{prefix}applicant_account__isnull": True}) & (
+        Q(**{f"{prefix}call__closes_on__isnull": True}) | Q(**{f"{prefix}call__closes_on__lte": on})
+    )
+
+
+def never_submitted(prefix: str = "") -> Q:
+    """Online applications that were never submitted (a draft, or a draft withdrawn):
+    never an application the call received."""
+    return Q(**{f"{prefix}submitted_at__isnull": True}) & Q(
+        **{f"{prefix}applicant_account__isnull": False}
     )
 
 
@@ -40,7 +54,7 @@ def applications_received(
     queryset: QuerySet, on: datetime.date | None = None, prefix: str = ""
 ) -> QuerySet:
     """Applications the call had received on ``on`` (all received ones without it)."""
-    queryset = queryset.filter(**{f"{prefix}status__in": RECEIVED})
+    queryset = queryset.filter(**{f"{prefix}status__in": RECEIVED}).exclude(never_submitted(prefix))
     if on is None:
         return queryset
     return queryset.filter(

@@ -19,6 +19,7 @@ from django.db.models import Max
 
 from clustermonitor.accounts.models import User
 from clustermonitor.core import audit
+from clustermonitor.grants import selectors as grants_selectors
 from clustermonitor.programmes.models import Application, Call, ClusterType
 from clustermonitor.review import selectors, services
 from clustermonitor.review.models import EligibilityCriterion, Rubric, RubricCriterion
@@ -106,7 +107,7 @@ def load(seed: int = 1) -> dict:
         for a in Application.objects.filter(
             call=call, status=Application.Status.SUBMITTED
         ).order_by("applicant", "pk")
-        if selectors.latest_version(a) is not None
+        if grants_selectors.latest_version(a) is not None
     ]
     manual = {c.pk: (True, "") for c in selectors.criteria(call) if not c.automatic}
     screened = assigned = submitted = 0

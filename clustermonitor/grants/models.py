@@ -43,6 +43,17 @@ class CallSetup(models.Model):
         return self.opens_at <= moment < self.closes_at
 
 
+class VersionQuerySet(models.QuerySet):
+    """A submitted version is never changed, not even in bulk: `update()` is refused
+    (the model's save() refuses the single change)."""
+
+    def update(self, **kwargs):
+        raise ValueError("An application version is immutable once submitted.")
+
+    def bulk_update(self, objs, fields, batch_size=None):
+        raise ValueError("An application version is immutable once submitted.")
+
+
 class ApplicationVersion(models.Model):
     """A submitted version of an application: immutable once written. `data` has the
     shape of grants.contract; `sha256` is contract.digest of it and the attachments."""
@@ -69,6 +80,8 @@ class ApplicationVersion(models.Model):
     #: The answers name the cluster manager (name, e-mail, phone): the log keeps a
     #: pseudonym of them.
     AUDIT_PERSONAL_FIELDS = ("data",)
+
+    objects = VersionQuerySet.as_manager()
 
     class Meta:
         ordering = ["application", "number"]

@@ -8,6 +8,7 @@ import datetime
 
 from django.db.models import Count, Max, Prefetch
 
+from clustermonitor.core import known_agreements
 from clustermonitor.grants.models import ApplicationVersion, Attachment, CallSetup
 from clustermonitor.programmes.models import Application
 
@@ -52,6 +53,7 @@ def received(call):
     """The applications `call` received (never drafts), with their number of versions."""
     return (
         Application.objects.filter(call=call, status__in=Application.RECEIVED)
+        .exclude(known_agreements.never_submitted())
         .annotate(version_count=Count("versions"), last_version=Max("versions__number"))
         .select_related("applicant_account")
         .order_by("submitted_at", "pk")
@@ -60,11 +62,10 @@ def received(call):
 
 def call_counts(call) -> dict:
     """Drafts in progress and applications received (the drafts only as a number)."""
-    rows = Application.objects.filter(call=call).values_list("status", flat=True)
-    statuses = list(rows)
+    applications = Application.objects.filter(call=call)
     return {
-        "drafts": sum(1 for s in statuses if s == Status.DRAFT),
-        "received": sum(1 for s in statuses if s != Status.DRAFT),
+        "drafts": applications.filter(status=Status.DRAFT).count(),
+        "received": known_agreements.applications_received(applications).count(),
     }
 
 

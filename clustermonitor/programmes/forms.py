@@ -100,6 +100,10 @@ class ApplicationForm(ParentBoundForm):
         self.fields["cluster"].queryset = Cluster.objects.filter(
             programme=call.programme, cluster_type=call.cluster_type
         )
+        # A draft is an applicant's, online (issue 19): never entered here.
+        self.fields["status"].choices = [
+            c for c in self.fields["status"].choices if c[0] != Application.Status.DRAFT
+        ]
 
 
 class KeywordsField(forms.CharField):

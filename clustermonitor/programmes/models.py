@@ -223,6 +223,16 @@ class Application(models.Model):
     def __str__(self):
         return f"{self.applicant}: {self.title}"
 
+    @property
+    def online(self) -> bool:
+        """Filled in on the platform (issue 19): its status flows only through the
+        applicant's submission (grants), the screening and the jury's decision (review),
+        never through the programme's application form. Followed by relation name
+        (grants' `versions`): programmes sits below grants."""
+        if self.pk is None:
+            return False
+        return self.applicant_account_id is not None or self.versions.exists()
+
     def clean(self):
         if self.status != self.Status.FUNDED and (self.funded_amount or self.cluster_id):
             raise ValidationError(

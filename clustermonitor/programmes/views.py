@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import confirm, editing, paging
+from clustermonitor.core import confirm, editing, known_agreements, paging
 from clustermonitor.core.exporters import xlsx_response
 from clustermonitor.programmes import exports, selectors, services
 from clustermonitor.programmes.forms import (
@@ -246,8 +246,8 @@ def call_detail(request, pk):
             "call": call,
             "figures": selectors.application_figures(call.programme).get(call.pk, {}),
             # A draft is not yet an application of the call (issue 19).
-            "applications": call.applications.filter(
-                status__in=Application.RECEIVED
+            "applications": known_agreements.applications_received(
+                call.applications.all()
             ).select_related("cluster"),
             "clusters": call.clusters.all(),
             "can_manage": request.user.has_perm("programmes.manage_programme"),
@@ -310,6 +310,17 @@ def application_edit(request, pk):
     access.check(
         request.user, "programmes.manage_programme", visible="programmes.view_applications"
     )
+    if application.online:
+        # Its status, amounts and answers are the applicant's submission, the screening
+        # and the jury's decision: the programme's form would bypass them.
+        messages.error(
+            request,
+            _(
+                "This application was submitted online: it changes only through the "
+                "screening and the jury's decision."
+            ),
+        )
+        return redirect("programmes:call-detail", application.call_id)
     return _edit(
         request,
         ApplicationForm,

@@ -328,6 +328,13 @@ class Score(models.Model):
     def __str__(self):
         return f"{self.assignment_id}/{self.criterion_id}: {self.score}"
 
+    def save(self, *args, **kwargs):
+        """A submitted reviewer's scores never change (the decision rests on them): not
+        through the services, nor through any other save."""
+        if Assignment.objects.filter(pk=self.assignment_id, submitted_at__isnull=False).exists():
+            raise ValueError("The reviewer's scores are submitted: they do not change.")
+        super().save(*args, **kwargs)
+
 
 class Decision(models.Model):
     """The jury meeting's decision on an application, with its motivation."""

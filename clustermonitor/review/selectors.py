@@ -8,7 +8,7 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 
 from clustermonitor.analysis import grant_review
-from clustermonitor.core import known
+from clustermonitor.core import known, known_agreements
 from clustermonitor.programmes.models import Application
 from clustermonitor.review.models import (
     Assignment,
@@ -24,18 +24,11 @@ SCREENABLE = (Application.Status.SUBMITTED, Application.Status.INELIGIBLE)
 UNDER_REVIEW = (Application.Status.IN_REVIEW,)
 
 
-def latest_version(application):
-    """The application's latest submitted version (grants.ApplicationVersion), or None.
-    Part A's grants.selectors.latest_version takes over when it is there."""
-    from clustermonitor.grants.models import ApplicationVersion
-
-    return ApplicationVersion.objects.filter(application=application).order_by("-number").first()
-
-
 def received(call):
     """The call's applications that the screening or the jury sees: received, in order."""
     return (
         Application.objects.filter(call=call, status__in=Application.RECEIVED)
+        .exclude(known_agreements.never_submitted())
         .select_related("screening", "decision")
         .order_by("applicant", "pk")
     )

@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from clustermonitor.accounts import services as accounts
 from clustermonitor.accounts.models import Role, User
 from clustermonitor.core import audit
+from clustermonitor.grants import selectors as grants_selectors
 from clustermonitor.programmes.models import Application
 from clustermonitor.review import eligibility, selectors
 from clustermonitor.review.models import (
@@ -154,7 +155,7 @@ def screen(actor, application, answers: dict, *, note: str = "", on=None) -> Scr
     criteria = selectors.criteria(application.call)
     if not criteria:
         raise ReviewError(_("Set the call's eligibility criteria first."))
-    version = selectors.latest_version(application)
+    version = grants_selectors.latest_version(application)
     if version is None:
         raise ReviewError(_("The application has no submitted version to screen."))
     outcomes = automatic_outcomes(application, version, on)
@@ -192,6 +193,9 @@ def screen(actor, application, answers: dict, *, note: str = "", on=None) -> Scr
     for result in stale:
         audit.delete(actor, result, note="screening result of a removed criterion")
     application.status = Application.Status.IN_REVIEW if eligible else Application.Status.INELIGIBLE
+    # Screened out is a decision, known from the screening (core.known_agreements); a
+    # screening redone to eligible takes it back.
+    application.decided_at = None if eligible else screening.screened_at
     _save(actor, application, f"screening: {application.status}")
     return screening
 
@@ -207,6 +211,10 @@ def assign(actor, application, reviewer: User) -> Assignment:
         raise ReviewError(_("Only an application in review gets reviewers."))
     if Role.REVIEWER not in reviewer.role_set:
         raise ReviewError(_("Only a person with the reviewer role joins a jury."))
+    if application.applicant_account_id is not None and (
+        application.applicant_account_id == reviewer.pk
+    ):
+        raise ReviewError(_("The applicant does not review their own application."))
     assignment = Assignment.objects.filter(application=application, reviewer=reviewer).first()
     if assignment is not None:
         if assignment.active:

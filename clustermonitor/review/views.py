@@ -18,6 +18,7 @@ from clustermonitor.accounts.models import User
 from clustermonitor.core import editing, exporters
 from clustermonitor.core.paging import date_param
 from clustermonitor.core.templatetags.format import format_number
+from clustermonitor.grants import selectors as grants_selectors
 from clustermonitor.programmes.models import Application, Call
 from clustermonitor.review import letters, selectors, services
 from clustermonitor.review.forms import (
@@ -175,7 +176,7 @@ def screening(request, pk):
     application = _application(request, pk)
     call = application.call
     criteria_list = selectors.criteria(call)
-    version = selectors.latest_version(application)
+    version = grants_selectors.latest_version(application)
     form = ScreeningForm(request.POST or None, criteria=criteria_list)
     if request.method == "POST" and form.is_valid():
         try:
@@ -199,6 +200,7 @@ def screening(request, pk):
             "application": application,
             "call": call,
             "version": version,
+            "files": grants_selectors.attachments_of_version(version) if version else [],
             "automatic": [(c, outcomes.get(c.pk)) for c in criteria_list if c.automatic],
             "form": form,
             "existing": existing,

@@ -12,6 +12,7 @@ from django.views.decorators.http import require_POST
 
 from clustermonitor.accounts import access
 from clustermonitor.core import editing
+from clustermonitor.grants import selectors as grants_selectors
 from clustermonitor.review import selectors, services
 from clustermonitor.review.forms import DeclarationForm, ScoreForm
 from clustermonitor.review.models import Assignment, Declaration, Score
@@ -40,15 +41,22 @@ def _score_form(assignment, data=None):
 def _page(request, assignment, declaration_form=None, score_form=None, status=200):
     application = assignment.application
     sees_content = assignment.declaration == Declaration.NONE
+    version = (
+        grants_selectors.latest_version(application)
+        if assignment.declaration != Declaration.CONFLICT
+        else None
+    )
     context = {
         "assignment": assignment,
         "application": application,
         "call": application.call,
         # Before the declaration: who applies with whom (to judge a conflict); the full
-        # version once no conflict is declared; nothing more with a conflict.
-        "version": selectors.latest_version(application)
-        if assignment.declaration != Declaration.CONFLICT
-        else None,
+        # version with its attachments once no conflict is declared (access.attachment_for
+        # lets the reviewer download those); nothing more with a conflict.
+        "version": version,
+        "files": grants_selectors.attachments_of_version(version)
+        if version is not None and sees_content
+        else [],
         "sees_content": sees_content,
         "declaration_form": declaration_form
         or (
