@@ -298,3 +298,26 @@ def test_a_submitted_score_refuses_any_save(db):
         score.save()
     score.refresh_from_db()
     assert score.score in (8, 6)
+
+
+def test_the_jury_and_the_agency_see_the_finders_overlap_with_existing_clusters(
+    web, settings, tmp_path
+):
+    # The issue: "the position against existing clusters (the finder's overlap shown to
+    # the applicant and the jury)". A hydrogen application meets the reference
+    # portfolio's hydrogen network (Power to Gas) in the finder.
+    from clustermonitor.grants import selectors
+
+    application, _attachment = _in_review_with_a_file(settings, tmp_path)
+    ranked = selectors.overlap(selectors.latest_version(application).data)
+    assert ranked, "the finder ranks running clusters for the application's keywords"
+    reviewer = User.objects.get(username="reviewer")
+    assignment = review.assign(h.ACTOR, application, reviewer)
+    client = web("reviewer")
+    page = client.get(reverse("review:assignment", args=[assignment.pk])).content.decode()
+    assert 'id="version-overlap"' not in page  # not before the declaration
+    review.declare(audit.Actor(reviewer), assignment, conflict=False)
+    page = client.get(reverse("review:assignment", args=[assignment.pk])).content.decode()
+    assert 'id="version-overlap"' in page and f"({ranked[0].code})" in page
+    agency = web("programme_manager").get(reverse("grants:application", args=[application.pk]))
+    assert f"({ranked[0].code})" in agency.content.decode()
