@@ -321,3 +321,26 @@ def test_the_jury_and_the_agency_see_the_finders_overlap_with_existing_clusters(
     assert 'id="version-overlap"' in page and f"({ranked[0].code})" in page
     agency = web("programme_manager").get(reverse("grants:application", args=[application.pk]))
     assert f"({ranked[0].code})" in agency.content.decode()
+
+
+def test_a_withdrawal_is_known_from_its_moment(db):
+    # Withdrawn after D: on D the call had a submitted application, not a withdrawn one.
+    import datetime
+
+    from django.utils import timezone
+
+    from clustermonitor.programmes import selectors as programme_selectors
+
+    setup = open_call()
+    application = draft_for(setup)
+    grants.submit(_actor(), application, notify=False)
+    later = timezone.now() + datetime.timedelta(days=3)
+    grants.withdraw(_actor(), application, now=later)
+    application.refresh_from_db()
+    assert application.withdrawn_at == later
+    today, after = timezone.localdate(), timezone.localdate(later)
+    programme = setup.call.programme
+    on_d = programme_selectors.application_figures(programme, today)[setup.call.pk]
+    assert (on_d["received"], on_d["withdrawn"]) == (1, 0)
+    on_after = programme_selectors.application_figures(programme, after)[setup.call.pk]
+    assert (on_after["received"], on_after["withdrawn"]) == (1, 1)

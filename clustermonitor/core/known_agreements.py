@@ -6,6 +6,8 @@ the other record kinds, docs/definitions.md the table):
   known from its call's closing date, or from the start when the call has none (the
   published history). A draft is never an application of the call, nor is a draft
   withdrawn before it was submitted;
+- a withdrawal: from ``withdrawn_at``; before it the application was still submitted
+  (`status_on`);
 - a decision on an application: from ``decided_at`` (the jury's decision, or the
   screening that found it ineligible); without one (the history only), from the
   call's closing date like its submission;
@@ -61,6 +63,14 @@ def applications_received(
         Q(**{f"{prefix}submitted_at__lte": end_of(on)})
         | (Q(**{f"{prefix}submitted_at__isnull": True}) & _undated_known(on, prefix))
     )
+
+
+def status_on(status: str, withdrawn_at, on: datetime.date | None) -> str:
+    """An application's status as known on ``on``: one withdrawn after ``on`` was still
+    submitted then (only an application not yet screened can be withdrawn). The other
+    statuses are dated by `applications_received` and `applications_decided`."""
+    later = on is not None and withdrawn_at is not None and withdrawn_at > end_of(on)
+    return "submitted" if status == "withdrawn" and later else status
 
 
 def applications_decided(

@@ -462,6 +462,7 @@ def withdraw(
     application = Application.objects.select_for_update().get(pk=application.pk)
     _editable(application)
     application.status = Status.WITHDRAWN
+    application.withdrawn_at = now or timezone.now()
     audit.save(actor, application, note="online application: withdrawn by the applicant")
 
 

@@ -206,6 +206,8 @@ class Application(models.Model):
     #: taken: what is known on a date D counts only what was submitted / decided by D.
     submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    #: When the applicant withdrew it: before that moment it was still submitted.
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
     cluster = models.OneToOneField(
         "Cluster",
         verbose_name=_("cluster"),

@@ -144,9 +144,14 @@ def application_figures(programme: Programme, on: datetime.date | None = None) -
         known_agreements.applications_decided(applications, on).values_list("pk", flat=True)
     )
     rows = [
-        {**row, "call": row.pop("call_id"), "decided": row["pk"] in decided}
+        {
+            **row,
+            "call": row.pop("call_id"),
+            "status": known_agreements.status_on(row["status"], row.pop("withdrawn_at"), on),
+            "decided": row["pk"] in decided,
+        }
         for row in received.order_by("pk").values(
-            "pk", "call_id", "status", "funded_amount", "submitted_at", "decided_at"
+            "pk", "call_id", "status", "funded_amount", "submitted_at", "decided_at", "withdrawn_at"
         )
     ]
     return grant_figures.call_figures(rows)
