@@ -209,11 +209,11 @@ def _declare_and_score(reviewer, scores, comment, *, peek_for: str | None = None
     reviewer.locator(f"nav.menu {link}").click()
     reviewer.locator("#my-assignments a", has_text=TITLE).click()
     # Before the declaration: who applies with whom, not the plan.
-    expect(reviewer.locator("#version")).to_contain_text("Alfa NV")
-    expect(reviewer.locator("#version")).not_to_contain_text(ANSWERS["roadmap"])
+    expect(reviewer.locator(".application-version")).to_contain_text("Alfa NV")
+    expect(reviewer.locator(".application-version")).not_to_contain_text(ANSWERS["roadmap"])
     reviewer.locator("#declaration-form input[value=no]").check()
     reviewer.locator("#declaration-form button[type=submit]").click()
-    expect(reviewer.locator("#version")).to_contain_text(ANSWERS["roadmap"])
+    expect(reviewer.locator(".application-version")).to_contain_text(ANSWERS["roadmap"])
     if peek_for:
         expect(reviewer.locator("body")).not_to_contain_text(peek_for)
     form = reviewer.locator("#score-form")
