@@ -442,3 +442,15 @@ def web(client_for):
         return client
 
     return make
+
+
+@pytest.fixture(autouse=True)
+def fresh_start_allowance():
+    """Every test client and browser connects from 127.0.0.1: each test starts with the
+    portal's full allowance of application starts per connection (portal.views_calls),
+    whatever the tests before it in the worker started."""
+    from django.core.cache import cache
+
+    from clustermonitor.portal.views_calls import starts_key
+
+    cache.delete_many([starts_key("127.0.0.1"), starts_key("")])

@@ -36,9 +36,13 @@ def _conditions(setup) -> str:
     return setup.conditions
 
 
+def starts_key(address: str) -> str:
+    """The cache key counting one connection's application starts this hour."""
+    return "grants-start:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+
+
 def _too_many(request) -> bool:
-    address = lockout.client_address(request) or ""
-    key = "grants-start:" + hashlib.sha256(address.encode()).hexdigest()[:32]
+    key = starts_key(lockout.client_address(request) or "")
     cache.add(key, 0, 3600)
     try:
         count = cache.incr(key)
