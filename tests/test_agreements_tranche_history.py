@@ -186,3 +186,37 @@ def test_a_payment_dated_before_an_amendment_holds_against_the_amount_of_its_day
         for s in selectors.tranche_states(_fresh(agreement), datetime.date(2025, 3, 1))
     }[2]
     assert (state.amount, state.paid, state.state) == (first, first, "paid")
+
+
+def test_the_backfill_rebuilds_the_history_of_amendments_recorded_before_it():
+    """Migration 0003: amendments recorded before the tranche history get it by replay."""
+    import importlib
+
+    from django.apps import apps
+
+    from clustermonitor.agreements.models import Tranche
+
+    backfill = importlib.import_module(
+        "clustermonitor.agreements.migrations.0003_tranche_history_backfill"
+    ).backfill
+    agreement = _agreement()
+    _pay(agreement, 1, datetime.date(2024, 1, 15), "P-1")
+    _amend(agreement, datetime.date(2025, 3, 1), Decimal("400000.00"))
+    for year, approved in ((1, 2025), (2, 2026)):
+        approve_report(agreement.cluster, year, moment(datetime.date(approved, 2, 1)))
+    approve_report(agreement.cluster, 3, moment(datetime.date(2026, 11, 1)))
+    for number, paid_on in ((2, 2025), (3, 2026), (4, 2026)):
+        _pay(agreement, number, datetime.date(paid_on, 11, 15), f"P-{number}")
+    _amend(agreement, datetime.date(2026, 11, 20), Decimal("450000.00"))
+    recorded = (
+        sorted(TrancheChange.objects.values_list("tranche_id", "amendment_id", "amount_before")),
+        sorted(Tranche.objects.filter(added_by__isnull=False).values_list("pk", "added_by_id")),
+    )
+    assert recorded[0] and recorded[1]
+    TrancheChange.objects.all().delete()
+    Tranche.objects.update(added_by=None)  # as before 0002
+    backfill(apps, None)
+    assert (
+        sorted(TrancheChange.objects.values_list("tranche_id", "amendment_id", "amount_before")),
+        sorted(Tranche.objects.filter(added_by__isnull=False).values_list("pk", "added_by_id")),
+    ) == recorded
