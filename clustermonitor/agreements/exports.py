@@ -39,7 +39,7 @@ def schedule_sheet(rows, on) -> Sheet:
                     row["terms"].subsidy,
                     tranche.number,
                     tranche.get_kind_display(),
-                    tranche.amount,
+                    state.amount,
                     _("yes") if state.payable else _("no"),
                     state.reason,
                     state.paid,

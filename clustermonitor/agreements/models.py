@@ -203,6 +203,15 @@ class Tranche(models.Model):
         on_delete=models.SET_NULL,
         related_name="tranches",
     )
+    added_by = models.ForeignKey(
+        Amendment,
+        verbose_name=_("added by amendment"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="added_tranches",
+        help_text=_("Empty for the tranches of the agreement as signed."),
+    )
 
     class Meta:
         ordering = ["agreement", "number"]
@@ -214,6 +223,32 @@ class Tranche(models.Model):
 
     def __str__(self):
         return f"{self.agreement} {_('tranche')} {self.number} ({self.get_kind_display()})"
+
+
+class TrancheChange(models.Model):
+    """An amendment's change of a tranche's amount: the amount before and after. The
+    tranche's ``amount`` is the current one; as of a day before the amendment's decision
+    the tranche had ``amount_before`` (core.known_agreements.tranche_amount)."""
+
+    tranche = models.ForeignKey(
+        Tranche, verbose_name=_("tranche"), on_delete=models.PROTECT, related_name="changes"
+    )
+    amendment = models.ForeignKey(
+        Amendment,
+        verbose_name=_("amendment"),
+        on_delete=models.PROTECT,
+        related_name="tranche_changes",
+    )
+    amount_before = models.DecimalField(_("amount before (EUR)"), **money)
+    amount = models.DecimalField(_("new amount (EUR)"), **money)
+
+    class Meta:
+        ordering = ["tranche", "amendment__number", "pk"]
+        verbose_name = _("tranche change")
+        verbose_name_plural = _("tranche changes")
+
+    def __str__(self):
+        return f"{self.tranche}: {self.amount_before} → {self.amount}"
 
 
 class Payment(models.Model):

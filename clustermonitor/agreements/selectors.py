@@ -12,7 +12,14 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils.translation import gettext as _
 
-from clustermonitor.agreements.models import Agreement, Amendment, BudgetLine, Payment, Tranche
+from clustermonitor.agreements.models import (
+    Agreement,
+    Amendment,
+    BudgetLine,
+    Payment,
+    Tranche,
+    TrancheChange,
+)
 from clustermonitor.analysis import grant_figures
 from clustermonitor.core import known_agreements as known
 from clustermonitor.core.templatetags.format import format_date as format_day
@@ -86,8 +93,11 @@ def with_records(queryset=None):
         "conditions",
         Prefetch(
             "tranches",
-            queryset=Tranche.objects.select_related("condition")
-            .prefetch_related(Prefetch("payments", queryset=Payment.objects.order_by("paid_on")))
+            queryset=Tranche.objects.select_related("condition", "added_by")
+            .prefetch_related(
+                Prefetch("payments", queryset=Payment.objects.order_by("paid_on")),
+                Prefetch("changes", queryset=TrancheChange.objects.select_related("amendment")),
+            )
             .order_by("number"),
         ),
     )
@@ -112,18 +122,22 @@ def approvals(cluster_ids, on: datetime.date) -> dict:
 
 @dataclass
 class TrancheState:
+    """A tranche on a day: ``amount`` is its amount as it stood then (an amendment decided
+    later had not changed it yet)."""
+
     tranche: Tranche
     paid: Decimal
     payable: bool
     reason: str
+    amount: Decimal
 
     @property
     def open(self) -> Decimal:
-        return self.tranche.amount - self.paid
+        return self.amount - self.paid
 
     @property
     def state(self) -> str:
-        if self.paid >= self.tranche.amount:
+        if self.paid >= self.amount:
             return "paid"
         if self.paid > 0:
             return "partly_paid"
@@ -174,16 +188,19 @@ def payable(tranche: Tranche, terms: Terms, periods: dict, on: datetime.date) ->
 
 
 def tranche_states(agreement: Agreement, on: datetime.date, periods=None) -> list[TrancheState]:
-    """Each tranche of ``agreement`` on ``on``: what was paid by then and whether it was
-    payable."""
+    """Each tranche of ``agreement`` as it stood on ``on`` (one an amendment added later
+    is not there; an amount an amendment changed later is the amount before): what was
+    paid by then and whether it was payable."""
     terms = agreement_as_of(agreement, on)
     if periods is None:
         periods = approvals([agreement.cluster_id], on).get(agreement.cluster_id, {})
     states = []
     for tranche in agreement.tranches.all():
+        if not known.tranche_exists(tranche, on):
+            continue
         paid = sum((p.amount for p in tranche.payments.all() if p.paid_on <= on), ZERO)
         ok, reason = payable(tranche, terms, periods, on)
-        states.append(TrancheState(tranche, paid, ok, reason))
+        states.append(TrancheState(tranche, paid, ok, reason, known.tranche_amount(tranche, on)))
     return states
 
 
@@ -218,7 +235,7 @@ def schedule(agreements, on: datetime.date) -> list[dict]:
                 "call": agreement.cluster.call.number if agreement.cluster.call_id else None,
                 "terms": terms,
                 "tranches": states,
-                "planned": sum((s.tranche.amount for s in states), ZERO),
+                "planned": sum((s.amount for s in states), ZERO),
                 "paid": sum((s.paid for s in states), ZERO),
                 "payable_open": sum((s.open for s in states if s.payable), ZERO),
             }

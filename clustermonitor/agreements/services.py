@@ -25,6 +25,7 @@ from clustermonitor.agreements.models import (
     Condition,
     Payment,
     Tranche,
+    TrancheChange,
 )
 from clustermonitor.agreements.selectors import agreement_as_of, tranche_states
 from clustermonitor.analysis.grant_figures import split
@@ -459,7 +460,7 @@ def amend(
         cluster.end_date = new_end_date
     if new_subsidy is not None:
         cluster.subsidy = new_subsidy
-        _retranche(actor, agreement, new_subsidy)
+        _retranche(actor, agreement, amendment, new_subsidy)
     if new_end_date is not None or new_subsidy is not None:
         _save(actor, cluster, f"amendment {number} of {agreement.reference}")
     if new_end_date is not None and new_end_date > now.end_date:
@@ -467,8 +468,11 @@ def amend(
     return amendment
 
 
-def _retranche(actor, agreement: Agreement, subsidy: Decimal) -> None:
-    """The subsidy's change on the last unpaid tranche, or a new balance tranche."""
+def _retranche(actor, agreement: Agreement, amendment: Amendment, subsidy: Decimal) -> None:
+    """The subsidy's change on the last unpaid tranche, or a new balance tranche. History
+    stays: the change is recorded with the amendment (a TrancheChange with the amount
+    before), a new tranche names the amendment that added it (``added_by``), so the
+    schedule as of a day before the amendment's decision shows the tranches as they were."""
     tranches = list(agreement.tranches.order_by("number"))
     planned = sum((t.amount for t in tranches), Decimal(0))
     change = subsidy - planned
@@ -477,8 +481,19 @@ def _retranche(actor, agreement: Agreement, subsidy: Decimal) -> None:
     for tranche in reversed(tranches):
         paid = tranche.payments.aggregate(t=Sum("amount"))["t"] or Decimal(0)
         if paid == 0 and tranche.amount + change >= 0:
+            before = tranche.amount
             tranche.amount += change
             _save(actor, tranche, "amendment: the tranche takes the subsidy's change")
+            _save(
+                actor,
+                TrancheChange(
+                    tranche=tranche,
+                    amendment=amendment,
+                    amount_before=before,
+                    amount=tranche.amount,
+                ),
+                f"amendment {amendment.number}: the tranche's amount before and after",
+            )
             return
     if change < 0:
         raise AgreementError(_("The lower subsidy does not fit the tranches left unpaid."))
@@ -490,6 +505,7 @@ def _retranche(actor, agreement: Agreement, subsidy: Decimal) -> None:
             kind=Tranche.Kind.BALANCE,
             amount=change,
             trigger=Tranche.Trigger.FINAL_REPORT,
+            added_by=amendment,
         ),
         "amendment: a tranche for the higher subsidy",
     )
@@ -539,17 +555,25 @@ def record_payment(
         raise AgreementError(_("The amount must be above zero."))
     agreement = Agreement.objects.select_related("cluster").get(pk=tranche.agreement_id)
     states = {s.tranche.pk: s for s in tranche_states(agreement, paid_on)}
-    state = states[tranche.pk]
+    state = states.get(tranche.pk)
+    if state is None:
+        raise AgreementError(
+            _("This tranche did not exist yet on %(day)s: an amendment added it later.")
+            % {"day": paid_on.strftime("%d/%m/%Y")}
+        )
     if not state.payable:
         raise AgreementError(
             _("This tranche was not payable on %(day)s: %(reason)s")
             % {"day": paid_on.strftime("%d/%m/%Y"), "reason": state.reason}
         )
+    # Against the amount of its day (what was paid by then) and, for a payment dated
+    # before an amendment that changed the tranche, against the amount since then too.
     paid = tranche.payments.aggregate(t=Sum("amount"))["t"] or Decimal(0)
-    if amount > tranche.amount - paid:
+    left = min(state.open, tranche.amount - paid)
+    if amount > left:
         raise AgreementError(
             _("%(amount)s is more than the tranche leaves open (%(open)s).")
-            % {"amount": amount, "open": tranche.amount - paid}
+            % {"amount": amount, "open": left}
         )
     if Payment.objects.filter(reference=reference).exists():
         raise AgreementError(_("A payment with this reference exists already."))

@@ -13,6 +13,9 @@ the other record kinds, docs/definitions.md the table):
   call's closing date like its submission;
 - an agreement: from the day it was decided (``signed_on``); an amendment: from its
   decision (``decided_on``), whatever its effective date;
+- a tranche: the agreement's from the agreement; one an amendment added (``added_by``)
+  from that amendment's decision (``decided_on``); a tranche's amount changed by an
+  amendment (``changes``): the amount before the change until that amendment's decision;
 - a payment: from its payment date (``paid_on``); a condition: met from ``met_on``;
 - a progress report: approved from its version's ``approved_at``.
 
@@ -118,3 +121,20 @@ def approved(approved_at, on: datetime.date) -> bool:
 def amendments_decided(amendment, on: datetime.date) -> bool:
     """:func:`amendments` for one amendment already read."""
     return amendment.decided_on <= on
+
+
+def tranche_exists(tranche, on: datetime.date) -> bool:
+    """Whether a tranche was part of the schedule on ``on``: those of the agreement as
+    signed always (the agreement itself is dated by :func:`agreements`), one added by an
+    amendment from that amendment's decision."""
+    return tranche.added_by is None or amendments_decided(tranche.added_by, on)
+
+
+def tranche_amount(tranche, on: datetime.date):
+    """A tranche's amount on ``on``: its current amount, unless an amendment decided after
+    ``on`` changed it; then the amount before the first such change."""
+    later = [c for c in tranche.changes.all() if not amendments_decided(c.amendment, on)]
+    if not later:
+        return tranche.amount
+    first = min(later, key=lambda c: (c.amendment.decided_on, c.amendment.number, c.pk))
+    return first.amount_before

@@ -110,12 +110,16 @@ def _pay(actor, agreement: Agreement, today: datetime.date) -> int:
             day = next((d for d in approvals if _payable_on(agreement, tranche, d)), None)
         if day is None or day > today:
             continue
+        then = {s.tranche.pk: s for s in selectors.tranche_states(agreement, day)}.get(tranche.pk)
+        if then is None:
+            continue
         services.record_payment(
             actor,
             tranche,
             paid_on=day,
             reference=f"VLAIO-{agreement.cluster.code}-{tranche.number}",
-            amount=tranche.amount,
+            # The amount of its day (an amendment decided later may have changed it).
+            amount=min(then.open, state.open),
             today=today,
         )
         paid += 1
@@ -124,7 +128,8 @@ def _pay(actor, agreement: Agreement, today: datetime.date) -> int:
 
 def _payable_on(agreement, tranche, day: datetime.date) -> bool:
     states = {s.tranche.pk: s for s in selectors.tranche_states(agreement, day)}
-    return states[tranche.pk].payable
+    state = states.get(tranche.pk)
+    return state is not None and state.payable
 
 
 def _approvals(cluster) -> list[datetime.date]:
