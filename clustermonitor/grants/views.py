@@ -17,7 +17,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from clustermonitor.accounts import access
-from clustermonitor.core import confirm, editing
+from clustermonitor.core import confirm, editing, i18n
 from clustermonitor.grants import selectors, services
 from clustermonitor.grants.forms import AttachmentForm, CallSetupForm
 from clustermonitor.grants.models import ApplicationVersion, Attachment, CallSetup
@@ -239,8 +239,7 @@ def withdraw(request, pk):
 
 
 def _language(request) -> str:
-    language = getattr(request, "LANGUAGE_CODE", "") or ""
-    return language if language in ("nl", "en") else "nl"
+    return i18n.supported(getattr(request, "LANGUAGE_CODE", None))
 
 
 def _form_url(application, group) -> str:
