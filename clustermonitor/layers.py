@@ -18,10 +18,11 @@ the model that defines it.
 #: early warnings read the exit plans of maturity and the attention points of account
 #: management); the grant cycle (issue 19) from the call's online applications (`grants`)
 #: through screening, the jury and decisions (`review`) to agreements and payments
-#: (`agreements`); `reports` reads them all; `prospects` keeps a cluster's pipeline of
-#: companies it recruits (in the monitoring inbox; the portal's join requests land in
-#: it); `portal` shows the public face (published cluster profiles, aggregates);
-#: `demodata` writes them all.
+#: (`agreements`); `impact` the companies' annual accounts and the estimate of
+#: membership's effect on their growth (issue 20); `reports` reads them all; `prospects`
+#: keeps a cluster's pipeline of companies it recruits (in the monitoring inbox; the
+#: portal's join requests land in it); `portal` shows the public face (published cluster
+#: profiles, aggregates); `demodata` writes them all.
 LAYERS = (
     "analysis",
     "core",
@@ -44,6 +45,7 @@ LAYERS = (
     "grants",
     "review",
     "agreements",
+    "impact",
     "reports",
     "prospects",
     "portal",

@@ -62,6 +62,7 @@ INSTALLED_APPS = [
     "clustermonitor.grants",  # calls' conditions and online applications (issue 19)
     "clustermonitor.review",  # eligibility screening, the jury, decisions (issue 19)
     "clustermonitor.agreements",  # agreements, amendments, tranches, payments (issue 19)
+    "clustermonitor.impact",  # annual accounts and the economic-impact estimate (issue 20)
     "clustermonitor.reports",
     "clustermonitor.prospects",  # a cluster's pipeline of prospects (issue 18)
     "clustermonitor.mailings",  # newsletters, consent, unsubscribes, bounces

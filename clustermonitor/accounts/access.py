@@ -745,6 +745,7 @@ def require_programme_page_editor(user) -> None:
 # (access_network.py); member self-service, offers and requests (access_selfservice.py).
 from clustermonitor.accounts.access_agreements import *  # noqa: E402, F403
 from clustermonitor.accounts.access_grants import *  # noqa: E402, F403
+from clustermonitor.accounts.access_impact import *  # noqa: E402, F403
 from clustermonitor.accounts.access_network import (  # noqa: E402, F401
     BANKING_CHANGE,
     BANKING_VIEW,

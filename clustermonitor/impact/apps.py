@@ -1,0 +1,13 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ImpactConfig(AppConfig):
+    """Economic impact (issue 20): the companies' annual accounts from the National Bank's
+    Central Balance Sheet Office, and the estimate of what membership changes in their
+    growth against comparable companies (analysis/impact.py)."""
+
+    name = "clustermonitor.impact"
+    label = "impact"
+    verbose_name = _("Economic impact")
+    default_auto_field = "django.db.models.BigAutoField"
