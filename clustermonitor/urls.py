@@ -48,6 +48,7 @@ urlpatterns = [
     path("", include("clustermonitor.surveys.urls")),
     path("", include("clustermonitor.grants.urls")),
     path("", include("clustermonitor.agreements.urls")),
+    path("", include("clustermonitor.impact.urls")),
     path("", include("clustermonitor.reports.urls")),
     path("", include("clustermonitor.prospects.urls")),
     path("", include("clustermonitor.review.urls")),

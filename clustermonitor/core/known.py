@@ -10,6 +10,8 @@ themselves.
 - a payment: from its payment date (``paid_on``); before it the contribution is unpaid;
 - a year's firm figures (annual accounts): filed within 7 months of the year end, so the
   figures of year Y are known from 1 August of Y + 1;
+- annual accounts (one filing at the Central Balance Sheet Office): from their deposit
+  date (``filed_on``); a later filing of the same year replaces it from its own deposit;
 - an activity: from its date; a collaboration: from its first step, its stage from the
   steps taken by then;
 - a reported figure: from its source date (approval, publication), for a period ended;
@@ -122,9 +124,17 @@ def published(queryset: QuerySet, on: datetime.date) -> QuerySet:
     return queryset.filter(source_date__lte=on)
 
 
-def activities(queryset: QuerySet, on: datetime.date) -> QuerySet:
-    """Activities held (begun) on or before ``on``, with their participations."""
-    return queryset.filter(date__lte=on)
+def activities(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
+    """Activities held (begun) on or before ``on``, with their participations (``prefix``:
+    the path to the activity, e.g. ``"activity__"`` for participations)."""
+    return queryset.filter(**{f"{prefix}date__lte": on})
+
+
+def accounts(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
+    """Annual accounts deposited on or before ``on`` (impact.AnnualAccounts: a filing is
+    known from its deposit date; of several filings of one year, the latest deposited by
+    ``on`` holds)."""
+    return queryset.filter(**{f"{prefix}filed_on__lte": on})
 
 
 def stage_changes(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:

@@ -11,3 +11,9 @@ class ImpactConfig(AppConfig):
     label = "impact"
     verbose_name = _("Economic impact")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from clustermonitor.impact import tiles
+        from clustermonitor.monitoring import inbox
+
+        inbox.register_tiles(tiles.tiles)

@@ -64,6 +64,34 @@ def register(source) -> None:
         SOURCES.append(source)
 
 
+#: Tile sources of the apps above monitoring: `(user, today) -> [Tile]` (the economic
+#: effects' tile of impact), shown below the KPI cards in registration order.
+TILE_SOURCES: list = []
+
+
+def register_tiles(source) -> None:
+    """Add a source of home-page tiles (an app above monitoring, from its ready())."""
+    if source not in TILE_SOURCES:
+        TILE_SOURCES.append(source)
+
+
+@dataclass(frozen=True)
+class Tile:
+    """One figure on the home page with the page it comes from."""
+
+    key: str
+    title: str
+    value: str  # the figure as shown (formatted by its app)
+    detail: str
+    url: str
+
+
+def tiles(user, today: datetime.date | None = None) -> list[Tile]:
+    """The tiles the registered sources give this person (each decides who sees what)."""
+    today = today or datetime.date.today()
+    return [tile for source in TILE_SOURCES for tile in source(user, today)]
+
+
 @dataclass(frozen=True)
 class Item:
     #: review | returned | due | overdue | warning | attention | import | rows | wave | bank,

@@ -23,6 +23,7 @@ def home(request):
             "items": items,
             "urgent": sum(1 for i in items if i.severity == "high"),
             "cards": inbox.kpi_cards(user, today),
+            "tiles": inbox.tiles(user, today),
             "managed": managed,
             "followed": [c for c in clusters if c not in managed],
             "today": today,

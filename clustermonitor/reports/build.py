@@ -29,6 +29,7 @@ CHAPTERS = [
     "intercluster",
     "survey",
     "maturity",
+    "impact",
     "methods",
     "published",
 ]

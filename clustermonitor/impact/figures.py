@@ -1,0 +1,254 @@
+"""The economic-impact figure (issue 20): one module that gathers the panel as of D
+(impact.panel), hands it to the pure estimator (analysis.impact) and yields the result
+to the page, the .xlsx download, the command line and the report chapter alike.
+
+`result(...)` is the whole figure as a JSON-ready dict (same bytes from any process:
+the estimator rounds, this module sorts). `sheets(result)` renders it as the download's
+sheets. The page keeps a result per version of the records (core.memo), computed by the
+background worker where there is one: an estimate on a whole programme takes seconds.
+"""
+
+from __future__ import annotations
+
+import datetime
+
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from clustermonitor.analysis import impact as estimator
+from clustermonitor.core import memo
+from clustermonitor.core.exporters import Sheet
+from clustermonitor.impact import panel as panels
+
+#: The outcomes offered on the page and the command line, with their Dutch-first labels.
+OUTCOME_LABELS = {
+    "fte": gettext_lazy("jobs (average FTE)"),
+    "turnover": gettext_lazy("turnover (log)"),
+    "gross_margin": gettext_lazy("gross margin (log)"),
+    "fte_growth": gettext_lazy("growth of jobs (change of log FTE)"),
+    "turnover_growth": gettext_lazy("growth of turnover (change of log)"),
+    "gross_margin_growth": gettext_lazy("growth of gross margin (change of log)"),
+}
+#: Outcomes on a log scale: an effect of 0.05 is about +5 %.
+LOG_SCALE = frozenset(k for k in OUTCOME_LABELS if k != "fte")
+#: The split columns, labelled.
+SPLIT_LABELS = {
+    "call": gettext_lazy("call of the entry cluster"),
+    "embedding": gettext_lazy("embedding of the entry cluster"),
+    "size_class": gettext_lazy("size class"),
+    "intensity": gettext_lazy("intensity (activities attended per year)"),
+}
+
+
+def outcomes() -> list[str]:
+    """The outcomes both the estimator and the page know, in the page's order."""
+    return [o for o in OUTCOME_LABELS if o in estimator.OUTCOMES]
+
+
+def _versions():
+    """The records an estimate is computed from (core.memo.data_version)."""
+    from django.apps import apps
+
+    return memo.data_version(
+        apps.get_model("impact", "AnnualAccounts"),
+        apps.get_model("registry", "Organisation"),
+        apps.get_model("members", "Membership"),
+        apps.get_model("members", "Contribution"),
+        apps.get_model("activities", "Participation"),
+        apps.get_model("collaborations", "StageChange"),
+    )
+
+
+def compute(
+    programme,
+    on: datetime.date,
+    outcome: str,
+    *,
+    method: str | None = None,
+    clusters: list | None = None,
+    splits: bool = True,
+) -> dict:
+    """The figure as of ``on`` for ``outcome``, for the programme or for the companies
+    that entered it through ``clusters``."""
+    if outcome not in estimator.OUTCOMES:
+        raise ValueError(f"unknown outcome {outcome!r}: one of {', '.join(estimator.OUTCOMES)}")
+    method = method or estimator.DEFAULT_METHOD
+    if method not in estimator.METHODS:
+        raise ValueError(f"unknown method {method!r}: one of {', '.join(estimator.METHODS)}")
+    built = panels.build(programme, on, clusters)
+    frame = built.frame(estimator.outcome_frame(built.accounts, outcome))
+    main = estimator.estimate(frame, method=method)
+    found = {
+        "outcome": outcome,
+        "as_of": on.isoformat(),
+        "clusters": sorted(c.code for c in clusters) if clusters else [],
+        **main,
+        "method": method,
+        "left_out": dict(sorted(built.left_out.items())),
+        "firms": _firm_counts(built, frame),
+    }
+    if splits and not main.get("suppressed"):
+        found["conditional"] = _conditional(frame, method)
+        found["splits"] = {
+            by: estimator.estimate_split(frame, by, method=method) for by in panels.SPLITS
+        }
+    else:
+        found["conditional"] = None
+        found["splits"] = {}
+    return found
+
+
+def _conditional(frame, method) -> dict:
+    """The estimate conditioned on the covariates, on the companies that have them all."""
+    complete = frame.dropna(subset=list(panels.COVARIATES))
+    try:
+        found = estimator.estimate(complete, method=method, covariates=panels.COVARIATES)
+    except (ValueError, ArithmeticError) as exc:  # too few firms per covariate cell
+        return {"suppressed": True, "reason": str(exc)}
+    found["covariates"] = list(panels.COVARIATES)
+    return found
+
+
+def _firm_counts(built, frame) -> dict:
+    """Companies with accounts known, members and not, and those in the outcome's panel."""
+    firms = built.firms
+    treated = firms["cohort"].notna()
+    in_panel = set(frame["firm"])
+    return {
+        "with_accounts": len(firms),
+        "members": int(treated.sum()),
+        "non_members": int((~treated).sum()),
+        "in_outcome_panel": len(in_panel),
+        "filings_years": sorted({int(y) for y in built.accounts["year"]}),
+    }
+
+
+def result(
+    programme,
+    on: datetime.date,
+    outcome: str,
+    *,
+    method: str | None = None,
+    clusters: list | None = None,
+) -> dict:
+    """`compute`, kept per version of the records (core.memo) — for the report and the
+    command line, which must have the result now."""
+    inputs = _inputs(programme, on, outcome, method, clusters)
+    return memo.memo(
+        "impact", inputs, lambda: compute(programme, on, outcome, method=method, clusters=clusters)
+    )
+
+
+def _inputs(programme, on, outcome, method, clusters):
+    return lambda: (
+        programme.pk,
+        on.isoformat(),
+        outcome,
+        method or estimator.DEFAULT_METHOD,
+        tuple(sorted(c.pk for c in clusters or ())),
+        _versions(),
+    )
+
+
+def result_or_queue(programme, on, outcome, *, method=None, clusters=None) -> dict | None:
+    """For the page: the kept result, or None while the background worker computes it."""
+    from clustermonitor.impact.tasks import impact_task
+
+    return memo.memo_or_queue(
+        "impact",
+        _inputs(programme, on, outcome, method, clusters),
+        lambda: compute(programme, on, outcome, method=method, clusters=clusters),
+        impact_task,
+        programme.pk,
+        on.isoformat(),
+        outcome,
+        method,
+        [c.pk for c in clusters or ()],
+    )
+
+
+def effect_text(value, outcome: str) -> str | None:
+    """The effect in words: FTE in jobs, log outcomes as about a percentage."""
+    if value is None:
+        return None
+    if outcome in LOG_SCALE:
+        return _("about %(percent)+.1f %%") % {"percent": value * 100}
+    return _("%(fte)+.2f FTE") % {"fte": value}
+
+
+def sheets(found: dict) -> list[Sheet]:
+    """The result as the download's sheets: the estimate, the event study, the splits."""
+    ci = found.get("ci") or [None, None]
+    twfe = found.get("twfe") or {}
+    twfe_ci = twfe.get("ci") or [None, None]
+    summary = [
+        [_("outcome"), str(OUTCOME_LABELS.get(found["outcome"], found["outcome"]))],
+        [_("as of"), found["as_of"]],
+        [_("clusters"), ", ".join(found["clusters"]) or _("the whole programme")],
+        [_("method"), found["method"]],
+        [_("average effect on the treated (ATT)"), found.get("att")],
+        [_("standard error (clustered by firm)"), found.get("se")],
+        [_("95% interval, low"), ci[0]],
+        [_("95% interval, high"), ci[1]],
+        [_("treated firms"), found.get("n_treated")],
+        [_("comparison firms"), found.get("n_control")],
+        [_("pre-trend test, p"), found.get("pretrend_p")],
+        [_("naive two-way fixed effects (contrast only)"), twfe.get("att")],
+        [_("naive two-way fixed effects, 95% low"), twfe_ci[0]],
+        [_("naive two-way fixed effects, 95% high"), twfe_ci[1]],
+        [_("suppressed"), bool(found.get("suppressed"))],
+        [_("reason"), found.get("reason") or ""],
+    ]
+    event = [
+        [p["e"], p.get("att"), *(p.get("ci") or [None, None]), p.get("n_treated")]
+        for p in found.get("event_study", [])
+    ]
+    split_rows = []
+    for by, groups in sorted(found.get("splits", {}).items()):
+        for group in groups:
+            gci = group.get("ci") or [None, None]
+            split_rows.append(
+                [
+                    str(SPLIT_LABELS.get(by, by)),
+                    str(group["group"]),
+                    group.get("att"),
+                    gci[0],
+                    gci[1],
+                    group.get("n_treated"),
+                    group.get("n_control"),
+                ]
+            )
+    return [
+        Sheet(_("Estimate"), [_("figure"), _("value")], summary),
+        Sheet(
+            _("Event study"),
+            [_("years since entry"), _("effect"), _("95% low"), _("95% high"), _("treated firms")],
+            event,
+        ),
+        Sheet(
+            _("Splits"),
+            [
+                _("split"),
+                _("group"),
+                _("effect"),
+                _("95% low"),
+                _("95% high"),
+                _("treated firms"),
+                _("comparison firms"),
+            ],
+            split_rows,
+        ),
+    ]
+
+
+def kept(programme, on, outcome, *, method=None, clusters=None) -> dict | None:
+    """The result when it is kept already, without computing it (the home page's tile):
+    with a background worker the computation is queued for the next visit."""
+    if not memo.enabled():
+        return None
+    if memo.background():
+        return result_or_queue(programme, on, outcome, method=method, clusters=clusters)
+    from clustermonitor.core import sharedcache
+
+    inputs = _inputs(programme, on, outcome, method, clusters)()
+    return sharedcache.get(memo.memo_key("impact", inputs))
