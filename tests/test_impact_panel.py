@@ -94,7 +94,7 @@ def test_covariates_come_from_the_registry_and_the_first_accounts(db, programme)
     org = factories.organisation(1, start_date=D(2001, 5, 1))
     filing(org, 2012, 60)
     filing(org, 2013, 4)
-    frame = panel.attributes([str(org.pk)], panel.accounts_known(D(2020, 1, 1)))
+    frame = panel.attributes([str(org.pk)], panel.accounts_known(D(2020, 1, 1)), D(2020, 1, 1))
     row = frame.iloc[0]
     assert row["size_class"] == "medium"  # from the first year's FTE (60)
     assert row["age_class"] == "10-19"  # 2012 − 2001

@@ -17,8 +17,9 @@ Decisions (documented in docs/impact.md):
 - the financial year is the calendar year of its end date; of two filings for the same
   year (a change of financial year), the later year end holds;
 - covariates are fixed per company: NACE section (2008) and province from the registry,
-  size class from the first FTE the accounts give, age at the panel's first year from
-  the start date; a company without one is left out of the conditional estimate only.
+  size class from the first FTE the accounts give, age class (docs/definitions.md) at
+  the company's first year in the panel from its start date; a company without one is
+  left out of the conditional estimate only.
 """
 
 from __future__ import annotations
@@ -29,14 +30,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 from django.db.models import Min
 
-from clustermonitor.analysis.reach import size_class
+from clustermonitor.analysis.reach import age_class, size_class
 from clustermonitor.core import known
 
 #: The registry's kind of the companies on both sides of the comparison.
 COMPANY = "company"
-#: Age classes at the panel's first year (years since the company's start date).
-AGE_BOUNDS = (0, 5, 10, 20, float("inf"))
-AGE_CLASSES = ("0-4", "5-9", "10-19", "20+")
 #: Intensity bands: activities attended per year of membership (the active-member rule
 #: counts two activities in a year as active: analysis.participation.MIN_ACTIVITIES).
 INTENSITY_BANDS = ("none", "occasional", "active")
@@ -166,17 +164,28 @@ def firms_known(
     return frame, left_out
 
 
-def attributes(firm_ids: list[str], accounts: pd.DataFrame) -> pd.DataFrame:
-    """The covariates of each company (COVARIATES), None where unknown."""
+def attributes(firm_ids: list[str], accounts: pd.DataFrame, on: datetime.date) -> pd.DataFrame:
+    """The covariates of each company (COVARIATES), None where unknown; the registry's
+    attributes as they were on ``on`` (registry.known.organisation_rows)."""
+    from clustermonitor.registry.known import organisation_rows
     from clustermonitor.registry.models import Organisation
 
-    records = Organisation.objects.filter(pk__in=[int(f) for f in firm_ids]).values_list(
-        "pk", "nace_2008__section", "municipality__province__nis", "start_date"
+    fields = ("id", "nace_2008__section", "municipality__province__nis", "start_date")
+    records = organisation_rows(
+        list(Organisation.objects.filter(pk__in=[int(f) for f in firm_ids]).values(*fields)),
+        on,
+        "id",
+        "",
     )
     frame = pd.DataFrame.from_records(
         [
-            (str(pk), section or None, province or None, start)
-            for pk, section, province, start in records
+            (
+                str(r["id"]),
+                r["nace_2008__section"] or None,
+                r["municipality__province__nis"] or None,
+                r["start_date"],
+            )
+            for r in sorted(records, key=lambda r: r["id"])
         ],
         columns=["firm", "nace_section", "province", "start_date"],
     )
@@ -192,23 +201,13 @@ def attributes(firm_ids: list[str], accounts: pd.DataFrame) -> pd.DataFrame:
     frame = frame.merge(first, on="firm", how="left")
     sizes = size_class(frame["first_fte"])
     frame["size_class"] = sizes.where(sizes != "unknown", None)
-    frame["age_class"] = [
-        _age_class(start, year)
+    ages = [
+        None if pd.isna(start) or pd.isna(year) else max(int(year) - start.year, 0)
         for start, year in zip(frame["start_date"], frame["first_year"], strict=True)
     ]
+    classes = age_class(pd.Series(ages, dtype="float64"))
+    frame["age_class"] = classes.where(classes != "unknown", None)
     return frame[["firm", *COVARIATES]]
-
-
-def _age_class(start, first_year) -> str | None:
-    if start is None or pd.isna(start) or first_year is None or pd.isna(first_year):
-        return None
-    age = int(first_year) - start.year
-    if age < 0:
-        return AGE_CLASSES[0]
-    for label, low, high in zip(AGE_CLASSES, AGE_BOUNDS, AGE_BOUNDS[1:], strict=False):
-        if low <= age < high:
-            return label
-    return None
 
 
 def intensity_known(programme, on: datetime.date, firms: pd.DataFrame) -> pd.DataFrame:
@@ -277,7 +276,7 @@ def build(programme, on: datetime.date, clusters: list | None = None) -> Panel:
     """The panel as of ``on``: accounts, companies with cohort, attributes and intensity."""
     firms, left_out = firms_known(programme, on, clusters)
     accounts = accounts_known(on, set(firms["firm"]))
-    firms = firms.merge(attributes(list(firms["firm"]), accounts), on="firm", how="left")
+    firms = firms.merge(attributes(list(firms["firm"]), accounts, on), on="firm", how="left")
     intensity = intensity_known(programme, on, firms)
     totals = intensity.groupby("firm")["activities"].sum() if not intensity.empty else {}
     bands = []
