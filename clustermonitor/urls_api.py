@@ -6,6 +6,7 @@ from ninja import NinjaAPI
 from clustermonitor.activities.api import router as activities_router
 from clustermonitor.api.auth import AUTH
 from clustermonitor.collaborations.api import router as collaborations_router
+from clustermonitor.impact.api import router as impact_router
 from clustermonitor.members.api import router as members_router
 from clustermonitor.members.api_public import router as public_router
 from clustermonitor.monitoring.api import router as monitoring_router
@@ -76,3 +77,4 @@ api.add_router("/", collaborations_router)
 api.add_router("/", monitoring_router)
 api.add_router("/", public_router)
 api.add_router("/", figures_router)
+api.add_router("/", impact_router)

@@ -6,9 +6,17 @@ member contact, the reviewer and the applicant read none of it."""
 from django.urls import reverse
 
 from tests.conftest import CLUSTER_A
-from tests.matrix_rows import CLUSTER_A_RECORDS, PROGRAMME_READERS
+from tests.matrix_rows import CLUSTER_A_RECORDS, PROGRAMME_READERS, row
 
 ROUTES = {
     "impact:programme": (lambda: reverse("impact:programme"), PROGRAMME_READERS),
     "impact:cluster": (lambda: reverse("impact:cluster", args=[CLUSTER_A]), CLUSTER_A_RECORDS),
+    "api:programme_impact": (
+        lambda: reverse("api:programme_impact", args=["fte"]),
+        row(401, 200, 200, 200, 404, 404, 404),
+    ),
+    "api:cluster_impact": (
+        lambda: reverse("api:cluster_impact", args=[CLUSTER_A, "fte"]),
+        row(401, 200, 200, 200, 200, 404, 404),
+    ),
 }

@@ -247,3 +247,21 @@ def test_the_report_chapter_without_accounts(db):
     with translation.override("en"):
         section = impact.build(resolve(D(2020, 1, 31), None, "en"))
     assert "No annual accounts deposited by" in section.blocks[-1].text
+
+
+def test_the_api_gives_the_same_document(population, web, cluster_a):
+    manager = web("programme_manager")
+    answer = manager.get(reverse("api:programme_impact", args=["fte"]), {"on": "2021-01-01"})
+    assert answer.status_code == 200, answer.content
+    page = manager.get(reverse("impact:programme"), {"on": "2021-01-01", "format": "json"})
+    assert answer.json()["att"] == json.loads(page.content)["att"]
+    assert answer.json()["n_treated"] == 60
+    assert manager.get(reverse("api:programme_impact", args=["profit"])).status_code == 422
+    future = manager.get(reverse("api:programme_impact", args=["fte"]), {"on": "2999-01-01"})
+    assert future.status_code == 400
+    own = web("cluster_manager_a").get(reverse("api:cluster_impact", args=[cluster_a.code, "fte"]))
+    assert own.status_code == 200 and own.json()["clusters"] == [cluster_a.code]
+    assert (
+        web("cluster_manager_a").get(reverse("api:programme_impact", args=["fte"])).status_code
+        == 404
+    )
