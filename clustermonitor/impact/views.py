@@ -20,7 +20,7 @@ from clustermonitor.analysis import impact as estimator
 from clustermonitor.analysis.impact_chart import event_study_svg
 from clustermonitor.core import i18n, paging
 from clustermonitor.core.exporters import xlsx_response
-from clustermonitor.impact import figures
+from clustermonitor.impact import exports, figures
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.selectors import current_programme
 
@@ -46,7 +46,7 @@ def _render(request, programme, template: str, context: dict, clusters=None, sco
         found = figures.result_or_queue(programme, on, outcome, **arguments)
     name = f"impact-{outcome}-{scope or programme.slug}-{on.isoformat()}"
     if kind == "xlsx":
-        return xlsx_response(f"{name}.xlsx", figures.sheets(found))
+        return xlsx_response(f"{name}.xlsx", exports.sheets(found))
     if kind == "json":
         response = HttpResponse(
             json.dumps(found, sort_keys=True, indent=2, ensure_ascii=False),

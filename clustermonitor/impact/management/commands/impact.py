@@ -9,7 +9,7 @@ from django.utils import timezone, translation
 from clustermonitor.analysis import impact as estimator
 from clustermonitor.analysis.impact_chart import event_study_svg
 from clustermonitor.core.exporters import workbook_bytes
-from clustermonitor.impact import figures
+from clustermonitor.impact import exports, figures
 from clustermonitor.programmes.models import Cluster, Programme
 
 
@@ -66,7 +66,7 @@ class Command(BaseCommand):
         stem = output / f"impact-{outcome}"
         document = json.dumps(found, sort_keys=True, indent=2, ensure_ascii=False) + "\n"
         _write(stem.with_suffix(".json"), document.encode("utf-8"))
-        _write(stem.with_suffix(".xlsx"), workbook_bytes(figures.sheets(found)))
+        _write(stem.with_suffix(".xlsx"), workbook_bytes(exports.sheets(found)))
         svg = event_study_svg(
             found.get("event_study", []),
             str(figures.OUTCOME_LABELS[outcome]),
