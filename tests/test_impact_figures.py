@@ -231,7 +231,9 @@ def test_the_report_chapter(population):
     tables = {b.key: b for b in section.blocks if isinstance(b, Table)}
     estimates = tables["impact_estimates"]
     assert [r[0] for r in estimates.rows][:3] == [
-        str(figures.OUTCOME_LABELS[o]) for o in ("fte", "turnover", "gross_margin")
+        "jobs (average FTE)",
+        "turnover (log)",
+        "gross margin (log)",
     ]
     assert estimates.rows[0][4] == 60 and estimates.rows[0][5] == 90 and estimates.rows[0][1] > 0
     assert any(isinstance(b, Figure) and b.key == "impact_event_study" for b in section.blocks)
