@@ -158,7 +158,7 @@ def test_the_accounts_of_members_and_comparison_companies(planned, db):
 
     # One audit entry per kind of record written.
     for what in ("annual accounts", "comparison companies"):
-        assert AuditEntry.objects.filter(via="demo-data", object_repr__contains=what).count() == 1
+        assert AuditEntry.objects.filter(via="demo", object_repr__contains=what).count() == 1
 
     _check_the_effect()
     # No figure of the 2020 report moves.
