@@ -133,7 +133,8 @@ def test_the_accounts_of_members_and_comparison_companies(planned, db):
     assert not accounts.filter(filed_on__gt=TODAY).exists()
     assert accounts.filter(operating_profit__lt=0).exists()
     assert set(accounts.values_list("source", flat=True)) == {"demo"}
-    for row in accounts.order_by("pk")[::997]:
+    sample = list(accounts.order_by("pk").values_list("pk", flat=True))[::997]
+    for row in accounts.filter(pk__in=sample):
         row.full_clean()
 
     # Where the registry has firm figures, the accounts say the same.
