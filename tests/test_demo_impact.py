@@ -194,3 +194,17 @@ def _check_the_effect():
     effect = statistics.mean(g - mean[y] for y, g in after)
     assert abs(effect - demo.EFFECT["fte"]) < 0.01
     assert abs(statistics.mean(g - mean[y] for y, g in before)) < 0.01
+
+
+def test_nothing_is_written_without_members_or_beside_imported_accounts(db):
+    empty = {"member companies": 0, "comparison companies": 0, "annual accounts": 0}
+    assert demo.load(seed=2020, today=TODAY) == empty  # the world has no members
+    organisation = Organisation.objects.create(name="Echt bv", enterprise_number="0403170701")
+    AnnualAccounts.objects.create(
+        organisation=organisation,
+        period_end=datetime.date(2024, 12, 31),
+        filed_on=datetime.date(2025, 7, 20),
+        source=AnnualAccounts.Source.CSV,
+    )
+    assert demo.load(seed=2020, today=TODAY) == empty
+    assert AnnualAccounts.objects.count() == 1

@@ -53,8 +53,9 @@ Schemes and deposits
 
 Deterministic: the same seed and day give the same rows (random.Random with string
 seeds per firm and per series, Faker seeded, everything in explicit order); a year's
-figures do not depend on the day, only which filings are there. Idempotent: when demo
-accounts exist, nothing is written. Bulk inserts, one audit entry per kind of record.
+figures do not depend on the day, only which filings are there. Idempotent: when any
+accounts exist (the demo's, or imported ones: demo accounts are never mixed into real
+ones), nothing is written. Bulk inserts, one audit entry per kind of record.
 """
 
 from __future__ import annotations
@@ -436,7 +437,7 @@ def load(seed: int = DEFAULT_SEED, today: datetime.date | None = None) -> dict:
     returns the counts. A second run writes nothing."""
     today = today or timezone.localdate()
     empty = {"member companies": 0, "comparison companies": 0, "annual accounts": 0}
-    if AnnualAccounts.objects.filter(source=AnnualAccounts.Source.DEMO).exists():
+    if AnnualAccounts.objects.exists():  # the demo's, or imported ones: never mixed
         return empty
     planned = plan(seed, today)
     if not planned.members:
