@@ -127,7 +127,7 @@ def effect(outcome: str, cohort: int | None, year: int) -> float:
 
 def year_shocks(seed: int, last: int) -> dict[str, dict[int, float]]:
     """The common year effects, cumulative from FIRST_YEAR: a drift, seeded noise and
-    2020's dip (half of it recovered in 2021). Earlier years do not depend on `last`."""
+    2020's dip (partly made up in 2021). Earlier years do not depend on `last`."""
     rng = random.Random(f"clustermonitor-demo-impact:{seed}:years")
     shocks: dict[str, dict[int, float]] = {"fte": {}, "money": {}}
     level = {"fte": 0.0, "money": 0.0}
