@@ -11,6 +11,7 @@ from clustermonitor.core import audit
 from clustermonitor.demodata import agreements as agreements_demo
 from clustermonitor.demodata import banking as bank_demo
 from clustermonitor.demodata import grants as demo_grants
+from clustermonitor.demodata import impact as impact_demo
 from clustermonitor.demodata import invoices, live, profiles, selfservice
 from clustermonitor.demodata import loader as demodata
 from clustermonitor.demodata import mailings as demo_mailings
@@ -94,6 +95,11 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
     # The current call's online applications (issue 19; no figure reads them undecided).
     summary["grants"] = demo_grants.load(seed=seed, password=DEMO_PASSWORD)
     summary["review"] = review_demo.load(seed=seed)  # the current call's screening and jury
+    # Last: annual accounts of the member companies and of a comparison population of new
+    # companies outside every cluster, with a documented effect (issue 20). After the
+    # parts above that pick companies of the registry, so they pick the same ones; no
+    # figure of the report reads accounts or companies without a membership.
+    summary["accounts"] = impact_demo.load(seed=seed)
     return summary
 
 
