@@ -49,6 +49,7 @@ urlpatterns = [
     path("", include("clustermonitor.grants.urls")),
     path("", include("clustermonitor.agreements.urls")),
     path("", include("clustermonitor.reports.urls")),
+    path("impact/", include("clustermonitor.impact.urls")),
     path("", include("clustermonitor.prospects.urls")),
     path("", include("clustermonitor.review.urls")),
     path("", include("clustermonitor.portal.urls")),

@@ -5,7 +5,8 @@ programme (`matrix_routes_programme`), a cluster's network (`matrix_routes_membe
 mailings (`matrix_routes_mailings`), invoices (`matrix_routes_billing`) and bank statements
 (`matrix_routes_banking`), a member's self-service (`matrix_routes_selfservice`), the
 grant cycle's online applications (`matrix_routes_grants`), screening and jury
-(`matrix_routes_review`), agreements and payments (`matrix_routes_agreements`); the
+(`matrix_routes_review`), agreements and payments (`matrix_routes_agreements`), the
+companies' annual accounts (`matrix_routes_impact_accounts`); the
 status rows they share are in `matrix_rows`."""
 
 from tests import (
@@ -13,6 +14,7 @@ from tests import (
     matrix_routes_banking,
     matrix_routes_billing,
     matrix_routes_grants,
+    matrix_routes_impact_accounts,
     matrix_routes_mailings,
     matrix_routes_members,
     matrix_routes_programme,
@@ -35,6 +37,7 @@ MODULES = (
     matrix_routes_grants,
     matrix_routes_agreements,
     matrix_routes_review,
+    matrix_routes_impact_accounts,
 )
 MATRIX = {name: entry for module in MODULES for name, entry in module.ROUTES.items()}
 assert len(MATRIX) == sum(len(m.ROUTES) for m in MODULES), "a route is in two modules"

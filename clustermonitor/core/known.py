@@ -323,3 +323,21 @@ def firm_figures_year(on: datetime.date) -> int:
     """
     month, day = FIRM_FIGURES_KNOWN_FROM
     return on.year - 1 if on >= datetime.date(on.year, month, day) else on.year - 2
+
+
+def firm_figures_known_from(period_end: datetime.date) -> datetime.date:
+    """The day from which a year's firm figures are known when their deposit date is not
+    given: FIRM_FIGURES_KNOWN_FROM of the year after the year the financial year ended
+    (the rule of :func:`firm_figures_year`).
+
+    >>> firm_figures_known_from(datetime.date(2019, 12, 31))
+    datetime.date(2020, 8, 1)
+    """
+    month, day = FIRM_FIGURES_KNOWN_FROM
+    return datetime.date(period_end.year + 1, month, day)
+
+
+def annual_accounts(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
+    """Annual accounts filings known on ``on``: deposited on or before it (``filed_on``,
+    the deposit date; a corrected filing is known from its own deposit)."""
+    return queryset.filter(**{f"{prefix}filed_on__lte": on})

@@ -11,3 +11,8 @@ class ImpactConfig(AppConfig):
     label = "impact"
     verbose_name = _("Economic impact")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self):
+        from clustermonitor.impact import import_kinds
+
+        import_kinds.register_kinds()
