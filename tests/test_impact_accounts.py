@@ -481,11 +481,11 @@ def test_the_upload_form_refuses_other_files_and_too_large_ones(client_for, sett
     response = client.post(url, {"upload": SimpleUploadedFile("a.xlsx", b"x")})
     assert (
         response.status_code == 200
-        and "Upload a .csv, .json or .zip file" in response.content.decode()
+        and "Laad een .csv-, .json- of .zip-bestand op." in response.content.decode()
     )
     settings.ACCOUNTS_UPLOAD_MAX_BYTES = 5
     response = client.post(url, {"upload": SimpleUploadedFile("a.csv", b"0123456789")})
-    assert "is more than the limit" in response.content.decode()
+    assert "is meer dan de limiet van" in response.content.decode()
     assert not AccountsImport.objects.exists()
 
 

@@ -462,30 +462,44 @@ def _read_csv(raw, name: str, parsed: Parsed, cache: _Cache, problems: _Problems
     add = problems.add
     known_from: dict[datetime.date, datetime.date] = {}
     reader = csv.reader(text, delimiter=delimiter, strict=True)
+    # The common case (a valid number, date, rubric and plain amount, as the file spells
+    # them) is looked up in dictionaries of texts already seen; anything else takes the
+    # checking path, which names the problem.
+    numbers: dict[str, str] = {}
+    dates: dict[str, datetime.date] = {}
+    plain = _PLAIN.fullmatch
+    kept = 0
     try:
         for row in reader:
-            line = reader.line_num + 1
             if len(row) != width:
                 if not row or not "".join(row).strip():
                     continue
-                add(name, line, "", f"{len(row)} fields, the header has {width}")
+                add(name, reader.line_num + 1, "", f"{len(row)} fields, the header has {width}")
                 continue
             bad = False
-            try:
-                number = cache.number(row[i_number].strip())
-            except enterprise.InvalidEnterpriseNumber as exc:
-                add(name, line, "enterprise_number", f"{_shown(exc.text)}: {exc.reason}")
-                bad = True
-            try:
-                period_end = cache.date(row[i_end])
-            except ValueError as exc:
-                add(name, line, "period_end", f"{_shown(row[i_end])}: {exc}")
-                bad = True
+            raw = row[i_number]
+            number = numbers.get(raw)
+            if number is None:
+                try:
+                    number = numbers[raw] = cache.number(raw.strip())
+                except enterprise.InvalidEnterpriseNumber as exc:
+                    line = reader.line_num + 1
+                    add(name, line, "enterprise_number", f"{_shown(exc.text)}: {exc.reason}")
+                    bad = True
+            raw = row[i_end]
+            period_end = dates.get(raw)
+            if period_end is None:
+                try:
+                    period_end = dates[raw] = cache.date(raw)
+                except ValueError as exc:
+                    add(name, reader.line_num + 1, "period_end", f"{_shown(raw)}: {exc}")
+                    bad = True
             filed_on = None
             if i_filed is not None and row[i_filed].strip():
                 try:
                     filed_on = cache.date(row[i_filed])
                 except ValueError as exc:
+                    line = reader.line_num + 1
                     add(name, line, "filed_on", f"{_shown(row[i_filed])}: {exc}")
                     bad = True
             scheme = ""
@@ -494,24 +508,37 @@ def _read_csv(raw, name: str, parsed: Parsed, cache: _Cache, problems: _Problems
                 if not scheme:
                     add(
                         name,
-                        line,
+                        reader.line_num + 1,
                         "scheme",
                         f"{_shown(row[i_scheme])}: not full, abbreviated, micro or other",
                     )
                     bad = True
-            code = row[i_rubric].strip().upper()
+            code = row[i_rubric]
             index = rubric_index.get(code)
             if index is None:
-                if not code:
-                    add(name, line, "rubric", "empty")
+                code = code.strip().upper()
+                index = rubric_index.get(code)
+                if index is None:
+                    if not code:
+                        add(name, reader.line_num + 1, "rubric", "empty")
+                    else:
+                        parsed.ignored += 1
                     continue
-                parsed.ignored += 1
-                continue
-            try:
-                cents = parse_amount(row[i_value], decimal_comma)
-            except ValueError as exc:
-                add(name, line, "value", f"{_shown(row[i_value])}: {exc}")
-                continue
+            raw = row[i_value]
+            match = None if decimal_comma else plain(raw)
+            if match is not None:
+                sign, whole, decimals = match.groups()
+                cents = int(whole) * 100
+                if decimals:
+                    cents += int(decimals) * (10 if len(decimals) == 1 else 1)
+                if sign:
+                    cents = -cents
+            else:
+                try:
+                    cents = parse_amount(raw, decimal_comma)
+                except ValueError as exc:
+                    add(name, reader.line_num + 1, "value", f"{_shown(raw)}: {exc}")
+                    continue
             if bad:
                 continue
             if filed_on is None:
@@ -521,7 +548,7 @@ def _read_csv(raw, name: str, parsed: Parsed, cache: _Cache, problems: _Problems
             elif filed_on < period_end:
                 add(
                     name,
-                    line,
+                    reader.line_num + 1,
                     "filed_on",
                     f"{filed_on:%Y-%m-%d} is before the year end {period_end:%Y-%m-%d}",
                 )
@@ -529,12 +556,13 @@ def _read_csv(raw, name: str, parsed: Parsed, cache: _Cache, problems: _Problems
             key = (number, period_end, filed_on)
             filing = filings.get(key)
             if filing is None:
+                where = (name, reader.line_num + 1)
                 filing = filings[key] = [
                     scheme,
                     None,
                     "",
                     False,
-                    f"{name}, row {line}",
+                    where,
                     None,
                     None,
                     None,
@@ -545,28 +573,35 @@ def _read_csv(raw, name: str, parsed: Parsed, cache: _Cache, problems: _Problems
                 if filing[SCHEME]:
                     add(
                         name,
-                        line,
+                        reader.line_num + 1,
                         "scheme",
-                        f"{scheme}, while {filing[WHERE]} gives {filing[SCHEME]} for this filing",
+                        f"{scheme}, while {where_text(filing[WHERE])} gives {filing[SCHEME]} "
+                        "for this filing",
                     )
                     continue
                 filing[SCHEME] = scheme
             slot = VALUES + index
             if filing[slot] is None:
                 filing[slot] = cents
-                parsed.values += 1
+                kept += 1
             elif filing[slot] != cents:
                 add(
                     name,
-                    line,
+                    reader.line_num + 1,
                     "value",
                     f"rubric {code} of {number} for {period_end:%Y-%m-%d} appears twice with "
-                    f"different values (first in {filing[WHERE]})",
+                    f"different values (first in {where_text(filing[WHERE])})",
                 )
     except UnicodeDecodeError:
         add(name, reader.line_num + 1, "", "not UTF-8 text")
     except csv.Error as exc:
         add(name, reader.line_num + 1, "", f"not a readable CSV line ({exc})")
+    parsed.values += kept
+
+
+def where_text(where) -> str:
+    """Where a filing was read: a file (a JSON document) or a file and row (CSV)."""
+    return where if isinstance(where, str) else f"{where[0]}, row {where[1]}"
 
 
 # --- The CBSO's JSON documents -----------------------------------------------------------
@@ -724,7 +759,7 @@ def _filing_from_document(
             name,
             None,
             "ReferenceNumber",
-            f"{ref}: the same filing as {known[WHERE]} with other values",
+            f"{ref}: the same filing as {where_text(known[WHERE])} with other values",
         )
         return
     parsed.filings[key] = filing
