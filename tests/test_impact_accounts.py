@@ -116,6 +116,11 @@ def test_a_corrected_filing_is_kept_beside_the_first_and_known_from_its_deposit(
         (Organisation.objects.get(enterprise_number=ABBREVIATED).pk, 2023),
         (Organisation.objects.get(enterprise_number=MICRO).pk, 2023),
     }
+    floats = accounts_known_on(D(2025, 1, 1), floats=True)
+    assert [r["turnover"] for r in floats] == [
+        None if r["turnover"] is None else float(r["turnover"]) for r in rows
+    ]
+    assert isinstance(floats[0]["fte"], float) and floats[0]["period_end"] == rows[0]["period_end"]
     described = ("organisation_id", "year", "period_start", "period_end", "filed_on", "scheme")
     assert set(rows[0]) == {*described, *AnnualAccounts.RUBRICS.values()}
 

@@ -12,7 +12,9 @@ fresh SQLite database as a template, then, `--runs` times, in a child process of
       nothing checked), the least any import of it costs;
   (b) `clustermonitor import-accounts`'s work: read and check every line, add the 50,000
       organisations, write the 600,000 filings (one transaction);
-  (c) the same file again (nothing changes: every filing compared, none written).
+  (c) the same file again (nothing changes: every filing compared, none written);
+  and, on the database it filled, reading and checking alone (`read_source`), the panel
+  as the estimate reads it (`accounts_known_on`) and the page's `coverage()`.
 
 Prints each run's times, (b)/(a) and the peak memory (RSS high-water mark of the child),
 then the median and spread of the runs. Goals: (b) ≤ 60 s, peak ≤ 2 GB.
@@ -106,6 +108,22 @@ def child(mode: str, csv_path: Path, db: Path, result: Path) -> None:
         accounts_import.run_import(run, csv_path, actor=audit.Actor.system("bench"))
         times[label] = time.perf_counter() - start
         times[f"{label}_counts"] = str(accounts_import.counts_of(run))
+    # What the import's parts and its readers take on the database it filled.
+    import datetime
+
+    from clustermonitor.impact.accounts_selectors import accounts_known_on, coverage
+
+    start = time.perf_counter()
+    accounts_import.read_source(csv_path)
+    times["read"] = time.perf_counter() - start
+    start = time.perf_counter()
+    rows = accounts_known_on(datetime.date(2026, 1, 1), floats=True)
+    times["known_on"] = time.perf_counter() - start
+    times["known_on_rows"] = len(rows)
+    del rows
+    start = time.perf_counter()
+    coverage()
+    times["coverage"] = time.perf_counter() - start
     # The child's own high-water mark (Linux: kB): its peak, whatever ran before it.
     times["peak_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     result.write_text(json.dumps(times))
@@ -150,12 +168,24 @@ def main() -> None:
             base = measure("baseline", csv_path, db)
             got = measure("import", csv_path, db)
             ratio = got["import"] / base["seconds"]
-            results.append((got["import"], got["again"], ratio, got["peak_mb"], base["seconds"]))
+            results.append(
+                (
+                    got["import"],
+                    got["again"],
+                    ratio,
+                    got["peak_mb"],
+                    got["read"],
+                    got["known_on"],
+                    got["coverage"],
+                )
+            )
             print(
                 f"run {number_}: baseline (bare csv pass) {base['seconds']:.1f} s; "
                 f"import {got['import']:.1f} s (×{ratio:.1f}), {got['import_counts']}; "
                 f"again {got['again']:.1f} s ({got['again_counts']}); "
-                f"peak {got['peak_mb']:.0f} MB"
+                f"peak {got['peak_mb']:.0f} MB; reading and checking alone {got['read']:.1f} s; "
+                f"accounts_known_on {got['known_on']:.1f} s ({got['known_on_rows']} rows); "
+                f"coverage {got['coverage']:.1f} s"
             )
             db.unlink()
         for index, label in (

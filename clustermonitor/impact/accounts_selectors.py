@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime
 from collections.abc import Iterable
 
-from django.db.models import Count, Exists, OuterRef, Q
-from django.db.models.functions import ExtractYear
+from django.db.models import Count, Exists, FloatField, OuterRef, Q
+from django.db.models.functions import Cast, ExtractYear
 
 from clustermonitor.core import known
 from clustermonitor.impact.models import AnnualAccounts
@@ -29,23 +29,44 @@ ROW_FIELDS = (
 )
 
 
-def accounts_known_on(on: datetime.date, organisations: Iterable[int] | None = None) -> list[dict]:
+def accounts_known_on(
+    on: datetime.date, organisations: Iterable[int] | None = None, *, floats: bool = False
+) -> list[dict]:
     """One row per organisation and financial year end known on `on`: the latest filing
     of that year deposited on or before `on` (a correction replaces the original from
     its own deposit date). `year` is the year of the financial year's end. A rubric the
     filing lacks is None (a micro scheme has no turnover): never zero, never imputed.
-    Rows are ordered by organisation and year; `organisations` (ids) narrows them."""
+    Amounts are Decimals, or floats with `floats` (what an estimator computes with; about
+    ten times quicker for the whole panel). Rows are ordered by organisation and period
+    end; `organisations` (ids) narrows them."""
     queryset = known.annual_accounts(AnnualAccounts.objects.all(), on)
     if organisations is not None:
         queryset = queryset.filter(organisation_id__in=list(organisations))
-    fields = [f for f in ROW_FIELDS if f != "year"]
-    latest: dict[tuple, dict] = {}
-    for row in queryset.order_by("organisation_id", "period_end", "filed_on", "pk").values(*fields):
-        latest[(row["organisation_id"], row["period_end"])] = row  # later deposits win
+    rubrics = list(AnnualAccounts.RUBRICS.values())
+    if floats:
+        queryset = queryset.annotate(
+            **{f"{name}_float": Cast(name, FloatField()) for name in rubrics}
+        )
+        amounts = [f"{name}_float" for name in rubrics]
+    else:
+        amounts = rubrics
+    described = ["organisation_id", "period_end", "period_start", "filed_on", "scheme"]
+    latest: dict[tuple, tuple] = {}
+    ordered = queryset.order_by("organisation_id", "period_end", "filed_on", "pk")
+    for row in ordered.values_list(*described, *amounts):
+        latest[row[0], row[1]] = row  # a later deposit of the same year replaces it
     rows = []
-    for row in latest.values():
-        row["year"] = row["period_end"].year
-        rows.append({name: row[name] for name in ROW_FIELDS})
+    for org, end, start, filed_on, scheme, *values in latest.values():
+        row = {
+            "organisation_id": org,
+            "year": end.year,
+            "period_start": start,
+            "period_end": end,
+            "filed_on": filed_on,
+            "scheme": scheme,
+        }
+        row.update(zip(rubrics, values, strict=True))
+        rows.append(row)
     return rows
 
 
