@@ -9,7 +9,8 @@ themselves.
 - a membership: from its start date, once its cluster's agreement has started;
 - a payment: from its payment date (``paid_on``); before it the contribution is unpaid;
 - a year's firm figures (annual accounts): filed within 7 months of the year end, so the
-  figures of year Y are known from 1 August of Y + 1;
+  figures of year Y are known from 1 August of Y + 1; an imported annual accounts filing
+  from its deposit date (that rule where the deposit date is not given);
 - an activity: from its date; a collaboration: from its first step, its stage from the
   steps taken by then;
 - a reported figure: from its source date (approval, publication), for a period ended;

@@ -24,7 +24,6 @@ import csv
 import datetime
 import hashlib
 import io
-import json
 import re
 import zipfile
 from collections.abc import Callable
@@ -368,6 +367,8 @@ def read_source(path: Path, name: str | None = None) -> Parsed:
     """Read and check every filing of `path` (a .csv, a .json, a zip or a folder of
     them); raise AccountsFormatError with every problem found (nothing is written).
     Messages name files by `name` (an upload's own name), never by a server path."""
+    from clustermonitor.impact import accounts_cbso as cbso
+
     path = Path(path)
     shown = name or path.name
     problems, cache = _Problems(), _Cache()
@@ -390,7 +391,7 @@ def read_source(path: Path, name: str | None = None) -> Parsed:
                             io.BufferedReader(raw, 1 << 20), member.name, parsed, cache, problems
                         )
                     else:
-                        _read_json(raw.read(), member.name, references, documents, problems)
+                        cbso.read_json(raw.read(), member.name, references, documents, problems)
             except _TooLarge:
                 problems.add(member.name, None, "", "larger than allowed (a zip bomb?)")
                 break
@@ -410,7 +411,7 @@ def read_source(path: Path, name: str | None = None) -> Parsed:
         if closing is not None:
             closing.close()
     for member_name, document in documents:
-        _filing_from_document(member_name, document, references, parsed, cache, problems)
+        cbso.filing_from_document(member_name, document, references, parsed, cache, problems)
     if parsed.files == 0 and not problems.total:
         problems.add(shown, None, "", "no .csv or .json file in it")
     if problems.total:
@@ -602,171 +603,6 @@ def _read_csv(raw, name: str, parsed: Parsed, cache: _Cache, problems: _Problems
 def where_text(where) -> str:
     """Where a filing was read: a file (a JSON document) or a file and row (CSV)."""
     return where if isinstance(where, str) else f"{where[0]}, row {where[1]}"
-
-
-# --- The CBSO's JSON documents -----------------------------------------------------------
-
-
-def _read_json(
-    data: bytes, name: str, references: dict, documents: list, problems: _Problems
-) -> None:
-    try:
-        document = json.loads(data.decode("utf-8-sig"))
-    except (ValueError, UnicodeDecodeError, RecursionError):
-        problems.add(name, None, "", "not a JSON document")
-        return
-    if isinstance(document, dict) and isinstance(document.get("value"), list):
-        document = document["value"]  # a references answer some clients leave wrapped
-    if isinstance(document, list):
-        for position, entry in enumerate(document, start=1):
-            ref = entry.get("ReferenceNumber") if isinstance(entry, dict) else None
-            if not isinstance(ref, str) or not ref.strip():
-                problems.add(name, position, "ReferenceNumber", "a reference without its number")
-                continue
-            references[ref.strip()] = entry
-        return
-    if not isinstance(document, dict):
-        problems.add(name, None, "", "not a CBSO accounting-data document nor a list of references")
-        return
-    if "Rubrics" in document:
-        documents.append((name, document))
-    elif isinstance(document.get("ReferenceNumber"), str):
-        references[document["ReferenceNumber"].strip()] = document
-    else:
-        problems.add(
-            name, None, "", "not a CBSO accounting-data document (no Rubrics) nor a reference"
-        )
-
-
-def _get(mapping: dict, *keys):
-    """The first of `keys` that `mapping` has filled (the API spells some in two cases)."""
-    for key in keys:
-        value = mapping.get(key)
-        if value not in (None, ""):
-            return value
-    return None
-
-
-def _filing_from_document(
-    name: str, document: dict, references: dict, parsed: Parsed, cache: _Cache, problems: _Problems
-) -> None:
-    add = problems.add
-    before = problems.total
-    ref = document.get("ReferenceNumber")
-    if not isinstance(ref, str) or not ref.strip():
-        add(name, None, "ReferenceNumber", "missing")
-        return
-    ref = ref.strip()
-    meta = {**references.get(ref, {}), **{k: v for k, v in document.items() if v not in (None, "")}}
-    where = f"(reference {ref}: not in the document nor in a references file beside it)"
-    number_text = _get(meta, "EnterpriseNumber", "enterpriseNumber")
-    number = None
-    if number_text is None:
-        add(name, None, "EnterpriseNumber", f"missing {where}")
-    else:
-        try:
-            number = cache.number(str(number_text).strip())
-        except enterprise.InvalidEnterpriseNumber as exc:
-            add(name, None, "EnterpriseNumber", f"{_shown(exc.text)}: {exc.reason}")
-    dates = meta.get("ExerciseDates") if isinstance(meta.get("ExerciseDates"), dict) else {}
-    found = {}
-    for label, value in (
-        ("DepositDate", _get(meta, "DepositDate", "depositDate")),
-        ("ExerciseDates.endDate", _get(dates, "endDate", "EndDate")),
-        ("ExerciseDates.startDate", _get(dates, "startDate", "StartDate")),
-    ):
-        if value is None:
-            if label != "ExerciseDates.startDate":
-                add(name, None, label, f"missing {where}")
-            continue
-        try:
-            found[label] = cache.date(value) if isinstance(value, str) else parse_date(value)
-        except ValueError as exc:
-            add(name, None, label, f"{_shown(value)}: {exc}")
-    currency = _get(meta, "Currency", "currency")
-    if isinstance(currency, str) and currency.strip().upper() not in ("EUR", "CCY:MEUR"):
-        add(
-            name,
-            None,
-            "Currency",
-            f"amounts in {_shown(currency, 10)}: import the NBB's EURO_CONVERTED version",
-        )
-    model = str(_get(meta, "ModelType", "modelType") or "").strip().lower()
-    scheme = MODEL_SCHEMES.get(model, "other" if model else "")
-    rubrics = document.get("Rubrics")
-    if not isinstance(rubrics, list):
-        add(name, None, "Rubrics", "not a list of rubrics")
-        return
-    values: list[int | None] = [None] * len(RUBRIC_CODES)
-    kept = 0
-    for position, rubric in enumerate(rubrics, start=1):
-        if not isinstance(rubric, dict):
-            add(name, position, "Rubrics", "not a rubric (Code, Period, Value)")
-            continue
-        if str(rubric.get("Period", "")).strip().upper() != "N":
-            continue  # NM1: the previous year's comparative, read from that year's filing
-        code = str(rubric.get("Code", "")).strip().upper()
-        index = RUBRIC_INDEX.get(code)
-        if index is None:
-            parsed.ignored += 1
-            continue
-        try:
-            cents = parse_amount(rubric.get("Value"))
-        except ValueError as exc:
-            add(
-                name,
-                position,
-                f"Rubrics[{position}].Value",
-                f"{_shown(rubric.get('Value'))} (rubric {code}): {exc}",
-            )
-            continue
-        if values[index] is not None and values[index] != cents:
-            add(
-                name,
-                position,
-                f"Rubrics[{position}].Value",
-                f"rubric {code} appears twice with different values",
-            )
-            continue
-        if values[index] is None:
-            kept += 1
-        values[index] = cents
-    if problems.total > before or number is None:
-        return
-    period_end, filed_on = found["ExerciseDates.endDate"], found["DepositDate"]
-    start = found.get("ExerciseDates.startDate")
-    if start is not None and start > period_end:
-        add(
-            name,
-            None,
-            "ExerciseDates.startDate",
-            f"{start:%Y-%m-%d} is after the year end {period_end:%Y-%m-%d}",
-        )
-        return
-    if filed_on < period_end:
-        add(
-            name,
-            None,
-            "DepositDate",
-            f"{filed_on:%Y-%m-%d} is before the year end {period_end:%Y-%m-%d}",
-        )
-        return
-    key = (number, period_end, filed_on)
-    filing = [scheme, start, ref[:40], True, name, *values]
-    known = parsed.filings.get(key)
-    if known is not None and known[VALUES:] != filing[VALUES:]:
-        add(
-            name,
-            None,
-            "ReferenceNumber",
-            f"{ref}: the same filing as {where_text(known[WHERE])} with other values",
-        )
-        return
-    parsed.filings[key] = filing
-    parsed.values += kept
-    enterprise_name = _get(meta, "EnterpriseName", "enterpriseName")
-    if isinstance(enterprise_name, str) and enterprise_name.strip():
-        parsed.names[number] = enterprise_name.strip()
 
 
 def sha256_of(path: Path) -> tuple[str, int]:
