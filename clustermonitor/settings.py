@@ -384,6 +384,10 @@ XLSFORM_MAX_ROWS = env_int("XLSFORM_MAX_ROWS", 5_000)
 # A monthly KBO update uploaded through the web page (a full extract goes in KBO_DIR).
 KBO_UPLOAD_MAX_BYTES = env_int("KBO_UPLOAD_MAX_BYTES", 500 * 1024 * 1024)
 KBO_UPLOAD_MAX_UNPACKED_BYTES = env_int("KBO_UPLOAD_MAX_UNPACKED_BYTES", 4 * 1024 * 1024 * 1024)
+# Annual accounts (issue 20): the largest upload on /impact/accounts/, and the size up to
+# which it is imported while the page waits (larger ones run as a background task).
+ACCOUNTS_UPLOAD_MAX_BYTES = env_int("ACCOUNTS_UPLOAD_MAX_BYTES", 500 * 1024 * 1024)
+ACCOUNTS_SYNC_MAX_BYTES = env_int("ACCOUNTS_SYNC_MAX_BYTES", 5 * 1024 * 1024)
 
 LOGGING = {
     "version": 1,

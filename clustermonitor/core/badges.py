@@ -97,6 +97,7 @@ FIELDS: dict[str, dict[str, str]] = {
     },
     "registry.Organisation.status": {"active": "ok", "ceased": "muted", "unknown": "neutral"},
     "registry.KboImport.state": _RUNS,
+    "impact.AccountsImport.state": _RUNS,
     "reports.ReportRun.state": _RUNS,
     "core.ImportBatch.state": {
         "uploaded": "neutral",

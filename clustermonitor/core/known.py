@@ -11,7 +11,8 @@ themselves.
 - a year's firm figures (annual accounts): filed within 7 months of the year end, so the
   figures of year Y are known from 1 August of Y + 1;
 - annual accounts (one filing at the Central Balance Sheet Office): from their deposit
-  date (``filed_on``); a later filing of the same year replaces it from its own deposit;
+  date (``filed_on``; where an extract does not give it, the firm figures' rule above);
+  a later filing of the same year replaces it from its own deposit;
 - an activity: from its date; a collaboration: from its first step, its stage from the
   steps taken by then;
 - a reported figure: from its source date (approval, publication), for a period ended;
@@ -128,13 +129,6 @@ def activities(queryset: QuerySet, on: datetime.date, prefix: str = "") -> Query
     """Activities held (begun) on or before ``on``, with their participations (``prefix``:
     the path to the activity, e.g. ``"activity__"`` for participations)."""
     return queryset.filter(**{f"{prefix}date__lte": on})
-
-
-def accounts(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
-    """Annual accounts deposited on or before ``on`` (impact.AnnualAccounts: a filing is
-    known from its deposit date; of several filings of one year, the latest deposited by
-    ``on`` holds)."""
-    return queryset.filter(**{f"{prefix}filed_on__lte": on})
 
 
 def stage_changes(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
@@ -333,3 +327,21 @@ def firm_figures_year(on: datetime.date) -> int:
     """
     month, day = FIRM_FIGURES_KNOWN_FROM
     return on.year - 1 if on >= datetime.date(on.year, month, day) else on.year - 2
+
+
+def firm_figures_known_from(period_end: datetime.date) -> datetime.date:
+    """The day from which a year's firm figures are known when their deposit date is not
+    given: FIRM_FIGURES_KNOWN_FROM of the year after the year the financial year ended
+    (the rule of :func:`firm_figures_year`).
+
+    >>> firm_figures_known_from(datetime.date(2019, 12, 31))
+    datetime.date(2020, 8, 1)
+    """
+    month, day = FIRM_FIGURES_KNOWN_FROM
+    return datetime.date(period_end.year + 1, month, day)
+
+
+def annual_accounts(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
+    """Annual accounts filings known on ``on``: deposited on or before it (``filed_on``,
+    the deposit date; a corrected filing is known from its own deposit)."""
+    return queryset.filter(**{f"{prefix}filed_on__lte": on})

@@ -13,7 +13,8 @@ class ImpactConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self):
-        from clustermonitor.impact import tiles
+        from clustermonitor.impact import import_kinds, tiles
         from clustermonitor.monitoring import inbox
 
+        import_kinds.register_kinds()
         inbox.register_tiles(tiles.tiles)

@@ -66,3 +66,44 @@ class AnnualAccounts(models.Model):
 
     def __str__(self):
         return f"{self.organisation_id} {self.period_end:%Y-%m-%d} ({self.filed_on:%Y-%m-%d})"
+
+
+class AccountsImport(models.Model):
+    """One import of annual accounts (impact.accounts_import): the file read, what it
+    changed, or every problem found (then nothing was written)."""
+
+    class State(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+        FAILED = "failed", _("failed")
+
+    source = models.CharField(_("file"), max_length=255)
+    sha256 = models.CharField(max_length=64, blank=True)
+    size = models.BigIntegerField(_("size (bytes)"), default=0)
+    format = models.CharField(_("format"), max_length=12, blank=True)  # Source values
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.QUEUED)
+    filings = models.PositiveIntegerField(_("filings read"), default=0)
+    new = models.PositiveIntegerField(_("new"), default=0)
+    updated = models.PositiveIntegerField(_("updated"), default=0)
+    unchanged = models.PositiveIntegerField(_("unchanged"), default=0)
+    organisations_added = models.PositiveIntegerField(_("organisations added"), default=0)
+    ignored = models.PositiveIntegerField(
+        _("values ignored"), default=0, help_text=_("Rubrics the estimate does not use.")
+    )
+    error_count = models.PositiveIntegerField(_("problems"), default=0)
+    errors = models.JSONField(_("problems found"), default=list, blank=True)
+    started_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    via = models.CharField(max_length=10, default="web")
+    created_at = models.DateTimeField(auto_now_add=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("annual accounts import")
+        verbose_name_plural = _("annual accounts imports")
+
+    def __str__(self):
+        return f"{self.source} ({self.state})"

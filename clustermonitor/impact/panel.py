@@ -62,36 +62,27 @@ class Panel:
 
 def accounts_known(on: datetime.date, firms: set[str] | None = None) -> pd.DataFrame:
     """Per company and financial year, the outcomes of the latest filing deposited by
-    ``on``: columns firm (the organisation's id as text), year, fte, turnover,
-    gross_margin, total_assets (floats; NaN where the filing does not report it)."""
-    from clustermonitor.impact.models import AnnualAccounts
+    ``on`` (impact.accounts_selectors.accounts_known_on): columns firm (the
+    organisation's id as text), year, fte, turnover, gross_margin, total_assets (floats;
+    NaN where the filing does not report it). ``firms`` narrows them (else: companies)."""
+    from clustermonitor.impact.accounts_selectors import accounts_known_on
+    from clustermonitor.registry.models import Organisation
 
-    rows = (
-        known.accounts(AnnualAccounts.objects, on)
-        .filter(organisation__kind=COMPANY)
-        .values_list(
-            "organisation_id",
-            "period_end",
-            "filed_on",
-            "id",
-            "fte",
-            "turnover",
-            "gross_margin",
-            "total_assets",
-        )
-    )
-    columns = ["firm", "period_end", "filed_on", "id", *OUTCOME_FIELDS]
-    frame = pd.DataFrame.from_records(list(rows), columns=columns)
-    if frame.empty:
+    rows = accounts_known_on(on, floats=True)
+    if not rows:
         return pd.DataFrame({c: pd.Series(dtype=t) for c, t in ACCOUNT_COLUMNS.items()})
-    frame["firm"] = frame["firm"].astype(str)
-    if firms is not None:
-        frame = frame[frame["firm"].isin(firms)]
-    frame["year"] = pd.to_datetime(frame["period_end"]).dt.year.astype(int)
+    frame = pd.DataFrame.from_records(
+        rows, columns=["organisation_id", "year", "period_end", *OUTCOME_FIELDS]
+    )
+    if firms is None:
+        companies = Organisation.objects.filter(kind=COMPANY).values_list("pk", flat=True)
+        firms = {str(pk) for pk in companies}
+    frame["firm"] = frame["organisation_id"].astype(str)
+    frame = frame[frame["firm"].isin(firms)]
     for name in OUTCOME_FIELDS:
         frame[name] = pd.to_numeric(frame[name], errors="coerce").astype(float)
-    # The latest deposit of each year end, then the latest year end of each year.
-    frame = frame.sort_values(["firm", "year", "period_end", "filed_on", "id"], kind="stable")
+    # Of two year ends in one calendar year (a change of financial year), the later.
+    frame = frame.sort_values(["firm", "year", "period_end"], kind="stable")
     frame = frame.drop_duplicates(["firm", "year"], keep="last")
     return frame[list(ACCOUNT_COLUMNS)].reset_index(drop=True)
 
@@ -139,7 +130,7 @@ def firms_known(
     from clustermonitor.impact.models import AnnualAccounts
 
     with_accounts = set(
-        known.accounts(AnnualAccounts.objects, on)
+        known.annual_accounts(AnnualAccounts.objects, on)
         .filter(organisation__kind=COMPANY)
         .values_list("organisation_id", flat=True)
         .distinct()

@@ -516,6 +516,21 @@ def search_lookup(query: str, *, limit: int = 20, lookup_dir: Path | None = None
     return [dict(zip(LOOKUP_KEYS, row, strict=True)) for row in rows]
 
 
+def lookup_names(numbers, *, lookup_dir: Path | None = None) -> dict[str, str]:
+    """The KBO name of each of `numbers` (10 digits) that the lookup holds, in one query
+    over the lookup for all of them (annual accounts name the companies they add from
+    here). {} when no lookup has been built yet."""
+    path, wanted = _lookup_path(lookup_dir), sorted(set(numbers))
+    if not wanted or not path.exists():
+        return {}
+    sql = (
+        f"SELECT enterprise_number, name FROM read_parquet({_q(path)}) "
+        "WHERE enterprise_number IN (SELECT unnest(?::VARCHAR[])) AND name IS NOT NULL"
+    )
+    with _search_db().cursor() as con:
+        return dict(con.execute(sql, [wanted]).fetchall())
+
+
 _search_lock = threading.Lock()
 _search: list[duckdb.DuckDBPyConnection] = []
 
