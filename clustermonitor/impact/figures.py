@@ -88,13 +88,26 @@ def compute(
     }
     if splits and not main.get("suppressed"):
         found["conditional"] = _conditional(frame, method)
-        found["splits"] = {
-            by: estimator.estimate_split(frame, by, method=method) for by in panels.SPLITS
-        }
+        found["splits"] = {by: _split(frame, by, method) for by in panels.SPLITS}
     else:
         found["conditional"] = None
         found["splits"] = {}
     return found
+
+
+def _split(frame, by: str, method: str) -> list[dict]:
+    """The estimate per group of `by`. An attribute of the entry cluster (call, embedding)
+    or of membership (intensity) splits the member companies against every comparison
+    company; an attribute both sides have (size class) compares like with like — the
+    members of a class against the comparison companies of that class, as firms of
+    different sizes do not grow alike in levels."""
+    if by not in panels.SHARED_SPLITS:
+        return estimator.estimate_split(frame, by, method=method)
+    groups = sorted({str(v) for v in frame[by].dropna()})
+    return [
+        {"group": group, **estimator.estimate(frame[frame[by] == group], method=method)}
+        for group in groups
+    ]
 
 
 def _conditional(frame, method) -> dict:

@@ -42,6 +42,8 @@ INTENSITY_BANDS = ("none", "occasional", "active")
 COVARIATES = ("nace_section", "province", "size_class", "age_class")
 #: The columns the treated companies may be split by.
 SPLITS = ("call", "embedding", "size_class", "intensity")
+#: The splits both sides of the comparison have: a group is compared with its own kind.
+SHARED_SPLITS = frozenset({"size_class"})
 
 
 @dataclass
