@@ -132,11 +132,15 @@ def _prepare(panel: pd.DataFrame, covariates: Sequence[str]) -> tuple[pd.DataFra
     for c in covariates:
         data[c] = panel[c]
     data = data[np.isfinite(data["y"])]
-    if data.duplicated(["firm", "year"]).any():
+    data = data.assign(unit=pd.factorize(data["firm"], sort=True)[0])
+    data = data.sort_values(["unit", "year"], kind="mergesort").reset_index(drop=True)
+    unit, year = data["unit"].to_numpy(), data["year"].to_numpy()
+    same = unit[1:] == unit[:-1]
+    if (same & (year[1:] == year[:-1])).any():
         raise ValueError("panel: more than one row for a firm and year")
-    if (data.groupby("firm")["cohort"].nunique(dropna=False) > 1).any():
+    cohort = data["cohort"].fillna(-1).to_numpy("int64")
+    if (same & (cohort[1:] != cohort[:-1])).any():
         raise ValueError("panel: a firm's cohort differs between its rows")
-    data = data.sort_values(["firm", "year"], kind="mergesort").reset_index(drop=True)
     dropped = {"n_dropped_always_treated": 0, "n_dropped_missing_covariates": 0}
     if data.empty:
         return data.assign(unit=pd.Series(dtype="int64"), g=pd.Series(dtype="int64")), dropped
@@ -154,8 +158,8 @@ def _prepare(panel: pd.DataFrame, covariates: Sequence[str]) -> tuple[pd.DataFra
     # Entered after the panel's last year: untreated in every year we see.
     g = data["cohort"].astype("Float64").fillna(0).astype("int64")
     data = data.assign(g=np.where(g > last, 0, g))
-    codes = {f: i for i, f in enumerate(sorted(data["firm"].unique()))}
-    data = data.assign(unit=data["firm"].map(codes).astype("int64"))
+    # firm codes 0..n-1 in the order of the firm ids (the rows stay sorted by them)
+    data = data.assign(unit=pd.factorize(data["unit"], sort=True)[0].astype("int64"))
     return data.reset_index(drop=True), dropped
 
 
@@ -181,10 +185,9 @@ def _counts(data: pd.DataFrame, method: str) -> dict:
     cohorts in a year before their entry in which an earlier cohort is treated)."""
     unit, year, g = data["unit"].to_numpy(), data["year"].to_numpy(), data["g"].to_numpy()
     treated_rows = g > 0
-    if method == "imputation":
-        pre = treated_rows & (year < g)
-    else:  # Callaway & Sant'Anna compare with the year before entry
-        pre = treated_rows & (year == g - 1)
+    # Callaway & Sant'Anna compare with the year before entry; imputation with any before
+    before = (year < g) if method == "imputation" else (year == g - 1)
+    pre = treated_rows & before
     post = treated_rows & (year >= g)
     n_treated = len(np.intersect1d(np.unique(unit[pre]), np.unique(unit[post])))
     comparison = set(np.unique(unit[g == 0]).tolist())
@@ -266,8 +269,13 @@ def _fit(data: pd.DataFrame, method: str, xs: list[str], alpha: float, window):
 
     lo = window[0]
     if method == "imputation":
+        # the event study's variance costs one sparse solve per horizon: only the window's
         est = ImputationDiD(
-            alpha=alpha, cluster="unit", pretrends=True, rank_deficient_action="silent"
+            alpha=alpha,
+            cluster=None,
+            pretrends=True,
+            rank_deficient_action="silent",
+            horizon_max=max(-lo, window[1], 1),
         )
         res = est.fit(data, outcome="y", unit="unit", time="year", first_treat="g")
     else:
@@ -276,7 +284,7 @@ def _fit(data: pd.DataFrame, method: str, xs: list[str], alpha: float, window):
             control_group=control,
             estimation_method="dr" if xs else "reg",
             alpha=alpha,
-            cluster="unit",
+            cluster=None,
             n_bootstrap=0,
             rank_deficient_action="silent",
             pscore_fallback="unconditional",
