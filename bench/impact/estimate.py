@@ -14,6 +14,7 @@ per outcome and run, in a child process of its own (so its peak memory is its ow
   test and the naive TWFE contrast) — seconds, and as a multiple of the baseline;
 - the peak memory of the child (resource.getrusage maxrss: the panel included).
 
+``--covariates nace province size_class`` times the conditional (doubly robust) estimate.
 Prints per outcome the median over the runs with the smallest and largest in brackets.
 Goal (issue 20): estimate ≤ 30 s per outcome, peak memory ≤ 2 GB.
 """
@@ -38,8 +39,9 @@ from clustermonitor.analysis import impact  # noqa: E402
 OUTCOMES = ("fte", "turnover", "gross_margin", "fte_growth")
 
 
-def accounts(n_firms: int, seed: int = 2020) -> tuple[pd.DataFrame, pd.Series]:
-    """Accounts (firm, year, fte, turnover, gross_margin) and each firm's cohort."""
+def accounts(n_firms: int, seed: int = 2020) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Accounts (firm, year, fte, turnover, gross_margin) and, per firm, its cohort and
+    covariates (NACE section, province, size class)."""
     rng = np.random.default_rng(seed)
     years = np.arange(2013, 2025)
     firms = np.array([f"0{400_000_000 + i:09d}" for i in range(n_firms)])
@@ -63,23 +65,32 @@ def accounts(n_firms: int, seed: int = 2020) -> tuple[pd.DataFrame, pd.Series]:
     frame = pd.DataFrame(
         {"firm": firms[F], "year": T, "fte": fte, "turnover": turnover, "gross_margin": margin}
     )[keep]
-    cohorts = pd.Series(
-        pd.array(np.where(cohort > 0, cohort, None), dtype="Int64"), index=firms, name="cohort"
+    per_firm = pd.DataFrame(
+        {
+            "cohort": pd.array(np.where(cohort > 0, cohort, None), dtype="Int64"),
+            # covariates as the registry would have them (a few unknown)
+            "nace": np.where(
+                rng.random(n_firms) < 0.05, None, rng.choice(list("ABCDEFGHIJKLMNOPQRSTU"), n_firms)
+            ),
+            "province": rng.choice([f"P{i:02d}" for i in range(11)], n_firms),
+            "size_class": np.digitize(size, [2, 10, 50, 250]).astype(str),
+        },
+        index=firms,
     )
-    return frame.reset_index(drop=True), cohorts
+    return frame.reset_index(drop=True), per_firm
 
 
-def child(n_firms: int, outcome: str, method: str) -> dict:
-    acc, cohorts = accounts(n_firms)
+def child(n_firms: int, outcome: str, method: str, covariates: list[str]) -> dict:
+    acc, firms = accounts(n_firms)
     start = time.perf_counter()
     panel = impact.outcome_frame(acc, outcome)
-    panel["cohort"] = panel["firm"].map(cohorts).astype("Int64")
+    panel = panel.join(firms, on="firm")
     prepare = time.perf_counter() - start
     start = time.perf_counter()
     panel.groupby(["cohort", "year"], dropna=False)["y"].mean()
     baseline = time.perf_counter() - start
     start = time.perf_counter()
-    result = impact.estimate(panel, method=method)
+    result = impact.estimate(panel, method=method, covariates=covariates)
     seconds = time.perf_counter() - start
     return {
         "outcome": outcome,
@@ -106,10 +117,17 @@ def main() -> int:
     ap.add_argument("--firms", type=int, default=50_000)
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--method", default=impact.DEFAULT_METHOD, choices=impact.METHODS)
+    ap.add_argument(
+        "--covariates",
+        nargs="*",
+        default=[],
+        choices=["nace", "province", "size_class"],
+        help="a conditional estimate on these",
+    )
     ap.add_argument("--child", choices=OUTCOMES)
     args = ap.parse_args()
     if args.child:
-        print(json.dumps(child(args.firms, args.child, args.method)))
+        print(json.dumps(child(args.firms, args.child, args.method, args.covariates)))
         return 0
     rows = {o: [] for o in OUTCOMES}
     for run in range(args.runs):

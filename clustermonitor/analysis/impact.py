@@ -282,7 +282,7 @@ def _fit(data: pd.DataFrame, method: str, xs: list[str], alpha: float, window):
         control = "never_treated" if method == "callaway-santanna-never" else "not_yet_treated"
         est = CallawaySantAnna(
             control_group=control,
-            estimation_method="dr" if xs else "reg",
+            estimation_method="reg",
             alpha=alpha,
             cluster=None,
             n_bootstrap=0,
