@@ -14,7 +14,7 @@ per outcome and run, in a child process of its own (so its peak memory is its ow
   test and the naive TWFE contrast) — seconds, and as a multiple of the baseline;
 - the peak memory of the child (resource.getrusage maxrss: the panel included).
 
-``--covariates nace province size_class`` times the conditional (doubly robust) estimate.
+``--covariates nace province size_class`` times the conditional estimate (outcome regression).
 Prints per outcome the median over the runs with the smallest and largest in brackets.
 Goal (issue 20): estimate ≤ 30 s per outcome, peak memory ≤ 2 GB.
 """
@@ -142,6 +142,8 @@ def main() -> int:
                     str(args.firms),
                     "--method",
                     args.method,
+                    "--covariates",
+                    *args.covariates,
                 ],
                 capture_output=True,
                 text=True,
@@ -151,8 +153,8 @@ def main() -> int:
             rows[outcome].append(row)
             print(f"run {run + 1}: {json.dumps(row)}", flush=True)
     print(
-        f"\n{args.firms:,} firms × 12 years, method {args.method}, {args.runs} runs: "
-        "median [min–max]"
+        f"\n{args.firms:,} firms × 12 years, method {args.method}, covariates "
+        f"{' '.join(args.covariates) or 'none'}, {args.runs} runs: median [min–max]"
     )
     ok = True
     for outcome, rs in rows.items():
