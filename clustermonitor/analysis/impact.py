@@ -228,7 +228,8 @@ def _event_counts(data: pd.DataFrame, method: str, events: Sequence[int]) -> dic
 
 def twfe(data: pd.DataFrame, alpha: float = 0.05) -> dict:
     """The naive two-way fixed-effects estimate: y on the treated dummy with firm and
-    year effects (exact on an unbalanced panel: alternating projections to 1e-10),
+    year effects (exact on an unbalanced panel: alternating projections until a step
+    changes nothing beyond 1e-10 of the outcome's scale),
     standard error clustered by firm (CR1: G / (G − 1)), interval on t(G − 1)."""
     none = {"att": None, "se": None, "ci": None}
     if data.empty:
@@ -239,12 +240,13 @@ def twfe(data: pd.DataFrame, alpha: float = 0.05) -> dict:
     y, d = data["y"].to_numpy(float).copy(), d.astype(float)
     n_u, n_t = np.bincount(unit).astype(float), np.bincount(t_idx).astype(float)
     both = np.column_stack([y, d])
-    for _ in range(10_000):
+    tolerance = 1e-10 * max(1.0, float(np.abs(y).max()))
+    for _ in range(5_000):
         before = both.copy()
         for idx, n in ((unit, n_u), (t_idx, n_t)):
             for k in range(2):
                 both[:, k] -= (np.bincount(idx, both[:, k], minlength=len(n)) / n)[idx]
-        if np.abs(both - before).max() < 1e-10:
+        if np.abs(both - before).max() < tolerance:
             break
     yt, dt = both[:, 0], both[:, 1]
     sdd = float(dt @ dt)
