@@ -1,6 +1,6 @@
 """Issue 20: the simulation figures of docs/impact.md ("the estimator is checked, not
 trusted") — every scenario of tests/test_impact_estimator.py with every method, 200
-panels each (the tests run the default method on 200 and the others on 40).
+panels each (the tests run the default method on 200 and the others on 30).
 
     .venv/bin/python bench/impact/simulation.py [--panels 200]
 
