@@ -66,17 +66,15 @@ import random
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.contrib.contenttypes.models import ContentType
 from django.db import transaction
 from django.utils import timezone
 from faker import Faker
 
-from clustermonitor.core.models import AuditEntry
 from clustermonitor.demodata import organisations as org_data
 from clustermonitor.demodata.calibrate import SIZE_SHARES
 from clustermonitor.demodata.loader import DEFAULT_SEED
 from clustermonitor.demodata.plan import Org
-from clustermonitor.demodata.writer import BATCH, insert
+from clustermonitor.demodata.writer import BATCH, bulk_entry, insert
 from clustermonitor.impact.models import AnnualAccounts
 from clustermonitor.members.models import Membership
 from clustermonitor.registry.models import FirmFigures, LegalForm, Organisation, Postcode
@@ -393,15 +391,9 @@ def _comparison(
 def _audit(model, count: int, what: str, seed: int, note: str) -> None:
     if not count:
         return
-    AuditEntry.objects.create(
-        via=VIA,
-        action=AuditEntry.Action.CREATE,
-        content_type=ContentType.objects.get_for_model(model),
-        object_id="bulk",
-        object_repr=f"{count} × {what} (demo data)"[:200],
-        after={"count": count, "seed": seed},
-        note=note[:300],
-    )
+    bulk_entry(
+        model, f"{count} × {what} (demo data)", {"count": count, "seed": seed}, note, via=VIA
+    ).save()
 
 
 @dataclass

@@ -47,7 +47,7 @@ from django.db.models import Prefetch, Q
 from django.utils import timezone
 
 from clustermonitor.core.models import AuditEntry
-from clustermonitor.demodata.writer import BATCH, VIA
+from clustermonitor.demodata.writer import BATCH, VIA, bulk_entry
 from clustermonitor.members.models import Contact, Membership
 from clustermonitor.monitoring.published import SURVEY_GROUPS
 from clustermonitor.programmes.models import Cluster
@@ -726,14 +726,6 @@ def _audit(wave, counts: dict, seed: int, copy: int, completed: int) -> None:
         if model is Response:
             after["completed"] = completed
         entries.append(
-            AuditEntry(
-                via=VIA,
-                action=AuditEntry.Action.CREATE,
-                content_type=kind(model),
-                object_id="bulk",
-                object_repr=f"{counts[what]} × {what} (demo data, copy {copy})"[:200],
-                after=after,
-                note=note,
-            )
+            bulk_entry(model, f"{counts[what]} × {what} (demo data, copy {copy})", after, note)
         )
     AuditEntry.objects.bulk_create(entries)

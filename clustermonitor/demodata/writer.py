@@ -120,6 +120,19 @@ def insert(model, rows: list[dict]) -> int:
     return len(rows)
 
 
+def bulk_entry(model, text: str, after: dict, note: str, via: str = VIA) -> AuditEntry:
+    """The one audit entry for rows of `model` a loader wrote in bulk (not saved yet)."""
+    return AuditEntry(
+        via=via,
+        action=AuditEntry.Action.CREATE,
+        content_type=ContentType.objects.get_for_model(model),
+        object_id="bulk",
+        object_repr=text[:200],
+        after=after,
+        note=note[:300],
+    )
+
+
 class Writer:
     def __init__(self, plan: Plan, *, audit_mode: str = "stage", note: str = ""):
         self.plan, self.audit_mode, self.note = plan, audit_mode, note
@@ -137,15 +150,12 @@ class Writer:
         self.counts[what] = self.counts.get(what, 0) + count
         if self.audit_mode != "stage" or not count:
             return
-        AuditEntry.objects.create(
-            via=VIA,
-            action=AuditEntry.Action.CREATE,
-            content_type=ContentType.objects.get_for_model(model),
-            object_id="bulk",
-            object_repr=f"{count} × {what} (demo data, copy {self.plan.copy})"[:200],
-            after={"count": count, "seed": self.plan.seed, "copy": self.plan.copy},
-            note=self.note[:300],
-        )
+        bulk_entry(
+            model,
+            f"{count} × {what} (demo data, copy {self.plan.copy})",
+            {"count": count, "seed": self.plan.seed, "copy": self.plan.copy},
+            self.note,
+        ).save()
 
     def write(self) -> dict[str, int]:
         org_ids = self._organisations()
