@@ -267,3 +267,17 @@ def test_the_api_gives_the_same_document(population, web, cluster_a):
         web("cluster_manager_a").get(reverse("api:programme_impact", args=["fte"])).status_code
         == 404
     )
+
+
+def test_the_intensity_per_year_of_the_member_companies(population, programme, cluster_a):
+    from clustermonitor.activities.models import Activity, Participation
+
+    member = Membership.objects.filter(cluster=cluster_a).order_by("pk").first()
+    activity = Activity.objects.create(title="Werkgroep", kind="working_group", date=D(2019, 5, 2))
+    activity.clusters.add(cluster_a)
+    Participation.objects.create(activity=activity, organisation=member.organisation)
+    found = figures.compute(programme, D(2020, 1, 1), "fte", splits=False)
+    by_year = {r["year"]: r for r in found["intensity"]}
+    assert by_year[2019]["activities"] == 1 and by_year[2019]["members"] == 60
+    first = min(by_year)  # the year cluster A's companies entered; B's came a year later
+    assert by_year[first]["members"] == 30 and by_year[first]["activities"] == 0

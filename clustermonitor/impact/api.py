@@ -54,6 +54,7 @@ class ImpactOut(Schema):
     splits: dict
     firms: dict
     left_out: dict
+    intensity: list[dict]
 
 
 def _estimate(outcome, on, method, clusters, programme):

@@ -50,6 +50,10 @@ def sheets(found: dict) -> list[Sheet]:
                     group.get("n_control"),
                 ]
             )
+    intensity = [
+        [r["year"], r["members"], r["activities"], r["contributions"], r["collaborations"]]
+        for r in found.get("intensity", [])
+    ]
     return [
         Sheet(_("Estimate"), [_("figure"), _("value")], summary),
         Sheet(
@@ -69,5 +73,16 @@ def sheets(found: dict) -> list[Sheet]:
                 _("comparison firms"),
             ],
             split_rows,
+        ),
+        Sheet(
+            _("Intensity"),
+            [
+                _("year"),
+                _("member companies"),
+                _("activities attended"),
+                _("contributions paid"),
+                _("collaborations started"),
+            ],
+            intensity,
         ),
     ]

@@ -85,6 +85,7 @@ def compute(
         "method": method,
         "left_out": dict(sorted(built.left_out.items())),
         "firms": _firm_counts(built, frame),
+        "intensity": _intensity(built),
     }
     if splits and not main.get("suppressed"):
         found["conditional"] = _conditional(frame, method)
@@ -119,6 +120,23 @@ def _conditional(frame, method) -> dict:
         return {"suppressed": True, "reason": str(exc)}
     found["covariates"] = list(panels.COVARIATES)
     return found
+
+
+def _intensity(built) -> list[dict]:
+    """Per calendar year: the member companies (entered by then) and what they did — the
+    programme's activities attended, contributions paid, collaborations started."""
+    cohorts = built.firms["cohort"].dropna().astype(int)
+    if cohorts.empty:
+        return []
+    done = built.intensity.groupby("year")[["activities", "contributions", "collaborations"]]
+    sums = done.sum() if not built.intensity.empty else None
+    rows = []
+    for year in range(int(cohorts.min()), built.on.year + 1):
+        row = {"year": year, "members": int((cohorts <= year).sum())}
+        for name in ("activities", "contributions", "collaborations"):
+            row[name] = int(sums[name].get(year, 0)) if sums is not None else 0
+        rows.append(row)
+    return rows
 
 
 def _firm_counts(built, frame) -> dict:

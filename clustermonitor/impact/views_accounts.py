@@ -10,11 +10,11 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods
 
 from clustermonitor.accounts import access
-from clustermonitor.core import audit
+from clustermonitor.core import audit, memo
 from clustermonitor.impact import accounts_import
 from clustermonitor.impact.accounts_selectors import coverage
 from clustermonitor.impact.forms import AccountsUploadForm
-from clustermonitor.impact.models import AccountsImport
+from clustermonitor.impact.models import AccountsImport, AnnualAccounts
 
 
 def _keep(upload) -> Path:
@@ -65,11 +65,19 @@ def accounts_imports(request):
         {
             "form": form if may_import else None,
             "runs": AccountsImport.objects.select_related("started_by")[:20],
-            "coverage": coverage(),
+            "coverage": memo.memo("impact-coverage", _coverage_version, coverage),
             "sync_mb": settings.ACCOUNTS_SYNC_MAX_BYTES // (1024 * 1024),
             "limit_mb": settings.ACCOUNTS_UPLOAD_MAX_BYTES // (1024 * 1024),
         },
     )
+
+
+def _coverage_version():
+    """The coverage is kept until accounts, organisations or memberships change."""
+    from clustermonitor.members.models import Membership
+    from clustermonitor.registry.models import Organisation
+
+    return memo.data_version(AnnualAccounts, Organisation, Membership)
 
 
 @login_required
