@@ -70,7 +70,7 @@ MENU = [
         _("Evaluation"),
         [
             (_("Survey"), "surveys:wave-list", "surveys.manage_surveys"),
-            (_("Economic effects"), "impact:programme", "impact.view_programme"),
+            (_("Economic effects"), "impact:effects", "impact.view_programme"),
             (_("Evaluation report"), "reports:runs", "reports.generate_report"),
         ],
     ),
@@ -124,7 +124,7 @@ CLUSTER_TABS = [
             (_("Co-financing"), "members:cofinancing", "records"),
             (_("Progress reports"), "monitoring:report-list", "records"),
             (_("Data quality"), "members:quality-cluster", "records"),
-            (_("Economic effects"), "impact:cluster", "records"),
+            (_("Economic effects"), "impact:cluster-effects", "records"),
         ],
     ),
     (

@@ -73,6 +73,8 @@ PROGRAMME = {
     ),
     "clustermonitor.monitoring.forms.PeriodForm": ProgrammeOnly(("monitoring:period-create",)),
     "clustermonitor.registry.forms.KboImportForm": ProgrammeOnly(("registry:kbo-imports",)),
+    # The annual accounts (issue 20): a file, no record's id; the programme manager's.
+    "clustermonitor.impact.forms.AccountsUploadForm": ProgrammeOnly(("impact:accounts-imports",)),
     "clustermonitor.reports.forms.ReportForm": ProgrammeOnly(("reports:runs",), ("clusters",)),
     "clustermonitor.surveys.views_forms.UploadForm": ProgrammeOnly(
         ("surveys:questionnaire-upload",), ("programme",)

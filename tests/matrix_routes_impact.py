@@ -18,8 +18,11 @@ def _accounts_import():
 
 
 ROUTES = {
-    "impact:programme": (lambda: reverse("impact:programme"), PROGRAMME_READERS),
-    "impact:cluster": (lambda: reverse("impact:cluster", args=[CLUSTER_A]), CLUSTER_A_RECORDS),
+    "impact:effects": (lambda: reverse("impact:effects"), PROGRAMME_READERS),
+    "impact:cluster-effects": (
+        lambda: reverse("impact:cluster-effects", args=[CLUSTER_A]),
+        CLUSTER_A_RECORDS,
+    ),
     "impact:accounts-imports": (lambda: reverse("impact:accounts-imports"), PROGRAMME_READERS),
     "impact:accounts-import-detail": (
         lambda: reverse("impact:accounts-import-detail", args=[_accounts_import().pk]),

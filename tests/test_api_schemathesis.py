@@ -47,8 +47,9 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(case, api_to
     # number with a wrong check digit, a postcode or NACE code that does not exist, no
     # input at all: rules OpenAPI cannot state) with 422 and the reason (docs/finder.md,
     # tests/test_finder.py); the open figures refuse a day after today (as_of) the same
-    # way (tests/test_open_figures.py). Every other check holds for them: no server
-    # error, every answer as documented.
+    # way (tests/test_open_figures.py), and so does the economic-impact estimate (`on`,
+    # tests/test_impact_figures.py). Every other check holds for them: no server error,
+    # every answer as documented.
     excluded = [positive_data_acceptance] if case.path in PUBLIC_WITH_RULES else []
     case.call_and_validate(
         headers={"Authorization": f"Bearer {api_token}"}, excluded_checks=excluded
@@ -56,4 +57,10 @@ def test_the_api_answers_every_generated_request_as_its_schema_says(case, api_to
 
 
 #: Operations whose parameters follow rules beyond the schema (see above).
-PUBLIC_WITH_RULES = {"/api/public/finder", "/api/public/figures", "/api/public/figures/{name}"}
+PUBLIC_WITH_RULES = {
+    "/api/public/finder",
+    "/api/public/figures",
+    "/api/public/figures/{name}",
+    "/api/impact/{outcome}",
+    "/api/clusters/{code}/impact/{outcome}",
+}

@@ -314,6 +314,8 @@ EXPORTS = {
     "portal/views_public.py:open_figure_csv": _get(
         lambda: reverse("portal:figure-csv", args=["members"])
     ),
+    # The economic-impact estimate (issue 20): figures, cluster codes and group labels.
+    "impact/views.py:_render": _xlsx_format(lambda: reverse("impact:effects")),
 }
 
 
@@ -327,6 +329,7 @@ WITHOUT_FREE_TEXT = {
     "members/views_figures.py:cofinancing_programme",
     "monitoring/views_published.py:published_vs_computed",
     "members/views_reach.py:_render",
+    "impact/views.py:_render",
 }
 
 

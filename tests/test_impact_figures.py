@@ -135,22 +135,22 @@ def test_an_unknown_outcome_or_method_is_refused(db, programme):
 
 def test_the_programme_page_and_its_downloads(population, web):
     client = web("programme_manager")
-    page = client.get(reverse("impact:programme"), {"on": "2021-01-01"})
+    page = client.get(reverse("impact:effects"), {"on": "2021-01-01"})
     assert page.status_code == 200
     assert 'id="impact-estimate"' in page.text and "<svg" in page.text
     assert 'data-figure="n_treated">60<' in page.text
-    download = client.get(reverse("impact:programme"), {"on": "2021-01-01", "format": "json"})
+    download = client.get(reverse("impact:effects"), {"on": "2021-01-01", "format": "json"})
     document = json.loads(download.content)
     assert document["n_treated"] == 60 and document["as_of"] == "2021-01-01"
-    xlsx = client.get(reverse("impact:programme"), {"on": "2021-01-01", "format": "xlsx"})
+    xlsx = client.get(reverse("impact:effects"), {"on": "2021-01-01", "format": "xlsx"})
     assert xlsx.content[:2] == b"PK"
-    svg = client.get(reverse("impact:programme"), {"on": "2021-01-01", "format": "svg"})
+    svg = client.get(reverse("impact:effects"), {"on": "2021-01-01", "format": "svg"})
     assert svg["Content-Type"] == "image/svg+xml" and svg.content.startswith(b"<svg")
 
 
 def test_hostile_parameters_fall_back_to_the_defaults(population, web):
     page = web("evaluator").get(
-        reverse("impact:programme"),
+        reverse("impact:effects"),
         {"on": "<script>", "outcome": "'; DROP TABLE", "method": "../../x", "type": "<b>"},
     )
     assert page.status_code == 200 and "<script>" not in page.text
@@ -158,16 +158,18 @@ def test_hostile_parameters_fall_back_to_the_defaults(population, web):
 
 
 def test_a_cluster_manager_reads_their_own_cluster_only(population, web, cluster_a, cluster_b):
-    own = web("cluster_manager_a").get(reverse("impact:cluster", args=[cluster_a.code]))
+    own = web("cluster_manager_a").get(reverse("impact:cluster-effects", args=[cluster_a.code]))
     assert own.status_code == 200 and 'id="impact-estimate"' in own.text
     assert (
-        web("cluster_manager_a").get(reverse("impact:cluster", args=[cluster_b.code])).status_code
+        web("cluster_manager_a")
+        .get(reverse("impact:cluster-effects", args=[cluster_b.code]))
+        .status_code
         == 404
     )
-    assert web("cluster_manager_a").get(reverse("impact:programme")).status_code == 404
+    assert web("cluster_manager_a").get(reverse("impact:effects")).status_code == 404
     assert (
         web("cluster_manager_a")
-        .get(reverse("impact:cluster", args=[cluster_a.code]), {"format": "json"})
+        .get(reverse("impact:cluster-effects", args=[cluster_a.code]), {"format": "json"})
         .status_code
         == 200
     )
@@ -175,7 +177,7 @@ def test_a_cluster_manager_reads_their_own_cluster_only(population, web, cluster
 
 def test_the_page_says_when_there_are_too_few_firms(db, web, cluster_a, cluster_b):
     _population(cluster_a, cluster_b, per_cluster=4, comparison=30)
-    page = web("programme_manager").get(reverse("impact:programme"))
+    page = web("programme_manager").get(reverse("impact:effects"))
     assert "Not enough firms for an estimate" in page.text
     assert 'id="impact-estimate"' not in page.text
 
@@ -184,7 +186,7 @@ def test_the_home_tile_shows_a_kept_estimate(population, web, settings):
     settings.CLUSTERMONITOR_MEMO = True
     client = web("programme_manager")
     assert "Open the page to compute the estimate." in client.get(reverse("programmes:home")).text
-    client.get(reverse("impact:programme"))  # computes and keeps today's estimate
+    client.get(reverse("impact:effects"))  # computes and keeps today's estimate
     home = client.get(reverse("programmes:home")).text
     assert 'id="tile-impact"' in home and "FTE" in home
 
@@ -255,12 +257,12 @@ def test_the_api_gives_the_same_document(population, web, cluster_a):
     manager = web("programme_manager")
     answer = manager.get(reverse("api:programme_impact", args=["fte"]), {"on": "2021-01-01"})
     assert answer.status_code == 200, answer.content
-    page = manager.get(reverse("impact:programme"), {"on": "2021-01-01", "format": "json"})
+    page = manager.get(reverse("impact:effects"), {"on": "2021-01-01", "format": "json"})
     assert answer.json()["att"] == json.loads(page.content)["att"]
     assert answer.json()["n_treated"] == 60
     assert manager.get(reverse("api:programme_impact", args=["profit"])).status_code == 422
     future = manager.get(reverse("api:programme_impact", args=["fte"]), {"on": "2999-01-01"})
-    assert future.status_code == 400
+    assert future.status_code == 422
     own = web("cluster_manager_a").get(reverse("api:cluster_impact", args=[cluster_a.code, "fte"]))
     assert own.status_code == 200 and own.json()["clusters"] == [cluster_a.code]
     assert (

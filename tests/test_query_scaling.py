@@ -21,6 +21,7 @@ from clustermonitor.activities.models import Activity, Participation
 from clustermonitor.banking.models import BankAccount, Statement, StatementLine
 from clustermonitor.collaborations.models import Collaboration, Party, Stage, StageChange
 from clustermonitor.core import audit
+from clustermonitor.impact.models import AnnualAccounts
 from clustermonitor.mailings.models import Consent, Mailing, Suppression
 from clustermonitor.members.models import Contact, Contribution
 from clustermonitor.monitoring import services as monitoring_services
@@ -127,6 +128,11 @@ PAGES = [
     ("review:jury", {"pk": "review_call"}, ""),
     ("review:ranking", {"pk": "review_call"}, ""),
     ("review:ranking", {"pk": "review_call"}, "?format=xlsx"),
+    # The economic-impact estimate (issue 20): members and their annual accounts grow.
+    ("impact:effects", {}, ""),
+    ("impact:effects", {}, "?format=json&on=2026-01-01&outcome=turnover"),
+    ("impact:cluster-effects", {"code": CODE}, ""),
+    ("impact:accounts-imports", {}, ""),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a
@@ -338,6 +344,15 @@ class Programme:
                 org = self._organisation()
                 orgs.append(org)
                 membership = factories.membership(org, cluster, start=datetime.date(2018, 1, 1))
+                for year in (2016, 2017, 2018, 2019):
+                    AnnualAccounts.objects.create(
+                        organisation=org,
+                        period_end=datetime.date(year, 12, 31),
+                        filed_on=datetime.date(year + 1, 7, 1),
+                        fte=5 + i + year % 3,
+                        turnover=900_000 + year,
+                        source=AnnualAccounts.Source.CSV,
+                    )
                 Contact.objects.create(membership=membership, name=f"Contact {self.orgs}")
                 for year, status in ((2018, "paid"), (2019, "paid"), (2020, "expected")):
                     Contribution.objects.create(

@@ -61,7 +61,7 @@ def _estimate(outcome, on, method, clusters, programme):
     today = timezone.localdate()
     on = on or today
     if on > today:
-        raise HttpError(400, f"{on} is in the future (today is {today}): no forecasts.")
+        raise HttpError(422, f"{on} is in the future (today is {today}): no forecasts.")
     return figures.result(programme, on, outcome, method=method, clusters=clusters)
 
 

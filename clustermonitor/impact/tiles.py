@@ -47,7 +47,7 @@ def tiles(user, today: datetime.date) -> list:
                 "impact",
                 _("Economic effect on jobs"),
                 found,
-                reverse("impact:programme"),
+                reverse("impact:effects"),
             )
         ]
     clusters = Cluster.objects.filter(pk__in=user.managed_cluster_ids).order_by("code")[:2]
@@ -63,7 +63,7 @@ def tiles(user, today: datetime.date) -> list:
                 f"impact-{cluster.code.lower()}",
                 _("Economic effect on jobs, %(code)s") % {"code": cluster.code},
                 found,
-                reverse("impact:cluster", args=[cluster.code]),
+                reverse("impact:cluster-effects", args=[cluster.code]),
             )
         )
     return shown

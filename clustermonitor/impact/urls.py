@@ -5,8 +5,8 @@ from clustermonitor.impact import views, views_accounts
 app_name = "impact"
 
 urlpatterns = [
-    path("impact/", views.programme_impact, name="programme"),
-    path("clusters/<str:code>/impact/", views.cluster_impact, name="cluster"),
+    path("impact/", views.programme_impact, name="effects"),
+    path("clusters/<str:code>/impact/", views.cluster_impact, name="cluster-effects"),
     # The annual accounts the estimate rests on.
     path("impact/accounts/", views_accounts.accounts_imports, name="accounts-imports"),
     path(
