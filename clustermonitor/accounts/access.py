@@ -746,6 +746,7 @@ def require_programme_page_editor(user) -> None:
 from clustermonitor.accounts.access_agreements import *  # noqa: E402, F403
 from clustermonitor.accounts.access_grants import *  # noqa: E402, F403
 from clustermonitor.accounts.access_impact import *  # noqa: E402, F403
+from clustermonitor.accounts.access_ladder import *  # noqa: E402, F403
 from clustermonitor.accounts.access_network import (  # noqa: E402, F401
     BANKING_CHANGE,
     BANKING_VIEW,

@@ -393,3 +393,18 @@ class Answer(models.Model):
         return {self.Status.ACCEPTED: criteria.PASS, self.Status.REJECTED: criteria.FAIL}.get(
             self.status, criteria.UNKNOWN
         )
+
+
+# The ladder, labels, staff records and aftercare (issue 21).
+from clustermonitor.maturity.models_ladder import (  # noqa: E402, F401
+    Aftercare,
+    BenchmarkReference,
+    FollowUp,
+    Label,
+    LabelAward,
+    Level,
+    LevelDecision,
+    StaffAssignment,
+    StaffMember,
+    Training,
+)
