@@ -35,7 +35,7 @@ def test_evaluator_reads_the_effect_and_downloads_it(accounts, page, login):
     with page.expect_download() as download:
         page.get_by_role("link", name="Schatting (.xlsx)").click()
     workbook = load_workbook(io.BytesIO(download.value.path().read_bytes()))
-    assert workbook.sheetnames == ["Schatting", "Eventstudie", "Opsplitsingen"]
+    assert workbook.sheetnames == ["Schatting", "Eventstudie", "Opsplitsingen", "Intensiteit"]
 
 
 def test_cluster_manager_reads_their_own_cluster(accounts, person):
