@@ -420,3 +420,60 @@ def test_clusters_b_manager_cannot_merge_into_via_the_form(web, cluster_a, clust
     data = {"status": "merged", "since": "2022-01-01", "into": cluster_a.pk}
     assert web("cluster_manager_b").post(url, data).status_code == 403
     assert not Aftercare.objects.filter(cluster__code=CLUSTER_B).exists()
+
+
+# -- The cluster-manager survey ----------------------------------------------------------
+
+
+def test_the_manager_questionnaire_converts_with_pyxform_and_is_what_the_script_writes():
+    import importlib.util
+    from pathlib import Path
+
+    from clustermonitor.surveys import xlsform
+
+    root = Path(__file__).resolve().parent.parent
+    path = root / "clustermonitor" / "surveys" / "data" / "cluster_manager_survey.xlsx"
+    data = path.read_bytes()
+    definition = xlsform.parse(data, path.name)  # pyxform converts it first
+    assert definition["form_id"] == "cluster_manager_survey"
+    assert definition["warnings"] == []
+    assert set(definition["languages"]) >= {"nl", "en"}
+    names = {q["name"] for q in definition["questions"]}
+    assert {
+        "role",
+        "fte",
+        "training_needs",
+        "support_satisfaction",
+        "programme_value",
+        "barriers",
+    } <= names
+    spec = importlib.util.spec_from_file_location(
+        "build_manager_survey_xlsform", root / "scripts" / "build_manager_survey_xlsform.py"
+    )
+    script = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(script)
+    assert script.build() == data, "run scripts/build_manager_survey_xlsform.py and commit"
+
+
+@pytest.mark.parametrize(
+    ("persona", "allowed"),
+    [
+        ("programme_manager", True),
+        ("account_manager", True),
+        ("evaluator", False),
+        ("cluster_manager_a", False),
+        ("member_contact", False),
+    ],
+)
+def test_the_manager_survey_results_are_for_the_agency_only(db, persona, allowed):
+    from django.http import Http404
+
+    from clustermonitor.accounts import access
+    from clustermonitor.accounts.models import User
+
+    user = User.objects.get(username=persona)
+    if allowed:
+        access.require_manager_survey_results(user)
+    else:
+        with pytest.raises(Http404):
+            access.require_manager_survey_results(user)
