@@ -477,3 +477,22 @@ def test_the_manager_survey_results_are_for_the_agency_only(db, persona, allowed
     else:
         with pytest.raises(Http404):
             access.require_manager_survey_results(user)
+
+
+def test_the_pages_speak_dutch_first(web, cluster_a):
+    from django.utils import translation
+
+    person = _person(cluster_a, "Lies")
+    _assign(person, D(2020, 1, 1), None, "0.8")
+    client = web("programme_manager")
+    with translation.override("nl"):
+        client.cookies["django_language"] = "nl"
+        team = client.get(reverse("programmes:team", args=[CLUSTER_A]), HTTP_ACCEPT_LANGUAGE="nl")
+        after = client.get(
+            reverse("programmes:aftercare", args=[CLUSTER_A]), HTTP_ACCEPT_LANGUAGE="nl"
+        )
+        overview = client.get(reverse("programmes:aftercare-list"), HTTP_ACCEPT_LANGUAGE="nl")
+    assert "Het clustermanagementteam" in team.content.decode()
+    assert "Lies" in team.content.decode() and "clustermanager" in team.content.decode()
+    assert "Uitstap en nazorg" in after.content.decode()
+    assert "Nazorg" in overview.content.decode()
