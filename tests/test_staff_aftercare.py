@@ -496,3 +496,15 @@ def test_the_pages_speak_dutch_first(web, cluster_a):
     assert "Lies" in team.content.decode() and "clustermanager" in team.content.decode()
     assert "Uitstap en nazorg" in after.content.decode()
     assert "Nazorg" in overview.content.decode()
+
+
+@pytest.mark.parametrize("into", ["x", "99999999999999999999", "-1", ""])
+def test_junk_where_the_into_cluster_belongs_is_refused(web, cluster_a, into):
+    _ended(cluster_a, D(timezone.localdate().year - 2, 12, 31))
+    url = reverse("programmes:aftercare-edit", args=[CLUSTER_A])
+    since = f"{timezone.localdate().year - 1}-01-01"
+    response = web("programme_manager").post(
+        url, {"status": "merged", "since": since, "into": into}
+    )
+    assert response.status_code == 200 and response.context["form"].errors
+    assert not Aftercare.objects.filter(cluster=cluster_a).exists()
