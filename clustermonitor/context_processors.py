@@ -64,6 +64,7 @@ MENU = [
             (_("Progress reports"), "monitoring:reports", "registry.view_registry"),
             (_("Data quality"), "registry:quality", "registry.view_registry"),
             (_("Learning network"), "programmes:learning-session-list", "programmes.view_account"),
+            (_("Aftercare"), "programmes:aftercare-list", "maturity.view_ladder_programme"),
         ],
     ),
     (
@@ -134,6 +135,8 @@ CLUSTER_TABS = [
             (_("Survey"), "surveys:cluster-tracking", "records"),
             (_("Readiness"), "programmes:readiness", "records"),
             (_("Exit plan"), "programmes:exit-plan", "records"),
+            (_("Team"), "programmes:team", "records"),
+            (_("Aftercare"), "programmes:aftercare", "records"),
         ],
     ),
 ]

@@ -6,7 +6,8 @@ mailings (`matrix_routes_mailings`), invoices (`matrix_routes_billing`) and bank
 (`matrix_routes_banking`), a member's self-service (`matrix_routes_selfservice`), the
 grant cycle's online applications (`matrix_routes_grants`), screening and jury
 (`matrix_routes_review`), agreements and payments (`matrix_routes_agreements`), the
-economic-impact estimate and the annual accounts (`matrix_routes_impact`); the status rows
+economic-impact estimate and the annual accounts (`matrix_routes_impact`), the cluster
+management team and aftercare (`matrix_routes_staff`); the status rows
 they share are in `matrix_rows`."""
 
 from tests import (
@@ -21,6 +22,7 @@ from tests import (
     matrix_routes_public,
     matrix_routes_review,
     matrix_routes_selfservice,
+    matrix_routes_staff,
 )
 from tests.matrix_rows import LOGIN, PERSONA_ORDER
 
@@ -38,6 +40,7 @@ MODULES = (
     matrix_routes_agreements,
     matrix_routes_review,
     matrix_routes_impact,
+    matrix_routes_staff,
 )
 MATRIX = {name: entry for module in MODULES for name, entry in module.ROUTES.items()}
 assert len(MATRIX) == sum(len(m.ROUTES) for m in MODULES), "a route is in two modules"

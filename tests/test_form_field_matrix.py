@@ -44,6 +44,7 @@ from tests.form_matrix_programme import PROGRAMME
 from tests.form_matrix_public import PUBLIC
 from tests.form_matrix_review import REVIEW
 from tests.form_matrix_selfservice import SELF_SERVICE, MemberProbed, member_world
+from tests.form_matrix_staff import STAFF
 from tests.matrix_routes import MATRIX
 
 pytestmark = pytest.mark.usefixtures("english")
@@ -55,9 +56,21 @@ pytestmark = pytest.mark.usefixtures("english")
 #: (member self-service), tests/form_matrix_mailings.py (the mailings),
 #: tests/form_matrix_banking.py (bank statements), the grant cycle's tests/form_matrix_grants.py
 #: (online applications), tests/form_matrix_review.py (screening and jury) and
-#: tests/form_matrix_agreements.py (agreements and payments); the probes in
+#: tests/form_matrix_agreements.py (agreements and payments), tests/form_matrix_staff.py
+#: (the cluster management team and aftercare); the probes in
 #: tests/form_matrix.py.
-PARTS = (NETWORK, PUBLIC, PROGRAMME, SELF_SERVICE, MAILINGS, BANKING, GRANTS, REVIEW, AGREEMENTS)
+PARTS = (
+    NETWORK,
+    PUBLIC,
+    PROGRAMME,
+    SELF_SERVICE,
+    MAILINGS,
+    BANKING,
+    GRANTS,
+    REVIEW,
+    AGREEMENTS,
+    STAFF,
+)
 FORMS = {name: entry for part in PARTS for name, entry in part.items()}
 assert len(FORMS) == sum(len(part) for part in PARTS), "a form is listed twice"
 

@@ -49,6 +49,9 @@ PAGES = [
     ("programmes:readiness", {"code": CODE}, ""),
     ("programmes:account", {"code": CODE}, ""),
     ("programmes:exit-plan", {"code": CODE}, ""),
+    ("programmes:team", {"code": CODE}, ""),
+    ("programmes:aftercare", {"code": CODE}, ""),
+    ("programmes:aftercare-list", {}, ""),
     ("programmes:learning-session-list", {}, ""),
     ("programmes:my-attention-points", {}, ""),
     ("monitoring:today", {"code": CODE}, ""),
@@ -180,6 +183,8 @@ def _route_names() -> set[str]:
 
 #: Detail pages and forms named by their route (a word would hide other apps' lists).
 NOT_LIST_ROUTES = {"grants:application", "grants:form", "grants:call-setup", "portal:call"}
+#: Issue 21's team and aftercare forms and actions.
+NOT_LIST_ROUTES |= {"programmes:assignment-end", "programmes:follow-up-count"}
 #: The online applications' lists (issue 19), measured in tests/test_grants_scaling.py.
 GRANTS_PAGES = {"grants:received", "grants:mine", "portal:calls"}
 

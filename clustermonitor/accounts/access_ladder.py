@@ -13,6 +13,8 @@ the yearly follow-up after the term. The yearly cluster-manager survey's results
 the agency only (programme and account managers)."""
 
 import rules
+from django.http import Http404
+from django.shortcuts import get_object_or_404
 
 from clustermonitor.accounts.access import (
     is_agency,
@@ -51,3 +53,64 @@ def require_ladder_reader(user) -> None:
     """The programme's ladder, labels and benchmark distribution: programme readers (404
     for everyone else)."""
     check(user, LADDER_PROGRAMME)
+
+
+# -- The cluster management team and aftercare (the staff helper of issue 21). ----------
+
+#: Who reports a cluster's yearly follow-up after its term (or counts it from the
+#: records): its own manager and the programme manager.
+FOLLOW_UP_REPORT = "maturity.report_follow_up"
+rules.add_perm(FOLLOW_UP_REPORT, is_programme_manager | manages_cluster)
+__all__ += [
+    "FOLLOW_UP_REPORT",
+    "aftercare_cluster",
+    "require_manager_survey_results",
+    "staff_cluster",
+    "staff_record_for",
+]
+
+
+def _cluster(clusters, code: str):
+    cluster = (
+        clusters.select_related("programme", "cluster_type", "account_manager")
+        .filter(code=code)
+        .first()
+    )
+    if cluster is None:
+        raise Http404
+    return cluster
+
+
+def staff_cluster(user, clusters, code: str, perm: str = STAFF_VIEW):
+    """The cluster `code` of `clusters` (Cluster.objects) whose team `user` sees (404
+    otherwise), and 403 when they see it but may not do `perm` (STAFF_CHANGE)."""
+    cluster = _cluster(clusters, code)
+    check(user, perm, cluster, visible=STAFF_VIEW)
+    return cluster
+
+
+def staff_record_for(user, records, pk: int, cluster_path: str, perm: str = STAFF_VIEW):
+    """A staff record (a person, assignment or training of `records`) by `pk`, through
+    its cluster (`cluster_path`: "cluster", "staff__cluster"): 404 for who does not see
+    that cluster's team, 403 for who sees it but may not do `perm`."""
+    record = get_object_or_404(records.select_related(cluster_path), pk=pk)
+    cluster = record
+    for step in cluster_path.split("__"):
+        cluster = getattr(cluster, step)
+    check(user, perm, cluster, visible=STAFF_VIEW)
+    return record
+
+
+def aftercare_cluster(user, clusters, code: str, perm: str = LADDER_CLUSTER):
+    """The cluster `code` whose aftercare `user` sees (its labels, status and follow-ups:
+    LADDER_CLUSTER, 404 otherwise); 403 for `perm` (LADDER_MANAGE, FOLLOW_UP_REPORT)
+    refused to who sees it."""
+    cluster = _cluster(clusters, code)
+    check(user, perm, cluster, visible=LADDER_CLUSTER)
+    return cluster
+
+
+def require_manager_survey_results(user) -> None:
+    """The cluster-manager survey's results: the agency only (404 for everyone else,
+    evaluators and cluster managers too)."""
+    check(user, MANAGER_SURVEY_RESULTS)

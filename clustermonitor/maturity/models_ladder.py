@@ -213,6 +213,10 @@ class StaffMember(models.Model):
     def __str__(self):
         return self.name
 
+    def audit_repr(self) -> str:
+        """How the audit log names the person: not by their name (core.audit)."""
+        return f"staff member {self.pk} of cluster {self.cluster_id}"
+
 
 class StaffAssignment(models.Model):
     class Role(models.TextChoices):
@@ -241,6 +245,9 @@ class StaffAssignment(models.Model):
 
     def __str__(self):
         return f"{self.staff} {self.role} {self.fte}"
+
+    def audit_repr(self) -> str:
+        return f"{self.role} {self.fte} of staff member {self.staff_id}"
 
 
 class Training(models.Model):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clustermonitor.maturity import views_criteria, views_exit
+from clustermonitor.maturity import views_criteria, views_exit, views_staff
 
 # Included in the "programmes" URL namespace (clustermonitor/urls.py): the names stay
 # "programmes:exit-plan", "programmes:criteria-set-list", ...
@@ -51,4 +51,31 @@ urlpatterns = [
     path("assessments/<int:pk>/", views_criteria.assessment_detail, name="assessment-detail"),
     path("answers/<int:pk>/evidence/", views_criteria.answer_evidence, name="answer-evidence"),
     path("answers/<int:pk>/check/", views_criteria.answer_check, name="answer-check"),
+    # Issue 21: the cluster management team.
+    path("clusters/<str:code>/team/", views_staff.team, name="team"),
+    path("clusters/<str:code>/team/new/", views_staff.staff_create, name="staff-create"),
+    path("team/<int:pk>/edit/", views_staff.staff_edit, name="staff-edit"),
+    path("team/<int:pk>/remove/", views_staff.staff_remove, name="staff-remove"),
+    path("team/<int:pk>/roles/new/", views_staff.assignment_create, name="assignment-create"),
+    path("team/roles/<int:pk>/edit/", views_staff.assignment_edit, name="assignment-edit"),
+    path("team/roles/<int:pk>/end/", views_staff.assignment_end, name="assignment-end"),
+    path("team/<int:pk>/trainings/new/", views_staff.training_create, name="training-create"),
+    # Issue 21: exit and aftercare.
+    path("aftercare/", views_staff.aftercare_list, name="aftercare-list"),
+    path("clusters/<str:code>/aftercare/", views_staff.aftercare, name="aftercare"),
+    path(
+        "clusters/<str:code>/aftercare/edit/",
+        views_staff.aftercare_edit,
+        name="aftercare-edit",
+    ),
+    path(
+        "clusters/<str:code>/aftercare/follow-up/",
+        views_staff.follow_up_edit,
+        name="follow-up-edit",
+    ),
+    path(
+        "clusters/<str:code>/aftercare/count/",
+        views_staff.follow_up_count,
+        name="follow-up-count",
+    ),
 ]
