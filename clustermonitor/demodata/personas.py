@@ -13,6 +13,7 @@ from clustermonitor.demodata import banking as bank_demo
 from clustermonitor.demodata import grants as demo_grants
 from clustermonitor.demodata import impact as impact_demo
 from clustermonitor.demodata import invoices, live, profiles, selfservice
+from clustermonitor.demodata import ladder as ladder_demo
 from clustermonitor.demodata import loader as demodata
 from clustermonitor.demodata import mailings as demo_mailings
 from clustermonitor.demodata import prospects as prospect_data
@@ -100,6 +101,7 @@ def load_demo(seed: int = demodata.DEFAULT_SEED, log=None) -> dict:
     # parts above that pick companies of the registry, so they pick the same ones; no
     # figure of the report reads accounts or companies without a membership.
     summary["accounts"] = impact_demo.load(seed=seed)
+    summary["ladder"] = ladder_demo.load(seed=seed)  # teams, aftercare (issue 21)
     return summary
 
 
