@@ -19,6 +19,7 @@ AGENCY_PROGRAMME = [
     "list",  # agreements and payments (issue 19)
     "dashboard",
     "criteria-set-list",
+    "ladder",
     "profiles",
 ]
 EXPECTED_MENU = {
@@ -90,7 +91,7 @@ def test_the_menu_is_a_few_groups_that_open_without_script(web):
     html = web("programme_manager").get(reverse("programmes:portfolio")).content.decode()
     menu = html[html.index('<nav class="menu"') : html.index("</nav>")]
     assert menu.count("<details") == 6 == menu.count("<summary")
-    assert menu.count("<a ") == 23  # every page in a group, none loose
+    assert menu.count("<a ") == 24  # every page in a group, none loose
     # The page shown is marked, and so is its group.
     assert 'href="/portfolio/" aria-current="page"' in menu
     assert '<summary class="current">Clusters</summary>' in menu
@@ -135,7 +136,7 @@ def test_a_clusters_tabs_are_its_pages_in_groups(web, persona, account, warnings
     assert ("mailing-list" in tabs) is warnings  # the same people again
     assert ("statements" in tabs) is bank  # the payers' names: the cluster's own and the PM
     assert "cluster-effects" in tabs  # the economic effects (issue 20): whoever reads records
-    assert len(tabs) == 21 + account + 5 * warnings + bank  # 21 with the effects (issue 20)
+    assert len(tabs) == 22 + account + 5 * warnings + bank  # 22 with the ladder (issue 21)
     for name in tabs:  # every tab opens for this persona (the permission matrix)
         route = next(key for key in MATRIX if key.endswith(f":{name}"))
         assert MATRIX[route][1][persona] == 200, (persona, name)
