@@ -217,7 +217,7 @@ class LevelDecisionForm(forms.Form):
 
 
 class LabelAwardForm(forms.Form):
-    label = forms.ModelChoiceField(label=_("label"), queryset=Label.objects.none())
+    label = forms.ModelChoiceField(label=_("label awarded"), queryset=Label.objects.none())
     awarded_on = forms.DateField(label=_("awarded on"), widget=DATE)
     valid_until = forms.DateField(
         label=_("valid until"),
