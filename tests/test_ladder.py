@@ -396,3 +396,30 @@ def test_the_pages_show_the_ladder_and_who_may_decide(web, steps, cluster_a):
         reverse("programmes:ladder-readiness", args=[cluster_a.code]) + f"?level={nce.pk}"
     )
     assert readiness.status_code == 200 and readiness.context["result"] is not None
+
+
+def test_the_label_register_shows_valid_expiring_and_expired_awards_as_of_a_date(web, cluster_a):
+    label = ladder.save_label(
+        ACTOR,
+        Label(programme=cluster_a.programme, code="gold", name="ESCA Gold", validity_months=12),
+    )
+    ladder.award_label(ACTOR, cluster_a, label=label, awarded_on=D(2024, 1, 1), reference="G-1")
+    url = reverse("programmes:labels")
+
+    def status(on):
+        html = web("evaluator").get(f"{url}?on={on}").content.decode()
+        return [s for s in ("valid", "expires in", "expired") if f">{s}" in html]
+
+    assert status("2023-12-31") == []  # not awarded yet: not in the register
+    assert status("2024-06-01") == ["valid"]
+    assert status("2024-12-01") == ["expires in"]
+    assert status("2025-01-02") == ["expired"]
+    tab = web("cluster_manager_a").get(
+        reverse("programmes:ladder-cluster", args=[cluster_a.code]) + "?on=2024-06-01"
+    )
+    assert "G-1" in tab.content.decode()
+    readiness = web("cluster_manager_a").get(
+        reverse("programmes:ladder-readiness", args=[cluster_a.code]) + f"?label={label.pk}"
+    )
+    assert readiness.status_code == 200 and readiness.context["target"] == label
+    assert readiness.context["result"] is None  # the label has no criteria set yet
