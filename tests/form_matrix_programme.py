@@ -56,6 +56,19 @@ PROGRAMME = {
         ("programmes:criterion-create", "programmes:criterion-edit")
     ),
     "clustermonitor.maturity.forms.CheckForm": ProgrammeOnly(("programmes:answer-check",)),
+    # The ladder and labels (issue 21): the programme manager's only.
+    "clustermonitor.maturity.forms.LevelForm": ProgrammeOnly(
+        ("programmes:level-create", "programmes:level-edit"), ("criteria_set",)
+    ),
+    "clustermonitor.maturity.forms.LabelForm": ProgrammeOnly(
+        ("programmes:label-create", "programmes:label-edit"), ("criteria_set",)
+    ),
+    "clustermonitor.maturity.forms.LevelDecisionForm": ProgrammeOnly(
+        ("programmes:level-decision",), ("level", "assessment")
+    ),
+    "clustermonitor.maturity.forms.LabelAwardForm": ProgrammeOnly(
+        ("programmes:label-award-add",), ("label",)
+    ),
     "clustermonitor.maturity.forms.ReturnForm": ProgrammeOnly(("programmes:exit-plan-return",)),
     "clustermonitor.accountmanagement.forms.AttentionPointForm": ProgrammeOnly(
         ("programmes:attention-point-create", "programmes:attention-point-edit"), ("owner",)

@@ -7,7 +7,8 @@ mailings (`matrix_routes_mailings`), invoices (`matrix_routes_billing`) and bank
 grant cycle's online applications (`matrix_routes_grants`), screening and jury
 (`matrix_routes_review`), agreements and payments (`matrix_routes_agreements`), the
 economic-impact estimate and the annual accounts (`matrix_routes_impact`), the cluster
-management team and aftercare (`matrix_routes_staff`); the status rows
+management team and aftercare (`matrix_routes_staff`), the maturity ladder and labels
+(`matrix_routes_ladder`); the status rows
 they share are in `matrix_rows`."""
 
 from tests import (
@@ -16,6 +17,7 @@ from tests import (
     matrix_routes_billing,
     matrix_routes_grants,
     matrix_routes_impact,
+    matrix_routes_ladder,
     matrix_routes_mailings,
     matrix_routes_members,
     matrix_routes_programme,
@@ -41,6 +43,7 @@ MODULES = (
     matrix_routes_review,
     matrix_routes_impact,
     matrix_routes_staff,
+    matrix_routes_ladder,
 )
 MATRIX = {name: entry for module in MODULES for name, entry in module.ROUTES.items()}
 assert len(MATRIX) == sum(len(m.ROUTES) for m in MODULES), "a route is in two modules"

@@ -19,6 +19,7 @@ AGENCY_PROGRAMME = [
     "list",  # agreements and payments (issue 19)
     "dashboard",
     "criteria-set-list",
+    "ladder",
     "profiles",
 ]
 EXPECTED_MENU = {
@@ -90,7 +91,7 @@ def test_the_menu_is_a_few_groups_that_open_without_script(web):
     html = web("programme_manager").get(reverse("programmes:portfolio")).content.decode()
     menu = html[html.index('<nav class="menu"') : html.index("</nav>")]
     assert menu.count("<details") == 6 == menu.count("<summary")
-    assert menu.count("<a ") == 24  # every page in a group, none loose
+    assert menu.count("<a ") == 25  # every page in a group, none loose
     # The page shown is marked, and so is its group.
     assert 'href="/portfolio/" aria-current="page"' in menu
     assert '<summary class="current">Clusters</summary>' in menu
@@ -136,7 +137,8 @@ def test_a_clusters_tabs_are_its_pages_in_groups(web, persona, account, warnings
     assert ("statements" in tabs) is bank  # the payers' names: the cluster's own and the PM
     assert "cluster-effects" in tabs  # the economic effects (issue 20): whoever reads records
     assert "team" in tabs and "aftercare" in tabs  # the team and aftercare (issue 21)
-    assert len(tabs) == 23 + account + 5 * warnings + bank  # 23 with team and aftercare
+    assert "ladder-cluster" in tabs  # the ladder (issue 21)
+    assert len(tabs) == 24 + account + 5 * warnings + bank  # 24 with team, aftercare, ladder
     for name in tabs:  # every tab opens for this persona (the permission matrix)
         route = next(key for key in MATRIX if key.endswith(f":{name}"))
         assert MATRIX[route][1][persona] == 200, (persona, name)

@@ -136,6 +136,12 @@ PAGES = [
     ("impact:effects", {}, "?format=json&on=2026-01-01&outcome=turnover"),
     ("impact:cluster-effects", {"code": CODE}, ""),
     ("impact:accounts-imports", {}, ""),
+    # The maturity ladder and labels (issue 21).
+    ("programmes:ladder", {}, ""),
+    ("programmes:ladder", {}, "?on=2025-01-01"),
+    ("programmes:labels", {}, ""),
+    ("programmes:ladder-cluster", {"code": CODE}, ""),
+    ("programmes:ladder-readiness", {"code": CODE}, ""),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a

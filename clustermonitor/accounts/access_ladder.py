@@ -114,3 +114,25 @@ def require_manager_survey_results(user) -> None:
     """The cluster-manager survey's results: the agency only (404 for everyone else,
     evaluators and cluster managers too)."""
     check(user, MANAGER_SURVEY_RESULTS)
+
+
+# The ladder's pages (maturity/views_ladder.py).
+__all__ += ["ladder_cluster", "require_ladder_manager"]
+
+
+def require_ladder_manager(user) -> None:
+    """Defining levels and labels: the programme manager (403 for the programme's other
+    readers, 404 for everyone else)."""
+    check(user, LADDER_MANAGE, visible=LADDER_PROGRAMME)
+
+
+def ladder_cluster(user, clusters, code: str, perm: str = LADDER_CLUSTER):
+    """The cluster `code` of `clusters` (Cluster.objects) whose level, labels and
+    readiness `user` reads (404 otherwise); 403 when they read it but may not do `perm`."""
+    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
+    if cluster is None:
+        from django.http import Http404
+
+        raise Http404
+    check(user, perm, cluster, visible=LADDER_CLUSTER)
+    return cluster

@@ -345,3 +345,19 @@ def annual_accounts(queryset: QuerySet, on: datetime.date, prefix: str = "") -> 
     """Annual accounts filings known on ``on``: deposited on or before it (``filed_on``,
     the deposit date; a corrected filing is known from its own deposit)."""
     return queryset.filter(**{f"{prefix}filed_on__lte": on})
+
+
+def level_decisions(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
+    """Level decisions (issue 21) known on ``on``: decided on or before it and effective
+    on or before it. A decision taken later — even one effective earlier — is not known."""
+    return queryset.filter(**{f"{prefix}decided_on__lte": on, f"{prefix}effective_from__lte": on})
+
+
+def label_awards(queryset: QuerySet, on: datetime.date, prefix: str = "") -> QuerySet:
+    """Label awards known on ``on``: awarded on or before it (valid or since expired)."""
+    return queryset.filter(**{f"{prefix}awarded_on__lte": on})
+
+
+def answer_checked(answer, on: datetime.date) -> bool:
+    """Whether an evidence answer's check (accepted or rejected) was known on ``on``."""
+    return answer is not None and answer.checked_on is not None and answer.checked_on <= on

@@ -5,11 +5,15 @@ from django.utils.translation import gettext_lazy as _
 
 from clustermonitor.maturity.models import (
     SPC_CODE,
+    Assessment,
     CriteriaSet,
     Criterion,
     CriterionKind,
     ExitPath,
     ExitPlan,
+    Label,
+    Level,
+    LevelDecision,
 )
 from clustermonitor.programmes.forms import ParentBoundForm
 from clustermonitor.programmes.models import Cluster
@@ -130,3 +134,102 @@ class CheckForm(forms.Form):
         max_length=500,
         help_text=_("Required when rejecting."),
     )
+
+
+# -- The ladder and labels (issue 21) -----------------------------------------------------
+
+DATE = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _published_sets(programme):
+    return CriteriaSet.objects.filter(
+        programme=programme, status=CriteriaSet.Status.PUBLISHED
+    ).order_by("name", "-version")
+
+
+class LevelForm(ParentBoundForm):
+    class Meta:
+        model = Level
+        fields = [
+            "order",
+            "code",
+            "name",
+            "name_en",
+            "description",
+            "description_en",
+            "criteria_set",
+            "min_months",
+            "max_annual_subsidy",
+            "max_years",
+        ]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 3}),
+            "description_en": forms.Textarea(attrs={"rows": 3}),
+        }
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        self.fields["criteria_set"].queryset = _published_sets(programme)
+
+
+class LabelForm(ParentBoundForm):
+    class Meta:
+        model = Label
+        fields = [
+            "code",
+            "name",
+            "issuer",
+            "rank",
+            "criteria_set",
+            "validity_months",
+            "use_after_term",
+        ]
+        widgets = {"use_after_term": forms.Textarea(attrs={"rows": 3})}
+
+    def __init__(self, *args, programme, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.instance.programme = programme
+        self.fields["criteria_set"].queryset = _published_sets(programme)
+
+
+class LevelDecisionForm(forms.Form):
+    """A decision on one cluster: the levels of its programme, its own assessments."""
+
+    kind = forms.ChoiceField(label=_("kind"), choices=LevelDecision.Kind.choices)
+    level = forms.ModelChoiceField(label=_("level"), queryset=Level.objects.none())
+    assessment = forms.ModelChoiceField(
+        label=_("assessment"),
+        queryset=Assessment.objects.none(),
+        required=False,
+        help_text=_("Required for a promotion or demotion: against the target level's set."),
+    )
+    decided_on = forms.DateField(label=_("decided on"), widget=DATE)
+    effective_from = forms.DateField(label=_("effective from"), widget=DATE)
+    motivation = forms.CharField(label=_("motivation"), widget=forms.Textarea(attrs={"rows": 4}))
+
+    def __init__(self, *args, cluster: Cluster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["level"].queryset = Level.objects.filter(programme=cluster.programme_id)
+        self.fields["assessment"].queryset = Assessment.objects.filter(
+            cluster=cluster
+        ).select_related("criteria_set", "cluster")
+
+
+class LabelAwardForm(forms.Form):
+    label = forms.ModelChoiceField(label=_("label awarded"), queryset=Label.objects.none())
+    awarded_on = forms.DateField(label=_("awarded on"), widget=DATE)
+    valid_until = forms.DateField(
+        label=_("valid until"),
+        required=False,
+        widget=DATE,
+        help_text=_("Empty: awarded on plus the label's validity."),
+    )
+    reference = forms.CharField(label=_("reference"), max_length=100, required=False)
+    note = forms.CharField(
+        label=_("note"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, cluster: Cluster, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["label"].queryset = Label.objects.filter(programme=cluster.programme_id)

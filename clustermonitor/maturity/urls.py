@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clustermonitor.maturity import views_criteria, views_exit, views_staff
+from clustermonitor.maturity import views_criteria, views_exit, views_ladder, views_staff
 
 # Included in the "programmes" URL namespace (clustermonitor/urls.py): the names stay
 # "programmes:exit-plan", "programmes:criteria-set-list", ...
@@ -77,5 +77,27 @@ urlpatterns = [
         "clusters/<str:code>/aftercare/count/",
         views_staff.follow_up_count,
         name="follow-up-count",
+    # Issue 21: the ladder and labels.
+    path("ladder/", views_ladder.ladder_programme, name="ladder"),
+    path("ladder/levels/new/", views_ladder.level_create, name="level-create"),
+    path("ladder/levels/<int:pk>/edit/", views_ladder.level_edit, name="level-edit"),
+    path("ladder/labels/", views_ladder.label_register, name="labels"),
+    path("ladder/labels/new/", views_ladder.label_create, name="label-create"),
+    path("ladder/labels/<int:pk>/edit/", views_ladder.label_edit, name="label-edit"),
+    path("clusters/<str:code>/ladder/", views_ladder.ladder_cluster, name="ladder-cluster"),
+    path(
+        "clusters/<str:code>/ladder/decision/",
+        views_ladder.level_decision,
+        name="level-decision",
+    ),
+    path(
+        "clusters/<str:code>/ladder/labels/add/",
+        views_ladder.label_award_add,
+        name="label-award-add",
+    ),
+    path(
+        "clusters/<str:code>/ladder/readiness/",
+        views_ladder.ladder_readiness,
+        name="ladder-readiness",
     ),
 ]
