@@ -77,6 +77,7 @@ urlpatterns = [
         "clusters/<str:code>/aftercare/count/",
         views_staff.follow_up_count,
         name="follow-up-count",
+    ),
     # Issue 21: the ladder and labels.
     path("ladder/", views_ladder.ladder_programme, name="ladder"),
     path("ladder/levels/new/", views_ladder.level_create, name="level-create"),
