@@ -1,6 +1,6 @@
 from django.urls import path
 
-from clustermonitor.maturity import views_criteria, views_exit
+from clustermonitor.maturity import views_benchmark, views_criteria, views_exit
 
 # Included in the "programmes" URL namespace (clustermonitor/urls.py): the names stay
 # "programmes:exit-plan", "programmes:criteria-set-list", ...
@@ -51,4 +51,19 @@ urlpatterns = [
     path("assessments/<int:pk>/", views_criteria.assessment_detail, name="assessment-detail"),
     path("answers/<int:pk>/evidence/", views_criteria.answer_evidence, name="answer-evidence"),
     path("answers/<int:pk>/check/", views_criteria.answer_check, name="answer-check"),
+]
+
+# Issue 21: live benchmarking.
+urlpatterns += [
+    path("benchmark/", views_benchmark.programme_benchmark, name="benchmark"),
+    path(
+        "benchmark/references/",
+        views_benchmark.reference_upload,
+        name="benchmark-references",
+    ),
+    path(
+        "clusters/<str:code>/benchmark/",
+        views_benchmark.cluster_benchmark,
+        name="cluster-benchmark",
+    ),
 ]

@@ -1,0 +1,76 @@
+"""What the benchmark pages and downloads show (issue 21), worked out once for the page
+and its .xlsx: the programme's distribution of every indicator beside the published
+reference quartiles (agency: every cluster's value), and one cluster's values against
+the programme's quartiles and the references — anonymised: no other cluster's value, a
+distribution over fewer than five clusters suppressed."""
+
+from __future__ import annotations
+
+import datetime
+
+from clustermonitor.analysis import benchmark as b
+from clustermonitor.maturity import benchmark_references
+from clustermonitor.maturity.indicators import indicators_on
+
+SOURCE_LABELS_NL = {b.COMPUTED: "berekend", b.ANSWERED: "beantwoord", b.UNKNOWN: "onbekend"}
+
+
+def _reference(reference) -> dict | None:
+    if reference is None:
+        return None
+    return {
+        "source": reference.source,
+        "published_on": reference.published_on,
+        "q1": float(reference.q1),
+        "median": float(reference.median),
+        "q3": float(reference.q3),
+        "n": reference.n,
+    }
+
+
+def programme_benchmark(programme, on: datetime.date) -> dict:
+    """The agency's view: per indicator the distribution over all clusters (not
+    suppressed: the agency sees every value), the reference, and every cluster's value."""
+    bench = indicators_on(programme, on)
+    references = benchmark_references.known_on(programme, on)
+    distributions = bench.distributions(suppress=False)
+    rows = []
+    for indicator in b.INDICATORS:
+        rows.append(
+            {
+                "indicator": indicator,
+                "distribution": distributions[indicator.key],
+                "unknown": sum(1 for c in bench.clusters if not bench.of(c)[indicator.key].known),
+                "reference": _reference(references.get(indicator.key)),
+            }
+        )
+    clusters = [
+        {"cluster": c, "values": [bench.of(c)[i.key] for i in b.INDICATORS]} for c in bench.clusters
+    ]
+    return {"on": on, "rows": rows, "clusters": clusters, "n_clusters": len(bench.clusters)}
+
+
+def cluster_benchmark(cluster, on: datetime.date) -> dict:
+    """A cluster's own values against the programme's quartiles (suppressed under five
+    clusters) and the reference quartiles: never another cluster's value."""
+    bench = indicators_on(cluster.programme, on)
+    references = benchmark_references.known_on(cluster.programme, on)
+    own = bench.of(cluster)
+    rows = []
+    for indicator in b.INDICATORS:
+        values = [bench.of(c)[indicator.key] for c in bench.clusters]
+        value = own.get(indicator.key) or b.unknown("the cluster's agreement had not started")
+        reference = _reference(references.get(indicator.key))
+        rows.append(
+            {
+                "indicator": indicator,
+                "value": value,
+                "distribution": b.distribution(values),
+                "position": b.position(value, values),
+                "reference": reference,
+                "reference_quartile": b.quartile_of(
+                    value, *(reference[k] if reference else None for k in ("q1", "median", "q3"))
+                ),
+            }
+        )
+    return {"on": on, "rows": rows, "started": bool(own)}
