@@ -71,6 +71,7 @@ MENU = [
         [
             (_("Survey"), "surveys:wave-list", "surveys.manage_surveys"),
             (_("Economic effects"), "impact:effects", "impact.view_programme"),
+            (_("Benchmark"), "programmes:benchmark", "maturity.view_ladder_programme"),
             (_("Evaluation report"), "reports:runs", "reports.generate_report"),
         ],
     ),
@@ -133,6 +134,7 @@ CLUSTER_TABS = [
             (_("Trajectories"), "monitoring:trajectories-cluster", "records"),
             (_("Survey"), "surveys:cluster-tracking", "records"),
             (_("Readiness"), "programmes:readiness", "records"),
+            (_("Benchmark"), "programmes:cluster-benchmark", "records"),
             (_("Exit plan"), "programmes:exit-plan", "records"),
         ],
     ),

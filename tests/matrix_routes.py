@@ -6,12 +6,14 @@ mailings (`matrix_routes_mailings`), invoices (`matrix_routes_billing`) and bank
 (`matrix_routes_banking`), a member's self-service (`matrix_routes_selfservice`), the
 grant cycle's online applications (`matrix_routes_grants`), screening and jury
 (`matrix_routes_review`), agreements and payments (`matrix_routes_agreements`), the
-economic-impact estimate and the annual accounts (`matrix_routes_impact`); the status rows
+economic-impact estimate and the annual accounts (`matrix_routes_impact`), live
+benchmarking (`matrix_routes_benchmark`); the status rows
 they share are in `matrix_rows`."""
 
 from tests import (
     matrix_routes_agreements,
     matrix_routes_banking,
+    matrix_routes_benchmark,
     matrix_routes_billing,
     matrix_routes_grants,
     matrix_routes_impact,
@@ -38,6 +40,7 @@ MODULES = (
     matrix_routes_agreements,
     matrix_routes_review,
     matrix_routes_impact,
+    matrix_routes_benchmark,
 )
 MATRIX = {name: entry for module in MODULES for name, entry in module.ROUTES.items()}
 assert len(MATRIX) == sum(len(m.ROUTES) for m in MODULES), "a route is in two modules"

@@ -27,7 +27,7 @@ EXPECTED_MENU = {
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["warnings", "reports", "quality", "learning-session-list"],
-        "Evaluation": ["wave-list", "effects", "runs"],
+        "Evaluation": ["wave-list", "effects", "benchmark", "runs"],
         "Administration": ["kbo-imports", "user-list", "audit-log"],
     },
     "account_manager": {
@@ -35,14 +35,14 @@ EXPECTED_MENU = {
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["warnings", "reports", "quality", "learning-session-list"],
-        "Evaluation": ["effects", "runs"],
+        "Evaluation": ["effects", "benchmark", "runs"],
     },
     "evaluator": {
         "Programme": AGENCY_PROGRAMME,
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["reports", "quality"],
-        "Evaluation": ["wave-list", "effects", "runs"],
+        "Evaluation": ["wave-list", "effects", "benchmark", "runs"],
     },
     # A cluster's manager: the calls, the criteria and their own cluster's page of today.
     "cluster_manager_a": {
@@ -90,7 +90,7 @@ def test_the_menu_is_a_few_groups_that_open_without_script(web):
     html = web("programme_manager").get(reverse("programmes:portfolio")).content.decode()
     menu = html[html.index('<nav class="menu"') : html.index("</nav>")]
     assert menu.count("<details") == 6 == menu.count("<summary")
-    assert menu.count("<a ") == 23  # every page in a group, none loose
+    assert menu.count("<a ") == 24  # every page in a group, none loose
     # The page shown is marked, and so is its group.
     assert 'href="/portfolio/" aria-current="page"' in menu
     assert '<summary class="current">Clusters</summary>' in menu
@@ -135,7 +135,8 @@ def test_a_clusters_tabs_are_its_pages_in_groups(web, persona, account, warnings
     assert ("mailing-list" in tabs) is warnings  # the same people again
     assert ("statements" in tabs) is bank  # the payers' names: the cluster's own and the PM
     assert "cluster-effects" in tabs  # the economic effects (issue 20): whoever reads records
-    assert len(tabs) == 21 + account + 5 * warnings + bank  # 21 with the effects (issue 20)
+    assert "cluster-benchmark" in tabs  # the benchmark (issue 21): whoever reads records
+    assert len(tabs) == 22 + account + 5 * warnings + bank  # 22 with the benchmark (issue 21)
     for name in tabs:  # every tab opens for this persona (the permission matrix)
         route = next(key for key in MATRIX if key.endswith(f":{name}"))
         assert MATRIX[route][1][persona] == 200, (persona, name)
