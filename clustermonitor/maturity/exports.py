@@ -38,13 +38,14 @@ def _reference(reference) -> list:
     ]
 
 
-REFERENCE_HEADERS = (
-    "reference source",
-    "published on",
-    "reference Q1",
-    "reference median",
-    "reference Q3",
-)
+def _reference_headers() -> list[str]:
+    return [
+        _("reference source"),
+        _("published on"),
+        _("reference Q1"),
+        _("reference median"),
+        _("reference Q3"),
+    ]
 
 
 def programme_sheets(found: dict) -> list[Sheet]:
@@ -59,7 +60,7 @@ def programme_sheets(found: dict) -> list[Sheet]:
         _("third quartile"),
         _("maximum"),
         _("unknown"),
-        *(_(h) for h in REFERENCE_HEADERS),
+        *_reference_headers(),
     ]
     rows = [
         [
@@ -105,7 +106,7 @@ def cluster_sheets(cluster, found: dict) -> list[Sheet]:
         _("median"),
         _("third quartile"),
         _("maximum"),
-        *(_(h) for h in REFERENCE_HEADERS),
+        *_reference_headers(),
         _("quartile against the reference"),
     ]
     rows = [
