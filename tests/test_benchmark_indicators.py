@@ -18,7 +18,7 @@ from clustermonitor.members.models import Contribution
 from clustermonitor.registry.models import FirmFigures, Municipality, Organisation
 from tests import factories
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 D = datetime.date(2019, 6, 30)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime
 
+from django.utils.translation import gettext as _
+
 from clustermonitor.analysis import benchmark as b
 from clustermonitor.maturity import benchmark_references
 from clustermonitor.maturity.indicators import indicators_on
@@ -59,7 +61,7 @@ def cluster_benchmark(cluster, on: datetime.date) -> dict:
     rows = []
     for indicator in b.INDICATORS:
         values = [bench.of(c)[indicator.key] for c in bench.clusters]
-        value = own.get(indicator.key) or b.unknown("the cluster's agreement had not started")
+        value = own.get(indicator.key) or b.unknown(_("the cluster's agreement had not started"))
         reference = _reference(references.get(indicator.key))
         rows.append(
             {

@@ -23,6 +23,7 @@ from decimal import Decimal
 
 import pandas as pd
 from django.db.models import Count, Q
+from django.utils.translation import gettext as _
 
 from clustermonitor.analysis import benchmark as b
 from clustermonitor.analysis import participation
@@ -124,9 +125,9 @@ def _members(clusters, ids, on, values) -> None:
     for r in rows:
         if r["start_date"] <= year_ago and (r["end_date"] is None or r["end_date"] >= year_ago):
             before[r["cluster_id"]].add(r["organisation_id"])
-    basis = "memberships"
-    no_records = "no membership records known on the date"
-    no_members = "no members on the date"
+    basis = _("memberships")
+    no_records = _("no membership records known on the date")
+    no_members = _("no members on the date")
     starts = {c.pk: c.start_date for c in clusters}
     for pk in ids:
         v = values[pk]
@@ -149,14 +150,14 @@ def _members(clusters, ids, on, values) -> None:
         kinds = Counter(m["organisation__kind"] for m in members)
         firms = [m for m in members if m["organisation__kind"] == "company"]
         v["members"] = b.computed(n, basis)
-        v["companies"] = b.computed(kinds["company"], basis + ", organisations' kind")
+        v["companies"] = b.computed(kinds["company"], _("memberships, organisations' kind"))
         v["research_share"] = b.share(
-            kinds["knowledge"], n, basis + ", organisations' kind", no_members
+            kinds["knowledge"], n, _("memberships, organisations' kind"), no_members
         )
         v["other_share"] = b.share(
             n - kinds["company"] - kinds["knowledge"],
             n,
-            basis + ", organisations' kind",
+            _("memberships, organisations' kind"),
             no_members,
         )
         sized = [classes.get(m["organisation_id"]) for m in firms]
@@ -164,22 +165,22 @@ def _members(clusters, ids, on, values) -> None:
         v["sme_share"] = b.share(
             sum(1 for s in sized if s in SME_CLASSES),
             len(sized),
-            "memberships, firm figures (headcount)",
-            "no headcount of any member company",
+            _("memberships, firm figures (headcount)"),
+            _("no headcount of any member company"),
         )
         founded = pd.Series([m["organisation__start_date"] for m in firms], dtype=object)
         ages = age_years(founded, on).dropna() if len(founded) else pd.Series([], dtype="Int64")
         v["startup_share"] = b.share(
             int((ages <= STARTUP_MAX_AGE).sum()),
             len(ages),
-            "memberships, registry start dates",
-            "no start date of any member company",
+            _("memberships, registry start dates"),
+            _("no start date of any member company"),
         )
         provinces = {m["organisation__municipality__province__nis"] for m in members} - {None}
         v["provinces"] = (
-            b.computed(len(provinces), "memberships, organisations' municipality")
+            b.computed(len(provinces), _("memberships, organisations' municipality"))
             if provinces
-            else b.unknown("no member located in a Belgian municipality")
+            else b.unknown(_("no member located in a Belgian municipality"))
         )
         foreign = sum(
             1
@@ -188,10 +189,10 @@ def _members(clusters, ids, on, values) -> None:
             or m["organisation__no_number_reason"] == "foreign"
         )
         v["international_share"] = b.share(
-            foreign, n, "memberships, organisations' country", no_members
+            foreign, n, _("memberships, organisations' country"), no_members
         )
         if starts[pk] > year_ago:
-            v["member_growth"] = b.unknown("the agreement started less than 12 months before")
+            v["member_growth"] = b.unknown(_("the agreement started less than 12 months before"))
         else:
             v["member_growth"] = b.computed(n - len(before[pk]), basis)
 
@@ -237,18 +238,18 @@ def _activities(ids, on, values, result) -> None:
     for pk in ids:
         v = values[pk]
         if pk not in recorded:
-            missing = "no activity recorded by the date"
+            missing = _("no activity recorded by the date")
             v["activities"] = v["participants"] = v["active_share"] = b.unknown(missing)
             continue
-        v["activities"] = b.computed(sum(kinds[pk].values()), "activities")
-        v["participants"] = b.computed(participants[pk], "activities, participations")
+        v["activities"] = b.computed(sum(kinds[pk].values()), _("activities"))
+        v["participants"] = b.computed(participants[pk], _("activities, participations"))
         if pk in active.index and active.loc[pk, "count"]:
             v["active_share"] = b.computed(
                 active.loc[pk, "sum"] / active.loc[pk, "count"],
-                "memberships, participations (active: 2 activities in 12 months)",
+                _("memberships, participations (active: 2 activities in 12 months)"),
             )
         else:
-            v["active_share"] = b.unknown("no members on the date")
+            v["active_share"] = b.unknown(_("no members on the date"))
 
 
 # -- Collaborations -----------------------------------------------------------------------------
@@ -282,12 +283,12 @@ def _collaborations(ids, on, values) -> None:
                 inter[cluster_id] += 1
     for pk in ids:
         if pk not in recorded:
-            missing = "no collaboration recorded by the date"
+            missing = _("no collaboration recorded by the date")
             values[pk]["collaborations"] = values[pk]["intercluster"] = b.unknown(missing)
             continue
-        values[pk]["collaborations"] = b.computed(started[pk], "collaborations, their steps")
+        values[pk]["collaborations"] = b.computed(started[pk], _("collaborations, their steps"))
         values[pk]["intercluster"] = b.computed(
-            inter[pk], "collaborations with other clusters, their steps"
+            inter[pk], _("collaborations with other clusters, their steps")
         )
 
 
@@ -311,19 +312,22 @@ def _financing(clusters, ids, on, values) -> None:
     for cluster in clusters:
         v = values[cluster.pk]
         if cluster.pk in recorded:
-            v["fees_paid"] = b.computed(paid[cluster.pk], f"contributions of {year}, payments")
+            v["fees_paid"] = b.computed(
+                paid[cluster.pk], _("contributions of %(year)s, payments") % {"year": year}
+            )
         else:
-            v["fees_paid"] = b.unknown(f"no contribution of {year} recorded")
+            v["fees_paid"] = b.unknown(_("no contribution of %(year)s recorded") % {"year": year})
         if cluster.subsidy is None:
-            v["public_subsidy"] = b.unknown("the agreement's subsidy is not known")
+            v["public_subsidy"] = b.unknown(_("the agreement's subsidy is not known"))
         else:
             by_year = rules_math.subsidy_by_year(
                 cluster.subsidy, cluster.start_date, cluster.end_date
             )
             v["public_subsidy"] = b.computed(
-                by_year.get(year, Decimal(0)), f"the agreement's subsidy spread over {year}"
+                by_year.get(year, Decimal(0)),
+                _("the agreement's subsidy spread over %(year)s") % {"year": year},
             )
-        v["other_income"] = b.unknown("no record of other income is kept")
+        v["other_income"] = b.unknown(_("no record of other income is kept"))
         fees, subsidy = v["fees_paid"].value, v["public_subsidy"].value
         if fees is None or subsidy is None:
             v["fee_share"] = b.unknown(
@@ -333,8 +337,8 @@ def _financing(clusters, ids, on, values) -> None:
             v["fee_share"] = b.share(
                 fees,
                 fees + subsidy,
-                "fees paid and subsidy (other income not recorded)",
-                f"no fees nor subsidy in {year}",
+                _("fees paid and subsidy (other income not recorded)"),
+                _("no fees nor subsidy in %(year)s") % {"year": year},
             )
 
 
@@ -368,12 +372,12 @@ def _staff(ids, on, values, result) -> None:
     for pk in ids:
         v = values[pk]
         if pk not in recorded:
-            missing = "no staff records (assignments) by the date"
+            missing = _("no staff records (assignments) by the date")
             v["staff_fte"] = v["staff_roles"] = v["trainings"] = b.unknown(missing)
             continue
-        v["staff_fte"] = b.computed(fte[pk], "staff assignments running on the date")
-        v["staff_roles"] = b.computed(len(roles[pk]), "staff assignments running on the date")
-        v["trainings"] = b.computed(trainings.get(pk, 0), "trainings of the staff")
+        v["staff_fte"] = b.computed(fte[pk], _("staff assignments running on the date"))
+        v["staff_roles"] = b.computed(len(roles[pk]), _("staff assignments running on the date"))
+        v["trainings"] = b.computed(trainings.get(pk, 0), _("trainings of the staff"))
 
 
 # -- Answered with evidence ---------------------------------------------------------------------
@@ -418,4 +422,4 @@ def _answered(ids, on, values) -> None:
             if (pk, key) in latest:
                 values[pk][key] = latest[(pk, key)]
             elif key not in values[pk]:
-                values[pk][key] = b.unknown("no records kept; no accepted evidence answer")
+                values[pk][key] = b.unknown(_("no records kept; no accepted evidence answer"))
