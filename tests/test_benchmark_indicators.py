@@ -243,3 +243,28 @@ def test_constant_queries(world, cluster_b):
         bench = indicators_on(programme, D)
     assert len(bench.clusters) > 1
     assert len(all_) == len(one)
+
+
+def test_doctests():
+    import doctest
+
+    from clustermonitor.maturity import indicators
+
+    assert doctest.testmod(indicators).failed == 0
+
+
+def test_kept_results_follow_the_records(world, settings):
+    """Where results are kept (core.memo), a new record changes the kept benchmark."""
+    from django.core.cache import cache
+
+    from clustermonitor.maturity.benchmark_pages import all_indicators
+
+    settings.CLUSTERMONITOR_MEMO = True
+    cache.clear()
+    cluster = world["cluster"]
+    assert all_indicators(cluster.programme, D).of(cluster)["members"].value == 4
+    with CaptureQueriesContext(connection) as kept:
+        assert all_indicators(cluster.programme, D).of(cluster)["members"].value == 4
+    assert len(kept) == 1  # the records' version only
+    factories.membership(_org(7), cluster, datetime.date(2018, 1, 1))
+    assert all_indicators(cluster.programme, D).of(cluster)["members"].value == 5

@@ -14,7 +14,46 @@ from clustermonitor.analysis import benchmark as b
 from clustermonitor.maturity import benchmark_references
 from clustermonitor.maturity.indicators import indicators_on
 
-SOURCE_LABELS_NL = {b.COMPUTED: "berekend", b.ANSWERED: "beantwoord", b.UNKNOWN: "onbekend"}
+
+def _version() -> tuple:
+    """The records every indicator reads (core.memo.data_version: any audited write or
+    row added changes it)."""
+    from django.apps import apps
+
+    from clustermonitor.core import memo
+
+    return memo.data_version(
+        *(
+            apps.get_model(label)
+            for label in (
+                "programmes.Cluster",
+                "members.Membership",
+                "members.Contribution",
+                "registry.Organisation",
+                "registry.FirmFigures",
+                "activities.Activity",
+                "activities.Participation",
+                "collaborations.Collaboration",
+                "collaborations.StageChange",
+                "maturity.StaffAssignment",
+                "maturity.Training",
+                "maturity.Answer",
+            )
+        )
+    )
+
+
+def all_indicators(programme, on: datetime.date):
+    """indicators_on for every cluster of the programme, kept by the records' version,
+    the day and the language (the sources are worded in it) where results are kept
+    (core.memo; off in tests)."""
+    from clustermonitor.core import i18n, memo
+
+    return memo.memo(
+        "benchmark",
+        lambda: (programme.pk, on.isoformat(), i18n.lang(), _version()),
+        lambda: indicators_on(programme, on),
+    )
 
 
 def _reference(reference) -> dict | None:
@@ -33,7 +72,7 @@ def _reference(reference) -> dict | None:
 def programme_benchmark(programme, on: datetime.date) -> dict:
     """The agency's view: per indicator the distribution over all clusters (not
     suppressed: the agency sees every value), the reference, and every cluster's value."""
-    bench = indicators_on(programme, on)
+    bench = all_indicators(programme, on)
     references = benchmark_references.known_on(programme, on)
     distributions = bench.distributions(suppress=False)
     rows = []
@@ -55,7 +94,7 @@ def programme_benchmark(programme, on: datetime.date) -> dict:
 def cluster_benchmark(cluster, on: datetime.date) -> dict:
     """A cluster's own values against the programme's quartiles (suppressed under five
     clusters) and the reference quartiles: never another cluster's value."""
-    bench = indicators_on(cluster.programme, on)
+    bench = all_indicators(cluster.programme, on)
     references = benchmark_references.known_on(cluster.programme, on)
     own = bench.of(cluster)
     rows = []

@@ -27,12 +27,10 @@ from django.utils.translation import gettext as _
 
 from clustermonitor.analysis import benchmark as b
 from clustermonitor.analysis import participation
-from clustermonitor.analysis.reach import STARTUP_MAX_AGE, age_years
+from clustermonitor.analysis.reach import SME_MAX_EMPLOYEES, STARTUP_MAX_AGE
 from clustermonitor.core import known
 from clustermonitor.programmes import rules_math
 
-#: Size classes under 250 employees (analysis.reach): an SME by its headcount.
-SME_CLASSES = ("micro", "small", "medium")
 #: Evidence criteria whose text holds one of these words answer the indicator (lower
 #: case, Dutch and English): the indicators the platform holds no records of.
 ANSWERED_BY = {
@@ -94,8 +92,42 @@ def indicators_on(programme, on: datetime.date, clusters=None) -> Benchmark:
 # -- Members -------------------------------------------------------------------------------
 
 
+def _age(start: datetime.date | None, on: datetime.date) -> int | None:
+    """Whole years from ``start`` to ``on`` (analysis.reach.age_years, row by row): None
+    without a start date or with one after ``on``.
+
+    >>> _age(datetime.date(2015, 1, 2), datetime.date(2020, 1, 1))
+    4
+    """
+    if start is None or start > on:
+        return None
+    return on.year - start.year - ((on.month, on.day) < (start.month, start.day))
+
+
+def _headcounts(ids, on) -> dict[int, float]:
+    """The latest known headcount of every member organisation of the clusters ``ids``, up
+    to the last year whose firm figures are known on ``on`` (members.contributions'
+    size classes, DESIGN §4): one query."""
+    from clustermonitor.members.models import Membership
+    from clustermonitor.registry.models import FirmFigures
+
+    found = {}
+    for organisation_id, employees in (
+        FirmFigures.objects.filter(
+            organisation_id__in=Membership.objects.filter(cluster_id__in=ids).values(
+                "organisation_id"
+            ),
+            year__lte=known.firm_figures_year(on),
+            employees__isnull=False,
+        )
+        .order_by("year")
+        .values_list("organisation_id", "employees")
+    ):
+        found[organisation_id] = float(employees)
+    return found
+
+
 def _members(clusters, ids, on, values) -> None:
-    from clustermonitor.members.contributions import size_classes
     from clustermonitor.members.models import Membership
     from clustermonitor.registry import known as registry_known
 
@@ -116,7 +148,7 @@ def _members(clusters, ids, on, values) -> None:
     year_ago = _window_start(on)
     running = [r for r in rows if r["end_date"] is None or r["end_date"] >= on]
     companies = {r["organisation_id"] for r in running if r["organisation__kind"] == "company"}
-    classes = size_classes(companies, known.firm_figures_year(on)) if companies else {}
+    headcount = _headcounts(ids, on) if companies else {}
     recorded = {r["cluster_id"] for r in rows}
     by_cluster = defaultdict(dict)
     for r in running:
@@ -160,18 +192,19 @@ def _members(clusters, ids, on, values) -> None:
             _("memberships, organisations' kind"),
             no_members,
         )
-        sized = [classes.get(m["organisation_id"]) for m in firms]
-        sized = [s for s in sized if s in (*SME_CLASSES, "large")]
+        sized = [
+            headcount[m["organisation_id"]] for m in firms if m["organisation_id"] in headcount
+        ]
         v["sme_share"] = b.share(
-            sum(1 for s in sized if s in SME_CLASSES),
+            sum(1 for e in sized if e < SME_MAX_EMPLOYEES),
             len(sized),
             _("memberships, firm figures (headcount)"),
             _("no headcount of any member company"),
         )
-        founded = pd.Series([m["organisation__start_date"] for m in firms], dtype=object)
-        ages = age_years(founded, on).dropna() if len(founded) else pd.Series([], dtype="Int64")
+        ages = [_age(m["organisation__start_date"], on) for m in firms]
+        ages = [a for a in ages if a is not None]
         v["startup_share"] = b.share(
-            int((ages <= STARTUP_MAX_AGE).sum()),
+            sum(1 for a in ages if a <= STARTUP_MAX_AGE),
             len(ages),
             _("memberships, registry start dates"),
             _("no start date of any member company"),
