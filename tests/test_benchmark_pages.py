@@ -62,6 +62,8 @@ def test_cluster_manager_sees_own_values_never_another_clusters(web, cluster_a, 
     )
     book = openpyxl.load_workbook(io.BytesIO(xlsx.content))
     assert book.sheetnames == [cluster_a.code]
+    headers = [c.value for c in book[cluster_a.code][1]]
+    assert "minimum" not in headers and "maximum" not in headers  # another cluster's value
     assert web("member_contact").get(reverse("programmes:benchmark")).status_code == 404
 
 
@@ -95,3 +97,12 @@ def test_reference_shown_beside_own_value(web, cluster_a):
         reverse("programmes:cluster-benchmark", args=[cluster_a.code]), {"on": "2024-05-31"}
     )
     assert "ESCA 2024" not in before.content.decode()  # published later: not known then
+
+
+def test_the_pages_in_dutch(client_for, cluster_a):
+    page = client_for("evaluator").get(reverse("programmes:benchmark"), {"on": "2020-06-30"})
+    assert page.status_code == 200 and "Referentie" in page.content.decode()
+    own = client_for("cluster_manager_a").get(
+        reverse("programmes:cluster-benchmark", args=[cluster_a.code])
+    )
+    assert "Percentiel" in own.content.decode()

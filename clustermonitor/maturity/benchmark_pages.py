@@ -106,7 +106,10 @@ def cluster_benchmark(cluster, on: datetime.date) -> dict:
             {
                 "indicator": indicator,
                 "value": value,
-                "distribution": b.distribution(values),
+                # No minimum or maximum: each is another cluster's value.
+                "distribution": {
+                    k: v for k, v in b.distribution(values).items() if k not in ("min", "max")
+                },
                 "position": b.position(value, values),
                 "reference": reference,
                 "reference_quartile": b.quartile_of(

@@ -26,6 +26,12 @@ def _distribution(distribution: dict) -> list:
     return [distribution.get(k) for k in QUARTILES]
 
 
+def _quartiles(distribution: dict) -> list:
+    """n and the quartiles, without the minimum and maximum (another cluster's value)."""
+    n, _min, q1, median, q3, _max = _distribution(distribution)
+    return [n, q1, median, q3]
+
+
 def _reference(reference) -> list:
     if not reference:
         return [None, None, None, None, None]
@@ -101,11 +107,9 @@ def cluster_sheets(cluster, found: dict) -> list[Sheet]:
         _("quartile in the programme"),
         _("percentile in the programme"),
         _("clusters"),
-        _("minimum"),
         _("first quartile"),
         _("median"),
         _("third quartile"),
-        _("maximum"),
         *_reference_headers(),
         _("quartile against the reference"),
     ]
@@ -119,7 +123,7 @@ def cluster_sheets(cluster, found: dict) -> list[Sheet]:
             _source(r["value"]),
             r["position"]["quartile"],
             r["position"]["percentile"],
-            *_distribution(r["distribution"]),
+            *_quartiles(r["distribution"]),
             *_reference(r["reference"]),
             r["reference_quartile"],
         ]
