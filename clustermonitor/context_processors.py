@@ -73,6 +73,7 @@ MENU = [
         [
             (_("Survey"), "surveys:wave-list", "surveys.manage_surveys"),
             (_("Economic effects"), "impact:effects", "impact.view_programme"),
+            (_("Benchmark"), "programmes:benchmark", "maturity.view_ladder_programme"),
             (_("Evaluation report"), "reports:runs", "reports.generate_report"),
         ],
     ),
@@ -136,6 +137,7 @@ CLUSTER_TABS = [
             (_("Survey"), "surveys:cluster-tracking", "records"),
             (_("Readiness"), "programmes:readiness", "records"),
             (_("Ladder"), "programmes:ladder-cluster", "records"),
+            (_("Benchmark"), "programmes:cluster-benchmark", "records"),
             (_("Exit plan"), "programmes:exit-plan", "records"),
             (_("Team"), "programmes:team", "records"),
             (_("Aftercare"), "programmes:aftercare", "records"),

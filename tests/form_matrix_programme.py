@@ -88,6 +88,10 @@ PROGRAMME = {
     "clustermonitor.registry.forms.KboImportForm": ProgrammeOnly(("registry:kbo-imports",)),
     # The annual accounts (issue 20): a file, no record's id; the programme manager's.
     "clustermonitor.impact.forms.AccountsUploadForm": ProgrammeOnly(("impact:accounts-imports",)),
+    # The benchmark's reference quartiles (issue 21): a file; the programme manager's.
+    "clustermonitor.maturity.forms_benchmark.ReferenceUploadForm": ProgrammeOnly(
+        ("programmes:benchmark-references",)
+    ),
     "clustermonitor.reports.forms.ReportForm": ProgrammeOnly(("reports:runs",), ("clusters",)),
     "clustermonitor.surveys.views_forms.UploadForm": ProgrammeOnly(
         ("surveys:questionnaire-upload",), ("programme",)

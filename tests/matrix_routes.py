@@ -8,12 +8,13 @@ grant cycle's online applications (`matrix_routes_grants`), screening and jury
 (`matrix_routes_review`), agreements and payments (`matrix_routes_agreements`), the
 economic-impact estimate and the annual accounts (`matrix_routes_impact`), the cluster
 management team and aftercare (`matrix_routes_staff`), the maturity ladder and labels
-(`matrix_routes_ladder`); the status rows
+(`matrix_routes_ladder`), live benchmarking (`matrix_routes_benchmark`); the status rows
 they share are in `matrix_rows`."""
 
 from tests import (
     matrix_routes_agreements,
     matrix_routes_banking,
+    matrix_routes_benchmark,
     matrix_routes_billing,
     matrix_routes_grants,
     matrix_routes_impact,
@@ -44,6 +45,7 @@ MODULES = (
     matrix_routes_impact,
     matrix_routes_staff,
     matrix_routes_ladder,
+    matrix_routes_benchmark,
 )
 MATRIX = {name: entry for module in MODULES for name, entry in module.ROUTES.items()}
 assert len(MATRIX) == sum(len(m.ROUTES) for m in MODULES), "a route is in two modules"

@@ -146,6 +146,25 @@ def _xlsx_format(path):
     return _get(path, format="xlsx")
 
 
+def _hostile_reference(client):
+    """A cluster's benchmark with a reference quartile whose source is hostile."""
+    from clustermonitor.maturity.models_ladder import BenchmarkReference
+    from clustermonitor.programmes.models import Cluster
+
+    cluster = Cluster.objects.get(code=CLUSTER_A)
+    BenchmarkReference.objects.create(
+        programme=cluster.programme,
+        indicator="members",
+        source=EQUALS,
+        published_on=datetime.date(2000, 1, 1),
+        q1=1,
+        median=2,
+        q3=3,
+    )
+    path = reverse("programmes:cluster-benchmark", args=[CLUSTER_A])
+    return [client.get(path, {"format": "xlsx"})]
+
+
 def _report_workbook(client):
     """The evaluation report's workbook, rendered from a document with hostile cells."""
     from clustermonitor.reports import render
@@ -316,6 +335,11 @@ EXPORTS = {
     ),
     # The economic-impact estimate (issue 20): figures, cluster codes and group labels.
     "impact/views.py:_render": _xlsx_format(lambda: reverse("impact:effects")),
+    # Live benchmarking (issue 21): cluster names (agency), a reference's source (cluster).
+    "maturity/views_benchmark.py:programme_benchmark": _xlsx_format(
+        lambda: reverse("programmes:benchmark")
+    ),
+    "maturity/views_benchmark.py:cluster_benchmark": _hostile_reference,
 }
 
 

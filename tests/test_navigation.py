@@ -28,7 +28,7 @@ EXPECTED_MENU = {
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["warnings", "reports", "quality", "learning-session-list", "aftercare-list"],
-        "Evaluation": ["wave-list", "effects", "runs"],
+        "Evaluation": ["wave-list", "effects", "benchmark", "runs"],
         "Administration": ["kbo-imports", "user-list", "audit-log"],
     },
     "account_manager": {
@@ -36,14 +36,14 @@ EXPECTED_MENU = {
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["warnings", "reports", "quality", "learning-session-list", "aftercare-list"],
-        "Evaluation": ["effects", "runs"],
+        "Evaluation": ["effects", "benchmark", "runs"],
     },
     "evaluator": {
         "Programme": AGENCY_PROGRAMME,
         "Clusters": ["portfolio"],
         "Members & activities": AGENCY_MEMBERS,
         "Follow-up": ["reports", "quality", "aftercare-list"],
-        "Evaluation": ["wave-list", "effects", "runs"],
+        "Evaluation": ["wave-list", "effects", "benchmark", "runs"],
     },
     # A cluster's manager: the calls, the criteria and their own cluster's page of today.
     "cluster_manager_a": {
@@ -91,7 +91,7 @@ def test_the_menu_is_a_few_groups_that_open_without_script(web):
     html = web("programme_manager").get(reverse("programmes:portfolio")).content.decode()
     menu = html[html.index('<nav class="menu"') : html.index("</nav>")]
     assert menu.count("<details") == 6 == menu.count("<summary")
-    assert menu.count("<a ") == 25  # every page in a group, none loose
+    assert menu.count("<a ") == 26  # every page in a group, none loose
     # The page shown is marked, and so is its group.
     assert 'href="/portfolio/" aria-current="page"' in menu
     assert '<summary class="current">Clusters</summary>' in menu
@@ -138,7 +138,8 @@ def test_a_clusters_tabs_are_its_pages_in_groups(web, persona, account, warnings
     assert "cluster-effects" in tabs  # the economic effects (issue 20): whoever reads records
     assert "team" in tabs and "aftercare" in tabs  # the team and aftercare (issue 21)
     assert "ladder-cluster" in tabs  # the ladder (issue 21)
-    assert len(tabs) == 24 + account + 5 * warnings + bank  # 24 with team, aftercare, ladder
+    assert "cluster-benchmark" in tabs  # the benchmark (issue 21): whoever reads records
+    assert len(tabs) == 25 + account + 5 * warnings + bank  # 25 with the ladder, benchmark
     for name in tabs:  # every tab opens for this persona (the permission matrix)
         route = next(key for key in MATRIX if key.endswith(f":{name}"))
         assert MATRIX[route][1][persona] == 200, (persona, name)

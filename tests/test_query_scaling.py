@@ -142,6 +142,11 @@ PAGES = [
     ("programmes:labels", {}, ""),
     ("programmes:ladder-cluster", {"code": CODE}, ""),
     ("programmes:ladder-readiness", {"code": CODE}, ""),
+    # Live benchmarking (issue 21): every indicator of every cluster, the references.
+    ("programmes:benchmark", {}, ""),
+    ("programmes:benchmark", {}, "?on=2019-06-30&format=xlsx"),
+    ("programmes:cluster-benchmark", {"code": CODE}, "?on=2019-06-30"),
+    ("programmes:benchmark-references", {}, ""),
 ]
 
 #: Routes that are not list, dashboard or analysis pages: forms, actions, downloads of a
@@ -334,6 +339,14 @@ class Programme:
             source_date=datetime.date(2019, 6, 30),
         )
         monitoring_services.create_periods(audit.Actor.system("scaling"), new)
+        # Its management team (issue 21: the benchmark's management indicators).
+        from clustermonitor.maturity.models_ladder import StaffAssignment, StaffMember, Training
+
+        staff = StaffMember.objects.create(cluster=new, name=f"Manager {n}")
+        StaffAssignment.objects.create(
+            staff=staff, role="manager", start_date=new.start_date, fte=1
+        )
+        Training.objects.create(staff=staff, title="ESCA", completed_on=datetime.date(2019, 5, 1))
         # Its agreement with an advance paid (the agreements' list grows with it).
         from clustermonitor.agreements import services as agreements
 

@@ -32,6 +32,8 @@ __all__ = [
     "MANAGER_SURVEY_RESULTS",
     "STAFF_CHANGE",
     "STAFF_VIEW",
+    "benchmark_cluster",
+    "require_benchmark_manager",
     "require_ladder_reader",
 ]
 
@@ -136,3 +138,22 @@ def ladder_cluster(user, clusters, code: str, perm: str = LADDER_CLUSTER):
         raise Http404
     check(user, perm, cluster, visible=LADDER_CLUSTER)
     return cluster
+
+
+def benchmark_cluster(user, clusters, code: str):
+    """The cluster `code` of `clusters` (Cluster.objects) whose benchmark `user` may read
+    (LADDER_CLUSTER: programme readers and the cluster's own manager); 404 otherwise, also
+    for a code that does not exist."""
+    from django.http import Http404
+
+    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
+    if cluster is None:
+        raise Http404
+    check(user, LADDER_CLUSTER, cluster)
+    return cluster
+
+
+def require_benchmark_manager(user) -> None:
+    """Loading the benchmark's reference quartiles: the programme manager; other programme
+    readers see that it exists (403), everyone else gets 404."""
+    check(user, LADDER_MANAGE, visible=LADDER_PROGRAMME)

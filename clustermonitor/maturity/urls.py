@@ -1,6 +1,12 @@
 from django.urls import path
 
-from clustermonitor.maturity import views_criteria, views_exit, views_ladder, views_staff
+from clustermonitor.maturity import (
+    views_benchmark,
+    views_criteria,
+    views_exit,
+    views_ladder,
+    views_staff,
+)
 
 # Included in the "programmes" URL namespace (clustermonitor/urls.py): the names stay
 # "programmes:exit-plan", "programmes:criteria-set-list", ...
@@ -100,5 +106,20 @@ urlpatterns = [
         "clusters/<str:code>/ladder/readiness/",
         views_ladder.ladder_readiness,
         name="ladder-readiness",
+    ),
+]
+
+# Issue 21: live benchmarking.
+urlpatterns += [
+    path("benchmark/", views_benchmark.programme_benchmark, name="benchmark"),
+    path(
+        "benchmark/references/",
+        views_benchmark.reference_upload,
+        name="benchmark-references",
+    ),
+    path(
+        "clusters/<str:code>/benchmark/",
+        views_benchmark.cluster_benchmark,
+        name="cluster-benchmark",
     ),
 ]
