@@ -1,6 +1,23 @@
-"""The demo's professional cluster management and aftercare (issue 21): a management team
-for every cluster, the status after the term of the clusters whose term has ended, and
-their yearly follow-ups, through the maturity services (their rules, audited).
+"""The demo's maturity ladder, labels, professional cluster management and aftercare
+(issue 21): the programme's ladder and labels, every cluster's level and the labels some
+hold, a management team for every cluster, the status after the term of the clusters
+whose term has ended and their yearly follow-ups — all through the maturity services
+(their rules, audited).
+
+- **Ladder** (Norway's Arena → NCE → GCE, each with a shipped criteria set): *Arena*
+  (Norway's entry criteria; up to EUR 150,000 a year for 3 years), *NCE* (Norway's growth
+  criteria; at least 24 months at Arena; up to EUR 300,000 a year for 5 years) and *GCE*
+  (the Catalan-style accreditation; at least 36 months at NCE; up to EUR 500,000 a year
+  for 10 years). Every IBN starts at Arena and every SPC at NCE on its start date; the
+  IBNs whose assessment against Norway's growth criteria (the demo's readiness
+  assessments) was made at least 24 months after their start, fails no criterion and
+  passes three are promoted to NCE a fortnight after it, on that assessment, with a
+  motivation (five of them); the others stay at Arena.
+- **Labels**: ESCA's Bronze, Silver and Gold (valid 24 months; the use after the term
+  as ESCA allows it). Every SPC holds Silver from a year after its start, renewed every
+  two years up to today; the promoted IBNs hold Bronze from their promotion, and the
+  first of them (by code) a renewal that expires 60 days from the load, so the inbox
+  warns.
 
 - **Team**: each cluster's management organisation has a cluster manager (0.6–1.0 FTE
   from the cluster's start), an innovation or project manager (0.4–0.8 FTE, from a few
@@ -30,10 +47,14 @@ from faker import Faker
 
 from clustermonitor.core import audit
 from clustermonitor.demodata.loader import DEFAULT_SEED
-from clustermonitor.maturity import aftercare, staff
-from clustermonitor.maturity.models import ExitPath, ExitPlan
+from clustermonitor.maturity import aftercare, ladder, staff
+from clustermonitor.maturity.models import Assessment, CriteriaSet, ExitPath, ExitPlan
 from clustermonitor.maturity.models_ladder import (
     Aftercare,
+    Label,
+    LabelAward,
+    Level,
+    LevelDecision,
     StaffAssignment,
     StaffMember,
     Training,
@@ -187,6 +208,167 @@ def _aftercare(actor, cluster: Cluster, plan: ExitPlan | None, today: datetime.d
     return follow_ups
 
 
+#: The ladder: code, Dutch and English name, the shipped set's English name, minimum months
+#: at the level before, subsidy ceiling per year, longest term in years.
+LEVELS = (
+    ("arena", "Arena (startend netwerk)", "Arena (emerging network)", "Norway Arena entry",
+     0, 150_000, 3),
+    ("nce", "NCE (gevestigde cluster)", "NCE (established cluster)", "Norway growth",
+     24, 300_000, 5),
+    ("gce", "GCE (cluster van wereldklasse)", "GCE (global centre of expertise)",
+     "Accreditation (Catalonia style)", 36, 500_000, 10),
+)  # fmt: skip
+LABELS = (("esca-bronze", "ESCA Bronze", 1), ("esca-silver", "ESCA Silver", 2),
+          ("esca-gold", "ESCA Gold", 3))  # fmt: skip
+#: An IBN is promoted on a growth assessment that fails no criterion and passes this many.
+PROMOTION_PASSES = 3
+USE_AFTER_TERM = (
+    "Het label mag gebruikt worden zolang het geldig is, ook na het einde van de "
+    "overeenkomst, met de datum van toekenning; daarna niet meer zonder nieuwe beoordeling."
+)
+
+
+def _ladder(actor, programme) -> dict[str, Level]:
+    sets = {
+        cs.name_en: cs
+        for cs in CriteriaSet.objects.filter(programme=programme, status="published").order_by(
+            "version"
+        )
+    }
+    made = {}
+    for order, (code, name, name_en, set_name, months, ceiling, years) in enumerate(LEVELS, 1):
+        level = Level.objects.filter(programme=programme, code=code).first()
+        if level is None:
+            level = ladder.save_level(
+                actor,
+                Level(
+                    programme=programme,
+                    order=order,
+                    code=code,
+                    name=name,
+                    name_en=name_en,
+                    criteria_set=sets.get(set_name),
+                    min_months=months,
+                    max_annual_subsidy=Decimal(ceiling),
+                    max_years=years,
+                ),
+            )
+        made[code] = level
+    return made
+
+
+def _labels(actor, programme) -> dict[str, Label]:
+    made = {}
+    for code, name, rank in LABELS:
+        label = Label.objects.filter(programme=programme, code=code).first()
+        if label is None:
+            label = ladder.save_label(
+                actor,
+                Label(
+                    programme=programme,
+                    code=code,
+                    name=name,
+                    issuer="European Secretariat for Cluster Analysis (ESCA)",
+                    rank=rank,
+                    validity_months=24,
+                    use_after_term=USE_AFTER_TERM,
+                ),
+            )
+        made[code] = label
+    return made
+
+
+def _levels_and_labels(actor, clusters, today: datetime.date) -> dict:
+    counts = {"level decisions": 0, "label awards": 0}
+    if not clusters:
+        return counts
+    programme = clusters[0].programme
+    levels, labels = _ladder(actor, programme), _labels(actor, programme)
+    growth = levels["nce"].criteria_set
+    for cluster in clusters:
+        if LevelDecision.objects.filter(cluster=cluster).exists():
+            continue  # a cluster's decisions are kept once, by whoever took them
+        spc = cluster.cluster_type.code == "SPC"
+        ladder.decide_level(
+            actor,
+            cluster,
+            level=levels["nce" if spc else "arena"],
+            kind=LevelDecision.Kind.START,
+            decided_on=cluster.start_date,
+            effective_from=cluster.start_date,
+            motivation="Instap bij de start van de overeenkomst.",
+        )
+        counts["level decisions"] += 1
+        if spc:
+            awarded = _months(cluster.start_date, 12)
+            while awarded <= today:
+                ladder.award_label(
+                    actor, cluster, label=labels["esca-silver"], awarded_on=awarded,
+                    reference=f"ESCA-S-{cluster.code}-{awarded.year}",
+                )  # fmt: skip
+                counts["label awards"] += 1
+                awarded = _months(awarded, 24)
+            continue
+        assessment = (
+            Assessment.objects.filter(cluster=cluster, criteria_set=growth)
+            .order_by("assessed_on", "pk")
+            .first()
+            if growth is not None
+            else None
+        )
+        if assessment is None or assessment.assessed_on < _months(cluster.start_date, 24):
+            continue
+        outcomes = [answer.outcome for answer in assessment.answers.select_related("criterion")]
+        if "fail" in outcomes or outcomes.count("pass") < PROMOTION_PASSES:
+            continue  # not ready: it stays at Arena
+        promoted_on = assessment.assessed_on + datetime.timedelta(days=14)
+        if promoted_on > today:
+            continue
+        ladder.decide_level(
+            actor,
+            cluster,
+            level=levels["nce"],
+            kind=LevelDecision.Kind.PROMOTION,
+            decided_on=promoted_on,
+            effective_from=promoted_on,
+            motivation=(
+                "Beoordeeld tegen de groeicriteria op "
+                f"{assessment.assessed_on:%d/%m/%Y}: de cluster heeft een stabiele "
+                "ledenbasis en een groeiende samenwerking; door naar NCE."
+            ),
+            assessment=assessment,
+        )
+        counts["level decisions"] += 1
+        ladder.award_label(
+            actor, cluster, label=labels["esca-bronze"], awarded_on=promoted_on,
+            reference=f"ESCA-B-{cluster.code}-{promoted_on.year}",
+        )  # fmt: skip
+        counts["label awards"] += 1
+    # The first promoted IBN's Bronze runs out soon: renewed so that it expires in 60 days.
+    first = (
+        LabelAward.objects.filter(label=labels["esca-bronze"])
+        .order_by("cluster__code", "awarded_on")
+        .select_related("cluster")
+        .first()
+    )
+    if (
+        first is not None
+        and not LabelAward.objects.filter(
+            cluster=first.cluster, label=labels["esca-bronze"], valid_until__gt=today
+        ).exists()
+    ):
+        ladder.award_label(
+            actor,
+            first.cluster,
+            label=labels["esca-bronze"],
+            awarded_on=today - datetime.timedelta(days=670),
+            valid_until=today + datetime.timedelta(days=60),
+            reference=f"ESCA-B-{first.cluster.code}-renewal",
+        )
+        counts["label awards"] += 1
+    return counts
+
+
 def load(seed: int = DEFAULT_SEED, today: datetime.date | None = None) -> dict:
     """Teams for every cluster, aftercare for those whose term has ended; counts."""
     from django.utils import timezone
@@ -201,6 +383,7 @@ def load(seed: int = DEFAULT_SEED, today: datetime.date | None = None) -> dict:
     )
     plans = {p.cluster_id: p for p in ExitPlan.objects.select_related("spc")}
     with transaction.atomic():
+        counts.update(_levels_and_labels(actor, clusters, today))
         for cluster in clusters:
             if StaffMember.objects.filter(cluster=cluster).exists():
                 continue  # a cluster's team is kept once, by whoever recorded it
