@@ -51,3 +51,33 @@ def test_the_demo_ladder_teams_and_aftercare(db):
     ended = [c for c in clusters if c.end_date < TODAY]
     assert Aftercare.objects.count() == len(ended) == counts["aftercare"]
     assert FollowUp.objects.filter(source=FollowUp.Source.COUNTED).count() == counts["follow-ups"]
+
+
+def test_the_report_chapter_shows_the_ladder_and_the_benchmark(db):
+    from django.utils import translation
+
+    from clustermonitor.analysis import benchmark
+    from clustermonitor.reports.build import resolve
+    from clustermonitor.reports.document import Table
+    from clustermonitor.reports.sections import maturity
+
+    demo.load(seed=2020, today=TODAY)
+    with translation.override("en"):
+        section = maturity.build(resolve(TODAY, None, "en"))
+    parts = {s.key: s for s in section.subsections}
+    ladder_table = next(b for b in parts["maturity_ladder"].blocks if isinstance(b, Table))
+    levels = [row[2] for row in ladder_table.rows]
+    assert all(levels) and "NCE (established cluster)" in levels
+    assert any(row[4] and "ESCA" in row[4] for row in ladder_table.rows)
+    text = parts["maturity_ladder"].blocks[0].text
+    assert "Arena (emerging network)" in text and "not yet on the ladder" in text
+    bench = next(b for b in parts["maturity_benchmark"].blocks if isinstance(b, Table))
+    assert len(bench.rows) == len(benchmark.INDICATORS)
+    assert any(row[3] is not None for row in bench.rows)  # medians over enough clusters
+    # As of a day before the promotions (2019 and later), every IBN is still at Arena.
+    with translation.override("en"):
+        early = maturity.build(resolve(datetime.date(2017, 1, 31), None, "en"))
+    early_ladder = next(s for s in early.subsections if s.key == "maturity_ladder")
+    early_rows = next(b for b in early_ladder.blocks if isinstance(b, Table)).rows
+    ibns = [row for row in early_rows if row[1] == "IBN"]
+    assert ibns and {row[2] for row in ibns} == {"Arena (emerging network)"}

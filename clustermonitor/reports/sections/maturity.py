@@ -1,6 +1,8 @@
 """Chapter: exit and maturity — each selected cluster's exit plan (path and status on the
-report's date) beside the "future" the 2020 evaluation reported, and readiness against
-the latest published version of each criteria set (docs/maturity.md).
+report's date) beside the "future" the 2020 evaluation reported, readiness against
+the latest published version of each criteria set, each cluster's level on the maturity
+ladder and the labels it holds, and the benchmark of the cluster organisations' indicators
+(issue 21; docs/maturity.md).
 
 Readiness per cluster and set: the latest assessment on or before the report's date as
 it was made (`selectors_maturity.assessment_readiness`: frozen values, evidence as
@@ -253,7 +255,129 @@ def _readiness(ctx) -> Section:
     return section
 
 
+def _ladder(ctx) -> Section:
+    """Each selected cluster's level on the report's date (the latest decision decided
+    and effective by then) and the labels valid on it, with the count per level."""
+    from clustermonitor.maturity import ladder
+
+    section = Section("maturity_ladder", _("The maturity ladder and labels"))
+    levels = ladder.levels(ctx.programme)
+    if not levels:
+        return section.text(_("The programme has defined no maturity ladder."))
+    decisions = ladder.levels_on(ctx.clusters, ctx.as_of)
+    awards: dict[int, list] = {}
+    for award in ladder.awards(ctx.clusters, ctx.as_of):
+        if ladder.valid_on(award, ctx.as_of):
+            awards.setdefault(award.cluster_id, []).append(award)
+    counts = {level.pk: 0 for level in levels}
+    rows = []
+    for cluster in ctx.clusters:
+        decision = decisions.get(cluster.pk)
+        if decision is not None:
+            counts[decision.level_id] = counts.get(decision.level_id, 0) + 1
+        held = sorted(awards.get(cluster.pk, []), key=lambda a: (a.label.rank, a.label.code))
+        rows.append(
+            [
+                cluster.code,
+                cluster.cluster_type.code,
+                str(decision.level) if decision else None,
+                decision.effective_from if decision else None,
+                ", ".join(a.label.name for a in held) or None,
+                max((a.valid_until for a in held), default=None),
+            ]
+        )
+    section.text(
+        _("On %(date)s: %(levels)s; %(none)s selected clusters not yet on the ladder.")
+        % {
+            "date": ctx.date(ctx.as_of),
+            "levels": "; ".join(
+                f"{level.label} {ctx.number(counts.get(level.pk, 0))}" for level in levels
+            ),
+            "none": ctx.number(sum(1 for c in ctx.clusters if c.pk not in decisions)),
+        }
+    )
+    section.add(
+        Table(
+            key="maturity_ladder",
+            title=_("Level and labels per cluster"),
+            columns=[
+                _("Cluster"),
+                _("Type"),
+                _("Level"),
+                _("Since"),
+                _("Labels held"),
+                _("Valid until"),
+            ],
+            rows=rows,
+            notes=[
+                _(
+                    "Level: the latest level decision decided and effective on or before the "
+                    "report's date. Labels: those awarded by then and still valid on it."
+                )
+            ],
+        )
+    )
+    return section
+
+
+def _benchmark(ctx) -> Section:
+    """Every indicator's distribution over the selected clusters on the report's date
+    (quartiles; under five clusters with a value: not shown), as the benchmark page."""
+    from clustermonitor.analysis import benchmark
+    from clustermonitor.maturity import benchmark_references
+    from clustermonitor.maturity.indicators import indicators_on
+
+    section = Section("maturity_benchmark", _("Benchmark of the cluster organisations"))
+    found = indicators_on(ctx.programme, ctx.as_of, clusters=ctx.clusters)
+    distributions = found.distributions(suppress=True)
+    references = benchmark_references.known_on(ctx.programme, ctx.as_of)
+    rows = []
+    for indicator in benchmark.INDICATORS:
+        shown = distributions.get(indicator.key, {"n": 0, "suppressed": True})
+        reference = references.get(indicator.key)
+        hidden = shown.get("suppressed")
+        rows.append(
+            [
+                indicator.label(ctx.lang),
+                shown.get("n", 0),
+                None if hidden else _rounded(shown.get("q1")),
+                None if hidden else _rounded(shown.get("median")),
+                None if hidden else _rounded(shown.get("q3")),
+                _rounded(reference.median) if reference is not None else None,
+            ]
+        )
+    section.add(
+        Table(
+            key="benchmark_distribution",
+            title=_("Indicators of the cluster organisations: quartiles"),
+            columns=[
+                _("Indicator"),
+                _("Clusters with a value"),
+                _("First quartile"),
+                _("Median"),
+                _("Third quartile"),
+                _("Reference median"),
+            ],
+            rows=rows,
+            notes=[
+                _(
+                    "Computed from the records as known on the report's date; a value the "
+                    "records cannot give is unknown, not zero, and left out. Under five "
+                    "clusters with a value no quartile is shown. Reference: the published "
+                    "benchmark the agency loaded, as known on the date."
+                )
+            ],
+            display_rows=len(rows),
+        )
+    )
+    return section
+
+
+def _rounded(value):
+    return None if value is None else round(float(value), 2)
+
+
 def build(ctx) -> Section:
     section = Section("maturity", _("Exit and maturity"))
-    section.subsections += [_exit_plans(ctx), _readiness(ctx)]
+    section.subsections += [_exit_plans(ctx), _readiness(ctx), _ladder(ctx), _benchmark(ctx)]
     return section
