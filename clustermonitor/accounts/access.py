@@ -581,8 +581,13 @@ def check_surveys(user, perm=SURVEYS_MANAGE) -> None:
 
 
 def wave_for(user, waves, pk, perm=SURVEYS_MANAGE):
+    """A wave `user` runs or reads; a manager wave (the cluster-manager survey) only for
+    the agency (404 for evaluators too)."""
     check_surveys(user, perm)
-    return get_object_or_404(waves.select_related("questionnaire"), pk=pk)
+    wave = get_object_or_404(waves.select_related("questionnaire"), pk=pk)
+    if wave.is_manager_wave:
+        require_manager_survey_results(user)  # noqa: F405 (access_ladder, below)
+    return wave
 
 
 def questionnaire_for(user, questionnaires, pk: int):
@@ -596,8 +601,15 @@ def questionnaire_for(user, questionnaires, pk: int):
 
 def raw_wave_for(user, waves, pk: int):
     """A wave whose raw responses `user` reads (the evaluator)."""
+    wave = waves.select_related("questionnaire").filter(pk=pk).first()
+    if wave is not None and wave.is_manager_wave:
+        # The cluster-manager survey's answers: the agency only, evaluators 404 too.
+        require_manager_survey_results(user)  # noqa: F405
+        return wave
     check(user, "surveys.view_raw_responses", visible="surveys.view_results")
-    return get_object_or_404(waves.select_related("questionnaire"), pk=pk)
+    if wave is None:
+        raise Http404
+    return wave
 
 
 # Progress reports (monitoring): the object is the cluster.

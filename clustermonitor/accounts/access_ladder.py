@@ -118,6 +118,20 @@ def require_manager_survey_results(user) -> None:
     check(user, MANAGER_SURVEY_RESULTS)
 
 
+__all__ += ["wave_results_for"]
+
+
+def wave_results_for(user, waves, pk):
+    """A wave whose results `user` reads: programme readers, or the agency only for a
+    manager wave (the cluster-manager survey)."""
+    wave = get_object_or_404(waves.select_related("questionnaire"), pk=pk)
+    if wave.is_manager_wave:
+        require_manager_survey_results(user)
+    else:
+        check(user, "surveys.view_results")
+    return wave
+
+
 # The ladder's pages (maturity/views_ladder.py).
 __all__ += ["ladder_cluster", "require_ladder_manager"]
 

@@ -43,7 +43,7 @@ from clustermonitor.monitoring import dashboard, warnings
 from clustermonitor.monitoring.models import ProgressReport, State
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.selectors import current_programme
-from clustermonitor.surveys.models import Wave
+from clustermonitor.surveys.models import Wave, member_waves
 
 #: A draft report comes into the inbox this many days before it is due.
 DUE_NOTICE_DAYS = 30
@@ -304,6 +304,8 @@ def _waves(user, today: datetime.date) -> list[Item]:
         )
         .order_by("closes_on", "pk")
     )
+    if not user.has_perm(access.MANAGER_SURVEY_RESULTS):
+        waves = member_waves(waves)  # a manager wave is the agency's only
     return [
         Item("wave", "low", _("Survey open"),
              _("%(wave)s: %(answered)d of %(invited)d answered, closes %(date)s")

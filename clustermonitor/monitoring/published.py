@@ -236,13 +236,10 @@ class Context:
 
     @cached_property
     def wave(self):
-        from clustermonitor.surveys.models import Wave
+        from clustermonitor.surveys.models import Wave, member_waves
 
-        return (
-            known.waves(Wave.objects.filter(questionnaire__programme=self.programme), self.as_of)
-            .order_by("-closes_on", "-pk")
-            .first()
-        )
+        waves = member_waves(Wave.objects.filter(questionnaire__programme=self.programme))
+        return known.waves(waves, self.as_of).order_by("-closes_on", "-pk").first()
 
     @cached_property
     def survey(self):

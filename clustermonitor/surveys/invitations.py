@@ -8,6 +8,11 @@ the wave's opening day. Its e-mail is that of the membership's first contact per
 (in the order they were entered) that has one; without one the invitation has no
 e-mail and is listed as such (the mail-merge export still carries its link).
 
+A manager wave (`Wave.is_manager_wave`, the cluster-manager questionnaire) invites
+instead each active user who manages one of the wave's clusters (a cluster-manager role
+assignment), with that user's e-mail, the cluster and no organisation; a manager without
+an e-mail address is left out (the invitation is recognised by its address).
+
 Each invitation keeps a snapshot of the respondent's profile, so that later registry
 changes do not move old results: cluster code, call number, embedding, and the size
 class from the latest headcount in the registry up to the wave's year (small < 50,
@@ -30,6 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
 
+from clustermonitor.accounts.models import Role, RoleAssignment
 from clustermonitor.core import audit
 from clustermonitor.core.exporters import Sheet
 from clustermonitor.core.models import AuditEntry
@@ -107,6 +113,37 @@ def _member_companies(wave: Wave):
     )
 
 
+def _cluster_managers(wave: Wave):
+    """The role assignments of the active users who manage one of the wave's clusters."""
+    return (
+        RoleAssignment.objects.filter(
+            role=Role.CLUSTER_MANAGER, cluster__in=wave.clusters.all(), user__is_active=True
+        )
+        .exclude(user__email="")
+        .select_related("user", "cluster__call")
+        .order_by("cluster__code", "user__email", "pk")
+    )
+
+
+def _manager_plan(wave: Wave):
+    """`_plan` for a manager wave: (role assignment, e-mail) per new invitation, keyed by
+    the address and the cluster; nothing to fill in (no invitation lacks an address)."""
+    existing = {
+        (i.email.lower(), i.cluster_id) for i in wave.invitations.only("email", "cluster_id")
+    }
+    new, seen, already = [], set(), 0
+    for assignment in _cluster_managers(wave):
+        key = (assignment.user.email.lower(), assignment.cluster_id)
+        if key in seen:
+            continue
+        seen.add(key)
+        if key in existing:
+            already += 1
+            continue
+        new.append((assignment, assignment.user.email))
+    return new, [], already
+
+
 def _first_email(membership) -> str:
     return next((c.email for c in membership.contacts.all() if c.email), "")
 
@@ -127,12 +164,17 @@ def _audit_created(actor: audit.Actor, invitations, note: str) -> None:
                 action=AuditEntry.Action.CREATE,
                 content_type=content_type,
                 object_id=str(invitation.pk),
-                object_repr=f"{invitation.organisation.name} ({invitation.cluster.code})"[:200],
+                object_repr=f"{_who(invitation)} ({invitation.cluster.code})"[:200],
                 after=after,
                 note=note[:300],
             )
         )
     AuditEntry.objects.bulk_create(entries, batch_size=500)
+
+
+def _who(invitation: Invitation) -> str:
+    """The organisation's name, or a manager wave's invitation's e-mail address."""
+    return invitation.organisation.name if invitation.organisation_id else invitation.email
 
 
 def _refuse_if_closed(wave: Wave, what: str) -> None:
@@ -147,6 +189,8 @@ def _plan(wave: Wave):
     """What generating does now: the memberships that get a new invitation (with the
     address they get), the existing invitations whose missing address the registry now
     has, and how many already have one. Reads only."""
+    if wave.is_manager_wave:
+        return _manager_plan(wave)
     existing = {
         (i.organisation_id, i.cluster_id): i
         for i in wave.invitations.only("pk", "organisation_id", "cluster_id", "email")
@@ -187,7 +231,9 @@ def generate(actor: audit.Actor, wave: Wave) -> dict[str, int]:
 
     Idempotent: re-running adds only new members (and fills in an e-mail address that
     was missing and is now in the registry; an address is never changed)."""
-    wave = Wave.objects.select_for_update().get(pk=wave.pk)
+    wave = (
+        Wave.objects.select_for_update(of=("self",)).select_related("questionnaire").get(pk=wave.pk)
+    )
     _refuse_if_closed(wave, _("generating invitations"))
     planned, fill, already = _plan(wave)
     counts = Counter(created=0, existing=already, no_email=0, email_filled=0)
@@ -202,8 +248,21 @@ def generate(actor: audit.Actor, wave: Wave) -> dict[str, int]:
             note=_("e-mail from the member registry"),
         )
         counts["email_filled"] += 1
-    staff = headcounts({m.organisation_id for m, _email in planned}, wave.opens_on.year)
     new = []
+    if wave.is_manager_wave:
+        for assignment, email in planned:
+            new.append(
+                Invitation(
+                    wave=wave,
+                    cluster=assignment.cluster,
+                    email=email,
+                    nonce=tokens.new_nonce(),
+                    token_hash=tokens.placeholder_hash(),
+                    profile=profile_for(assignment.cluster),
+                )
+            )
+        planned = []
+    staff = headcounts({m.organisation_id for m, _email in planned}, wave.opens_on.year)
     for membership, email in planned:
         new.append(
             Invitation(
@@ -220,7 +279,12 @@ def generate(actor: audit.Actor, wave: Wave) -> dict[str, int]:
         counts["no_email"] += not email
     if new:
         created = insert_with_tokens(wave, new)
-        _audit_created(actor, created, note=_("generated from the member registry"))
+        note = (
+            _("generated from the clusters' managers")
+            if wave.is_manager_wave
+            else _("generated from the member registry")
+        )
+        _audit_created(actor, created, note=note)
         counts["created"] = len(created)
     return dict(counts)
 
@@ -240,7 +304,8 @@ def _message(invitation: Invitation, kind: str) -> tuple:
     }
     suffix = "_reminder" if kind == ReminderRun.Kind.REMINDER else ""
     subject = render_to_string(f"surveys/invitation_email{suffix}_subject.txt", context)
-    body = render_to_string(f"surveys/invitation_email{suffix}.txt", context)
+    prefix = "manager_" if invitation.wave.is_manager_wave else ""
+    body = render_to_string(f"surveys/{prefix}invitation_email{suffix}.txt", context)
     return (" ".join(subject.split()), body, settings.DEFAULT_FROM_EMAIL, [invitation.email])
 
 
@@ -263,7 +328,7 @@ def _log(actor: audit.Actor, wave: Wave, kind: str, clusters, count: int) -> Rem
 
 
 def _selected(wave: Wave, clusters):
-    invitations = wave.invitations.select_related("organisation", "cluster", "wave")
+    invitations = wave.invitations.select_related("organisation", "cluster", "wave__questionnaire")
     if clusters:
         invitations = invitations.filter(cluster__code__in=list(clusters))
     return invitations
@@ -370,8 +435,10 @@ def mail_merge_rows(wave: Wave, clusters=None):
     for invitation in invitations:
         organisation = invitation.organisation
         yield [
-            organisation.name,
-            organisation.enterprise_number_display if organisation.enterprise_number else "",
+            _who(invitation),
+            organisation.enterprise_number_display
+            if organisation and organisation.enterprise_number
+            else "",
             invitation.cluster.code,
             invitation.cluster.name,
             invitation.email,

@@ -51,6 +51,20 @@ class Questionnaire(models.Model):
         return next((q for q in self.questions if q["name"] == name), None)
 
 
+#: The form_id of the cluster-manager questionnaire (scripts/build_manager_survey_xlsform.py).
+MANAGER_FORM_ID = "cluster_manager_survey"
+
+
+def is_manager_questionnaire(questionnaire) -> bool:
+    return (questionnaire.definition or {}).get("form_id") == MANAGER_FORM_ID
+
+
+def member_waves(waves):
+    """`waves` without the manager waves: what the member survey's figures read."""
+    manager = Wave.objects.filter(questionnaire__definition__form_id=MANAGER_FORM_ID)
+    return waves.exclude(pk__in=manager.values("pk"))
+
+
 class Wave(models.Model):
     """One fielding of a questionnaire among the members of some clusters."""
 
@@ -82,6 +96,12 @@ class Wave(models.Model):
         if self.opens_on and self.closes_on and self.closes_on < self.opens_on:
             raise ValidationError({"closes_on": _("A wave cannot close before it opens.")})
 
+    @property
+    def is_manager_wave(self) -> bool:
+        """A wave of the cluster-manager questionnaire (docs/maturity.md): its
+        invitations go to the clusters' managers and its results to the agency only."""
+        return is_manager_questionnaire(self.questionnaire)
+
     def is_open(self, day) -> bool:
         return self.opens_on <= day <= self.closes_on and not self.closed_early(day)
 
@@ -108,8 +128,13 @@ class Invitation(models.Model):
     membership = models.ForeignKey(
         "members.Membership", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    # Empty for a manager wave's invitation (a cluster's manager, not a member company).
     organisation = models.ForeignKey(
-        "registry.Organisation", on_delete=models.PROTECT, related_name="survey_invitations"
+        "registry.Organisation",
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="survey_invitations",
     )
     cluster = models.ForeignKey(
         "programmes.Cluster", on_delete=models.PROTECT, related_name="survey_invitations"
@@ -136,7 +161,7 @@ class Invitation(models.Model):
         verbose_name_plural = _("invitations")
 
     def __str__(self):
-        return f"{self.wave}: {self.organisation} ({self.cluster.code})"
+        return f"{self.wave}: {self.organisation or self.email} ({self.cluster.code})"
 
 
 class Response(models.Model):

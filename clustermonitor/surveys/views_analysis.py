@@ -10,7 +10,7 @@ than 5 respondents shows as "< 5". Outsiders get 404, the anonymous visitor the 
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import render
 from django.utils.safestring import mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import pgettext
@@ -24,7 +24,7 @@ from clustermonitor.core.memo import memo
 from clustermonitor.core.pagecache import kept_page, records_version
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.surveys import explain, exports, results
-from clustermonitor.surveys.models import Wave
+from clustermonitor.surveys.models import Wave, member_waves
 
 TEXT, INT, MEAN, SHARE, P, STAT = "text", "int", "mean", "share", "p", "stat"
 
@@ -312,12 +312,15 @@ def _results_figures(wave, cluster, suppressed, include_incomplete, profile, wei
     }
 
 
+def _check_wave_results(request, pk: int) -> None:
+    access.wave_results_for(request.user, Wave.objects, pk)
+
+
 @login_required
 @require_safe
-@kept_page(access.needs("surveys.view_results"))
+@kept_page(_check_wave_results)
 def wave_results(request, pk: int):
-    access.check(request.user, "surveys.view_results")
-    wave = get_object_or_404(Wave.objects.select_related("questionnaire"), pk=pk)
+    wave = access.wave_results_for(request.user, Wave.objects, pk)
     return _render(request, wave)
 
 
@@ -332,7 +335,10 @@ def cluster_results(request, code: str):
     cluster = access.get_cluster_for_user(
         request.user, Cluster.objects, code, "surveys.view_cluster_results"
     )
-    waves = list(Wave.objects.filter(clusters=cluster).select_related("questionnaire"))
+    # The member survey's waves: a manager wave's results are the agency's only.
+    waves = list(
+        member_waves(Wave.objects.filter(clusters=cluster)).select_related("questionnaire")
+    )
     chosen = request.GET.get("wave", "")
     wave = next((w for w in waves if str(w.pk) == chosen), waves[0] if waves else None)
     if wave is None:

@@ -27,7 +27,7 @@ from clustermonitor.programmes.models import Cluster
 from clustermonitor.surveys import imports, invitations
 from clustermonitor.surveys.forms_waves import ClustersForm, ResponseUploadForm, WaveForm
 from clustermonitor.surveys.import_kinds import RESPONSES, Upload
-from clustermonitor.surveys.models import Response, Wave
+from clustermonitor.surveys.models import Response, Wave, member_waves
 
 MANAGE = "surveys.manage_surveys"
 VISIBLE = "surveys.view_results"
@@ -46,7 +46,10 @@ def _messages_for(request, exc: ValidationError) -> None:
 @login_required
 def wave_list(request):
     access.check_surveys(request.user)
-    waves = list(Wave.objects.select_related("questionnaire"))
+    waves = Wave.objects.select_related("questionnaire")
+    if not request.user.has_perm(access.MANAGER_SURVEY_RESULTS):
+        waves = member_waves(waves)  # a manager wave is the agency's only
+    waves = list(waves)
     ids = [w.pk for w in waves]
     counts = defaultdict(dict)
     for item in (
@@ -408,7 +411,7 @@ def cluster_tracking(request, code):
     cluster = access.get_cluster_for_user(
         request.user, Cluster.objects, code, "surveys.view_cluster_results"
     )
-    waves = Wave.objects.filter(clusters=cluster).select_related("questionnaire")
+    waves = member_waves(Wave.objects.filter(clusters=cluster)).select_related("questionnaire")
     rows = [(wave, invitations.tracking(wave, [cluster.code])[0][0]) for wave in waves]
     return render(
         request,

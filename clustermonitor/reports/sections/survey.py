@@ -32,13 +32,14 @@ class SurveyData:
 
 
 def latest_wave(ctx):
-    from clustermonitor.surveys.models import Wave
+    from clustermonitor.surveys.models import Wave, member_waves
 
+    # The member survey only: a manager wave's results are the agency's (docs/maturity.md).
+    waves = member_waves(
+        Wave.objects.filter(questionnaire__programme=ctx.programme, clusters__in=ctx.clusters)
+    )
     return (
-        known.waves(
-            Wave.objects.filter(questionnaire__programme=ctx.programme, clusters__in=ctx.clusters),
-            ctx.as_of,
-        )
+        known.waves(waves, ctx.as_of)
         .distinct()
         .select_related("questionnaire")
         .order_by("-closes_on", "-opens_on", "-pk")
