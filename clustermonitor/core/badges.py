@@ -39,6 +39,12 @@ FIELDS: dict[str, dict[str, str]] = {
     "accountmanagement.AttentionPoint.status": {"open": "warn", "done": "ok"},
     "maturity.ExitPlan.status": {"draft": "muted", "filed": "warn", "accepted": "ok"},
     "maturity.CriteriaSet.status": {"draft": "neutral", "published": "ok"},
+    "maturity.Aftercare.status": {
+        "own_funds": "ok",
+        "integrated_spc": "info",
+        "merged": "info",
+        "stopped": "muted",
+    },
     "portal.ClusterProfile.state": {"draft": "neutral", "submitted": "info", "published": "ok"},
     "registrations.Registration.status": {
         "registered": "ok",

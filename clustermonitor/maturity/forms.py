@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.core.fields import MoneyField
 from clustermonitor.maturity.models import (
     SPC_CODE,
     Assessment,
@@ -148,6 +149,10 @@ def _published_sets(programme):
 
 
 class LevelForm(ParentBoundForm):
+    max_annual_subsidy = MoneyField(
+        label=Level._meta.get_field("max_annual_subsidy").verbose_name, required=False
+    )
+
     class Meta:
         model = Level
         fields = [

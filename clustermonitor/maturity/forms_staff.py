@@ -3,6 +3,7 @@
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from clustermonitor.core.fields import MoneyField
 from clustermonitor.maturity import aftercare as aftercare_rules
 from clustermonitor.maturity.models_ladder import (
     Aftercare,
@@ -88,6 +89,7 @@ class FollowUpForm(forms.ModelForm):
     """A follow-up reported by the cluster: the year is one of those due."""
 
     year = forms.TypedChoiceField(label=_("year"), coerce=int)
+    fees = MoneyField(label=FollowUp._meta.get_field("fees").verbose_name, required=False)
 
     class Meta:
         model = FollowUp
