@@ -4,6 +4,7 @@ import io
 
 import pytest
 from openpyxl import load_workbook
+from playwright.sync_api import expect
 
 pytestmark = pytest.mark.e2e
 
@@ -37,5 +38,5 @@ def test_evaluator_generates_the_report_and_opens_it(page, login, settings, tmp_
     assert workbook.sheetnames[0] == "Inhoud"
 
     page.locator("h1 small a").click()
-    assert page.locator("#report-runs tbody tr").count() == 1
+    expect(page.locator("#report-runs tbody tr")).to_have_count(1)  # waits for the page
     assert "BIM, EUKA" in page.locator("#report-runs tbody tr").inner_text()
