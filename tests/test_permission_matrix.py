@@ -3,6 +3,12 @@
 Adding a route without an entry here fails `test_it_covers_every_route`. Outsiders get
 404 (nothing leaks), someone who may see a thing but not change it gets 403, the
 anonymous visitor is sent to the login page (web) or gets 401 (API).
+
+The pages are asked for in the interface's own language, Dutch: on each page a persona
+may open, the translation guard's checks run on the same response (tests/
+translation_checks.py: every message looked up has a Dutch translation, no raw ISO
+timestamp in the visible text), so that every persona's version of every page is checked
+once (tests/test_translations.py renders each page in both languages as one persona).
 """
 
 import pytest
@@ -10,6 +16,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from tests.conftest import ALL_PERSONAS
 from tests.matrix_routes import LOGIN, MATRIX
+from tests.translation_checks import TIMESTAMP, Misses, visible_lines
 
 
 def _route_names(resolver=None, namespace=""):
@@ -51,18 +58,53 @@ def _answer(response, want) -> str | None:
     return None if response.status_code == want else f"{response.status_code}, not {want}"
 
 
+def _untranslated(response, misses: set[str]) -> list[str]:
+    """What the translation guard finds on a page (see the module)."""
+    found = [f"no Dutch translation for {message!r}" for message in sorted(misses)]
+    if response.get("Content-Type", "").startswith("text/html"):
+        found += [
+            f"raw timestamp in {line[:120]!r}"
+            for line in visible_lines(response.content)
+            if TIMESTAMP.search(line)
+        ]
+    return found
+
+
 @pytest.mark.parametrize("route", sorted(MATRIX))
-def test_it_allows_and_refuses_as_the_matrix_says(route, client_for):
+def test_it_allows_and_refuses_as_the_matrix_says(route, client_for, monkeypatch):
     # One route's records are made once and every persona asks for the same URL: a GET
     # changes nothing, so what one persona is answered cannot depend on another's turn.
     build_url, expected = MATRIX[route]
     url = build_url()
-    wrong = {}
+    misses = Misses(monkeypatch)
+    wrong, untranslated = {}, {}
     for persona_name in ALL_PERSONAS:
-        reason = _answer(client_for(persona_name).get(url), expected[persona_name])
+        misses.take()  # what building the URL or another persona's page looked up
+        response = client_for(persona_name).get(url)
+        reason = _answer(response, expected[persona_name])
         if reason is not None:
             wrong[persona_name] = reason
+        elif response.status_code == 200 and (found := _untranslated(response, misses.take())):
+            untranslated[persona_name] = found
     assert not wrong, (url, wrong)
+    assert not untranslated, (url, untranslated)
+
+
+def test_an_untranslated_message_and_a_raw_timestamp_are_found(client_for, monkeypatch):
+    # The translation guard above must be able to fail: a message the catalogue lacks,
+    # looked up while a page is made, and an ISO timestamp in the page's text.
+    from django.http import HttpResponse
+    from django.utils import translation
+
+    misses = Misses(monkeypatch)
+    with translation.override("nl"):
+        assert translation.gettext("Members") == "Leden"  # held: not recorded
+        translation.gettext("A message nobody translated")
+    page = HttpResponse("<p>Bijgewerkt 2026-12-06T10:00</p>", content_type="text/html")
+    assert _untranslated(page, misses.take()) == [
+        "no Dutch translation for 'A message nobody translated'",
+        "raw timestamp in 'Bijgewerkt 2026-12-06T10:00'",
+    ]
 
 
 def test_a_wrong_answer_is_named_with_its_persona():

@@ -1,5 +1,5 @@
-"""The translation guard: every page every persona may open (tests/matrix_routes.py, the
-routes where the persona gets 200) is rendered in Dutch and in English.
+"""The translation guard: every page of the permission matrix (tests/matrix_routes.py,
+the routes where a persona gets 200) is rendered in Dutch and in English.
 
 - Dutch: every message looked up through gettext, pgettext or ngettext while the page is
   made must have a Dutch translation (the lookups of the Dutch catalogue are recorded);
@@ -12,11 +12,13 @@ routes where the persona gets 200) is rendered in Dutch and in English.
 - Both: no raw ISO timestamps (2026-12-06T10:00, 2026-12-06 10:00:00+00:00) in the
   visible text; dates and times are written the Belgian way.
 
-The pages are rendered on the session's world (the real 2020 portfolio and the personas),
-one client per persona: in Dutch for every persona, in English for the first persona who
-may open the route (what differs between personas is the records, not the language).
-The first rows of an uploaded file (`<tbody data-file-cells>`) are shown as the file has
-them and are not checked. The tester's findings of issue 16 follow, one test each.
+The pages are rendered on the session's world (the real 2020 portfolio and the personas)
+as the first persona who may open the route, in both languages: what differs between
+personas is the records, not the language. Every other persona's pages are rendered in
+Dutch by the permission matrix, which checks their messages and timestamps on the same
+responses (tests/translation_checks.py). The first rows of an uploaded file
+(`<tbody data-file-cells>`) are shown as the file has them and are not checked. The
+tester's findings of issue 16 follow, one test each.
 """
 
 import html as htmlmod
@@ -25,10 +27,10 @@ from collections import defaultdict
 
 import pytest
 from django.conf import settings
-from django.utils.translation import trans_real
 
 from tests.conftest import ALL_PERSONAS
 from tests.matrix_routes import MATRIX
+from tests.translation_checks import TIMESTAMP, Misses, visible_lines
 
 PAGES = [
     (route, persona)
@@ -37,7 +39,6 @@ PAGES = [
     if expected[persona] == 200
 ]
 
-TIMESTAMP = re.compile(r"\b\d{4}-\d{2}-\d{2}(?:T| )\d{2}:\d{2}")
 
 #: Labels that are the same in Dutch and English (compared in lower case).
 SAME_IN_BOTH = {
@@ -91,16 +92,6 @@ DUTCH_WORDS = (
 DUTCH = re.compile(r"\b(" + "|".join(DUTCH_WORDS) + r")\b", re.IGNORECASE)
 
 
-def _visible_lines(content: bytes) -> list[str]:
-    text = content.decode()
-    text = re.sub(r"(?is)<(script|style|textarea|option)\b.*?</\1>", "\n", text)
-    # The first rows of an uploaded file, shown as the file has them.
-    text = re.sub(r"(?is)<tbody data-file-cells>.*?</tbody>", "\n", text)
-    text = re.sub(r"(?s)<!--.*?-->", "\n", text)
-    text = re.sub(r"(?s)<[^>]*>", "\n", text)
-    return [line.strip() for line in htmlmod.unescape(text).splitlines() if line.strip()]
-
-
 def _labels(content: bytes) -> list[str]:
     """The labels of the form fields (not those of the options of a choice)."""
     found = [
@@ -110,32 +101,6 @@ def _labels(content: bytes) -> list[str]:
     ]
     labels = [htmlmod.unescape(re.sub(r"(?s)<[^>]*>", "", label)).strip() for label in found]
     return [label.rstrip(":").strip() for label in labels if label]
-
-
-class _Misses:
-    """Records the messages the Dutch catalogue is asked for and does not hold."""
-
-    def __init__(self, monkeypatch):
-        self.found: set[str] = set()
-        catalogue = trans_real.translation("nl")
-        gettext, ngettext = catalogue.gettext, catalogue.ngettext
-
-        def recording_gettext(message):
-            if message not in catalogue._catalog:
-                self.found.add(message.replace(trans_real.CONTEXT_SEPARATOR, " | "))
-            return gettext(message)
-
-        def recording_ngettext(singular, plural, number):
-            if (singular, 0) not in catalogue._catalog:
-                self.found.add(singular.replace(trans_real.CONTEXT_SEPARATOR, " | "))
-            return ngettext(singular, plural, number)
-
-        monkeypatch.setattr(catalogue, "gettext", recording_gettext)
-        monkeypatch.setattr(catalogue, "ngettext", recording_ngettext)
-
-    def take(self) -> set[str]:
-        found, self.found = self.found, set()
-        return found
 
 
 def _render(client_for, language, pages, misses=None):
@@ -214,13 +179,15 @@ def test_every_page_is_translated(client_for, monkeypatch, settings):
     # (core.memo): the words are the question here, not the computation, which each
     # language and persona would otherwise repeat.
     settings.CLUSTERMONITOR_MEMO = True
-    misses = _Misses(monkeypatch)
-    dutch = _render(client_for, "nl", PAGES, misses)
-    # One persona per route in English (the first who may open it): what differs between
-    # personas is which records they see, not the interface's language.
+    misses = Misses(monkeypatch)
+    # One persona per route (the first who may open it): what differs between personas
+    # is which records they see, not the interface's language; the permission matrix
+    # renders every persona's pages in Dutch with the same checks of messages and
+    # timestamps.
     first = {}
     for route, persona in PAGES:
         first.setdefault(route, persona)
+    dutch = _render(client_for, "nl", list(first.items()), misses)
     english = _render(client_for, "en", list(first.items()))
     data = _data_values()
 
@@ -233,14 +200,14 @@ def test_every_page_is_translated(client_for, monkeypatch, settings):
         for message in missed:
             untranslated[message].add(route)
         if _is_html(response):
-            for line in _visible_lines(response.content):
+            for line in visible_lines(response.content):
                 if TIMESTAMP.search(line):
                     timestamps[line[:120]].add(where)
     for (route, persona), (response, _missed) in english.items():
         if not _is_html(response):
             continue
         where = f"{route} ({persona})"
-        for line in _visible_lines(response.content):
+        for line in visible_lines(response.content):
             if TIMESTAMP.search(line):
                 timestamps[line[:120]].add(where)
             if DUTCH.search(line) and DUTCH.search(_without_data(line, data)):
