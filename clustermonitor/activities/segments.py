@@ -6,13 +6,10 @@ as the participation page counts them — an activity's attendees, and a working
 
 import datetime
 
-import pandas as pd
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
-from clustermonitor.activities.figures import participation_rows
 from clustermonitor.activities.models import Activity, Participation
-from clustermonitor.analysis import participation
 from clustermonitor.core import segments
 from clustermonitor.core.segments import Person
 from clustermonitor.members.models import Contact, Membership
@@ -20,6 +17,12 @@ from clustermonitor.members.segments import member_contacts
 
 
 def _by_activity(cluster, on: datetime.date, active: bool) -> list[Person]:
+    # pandas when a segment is read, not when it is registered (every process, ready()).
+    import pandas as pd
+
+    from clustermonitor.activities.figures import participation_rows
+    from clustermonitor.analysis import participation
+
     rows = list(
         member_contacts(cluster, on)
         .order_by("pk")

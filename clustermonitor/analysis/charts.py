@@ -21,16 +21,18 @@ import re
 import textwrap
 from collections.abc import Mapping, Sequence
 from pathlib import Path
-
-import matplotlib
-import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.lines import Line2D
-from matplotlib.patches import PathPatch
-from matplotlib.path import Path as MplPath
-from matplotlib.ticker import FuncFormatter
+from typing import TYPE_CHECKING
 
 from clustermonitor.analysis import geo
+
+if TYPE_CHECKING:
+    import pandas as pd
+    from matplotlib.figure import Figure
+    from matplotlib.patches import PathPatch
+
+# matplotlib is imported by the functions that draw, not with this module: the modules
+# that import it for its labels, colours and number format (the home page's inbox, the
+# pages' figures) are imported by every process, and most never draw a chart.
 
 STYLE = {
     "svg.hashsalt": "clustermonitor",
@@ -174,6 +176,8 @@ def to_svg(fig: Figure) -> str:
     a page's Content-Security-Policy without 'unsafe-inline' styles blocks the former,
     and the figure would render black.
     """
+    import matplotlib
+
     buffer = io.BytesIO()
     with matplotlib.rc_context(STYLE):
         fig.savefig(buffer, format="svg", metadata={"Date": None})
@@ -190,6 +194,8 @@ def to_svg(fig: Figure) -> str:
 
 
 def _figure(figsize) -> Figure:
+    from matplotlib.figure import Figure
+
     return Figure(figsize=figsize, layout="constrained")
 
 
@@ -228,6 +234,8 @@ def bar_chart(
     ``percent`` defaults to ``value == "share"``. Each bar is labelled with its value (the
     value axis is hidden); ``axis_label`` names the category axis.
     """
+    import matplotlib
+
     with matplotlib.rc_context(STYLE):
         rows = frame[frame[value].notna()]
         percent = value == "share" if percent is None else percent
@@ -282,6 +290,9 @@ def stacked_bar_chart(
     Figure 5 compares: the "1" bar dwarfs the others in counts); "n = ..." above each bar
     gives its total either way. Stack columns that are zero everywhere are left out.
     """
+    import matplotlib
+    from matplotlib.ticker import FuncFormatter
+
     colors = {**SIZE_COLORS, **(colors or {})}
     with matplotlib.rc_context(STYLE):
         stacks = [s for s in stacks if frame[s].sum() > 0]
@@ -358,6 +369,9 @@ def _nice_values(maximum: float) -> list[int]:
 
 
 def _area_patch(area: geo.Area, **style) -> PathPatch:
+    from matplotlib.patches import PathPatch
+    from matplotlib.path import Path as MplPath
+
     vertices, codes = [], []
     for polygon in area.polygons:
         for ring in polygon:
@@ -391,6 +405,9 @@ def map_chart(
     shapes are not squashed. Walloon provinces appear faintly only when a member lies
     outside Flanders and Brussels.
     """
+    import matplotlib
+    from matplotlib.lines import Line2D
+
     areas = geo.load_areas(provinces_geojson_path)
     core = [a for a in areas if a.region_nis in (geo.FLANDERS, geo.BRUSSELS)]
     points = municipalities[municipalities[["latitude", "longitude"]].notna().all(axis=1)]

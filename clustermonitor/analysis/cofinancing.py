@@ -27,11 +27,8 @@ import math
 import textwrap
 from collections.abc import Iterable, Mapping
 
-import matplotlib
 import numpy as np
 import pandas as pd
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
 from clustermonitor.analysis.charts import BAR, INK, MARKER, STYLE, format_number, label, to_svg
 
@@ -498,6 +495,10 @@ def lorenz_chart(
     axes, so the curves still compare at a glance. Panels follow the mapping's order; a
     cluster without contributions gets an empty panel saying so.
     """
+    import matplotlib  # when a chart is drawn (analysis/charts.py)
+    from matplotlib.figure import Figure
+    from matplotlib.ticker import FuncFormatter
+
     _check_lang(lang)
     names = list(amounts_by_cluster)
     ncols = max(1, min(columns, len(names)))

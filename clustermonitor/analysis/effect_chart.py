@@ -6,9 +6,7 @@ from __future__ import annotations
 
 import math
 
-import matplotlib
 import pandas as pd
-from matplotlib.figure import Figure
 
 from clustermonitor.analysis.charts import INK, STYLE, to_svg
 from clustermonitor.analysis.survey import (
@@ -108,6 +106,9 @@ def effect_matrix_svg(
     >>> svg.startswith("<svg"), svg == effect_matrix_svg(m, "en")
     (True, True)
     """
+    import matplotlib  # when a chart is drawn (analysis/charts.py)
+    from matplotlib.figure import Figure
+
     if lang not in AXIS_LABELS:
         raise ValueError(f"lang must be one of {sorted(AXIS_LABELS)}, not {lang!r}")
     kind, points = matrix["kind"], matrix["points"]

@@ -30,7 +30,6 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
-from scipy import stats
 
 OUTCOMES: dict[str, str] = {
     "fte": "Average employment (FTE)",
@@ -258,6 +257,8 @@ def twfe(data: pd.DataFrame, alpha: float = 0.05) -> dict:
     if clusters < 2:
         return none
     se = math.sqrt(float(scores @ scores) * clusters / (clusters - 1)) / sdd
+    from scipy import stats  # a second or more: not with the module (the API's URLs)
+
     crit = stats.t.ppf(1 - alpha / 2, clusters - 1)
     return {"att": _num(beta), "se": _num(se), "ci": _ci(beta - crit * se, beta + crit * se)}
 
@@ -338,6 +339,8 @@ def _wald(frame: pd.DataFrame, vcov, index) -> float | None:
     if rank == 0:
         return None
     stat = float(b @ np.linalg.pinv(v) @ b)
+    from scipy import stats  # a second or more: not with the module (the API's URLs)
+
     return float(stats.chi2.sf(stat, rank))
 
 

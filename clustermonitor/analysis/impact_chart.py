@@ -11,8 +11,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from matplotlib import rc_context
-
 from clustermonitor.analysis.charts import BAR, INK, STYLE, _figure, format_number, to_svg
 
 TEXT = {
@@ -35,6 +33,8 @@ def event_study_svg(
     points: Sequence[dict], outcome_label: str, lang: str = "nl", *, percent: bool = False
 ) -> str:
     """The curve of `points` ({e, att, ci: [low, high]}, att None when suppressed)."""
+    from matplotlib import rc_context  # when a chart is drawn (analysis/charts.py)
+
     text = TEXT.get(lang, TEXT["en"])
     shown = [p for p in points if p.get("att") is not None and p.get("ci")]
     shown.sort(key=lambda p: p["e"])

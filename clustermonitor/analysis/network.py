@@ -26,13 +26,15 @@ import math
 from collections import defaultdict
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-
-import matplotlib
-import networkx as nx
-from matplotlib.collections import LineCollection
-from matplotlib.lines import Line2D
+from typing import TYPE_CHECKING
 
 from clustermonitor.analysis.charts import BAR, INK, STYLE, _by_language, _figure, to_svg
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+# networkx and matplotlib are imported by the functions that use them, not with the module:
+# the URLs of the network pages import it in every process that loads the URLs.
 
 # code | Dutch | English
 _LABEL_TABLE = """
@@ -115,6 +117,8 @@ def cluster_graph(
     >>> g.edges["A", "B"]["weight"], g.edges["A", "C"]["weight"], g.degree("D")
     (2, 2, 0)
     """
+    import networkx as nx
+
     graph = nx.Graph()
     for code in sorted(clusters, key=_key):
         graph.add_node(code, **dict(clusters[code]))
@@ -171,6 +175,8 @@ def organisation_graph(
             # The same id twice (should not happen) keeps the earliest known date.
             dates = [d for d in (known, start) if d is not None]
             ties[(a, b)][collaboration_id] = min(dates) if dates else None
+    import networkx as nx
+
     graph = nx.Graph()
     graph.add_nodes_from(sorted(parties, key=_key))
     for (a, b), starts in sorted(ties.items(), key=lambda t: _pair_key(t[0])):
@@ -224,9 +230,11 @@ def betweenness_centrality(graph: nx.Graph) -> dict:
     the adjacency matrix) and so is each level of the dependency accumulation. networkx's
     pure-Python walk took a minute on the ×10 demo's 7,500 organisations.
 
+    >>> import networkx as nx
     >>> betweenness_centrality(nx.Graph([("a", "b"), ("b", "c")]))
     {'a': 0.0, 'b': 1.0, 'c': 0.0}
     """
+    import networkx as nx
     import numpy as np
     from scipy import sparse
 
@@ -307,9 +315,12 @@ def bridges(graph: nx.Graph) -> list[tuple]:
     """The edges whose removal splits a component (networkx ``bridges``), each as a sorted
     pair, sorted.
 
+    >>> import networkx as nx
     >>> bridges(nx.Graph([("b", "a"), ("b", "c"), ("c", "d"), ("d", "b")]))
     [('a', 'b')]
     """
+    import networkx as nx
+
     found = (_pair(a, b) for a, b in nx.bridges(graph))
     return sorted(found, key=_pair_key)
 
@@ -338,9 +349,12 @@ def summary(graph: nx.Graph) -> dict:
     Density is edges over possible edges (0 for fewer than two nodes); components counts
     isolated nodes too; largest_component is the number of nodes in the biggest one.
 
+    >>> import networkx as nx
     >>> summary(nx.Graph([(1, 2), (2, 3), (4, 5)]))["components"]
     2
     """
+    import networkx as nx
+
     components = list(nx.connected_components(graph))
     return {
         "nodes": graph.number_of_nodes(),
@@ -363,6 +377,8 @@ def _layout(graph: nx.Graph) -> dict:
     their nodes on top of each other). Isolated nodes would be pushed to the far edge of
     the drawing: they go on a row under it instead.
     """
+    import networkx as nx
+
     isolated = sorted(nx.isolates(graph), key=_key)
     ordered = nx.Graph()
     ordered.add_nodes_from(n for n in sorted(graph.nodes, key=_key) if graph.degree(n))
@@ -386,6 +402,8 @@ def _layout(graph: nx.Graph) -> dict:
 
 
 def _empty_svg(lang: str, title: str) -> str:
+    import matplotlib  # when a chart is drawn (analysis/charts.py)
+
     with matplotlib.rc_context(STYLE):
         fig = _figure((4.0, 1.0 if not title else 1.3))
         if title:
@@ -415,6 +433,10 @@ def network_svg(
     labelled; without ``labels`` every node shows its own name. A graph without edges
     gives a small SVG saying there are no collaborations to show.
     """
+    import matplotlib  # when a chart is drawn (analysis/charts.py)
+    from matplotlib.collections import LineCollection
+    from matplotlib.lines import Line2D
+
     if lang not in LABELS:
         raise ValueError(f"lang must be one of {sorted(LABELS)}, not {lang!r}")
     if graph.number_of_edges() == 0:

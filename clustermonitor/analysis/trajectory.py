@@ -45,10 +45,6 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 from numbers import Real
 
-import matplotlib
-import matplotlib.dates as mdates
-from matplotlib.ticker import FuncFormatter
-
 from clustermonitor.analysis.charts import BAR, INK, MARKER, STYLE, _figure, format_number, to_svg
 
 ON_TRACK = "on_track"
@@ -309,6 +305,10 @@ def chart(
     Dates are plotted as days since 1/1/1970 with ticks on the first of January, labelled
     with the year, so no locale leaks into the output.
     """
+    import matplotlib  # when a chart is drawn (analysis/charts.py)
+    import matplotlib.dates as mdates
+    from matplotlib.ticker import FuncFormatter
+
     if lang not in _TEXT:
         raise ValueError(f"lang must be one of {sorted(_TEXT)}, not {lang!r}")
     words = _TEXT[lang]

@@ -20,9 +20,6 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.http import HttpResponse
-from openpyxl import Workbook
-from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 FIXED_TIME = datetime.datetime(2000, 1, 1)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -90,6 +87,12 @@ def _belgian(moment: datetime.datetime) -> datetime.datetime:
 
 
 def workbook_bytes(sheets: list[Sheet]) -> bytes:
+    # openpyxl (and numpy, which it imports) when a workbook is written, not at start-up:
+    # the import kinds that reach this module are registered by every process.
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     workbook.remove(workbook.active)
     for sheet in sheets:

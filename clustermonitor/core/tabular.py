@@ -17,6 +17,7 @@ shows afterwards comes from the parsed table kept with the upload (`dump_parsed`
 import contextlib
 import csv
 import datetime
+import functools
 import gzip
 import io
 import json
@@ -30,12 +31,6 @@ from pathlib import Path
 
 from django.conf import settings
 from django.utils.translation import gettext
-from openpyxl import load_workbook
-from openpyxl.worksheet._reader import DATA_TAG as _DATA_TAG
-from openpyxl.worksheet._reader import DIMENSION_TAG as _DIMENSION_TAG
-from openpyxl.worksheet._reader import WorkSheetParser
-from openpyxl.worksheet.dimensions import SheetDimension
-from openpyxl.xml.functions import iterparse
 
 ENCODINGS = ("utf-8-sig", "cp1252")
 
@@ -318,15 +313,28 @@ def _parse_dimensions(self):
     <dimension> (it is optional) is parsed whole while the workbook opens: 108 s for a
     348 KB file of a million rows, before a single row could be counted. The dimension
     always comes before the data, so the answer is the same."""
+    from openpyxl.worksheet._reader import DATA_TAG, DIMENSION_TAG
+    from openpyxl.worksheet.dimensions import SheetDimension
+    from openpyxl.xml.functions import iterparse
+
     for _event, element in iterparse(self.source, events=("start",)):
-        if element.tag == _DIMENSION_TAG:
+        if element.tag == DIMENSION_TAG:
             return SheetDimension.from_tree(element).boundaries
-        if element.tag == _DATA_TAG:
+        if element.tag == DATA_TAG:
             return None
     return None
 
 
-WorkSheetParser.parse_dimensions = _parse_dimensions
+@functools.cache
+def _load_workbook():
+    """openpyxl's load_workbook, with `_parse_dimensions` in place. openpyxl (and numpy,
+    which it imports) is imported the first time a workbook is read, not when this module
+    is: the import kinds that use this reader are registered at every start-up."""
+    from openpyxl import load_workbook
+    from openpyxl.worksheet._reader import WorkSheetParser
+
+    WorkSheetParser.parse_dimensions = _parse_dimensions
+    return load_workbook
 
 
 def iter_xlsx_rows(sheet):
@@ -339,6 +347,7 @@ def iter_xlsx_rows(sheet):
 def open_xlsx(data: bytes, name: str, setting: str = "UPLOAD_MAX_UNPACKED_BYTES"):
     """The workbook (read-only, values) after the zip checks; the caller closes it."""
     check_zip(data, name, setting)
+    load_workbook = _load_workbook()
     with _readable(name):  # openpyxl raises many kinds for a damaged file
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
 

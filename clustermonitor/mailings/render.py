@@ -2,10 +2,20 @@
 typed in the text stays text) to HTML, cleaned once more by ammonia (nh3) to a small set
 of tags and http(s)/mailto links; the text part is the Markdown as written."""
 
-import nh3
-from markdown_it import MarkdownIt
+import functools
 
-_MARKDOWN = MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+import nh3
+
+
+@functools.cache
+def _markdown():
+    """The parser, made with the first mailing rendered: this module comes with the
+    mailings' self-service registration (every process starts with it), markdown-it with
+    the first text."""
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark", {"html": False, "linkify": False, "typographer": False})
+
 
 TAGS = {
     "a", "blockquote", "br", "code", "em", "h1", "h2", "h3", "h4", "hr", "li", "ol", "p",
@@ -18,7 +28,7 @@ SCHEMES = {"http", "https", "mailto"}
 def html(text: str) -> str:
     """The safe HTML of a mailing's Markdown text."""
     return nh3.clean(
-        _MARKDOWN.render(text or ""),
+        _markdown().render(text or ""),
         tags=TAGS,
         attributes=ATTRIBUTES,
         url_schemes=SCHEMES,

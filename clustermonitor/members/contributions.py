@@ -4,11 +4,9 @@ import datetime
 from collections import Counter
 from decimal import Decimal
 
-import pandas as pd
 from django.db import transaction
 from django.db.models import Count, Exists, OuterRef, Q, Sum
 
-from clustermonitor.analysis.reach import size_class
 from clustermonitor.core import audit
 from clustermonitor.members.models import Contribution, FeeSchedule, Membership
 from clustermonitor.registry.models import FirmFigures
@@ -17,6 +15,12 @@ from clustermonitor.registry.selectors import search_filter
 
 def size_classes(organisation_ids, year: int) -> dict[int, str]:
     """Each organisation's size class from its latest headcount up to `year` (DESIGN §4)."""
+    # pandas when a size class is asked for, not at start-up: the segments and the import
+    # kinds registered by every process import this module.
+    import pandas as pd
+
+    from clustermonitor.analysis.reach import size_class
+
     latest: dict[int, Decimal | None] = {}
     for f in FirmFigures.objects.filter(
         organisation_id__in=organisation_ids, year__lte=year, employees__isnull=False

@@ -35,15 +35,17 @@ from django.utils.translation import ngettext
 from clustermonitor.accountmanagement.selectors import open_attention_points
 from clustermonitor.accounts import access
 from clustermonitor.activities.models import Participation
-from clustermonitor.analysis import trajectory
 from clustermonitor.banking.models import StatementLine
 from clustermonitor.core import i18n
 from clustermonitor.core.imports.models import ImportBatch
-from clustermonitor.monitoring import dashboard, warnings
 from clustermonitor.monitoring.models import ProgressReport, State
 from clustermonitor.programmes.models import Cluster
 from clustermonitor.programmes.selectors import current_programme
 from clustermonitor.surveys.models import Wave, member_waves
+
+# monitoring.dashboard, monitoring.warnings and analysis.trajectory (pandas, matplotlib)
+# are imported inside the functions that read them: the apps register their sources here
+# from AppConfig.ready(), so this module is imported by every process at start-up.
 
 #: A draft report comes into the inbox this many days before it is due.
 DUE_NOTICE_DAYS = 30
@@ -180,6 +182,8 @@ def _reports(user, clusters, today: datetime.date) -> list[Item]:
 
 
 def _warnings(user, clusters, today: datetime.date, *, grouped: bool) -> list[Item]:
+    from clustermonitor.monitoring import warnings
+
     visible = [c for c in clusters if user.has_perm("monitoring.view_warnings", c)]
     if not visible:
         return []
@@ -361,11 +365,16 @@ class Card:
 
     @property
     def status_label(self) -> str:
+        from clustermonitor.monitoring import dashboard
+
         return str(dashboard.STATUS_LABELS[self.status])
 
     @property
     def count_labels(self) -> list[tuple[str, str, int]]:
         """(status, label, clusters) in the trajectories' order, the statuses present."""
+        from clustermonitor.analysis import trajectory
+        from clustermonitor.monitoring import dashboard
+
         return [
             (s, str(dashboard.STATUS_LABELS[s]), self.counts[s])
             for s in trajectory.STATUS_ORDER
@@ -396,6 +405,8 @@ def kpi_cards(user, today: datetime.date | None = None, *, limit: int = 4) -> li
     """A cluster manager's or account manager's clusters, three cards each (the first
     `limit` clusters); for the programme's readers, one card per KPI with the clusters
     on track, at risk and off track."""
+    from clustermonitor.monitoring import dashboard
+
     today = today or datetime.date.today()
     clusters = list(followed_clusters(user, today))
     if access.is_programme_manager(user) or (

@@ -18,7 +18,6 @@ from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
-import yaml
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -138,6 +137,8 @@ def leaves(data, path: str = ""):
 
 
 def read(path: Path = FILE) -> dict:
+    import yaml  # with the first read, not the module (the forms and pages import it)
+
     return yaml.safe_load(path.read_text("utf-8"))
 
 

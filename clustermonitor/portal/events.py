@@ -13,7 +13,6 @@ import datetime
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
-import icalendar
 from babel import dates as babel_dates
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
@@ -152,6 +151,8 @@ def feed(activities, name: str, link) -> bytes:
     """An iCalendar (RFC 5545) of these activities as all-day events (an activity has
     dates, no hours). `link(activity)` is the address of the activity on the public page.
     """
+    import icalendar  # with the first feed, not the module (the portal's URLs)
+
     activities = sorted(activities, key=lambda a: (a.date, a.title, a.pk))
     stamps = _stamps(activities)
     cal = icalendar.Calendar()

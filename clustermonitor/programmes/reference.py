@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 
 from clustermonitor.core import audit
@@ -197,6 +196,8 @@ INTERCLUSTER_FILE = "intercluster_projects_2017_2018.csv"
 
 def read_reference(directory: Path = REFERENCE_DIR) -> dict:
     """Parse and check every reference file; raise ReferenceDataError listing all problems."""
+    import yaml  # with the first read, not the module (the forms and pages import it)
+
     problems = Problems()
     data: dict = {"ibn": [], "spc": []}
 

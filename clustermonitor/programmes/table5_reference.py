@@ -22,7 +22,6 @@ changes nothing.
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import yaml
 from django.db import transaction
 
 from clustermonitor.core import audit
@@ -66,6 +65,8 @@ def _number(where: str, value) -> Decimal:
 
 def read_table5(directory: Path = REFERENCE_DIR) -> dict[str, Decimal]:
     """The published figures by key; raises ReferenceDataError on a missing or bad one."""
+    import yaml  # with the first read, not the module (the forms and pages import it)
+
     path = directory / FILE
     try:
         kpis = yaml.safe_load(path.read_text("utf-8"))["programme_kpis"]

@@ -7,7 +7,6 @@ import io
 from email.message import MIMEPart
 from urllib.parse import urlsplit
 
-import icalendar
 import segno
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
@@ -42,6 +41,8 @@ def _host() -> str:
 def ics(registration) -> bytes:
     """The event as one all-day iCalendar event. Its UID is the activity's in the public
     feeds (portal/events.py), so a calendar that has both keeps one event."""
+    import icalendar  # with the first e-mail, not the module (the registration's URLs)
+
     activity = registration.activity
     cal = icalendar.Calendar()
     cal.add("prodid", "-//clustermonitor//event registration//EN")
