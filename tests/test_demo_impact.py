@@ -17,6 +17,7 @@ from clustermonitor.impact.models import AnnualAccounts
 from clustermonitor.members.models import Membership
 from clustermonitor.registry.models import FirmFigures, Organisation
 from clustermonitor.reports.build import build_document
+from clustermonitor.reports.document import Figure
 
 pytestmark = pytest.mark.usefixtures("english")
 
@@ -192,7 +193,7 @@ def _other_chapters(document) -> list:
         return [
             (section.key, b.text if hasattr(b, "text") else (b.key, b.rows))
             for b in section.blocks
-            if not hasattr(b, "svg")
+            if not isinstance(b, Figure)
         ] + [found for sub in section.subsections for found in blocks(sub)]
 
     return [found for s in document.sections if s.key != "impact" for found in blocks(s)]

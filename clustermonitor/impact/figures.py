@@ -66,15 +66,17 @@ def compute(
     method: str | None = None,
     clusters: list | None = None,
     splits: bool = True,
+    panel: panels.Panel | None = None,
 ) -> dict:
     """The figure as of ``on`` for ``outcome``, for the programme or for the companies
-    that entered it through ``clusters``."""
+    that entered it through ``clusters``. ``panel``: `panels.build` of the same
+    programme, day and clusters, where the caller has it already (`results`)."""
     if outcome not in estimator.OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}: one of {', '.join(estimator.OUTCOMES)}")
     method = method or estimator.DEFAULT_METHOD
     if method not in estimator.METHODS:
         raise ValueError(f"unknown method {method!r}: one of {', '.join(estimator.METHODS)}")
-    built = panels.build(programme, on, clusters)
+    built = panel if panel is not None else panels.build(programme, on, clusters)
     frame = built.frame(estimator.outcome_frame(built.accounts, outcome))
     main = estimator.estimate(frame, method=method)
     found = {
@@ -167,6 +169,34 @@ def result(
     return memo.memo(
         "impact", inputs, lambda: compute(programme, on, outcome, method=method, clusters=clusters)
     )
+
+
+def results(
+    programme,
+    on: datetime.date,
+    outcomes: list[str],
+    *,
+    method: str | None = None,
+    clusters: list | None = None,
+) -> dict[str, dict]:
+    """`result` for each of ``outcomes``, in their order (the report's chapter). The
+    panel does not depend on the outcome: it is gathered once, for the outcomes whose
+    result is not kept already."""
+    built: list = []
+
+    def compute_one(outcome: str) -> dict:
+        if not built:
+            built.append(panels.build(programme, on, clusters))
+        return compute(programme, on, outcome, method=method, clusters=clusters, panel=built[0])
+
+    return {
+        outcome: memo.memo(
+            "impact",
+            _inputs(programme, on, outcome, method, clusters),
+            lambda outcome=outcome: compute_one(outcome),
+        )
+        for outcome in outcomes
+    }
 
 
 def _inputs(programme, on, outcome, method, clusters):
