@@ -66,11 +66,14 @@ def compute(
     method: str | None = None,
     clusters: list | None = None,
     splits: bool = True,
+    conditional: bool = True,
     panel: panels.Panel | None = None,
 ) -> dict:
     """The figure as of ``on`` for ``outcome``, for the programme or for the companies
-    that entered it through ``clusters``. ``panel``: `panels.build` of the same
-    programme, day and clusters, where the caller has it already (`results`)."""
+    that entered it through ``clusters``. ``splits``: with the conditional estimate and
+    the splits; ``conditional=False``: the splits without the conditional estimate
+    (None). ``panel``: `panels.build` of the same programme, day and clusters, where the
+    caller has it already (`chapter_results`)."""
     if outcome not in estimator.OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}: one of {', '.join(estimator.OUTCOMES)}")
     method = method or estimator.DEFAULT_METHOD
@@ -90,7 +93,7 @@ def compute(
         "intensity": _intensity(built),
     }
     if splits and not main.get("suppressed"):
-        found["conditional"] = _conditional(frame, method)
+        found["conditional"] = _conditional(frame, method) if conditional else None
         found["splits"] = {by: _split(frame, by, method) for by in panels.SPLITS}
     else:
         found["conditional"] = None
@@ -171,28 +174,43 @@ def result(
     )
 
 
-def results(
+def chapter_results(
     programme,
     on: datetime.date,
     outcomes: list[str],
     *,
-    method: str | None = None,
+    splits_of: str,
     clusters: list | None = None,
 ) -> dict[str, dict]:
-    """`result` for each of ``outcomes``, in their order (the report's chapter). The
-    panel does not depend on the outcome: it is gathered once, for the outcomes whose
-    result is not kept already."""
+    """What the report's chapter on economic effects shows (reports/sections/impact.py),
+    per outcome of ``outcomes`` in their order: the estimate, and the splits of
+    ``splits_of`` only — without the conditional estimate and the other outcomes' splits
+    (the page's), which take most of a whole result's time. Computed as `compute` does
+    (the same figures as `result`'s) on one panel, gathered once for the outcomes, which
+    it does not depend on; kept per version of the records under a name of their own,
+    so that the page never gets one for a whole result."""
     built: list = []
 
     def compute_one(outcome: str) -> dict:
         if not built:
             built.append(panels.build(programme, on, clusters))
-        return compute(programme, on, outcome, method=method, clusters=clusters, panel=built[0])
+        return compute(
+            programme,
+            on,
+            outcome,
+            clusters=clusters,
+            splits=outcome == splits_of,
+            conditional=False,
+            panel=built[0],
+        )
 
     return {
         outcome: memo.memo(
-            "impact",
-            _inputs(programme, on, outcome, method, clusters),
+            "impact-chapter",
+            lambda outcome=outcome: (
+                *_inputs(programme, on, outcome, None, clusters)(),
+                outcome == splits_of,
+            ),
             lambda outcome=outcome: compute_one(outcome),
         )
         for outcome in outcomes

@@ -26,10 +26,11 @@ def _results(ctx) -> dict:
     clusters = ctx.clusters if ctx.selected else None
     return ctx.shared(
         "impact.results",
-        lambda: figures.results(
+        lambda: figures.chapter_results(
             ctx.programme,
             ctx.as_of,
             [outcome for outcome in OUTCOMES if outcome in figures.outcomes()],
+            splits_of="fte",  # the event study's and the splits' outcome (`build`)
             clusters=clusters,
         ),
     )
