@@ -8,6 +8,7 @@ from clustermonitor.accounts.models import User
 from clustermonitor.cli import main
 from clustermonitor.core.models import AuditEntry
 from clustermonitor.demodata.personas import DEMO_LOGINS, DEMO_PASSWORD
+from tests import demo_copies, demo_present
 
 
 def test_createuser_makes_a_cluster_manager(db, capsys):
@@ -58,7 +59,9 @@ def test_createtoken_prints_a_working_token(db, capsys):
     assert response.status_code == 200
 
 
-def test_load_demo_creates_the_demo_logins_and_is_idempotent(calibrated_demo, db, capsys):
+def test_load_demo_creates_the_demo_logins_and_is_idempotent(
+    calibrated_demo, db, capsys, tmp_path_factory
+):
     # On the session's shared demo records (a load from scratch by the same command is
     # tests/test_same_bytes.py's), so what this loads is the reference data and the logins.
     call_command("load-demo")
@@ -69,6 +72,8 @@ def test_load_demo_creates_the_demo_logins_and_is_idempotent(calibrated_demo, db
     count = AuditEntry.objects.count()
     call_command("load-demo")
     assert AuditEntry.objects.count() == count
+    # Kept for the tests that start from the present (tests/demo_present.py).
+    demo_present.keep(demo_copies.shared_folder(tmp_path_factory))
 
 
 def test_the_console_script_runs_django_commands(capsys):

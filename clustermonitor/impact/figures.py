@@ -66,15 +66,20 @@ def compute(
     method: str | None = None,
     clusters: list | None = None,
     splits: bool = True,
+    conditional: bool = True,
+    panel: panels.Panel | None = None,
 ) -> dict:
     """The figure as of ``on`` for ``outcome``, for the programme or for the companies
-    that entered it through ``clusters``."""
+    that entered it through ``clusters``. ``splits``: with the conditional estimate and
+    the splits; ``conditional=False``: the splits without the conditional estimate
+    (None). ``panel``: `panels.build` of the same programme, day and clusters, where the
+    caller has it already (`chapter_results`)."""
     if outcome not in estimator.OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}: one of {', '.join(estimator.OUTCOMES)}")
     method = method or estimator.DEFAULT_METHOD
     if method not in estimator.METHODS:
         raise ValueError(f"unknown method {method!r}: one of {', '.join(estimator.METHODS)}")
-    built = panels.build(programme, on, clusters)
+    built = panel if panel is not None else panels.build(programme, on, clusters)
     frame = built.frame(estimator.outcome_frame(built.accounts, outcome))
     main = estimator.estimate(frame, method=method)
     found = {
@@ -88,7 +93,7 @@ def compute(
         "intensity": _intensity(built),
     }
     if splits and not main.get("suppressed"):
-        found["conditional"] = _conditional(frame, method)
+        found["conditional"] = _conditional(frame, method) if conditional else None
         found["splits"] = {by: _split(frame, by, method) for by in panels.SPLITS}
     else:
         found["conditional"] = None
@@ -167,6 +172,49 @@ def result(
     return memo.memo(
         "impact", inputs, lambda: compute(programme, on, outcome, method=method, clusters=clusters)
     )
+
+
+def chapter_results(
+    programme,
+    on: datetime.date,
+    outcomes: list[str],
+    *,
+    splits_of: str,
+    clusters: list | None = None,
+) -> dict[str, dict]:
+    """What the report's chapter on economic effects shows (reports/sections/impact.py),
+    per outcome of ``outcomes`` in their order: the estimate, and the splits of
+    ``splits_of`` only — without the conditional estimate and the other outcomes' splits
+    (the page's), which take most of a whole result's time. Computed as `compute` does
+    (the same figures as `result`'s) on one panel, gathered once for the outcomes, which
+    it does not depend on; kept per version of the records under a name of their own,
+    so that the page never gets one for a whole result."""
+    built: list = []
+
+    def compute_one(outcome: str) -> dict:
+        if not built:
+            built.append(panels.build(programme, on, clusters))
+        return compute(
+            programme,
+            on,
+            outcome,
+            clusters=clusters,
+            splits=outcome == splits_of,
+            conditional=False,
+            panel=built[0],
+        )
+
+    return {
+        outcome: memo.memo(
+            "impact-chapter",
+            lambda outcome=outcome: (
+                *_inputs(programme, on, outcome, None, clusters)(),
+                outcome == splits_of,
+            ),
+            lambda outcome=outcome: compute_one(outcome),
+        )
+        for outcome in outcomes
+    }
 
 
 def _inputs(programme, on, outcome, method, clusters):

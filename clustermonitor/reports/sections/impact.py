@@ -26,11 +26,13 @@ def _results(ctx) -> dict:
     clusters = ctx.clusters if ctx.selected else None
     return ctx.shared(
         "impact.results",
-        lambda: {
-            outcome: figures.result(ctx.programme, ctx.as_of, outcome, clusters=clusters)
-            for outcome in OUTCOMES
-            if outcome in figures.outcomes()
-        },
+        lambda: figures.chapter_results(
+            ctx.programme,
+            ctx.as_of,
+            [outcome for outcome in OUTCOMES if outcome in figures.outcomes()],
+            splits_of="fte",  # the event study's and the splits' outcome (`build`)
+            clusters=clusters,
+        ),
     )
 
 
