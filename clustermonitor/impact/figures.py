@@ -66,15 +66,17 @@ def compute(
     method: str | None = None,
     clusters: list | None = None,
     splits: bool = True,
+    panel: panels.Panel | None = None,
 ) -> dict:
     """The figure as of ``on`` for ``outcome``, for the programme or for the companies
-    that entered it through ``clusters``."""
+    that entered it through ``clusters``; on ``panel`` when given (`panels.build` of the
+    same programme, date and clusters: the outcomes of one report share it)."""
     if outcome not in estimator.OUTCOMES:
         raise ValueError(f"unknown outcome {outcome!r}: one of {', '.join(estimator.OUTCOMES)}")
     method = method or estimator.DEFAULT_METHOD
     if method not in estimator.METHODS:
         raise ValueError(f"unknown method {method!r}: one of {', '.join(estimator.METHODS)}")
-    built = panels.build(programme, on, clusters)
+    built = panel if panel is not None else panels.build(programme, on, clusters)
     frame = built.frame(estimator.outcome_frame(built.accounts, outcome))
     main = estimator.estimate(frame, method=method)
     found = {
@@ -167,6 +169,29 @@ def result(
     return memo.memo(
         "impact", inputs, lambda: compute(programme, on, outcome, method=method, clusters=clusters)
     )
+
+
+def results(programme, on: datetime.date, outcomes, *, clusters: list | None = None) -> dict:
+    """`result` of each of ``outcomes`` (the default method), those not kept computed on
+    one panel: the panel is the same for every outcome (`panels.build` reads only the
+    programme, the date and the clusters), and building it is most of a result's time."""
+    built = []
+
+    def panel() -> panels.Panel:
+        if not built:
+            built.append(panels.build(programme, on, clusters))
+        return built[0]
+
+    return {
+        outcome: memo.memo(
+            "impact",
+            _inputs(programme, on, outcome, None, clusters),
+            lambda outcome=outcome: compute(
+                programme, on, outcome, clusters=clusters, panel=panel()
+            ),
+        )
+        for outcome in outcomes
+    }
 
 
 def _inputs(programme, on, outcome, method, clusters):

@@ -26,11 +26,12 @@ def _results(ctx) -> dict:
     clusters = ctx.clusters if ctx.selected else None
     return ctx.shared(
         "impact.results",
-        lambda: {
-            outcome: figures.result(ctx.programme, ctx.as_of, outcome, clusters=clusters)
-            for outcome in OUTCOMES
-            if outcome in figures.outcomes()
-        },
+        lambda: figures.results(
+            ctx.programme,
+            ctx.as_of,
+            [outcome for outcome in OUTCOMES if outcome in figures.outcomes()],
+            clusters=clusters,
+        ),
     )
 
 
