@@ -16,6 +16,10 @@ others, and the tests that run `clustermonitor` in processes of their own, copy 
   committed by a `clustermonitor` process of its own, in a SQLite file or a PostgreSQL
   database that serves as a template (`CREATE DATABASE … TEMPLATE`), dropped when the
   session ends (`drop_demo_template`).
+- `migrated_sqlite_file`, `migrated_postgres_template`: the database those start from,
+  migrated from nothing by `clustermonitor migrate` once per session (a hundred
+  migrations, twenty seconds); tests/test_migrations.py reads the command's output.
+  `migrated_database` gives the one of the suite's engine.
 """
 
 from __future__ import annotations
@@ -159,7 +163,9 @@ def restore_or_load(folder: Path, load) -> dict:
 # -- The demo committed, for processes of their own -------------------------------------
 
 
-def _command(env: dict, *args: str) -> None:
+def _command(env: dict, *args: str) -> str:
+    """`clustermonitor *args` in a process of its own; its output (RuntimeError with the
+    end of its errors when it fails)."""
     out = subprocess.run(
         [sys.executable, "-m", "clustermonitor", *args],
         env=env,
@@ -169,6 +175,7 @@ def _command(env: dict, *args: str) -> None:
     )
     if out.returncode != 0:
         raise RuntimeError(f"clustermonitor {' '.join(args)}: {out.stderr[-2000:]}")
+    return out.stdout
 
 
 #: What the processes load: the reference portfolio and the calibrated demo with the
@@ -186,7 +193,8 @@ loader.load(workflow=("EUKA", "MAAS"))
 
 
 def _load(env: dict) -> None:
-    _command(env, "migrate", "-v0")
+    """The demo (`LOAD`) into a database migrated already (`migrated_sqlite_file`,
+    `migrated_postgres_template`)."""
     _command(env, "shell", "-c", LOAD)
 
 
@@ -201,18 +209,44 @@ def _base_env(folder: Path) -> dict:
     return env
 
 
+#: The migrations run from nothing, once per session (`migrated_sqlite_file`,
+#: `migrated_postgres_template`): the output of `clustermonitor migrate -v1`, which
+#: tests/test_migrations.py reads.
+MIGRATE_ARGS = ("migrate", "-v1")
+
+
+def _finish_sqlite(partial: Path, path: Path) -> None:
+    for suffix in ("-wal", "-shm"):  # checkpointed on close; nothing to keep
+        Path(f"{partial}{suffix}").unlink(missing_ok=True)
+    partial.rename(path)
+
+
+def migrated_sqlite_file(folder: Path) -> tuple[Path, str]:
+    """A SQLite file migrated from nothing by `clustermonitor migrate` in a process of
+    its own, once per session, and the command's output: copy it, never write to it."""
+    path, output = folder / "migrated.sqlite3", folder / "migrated-sqlite.out"
+    with locked(folder / "migrated-sqlite.lock"):
+        if not path.exists():
+            partial = folder / "migrated.sqlite3.partial"
+            for leftover in (partial, Path(f"{partial}-wal"), Path(f"{partial}-shm")):
+                leftover.unlink(missing_ok=True)  # from nothing
+            env = _base_env(folder) | {"SQLITE_PATH": str(partial)}
+            output.write_text(_command(env, *MIGRATE_ARGS))
+            _finish_sqlite(partial, path)
+    return path, output.read_text()
+
+
 def demo_sqlite_file(folder: Path) -> Path:
-    """A SQLite file holding the demo (`LOAD`), made once per session:
-    copy it (`shutil.copyfile`), never write to it."""
+    """A SQLite file holding the demo (`LOAD`, on a copy of the session's migrated file),
+    made once per session: copy it (`shutil.copyfile`), never write to it."""
     path = folder / "demo.sqlite3"
     with locked(folder / "demo-sqlite.lock"):
         if not path.exists():
             partial = folder / "demo.sqlite3.partial"
             partial.unlink(missing_ok=True)
+            shutil.copyfile(migrated_sqlite_file(folder)[0], partial)
             _load(_base_env(folder) | {"SQLITE_PATH": str(partial)})
-            for suffix in ("-wal", "-shm"):  # checkpointed on close; nothing to keep
-                Path(f"{partial}{suffix}").unlink(missing_ok=True)
-            partial.rename(path)
+            _finish_sqlite(partial, path)
     return path
 
 
@@ -230,25 +264,93 @@ def demo_postgres_template(folder: Path, admin, database_url, database_name: str
     with locked(folder / "demo-postgres.lock"):
         if not marker.exists():
             name = f"{database_name}_demo"[:63]
+            migrated, _output = migrated_postgres_template(
+                folder, admin, database_url, database_name
+            )
             admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
-            admin(f'CREATE DATABASE "{name}"')
+            admin(f'CREATE DATABASE "{name}" TEMPLATE "{migrated}"')
             _load(_base_env(folder) | {"DATABASE_URL": database_url(name)})
             marker.write_text(name)
         return marker.read_text()
 
 
+def migrated_postgres_template(
+    folder: Path, admin, database_url, database_name: str
+) -> tuple[str, str]:
+    """A PostgreSQL database migrated from nothing by `clustermonitor migrate` in a
+    process of its own, once per session, to be copied with `CREATE DATABASE … TEMPLATE`
+    (as `demo_postgres_template`, whose arguments it takes), and the command's output;
+    its name is the first caller's database name + `_migrated`, dropped at the end
+    (`drop_demo_template`)."""
+    marker, output = folder / MIGRATED_TEMPLATE_MARKER, folder / "migrated-postgres.out"
+    with locked(folder / "migrated-postgres.lock"):
+        if not marker.exists():
+            name = f"{database_name}_migrated"[:63]
+            admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+            admin(f'CREATE DATABASE "{name}"')  # from nothing
+            env = _base_env(folder) | {"DATABASE_URL": database_url(name)}
+            output.write_text(_command(env, *MIGRATE_ARGS))
+            marker.write_text(name)
+        return marker.read_text(), output.read_text()
+
+
 DEMO_TEMPLATE_MARKER = "demo-postgres.name"
+MIGRATED_TEMPLATE_MARKER = "migrated-postgres.name"
 
 
 def drop_demo_template(folder: Path) -> None:
-    """Drop the session's PostgreSQL demo template, if one was made (the session's end)."""
-    marker = folder / DEMO_TEMPLATE_MARKER
-    if not marker.exists():
+    """Drop the session's PostgreSQL templates (the demo, the migrated database), those
+    that were made (the session's end)."""
+    markers = [folder / name for name in (DEMO_TEMPLATE_MARKER, MIGRATED_TEMPLATE_MARKER)]
+    markers = [marker for marker in markers if marker.exists()]
+    if not markers:
         return
     from django.conf import settings
 
     from clustermonitor.core import backup
 
     with backup._pg_connect(settings.DATABASES["default"], dbname="postgres") as admin:
-        admin.execute(f'DROP DATABASE IF EXISTS "{marker.read_text()}" WITH (FORCE)')
-    marker.unlink()
+        for marker in markers:
+            admin.execute(f'DROP DATABASE IF EXISTS "{marker.read_text()}" WITH (FORCE)')
+            marker.unlink()
+
+
+# -- The suite's own server, for the tests that make databases beside it -----------------
+
+
+def postgres_url(name: str) -> str:
+    """The address of database `name` on the suite's PostgreSQL server."""
+    import urllib.parse
+
+    from django.conf import settings
+
+    database = settings.DATABASES["default"]
+    user = urllib.parse.quote(database.get("USER") or "")
+    password = database.get("PASSWORD")
+    auth = f"{user}:{urllib.parse.quote(password)}" if password else user
+    host = database.get("HOST") or "127.0.0.1"
+    port = database.get("PORT") or 5432
+    return f"postgres://{auth}@{host}:{port}/{name}"
+
+
+def postgres_admin(sql: str) -> None:
+    """Create or drop a database, from the suite's server's maintenance database."""
+    from django.conf import settings
+
+    from clustermonitor.core import backup
+
+    with backup._pg_connect(settings.DATABASES["default"], dbname="postgres") as admin:
+        admin.execute(sql)
+
+
+def migrated_database(folder: Path) -> tuple[str, str]:
+    """The session's migrated database on the suite's engine (`migrated_sqlite_file` or
+    `migrated_postgres_template`): the file's path or the template's name, and the
+    output of the `clustermonitor migrate` that made it from nothing."""
+    if connection.vendor == "postgresql":
+        from django.conf import settings
+
+        name = settings.DATABASES["default"]["NAME"]
+        return migrated_postgres_template(folder, postgres_admin, postgres_url, name)
+    path, output = migrated_sqlite_file(folder)
+    return str(path), output

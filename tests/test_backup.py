@@ -45,8 +45,6 @@ FORMATS = ("html", "xlsx")
 
 LOAD = f"""
 import datetime
-from django.core.management import call_command
-call_command("migrate", verbosity=0)
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from clustermonitor.core import audit

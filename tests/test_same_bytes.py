@@ -132,11 +132,27 @@ sys.stdout.write(body.decode())
 """
 
 
-def test_two_processes_write_the_same_calendar_feed(sqlite_demo):
+#: Between the feed and the open figures in the output of a process that writes both.
+BETWEEN = "\n=== the open figures ===\n"
+
+
+@pytest.fixture(scope="module")
+def written(sqlite_demo) -> list[tuple[str, str]]:
+    """The calendar feed and the open figures (`FEED`, `FIGURES`), written by two
+    processes with hash seeds 1 and 2 on the SQLite demo, side by side; each process's
+    (feed, figures)."""
+    script = f"{FEED}\nsys.stdout.write({BETWEEN!r})\n{FIGURES}"
     running = [
-        _run(["shell", "--no-imports", "-c", FEED], _env(sqlite_demo, seed)) for seed in "12"
+        _run(["shell", "--no-imports", "-c", script], _env(sqlite_demo, seed)) for seed in "12"
     ]
-    feeds = [_wait(process) for process in running]
+    outputs = [_wait(process) for process in running]
+    for output in outputs:
+        assert output.count(BETWEEN) == 1
+    return [tuple(output.split(BETWEEN)) for output in outputs]
+
+
+def test_two_processes_write_the_same_calendar_feed(written):
+    feeds = [feed for feed, _figures in written]
     assert feeds[0] == feeds[1]
     assert feeds[0].count("BEGIN:VEVENT") == 300
 
@@ -153,15 +169,12 @@ for figure in figures.figures(datetime.date(2020, 1, 31)):
 """
 
 
-def test_two_processes_write_the_same_open_figures(sqlite_demo):
-    running = [
-        _run(["shell", "--no-imports", "-c", FIGURES], _env(sqlite_demo, seed)) for seed in "12"
-    ]
-    written = [_wait(process) for process in running]
-    assert written[0] == written[1]
+def test_two_processes_write_the_same_open_figures(written):
+    figures = [figures for _feed, figures in written]
+    assert figures[0] == figures[1]
     from clustermonitor.portal.figures import NAMES
 
-    assert written[0].count('"as_of": "2020-01-31"') == len(NAMES) and '"licence"' in written[0]
+    assert figures[0].count('"as_of": "2020-01-31"') == len(NAMES) and '"licence"' in figures[0]
 
 
 def _postgres_url() -> str | None:
