@@ -24,7 +24,6 @@ import shutil
 import sqlite3
 import subprocess
 import sys
-import urllib.parse
 from pathlib import Path
 
 import pytest
@@ -59,19 +58,9 @@ print(run.pk)
 """
 
 
-def _pg_url(name: str) -> str:
-    user = urllib.parse.quote(DATABASE.get("USER") or "")
-    password = DATABASE.get("PASSWORD")
-    auth = f"{user}:{urllib.parse.quote(password)}" if password else user
-    host = DATABASE.get("HOST") or "127.0.0.1"
-    port = DATABASE.get("PORT") or 5432
-    return f"postgres://{auth}@{host}:{port}/{name}"
-
-
-def _admin(sql: str) -> None:
-    """Create or drop a database, from the server's maintenance database."""
-    with backups._pg_connect(DATABASE, dbname="postgres") as connection:
-        connection.execute(sql)
+#: The suite's PostgreSQL server: a database's address, and creating or dropping one.
+_pg_url = demo_copies.postgres_url
+_admin = demo_copies.postgres_admin
 
 
 class Site:
