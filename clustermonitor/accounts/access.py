@@ -76,15 +76,20 @@ def clusters_with_records(user, queryset):
     return queryset.none()
 
 
-def get_cluster_for_user(user, clusters, code: str, perm: str = "programmes.view_cluster_records"):
-    """The cluster `code` of `clusters` (Cluster.objects) whose records `user` reads."""
-    cluster = (
-        clusters.select_related("programme", "cluster_type", "call", "account_manager")
-        .filter(code=code)
-        .first()
-    )
+def cluster_by_code(clusters, code: str, *related: str):
+    """The cluster `code` of `clusters` (Cluster.objects), with `related` selected; 404
+    when there is none (the first step of every "cluster by code" access function)."""
+    cluster = clusters.select_related(*related).filter(code=code).first()
     if cluster is None:
         raise Http404
+    return cluster
+
+
+def get_cluster_for_user(user, clusters, code: str, perm: str = "programmes.view_cluster_records"):
+    """The cluster `code` of `clusters` (Cluster.objects) whose records `user` reads."""
+    cluster = cluster_by_code(
+        clusters, code, "programme", "cluster_type", "call", "account_manager"
+    )
     check(user, perm, cluster, visible="programmes.view_cluster_records")
     return cluster
 
@@ -97,9 +102,7 @@ COLLABORATIONS_PROGRAMME = "collaborations.view_programme"
 def get_cluster_collaborations_for_user(user, clusters, code: str, perm: str = COLLABORATIONS_VIEW):
     """A cluster of `clusters` (Cluster.objects) whose collaborations `user` may see (404
     otherwise), and 403 when they may see but not do `perm`."""
-    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type")
     check(user, perm, cluster, visible=COLLABORATIONS_VIEW)
     return cluster
 
@@ -145,9 +148,7 @@ def get_cluster_members_for_user(
     otherwise), and 403 when they may see but not do `perm`. `cluster`: the cluster of
     that code, already read."""
     if cluster is None:
-        cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+        cluster = cluster_by_code(clusters, code, "programme", "cluster_type")
     check(user, perm, cluster, visible="members.view_members")
     return cluster
 
@@ -490,13 +491,7 @@ ACCOUNT_CHANGE = "programmes.change_account"
 
 
 def account_cluster(user, clusters, code: str, perm: str = ACCOUNT_VIEW):
-    cluster = (
-        clusters.select_related("programme", "cluster_type", "account_manager")
-        .filter(code=code)
-        .first()
-    )
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type", "account_manager")
     check(user, ACCOUNT_VIEW, cluster, visible="programmes.view_cluster_records")
     if perm != ACCOUNT_VIEW:
         check(user, perm, cluster, visible="programmes.view_cluster_records")
@@ -553,13 +548,7 @@ def criterion_for(user, criteria, pk):
 
 
 def readiness_cluster(user, clusters, code):
-    cluster = (
-        clusters.select_related("programme", "cluster_type", "account_manager")
-        .filter(code=code)
-        .first()
-    )
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type", "account_manager")
     check(user, READINESS, cluster, visible=READINESS)
     return cluster
 
@@ -617,9 +606,7 @@ REPORTS_VIEW = "monitoring.view_reports"
 
 
 def reports_cluster(user, clusters, code, perm=REPORTS_VIEW):
-    cluster = clusters.select_related("cluster_type", "account_manager").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "cluster_type", "account_manager")
     check(user, perm, cluster, visible=REPORTS_VIEW)
     return cluster
 
@@ -638,13 +625,7 @@ EXIT_VIEW = "programmes.view_exit_plan"
 
 
 def exit_plan_cluster(user, clusters, code: str, perm: str = EXIT_VIEW):
-    cluster = (
-        clusters.select_related("programme", "cluster_type", "account_manager")
-        .filter(code=code)
-        .first()
-    )
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type", "account_manager")
     check(user, perm, cluster, visible=EXIT_VIEW)
     return cluster
 
@@ -684,9 +665,7 @@ rules.add_perm(PROFILES_LIST, reads_programme)
 def profile_cluster(user, clusters, code: str, perm: str = PROFILE_VIEW):
     """The cluster `code` of `clusters` (Cluster.objects) whose profile `user` may see
     (404 otherwise), and 403 when they may see it but not do `perm` with it."""
-    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type")
     check(user, perm, cluster, visible=PROFILE_VIEW)
     return cluster
 
@@ -722,9 +701,7 @@ rules.add_perm(JOIN_DECIDE, is_programme_manager | manages_cluster)
 def join_requests_cluster(user, clusters, code: str):
     """The cluster `code` of `clusters` (Cluster.objects) whose join requests `user` may
     see (404 otherwise)."""
-    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type")
     check(user, JOIN_VIEW, cluster)
     return cluster
 

@@ -9,10 +9,10 @@ agreement and payment schedule (nothing of another cluster's). Reviewers and app
 read none: an applicant learns the decision from the letter (part B), not here."""
 
 import rules
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clustermonitor.accounts.access import (
+    cluster_by_code,
     is_programme_manager,
     manages_cluster,
     reads_programme,
@@ -42,9 +42,7 @@ rules.add_perm(AGREEMENTS_MANAGE, is_programme_manager)
 def agreement_cluster(user, clusters, code: str, perm: str = AGREEMENT_VIEW):
     """The cluster `code` of `clusters` (Cluster.objects) whose agreement `user` may see
     (404 otherwise, also for a code that does not exist) and may do `perm` with (403)."""
-    cluster = clusters.select_related("programme", "cluster_type", "call").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type", "call")
     check(user, perm, cluster, visible=AGREEMENT_VIEW)
     return cluster
 

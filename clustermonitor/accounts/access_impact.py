@@ -11,9 +11,13 @@ another cluster's, nor the firms' accounts. Member contacts, reviewers and appli
 read none of it."""
 
 import rules
-from django.http import Http404
 
-from clustermonitor.accounts.access import is_programme_manager, manages_cluster, reads_programme
+from clustermonitor.accounts.access import (
+    cluster_by_code,
+    is_programme_manager,
+    manages_cluster,
+    reads_programme,
+)
 from clustermonitor.core.permissions import check
 
 #: What access.py makes available as its own rules.
@@ -42,8 +46,6 @@ def require_impact_reader(user) -> None:
 def impact_cluster(user, clusters, code: str):
     """The cluster `code` of `clusters` (Cluster.objects) whose estimate `user` may read;
     404 otherwise, also for a code that does not exist."""
-    cluster = clusters.select_related("programme", "cluster_type", "call").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type", "call")
     check(user, IMPACT_CLUSTER, cluster)
     return cluster

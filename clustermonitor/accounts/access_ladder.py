@@ -13,10 +13,10 @@ the yearly follow-up after the term. The yearly cluster-manager survey's results
 the agency only (programme and account managers)."""
 
 import rules
-from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clustermonitor.accounts.access import (
+    cluster_by_code,
     is_agency,
     is_programme_manager,
     manages_cluster,
@@ -72,21 +72,10 @@ __all__ += [
 ]
 
 
-def _cluster(clusters, code: str):
-    cluster = (
-        clusters.select_related("programme", "cluster_type", "account_manager")
-        .filter(code=code)
-        .first()
-    )
-    if cluster is None:
-        raise Http404
-    return cluster
-
-
 def staff_cluster(user, clusters, code: str, perm: str = STAFF_VIEW):
     """The cluster `code` of `clusters` (Cluster.objects) whose team `user` sees (404
     otherwise), and 403 when they see it but may not do `perm` (STAFF_CHANGE)."""
-    cluster = _cluster(clusters, code)
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type", "account_manager")
     check(user, perm, cluster, visible=STAFF_VIEW)
     return cluster
 
@@ -107,7 +96,7 @@ def aftercare_cluster(user, clusters, code: str, perm: str = LADDER_CLUSTER):
     """The cluster `code` whose aftercare `user` sees (its labels, status and follow-ups:
     LADDER_CLUSTER, 404 otherwise); 403 for `perm` (LADDER_MANAGE, FOLLOW_UP_REPORT)
     refused to who sees it."""
-    cluster = _cluster(clusters, code)
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type", "account_manager")
     check(user, perm, cluster, visible=LADDER_CLUSTER)
     return cluster
 
@@ -145,11 +134,7 @@ def require_ladder_manager(user) -> None:
 def ladder_cluster(user, clusters, code: str, perm: str = LADDER_CLUSTER):
     """The cluster `code` of `clusters` (Cluster.objects) whose level, labels and
     readiness `user` reads (404 otherwise); 403 when they read it but may not do `perm`."""
-    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
-    if cluster is None:
-        from django.http import Http404
-
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type")
     check(user, perm, cluster, visible=LADDER_CLUSTER)
     return cluster
 
@@ -158,11 +143,8 @@ def benchmark_cluster(user, clusters, code: str):
     """The cluster `code` of `clusters` (Cluster.objects) whose benchmark `user` may read
     (LADDER_CLUSTER: programme readers and the cluster's own manager); 404 otherwise, also
     for a code that does not exist."""
-    from django.http import Http404
 
-    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type")
     check(user, LADDER_CLUSTER, cluster)
     return cluster
 

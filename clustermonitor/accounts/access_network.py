@@ -7,7 +7,12 @@ import rules
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 
-from clustermonitor.accounts.access import is_agency, is_programme_manager, manages_cluster
+from clustermonitor.accounts.access import (
+    cluster_by_code,
+    is_agency,
+    is_programme_manager,
+    manages_cluster,
+)
 from clustermonitor.accounts.models import Role
 from clustermonitor.core.permissions import check
 
@@ -24,9 +29,7 @@ rules.add_perm(PROSPECTS_CHANGE, manages_cluster)
 def prospects_cluster(user, clusters, code: str, perm: str = PROSPECTS_VIEW):
     """The cluster `code` of `clusters` (Cluster.objects) whose pipeline `user` may see
     (404 otherwise), and 403 when they may see but not do `perm`."""
-    cluster = clusters.select_related("programme", "cluster_type").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme", "cluster_type")
     check(user, perm, cluster, visible=PROSPECTS_VIEW)
     return cluster
 
@@ -68,9 +71,7 @@ rules.add_perm(MAILINGS_SEND, manages_cluster)
 def mailings_cluster(user, clusters, code: str, perm: str = MAILINGS_VIEW):
     """The cluster `code` of `clusters` (Cluster.objects) whose mailings `user` may see
     (404 otherwise), and 403 when they may see but not do `perm`."""
-    cluster = clusters.select_related("programme").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme")
     check(user, perm, cluster, visible=MAILINGS_VIEW)
     return cluster
 
@@ -110,9 +111,7 @@ rules.add_perm(BANKING_CHANGE, is_programme_manager | manages_cluster)
 def banking_cluster(user, clusters, code: str, perm: str = BANKING_VIEW):
     """The cluster `code` of `clusters` (Cluster.objects) whose bank statements `user`
     may see (404 otherwise), and 403 when they may see but not do `perm`."""
-    cluster = clusters.select_related("programme").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme")
     check(user, perm, cluster, visible=BANKING_VIEW)
     return cluster
 

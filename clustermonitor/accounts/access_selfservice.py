@@ -8,6 +8,7 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404
 
 from clustermonitor.accounts.access import (
+    cluster_by_code,
     is_agency,
     is_cluster_manager,
     is_member_contact,
@@ -115,9 +116,7 @@ def postings_for_staff(user, postings):
 def self_service_cluster(user, clusters, code: str, perm: str = SELF_SERVICE_VIEW):
     """The cluster `code` whose self-service page (invitations, erasure requests, offers
     and requests, the matching setting) `user` may see (404), and do `perm` (403)."""
-    cluster = clusters.select_related("programme").filter(code=code).first()
-    if cluster is None:
-        raise Http404
+    cluster = cluster_by_code(clusters, code, "programme")
     check(user, perm, cluster, visible=SELF_SERVICE_VIEW)
     return cluster
 
