@@ -5,6 +5,7 @@ import pytest
 from django.conf import settings
 
 import clustermonitor
+from tests.source_tree import parsed
 
 pytestmark = [pytest.mark.any_database]
 
@@ -12,7 +13,7 @@ PACKAGE = Path(clustermonitor.__file__).parent
 
 
 def _imports(path: Path) -> set[str]:
-    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    tree = parsed(path)
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -57,7 +58,7 @@ def test_the_report_chapters_leave_dates_to_core_known():
     lookups = ("__lt", "__lte", "__gt", "__gte", "__range", "__year")
     offenders = {}
     for path in sorted((PACKAGE / "reports" / "sections").glob("*.py")):
-        tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+        tree = parsed(path)
         found = sorted(
             keyword.arg
             for node in ast.walk(tree)
@@ -73,7 +74,7 @@ def test_the_report_chapters_leave_dates_to_core_known():
 def _imported_modules(path: Path) -> set[str]:
     """Every module `path` imports, by full name: `from a.b import c` names both `a.b`
     and `a.b.c` (c may be a module)."""
-    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    tree = parsed(path)
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
@@ -135,7 +136,7 @@ def _app_imports(path: Path, package: Path = PACKAGE) -> set[str]:
     if module[-1] == "__init__":
         module = module[:-1]
     package_of = module if path.name == "__init__.py" else module[:-1]
-    tree = ast.parse(path.read_text("utf-8"), filename=str(path))
+    tree = parsed(path)
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):

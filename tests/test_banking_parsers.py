@@ -11,6 +11,7 @@ import pytest
 
 from clustermonitor.banking import files
 from clustermonitor.banking.parsers import StatementError, camt, coda, parse
+from tests.source_tree import parsed
 
 pytestmark = [pytest.mark.any_database, pytest.mark.usefixtures("english")]
 
@@ -353,7 +354,7 @@ def _parser_msgids() -> set[str]:
 
     ids = set()
     for path in sorted(Path(coda.__file__).parent.glob("*.py")):
-        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+        for node in ast.walk(parsed(path)):
             if not isinstance(node, ast.Call):
                 continue
             name = getattr(node.func, "attr", None) or getattr(node.func, "id", None)

@@ -28,6 +28,7 @@ import clustermonitor
 from clustermonitor.core.exporters import Sheet, csv_bytes, csv_safe, workbook_bytes
 from tests import matrix_objects as objects
 from tests.conftest import CLUSTER_A
+from tests.source_tree import parsed
 
 PACKAGE = Path(clustermonitor.__file__).parent
 WRITERS = {"xlsx_response", "workbook_bytes", "csv_response", "csv_bytes"}
@@ -96,7 +97,7 @@ def _call_sites() -> set[str]:
         relative = path.relative_to(PACKAGE).as_posix()
         if relative == "core/exporters.py" or "migrations" in path.parts:
             continue
-        tree = ast.parse(path.read_text("utf-8"))
+        tree = parsed(path)
         for top in tree.body:
             if not isinstance(top, ast.FunctionDef | ast.AsyncFunctionDef):
                 continue
@@ -115,7 +116,7 @@ def test_no_module_writes_spreadsheets_on_its_own():
         relative = path.relative_to(PACKAGE).as_posix()
         if relative == "core/exporters.py":
             continue
-        tree = ast.parse(path.read_text("utf-8"))
+        tree = parsed(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.ImportFrom) and (node.module or "").startswith("openpyxl"):
                 names = {alias.name for alias in node.names}

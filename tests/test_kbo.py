@@ -16,6 +16,7 @@ from clustermonitor.registry import kbo
 from clustermonitor.registry.models import KboImport, LegalForm, Organisation, Postcode
 from tests import kbo_files as kf
 from tests.kbo_files import Address, Entity
+from tests.source_tree import parsed
 
 ALPHA = kf.valid_number(4123456)  # a company in Elsene, names in Dutch and French
 BETA = kf.valid_number(10001234)  # a number starting with 1, French name only
@@ -321,7 +322,7 @@ def test_the_command_refuses_a_changed_header_and_writes_nothing(orgs, tmp_path)
 
 def test_the_reader_needs_no_django_settings():
     # The benchmark and notebooks call read_enterprises on a plain list of numbers.
-    tree = ast.parse(Path(kbo.__file__).read_text("utf-8"))
+    tree = parsed(Path(kbo.__file__))
     top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
     modules = {a.name for n in top if isinstance(n, ast.Import) for a in n.names}
     modules |= {n.module for n in top if isinstance(n, ast.ImportFrom) and n.module}

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from clustermonitor.analysis import charts, geo, reach
+from tests.source_tree import parsed
 
 SVG = "{http://www.w3.org/2000/svg}"
 ANALYSIS = Path(reach.__file__).parent
@@ -136,7 +137,7 @@ def test_province_outlines_load_as_plain_polygons():
 
 def test_the_analysis_package_imports_no_django():
     for path in sorted(ANALYSIS.rglob("*.py")):
-        tree = ast.parse(path.read_text("utf-8"))
+        tree = parsed(path)
         for node in ast.walk(tree):
             if isinstance(node, ast.Import):
                 names = [alias.name for alias in node.names]
