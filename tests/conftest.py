@@ -261,6 +261,10 @@ def pytest_collection_modifyitems(config, items):
             # accessibility, and the way through them. CI runs it on the first database.
             if not item.get_closest_marker("any_database"):
                 item.add_marker(pytest.mark.any_database)
+        if item.path.parent.name == "analysis" and not _asks_for_a_database(item):
+            # The analysis package's tests: pure functions on frames (the package imports
+            # no Django: test_architecture), and pytest-django refuses them the database.
+            item.add_marker(pytest.mark.any_database)
     if os.environ.get("CLUSTERMONITOR_SKIP_ANY_DATABASE"):
         # CI's second database: what cannot depend on the database ran on the first.
         skipped = [item for item in items if item.get_closest_marker("any_database")]
@@ -285,6 +289,15 @@ def pytest_collection_modifyitems(config, items):
         if group:
             item.add_marker(pytest.mark.xdist_group(group))
             _set_nodeid(item, f"{item.nodeid}@{group}")
+
+
+def _asks_for_a_database(item) -> bool:
+    """Whether pytest-django lets the test at the database: `db`, `transactional_db`
+    and the `django_db` marker all go through its `_django_db_helper`."""
+    names = set(getattr(item, "fixturenames", ()))
+    return bool(names & {"_django_db_helper", "live_server"}) or bool(
+        item.get_closest_marker("django_db")
+    )
 
 
 def _set_nodeid(item, nodeid: str) -> None:
