@@ -1,0 +1,41 @@
+"""WCAG 2.1 success criterion 1.3.4 Orientation (AA): no page is locked to portrait or
+landscape. axe-core's rule for it (css-orientation-lock) is experimental, so the
+browser sweep's selection of WCAG rules leaves it out (tests/e2e/accessibility.py); the
+pages, the report and the PDFs take their style from the project's own sheets and
+`<style>` blocks only, so it is checked here: none of them has an orientation media
+query, which is the only way CSS can lock a page's orientation."""
+
+import re
+from pathlib import Path
+
+import pytest
+
+import clustermonitor
+
+pytestmark = pytest.mark.any_database
+
+PACKAGE = Path(clustermonitor.__file__).parent
+ORIENTATION = re.compile(r"@media[^{]*\borientation\b", re.IGNORECASE)
+
+
+def _styles() -> list[Path]:
+    return sorted(
+        path
+        for pattern in ("*.css", "*.html")
+        for path in PACKAGE.rglob(pattern)
+        if path.suffix == ".css" or "<style" in path.read_text("utf-8")
+    )
+
+
+def test_no_style_of_ours_locks_the_orientation():
+    styles = _styles()
+    names = {path.name for path in styles}
+    assert {"app.css", "respond.css", "report.css", "invoice_pdf.html"} <= names
+    locked = [str(p.relative_to(PACKAGE)) for p in styles if ORIENTATION.search(p.read_text())]
+    assert not locked, f"an orientation media query locks a page: {locked}"
+
+
+def test_the_check_finds_an_orientation_query():
+    assert ORIENTATION.search("@media screen and (orientation: portrait) { html { x: y } }")
+    assert ORIENTATION.search("@MEDIA (min-width: 40em) AND (Orientation: landscape) {")
+    assert not ORIENTATION.search("@media (min-width: 40em) { .orientation { x: y } }")
