@@ -177,42 +177,24 @@ def test_two_processes_write_the_same_open_figures(written):
     assert figures[0].count('"as_of": "2020-01-31"') == len(NAMES) and '"licence"' in figures[0]
 
 
-def _postgres_url() -> str | None:
-    database = settings.DATABASES["default"]
-    if database["ENGINE"] != "django.db.backends.postgresql":
-        return None
-    user, host = database.get("USER") or "postgres", database.get("HOST") or "127.0.0.1"
-    port = database.get("PORT") or 5432
-    password = f":{database['PASSWORD']}" if database.get("PASSWORD") else ""
-    return f"postgres://{user}{password}@{host}:{port}"
-
-
 def test_sqlite_and_postgresql_with_the_same_records_write_the_same_bytes(
     sqlite_demo, sqlite_reports, tmp_path_factory
 ):
-    base = _postgres_url()
-    if base is None:
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
         pytest.skip("runs when the suite runs on PostgreSQL (DATABASE_URL)")
-    import psycopg
-
-    def admin(sql: str) -> None:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as connection:
-            connection.execute(sql)
-
     # The same demo, committed to PostgreSQL by a process of its own.
     template = demo_copies.demo_postgres_template(
         demo_copies.shared_folder(tmp_path_factory),
-        admin,
-        lambda database: f"{base}/{database}",
+        demo_copies.postgres_admin,
+        demo_copies.postgres_url,
         settings.DATABASES["default"]["NAME"],
     )
     name = f"cm_same_bytes_{uuid.uuid4().hex[:8]}"
-    admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
+    demo_copies.postgres_admin(f'CREATE DATABASE "{name}" TEMPLATE "{template}"')
     try:
-        postgres = _env(sqlite_demo, "3", f"{base}/{name}")
+        postgres = _env(sqlite_demo, "3", demo_copies.postgres_url(name))
         found = _reports(sqlite_demo, {"postgres": postgres})
         for kind in ("html", "xlsx", "pdf"):
             assert sqlite_reports["1"][kind] == found["postgres"][kind], kind
     finally:
-        with psycopg.connect(f"{base}/postgres", autocommit=True) as admin:
-            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        demo_copies.postgres_admin(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')

@@ -31,7 +31,11 @@ def test_no_style_of_ours_locks_the_orientation():
     styles = _styles()
     names = {path.name for path in styles}
     assert {"app.css", "respond.css", "report.css", "invoice_pdf.html"} <= names
-    locked = [str(p.relative_to(PACKAGE)) for p in styles if ORIENTATION.search(p.read_text())]
+    locked = [
+        str(path.relative_to(PACKAGE))
+        for path in styles
+        if ORIENTATION.search(path.read_text("utf-8"))
+    ]
     assert not locked, f"an orientation media query locks a page: {locked}"
 
 

@@ -79,10 +79,7 @@ def clusters_with_records(user, queryset):
 def cluster_by_code(clusters, code: str, *related: str):
     """The cluster `code` of `clusters` (Cluster.objects), with `related` selected; 404
     when there is none (the first step of every "cluster by code" access function)."""
-    cluster = clusters.select_related(*related).filter(code=code).first()
-    if cluster is None:
-        raise Http404
-    return cluster
+    return get_object_or_404(clusters.select_related(*related), code=code)
 
 
 def get_cluster_for_user(user, clusters, code: str, perm: str = "programmes.view_cluster_records"):

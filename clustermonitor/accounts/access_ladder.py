@@ -143,7 +143,6 @@ def benchmark_cluster(user, clusters, code: str):
     """The cluster `code` of `clusters` (Cluster.objects) whose benchmark `user` may read
     (LADDER_CLUSTER: programme readers and the cluster's own manager); 404 otherwise, also
     for a code that does not exist."""
-
     cluster = cluster_by_code(clusters, code, "programme", "cluster_type")
     check(user, LADDER_CLUSTER, cluster)
     return cluster
