@@ -97,3 +97,19 @@ def test_a_deactivated_user_has_no_roles(db):
     user = User.objects.get(username="programme_manager")
     user.is_active = False
     assert user.role_set == frozenset()
+
+
+def test_the_roles_and_the_managed_clusters_are_read_in_one_query(
+    persona, django_assert_num_queries
+):
+    # Every signed-in request reads both (the access rules' inputs): one query for the two.
+    user = User.objects.get(pk=persona("cluster_manager_a").pk)
+    with django_assert_num_queries(1):
+        roles, managed = user.role_set, user.managed_cluster_ids
+    held = RoleAssignment.objects.filter(user=user)
+    assert roles == set(held.values_list("role", flat=True))
+    assert managed == set(held.filter(role="cluster_manager").values_list("cluster_id", flat=True))
+    assert managed  # the persona manages a cluster: the check above compares something
+    user.is_active = False
+    del user.role_set, user.managed_cluster_ids, user._roles_held
+    assert user.role_set == frozenset() and user.managed_cluster_ids == frozenset()

@@ -35,19 +35,23 @@ class User(AbstractUser):
         verbose_name_plural = _("users")
 
     @cached_property
-    def role_set(self) -> frozenset[str]:
+    def _roles_held(self) -> tuple[tuple[str, int | None], ...]:
+        """(role, cluster id) of each of the user's assignments: one query for both
+        `role_set` and `managed_cluster_ids`, which every signed-in request reads."""
         if not self.pk or not self.is_active:
-            return frozenset()
-        return frozenset(self.role_assignments.values_list("role", flat=True))
+            return ()
+        return tuple(self.role_assignments.values_list("role", "cluster_id"))
+
+    @cached_property
+    def role_set(self) -> frozenset[str]:
+        return frozenset(role for role, _cluster in self._roles_held)
 
     @cached_property
     def managed_cluster_ids(self) -> frozenset[int]:
-        if not self.pk or not self.is_active:
-            return frozenset()
         return frozenset(
-            self.role_assignments.filter(role=Role.CLUSTER_MANAGER).values_list(
-                "cluster_id", flat=True
-            )
+            cluster
+            for role, cluster in self._roles_held
+            if role == Role.CLUSTER_MANAGER and cluster is not None
         )
 
     def role_labels(self) -> list[str]:
