@@ -18,13 +18,18 @@ PACKAGE = Path(clustermonitor.__file__).parent
 ORIENTATION = re.compile(r"@media[^{]*\borientation\b", re.IGNORECASE)
 
 
-def _styles() -> list[Path]:
-    return sorted(
-        path
+def _styles() -> dict[Path, str]:
+    """Our style sheets and the templates with a `<style>` block, with their text."""
+    texts = {
+        path: path.read_text("utf-8")
         for pattern in ("*.css", "*.html")
         for path in PACKAGE.rglob(pattern)
-        if path.suffix == ".css" or "<style" in path.read_text("utf-8")
-    )
+    }
+    return {
+        path: text
+        for path, text in sorted(texts.items())
+        if path.suffix == ".css" or "<style" in text
+    }
 
 
 def test_no_style_of_ours_locks_the_orientation():
@@ -32,9 +37,7 @@ def test_no_style_of_ours_locks_the_orientation():
     names = {path.name for path in styles}
     assert {"app.css", "respond.css", "report.css", "invoice_pdf.html"} <= names
     locked = [
-        str(path.relative_to(PACKAGE))
-        for path in styles
-        if ORIENTATION.search(path.read_text("utf-8"))
+        str(path.relative_to(PACKAGE)) for path, text in styles.items() if ORIENTATION.search(text)
     ]
     assert not locked, f"an orientation media query locks a page: {locked}"
 
